@@ -1,0 +1,34 @@
+/*
+ * core/elf_load.h - the ELF64 loader for static-PIE user images.
+ *
+ * Accepts ET_DYN images for this platform's machine with PT_LOAD segments (never
+ * writable and executable at once, not sharing pages), an optional PT_DYNAMIC whose
+ * only relocations are RELATIVE ones in DT_RELA, and nothing that needs a dynamic
+ * linker (PT_INTERP, DT_NEEDED, symbol relocations) or thread-local storage. Every
+ * offset and size is checked against the image before it is used.
+ *
+ * Layer: core.
+ */
+#ifndef CORE_ELF_H
+#define CORE_ELF_H
+
+#include "mm/vmo.h"
+
+struct process;
+
+#define ELF_MAX_PHDRS 32u
+#define ELF_MAX_SPAN (256u << 20) /* an image spans at most 256 MiB */
+
+struct elf_image {
+    uintptr_t base;  /* where it was mapped */
+    uintptr_t entry; /* absolute entry point */
+    uint64_t span;
+};
+
+/* Load `image` into p's address space. On error nothing stays mapped. */
+int elf_load(struct process *p, struct vmo *image, struct elf_image *out);
+
+/* The reason the last elf_load failed on this CPU (for messages), or "". */
+const char *elf_last_error(void);
+
+#endif

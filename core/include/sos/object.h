@@ -1,0 +1,128 @@
+/*
+ * sos/object.h - object kinds, signals, info topics and fault classes.
+ *
+ * Layer: ABI.
+ */
+#ifndef SOS_OBJECT_H
+#define SOS_OBJECT_H
+
+#include <sos/types.h>
+
+enum sos_obj_kind {
+    SOS_OBJ_NONE = 0,
+    SOS_OBJ_PROCESS = 1,
+    SOS_OBJ_THREAD = 2,
+    SOS_OBJ_CHANNEL = 3,
+    SOS_OBJ_PORT = 4,
+    SOS_OBJ_EVENT = 5,
+    SOS_OBJ_VMO = 6,
+    SOS_OBJ_TIMER = 7,
+    SOS_OBJ_INTERRUPT = 8,
+    SOS_OBJ_RESOURCE = 9,
+    SOS_OBJ_REVOKER = 10,
+    SOS_OBJ_KIND_COUNT
+};
+
+/* Signals. The low 24 bits belong to the kernel, the top 8 to user code. */
+#define SOS_SIG_READABLE (1u << 0)    /* channel has a message, port has a packet */
+#define SOS_SIG_WRITABLE (1u << 1)    /* channel peer queue has room */
+#define SOS_SIG_PEER_CLOSED (1u << 2) /* channel peer endpoint is gone */
+#define SOS_SIG_SIGNALED (1u << 3)    /* event set, timer fired, interrupt pending */
+#define SOS_SIG_TERMINATED (1u << 4)  /* process or thread ended */
+#define SOS_SIG_FAULT_RECORD (1u << 5) /* root resource: fault records to read */
+#define SOS_SIG_USER_ALL 0xff000000u
+#define SOS_SIG_USER(n) (1u << (24 + (n)))
+
+/* Fault classes recorded when user code faults. */
+enum sos_fault_class {
+    SOS_FAULT_NONE = 0,
+    SOS_FAULT_NULL_DEREF = 1,   /* access below the first mappable page */
+    SOS_FAULT_WILD_ADDRESS = 2, /* access to an unmapped address */
+    SOS_FAULT_PERMISSION = 3,   /* write to read-only (or read of no-access) page */
+    SOS_FAULT_EXEC = 4,         /* instruction fetch from a non-executable page */
+    SOS_FAULT_ILLEGAL = 5,      /* illegal instruction */
+    SOS_FAULT_ARITH = 6,        /* divide by zero and friends */
+    SOS_FAULT_ALIGN = 7,        /* alignment or bus error */
+    SOS_FAULT_BREAK = 8,        /* breakpoint / trap instruction */
+    SOS_FAULT_KILLED = 9,       /* not a fault: killed by a handle holder */
+    SOS_FAULT_CLASS_COUNT
+};
+
+/* The fault record of a thread or process that died by a fault. */
+struct sos_fault_record {
+    uint32_t fault_class; /* enum sos_fault_class */
+    uint32_t reserved;
+    uint64_t address; /* faulting data address (0 where it has none) */
+    uint64_t pc;      /* program counter of the faulting instruction */
+    sos_koid_t process;
+    sos_koid_t thread;
+    sos_time_t time;
+};
+
+/* object_get_info topics */
+enum sos_info_topic {
+    SOS_INFO_HANDLE = 1,       /* struct sos_info_handle, any handle */
+    SOS_INFO_PROCESS = 2,      /* struct sos_info_process */
+    SOS_INFO_KERNEL_STATS = 3, /* struct sos_info_kstats, resource handle */
+    SOS_INFO_THREAD = 4,       /* struct sos_info_thread */
+    SOS_INFO_VMO = 5,          /* struct sos_info_vmo */
+};
+
+struct sos_info_handle {
+    uint32_t kind;   /* enum sos_obj_kind */
+    uint32_t rights; /* the handle's rights */
+    sos_koid_t koid;
+    sos_koid_t related_koid; /* peer channel end, owner process of a thread */
+};
+
+#define SOS_NAME_MAX 32
+
+struct sos_info_process {
+    sos_koid_t koid;
+    char name[SOS_NAME_MAX];
+    uint32_t state; /* 0 running, 1 exited, 2 faulted, 3 killed */
+    int32_t exit_code;
+    uint32_t threads;
+    uint32_t handles;
+    uint64_t mapped_bytes;
+    uint64_t cpu_time_ns;
+    struct sos_fault_record fault;
+};
+
+#define SOS_PROC_RUNNING 0
+#define SOS_PROC_EXITED 1
+#define SOS_PROC_FAULTED 2
+#define SOS_PROC_KILLED 3
+
+struct sos_info_thread {
+    sos_koid_t koid;
+    uint32_t state; /* 0 new, 1 runnable, 2 blocked, 3 dead */
+    uint32_t priority;
+    uint64_t cpu_time_ns;
+};
+
+struct sos_info_vmo {
+    uint64_t size;
+    uint64_t committed_bytes;
+    uint32_t map_count;
+    uint32_t reserved;
+};
+
+struct sos_info_kstats {
+    uint64_t objects[SOS_OBJ_KIND_COUNT]; /* live objects per kind */
+    uint64_t object_bytes[SOS_OBJ_KIND_COUNT]; /* kernel bytes per object of the kind */
+    uint64_t frames_total;
+    uint64_t frames_free;
+    uint64_t heap_bytes;     /* bytes in use by the kernel heap */
+    uint64_t handles;        /* live handles, everywhere */
+    uint64_t processes;
+    uint64_t threads;
+    uint64_t context_switches;
+    uint64_t syscalls;
+    uint64_t audit_records;
+    uint32_t cpus;
+    uint32_t reserved;
+    sos_time_t uptime_ns;
+};
+
+#endif

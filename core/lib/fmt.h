@@ -1,0 +1,22 @@
+/*
+ * core/lib/fmt.h - printf-style formatting into a buffer.
+ *
+ * One implementation serves the core (kprintf) and userspace (services/lib compiles
+ * this file too and wraps it as snprintf/vsnprintf). Supports flags "-+ 0#", width and
+ * precision (also '*'), length modifiers hh h l ll z t j, and conversions
+ * d i u x X o c s p %. No floating point.
+ *
+ * Layer: core library (freestanding; includes nothing of the core).
+ */
+#ifndef CORE_LIB_FMT_H
+#define CORE_LIB_FMT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Like vsnprintf: returns the length the full output would have; always terminates. */
+int k_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int k_snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

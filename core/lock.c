@@ -1,0 +1,44 @@
+/*
+ * core/lock.c - ticket spinlocks and the core lock.
+ *
+ * Core code runs with interrupts disabled, so holding a spinlock never races with an
+ * interrupt on the same CPU; the locks only order CPUs.
+ *
+ * Layer: core.
+ */
+#include "kernel.h"
+
+struct spinlock g_klock = SPINLOCK_INIT;
+
+void spin_lock(struct spinlock *l)
+{
+    uint32_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+    while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
+        hal_cpu_relax();
+    l->holder_cpu = (int)hal_cpu_id();
+}
+
+void spin_unlock(struct spinlock *l)
+{
+    l->holder_cpu = -1;
+    __atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+}
+
+bool spin_held(const struct spinlock *l)
+{
+    return l->holder_cpu == (int)hal_cpu_id() && l->next != l->owner;
+}
+
+void klock_acquire(void)
+{
+    if (spin_held(&g_klock))
+        panic("klock: acquired twice on cpu %u", hal_cpu_id());
+    spin_lock(&g_klock);
+}
+
+void klock_release(void)
+{
+    if (!spin_held(&g_klock))
+        panic("klock: released but not held on cpu %u", hal_cpu_id());
+    spin_unlock(&g_klock);
+}

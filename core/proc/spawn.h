@@ -1,0 +1,32 @@
+/*
+ * core/proc/spawn.h - start a process from an ELF image with its startup block.
+ *
+ * Layer: core processes.
+ */
+#ifndef CORE_PROC_SPAWN_H
+#define CORE_PROC_SPAWN_H
+
+#include "elf_load.h"
+#include "proc/process.h"
+#include "proc/thread.h"
+
+#define USER_STACK_SIZE (256u * 1024u)
+
+struct spawn_req {
+    struct vmo *image;
+    const char *name;
+    const char *args; /* NUL-separated */
+    uint32_t args_len;
+    uint32_t priority;
+    uint32_t nhandles;
+    struct handle **handles; /* moved into the child on success */
+    const char (*names)[SOS_HANDLE_NAME_MAX];
+};
+
+/*
+ * Create the process, load the image, build the startup block and install the handles;
+ * the main thread is created but not started. On error nothing was taken from `req`.
+ */
+int spawn_process(const struct spawn_req *req, struct process **pout, struct thread **tout);
+
+#endif

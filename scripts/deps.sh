@@ -1,0 +1,46 @@
+# scripts/deps.sh - the Debian packages ServiceOS needs, and a function that installs
+# them (as root) or names exactly what is missing. Sourced by serviceos-sim,
+# serviceos-test, serviceos-qemu and .ci/run.
+
+SOS_PKGS_BUILD="meson ninja-build pkg-config gcc libc6-dev python3 zlib1g-dev"
+SOS_PKGS_SIM="libsdl2-dev libuv1-dev libslirp-dev kbd"
+SOS_PKGS_TEST="libcmocka-dev clang libclang-rt-14-dev xvfb xauth"
+SOS_PKGS_QEMU="qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64 mtools dosfstools gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler"
+
+sos_missing_pkgs() {
+    local missing=""
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+            missing="$missing $p"
+    done
+    echo "$missing"
+}
+
+# sos_ensure_pkgs GROUP...: install the groups' packages when root, else say what is missing.
+sos_ensure_pkgs() {
+    local want=""
+    for g in "$@"; do
+        case "$g" in
+        build) want="$want $SOS_PKGS_BUILD" ;;
+        sim) want="$want $SOS_PKGS_SIM" ;;
+        test) want="$want $SOS_PKGS_TEST" ;;
+        qemu) want="$want $SOS_PKGS_QEMU" ;;
+        esac
+    done
+    local missing
+    missing=$(sos_missing_pkgs $want)
+    [ -z "$missing" ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "serviceos: installing:$missing" >&2
+        if [ ! -f /var/lib/apt/lists/lock ] || [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v lock)" ]; then
+            apt-get update -qq >&2 || true
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2 || {
+            apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
+        } || { echo "serviceos: could not install:$missing" >&2; return 1; }
+        return 0
+    fi
+    echo "serviceos: missing Debian packages:$missing" >&2
+    echo "serviceos: install them with: sudo apt-get install$missing" >&2
+    return 1
+}

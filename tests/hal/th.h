@@ -1,0 +1,129 @@
+/*
+ * tests/hal/th.h - the unit-test harness: the core booted on the test HAL, with each
+ * test body running as a thread of a fresh process on the host's own stack.
+ *
+ * Time is virtual: it stands still until every thread blocks, then jumps to the next
+ * deadline, so tests are deterministic and never sleep for real.
+ *
+ * u_<name>() calls the syscall <name> through core_syscall(), exactly as user code
+ * would; pointers must point into user memory of the current process (th_umem).
+ */
+#ifndef TESTS_HAL_TH_H
+#define TESTS_HAL_TH_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <sos/sos.h>
+
+int64_t core_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                     uint64_t a4);
+
+#define SOS_UPTR(T) T
+#define U_(x) ((uint64_t)(uintptr_t)(x))
+#define SOS_SYSCALL0(nr, name) \
+    static inline int64_t u_##name(void) { return core_syscall(nr, 0, 0, 0, 0, 0); }
+#define SOS_SYSCALL1(nr, name, t0, a0) \
+    static inline int64_t u_##name(t0 a0) { return core_syscall(nr, U_(a0), 0, 0, 0, 0); }
+#define SOS_SYSCALL2(nr, name, t0, a0, t1, a1)                                     \
+    static inline int64_t u_##name(t0 a0, t1 a1)                                   \
+    {                                                                              \
+        return core_syscall(nr, U_(a0), U_(a1), 0, 0, 0);                          \
+    }
+#define SOS_SYSCALL3(nr, name, t0, a0, t1, a1, t2, a2)                             \
+    static inline int64_t u_##name(t0 a0, t1 a1, t2 a2)                            \
+    {                                                                              \
+        return core_syscall(nr, U_(a0), U_(a1), U_(a2), 0, 0);                     \
+    }
+#define SOS_SYSCALL4(nr, name, t0, a0, t1, a1, t2, a2, t3, a3)                     \
+    static inline int64_t u_##name(t0 a0, t1 a1, t2 a2, t3 a3)                     \
+    {                                                                              \
+        return core_syscall(nr, U_(a0), U_(a1), U_(a2), U_(a3), 0);                \
+    }
+#define SOS_SYSCALL5(nr, name, t0, a0, t1, a1, t2, a2, t3, a3, t4, a4)             \
+    static inline int64_t u_##name(t0 a0, t1 a1, t2 a2, t3 a3, t4 a4)              \
+    {                                                                              \
+        return core_syscall(nr, U_(a0), U_(a1), U_(a2), U_(a3), U_(a4));           \
+    }
+#include <sos/syscalls.def>
+#undef SOS_SYSCALL0
+#undef SOS_SYSCALL1
+#undef SOS_SYSCALL2
+#undef SOS_SYSCALL3
+#undef SOS_SYSCALL4
+#undef SOS_SYSCALL5
+
+/* cmocka group setup/teardown: boot the core once per test program. */
+int th_group_setup(void **state);
+int th_group_teardown(void **state);
+
+/* cmocka per-test setup/teardown: a fresh process for the body, torn down after. */
+int th_setup(void **state);
+int th_teardown(void **state);
+
+#define TH_TEST(fn) cmocka_unit_test_setup_teardown(fn, th_setup, th_teardown)
+#define TH_RUN(tests) cmocka_run_group_tests(tests, th_group_setup, th_group_teardown)
+
+/* Zeroed user memory of `len` bytes in the current process. */
+void *th_umem(size_t len);
+
+/* The root resource handle of the test process (it holds one, like init). */
+sos_handle_t th_root(void);
+
+/* The current process's handle to itself. */
+sos_handle_t th_self(void);
+
+/*
+ * Start fn(arg) as a thread of a new process named `name`; the thread runs when the
+ * test body blocks. `handles` are moved to the new process (looked up there with
+ * th_child_handle(i)). Returns a process handle in the caller's table.
+ */
+sos_handle_t th_spawn(const char *name, void (*fn)(void *), void *arg,
+                      const sos_handle_t *handles, uint32_t nhandles);
+/* Start fn(arg) as another thread of the current process; returns its handle. */
+sos_handle_t th_thread(void (*fn)(void *), void *arg);
+/* Inside a th_spawn'd thread: the i-th handle it was given. */
+sos_handle_t th_child_handle(uint32_t i);
+
+/* Virtual time. */
+int64_t th_now(void);
+/* Let every other runnable thread run until all block (time does not move). */
+void th_settle(void);
+/* Sleep the test body for `ns` of virtual time. */
+void th_sleep(int64_t ns);
+
+/* Kernel counters for leak checks. */
+struct th_counts {
+    uint64_t objects[SOS_OBJ_KIND_COUNT];
+    uint64_t frames_free;
+    uint64_t heap;
+    uint64_t handles;
+};
+void th_counts(struct th_counts *c);
+/* Assert that counts are back to `before`. */
+void th_assert_counts(const struct th_counts *before);
+
+/* Console output the core produced since the last call (NUL-terminated, static). */
+
+/* hal_power_off in tests longjmps here when set; th_power_status() gives the status. */
+const char *th_console(void);
+extern jmp_buf *th_power_jmp;
+int th_power_status(void);
+
+/* Build a minimal static-PIE ELF64 image in a VMO (for spawn and ELF tests). */
+struct th_elf_opts {
+    uint16_t machine;   /* 0: the host's */
+    uint16_t type;      /* 0: ET_DYN */
+    uint32_t text_flags; /* 0: R|X */
+    uint64_t entry_off; /* offset of the entry in the text page */
+    int nrelocs;        /* RELATIVE relocations into the data page */
+    uint32_t bad_reloc_type; /* nonzero: use this type for the first relocation */
+};
+size_t th_elf_build(uint8_t *buf, size_t cap, const struct th_elf_opts *o);
+sos_handle_t th_elf_vmo(const struct th_elf_opts *o, size_t *len);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * tests/hal/th_internal.h - what the test HAL and the harness share.
+ */
+#ifndef TESTS_HAL_TH_INTERNAL_H
+#define TESTS_HAL_TH_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hal.h"
+
+int th_hal_init(size_t mem_bytes, struct boot_info *bi);
+bool th_irq_enabled(unsigned line);
+void th_advance(int64_t ns);
+extern void (*th_user_main)(uintptr_t startup);
+void core_init(const struct boot_info *bi);
+
+#endif
