@@ -92,6 +92,25 @@ struct boot_handle {
     const char *name;
 };
 
+/*
+ * The first process is the root of everything: when it ends the system ends, powering
+ * off with its exit code (or 125 when it was killed or faulted).
+ */
+static struct process *g_init_process;
+static struct observer g_init_watch;
+
+static void init_ended(struct observer *ob, struct object *o, sos_signals_t observed)
+{
+    (void)ob;
+    (void)observed;
+    struct process *p = (struct process *)o;
+    int status = p->state == SOS_PROC_EXITED ? (int)p->exit_code : 125;
+    kprintf("core: the init process ended (%s, status %d): powering off\n",
+            p->state == SOS_PROC_EXITED ? "exited" : p->state == SOS_PROC_FAULTED ? "faulted" : "killed",
+            status);
+    hal_power_off(status);
+}
+
 static int start_init(void)
 {
     if (!g_boot.init_base) {
@@ -138,7 +157,13 @@ static int start_init(void)
         return err;
     }
     thread_start(t);
-    obj_unref(&p->obj); /* it lives through its threads */
+    g_init_process = p;
+    obj_ref(&p->obj);
+    g_init_watch.trigger = SOS_SIG_TERMINATED;
+    g_init_watch.fire = init_ended;
+    list_init(&g_init_watch.node);
+    obj_observe(&p->obj, &g_init_watch);
+    obj_unref(&p->obj); /* it lives through its threads and g_init_process */
     return 0;
 }
 

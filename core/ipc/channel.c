@@ -18,6 +18,7 @@ struct chan_caller {
 };
 
 static struct kcache *g_chan_cache;
+static uint32_t g_next_txid; /* one counter for every end: calls from both ends never collide */
 
 static void chan_destroy(struct object *o);
 static void chan_zero_handles(struct object *o);
@@ -173,9 +174,9 @@ static void msg_take_handles(struct process *p, struct chan_end *e, struct msg *
 
 static void update_writable(struct chan_end *q)
 {
-    /* the writer into q is q's peer: it is WRITABLE while q has room */
+    /* the writer into q is q's peer: it is WRITABLE while q has room for a byte more */
     if (q->peer) {
-        bool room = queue_has_room(q, 0);
+        bool room = queue_has_room(q, 1);
         obj_signal(&q->peer->obj, room ? 0 : SOS_SIG_WRITABLE, room ? SOS_SIG_WRITABLE : 0);
     }
 }
@@ -322,7 +323,7 @@ int chan_call_user(struct process *p, struct chan_end *e, sos_time_t deadline,
     if (err)
         return err;
     msg_take_handles(p, e, m, vals);
-    uint32_t txid = ++e->next_txid | 0x80000000u; /* kernel txids have the top bit */
+    uint32_t txid = ++g_next_txid | 0x80000000u; /* kernel txids have the top bit */
     memcpy(m->bytes, &txid, sizeof(txid));
     struct chan_caller c = {.txid = txid, .t = current_thread()};
     list_add_tail(&e->callers, &c.node);

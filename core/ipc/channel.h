@@ -39,7 +39,6 @@ struct chan_end {
     uint32_t nmsgs;
     uint32_t qbytes;
     struct list_node callers; /* struct chan_caller waiting for replies here */
-    uint32_t next_txid;
 };
 
 int chan_create_pair(struct chan_end **a, struct chan_end **b);

@@ -42,4 +42,93 @@ void host_ctx_switch(uintptr_t *from_sp, uintptr_t to_sp);
 /* A stack pointer that starts fn(arg) when switched to; fn must not return. */
 uintptr_t host_ctx_init(void *stack, size_t size, void (*fn)(void *), void *arg);
 
+/* ---- vCPUs (vcpu.c): host threads running the core, with virtual interrupts */
+
+#define HOST_MAX_VCPUS 16
+
+/* Interrupt lines the host raises (bit n = line n; lines 0..31). */
+#define HOST_LINE_TIMER 0u
+#define HOST_LINE_IPI 1u
+#define HOST_LINE_CONSOLE 2u
+
+/*
+ * Per-vCPU state. The trampolines (trap_x86_64.S) reach it through the thread-local
+ * pointer host_tl_vcpu; its first fields have fixed offsets they rely on.
+ */
+struct host_vcpu {
+    volatile uint32_t in_user;  /* offset 0: running user code (async signals redirect it) */
+    volatile uint32_t pending;  /* offset 4: lines waiting to be delivered */
+    uintptr_t kstack_top;       /* offset 8: where user-mode entries switch to */
+    unsigned id;
+    volatile uint32_t idle;
+    void *timer;       /* timer_t */
+    unsigned long thread; /* pthread_t */
+    int tid;
+};
+
+extern __thread struct host_vcpu *host_tl_vcpu;
+
+/* Install the signal handlers (faults, timer, kick) once, before any vCPU starts. */
+typedef void (*host_fault_fn)(unsigned sig, int code, uintptr_t addr, uintptr_t pc,
+                              unsigned long err);
+int host_signals_init(host_fault_fn user_fault);
+
+/* Start vCPU `id` on a new host thread running fn(id); vCPU 0 may be the caller. */
+int host_vcpu_start(unsigned id, void (*fn)(unsigned id));
+/* Make the calling thread vCPU `id` (sets up its signal stack and timer). */
+int host_vcpu_attach(unsigned id);
+struct host_vcpu *host_vcpu_get(unsigned id);
+unsigned host_vcpu_count(void);
+void host_vcpu_set_count(unsigned n);
+
+/* Raise `line` on vCPU `id` from any thread (wakes it, interrupts its user code). */
+void host_vcpu_raise(unsigned id, unsigned line);
+/* Take the pending lines of the calling vCPU (clears them). */
+uint32_t host_vcpu_take_pending(void);
+/* Block the calling vCPU until a line is pending. */
+void host_vcpu_wait(void);
+/* Arm the calling vCPU's one-shot timer at monotonic ns `deadline` (INT64_MAX: off). */
+void host_vcpu_timer_set(int64_t deadline);
+
+/* Monotonic nanoseconds since host_time_init(). */
+void host_time_init(void);
+int64_t host_time_now(void);
+
+/* Enter user code: never returns (trap_x86_64.S). */
+__attribute__((noreturn)) void host_enter_user(uintptr_t entry, uintptr_t sp, uintptr_t arg);
+/* The address user code calls for a syscall (trap_x86_64.S). */
+void host_syscall_entry(void);
+
+/* Print a backtrace of the calling thread to stderr. */
+void host_backtrace(void);
+
+/* ---- console (console.c) */
+
+/* Put the terminal in raw mode when stdin is a terminal; restored at exit. */
+void host_console_init(void);
+void host_console_restore(void);
+void host_console_write(const char *buf, size_t len);
+/* Take up to len bytes of console input; returns the count. */
+size_t host_console_take(char *buf, size_t len);
+/* Queue input bytes (from stdin or the window) and raise the console line on vCPU 0. */
+void host_console_push(const char *buf, size_t len);
+/* Register a sink that also receives console output (the window's text view). */
+void host_console_set_mirror(void (*fn)(const char *buf, size_t len));
+
+/* ---- the window (sdl.c): runs on the main thread until power-off or the window closes
+ * (returns 1 then); -1 when no window can be opened. */
+int host_sdl_run(const char *title);
+
+/* ---- the libuv loop (uvloop.c): stdin, device I/O, timers */
+int host_uv_start(int watch_stdin);
+
+/* ---- power */
+
+/* Ask the main thread to end the process with `status`; the caller blocks forever. */
+__attribute__((noreturn)) void host_power_off(int status);
+/* Main thread: wait for the power-off request; returns the status. */
+int host_power_wait(void);
+/* Main thread: has power-off been requested? (-1 while running) */
+int host_power_status(void);
+
 #endif

@@ -1,0 +1,266 @@
+/*
+ * hal-hosted/hal.c - core/hal.h for a Linux process, over the host functions in host/.
+ *
+ * This file sees the core's headers and nothing of the host but host/host.h. The
+ * design (ARCHITECTURE.md section 7): vCPUs are host threads; core threads are contexts
+ * switched on them by host_ctx_switch; user code runs on the same host thread and
+ * enters the core by calling host_syscall_entry (a function call, no trap); virtual
+ * interrupts reach user code through a signal that redirects it into the core, and
+ * reach core code only when it idles or returns to user mode.
+ *
+ * Layer: hal-hosted, core world.
+ */
+#include <sos/sos.h>
+
+#include "hal.h"
+#include "host.h"
+#include "hosted.h"
+
+#define MAX_SPACES 1024u
+#define SIGILL_ 4
+#define SIGTRAP_ 5
+#define SIGBUS_ 7
+#define SIGFPE_ 8
+#define SIGSEGV_ 11
+#define SEGV_ACCERR_ 2
+#define PF_WRITE 2u
+#define PF_FETCH 16u
+
+struct hal_as {
+    uintptr_t base;
+    uint32_t used;
+};
+
+static struct hal_as g_spaces[MAX_SPACES];
+static uint32_t g_irq_enabled; /* device lines 16..31 the core listens to */
+
+/* ---- CPU */
+
+unsigned hal_cpu_id(void) { return host_tl_vcpu->id; }
+unsigned hal_cpu_count(void) { return host_vcpu_count(); }
+unsigned long hal_irq_save(void) { return 0; }
+void hal_irq_restore(unsigned long state) { (void)state; }
+void hal_cpu_relax(void) { __builtin_ia32_pause(); }
+void hal_cpu_kick(unsigned cpu) { host_vcpu_raise(cpu, HOST_LINE_IPI); }
+
+/* Deliver every pending virtual interrupt of this vCPU to the core. */
+static void deliver(bool from_user)
+{
+    uint32_t p;
+    while ((p = host_vcpu_take_pending())) {
+        if (p & (1u << HOST_LINE_CONSOLE)) {
+            char buf[256];
+            size_t n;
+            while ((n = host_console_take(buf, sizeof(buf))))
+                core_console_input(buf, n);
+        }
+        for (unsigned line = 0; line < 32; line++) {
+            bool device = line >= HAL_IRQ_FIRST_DEVICE;
+            if ((p & (1u << line)) && (!device || (g_irq_enabled & (1u << line))))
+                core_irq(line, from_user);
+        }
+    }
+}
+
+void hal_cpu_idle(void)
+{
+    host_vcpu_wait();
+    deliver(false);
+}
+
+static void secondary(unsigned id) { core_secondary_main(id); }
+
+void hal_cpu_start_secondaries(void)
+{
+    for (unsigned i = 1; i < host_vcpu_count(); i++)
+        if (host_vcpu_start(i, secondary))
+            panic("hal-hosted: cannot start vcpu %u", i);
+}
+
+/* ---- contexts and user mode */
+
+void hal_context_init(struct hal_context *ctx, void *stack, size_t size,
+                      void (*fn)(void *), void *arg)
+{
+    ctx->sp = host_ctx_init(stack, size, fn, arg);
+}
+
+void hal_context_switch(struct hal_context *from, struct hal_context *to)
+{
+    host_ctx_switch(&from->sp, to->sp);
+}
+
+void hal_cpu_set_kernel_stack(uintptr_t top) { host_tl_vcpu->kstack_top = top; }
+
+void hal_user_enter(uintptr_t entry, uintptr_t sp, uintptr_t arg)
+{
+    deliver(true);
+    host_enter_user(entry, sp & ~(uintptr_t)15, arg);
+}
+
+int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                       uint64_t a4)
+{
+    int64_t r = core_syscall(nr, a0, a1, a2, a3, a4);
+    deliver(true);
+    return r;
+}
+
+void hosted_irq_entry(void) { deliver(true); }
+
+uint32_t hosted_fault_class(unsigned sig, int code, unsigned long err)
+{
+    switch (sig) {
+    case SIGSEGV_:
+        if (err & PF_FETCH)
+            return code == SEGV_ACCERR_ ? SOS_FAULT_EXEC : SOS_FAULT_WILD_ADDRESS;
+        return code == SEGV_ACCERR_ ? SOS_FAULT_PERMISSION : SOS_FAULT_WILD_ADDRESS;
+    case SIGBUS_:
+        return SOS_FAULT_ALIGN;
+    case SIGFPE_:
+        return SOS_FAULT_ARITH;
+    case SIGTRAP_:
+        return SOS_FAULT_BREAK;
+    case SIGILL_:
+    default:
+        return SOS_FAULT_ILLEGAL;
+    }
+}
+
+/* A fault in user code, already on the kernel stack (registered with host_signals_init). */
+void hosted_user_fault(unsigned sig, int code, uintptr_t addr, uintptr_t pc, unsigned long err)
+{
+    struct hal_fault f = {hosted_fault_class(sig, code, err), addr, pc};
+    if (sig != SIGSEGV_ && sig != SIGBUS_)
+        f.address = 0;
+    core_fault(&f);
+}
+
+/* ---- address spaces: each is a window of host address space over the arena */
+
+unsigned hal_elf_machine(void) { return 62; /* EM_X86_64 */ }
+
+int hal_as_create(struct hal_as **out)
+{
+    for (unsigned i = 0; i < MAX_SPACES; i++) {
+        struct hal_as *as = &g_spaces[i];
+        if (as->used)
+            continue;
+        if (host_window_alloc(&as->base))
+            return SOS_ERR_NO_RESOURCES;
+        as->used = 1;
+        *out = as;
+        return 0;
+    }
+    return SOS_ERR_NO_RESOURCES;
+}
+
+void hal_as_destroy(struct hal_as *as)
+{
+    host_window_free(as->base);
+    as->used = 0;
+}
+
+void hal_as_range(struct hal_as *as, uintptr_t *base, uintptr_t *size)
+{
+    *base = as->base;
+    *size = host_window_size();
+}
+
+static unsigned host_prot(unsigned p)
+{
+    return ((p & HAL_PROT_READ) ? HOST_PROT_R : 0) | ((p & HAL_PROT_WRITE) ? HOST_PROT_W : 0) |
+           ((p & HAL_PROT_EXEC) ? HOST_PROT_X : 0);
+}
+
+int hal_as_map(struct hal_as *as, uintptr_t va, paddr_t pa, size_t npages, unsigned prot)
+{
+    (void)as;
+    return host_map(va, pa - HOST_PHYS_BASE, npages * HAL_PAGE_SIZE, host_prot(prot))
+               ? SOS_ERR_NO_MEMORY
+               : 0;
+}
+
+void hal_as_unmap(struct hal_as *as, uintptr_t va, size_t npages)
+{
+    (void)as;
+    host_unmap(va, npages * HAL_PAGE_SIZE);
+}
+
+void hal_as_protect(struct hal_as *as, uintptr_t va, size_t npages, unsigned prot)
+{
+    (void)as;
+    host_protect(va, npages * HAL_PAGE_SIZE, host_prot(prot));
+}
+
+/* Every window is mapped at once in the one host address space: nothing to switch. */
+void hal_as_activate(struct hal_as *as) { (void)as; }
+
+uintptr_t hal_as_syscall_entry(struct hal_as *as)
+{
+    (void)as;
+    return (uintptr_t)host_syscall_entry;
+}
+
+/* The core has checked the range against its mappings, so these cannot fault. */
+int hal_copy_from_user(void *dst, uintptr_t usrc, size_t len)
+{
+    __builtin_memcpy(dst, (const void *)usrc, len);
+    return 0;
+}
+
+int hal_copy_to_user(uintptr_t udst, const void *src, size_t len)
+{
+    __builtin_memcpy((void *)udst, src, len);
+    return 0;
+}
+
+void *hal_phys_to_virt(paddr_t pa) { return (char *)host_arena_base() + (pa - HOST_PHYS_BASE); }
+
+paddr_t hal_virt_to_phys(const void *va)
+{
+    return (paddr_t)((const char *)va - (const char *)host_arena_base()) + HOST_PHYS_BASE;
+}
+
+/* ---- time and interrupts */
+
+int64_t hal_time_now(void) { return host_time_now(); }
+void hal_timer_set(int64_t deadline) { host_vcpu_timer_set(deadline); }
+
+int hal_irq_enable(unsigned line)
+{
+    if (line < HAL_IRQ_FIRST_DEVICE || line >= 32)
+        return SOS_ERR_OUT_OF_RANGE;
+    __atomic_or_fetch(&g_irq_enabled, 1u << line, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+void hal_irq_disable(unsigned line)
+{
+    if (line < 32)
+        __atomic_and_fetch(&g_irq_enabled, ~(1u << line), __ATOMIC_SEQ_CST);
+}
+
+void hal_irq_ack(unsigned line) { (void)line; }
+
+/* ---- console, devices, power */
+
+void hal_console_write(const char *buf, size_t len) { host_console_write(buf, len); }
+
+bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
+{
+    (void)index;
+    (void)ops;
+    (void)dev;
+    return false;
+}
+
+void hal_power_off(int status) { host_power_off(status); }
+
+void hal_reboot(void) { host_power_off(HOSTED_REBOOT_STATUS); }
+
+void hal_panic_halt(void)
+{
+    host_backtrace();
+    host_power_off(HOSTED_PANIC_STATUS);
+}

@@ -1,0 +1,118 @@
+/*
+ * hal-hosted/host/console.c - the console: stdout, an input ring, power-off handshake.
+ *
+ * Output goes straight to stdout with write(2) (never buffered, so nothing is lost when
+ * the system powers off) and to an optional mirror (the window). Input bytes arrive from
+ * the libuv thread or the window into a ring; the console line on vCPU 0 tells the core.
+ *
+ * Layer: hal-hosted, host world.
+ */
+#define _GNU_SOURCE
+#include "host.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RING 8192u
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static char g_ring[RING];
+static uint32_t g_head, g_tail;
+static void (*g_mirror)(const char *, size_t);
+
+static pthread_mutex_t g_power_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_power_cond = PTHREAD_COND_INITIALIZER;
+static volatile int g_power = -1;
+static volatile int g_powered;
+
+/* The last output, replayed into a mirror that attaches late (the window opens after boot). */
+#define HISTORY 16384u
+static char g_hist[HISTORY];
+static uint32_t g_hist_len;
+static pthread_mutex_t g_out_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void host_console_set_mirror(void (*fn)(const char *buf, size_t len))
+{
+    pthread_mutex_lock(&g_out_lock);
+    g_mirror = fn;
+    if (fn && g_hist_len)
+        fn(g_hist, g_hist_len);
+    pthread_mutex_unlock(&g_out_lock);
+}
+
+static void remember(const char *buf, size_t len)
+{
+    if (len >= HISTORY) {
+        buf += len - HISTORY;
+        len = HISTORY;
+    }
+    if (g_hist_len + len > HISTORY) {
+        uint32_t drop = (uint32_t)(g_hist_len + len - HISTORY);
+        memmove(g_hist, g_hist + drop, g_hist_len - drop);
+        g_hist_len -= drop;
+    }
+    memcpy(g_hist + g_hist_len, buf, len);
+    g_hist_len += (uint32_t)len;
+}
+
+void host_console_write(const char *buf, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(1, buf + done, len - done);
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    pthread_mutex_lock(&g_out_lock);
+    remember(buf, len);
+    if (g_mirror)
+        g_mirror(buf, len);
+    pthread_mutex_unlock(&g_out_lock);
+}
+
+void host_console_push(const char *buf, size_t len)
+{
+    pthread_mutex_lock(&g_lock);
+    for (size_t i = 0; i < len && g_head - g_tail < RING; i++)
+        g_ring[g_head++ % RING] = buf[i];
+    pthread_mutex_unlock(&g_lock);
+    host_vcpu_raise(0, HOST_LINE_CONSOLE);
+}
+
+size_t host_console_take(char *buf, size_t len)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&g_lock);
+    while (n < len && g_tail != g_head)
+        buf[n++] = g_ring[g_tail++ % RING];
+    pthread_mutex_unlock(&g_lock);
+    return n;
+}
+
+void host_power_off(int status)
+{
+    pthread_mutex_lock(&g_power_lock);
+    if (!g_powered) {
+        g_powered = 1;
+        g_power = status;
+        pthread_cond_broadcast(&g_power_cond);
+    }
+    pthread_mutex_unlock(&g_power_lock);
+    for (;;)
+        pause();
+}
+
+int host_power_wait(void)
+{
+    pthread_mutex_lock(&g_power_lock);
+    while (!g_powered)
+        pthread_cond_wait(&g_power_cond, &g_power_lock);
+    int s = g_power;
+    pthread_mutex_unlock(&g_power_lock);
+    return s;
+}
+
+int host_power_status(void) { return g_powered ? g_power : -1; }

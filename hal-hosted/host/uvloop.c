@@ -1,0 +1,106 @@
+/*
+ * hal-hosted/host/uvloop.c - the libuv thread: it owns host I/O.
+ *
+ * Today: standard input (a terminal in raw mode, or a pipe/file). Bytes go to the
+ * console ring; end of input is delivered as one EOT byte (0x04), which the console
+ * service treats as the end of the operator's session. Device I/O (block, net) joins
+ * this loop with the devices that need it.
+ *
+ * Layer: hal-hosted, host world (libc and libuv only).
+ */
+#define _GNU_SOURCE
+#include "host.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+static uv_loop_t g_loop;
+static uv_tty_t g_tty;
+static uv_pipe_t g_pipe;
+static uv_stream_t *g_in;
+static int g_is_tty;
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    (void)h;
+    static char space[4096];
+    (void)suggested;
+    *buf = uv_buf_init(space, sizeof(space));
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+    if (n > 0) {
+        host_console_push(buf->base, (size_t)n);
+    } else if (n < 0) {
+        char eot = 0x04;
+        host_console_push(&eot, 1);
+        uv_read_stop(s);
+    }
+}
+
+/* Regular files and devices cannot be polled: read them with chained fs requests. */
+static uv_fs_t g_fsreq;
+static char g_fsbuf[4096];
+
+static void on_fs_read(uv_fs_t *req)
+{
+    ssize_t n = req->result;
+    uv_fs_req_cleanup(req);
+    if (n > 0) {
+        host_console_push(g_fsbuf, (size_t)n);
+        uv_buf_t b = uv_buf_init(g_fsbuf, sizeof(g_fsbuf));
+        uv_fs_read(&g_loop, &g_fsreq, 0, &b, 1, -1, on_fs_read);
+    } else {
+        char eot = 0x04;
+        host_console_push(&eot, 1);
+    }
+}
+
+static void *loop_main(void *arg)
+{
+    (void)arg;
+    uv_run(&g_loop, UV_RUN_DEFAULT);
+    return NULL;
+}
+
+void host_console_restore(void)
+{
+    if (g_is_tty)
+        uv_tty_reset_mode();
+}
+
+void host_console_init(void) {}
+
+int host_uv_start(int watch_stdin)
+{
+    if (uv_loop_init(&g_loop))
+        return -1;
+    if (watch_stdin) {
+        uv_handle_type t = uv_guess_handle(0);
+        if (t == UV_TTY) {
+            if (uv_tty_init(&g_loop, &g_tty, 0, 1) == 0) {
+                uv_tty_set_mode(&g_tty, UV_TTY_MODE_RAW);
+                g_is_tty = 1;
+                atexit(host_console_restore);
+                g_in = (uv_stream_t *)&g_tty;
+            }
+        } else if (t == UV_NAMED_PIPE || t == UV_TCP) {
+            if (uv_pipe_init(&g_loop, &g_pipe, 0) == 0 && uv_pipe_open(&g_pipe, 0) == 0)
+                g_in = (uv_stream_t *)&g_pipe;
+        }
+        if (g_in) {
+            uv_read_start(g_in, on_alloc, on_read);
+        } else {
+            uv_buf_t b = uv_buf_init(g_fsbuf, sizeof(g_fsbuf));
+            uv_fs_read(&g_loop, &g_fsreq, 0, &b, 1, -1, on_fs_read);
+        }
+    }
+    pthread_t th;
+    if (pthread_create(&th, NULL, loop_main, NULL))
+        return -1;
+    pthread_detach(th);
+    return 0;
+}

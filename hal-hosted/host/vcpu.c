@@ -1,0 +1,257 @@
+/*
+ * hal-hosted/host/vcpu.c - vCPUs: host threads, virtual interrupts, faults, timers.
+ *
+ * A vCPU runs core code and user code on one host thread. Virtual interrupts are bits
+ * in vcpu->pending. Raising one sets the bit and then wakes the vCPU: a futex wake if
+ * it is idle, a signal if it runs user code. The signal handler never does work in
+ * signal context: if user code was interrupted it rewrites the context so that user
+ * code "calls" host_irq_tramp (trap_x86_64.S), which saves the user state and enters
+ * the core on the thread's kernel stack; otherwise (core or HAL code, which run with
+ * virtual interrupts off) the bit simply waits until the core next enters user mode
+ * or idles. Faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE) in user code become a call of the
+ * core's fault entry on the kernel stack; in core code they are a panic.
+ *
+ * All handlers use SA_NODEFER and an empty mask, so a handler that never returns
+ * normally (a fault redirected into the core) leaves no signal blocked.
+ *
+ * Layer: hal-hosted, host world (libc only).
+ */
+#define _GNU_SOURCE
+#include "host.h"
+
+#include <errno.h>
+#include <execinfo.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#define SIG_TIMER (SIGRTMIN + 0)
+#define SIG_KICK (SIGRTMIN + 1)
+#define ALTSTACK_SIZE (64 * 1024)
+
+__thread struct host_vcpu *host_tl_vcpu;
+static struct host_vcpu g_vcpus[HOST_MAX_VCPUS];
+static unsigned g_nvcpus = 1;
+static host_fault_fn g_user_fault;
+static struct timespec g_t0;
+
+void host_irq_tramp(void);
+void host_fault_tramp(void);
+
+/* ---- time */
+
+void host_time_init(void) { clock_gettime(CLOCK_MONOTONIC, &g_t0); }
+
+int64_t host_time_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)(t.tv_sec - g_t0.tv_sec) * 1000000000 + (t.tv_nsec - g_t0.tv_nsec);
+}
+
+/* ---- futex */
+
+static void futex_wait(volatile uint32_t *addr, uint32_t val)
+{
+    syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void futex_wake(volatile uint32_t *addr)
+{
+    syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* ---- signals */
+
+static void redirect_to_irq(ucontext_t *uc)
+{
+    greg_t *g = uc->uc_mcontext.gregs;
+    uint64_t sp = (uint64_t)g[REG_RSP] - 128; /* step over the red zone */
+    sp -= 8;
+    *(uint64_t *)sp = (uint64_t)g[REG_RIP];   /* host_irq_tramp "returns" here */
+    g[REG_RSP] = (greg_t)sp;
+    g[REG_RIP] = (greg_t)host_irq_tramp;
+}
+
+static void on_async(int sig, siginfo_t *si, void *ucv)
+{
+    (void)si;
+    struct host_vcpu *v = host_tl_vcpu;
+    if (!v)
+        return;
+    if (sig == SIG_TIMER)
+        __atomic_or_fetch(&v->pending, 1u << HOST_LINE_TIMER, __ATOMIC_SEQ_CST);
+    if (v->in_user && v->pending)
+        redirect_to_irq(ucv);
+}
+
+static void on_fault(int sig, siginfo_t *si, void *ucv)
+{
+    struct host_vcpu *v = host_tl_vcpu;
+    ucontext_t *uc = ucv;
+    greg_t *g = uc->uc_mcontext.gregs;
+    if (!v || !v->in_user) {
+        char msg[160];
+        int n = snprintf(msg, sizeof(msg),
+                         "\n*** serviceos-sim: %s in core code at pc %#llx, address %p\n",
+                         strsignal(sig), (unsigned long long)g[REG_RIP], si->si_addr);
+        if (write(2, msg, (size_t)n) < 0) {
+        }
+        host_backtrace();
+        host_console_restore();
+        signal(SIGABRT, SIG_DFL);
+        abort();
+    }
+    v->in_user = 0;
+    /* Call the core's fault entry on the kernel stack, as if user code had called it. */
+    g[REG_RDI] = sig;
+    g[REG_RSI] = si->si_code;
+    g[REG_RDX] = (greg_t)si->si_addr;
+    g[REG_RCX] = g[REG_RIP];
+    g[REG_R8] = g[REG_ERR];
+    g[REG_RSP] = (greg_t)(v->kstack_top - 16); /* host_fault_tramp calls from here */
+    g[REG_RIP] = (greg_t)host_fault_tramp;
+}
+
+void host_user_fault_dispatch(unsigned sig, int code, uintptr_t addr, uintptr_t pc,
+                              unsigned long err);
+void host_user_fault_dispatch(unsigned sig, int code, uintptr_t addr, uintptr_t pc,
+                              unsigned long err)
+{
+    g_user_fault(sig, code, addr, pc, err);
+    abort(); /* the core never returns from a fault */
+}
+
+int host_signals_init(host_fault_fn user_fault)
+{
+    g_user_fault = user_fault;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTART;
+    sa.sa_sigaction = on_fault;
+    int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
+    for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        if (sigaction(sigs[i], &sa, NULL))
+            return -1;
+    sa.sa_sigaction = on_async;
+    if (sigaction(SIG_TIMER, &sa, NULL) || sigaction(SIG_KICK, &sa, NULL))
+        return -1;
+    return 0;
+}
+
+/* ---- vCPUs */
+
+struct host_vcpu *host_vcpu_get(unsigned id) { return id < HOST_MAX_VCPUS ? &g_vcpus[id] : NULL; }
+unsigned host_vcpu_count(void) { return g_nvcpus; }
+void host_vcpu_set_count(unsigned n) { g_nvcpus = n < 1 ? 1 : n > HOST_MAX_VCPUS ? HOST_MAX_VCPUS : n; }
+
+int host_vcpu_attach(unsigned id)
+{
+    struct host_vcpu *v = &g_vcpus[id];
+    v->id = id;
+    v->thread = (unsigned long)pthread_self();
+    v->tid = (int)syscall(SYS_gettid);
+    stack_t ss = {.ss_sp = malloc(ALTSTACK_SIZE), .ss_size = ALTSTACK_SIZE, .ss_flags = 0};
+    if (!ss.ss_sp || sigaltstack(&ss, NULL))
+        return -1;
+    struct sigevent sev;
+    memset(&sev, 0, sizeof(sev));
+    sev.sigev_notify = SIGEV_THREAD_ID;
+    sev.sigev_signo = SIG_TIMER;
+    sev._sigev_un._tid = v->tid;
+    timer_t t;
+    if (timer_create(CLOCK_MONOTONIC, &sev, &t))
+        return -1;
+    v->timer = t;
+    host_tl_vcpu = v;
+    return 0;
+}
+
+struct start_arg {
+    unsigned id;
+    void (*fn)(unsigned);
+};
+
+static void *vcpu_main(void *p)
+{
+    struct start_arg a = *(struct start_arg *)p;
+    free(p);
+    if (host_vcpu_attach(a.id)) {
+        perror("serviceos-sim: vcpu setup");
+        exit(1);
+    }
+    a.fn(a.id);
+    return NULL;
+}
+
+int host_vcpu_start(unsigned id, void (*fn)(unsigned id))
+{
+    struct start_arg *a = malloc(sizeof(*a));
+    if (!a)
+        return -1;
+    a->id = id;
+    a->fn = fn;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 1 << 20);
+    pthread_t th;
+    int err = pthread_create(&th, &attr, vcpu_main, a);
+    pthread_attr_destroy(&attr);
+    if (!err)
+        pthread_detach(th);
+    return err ? -1 : 0;
+}
+
+void host_vcpu_raise(unsigned id, unsigned line)
+{
+    struct host_vcpu *v = &g_vcpus[id];
+    __atomic_or_fetch(&v->pending, 1u << line, __ATOMIC_SEQ_CST);
+    if (v->idle)
+        futex_wake(&v->pending);
+    if (v->in_user && v != host_tl_vcpu)
+        pthread_kill((pthread_t)v->thread, SIG_KICK);
+}
+
+uint32_t host_vcpu_take_pending(void)
+{
+    return __atomic_exchange_n(&host_tl_vcpu->pending, 0, __ATOMIC_SEQ_CST);
+}
+
+void host_vcpu_wait(void)
+{
+    struct host_vcpu *v = host_tl_vcpu;
+    v->idle = 1;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&v->pending, __ATOMIC_SEQ_CST) == 0)
+        futex_wait(&v->pending, 0);
+    v->idle = 0;
+}
+
+void host_vcpu_timer_set(int64_t deadline)
+{
+    struct itimerspec its;
+    memset(&its, 0, sizeof(its));
+    if (deadline != INT64_MAX) {
+        int64_t abs = deadline + (int64_t)g_t0.tv_sec * 1000000000 + g_t0.tv_nsec;
+        if (abs <= 0)
+            abs = 1;
+        its.it_value.tv_sec = abs / 1000000000;
+        its.it_value.tv_nsec = abs % 1000000000;
+    }
+    timer_settime((timer_t)host_tl_vcpu->timer, TIMER_ABSTIME, &its, NULL);
+}
+
+void host_backtrace(void)
+{
+    void *frames[64];
+    int n = backtrace(frames, 64);
+    backtrace_symbols_fd(frames, n, 2);
+}

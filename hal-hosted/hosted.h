@@ -1,0 +1,22 @@
+/*
+ * hal-hosted/hosted.h - what hal-hosted's core-world files export to sim/ and to the
+ * trampolines.
+ *
+ * Layer: hal-hosted, core world.
+ */
+#ifndef HAL_HOSTED_HOSTED_H
+#define HAL_HOSTED_HOSTED_H
+
+#include <stdint.h>
+
+#define HOSTED_PANIC_STATUS 70  /* the core panicked */
+#define HOSTED_REBOOT_STATUS 254 /* the guest asked to reboot: sim/ restarts itself */
+
+/* Called from host/trap_x86_64.S. */
+int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                       uint64_t a4);
+void hosted_irq_entry(void);
+void hosted_user_fault(unsigned sig, int code, uintptr_t addr, uintptr_t pc, unsigned long err);
+uint32_t hosted_fault_class(unsigned sig, int code, unsigned long err);
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * sim/main.c - serviceos-sim: boot the core on hal-hosted inside this process.
+ *
+ * Parses the command line, loads the init image into the top of the simulated RAM,
+ * starts vCPU 0 in core_main, and waits on the main thread (running the SDL window
+ * unless --headless) until the system powers off; the process exits with the status
+ * the system powered off with.
+ *
+ * Layer: sim (sees everything hosted).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hal.h"
+#include "host.h"
+#include "hosted.h"
+
+static const char *g_usage =
+    "usage: serviceos-sim [options] [--init IMAGE [ARGS...]]\n"
+    "\n"
+    "Boot ServiceOS inside this process: the kernel core and user processes run as\n"
+    "threads, the console is this terminal, and a window shows the display.\n"
+    "\n"
+    "  --headless        no window; the console is this terminal only. End of standard\n"
+    "                    input ends the console session (the shell powers off).\n"
+    "  --cpus N          virtual CPUs, 1..16 (default 1)\n"
+    "  --mem MiB         guest memory in MiB, 8..65536 (default 128)\n"
+    "  --init IMAGE ...  boot IMAGE (a static-PIE ELF) as the first process, with\n"
+    "                    bootstrap authority; the remaining arguments are its argv\n"
+    "  -h, --help        this text\n"
+    "\n"
+    "The exit status is the status the system powered off with (70: kernel panic).\n";
+
+struct options {
+    int headless;
+    unsigned cpus;
+    unsigned long mem_mib;
+    const char *init;
+    char init_args[HAL_CMDLINE_MAX];
+    uint32_t init_args_len;
+};
+
+static int bad(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "serviceos-sim: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see serviceos-sim --help)\n");
+    return 2;
+}
+
+static int parse_num(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s ? s : "", &end, 10);
+    if (!s || !*s || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int add_arg(struct options *o, const char *a)
+{
+    size_t n = strlen(a) + 1;
+    if (o->init_args_len + n > sizeof(o->init_args))
+        return -1;
+    memcpy(o->init_args + o->init_args_len, a, n);
+    o->init_args_len += (uint32_t)n;
+    return 0;
+}
+
+static int parse(int argc, char **argv, struct options *o)
+{
+    *o = (struct options){.cpus = 1, .mem_mib = 128};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        unsigned long v;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(g_usage, stdout);
+            exit(0);
+        } else if (!strcmp(a, "--headless")) {
+            o->headless = 1;
+        } else if (!strcmp(a, "--cpus")) {
+            if (parse_num(argv[++i], 1, HOST_MAX_VCPUS, &v))
+                return bad("--cpus takes a number from 1 to 16, not '%s'", argv[i] ? argv[i] : "");
+            o->cpus = (unsigned)v;
+        } else if (!strcmp(a, "--mem")) {
+            if (parse_num(argv[++i], 8, 65536, &v))
+                return bad("--mem takes MiB from 8 to 65536, not '%s'", argv[i] ? argv[i] : "");
+            o->mem_mib = v;
+        } else if (!strcmp(a, "--init")) {
+            if (!argv[i + 1])
+                return bad("--init needs an image%s", "");
+            o->init = argv[++i];
+            const char *base = strrchr(o->init, '/');
+            if (add_arg(o, base ? base + 1 : o->init))
+                return bad("arguments too long%s", "");
+            while (++i < argc)
+                if (add_arg(o, argv[i]))
+                    return bad("arguments for the init image are too long (%s)", argv[i]);
+        } else {
+            return bad("unknown option '%s'", a);
+        }
+    }
+    return 0;
+}
+
+static int read_file(const char *path, void **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    struct stat st;
+    if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+        fclose(f);
+        errno = EINVAL;
+        return -1;
+    }
+    *len = (size_t)st.st_size;
+    *data = malloc(*len);
+    size_t n = *data ? fread(*data, 1, *len, f) : 0;
+    fclose(f);
+    return n == *len ? 0 : -1;
+}
+
+static struct boot_info g_bi;
+
+static void boot_cpu(unsigned id)
+{
+    (void)id;
+    core_main(&g_bi);
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    int rc = parse(argc, argv, &o);
+    if (rc)
+        return rc;
+    if (!o.init) {
+        fprintf(stderr, "serviceos-sim: the boot store and root manager are not built yet; "
+                        "boot an image with --init IMAGE\n");
+        return 2;
+    }
+    void *image;
+    size_t image_len;
+    if (read_file(o.init, &image, &image_len)) {
+        fprintf(stderr, "serviceos-sim: cannot read init image '%s': %s\n", o.init,
+                strerror(errno));
+        return 2;
+    }
+    size_t ram = (size_t)o.mem_mib << 20;
+    size_t image_room = (image_len + 0xfff) & ~(size_t)0xfff;
+    host_time_init();
+    if (host_arena_init(ram + image_room, 1024, 1ull << 32))
+        return 1;
+    memcpy((char *)host_arena_base() + ram, image, image_len);
+    free(image);
+
+    g_bi.mem[0] = (struct hal_mem_range){HOST_PHYS_BASE, ram};
+    g_bi.mem_count = 1;
+    g_bi.cpu_count = o.cpus;
+    g_bi.init_base = HOST_PHYS_BASE + ram;
+    g_bi.init_size = image_len;
+    memcpy(g_bi.init_args, o.init_args, o.init_args_len);
+    g_bi.init_args_len = o.init_args_len;
+    g_bi.platform = "hosted";
+
+    if (host_signals_init(hosted_user_fault)) {
+        perror("serviceos-sim: signal handlers");
+        return 1;
+    }
+    host_vcpu_set_count(o.cpus);
+    if (host_uv_start(1))
+        return 1;
+    if (host_vcpu_start(0, boot_cpu)) {
+        perror("serviceos-sim: starting vcpu 0");
+        return 1;
+    }
+    int status;
+    if (!o.headless && host_sdl_run("ServiceOS") >= 0 && host_power_status() < 0)
+        status = 0; /* the window was closed */
+    else
+        status = host_power_wait();
+    host_console_restore();
+    return status;
+}
