@@ -726,6 +726,32 @@ static void test_read_bad_handles_pointer_keeps_message(void **state)
     assert_int_equal(nhandles(), n + 2);
 }
 
+static void test_read_handle_table_full_keeps_message(void **state)
+{
+    (void)state;
+    sos_handle_t a, b;
+    chan(&a, &b);
+    sos_handle_t e = event();
+    sos_koid_t k = koid(e);
+    g->wh[0] = e;
+    g->wh[1] = dup(e, SOS_RIGHT_SAME_RIGHTS);
+    assert_int_equal(wr(a, 9, 2), 0);
+    sos_handle_t filler = event();
+    sos_handle_t last = 0;
+    while (u_handle_duplicate(filler, SOS_RIGHT_SAME_RIGHTS, g->h) == 0)
+        last = g->h[0];
+    assert_int_equal(u_handle_close(last), 0); /* room for one of the two */
+    uint32_t n = nhandles();
+    assert_int_equal(rd(b), SOS_ERR_NO_RESOURCES);
+    assert_int_equal(nhandles(), n);
+    assert_int_equal(sigs(b) & SOS_SIG_READABLE, SOS_SIG_READABLE);
+    assert_int_equal(u_handle_close(filler), 0);
+    assert_int_equal(rd(b), 0);
+    assert_int_equal(g->rd.actual_handles, 2);
+    assert_int_equal(koid(g->rh[0]), k);
+    assert_int_equal(koid(g->rh[1]), k);
+}
+
 static void test_read_bad_struct_pointer(void **state)
 {
     (void)state;
@@ -1225,6 +1251,52 @@ static void test_call_from_both_ends_does_not_cross(void **state)
     assert_int_equal(rc, SOS_ERR_TIMED_OUT);
 }
 
+/* A server thread of the test process: replies to every request until the peer goes. */
+static void reply_loop(void *arg)
+{
+    sos_handle_t ch = (sos_handle_t)(uintptr_t)arg;
+    struct ub *u = th_umem(sizeof(*u));
+    for (;;) {
+        if (u_object_wait_one(ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_TIME_INFINITE,
+                              &u->sig))
+            return;
+        u->rd = (struct sos_chan_read){u->rb, u->rh, sizeof(u->rb), MAXH, 0, 0};
+        if (u_channel_read(ch, &u->rd))
+            return;
+        for (uint32_t i = 0; i < u->rd.actual_handles; i++)
+            u_handle_close(u->rh[i]);
+        u_channel_write(ch, u->rb, u->rd.actual_bytes, NULL, 0);
+    }
+}
+
+static void test_call_no_leak(void **state)
+{
+    (void)state;
+    sos_handle_t a, b;
+    chan(&a, &b);
+    th_thread(reply_loop, (void *)(uintptr_t)b);
+    for (int pass = 0; pass < 2; pass++) {
+        struct th_counts before;
+        th_counts(&before);
+        for (int i = 0; i < 500; i++) {
+            g->wh[0] = event();
+            call_setup(16, 1, (i & 1) ? sizeof(g->rb) : 8);
+            int64_t rc = u_channel_call(a, th_now() + SEC, &g->call);
+            assert_int_equal(g->call.rd.actual_bytes, 16);
+            if (i & 1) {
+                assert_int_equal(rc, 0);
+            } else { /* too small: the reply waits in the queue */
+                assert_int_equal(rc, SOS_ERR_BUFFER_TOO_SMALL);
+                assert_int_equal(rd(a), 0);
+                assert_int_equal(g->rd.actual_bytes, 16);
+            }
+        }
+        if (pass == 1)
+            th_assert_counts(&before);
+    }
+    assert_empty(a);
+}
+
 static void test_no_leak_write_read_cycles(void **state)
 {
     (void)state;
@@ -1288,6 +1360,7 @@ int main(void)
         T(test_read_handles_too_small_keeps_message),
         T(test_read_bad_bytes_pointer_keeps_message),
         T(test_read_bad_handles_pointer_keeps_message),
+        T(test_read_handle_table_full_keeps_message),
         T(test_read_bad_struct_pointer),
         T(test_read_without_receive),
         T(test_close_raises_peer_closed),
@@ -1312,6 +1385,7 @@ int main(void)
         T(test_call_needs_send_and_receive),
         T(test_call_moves_handles_both_ways),
         T(test_call_from_both_ends_does_not_cross),
+        T(test_call_no_leak),
         T(test_no_leak_write_read_cycles),
     };
     return TH_RUN(tests);

@@ -485,6 +485,25 @@ static void test_closing_bound_object_frees_binding(void **state)
     assert_no_packet(p);
 }
 
+static void test_fired_once_binding_freed_after_read(void **state)
+{
+    (void)state;
+    sos_handle_t p = port();
+    sos_handle_t e = event();
+    for (int pass = 0; pass < 2; pass++) { /* the first pass warms the caches */
+        struct th_counts before;
+        th_counts(&before);
+        for (int i = 0; i < 100; i++) {
+            assert_int_equal(u_object_wait_async(e, p, 1, SOS_SIG_USER(0), SOS_WAIT_ASYNC_ONCE), 0);
+            signal_pulse(e, SOS_SIG_USER(0));
+            assert_int_equal(pwait(p, 0), 0);
+        }
+        if (pass == 1)
+            th_assert_counts(&before);
+    }
+    assert_no_packet(p);
+}
+
 static void test_closing_bound_object_keeps_queued_packet(void **state)
 {
     (void)state;
@@ -648,6 +667,7 @@ int main(void)
         T(test_closing_port_cancels_waiter),
         T(test_closing_one_of_two_handles_keeps_waiter),
         T(test_closing_bound_object_frees_binding),
+        T(test_fired_once_binding_freed_after_read),
         T(test_closing_bound_object_keeps_queued_packet),
         T(test_closing_port_frees_bindings),
         T(test_binding_to_port_itself),

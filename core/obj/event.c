@@ -46,6 +46,8 @@ static const struct obj_ops g_timer_ops = {"timer", ktimer_destroy, NULL};
 static void ktimer_fired(struct ktimer_node *n)
 {
     struct ktimer *t = container_of(n, struct ktimer, node);
+    if (t->period > 0) /* every period is a new rising edge, so REPEAT bindings see it */
+        obj_signal(&t->obj, SOS_SIG_SIGNALED, 0);
     obj_signal(&t->obj, 0, SOS_SIG_SIGNALED);
     if (t->period > 0) {
         int64_t now = hal_time_now();

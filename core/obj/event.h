@@ -3,7 +3,8 @@
  *
  * Small objects that exist to raise signals:
  *  - event: SIGNALED and user signals set and cleared with object_signal.
- *  - timer: SIGNALED when its deadline passes; one-shot or periodic.
+ *  - timer: SIGNALED when its deadline passes; one-shot or periodic (a periodic timer
+ *    drops and raises SIGNALED each period, so every period is an edge for observers).
  *  - interrupt: SIGNALED when its device line fires; the line stays masked until
  *    interrupt_ack.
  *  - resource: bootstrap authority. The root resource (MANAGE) gates privileged calls;

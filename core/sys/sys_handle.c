@@ -106,8 +106,10 @@ int64_t sys_handle_mint(sos_handle_t handle, sos_handle_t revoker, sos_rights_t 
     if (err)
         return err;
     rights = reduce(src, rights);
-    if (rights & ~src->rights)
-        return SOS_ERR_ACCESS_DENIED;
+    if (rights & ~src->rights) {
+        audit_log(SOS_AUDIT_DENIED, src->obj, 0, rights, SOS_ERR_ACCESS_DENIED);
+        return SOS_ERR_ACCESS_DENIED; /* rights can only be reduced, as in derive() */
+    }
     err = check_user_out(out, sizeof(sos_handle_t));
     if (err)
         return err;
