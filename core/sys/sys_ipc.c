@@ -7,27 +7,39 @@
 
 #include "ipc/channel.h"
 #include "ipc/port.h"
+#include "audit.h"
 
 int64_t sys_channel_create(uint32_t options, uintptr_t out)
 {
     if (options)
         return SOS_ERR_INVALID_ARGS;
     int err = check_user_out(out, 2 * sizeof(sos_handle_t));
+    if (!err)
+        err = htable_reserve(&cur_proc()->handles, 2); /* then both installs succeed */
     if (err)
         return err;
-    if (htable_room(&cur_proc()->handles) < 2)
-        return SOS_ERR_NO_RESOURCES;
     struct chan_end *a, *b;
     err = chan_create_pair(&a, &b);
     if (err)
         return err;
     sos_rights_t r = default_rights(SOS_OBJ_CHANNEL);
-    err = give_handle(&a->obj, r, out);
-    if (err) {
-        obj_unref(&b->obj); /* a is gone with its handle: b sees a closed peer */
-        return err;
+    struct handle *ha = handle_new(&a->obj, r);
+    struct handle *hb = ha ? handle_new(&b->obj, r) : NULL;
+    if (!hb) { /* out of memory: the ends never met a handle, so no peer sees a close */
+        a->peer = b->peer = NULL;
+        if (ha)
+            handle_free(ha);
+        obj_unref(&a->obj);
+        obj_unref(&b->obj);
+        return SOS_ERR_NO_MEMORY;
     }
-    return give_handle(&b->obj, r, out + sizeof(sos_handle_t));
+    obj_unref(&a->obj); /* the handles hold the ends now */
+    obj_unref(&b->obj);
+    sos_handle_t v[2];
+    htable_install(&cur_proc()->handles, ha, &v[0]);
+    htable_install(&cur_proc()->handles, hb, &v[1]);
+    audit_log(SOS_AUDIT_CREATE, &a->obj, b->obj.koid, r, 0);
+    return copy_to_user(out, v, sizeof(v));
 }
 
 int64_t sys_channel_write(sos_handle_t handle, uintptr_t bytes, uint32_t nbytes,
