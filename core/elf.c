@@ -92,8 +92,8 @@ struct layout {
 
 static int check_load(const struct elf64_phdr *ph, uint64_t size, uint64_t *prev_end)
 {
-    if (ph->memsz == 0)
-        return 0;
+    if (ph->memsz == 0 && ph->filesz == 0)
+        return 0; /* empty; one with file bytes but no memory is refused below */
     if ((ph->flags & PF_W) && (ph->flags & PF_X))
         return fail("a segment is writable and executable", SOS_ERR_ACCESS_DENIED);
     if (ph->filesz > ph->memsz || ph->offset > size || ph->filesz > size - ph->offset)

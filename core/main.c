@@ -222,10 +222,19 @@ void core_irq(unsigned line, bool from_user)
 
 /* ---- faults */
 
-static uint32_t refine_class(uint32_t cls, uintptr_t addr)
+/*
+ * The MMU's word is refined by what the core knows: below the null guard is a null
+ * dereference; a data access where nothing is mapped is a wild address, whatever the
+ * platform reported (hal-hosted reserves whole windows, so it sees "permission").
+ */
+static uint32_t refine_class(uint32_t cls, uintptr_t addr, struct process *p)
 {
     bool mem = cls == SOS_FAULT_WILD_ADDRESS || cls == SOS_FAULT_PERMISSION;
-    return mem && addr < VM_NULL_GUARD ? SOS_FAULT_NULL_DEREF : cls;
+    if (mem && addr < VM_NULL_GUARD)
+        return SOS_FAULT_NULL_DEREF;
+    if (mem && p && p->vm && !vm_lookup(p->vm, addr))
+        return SOS_FAULT_WILD_ADDRESS;
+    return cls;
 }
 
 static const char *const g_fault_names[SOS_FAULT_CLASS_COUNT] = {
@@ -237,7 +246,7 @@ void core_fault(const struct hal_fault *f)
     klock_acquire();
     struct thread *t = current_thread();
     struct process *p = t->proc;
-    uint32_t cls = refine_class(f->fault_class, f->address);
+    uint32_t cls = refine_class(f->fault_class, f->address, p);
     if (cls >= SOS_FAULT_CLASS_COUNT)
         cls = SOS_FAULT_ILLEGAL;
     struct sos_fault_record r = {cls, 0, f->address, f->pc, p ? p->obj.koid : 0, t->obj.koid,

@@ -28,7 +28,9 @@ static int build_startup(struct process *p, const struct spawn_req *r, uintptr_t
 {
     uint32_t argc = count_args(r->args, r->args_len);
     size_t hoff = sizeof(struct sos_startup);
-    size_t aoff = hoff + r->nhandles * sizeof(struct sos_startup_handle);
+    /* handle entries are 28 bytes: realign for the argv pointers */
+    size_t aoff = ALIGN_UP(hoff + r->nhandles * sizeof(struct sos_startup_handle),
+                           sizeof(uint64_t));
     size_t soff = aoff + (argc + 1) * sizeof(uint64_t);
     size_t size = soff + r->args_len + 1;
     int err;

@@ -40,13 +40,13 @@ static void thread_trampoline(void *arg)
 {
     struct thread *t = arg;
     sched_after_switch();
+    thread_kernel_exit(); /* killed before it ever ran? (kernel-function threads too) */
     if (t->kfn) {
         klock_release();
         t->kfn(t->karg);
         klock_acquire();
         thread_exit_current();
     }
-    thread_kernel_exit(); /* killed before it ever ran? */
     klock_release();
     hal_user_enter(t->u_entry, t->u_sp, t->u_arg);
 }

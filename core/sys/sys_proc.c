@@ -118,13 +118,12 @@ int64_t sys_thread_create(uint64_t entry, uint64_t stack_top, uint64_t arg, uint
     if (!t)
         return SOS_ERR_NO_MEMORY;
     t->prio = current_thread()->prio;
-    obj_ref(&t->obj);
+    obj_ref(&t->obj); /* for give_handle to consume: t keeps its own reference */
     err = give_handle(&t->obj, default_rights(SOS_OBJ_THREAD), out);
     if (err)
-        thread_kill(t); /* never ran */
+        thread_kill(t); /* never ran: drops t's own reference, which frees it */
     else
         thread_start(t);
-    obj_unref(&t->obj);
     return err;
 }
 

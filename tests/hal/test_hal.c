@@ -61,6 +61,106 @@ void hal_cpu_idle(void)
     core_irq(HAL_IRQ_TIMER, false);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TH_ASAN_FIBERS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TH_ASAN_FIBERS 1
+#endif
+#endif
+
+#ifdef TH_ASAN_FIBERS
+/*
+ * Under ASan, every kernel stack is announced as a fiber, so that ASan knows which stack
+ * is current. Without that it ignores __asan_handle_no_return on a thread's way out
+ * (the stack looks gigabytes deep), the poisoned redzones of the frames a dead thread
+ * never returned from stay behind, and the next user of those frames (the frame
+ * allocator zeroing them for someone else) is reported. Single CPU: no locking, and no
+ * address-taken locals in the switch path (a dying thread's last frames are never
+ * unpoisoned). Fake stacks (use-after-return) are not supported: NULL is passed.
+ */
+#include <sanitizer/common_interface_defs.h>
+
+struct fiber {
+    const struct hal_context *ctx;
+    uintptr_t bottom;
+    size_t size;
+};
+#define NFIBERS 16384u
+static struct fiber g_fibers[NFIBERS];
+static const void *g_main_bottom; /* the host stack the harness started on */
+static size_t g_main_size;
+static const void *g_old_bottom;
+static size_t g_old_size;
+
+static struct fiber *fiber_of(const struct hal_context *ctx, bool insert)
+{
+    size_t i = ((uintptr_t)ctx >> 4) % NFIBERS;
+    for (size_t n = 0; n < NFIBERS; n++, i = (i + 1) % NFIBERS) {
+        if (g_fibers[i].ctx == ctx)
+            return &g_fibers[i];
+        if (!g_fibers[i].ctx) {
+            if (!insert)
+                return NULL;
+            g_fibers[i].ctx = ctx;
+            return &g_fibers[i];
+        }
+    }
+    if (insert) {
+        fprintf(stderr, "test HAL: more than %u contexts\n", NFIBERS);
+        abort();
+    }
+    return NULL;
+}
+
+/* Right after a switch: the first one ever leaves the host stack, which is learned. */
+static void fiber_arrived(void)
+{
+    __sanitizer_finish_switch_fiber(NULL, &g_old_bottom, &g_old_size);
+    if (!g_main_size) {
+        g_main_bottom = g_old_bottom;
+        g_main_size = g_old_size;
+    }
+}
+
+struct fiber_start {
+    void (*fn)(void *);
+    void *arg;
+};
+
+static void fiber_entry(void *p)
+{
+    const struct fiber_start *st = p;
+    void (*fn)(void *) = st->fn;
+    void *arg = st->arg;
+    fiber_arrived();
+    fn(arg);
+}
+
+void hal_context_init(struct hal_context *ctx, void *stack, size_t size,
+                      void (*fn)(void *), void *arg)
+{
+    struct fiber *f = fiber_of(ctx, true);
+    f->bottom = (uintptr_t)stack;
+    f->size = size;
+    /* the entry and its argument live in the top 32 bytes of the stack */
+    struct fiber_start *st = (struct fiber_start *)((char *)stack + size - 32);
+    st->fn = fn;
+    st->arg = arg;
+    ctx->sp = host_ctx_init(stack, size - 32, fiber_entry, st);
+}
+
+void hal_context_switch(struct hal_context *from, struct hal_context *to)
+{
+    const struct fiber *f = fiber_of(to, false);
+    if (f && to->sp >= f->bottom && to->sp < f->bottom + f->size)
+        __sanitizer_start_switch_fiber(NULL, (const void *)f->bottom, f->size);
+    else /* a context that runs on the host stack (the adopted test-body thread) */
+        __sanitizer_start_switch_fiber(NULL, g_main_bottom, g_main_size);
+    host_ctx_switch(&from->sp, to->sp);
+    fiber_arrived();
+}
+#else
 void hal_context_init(struct hal_context *ctx, void *stack, size_t size,
                       void (*fn)(void *), void *arg)
 {
@@ -71,6 +171,7 @@ void hal_context_switch(struct hal_context *from, struct hal_context *to)
 {
     host_ctx_switch(&from->sp, to->sp);
 }
+#endif
 
 void hal_cpu_set_kernel_stack(uintptr_t top) { (void)top; }
 
