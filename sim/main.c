@@ -30,8 +30,12 @@ static const char *g_usage =
     "                    input ends the console session (the shell powers off).\n"
     "  --cpus N          virtual CPUs, 1..16 (default 1)\n"
     "  --mem MiB         guest memory in MiB, 8..65536 (default 128)\n"
-    "  --init IMAGE ...  boot IMAGE (a static-PIE ELF) as the first process, with\n"
-    "                    bootstrap authority; the remaining arguments are its argv\n"
+    "  --bootstore FILE  the boot store bundle (default: the one built next to this\n"
+    "                    binary, image/bootstore/bootstore.bin in the build dir)\n"
+    "  --safe            boot in safe mode (only required services)\n"
+    "  --init IMAGE ...  boot IMAGE (a static-PIE ELF) as the first process instead of\n"
+    "                    the root manager, with bootstrap authority; the remaining\n"
+    "                    arguments are its argv\n"
     "  -h, --help        this text\n"
     "\n"
     "The exit status is the status the system powered off with (70: kernel panic).\n";
@@ -41,6 +45,8 @@ struct options {
     unsigned cpus;
     unsigned long mem_mib;
     const char *init;
+    const char *bootstore;
+    int safe;
     char init_args[HAL_CMDLINE_MAX];
     uint32_t init_args_len;
 };
@@ -93,6 +99,12 @@ static int parse(int argc, char **argv, struct options *o)
             if (parse_num(argv[++i], 8, 65536, &v))
                 return bad("--mem takes MiB from 8 to 65536, not '%s'", argv[i] ? argv[i] : "");
             o->mem_mib = v;
+        } else if (!strcmp(a, "--bootstore")) {
+            if (!argv[i + 1])
+                return bad("--bootstore needs a file%s", "");
+            o->bootstore = argv[++i];
+        } else if (!strcmp(a, "--safe")) {
+            o->safe = 1;
         } else if (!strcmp(a, "--init")) {
             if (!argv[i + 1])
                 return bad("--init needs an image%s", "");
@@ -136,37 +148,70 @@ static void boot_cpu(unsigned id)
     core_main(&g_bi);
 }
 
+/* The boot store built next to this binary (build/sim/../image/bootstore/bootstore.bin). */
+static char *default_bootstore(void)
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 64);
+    if (n <= 0)
+        return NULL;
+    self[n] = 0;
+    char *slash = strrchr(self, '/');
+    if (!slash)
+        return NULL;
+    strcpy(slash, "/../image/bootstore/bootstore.bin");
+    return access(self, R_OK) == 0 ? strdup(self) : NULL;
+}
+
+#define PAGE_UP(x) (((x) + 0xfffu) & ~(size_t)0xfff)
+
 int main(int argc, char **argv)
 {
     struct options o;
     int rc = parse(argc, argv, &o);
     if (rc)
         return rc;
-    if (!o.init) {
-        fprintf(stderr, "serviceos-sim: the boot store and root manager are not built yet; "
-                        "boot an image with --init IMAGE\n");
+    const char *store_path = o.bootstore ? o.bootstore : default_bootstore();
+    if (!o.init && !store_path) {
+        fprintf(stderr, "serviceos-sim: no boot store: build it (ninja -C build "
+                        "image/bootstore/bootstore.bin), give --bootstore FILE, or boot an "
+                        "image with --init IMAGE\n");
         return 2;
     }
-    void *image;
-    size_t image_len;
-    if (read_file(o.init, &image, &image_len)) {
+    void *image = NULL, *store = NULL;
+    size_t image_len = 0, store_len = 0;
+    if (o.init && read_file(o.init, &image, &image_len)) {
         fprintf(stderr, "serviceos-sim: cannot read init image '%s': %s\n", o.init,
                 strerror(errno));
         return 2;
     }
+    if (store_path && read_file(store_path, &store, &store_len)) {
+        fprintf(stderr, "serviceos-sim: cannot read boot store '%s': %s\n", store_path,
+                strerror(errno));
+        return 2;
+    }
+    if (!o.init && o.safe)
+        add_arg(&o, "mode=safe");
     size_t ram = (size_t)o.mem_mib << 20;
-    size_t image_room = (image_len + 0xfff) & ~(size_t)0xfff;
     host_time_init();
-    if (host_arena_init(ram + image_room, 1024, 1ull << 32))
+    if (host_arena_init(ram + PAGE_UP(image_len) + PAGE_UP(store_len), 1024, 1ull << 32))
         return 1;
-    memcpy((char *)host_arena_base() + ram, image, image_len);
-    free(image);
-
+    char *top = (char *)host_arena_base() + ram;
     g_bi.mem[0] = (struct hal_mem_range){HOST_PHYS_BASE, ram};
     g_bi.mem_count = 1;
     g_bi.cpu_count = o.cpus;
-    g_bi.init_base = HOST_PHYS_BASE + ram;
-    g_bi.init_size = image_len;
+    if (image) {
+        memcpy(top, image, image_len);
+        g_bi.init_base = HOST_PHYS_BASE + ram;
+        g_bi.init_size = image_len;
+        free(image);
+    }
+    if (store) {
+        memcpy(top + PAGE_UP(image_len), store, store_len);
+        g_bi.bootstore_base = HOST_PHYS_BASE + ram + PAGE_UP(image_len);
+        g_bi.bootstore_size = store_len;
+        free(store);
+    }
     memcpy(g_bi.init_args, o.init_args, o.init_args_len);
     g_bi.init_args_len = o.init_args_len;
     g_bi.platform = "hosted";

@@ -157,6 +157,8 @@ static uint64_t arg_unsigned(va_list *ap, int len)
 
 static void convert(struct out *o, char c, struct spec *sp, int len, va_list *ap)
 {
+    if (c != 'd' && c != 'i')
+        sp->plus = sp->space = false; /* a sign only for signed conversions */
     switch (c) {
     case 'd':
     case 'i': {
@@ -173,9 +175,18 @@ static void convert(struct out *o, char c, struct spec *sp, int len, va_list *ap
         emit_num(o, sp, v, false, 16, c == 'X', sp->alt && v ? (c == 'X' ? "0X" : "0x") : NULL);
         break;
     }
-    case 'o':
-        emit_num(o, sp, arg_unsigned(ap, len), false, 8, false, sp->alt ? "0" : NULL);
+    case 'o': {
+        uint64_t v = arg_unsigned(ap, len);
+        int nd = 0;
+        for (uint64_t t = v; t; t >>= 3)
+            nd++;
+        /* '#': the first digit must be a 0; add one only if the precision did not */
+        bool lead = sp->alt && v && sp->prec <= nd;
+        if (sp->alt && !v && sp->prec == 0)
+            sp->prec = 1;
+        emit_num(o, sp, v, false, 8, false, lead ? "0" : NULL);
         break;
+    }
     case 'p':
         emit_num(o, sp, (uintptr_t)va_arg(*ap, void *), false, 16, false, "0x");
         break;

@@ -17,6 +17,6 @@
 /* Like vsnprintf: returns the length the full output would have; always terminates. */
 int k_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int k_snprintf(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(__printf__, 3, 4)));
 
 #endif

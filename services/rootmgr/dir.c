@@ -1,0 +1,197 @@
+/*
+ * services/rootmgr/dir.c - the directory: readiness and lookups.
+ *
+ * A lookup is allowed when the caller's manifest names the target in lookup= or
+ * grant=; the new connection carries the rights written there. A lookup of a service
+ * that is starting, waiting or in backoff waits (deferred reply) until it is ready or
+ * has failed; a dormant (on-demand) service is started by its first lookup.
+ *
+ * Layer: services (root manager).
+ */
+#include "rootmgr.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct svc *svc_of(struct sl_request *r)
+{
+    struct client *c = r->client;
+    return c && c->kind == CLIENT_SVC ? (struct svc *)c : NULL;
+}
+
+static void log_up(void);
+
+void rm_ready(struct svc *s)
+{
+    s->phase = SVC_READY;
+    s->start_to_ready_ns = sos_clock_get() - s->started_at;
+    policy_ready(&s->rs);
+    snprintf(s->detail, sizeof(s->detail), "ready");
+    if (!strcmp(s->m->name, "log"))
+        log_up();
+    rm_log(LOG_INFO, "%s ready in %lld us (pid %llu)", s->m->name,
+           (long long)(s->start_to_ready_ns / 1000), (unsigned long long)s->pid);
+    /* answer the lookups that waited for it */
+    struct lookup_wait *w = s->waiters;
+    s->waiters = NULL;
+    while (w) {
+        struct lookup_wait *next = w->next;
+        sos_handle_t h;
+        int err = rm_connect(s, w->client, w->rights, &h);
+        sl_reply_deferred(&w->reply, err, NULL, 0, err ? NULL : &h, err ? 0 : 1);
+        free(w);
+        w = next;
+    }
+    rm_start_eligible();
+    if (!g_rm.t_all_ready) {
+        bool all = true;
+        for (uint32_t i = 0; i < g_rm.nsvcs; i++)
+            all &= g_rm.svcs[i].phase == SVC_READY || g_rm.svcs[i].phase == SVC_DORMANT;
+        if (all) {
+            g_rm.t_all_ready = sos_clock_get();
+            rm_log(LOG_NOTICE, "all %u services ready: %lld us after boot, %lld us after the root manager started",
+                   g_rm.nsvcs, (long long)(g_rm.t_all_ready / 1000),
+                   (long long)((g_rm.t_all_ready - g_rm.t_start) / 1000));
+        }
+    }
+}
+
+void rm_fail_waiters(struct svc *s, int status)
+{
+    struct lookup_wait *w = s->waiters;
+    s->waiters = NULL;
+    while (w) {
+        struct lookup_wait *next = w->next;
+        sl_reply_deferred(&w->reply, status, NULL, 0, NULL, 0);
+        free(w);
+        w = next;
+    }
+}
+
+/* The log service came up: connect to it for our own records. */
+static void log_up(void)
+{
+    struct svc *l = rm_find("log");
+    if (g_rm.log || !l)
+        return;
+    sos_handle_t h;
+    if (rm_connect(l, "rootmgr", SOS_RIGHT_WRITE | SOS_RIGHT_READ, &h) == 0)
+        g_rm.log = h;
+}
+
+int rm_dir_ready(struct sl_request *r)
+{
+    struct svc *s = svc_of(r);
+    if (!s)
+        return SOS_ERR_ACCESS_DENIED;
+    if (s->phase != SVC_STARTING)
+        return SOS_ERR_BAD_STATE;
+    rm_ready(s);
+    return 0;
+}
+
+int rm_dir_log(struct sl_request *r)
+{
+    struct svc *s = svc_of(r);
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t sev = sl_parse_u32(&p);
+    const char *msg = sl_parse_str(&p, NULL);
+    if (sl_parse_end(&p) || !s)
+        return SOS_ERR_INVALID_ARGS;
+    rm_log(sev, "[%s] %s", s->m->name, msg);
+    return 0;
+}
+
+/* What rights the caller's manifest gives it on `target`, or false. */
+static bool allowed(const struct client *c, const char *target, sos_rights_t *rights)
+{
+    if (c->kind != CLIENT_SVC)
+        return false;
+    const struct manifest *m = ((const struct svc *)c)->m;
+    for (uint32_t i = 0; i < m->n_lookups; i++)
+        if (!strcmp(m->lookups[i].service, target)) {
+            *rights = m->lookups[i].rights;
+            return true;
+        }
+    for (uint32_t i = 0; i < m->n_grants; i++)
+        if (!strcmp(m->grants[i].service, target)) {
+            *rights = m->grants[i].rights;
+            return true;
+        }
+    return false;
+}
+
+static int lookup_rootmgr(struct sl_request *r, sos_rights_t rights)
+{
+    sos_handle_t ch[2];
+    int err = (int)sos_channel_create(0, ch);
+    if (err)
+        return err;
+    struct client *c = calloc(1, sizeof(*c));
+    if (!c) {
+        sos_handle_close(ch[0]);
+        sos_handle_close(ch[1]);
+        return SOS_ERR_NO_MEMORY;
+    }
+    c->kind = CLIENT_MGR;
+    c->rights = rights;
+    snprintf(c->name, sizeof(c->name), "%s", ((struct client *)r->client)->name);
+    sl_server_add_channel(&g_rm.srv, ch[0], c);
+    sl_msg_put_handle(r->reply, ch[1]);
+    return 0;
+}
+
+int rm_dir_lookup(struct sl_request *r)
+{
+    struct client *c = r->client;
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    const char *name = sl_parse_str(&p, NULL);
+    if (sl_parse_end(&p) || !name)
+        return SOS_ERR_INVALID_ARGS;
+    sos_rights_t rights;
+    if (!allowed(c, name, &rights)) {
+        rm_log(LOG_WARNING, "%s may not look up %s", c->name, name);
+        return SOS_ERR_ACCESS_DENIED;
+    }
+    if (!strcmp(name, "rootmgr"))
+        return lookup_rootmgr(r, rights);
+    struct svc *t = rm_find(name);
+    if (!t)
+        return SOS_ERR_NOT_FOUND;
+    if (t->phase == SVC_READY) {
+        sos_handle_t h;
+        int err = rm_connect(t, c->name, rights, &h);
+        if (!err)
+            sl_msg_put_handle(r->reply, h);
+        return err;
+    }
+    if (t->phase == SVC_DEGRADED || t->phase == SVC_EXITED || g_rm.shutting_down)
+        return SOS_ERR_PEER_CLOSED;
+    struct lookup_wait *w = calloc(1, sizeof(*w));
+    if (!w)
+        return SOS_ERR_NO_MEMORY;
+    sl_request_defer(r, &w->reply);
+    snprintf(w->client, sizeof(w->client), "%s", c->name);
+    w->rights = rights;
+    w->next = t->waiters;
+    t->waiters = w;
+    if (t->phase == SVC_DORMANT) {
+        t->phase = SVC_WAITING;
+        rm_start_eligible();
+    }
+    return SL_DEFER;
+}
+
+void rm_on_close(struct sl_server *srv, sos_handle_t ch, void *client)
+{
+    (void)srv;
+    (void)ch;
+    struct client *c = client;
+    if (c && c->kind == CLIENT_MGR)
+        free(c);
+    else if (c && c->kind == CLIENT_SVC)
+        ((struct svc *)c)->dir = 0; /* its directory channel is gone with it */
+}

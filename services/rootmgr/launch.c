@@ -1,0 +1,288 @@
+/*
+ * services/rootmgr/launch.c - starting, watching, restarting and stopping services.
+ *
+ * A service gets exactly: "directory" (its channel to us), "serve" (where we hand it
+ * client connections), one pre-connected channel per grant= named after the service it
+ * reaches, and what its resource= lines name. Nothing else.
+ *
+ * Layer: services (root manager).
+ */
+#include "rootmgr.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STOP_GRACE_NS 1000000000ll /* an orderly stop waits this long before a kill */
+
+int rm_image_vmo(const char *entry, sos_handle_t *out)
+{
+    struct bundle_entry e;
+    struct errmsg em;
+    int err = bundle_find(&g_rm.bundle, entry, &e);
+    if (err)
+        return err;
+    void *buf = malloc(e.size ? e.size : 1);
+    if (!buf)
+        return SOS_ERR_NO_MEMORY;
+    err = bundle_read(&g_rm.bundle, &e, buf, e.size, &em);
+    if (err)
+        rm_log(LOG_ERROR, "image %s: %s", entry, em.msg);
+    sos_handle_t v = 0;
+    if (!err)
+        err = (int)sos_vmo_create(e.size, 0, &v);
+    if (!err)
+        err = (int)sos_vmo_write(v, buf, 0, e.size);
+    free(buf);
+    if (err && v)
+        sos_handle_close(v);
+    if (!err)
+        *out = v;
+    return err;
+}
+
+int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_handle_t *out)
+{
+    if (target->phase != SVC_READY && target->phase != SVC_STARTING)
+        return SOS_ERR_BAD_STATE;
+    sos_handle_t ch[2];
+    int err = (int)sos_channel_create(0, ch);
+    if (err)
+        return err;
+    uint8_t buf[128];
+    sos_handle_t hbuf[1];
+    struct sl_msg m;
+    sl_msg_begin(&m, buf, sizeof(buf), hbuf, 1, SVC_CONNECT);
+    sl_msg_put_str(&m, client);
+    sl_msg_put_u32(&m, rights);
+    sl_msg_put_handle(&m, ch[1]);
+    err = sl_msg_finish(&m);
+    if (!err)
+        err = sl_msg_send(target->serve, &m);
+    if (err) {
+        sos_handle_close(ch[0]);
+        sos_handle_close(ch[1]);
+        return err;
+    }
+    *out = ch[0];
+    return 0;
+}
+
+/* A resource= line: what it names becomes a startup handle. */
+static int resource_handle(const char *what, sos_handle_t *out, char *name)
+{
+    snprintf(name, SOS_HANDLE_NAME_MAX, "%s", what);
+    if (!strcmp(what, "console") || !strcmp(what, "faults") || !strcmp(what, "audit") ||
+        !strcmp(what, "kernel"))
+        return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_READ | SOS_RIGHT_WAIT, out);
+    if (!strcmp(what, "power"))
+        return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_MANAGE, out);
+    if (!strcmp(what, "bootstore"))
+        return (int)sos_handle_duplicate(g_rm.store, SOS_RIGHT_READ | SOS_RIGHT_MAP, out);
+    if (!strncmp(what, "bundle:", 7)) {
+        const char *entry = what + 7;
+        const char *slash = strrchr(entry, '/');
+        snprintf(name, SOS_HANDLE_NAME_MAX, "%s", slash ? slash + 1 : entry);
+        return rm_image_vmo(entry, out);
+    }
+    return SOS_ERR_NOT_FOUND;
+}
+
+struct spawn_set {
+    struct sos_spawn_handle h[SOS_SPAWN_MAX_HANDLES];
+    uint32_t n;
+};
+
+static void add(struct spawn_set *ss, sos_handle_t h, const char *name)
+{
+    ss->h[ss->n].handle = h;
+    snprintf(ss->h[ss->n].name, SOS_HANDLE_NAME_MAX, "%s", name);
+    ss->n++;
+}
+
+static void close_set(struct spawn_set *ss)
+{
+    for (uint32_t i = 0; i < ss->n; i++)
+        sos_handle_close(ss->h[i].handle);
+    ss->n = 0;
+}
+
+/* Build the startup handles; our ends of directory/serve land in s. */
+static int build_handles(struct svc *s, struct spawn_set *ss)
+{
+    const struct manifest *m = s->m;
+    sos_handle_t dir[2], serve[2];
+    int err = (int)sos_channel_create(0, dir);
+    if (err)
+        return err;
+    err = (int)sos_channel_create(0, serve);
+    if (err) {
+        sos_handle_close(dir[0]);
+        sos_handle_close(dir[1]);
+        return err;
+    }
+    s->dir = dir[0];
+    s->serve = serve[0];
+    add(ss, dir[1], "directory");
+    add(ss, serve[1], "serve");
+    for (uint32_t i = 0; i < m->n_grants && !err; i++) {
+        struct svc *t = rm_find(m->grants[i].service);
+        sos_handle_t h;
+        err = t ? rm_connect(t, m->name, m->grants[i].rights, &h) : SOS_ERR_NOT_FOUND;
+        if (!err)
+            add(ss, h, m->grants[i].service);
+    }
+    for (uint32_t i = 0; i < m->n_resources && !err; i++) {
+        sos_handle_t h;
+        char name[SOS_HANDLE_NAME_MAX];
+        err = resource_handle(m->resources[i], &h, name);
+        if (err)
+            rm_log(LOG_ERROR, "%s: resource %s: %s", m->name, m->resources[i], sos_strerror(err));
+        else
+            add(ss, h, name);
+    }
+    return err;
+}
+
+static void drop_channels(struct svc *s)
+{
+    if (s->dir)
+        sl_server_remove_channel(&g_rm.srv, s->dir);
+    if (s->serve)
+        sos_handle_close(s->serve);
+    s->dir = s->serve = 0;
+}
+
+static void timer_fired(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg);
+
+static int arm_timer(struct svc *s, int64_t deadline)
+{
+    if (!s->timer) {
+        int err = (int)sos_timer_create(0, &s->timer);
+        if (!err)
+            err = sl_server_watch(&g_rm.srv, s->timer, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT,
+                                  timer_fired, s);
+        if (err)
+            return err;
+    }
+    return (int)sos_timer_set(s->timer, deadline, 0);
+}
+
+int rm_launch(struct svc *s)
+{
+    const struct manifest *m = s->m;
+    int err = s->image ? 0 : rm_image_vmo(m->image, &s->image);
+    if (err)
+        return err;
+    struct spawn_set ss = {.n = 0};
+    err = build_handles(s, &ss);
+    struct sos_spawn_args a = {.image = s->image, .nhandles = ss.n, .name = m->name,
+                               .args = m->name, .args_len = (uint32_t)strlen(m->name) + 1,
+                               .handles = ss.h};
+    if (!err)
+        err = (int)sos_process_spawn(&a, &s->proc);
+    if (err) {
+        close_set(&ss);
+        drop_channels(s);
+        return err;
+    }
+    struct sos_info_handle ih;
+    if (sos_object_get_info(s->proc, SOS_INFO_HANDLE, &ih, sizeof(ih)) > 0)
+        s->pid = ih.koid;
+    sl_server_add_channel(&g_rm.srv, s->dir, s);
+    sl_server_watch(&g_rm.srv, s->proc, SOS_SIG_TERMINATED, SOS_WAIT_ASYNC_ONCE, rm_on_exit, s);
+    s->phase = SVC_STARTING;
+    s->started_at = sos_clock_get();
+    s->stop_requested = false;
+    arm_timer(s, s->started_at + (int64_t)m->ready_timeout_ms * 1000000);
+    return 0;
+}
+
+static void timer_fired(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)srv;
+    (void)pkt;
+    struct svc *s = arg;
+    if (s->phase == SVC_BACKOFF) {
+        s->phase = SVC_WAITING;
+        rm_start_eligible();
+    } else if (s->phase == SVC_STARTING && sos_clock_get() >= s->started_at +
+                                                              (int64_t)s->m->ready_timeout_ms * 1000000) {
+        snprintf(s->detail, sizeof(s->detail), "not ready within %u ms", s->m->ready_timeout_ms);
+        rm_log(LOG_ERROR, "%s: %s: stopping it", s->m->name, s->detail);
+        sos_process_kill(s->proc); /* its exit is then handled as a crash */
+    }
+}
+
+static const char *fault_name(uint32_t c)
+{
+    static const char *const n[] = {"none", "null dereference", "wild address", "permission",
+                                    "exec of non-exec", "illegal instruction", "arithmetic",
+                                    "alignment", "breakpoint", "killed"};
+    return c < sizeof(n) / sizeof(n[0]) ? n[c] : "?";
+}
+
+void rm_on_exit(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)srv;
+    (void)pkt;
+    struct svc *s = arg;
+    struct sos_info_process pi;
+    memset(&pi, 0, sizeof(pi));
+    sos_object_get_info(s->proc, SOS_INFO_PROCESS, &pi, sizeof(pi));
+    sos_handle_close(s->proc);
+    s->proc = 0;
+    s->pid = 0;
+    drop_channels(s);
+    bool crashed = !(pi.state == SOS_PROC_EXITED && pi.exit_code == 0);
+    if (pi.state == SOS_PROC_FAULTED)
+        snprintf(s->detail, sizeof(s->detail), "faulted: %s at %#llx", fault_name(pi.fault.fault_class),
+                 (unsigned long long)pi.fault.address);
+    else if (pi.state == SOS_PROC_KILLED)
+        snprintf(s->detail, sizeof(s->detail), "killed");
+    else
+        snprintf(s->detail, sizeof(s->detail), "exited with status %d", pi.exit_code);
+    if (s->stop_requested || g_rm.shutting_down) {
+        s->phase = SVC_EXITED;
+        rm_fail_waiters(s, SOS_ERR_PEER_CLOSED);
+        if (s->restart_now) {
+            s->restart_now = false;
+            s->phase = SVC_WAITING;
+            rm_start_eligible();
+        }
+        return;
+    }
+    int64_t delay;
+    const char *why;
+    enum policy_action act = policy_decide(&s->pol, &s->rs, crashed, sos_clock_get(), &delay, &why);
+    rm_log(crashed ? LOG_ERROR : LOG_NOTICE, "%s %s; %s", s->m->name, s->detail, why);
+    if (act == POLICY_RESTART && delay == 0) {
+        s->phase = SVC_WAITING;
+        rm_start_eligible();
+    } else if (act == POLICY_RESTART) {
+        s->phase = SVC_BACKOFF;
+        arm_timer(s, sos_clock_get() + delay);
+    } else {
+        s->phase = act == POLICY_GIVE_UP ? SVC_DEGRADED : SVC_EXITED;
+        rm_fail_waiters(s, SOS_ERR_PEER_CLOSED);
+        if (act == POLICY_GIVE_UP && s->m->critical)
+            rm_log(LOG_CRITICAL, "critical service %s is down", s->m->name);
+    }
+}
+
+void rm_stop(struct svc *s, bool kill_now)
+{
+    if (!s->proc)
+        return;
+    s->stop_requested = true;
+    if (!kill_now && s->serve) {
+        uint8_t buf[64], rbuf[64];
+        struct sl_msg req, rep;
+        sl_msg_begin(&req, buf, sizeof(buf), NULL, 0, SVC_STOP);
+        sl_msg_begin(&rep, rbuf, sizeof(rbuf), NULL, 0, SVC_STOP);
+        if (sl_call(s->serve, &req, &rep, sos_clock_get() + STOP_GRACE_NS) == 0 &&
+            sos_object_wait_one(s->proc, SOS_SIG_TERMINATED, sos_clock_get() + STOP_GRACE_NS, NULL) == 0)
+            return;
+    }
+    sos_process_kill(s->proc);
+}

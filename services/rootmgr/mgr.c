@@ -1,0 +1,297 @@
+/*
+ * services/rootmgr/mgr.c - the operator protocol (proto/mgr.h): list, start, stop,
+ * restart, run, kill, ps, power, boot times.
+ *
+ * Layer: services (root manager).
+ */
+#include "rootmgr.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct run_wait {
+    struct sl_deferred reply;
+    bool waiting;
+};
+static struct run_wait g_run_waits[RM_MAX_RUN];
+
+static struct client *mgr_client(struct sl_request *r, sos_rights_t need)
+{
+    struct client *c = r->client;
+    if (!c || c->kind != CLIENT_MGR || (c->rights & need) != need)
+        return NULL;
+    return c;
+}
+
+static const char *parse_name(struct sl_request *r)
+{
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    const char *s = sl_parse_str(&p, NULL);
+    return sl_parse_end(&p) ? NULL : s;
+}
+
+static int do_list(struct sl_request *r)
+{
+    sl_msg_put_u32(r->reply, g_rm.nsvcs);
+    for (uint32_t i = 0; i < g_rm.nsvcs; i++) {
+        const struct svc *s = &g_rm.svcs[i];
+        uint32_t flags = (s->m->critical ? MGR_SVC_CRITICAL : 0) |
+                         (s->m->availability == MANIFEST_OPTIONAL ? MGR_SVC_OPTIONAL : 0) |
+                         (s->m->startup == MANIFEST_STARTUP_ON_DEMAND ? MGR_SVC_ON_DEMAND : 0);
+        sl_msg_put_str(r->reply, s->m->name);
+        sl_msg_put_u32(r->reply, s->phase);
+        sl_msg_put_u64(r->reply, s->pid);
+        sl_msg_put_u32(r->reply, s->rs.restarts);
+        sl_msg_put_u64(r->reply, (uint64_t)s->start_to_ready_ns);
+        sl_msg_put_u32(r->reply, flags);
+        sl_msg_put_str(r->reply, s->detail);
+    }
+    return 0;
+}
+
+static int do_start(struct svc *s)
+{
+    if (s->proc)
+        return SOS_ERR_ALREADY_EXISTS;
+    policy_reset(&s->rs);
+    s->phase = SVC_WAITING;
+    rm_start_eligible();
+    return s->phase == SVC_WAITING || s->phase == SVC_STARTING || s->phase == SVC_READY
+               ? 0
+               : SOS_ERR_BAD_STATE;
+}
+
+static int do_restart(struct svc *s)
+{
+    policy_reset(&s->rs);
+    if (!s->proc)
+        return do_start(s);
+    s->restart_now = true;
+    rm_stop(s, false);
+    return 0;
+}
+
+static struct run_proc *run_slot(uint64_t pid)
+{
+    for (unsigned i = 0; i < RM_MAX_RUN; i++)
+        if (g_rm.runs[i].proc && (pid == 0 || g_rm.runs[i].pid == pid))
+            return &g_rm.runs[i];
+    return NULL;
+}
+
+static void run_ended(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)srv;
+    (void)pkt;
+    struct run_proc *rp = arg;
+    unsigned i = (unsigned)(rp - g_rm.runs);
+    struct sos_info_process pi;
+    memset(&pi, 0, sizeof(pi));
+    sos_object_get_info(rp->proc, SOS_INFO_PROCESS, &pi, sizeof(pi));
+    if (g_run_waits[i].waiting) {
+        uint8_t buf[96];
+        struct sl_msg m;
+        sl_msg_begin(&m, buf, sizeof(buf), NULL, 0, 0);
+        sl_msg_put_u32(&m, pi.state);
+        sl_msg_put_u64(&m, (uint64_t)(int64_t)pi.exit_code);
+        sl_msg_put(&m, &pi.fault, sizeof(pi.fault));
+        sl_reply_deferred(&g_run_waits[i].reply, 0, m.bytes + sizeof(struct sos_msg_hdr),
+                          m.len - (uint32_t)sizeof(struct sos_msg_hdr), NULL, 0);
+        g_run_waits[i].waiting = false;
+    }
+    sos_handle_close(rp->proc);
+    memset(rp, 0, sizeof(*rp));
+}
+
+static int do_run(struct sl_request *r)
+{
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t alen;
+    const char *image = sl_parse_str(&p, NULL);
+    const char *args = sl_parse_str(&p, &alen);
+    if (sl_parse_end(&p) || !image || !args)
+        return SOS_ERR_INVALID_ARGS;
+    struct run_proc *rp = NULL;
+    for (unsigned i = 0; i < RM_MAX_RUN && !rp; i++)
+        if (!g_rm.runs[i].proc)
+            rp = &g_rm.runs[i];
+    if (!rp)
+        return SOS_ERR_NO_RESOURCES;
+    char entry[MANIFEST_PATH_MAX + 1];
+    snprintf(entry, sizeof(entry), strchr(image, '/') ? "%s" : "bin/%s", image);
+    sos_handle_t vmo;
+    int err = rm_image_vmo(entry, &vmo);
+    if (err)
+        return err;
+    /* argv: the image's name, then the NUL-separated args */
+    char argbuf[SOS_SPAWN_MAX_ARGS_BYTES];
+    const char *base = strrchr(entry, '/') + 1;
+    size_t blen = strlen(base) + 1;
+    if (blen + alen + 1 > sizeof(argbuf)) {
+        sos_handle_close(vmo);
+        return SOS_ERR_OUT_OF_RANGE;
+    }
+    memcpy(argbuf, base, blen);
+    size_t n = blen;
+    for (uint32_t i = 0; i < alen; i++) { /* space-separated words become argv entries */
+        if (args[i] == ' ' && (n == blen || argbuf[n - 1] == 0))
+            continue;
+        argbuf[n++] = args[i] == ' ' ? 0 : args[i];
+    }
+    if (n > blen && argbuf[n - 1] != 0)
+        argbuf[n++] = 0;
+    struct sos_spawn_args a = {.image = vmo, .name = base, .args = argbuf,
+                               .args_len = (uint32_t)n};
+    err = (int)sos_process_spawn(&a, &rp->proc);
+    sos_handle_close(vmo);
+    if (err)
+        return err;
+    struct sos_info_handle ih;
+    sos_object_get_info(rp->proc, SOS_INFO_HANDLE, &ih, sizeof(ih));
+    rp->pid = ih.koid;
+    snprintf(rp->name, sizeof(rp->name), "%s", base);
+    sl_server_watch(&g_rm.srv, rp->proc, SOS_SIG_TERMINATED, SOS_WAIT_ASYNC_ONCE, run_ended, rp);
+    rm_log(LOG_INFO, "%s started %s (pid %llu)", ((struct client *)r->client)->name, base,
+           (unsigned long long)rp->pid);
+    sl_msg_put_u64(r->reply, rp->pid);
+    return 0;
+}
+
+static int do_wait(struct sl_request *r)
+{
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint64_t pid = sl_parse_u64(&p);
+    if (sl_parse_end(&p) || pid == 0)
+        return SOS_ERR_INVALID_ARGS;
+    struct run_proc *rp = run_slot(pid);
+    if (!rp)
+        return SOS_ERR_NOT_FOUND;
+    struct run_wait *w = &g_run_waits[rp - g_rm.runs];
+    if (w->waiting)
+        return SOS_ERR_ALREADY_EXISTS;
+    sl_request_defer(r, &w->reply);
+    w->waiting = true;
+    return SL_DEFER;
+}
+
+static int do_kill(struct sl_request *r)
+{
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint64_t pid = sl_parse_u64(&p);
+    if (sl_parse_end(&p) || pid == 0)
+        return SOS_ERR_INVALID_ARGS;
+    for (uint32_t i = 0; i < g_rm.nsvcs; i++)
+        if (g_rm.svcs[i].pid == pid)
+            return (int)sos_process_kill(g_rm.svcs[i].proc);
+    struct run_proc *rp = run_slot(pid);
+    return rp ? (int)sos_process_kill(rp->proc) : SOS_ERR_NOT_FOUND;
+}
+
+static void put_process(struct sl_msg *m, sos_handle_t proc, const char *service)
+{
+    struct sos_info_process pi;
+    memset(&pi, 0, sizeof(pi));
+    sos_object_get_info(proc, SOS_INFO_PROCESS, &pi, sizeof(pi));
+    sl_msg_put_u64(m, pi.koid);
+    sl_msg_put_str(m, pi.name);
+    sl_msg_put_u32(m, pi.state);
+    sl_msg_put_u64(m, pi.cpu_time_ns);
+    sl_msg_put_u64(m, pi.mapped_bytes);
+    sl_msg_put_u32(m, pi.threads);
+    sl_msg_put_u32(m, pi.handles);
+    sl_msg_put_str(m, service);
+}
+
+static int do_ps(struct sl_request *r)
+{
+    uint32_t n = 1;
+    for (uint32_t i = 0; i < g_rm.nsvcs; i++)
+        n += g_rm.svcs[i].proc ? 1 : 0;
+    for (unsigned i = 0; i < RM_MAX_RUN; i++)
+        n += g_rm.runs[i].proc ? 1 : 0;
+    sl_msg_put_u32(r->reply, n);
+    put_process(r->reply, sos_self_process(), "rootmgr");
+    for (uint32_t i = 0; i < g_rm.nsvcs; i++)
+        if (g_rm.svcs[i].proc)
+            put_process(r->reply, g_rm.svcs[i].proc, g_rm.svcs[i].m->name);
+    for (unsigned i = 0; i < RM_MAX_RUN; i++)
+        if (g_rm.runs[i].proc)
+            put_process(r->reply, g_rm.runs[i].proc, "-");
+    return 0;
+}
+
+static int do_power(struct sl_request *r)
+{
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t mode = sl_parse_u32(&p), status = sl_parse_u32(&p);
+    if (sl_parse_end(&p) || mode > SOS_POWER_REBOOT)
+        return SOS_ERR_INVALID_ARGS;
+    rm_log(LOG_NOTICE, "%s requested %s: stopping services", ((struct client *)r->client)->name,
+           mode == SOS_POWER_OFF ? "power-off" : "reboot");
+    g_rm.shutting_down = true;
+    for (unsigned i = 0; i < RM_MAX_RUN; i++)
+        if (g_rm.runs[i].proc)
+            sos_process_kill(g_rm.runs[i].proc);
+    /* reverse dependency order: the last wave first */
+    for (uint32_t k = g_rm.plan.count; k-- > 0;) {
+        struct svc *s = &g_rm.svcs[g_rm.plan.order[k]];
+        if (!s->proc)
+            continue;
+        if (!strcmp(s->m->name, "log")) {
+            if (g_rm.log)
+                sos_handle_close(g_rm.log);
+            g_rm.log = 0;
+        }
+        rm_stop(s, false);
+    }
+    printf("rootmgr: services stopped; %s\n", mode == SOS_POWER_OFF ? "powering off" : "rebooting");
+    return (int)sos_system_power(g_rm.root, mode, (int64_t)status);
+}
+
+static int do_boot(struct sl_request *r)
+{
+    sl_msg_put_u64(r->reply, (uint64_t)g_rm.t_start);
+    sl_msg_put_u64(r->reply, (uint64_t)g_rm.t_all_ready);
+    sl_msg_put_str(r->reply, g_rm.safe_mode ? "safe" : "full");
+    return 0;
+}
+
+int rm_mgr_op(struct sl_request *r)
+{
+    uint32_t o = r->hdr.ordinal;
+    bool read_only = o == MGR_LIST || o == MGR_PS || o == MGR_BOOT;
+    if (!mgr_client(r, read_only ? SOS_RIGHT_READ : SOS_RIGHT_MANAGE))
+        return SOS_ERR_ACCESS_DENIED;
+    switch (o) {
+    case MGR_LIST: return do_list(r);
+    case MGR_PS: return do_ps(r);
+    case MGR_BOOT: return do_boot(r);
+    case MGR_RUN: return do_run(r);
+    case MGR_WAIT: return do_wait(r);
+    case MGR_KILL: return do_kill(r);
+    case MGR_POWER: return do_power(r);
+    default: break;
+    }
+    const char *name = parse_name(r);
+    struct svc *s = name ? rm_find(name) : NULL;
+    if (!s)
+        return name ? SOS_ERR_NOT_FOUND : SOS_ERR_INVALID_ARGS;
+    rm_log(LOG_NOTICE, "%s: %s %s", ((struct client *)r->client)->name,
+           o == MGR_START ? "start" : o == MGR_STOP ? "stop" : "restart", name);
+    switch (o) {
+    case MGR_START: return do_start(s);
+    case MGR_STOP:
+        if (!s->proc)
+            return SOS_ERR_BAD_STATE;
+        rm_stop(s, false);
+        return 0;
+    case MGR_RESTART: return do_restart(s);
+    default: return SOS_ERR_NOT_SUPPORTED;
+    }
+}

@@ -1,0 +1,223 @@
+/*
+ * services/rootmgr/rootmgr.c - boot: the boot store, the manifests, the start order.
+ *
+ * Layer: services (root manager).
+ */
+#include "rootmgr.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rootmgr g_rm;
+
+static const struct sl_op g_ops[] = {
+    {DIR_READY, sizeof(struct sos_msg_hdr), rm_dir_ready},
+    {DIR_LOOKUP, sizeof(struct sos_msg_hdr), rm_dir_lookup},
+    {DIR_LOG, sizeof(struct sos_msg_hdr), rm_dir_log},
+    {MGR_LIST, sizeof(struct sos_msg_hdr), rm_mgr_op},
+    {MGR_START, sizeof(struct sos_msg_hdr), rm_mgr_op},
+    {MGR_STOP, sizeof(struct sos_msg_hdr), rm_mgr_op},
+    {MGR_RESTART, sizeof(struct sos_msg_hdr), rm_mgr_op},
+    {MGR_RUN, sizeof(struct sos_msg_hdr), rm_mgr_op},
+    {MGR_KILL, sizeof(struct sos_msg_hdr), rm_mgr_op},
+    {MGR_PS, sizeof(struct sos_msg_hdr), rm_mgr_op},
+    {MGR_POWER, sizeof(struct sos_msg_hdr), rm_mgr_op},
+    {MGR_BOOT, sizeof(struct sos_msg_hdr), rm_mgr_op},
+    {MGR_WAIT, sizeof(struct sos_msg_hdr), rm_mgr_op},
+};
+
+/* ---- logging: the console always; the log service once it is up */
+
+void rm_log(uint32_t severity, const char *fmt, ...)
+{
+    char msg[LOG_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (severity >= LOG_WARNING || !g_rm.log)
+        printf("rootmgr: %s\n", msg);
+    if (!g_rm.log)
+        return;
+    uint8_t buf[LOG_MESSAGE_MAX + 64], rbuf[64];
+    struct sl_msg req, rep;
+    sl_msg_begin(&req, buf, sizeof(buf), NULL, 0, LOG_WRITE);
+    sl_msg_put_u32(&req, severity);
+    sl_msg_put_str(&req, msg);
+    sl_msg_begin(&rep, rbuf, sizeof(rbuf), NULL, 0, LOG_WRITE);
+    int err = sl_call(g_rm.log, &req, &rep, sos_clock_get() + 1000000000);
+    if (err == SOS_ERR_PEER_CLOSED || err == SOS_ERR_TIMED_OUT) {
+        sos_handle_close(g_rm.log); /* reconnected when the log service is ready again */
+        g_rm.log = 0;
+        printf("rootmgr: %s\n", msg);
+    }
+}
+
+struct svc *rm_find(const char *name)
+{
+    for (uint32_t i = 0; i < g_rm.nsvcs; i++)
+        if (!strcmp(g_rm.svcs[i].m->name, name))
+            return &g_rm.svcs[i];
+    return NULL;
+}
+
+/* ---- the start order */
+
+static bool deps_ready(const struct svc *s)
+{
+    const struct manifest *m = s->m;
+    for (uint32_t i = 0; i < m->n_depends; i++) {
+        struct svc *d = rm_find(m->depends[i].name);
+        if (!d || d->phase != SVC_READY)
+            return false;
+    }
+    for (uint32_t i = 0; i < m->n_grants; i++) {
+        struct svc *d = rm_find(m->grants[i].service);
+        if (!d || d->phase != SVC_READY)
+            return false;
+    }
+    return true;
+}
+
+void rm_start_eligible(void)
+{
+    if (g_rm.shutting_down)
+        return;
+    for (uint32_t w = 0; w < g_rm.plan.count; w++) {
+        struct svc *s = &g_rm.svcs[g_rm.plan.order[w]];
+        if (s->phase != SVC_WAITING || !deps_ready(s))
+            continue;
+        int err = rm_launch(s);
+        if (err) {
+            s->phase = SVC_DEGRADED;
+            snprintf(s->detail, sizeof(s->detail), "launch failed: %s", sos_strerror(err));
+            rm_log(LOG_ERROR, "%s: %s", s->m->name, s->detail);
+            rm_fail_waiters(s, err);
+        }
+    }
+}
+
+/* ---- boot */
+
+static int open_store(void)
+{
+    uint64_t size;
+    int err = (int)sos_vmo_get_size(g_rm.store, &size);
+    if (err)
+        return err;
+    struct sos_vm_map m = {sos_self_process(), g_rm.store, 0, size, SOS_VM_READ, 0, 0};
+    err = (int)sos_vm_map(&m);
+    if (err)
+        return err;
+    struct errmsg em;
+    err = bundle_open(&g_rm.bundle, (const void *)(uintptr_t)m.addr, size, &em);
+    if (err)
+        printf("rootmgr: the boot store is unusable: %s\n", em.msg);
+    return err;
+}
+
+static int load_manifests(const char ***images, size_t *nimages)
+{
+    struct errmsg em;
+    manifest_set_init(&g_rm.set);
+    uint32_t n = bundle_count(&g_rm.bundle);
+    *images = calloc(n + 1, sizeof(char *));
+    *nimages = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct bundle_entry e;
+        if (bundle_entry_at(&g_rm.bundle, i, &e))
+            return SOS_ERR_CORRUPT;
+        if (e.kind == BUNDLE_KIND_EXECUTABLE)
+            (*images)[(*nimages)++] = e.name;
+        if (e.kind != BUNDLE_KIND_MANIFEST)
+            continue;
+        char *text = malloc(e.size + 1);
+        if (!text)
+            return SOS_ERR_NO_MEMORY;
+        int err = bundle_read(&g_rm.bundle, &e, text, e.size, &em);
+        if (!err)
+            err = manifest_parse(&g_rm.set, e.name, text, e.size, &em);
+        free(text);
+        if (err) {
+            printf("rootmgr: %s\n", em.msg);
+            return err;
+        }
+    }
+    return 0;
+}
+
+static int plan(void)
+{
+    const char **images;
+    size_t nimages;
+    int err = load_manifests(&images, &nimages);
+    struct errmsg em;
+    if (!err && (err = manifest_validate(&g_rm.set, images, nimages, &em)))
+        printf("rootmgr: manifests: %s\n", em.msg);
+    if (!err && (err = manifest_plan(&g_rm.set, &g_rm.plan, &em)))
+        printf("rootmgr: manifests: %s\n", em.msg);
+    free(images);
+    return err;
+}
+
+static void init_services(void)
+{
+    g_rm.nsvcs = g_rm.set.count;
+    for (uint32_t i = 0; i < g_rm.nsvcs; i++) {
+        struct svc *s = &g_rm.svcs[i];
+        const struct manifest *m = &g_rm.set.svc[i];
+        s->c.kind = CLIENT_SVC;
+        s->c.rights = SOS_RIGHTS_ALL;
+        strncpy(s->c.name, m->name, sizeof(s->c.name) - 1);
+        s->m = m;
+        s->idx = i;
+        static const uint32_t kinds[] = {[MANIFEST_RESTART_NEVER] = RESTART_NEVER,
+                                         [MANIFEST_RESTART_ALWAYS] = RESTART_ALWAYS,
+                                         [MANIFEST_RESTART_ON_FAILURE] = RESTART_ON_FAILURE,
+                                         [MANIFEST_RESTART_FAIL_STOP] = RESTART_FAIL_STOP};
+        s->pol = (struct restart_policy){kinds[m->restart], m->restart_limit,
+                                         (int64_t)m->restart_backoff_ms * 1000000};
+        bool dormant = m->startup == MANIFEST_STARTUP_ON_DEMAND ||
+                       (g_rm.safe_mode && m->availability == MANIFEST_OPTIONAL);
+        s->phase = dormant ? SVC_DORMANT : SVC_WAITING;
+    }
+}
+
+static void parse_args(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "mode=safe") || !strcmp(argv[i], "--safe"))
+            g_rm.safe_mode = true;
+}
+
+int main(int argc, char **argv)
+{
+    g_rm.t_start = sos_clock_get();
+    g_rm.root = sos_startup_handle("root-resource");
+    g_rm.store = sos_startup_handle("bootstore");
+    parse_args(argc, argv);
+    if (!g_rm.store) {
+        printf("rootmgr: no boot store was given: nothing to start\n");
+        return 2;
+    }
+    int err = open_store();
+    if (!err)
+        err = plan();
+    if (err)
+        return 3;
+    init_services();
+    err = sl_server_init(&g_rm.srv, g_ops, sizeof(g_ops) / sizeof(g_ops[0]), &g_rm);
+    if (err) {
+        printf("rootmgr: cannot start its server loop: %s\n", sos_strerror(err));
+        return 4;
+    }
+    g_rm.srv.on_close = rm_on_close;
+    rm_log(LOG_INFO, "boot mode %s: %u services in %u waves", g_rm.safe_mode ? "safe" : "full",
+           g_rm.nsvcs, g_rm.plan.n_waves);
+    rm_start_eligible();
+    err = sl_server_run(&g_rm.srv);
+    printf("rootmgr: server loop ended: %s\n", sos_strerror(err));
+    return 5;
+}

@@ -1,0 +1,114 @@
+/*
+ * services/rootmgr/rootmgr.h - the root manager: the first process.
+ *
+ * It reads the manifests from the boot store, starts services in dependency order
+ * (each as soon as everything it depends on is ready, so independent services start
+ * together), hands each exactly the handles its manifest grants, keeps the service
+ * directory, restarts services by the recovery policy, and shuts the system down in
+ * reverse dependency order.
+ *
+ * One server loop (services/lib's sl_server) serves every channel it holds: each
+ * service's directory channel (client = its struct svc) and operator connections made
+ * by looking up "rootmgr" (client = a struct client of kind CLIENT_MGR).
+ *
+ * Layer: services (root manager).
+ */
+#ifndef ROOTMGR_ROOTMGR_H
+#define ROOTMGR_ROOTMGR_H
+
+#include <sl/sl.h>
+
+#include "../lib/bundle/bundle.h"
+#include "../lib/manifest/manifest.h"
+#include "policy.h"
+
+#include <proto/dir.h>
+#include <proto/log.h>
+#include <proto/mgr.h>
+
+#define RM_MAX_RUN 64 /* processes started with MGR_RUN, tracked for ps/kill */
+
+enum client_kind { CLIENT_SVC = 1, CLIENT_MGR = 2 };
+
+struct lookup_wait {
+    struct lookup_wait *next;
+    struct sl_deferred reply;
+    char client[DIR_NAME_MAX];
+    sos_rights_t rights;
+};
+
+struct client {
+    uint32_t kind;
+    sos_rights_t rights; /* CLIENT_MGR: what the caller's manifest allowed on rootmgr */
+    char name[DIR_NAME_MAX];
+};
+
+struct svc {
+    struct client c; /* kind CLIENT_SVC; name = service name */
+    const struct manifest *m;
+    uint32_t idx;
+    uint32_t phase;
+    sos_handle_t proc;  /* while running */
+    uint64_t pid;
+    sos_handle_t dir;   /* our end of its directory channel (served) */
+    sos_handle_t serve; /* our end of its serve channel (we write SVC_CONNECT) */
+    sos_handle_t image; /* the image VMO, kept for restarts */
+    sos_handle_t timer; /* backoff or ready timeout */
+    uint32_t timer_gen;
+    struct restart_policy pol;
+    struct restart_state rs;
+    int64_t started_at;
+    int64_t start_to_ready_ns;
+    bool stop_requested; /* an operator stopped it, or shutdown */
+    bool restart_now;    /* an operator restart: start again at once when it ends */
+    struct lookup_wait *waiters;
+    char detail[80];
+};
+
+struct run_proc {
+    sos_handle_t proc;
+    uint64_t pid;
+    char name[SOS_NAME_MAX];
+};
+
+struct rootmgr {
+    struct sl_server srv;
+    sos_handle_t root;      /* the root resource */
+    sos_handle_t store;     /* the boot store VMO */
+    struct bundle bundle;
+    struct manifest_set set;
+    struct manifest_plan plan;
+    struct svc svcs[MANIFEST_MAX_SERVICES];
+    uint32_t nsvcs;
+    struct run_proc runs[RM_MAX_RUN];
+    bool safe_mode;
+    bool shutting_down;
+    int64_t t_start;        /* when the root manager started (ns since boot) */
+    int64_t t_all_ready;    /* when every eager service was ready, or 0 */
+    sos_handle_t log;       /* a connection to the log service, once it is ready */
+};
+
+extern struct rootmgr g_rm;
+
+/* rootmgr.c */
+void rm_log(uint32_t severity, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rm_start_eligible(void);
+struct svc *rm_find(const char *name);
+
+/* launch.c */
+int rm_launch(struct svc *s);
+void rm_on_exit(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg);
+void rm_stop(struct svc *s, bool kill_now);
+int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_handle_t *out);
+int rm_image_vmo(const char *entry, sos_handle_t *out);
+
+/* dir.c and mgr.c: the request tables */
+int rm_dir_ready(struct sl_request *r);
+int rm_dir_lookup(struct sl_request *r);
+int rm_dir_log(struct sl_request *r);
+void rm_ready(struct svc *s);
+void rm_fail_waiters(struct svc *s, int status);
+int rm_mgr_op(struct sl_request *r);
+void rm_on_close(struct sl_server *srv, sos_handle_t ch, void *client);
+
+#endif
