@@ -17,14 +17,8 @@
 #include "hosted.h"
 
 #define MAX_SPACES 1024u
-#define SIGILL_ 4
-#define SIGTRAP_ 5
 #define SIGBUS_ 7
-#define SIGFPE_ 8
 #define SIGSEGV_ 11
-#define SEGV_ACCERR_ 2
-#define PF_WRITE 2u
-#define PF_FETCH 16u
 
 struct hal_as {
     uintptr_t base;
@@ -107,25 +101,6 @@ int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint6
 }
 
 void hosted_irq_entry(void) { deliver(true); }
-
-uint32_t hosted_fault_class(unsigned sig, int code, unsigned long err)
-{
-    switch (sig) {
-    case SIGSEGV_:
-        if (err & PF_FETCH)
-            return code == SEGV_ACCERR_ ? SOS_FAULT_EXEC : SOS_FAULT_WILD_ADDRESS;
-        return code == SEGV_ACCERR_ ? SOS_FAULT_PERMISSION : SOS_FAULT_WILD_ADDRESS;
-    case SIGBUS_:
-        return SOS_FAULT_ALIGN;
-    case SIGFPE_:
-        return SOS_FAULT_ARITH;
-    case SIGTRAP_:
-        return SOS_FAULT_BREAK;
-    case SIGILL_:
-    default:
-        return SOS_FAULT_ILLEGAL;
-    }
-}
 
 /* A fault in user code, already on the kernel stack (registered with host_signals_init). */
 void hosted_user_fault(unsigned sig, int code, uintptr_t addr, uintptr_t pc, unsigned long err)
