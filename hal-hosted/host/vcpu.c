@@ -159,8 +159,9 @@ int host_vcpu_attach(unsigned id)
     v->id = id;
     v->thread = (unsigned long)pthread_self();
     v->tid = (int)syscall(SYS_gettid);
-    stack_t ss = {.ss_sp = malloc(ALTSTACK_SIZE), .ss_size = ALTSTACK_SIZE, .ss_flags = 0};
-    if (!ss.ss_sp || sigaltstack(&ss, NULL))
+    static char altstacks[HOST_MAX_VCPUS][ALTSTACK_SIZE] __attribute__((aligned(16)));
+    stack_t ss = {.ss_sp = altstacks[id], .ss_size = ALTSTACK_SIZE, .ss_flags = 0};
+    if (sigaltstack(&ss, NULL))
         return -1;
     struct sigevent sev;
     memset(&sev, 0, sizeof(sev));
