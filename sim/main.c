@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "hal.h"
 #include "host.h"
 #include "hosted.h"
@@ -190,8 +191,27 @@ int main(int argc, char **argv)
                 strerror(errno));
         return 2;
     }
-    if (!o.init && o.safe)
-        add_arg(&o, "mode=safe");
+    /* The boot store is checked whole before anything boots from it. */
+    struct bundle b;
+    struct bundle_entry root;
+    if (store) {
+        struct errmsg em;
+        if (bundle_open(&b, store, store_len, &em)) {
+            fprintf(stderr, "serviceos-sim: boot store %s is unusable: %s\n", store_path, em.msg);
+            return 2;
+        }
+        if (!o.init && (bundle_find(&b, "bin/rootmgr", &root) ||
+                        !(root.flags & BUNDLE_FLAG_STORED) || root.offset % 4096)) {
+            fprintf(stderr, "serviceos-sim: boot store %s has no page-aligned, uncompressed "
+                            "bin/rootmgr to start\n", store_path);
+            return 2;
+        }
+    }
+    if (!o.init) {
+        add_arg(&o, "rootmgr");
+        if (o.safe)
+            add_arg(&o, "mode=safe");
+    }
     size_t ram = (size_t)o.mem_mib << 20;
     host_time_init();
     if (host_arena_init(ram + PAGE_UP(image_len) + PAGE_UP(store_len), 1024, 1ull << 32))
@@ -210,6 +230,10 @@ int main(int argc, char **argv)
         memcpy(top + PAGE_UP(image_len), store, store_len);
         g_bi.bootstore_base = HOST_PHYS_BASE + ram + PAGE_UP(image_len);
         g_bi.bootstore_size = store_len;
+        if (!image) { /* the root manager runs straight from the boot store */
+            g_bi.init_base = g_bi.bootstore_base + root.offset;
+            g_bi.init_size = root.size;
+        }
         free(store);
     }
     memcpy(g_bi.init_args, o.init_args, o.init_args_len);

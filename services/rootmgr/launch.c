@@ -74,11 +74,11 @@ static int resource_handle(const char *what, sos_handle_t *out, char *name)
     snprintf(name, SOS_HANDLE_NAME_MAX, "%s", what);
     if (!strcmp(what, "console") || !strcmp(what, "faults") || !strcmp(what, "audit") ||
         !strcmp(what, "kernel"))
-        return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_READ | SOS_RIGHT_WAIT, out);
+        return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_TRANSFER, out);
     if (!strcmp(what, "power"))
-        return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_MANAGE, out);
+        return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_MANAGE | SOS_RIGHT_TRANSFER, out);
     if (!strcmp(what, "bootstore"))
-        return (int)sos_handle_duplicate(g_rm.store, SOS_RIGHT_READ | SOS_RIGHT_MAP, out);
+        return (int)sos_handle_duplicate(g_rm.store, SOS_RIGHT_READ | SOS_RIGHT_MAP | SOS_RIGHT_TRANSFER, out);
     if (!strncmp(what, "bundle:", 7)) {
         const char *entry = what + 7;
         const char *slash = strrchr(entry, '/');
@@ -276,13 +276,16 @@ void rm_stop(struct svc *s, bool kill_now)
         return;
     s->stop_requested = true;
     if (!kill_now && s->serve) {
-        uint8_t buf[64], rbuf[64];
-        struct sl_msg req, rep;
+        /* one-way: a service blocked in a call to us could never answer a call */
+        uint8_t buf[64];
+        struct sl_msg req;
         sl_msg_begin(&req, buf, sizeof(buf), NULL, 0, SVC_STOP);
-        sl_msg_begin(&rep, rbuf, sizeof(rbuf), NULL, 0, SVC_STOP);
-        if (sl_call(s->serve, &req, &rep, sos_clock_get() + STOP_GRACE_NS) == 0 &&
+        sl_msg_hdr(&req)->flags = SOS_MSG_NO_REPLY;
+        if (sl_msg_send(s->serve, &req) == 0 &&
             sos_object_wait_one(s->proc, SOS_SIG_TERMINATED, sos_clock_get() + STOP_GRACE_NS, NULL) == 0)
             return;
+        rm_log(LOG_WARNING, "%s did not stop within %lld ms: killing it", s->m->name,
+               (long long)(STOP_GRACE_NS / 1000000));
     }
     sos_process_kill(s->proc);
 }

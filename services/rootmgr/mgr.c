@@ -248,7 +248,8 @@ static int do_power(struct sl_request *r)
                 sos_handle_close(g_rm.log);
             g_rm.log = 0;
         }
-        rm_stop(s, false);
+        /* the caller waits in this call: it cannot stop itself, so it is ended */
+        rm_stop(s, !strcmp(s->m->name, ((struct client *)r->client)->name));
     }
     printf("rootmgr: services stopped; %s\n", mode == SOS_POWER_OFF ? "powering off" : "rebooting");
     return (int)sos_system_power(g_rm.root, mode, (int64_t)status);

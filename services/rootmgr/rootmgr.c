@@ -41,18 +41,22 @@ void rm_log(uint32_t severity, const char *fmt, ...)
         printf("rootmgr: %s\n", msg);
     if (!g_rm.log)
         return;
-    uint8_t buf[LOG_MESSAGE_MAX + 64], rbuf[64];
-    struct sl_msg req, rep;
+    /* one-way: the root manager never waits for a service it supervises */
+    uint8_t buf[LOG_MESSAGE_MAX + 64];
+    struct sl_msg req;
     sl_msg_begin(&req, buf, sizeof(buf), NULL, 0, LOG_WRITE);
+    sl_msg_hdr(&req)->flags = SOS_MSG_NO_REPLY;
     sl_msg_put_u32(&req, severity);
     sl_msg_put_str(&req, msg);
-    sl_msg_begin(&rep, rbuf, sizeof(rbuf), NULL, 0, LOG_WRITE);
-    int err = sl_call(g_rm.log, &req, &rep, sos_clock_get() + 1000000000);
-    if (err == SOS_ERR_PEER_CLOSED || err == SOS_ERR_TIMED_OUT) {
+    int err = sl_msg_finish(&req);
+    if (!err)
+        err = sl_msg_send(g_rm.log, &req);
+    if (err == SOS_ERR_PEER_CLOSED) {
         sos_handle_close(g_rm.log); /* reconnected when the log service is ready again */
         g_rm.log = 0;
-        printf("rootmgr: %s\n", msg);
     }
+    if (err)
+        printf("rootmgr: %s\n", msg);
 }
 
 struct svc *rm_find(const char *name)

@@ -18,8 +18,8 @@
 
 #include <sl/sl.h>
 
-#include "../lib/bundle/bundle.h"
-#include "../lib/manifest/manifest.h"
+#include "bundle.h"
+#include "manifest.h"
 #include "policy.h"
 
 #include <proto/dir.h>

@@ -21,8 +21,12 @@ struct sos_msg_hdr {
     uint32_t txid;
     uint32_t ordinal; /* protocol-defined message number (version in the top byte) */
     int32_t status;   /* in replies: 0 or SOS_ERR_* */
-    uint32_t flags;
+    uint32_t flags;   /* SOS_MSG_* */
 };
+
+/* Header flags (conventions of services/lib's server loop, not checked by the kernel). */
+#define SOS_MSG_REPLY (1u << 0)    /* this is a reply: a server never dispatches it */
+#define SOS_MSG_NO_REPLY (1u << 1) /* a one-way request: the server sends no reply */
 
 /* channel_read: in/out description of the receive buffers. */
 struct sos_chan_read {

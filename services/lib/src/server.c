@@ -155,7 +155,8 @@ static int send_reply(sos_handle_t ch, struct sl_msg *rep, uint32_t txid, uint32
         status = SOS_ERR_BUFFER_TOO_SMALL;
     }
     struct sos_msg_hdr *h = (struct sos_msg_hdr *)rep->bytes;
-    *h = (struct sos_msg_hdr){.txid = txid, .ordinal = ordinal, .status = status};
+    *h = (struct sos_msg_hdr){.txid = txid, .ordinal = ordinal, .status = status,
+                              .flags = SOS_MSG_REPLY};
     int err = sl_msg_send(ch, rep);
     if (err) /* on error the handles stay ours: do not leak them */
         for (uint32_t i = 0; i < rep->nhandles; i++)
@@ -171,8 +172,11 @@ static void dispatch(struct sl_server *s, const struct sl_conn *c, uint32_t len,
     struct sl_request r = {.srv = s, .channel = ch, .client = c->client, .bytes = s->rx,
                            .len = len, .handles = s->rx_handles, .nhandles = nh,
                            .reply = &rep};
-    if (len < sizeof(struct sos_msg_hdr)) {
-        s->dropped++;
+    struct sos_msg_hdr in;
+    if (len >= sizeof(in))
+        memcpy(&in, s->rx, sizeof(in));
+    if (len < sizeof(in) || (in.flags & SOS_MSG_REPLY)) {
+        s->dropped++; /* too short, or a stray reply: never answer a reply */
     } else {
         memcpy(&r.hdr, s->rx, sizeof(r.hdr));
         sl_msg_begin(&rep, s->tx, SOS_CHANNEL_MAX_BYTES, s->tx_handles,
@@ -181,8 +185,11 @@ static void dispatch(struct sl_server *s, const struct sl_conn *c, uint32_t len,
         int status = !op ? SOS_ERR_NOT_SUPPORTED
                      : len < op->min_len ? SOS_ERR_INVALID_ARGS
                                          : op->fn(&r);
-        if (status != SL_DEFER)
+        if (status != SL_DEFER && !(r.hdr.flags & SOS_MSG_NO_REPLY))
             send_reply(ch, &rep, r.hdr.txid, r.hdr.ordinal, status);
+        else if (status != SL_DEFER) /* one-way: drop what the handler attached */
+            for (uint32_t i = 0; i < rep.nhandles; i++)
+                sos_handle_close(rep.handles[i]);
     }
     for (uint32_t i = 0; i < nh; i++) /* what the handler did not keep */
         if (s->rx_handles[i])
@@ -269,7 +276,8 @@ int sl_reply_deferred(const struct sl_deferred *d, int status, const void *paylo
     uint8_t *buf = malloc(sizeof(struct sos_msg_hdr) + len);
     if (!buf)
         return SOS_ERR_NO_MEMORY;
-    struct sos_msg_hdr h = {.txid = d->txid, .ordinal = d->ordinal, .status = status};
+    struct sos_msg_hdr h = {.txid = d->txid, .ordinal = d->ordinal, .status = status,
+                            .flags = SOS_MSG_REPLY};
     memcpy(buf, &h, sizeof(h));
     if (len)
         memcpy(buf + sizeof(h), payload, len);
