@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# image/aarch64/run.sh: build what is missing, then boot kernel8.img on QEMU's virt
+# machine (Cortex-A76, GICv2 like the Pi 5's GIC-400, 512 MiB) with the serial console
+# on this terminal. The exit status is the guest's power-off status.
+#
+#   image/aarch64/run.sh [--kernel-test | --testinit | --init ELF] [--args "WORDS"]
+#                        [--cmdline OPTS] [--disk FILE] [--build-only] [--no-build]
+#                        [-- QEMU ARGS]
+#
+#   --kernel-test   boot the kernel test image (ktest) as init
+#   --testinit      boot kernel8-testinit.img (image/aarch64/testinit as init)
+#   --init ELF      boot ELF as the init image (given to the kernel as the initrd)
+#   --args WORDS    the init image's argv (after "--" on the kernel command line)
+#   --cmdline OPTS  more kernel options (e.g. sos.blktest: read block 0 of the disk)
+#   --disk FILE     attach FILE (raw) as a virtio-blk device (virtio-mmio)
+#   --build-only    configure and build the cross build, do not boot
+#   --no-build      boot what is built
+#
+# Environment: SOS_AARCH64_BUILD (the cross build directory, default build-aarch64),
+# SOS_QEMU_TIMEOUT (seconds; default none), SOS_QEMU_MEM (default 512M).
+#
+# Exit status: the guest's status through semihosting SYS_EXIT_EXTENDED (the kernel
+# is told so with sos.exit=semihosting); 125 = kernel panic or kernel fault;
+# 124 = SOS_QEMU_TIMEOUT expired; 2 = bad usage or nothing to boot.
+set -u
+cd "$(dirname "$0")/../.."
+root=$PWD
+build=${SOS_AARCH64_BUILD:-build-aarch64}
+case "$build" in /*) ;; *) build="$root/$build" ;; esac
+
+ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk=""
+qemu_extra=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --kernel-test) ktest=1; shift ;;
+    --testinit) image=kernel8-testinit.img; shift ;;
+    --init) init="${2:-}"; shift 2 ;;
+    --args) args="${2:-}"; shift 2 ;;
+    --cmdline) kopts="${2:-}"; shift 2 ;;
+    --disk) disk="${2:-}"; shift 2 ;;
+    --build-only) build_only=1; shift ;;
+    --no-build) no_build=1; shift ;;
+    --) shift; qemu_extra=("$@"); break ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+need() {
+    command -v "$1" >/dev/null && return 0
+    if [ -f scripts/deps.sh ]; then
+        . scripts/deps.sh
+        sos_ensure_pkgs qemu build >&2 || true
+    fi
+    command -v "$1" >/dev/null || { echo "run.sh: $1 is missing (package $2)" >&2; exit 2; }
+}
+
+build_kernel() {
+    need aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+    need meson meson
+    need ninja ninja-build
+    mkdir -p "$build"
+    # One builder at a time: parallel boot tests share this directory.
+    exec 9>"$build/.run.lock"
+    flock 9
+    if [ ! -f "$build/build.ninja" ]; then
+        meson setup "$build" --cross-file image/aarch64/cross-aarch64.ini \
+            >"$build.setup.log" 2>&1 || { cat "$build.setup.log" >&2; exit 2; }
+    fi
+    # only what booting needs: other images being broken must not stop a boot
+    local extra=()
+    [ $ktest = 1 ] && extra+=(tests/ktest/ktest)
+    ninja -C "$build" "hal-aarch64/$image" "hal-aarch64/$image.checked" "${extra[@]}" \
+        >"$build.build.log" 2>&1 || { tail -40 "$build.build.log" >&2; exit 2; }
+    flock -u 9
+}
+
+[ $ktest = 1 ] && image=kernel8-testinit.img
+[ $no_build = 1 ] || build_kernel
+[ $build_only = 1 ] && exit 0
+
+kernel="$build/hal-aarch64/$image"
+[ -f "$kernel" ] || { echo "run.sh: $kernel is not built" >&2; exit 2; }
+
+if [ $ktest = 1 ]; then
+    init=""
+    for f in "$build/tests/ktest/ktest" "$build/tests/ktest/ktest.elf"; do
+        [ -f "$f" ] && init=$f
+    done
+    if [ -z "$init" ]; then
+        echo "run.sh: the kernel test image is not built for aarch64 (tests/ktest)" >&2
+        exit 2
+    fi
+fi
+
+need qemu-system-aarch64 qemu-system-arm
+cmdline="sos.exit=semihosting${kopts:+ $kopts}"
+[ -n "$args" ] && cmdline="$cmdline -- $args"
+qemu=(qemu-system-aarch64 -M virt -cpu cortex-a76 -m "${SOS_QEMU_MEM:-512M}"
+      -nographic -no-reboot
+      -global virtio-mmio.force-legacy=false
+      -semihosting-config enable=on,target=native
+      -kernel "$kernel" -append "$cmdline")
+[ -n "$init" ] && qemu+=(-initrd "$init")
+[ -n "$disk" ] && qemu+=(-drive "file=$disk,if=none,format=raw,id=disk0"
+                         -device virtio-blk-device,drive=disk0)
+qemu+=("${qemu_extra[@]}")
+
+if [ -n "${SOS_QEMU_TIMEOUT:-}" ]; then
+    exec timeout --foreground -k 5 "$SOS_QEMU_TIMEOUT" "${qemu[@]}"
+fi
+exec "${qemu[@]}"
