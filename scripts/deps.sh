@@ -5,7 +5,7 @@
 SOS_PKGS_BUILD="meson ninja-build pkg-config gcc libc6-dev python3 zlib1g-dev"
 SOS_PKGS_SIM="libsdl2-dev libuv1-dev libslirp-dev kbd"
 SOS_PKGS_TEST="libcmocka-dev clang libclang-rt-14-dev xvfb xauth"
-SOS_PKGS_QEMU="qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64 mtools dosfstools gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler"
+SOS_PKGS_QEMU="qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64 mtools dosfstools gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler zlib1g-dev:arm64"
 
 sos_missing_pkgs() {
     local missing=""
@@ -32,7 +32,15 @@ sos_ensure_pkgs() {
     [ -z "$missing" ] && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "serviceos: installing:$missing" >&2
-        if [ ! -f /var/lib/apt/lists/lock ] || [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v lock)" ]; then
+        local need_update=0
+        # the aarch64 images link Debian's arm64 zlib: a multiarch package
+        case "$missing" in *:arm64*)
+            if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+                dpkg --add-architecture arm64
+                need_update=1
+            fi ;;
+        esac
+        if [ $need_update = 1 ] || [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v -e lock -e partial)" ]; then
             apt-get update -qq >&2 || true
         fi
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2 || {
@@ -41,6 +49,9 @@ sos_ensure_pkgs() {
         return 0
     fi
     echo "serviceos: missing Debian packages:$missing" >&2
+    case "$missing" in *:arm64*)
+        echo "serviceos: (arm64 packages need: sudo dpkg --add-architecture arm64 && sudo apt-get update)" >&2 ;;
+    esac
     echo "serviceos: install them with: sudo apt-get install$missing" >&2
     return 1
 }
