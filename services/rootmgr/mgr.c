@@ -76,9 +76,41 @@ static int do_restart(struct svc *s)
 static struct run_proc *run_slot(uint64_t pid)
 {
     for (unsigned i = 0; i < RM_MAX_RUN; i++)
-        if (g_rm.runs[i].proc && (pid == 0 || g_rm.runs[i].pid == pid))
+        if (g_rm.runs[i].pid && g_rm.runs[i].pid == pid)
             return &g_rm.runs[i];
     return NULL;
+}
+
+/* A free slot, else the slot of an ended process nobody collected. */
+static struct run_proc *run_free_slot(void)
+{
+    for (unsigned i = 0; i < RM_MAX_RUN; i++)
+        if (!g_rm.runs[i].pid)
+            return &g_rm.runs[i];
+    for (unsigned i = 0; i < RM_MAX_RUN; i++)
+        if (g_rm.runs[i].ended) {
+            memset(&g_rm.runs[i], 0, sizeof(g_rm.runs[i]));
+            return &g_rm.runs[i];
+        }
+    return NULL;
+}
+
+static void reply_ended(struct run_proc *rp, struct sl_deferred *d, struct sl_msg *direct)
+{
+    uint8_t buf[96];
+    struct sl_msg m;
+    struct sl_msg *out = direct;
+    if (!out) {
+        sl_msg_begin(&m, buf, sizeof(buf), NULL, 0, 0);
+        out = &m;
+    }
+    sl_msg_put_u32(out, rp->info.state);
+    sl_msg_put_u64(out, (uint64_t)(int64_t)rp->info.exit_code);
+    sl_msg_put(out, &rp->info.fault, sizeof(rp->info.fault));
+    if (!direct)
+        sl_reply_deferred(d, 0, m.bytes + sizeof(struct sos_msg_hdr),
+                          m.len - (uint32_t)sizeof(struct sos_msg_hdr), NULL, 0);
+    memset(rp, 0, sizeof(*rp)); /* collected */
 }
 
 static void run_ended(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
@@ -87,22 +119,15 @@ static void run_ended(struct sl_server *srv, const struct sos_port_packet *pkt, 
     (void)pkt;
     struct run_proc *rp = arg;
     unsigned i = (unsigned)(rp - g_rm.runs);
-    struct sos_info_process pi;
-    memset(&pi, 0, sizeof(pi));
-    sos_object_get_info(rp->proc, SOS_INFO_PROCESS, &pi, sizeof(pi));
-    if (g_run_waits[i].waiting) {
-        uint8_t buf[96];
-        struct sl_msg m;
-        sl_msg_begin(&m, buf, sizeof(buf), NULL, 0, 0);
-        sl_msg_put_u32(&m, pi.state);
-        sl_msg_put_u64(&m, (uint64_t)(int64_t)pi.exit_code);
-        sl_msg_put(&m, &pi.fault, sizeof(pi.fault));
-        sl_reply_deferred(&g_run_waits[i].reply, 0, m.bytes + sizeof(struct sos_msg_hdr),
-                          m.len - (uint32_t)sizeof(struct sos_msg_hdr), NULL, 0);
-        g_run_waits[i].waiting = false;
-    }
+    memset(&rp->info, 0, sizeof(rp->info));
+    sos_object_get_info(rp->proc, SOS_INFO_PROCESS, &rp->info, sizeof(rp->info));
     sos_handle_close(rp->proc);
-    memset(rp, 0, sizeof(*rp));
+    rp->proc = 0;
+    rp->ended = true;
+    if (g_run_waits[i].waiting) {
+        g_run_waits[i].waiting = false;
+        reply_ended(rp, &g_run_waits[i].reply, NULL);
+    }
 }
 
 static int do_run(struct sl_request *r)
@@ -114,10 +139,7 @@ static int do_run(struct sl_request *r)
     const char *args = sl_parse_str(&p, &alen);
     if (sl_parse_end(&p) || !image || !args)
         return SOS_ERR_INVALID_ARGS;
-    struct run_proc *rp = NULL;
-    for (unsigned i = 0; i < RM_MAX_RUN && !rp; i++)
-        if (!g_rm.runs[i].proc)
-            rp = &g_rm.runs[i];
+    struct run_proc *rp = run_free_slot();
     if (!rp)
         return SOS_ERR_NO_RESOURCES;
     char entry[MANIFEST_PATH_MAX + 1];
@@ -170,6 +192,10 @@ static int do_wait(struct sl_request *r)
     struct run_proc *rp = run_slot(pid);
     if (!rp)
         return SOS_ERR_NOT_FOUND;
+    if (rp->ended) {
+        reply_ended(rp, NULL, r->reply);
+        return 0;
+    }
     struct run_wait *w = &g_run_waits[rp - g_rm.runs];
     if (w->waiting)
         return SOS_ERR_ALREADY_EXISTS;
@@ -189,7 +215,9 @@ static int do_kill(struct sl_request *r)
         if (g_rm.svcs[i].pid == pid)
             return (int)sos_process_kill(g_rm.svcs[i].proc);
     struct run_proc *rp = run_slot(pid);
-    return rp ? (int)sos_process_kill(rp->proc) : SOS_ERR_NOT_FOUND;
+    if (!rp || rp->ended)
+        return SOS_ERR_NOT_FOUND;
+    return (int)sos_process_kill(rp->proc);
 }
 
 static void put_process(struct sl_msg *m, sos_handle_t proc, const char *service)

@@ -66,8 +66,10 @@ struct svc {
 };
 
 struct run_proc {
-    sos_handle_t proc;
-    uint64_t pid;
+    sos_handle_t proc; /* 0 once it ended */
+    uint64_t pid;      /* 0: the slot is free */
+    bool ended;        /* ended, and kept until MGR_WAIT collects how */
+    struct sos_info_process info;
     char name[SOS_NAME_MAX];
 };
 

@@ -15,8 +15,10 @@
  *
  * Flow control: after CONSOLE_LINE or CONSOLE_EOF the session is paused, so a command's
  * output is never overtaken by the next prompt. Bytes typed meanwhile are kept (type-
- * ahead) and edited once the client sends CONSOLE_PROMPT. Ctrl-C is not held back: it
- * drops the type-ahead typed before it and sends CONSOLE_INTERRUPT at once. Ctrl-D (or
+ * ahead) and edited once the client sends CONSOLE_PROMPT. Ctrl-C keeps its place among
+ * whole lines: CONSOLE_INTERRUPT is sent once the lines typed before it have been sent,
+ * so it interrupts the command of the line just before it (a piped "cmd\n^Cnext\n"
+ * interrupts cmd, then runs next); a half-typed line before it is dropped. Ctrl-D (or
  * the end of a piped input) on a non-empty line sends that line, then CONSOLE_EOF.
  * A later CONSOLE_ATTACH takes the foreground; when its channel closes, the session
  * before it gets the foreground back.

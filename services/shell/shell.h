@@ -1,0 +1,94 @@
+/*
+ * services/shell/shell.h - the operator shell's state and the pieces its commands share.
+ *
+ * The shell is a client of almost everything: its console session (lines in, output
+ * out), the root manager (looked up as "rootmgr" with read+manage), log, config and
+ * status, and two resources: "audit" (the kernel's audit ring) and "kernel" (kernel
+ * statistics). It is also a service, so that the root manager can stop it in order.
+ *
+ * Layer: services (shell).
+ */
+#ifndef SHELL_SHELL_H
+#define SHELL_SHELL_H
+
+#include <sl/service.h>
+#include <sl/sl.h>
+
+#include "../status/mgrinfo.h"
+#include "format.h"
+#include "parse.h"
+
+#define SH_PROMPT "serviceos> "
+#define SH_OUT_MAX 8192
+#define SH_CALL_NS 5000000000ll /* a service that does not answer in 5 s is reported */
+
+struct shell {
+    struct sl_server srv;
+    struct sl_conn_to console, log, config, status, rm;
+    sos_handle_t session;     /* our end of the console session, or 0 */
+    uint64_t session_gen;     /* tells a stale watch packet from the current one */
+    sos_handle_t retry_timer; /* attaching again after the console went away */
+    int64_t retry_ns;         /* the current retry delay (0: attached) */
+    sos_handle_t audit, kernel;
+    char out[SH_OUT_MAX];
+    size_t out_len;
+    bool powering_off;
+    uint32_t next_txid;       /* for requests we write ourselves (replies read later) */
+    uint32_t power_txid;
+    struct mgr_svc svcs[MGRINFO_MAX];
+    struct mgr_proc procs[MGRINFO_MAX];
+};
+
+extern struct shell g_sh;
+
+/* Output, collected and written to the console at the end of a command. */
+void sh_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sh_flush(void);
+
+/* sl_conn_to_call with the shell's deadline. */
+int sh_call(struct sl_conn_to *c, const struct sl_msg *req, struct sl_msg *rep);
+
+/* A txid for a request written with sos_channel_write (never one the kernel uses). */
+uint32_t sh_txid(void);
+
+/* The root manager's channel (looked up on first use), or 0. */
+sos_handle_t sh_rootmgr(void);
+
+enum sh_wait_result {
+    SH_WAIT_READY = 1,        /* `h` is readable or its peer closed */
+    SH_WAIT_INTERRUPT = 2,    /* the operator pressed Ctrl-C */
+    SH_WAIT_CONSOLE_GONE = 3, /* no Ctrl-C can come any more */
+    SH_WAIT_FAILED = 4,
+};
+
+/* Wait for `h` (READABLE or PEER_CLOSED) or for Ctrl-C on the console session. */
+int sh_wait(sos_handle_t h);
+
+/* Ask the root manager to power off or reboot; the shell is then stopped by it. */
+void sh_power(uint32_t mode);
+
+/* The commands (cmds.c, cmds_sys.c). */
+struct sh_cmd {
+    const char *name;
+    const char *usage; /* arguments, for help and "usage:" */
+    const char *help;
+    int min_args, max_args; /* words after the name */
+    void (*fn)(int argc, char **argv);
+};
+
+extern const struct sh_cmd g_sh_cmds[];
+extern const size_t g_sh_ncmds;
+
+void sh_run_line(char *line);
+
+/* The operator-facing text for an error from a call. */
+const char *sh_errtext(int err);
+
+void cmd_logs(int argc, char **argv);
+void cmd_config(int argc, char **argv);
+void cmd_mem(int argc, char **argv);
+void cmd_audit(int argc, char **argv);
+void cmd_run(int argc, char **argv);
+void cmd_uptime(int argc, char **argv);
+
+#endif

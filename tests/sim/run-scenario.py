@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Run a scripted shell session on a platform and check the transcript.
+
+usage: run-scenario.py --scenario FILE [--timeout S] [--transcript OUT] -- COMMAND...
+
+A scenario file (tests/scenarios/*.scn) has three parts:
+
+    # comments
+    input:
+    <lines typed at the shell, sent to COMMAND's standard input>
+    expect:
+    <lines that must appear in the transcript, in this order>
+    exit: <status>            (optional, default 0)
+
+Matching is line by line after normalising both sides: runs of digits (times, ids,
+counts) become '#', runs of spaces one space, and trailing spaces go. An expect line
+may also be a regular expression written as /.../ (matched against the normalised
+transcript line). Lines of the transcript that are not expected are ignored, so the
+same scenario passes on every platform whose output agrees on the expected lines.
+Every expect line is one TAP case; the exit status is one more.
+"""
+import argparse
+import re
+import subprocess
+import sys
+import time
+
+
+def normalise(line):
+    line = line.replace("\r", "")
+    line = re.sub(r"0x[0-9a-fA-F]+", "#", line)
+    line = re.sub(r"\d+", "#", line)
+    line = re.sub(r"#(\.#)+", "#", line)
+    return re.sub(r"[ \t]+", " ", line).strip()
+
+
+def parse(path):
+    section, inp, exp, status = None, [], [], 0
+    for raw in open(path, encoding="utf-8").read().splitlines():
+        if raw.startswith("#") and section != "input":
+            continue
+        if raw.strip() in ("input:", "expect:"):
+            section = raw.strip()[:-1]
+            continue
+        if raw.startswith("exit:") and section == "expect":
+            status = int(raw.split(":", 1)[1])
+            continue
+        if section == "input":
+            inp.append(raw)
+        elif section == "expect" and raw.strip():
+            exp.append(raw)
+    return inp, exp, status
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scenario", required=True)
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--transcript")
+    ap.add_argument("cmd", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
+    inp, exp, want_status = parse(a.scenario)
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run(cmd, input=("\n".join(inp) + "\n").encode(), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=a.timeout)
+        out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
+    except subprocess.TimeoutExpired as e:
+        out, rc = (e.stdout or b"").decode("utf-8", "replace"), None
+    took = time.monotonic() - t0
+    sys.stderr.write(out)
+    if a.transcript:
+        with open(a.transcript, "w") as f:
+            f.write(out)
+    lines = [normalise(l) for l in out.splitlines()]
+    pos, n, failed = 0, 0, 0
+    for e in exp:
+        n += 1
+        if e.startswith("/") and e.endswith("/") and len(e) > 1:
+            rx = re.compile(e[1:-1])
+            match = lambda l: rx.search(l) is not None
+        else:
+            want = normalise(e)
+            match = lambda l: l == want
+        found = next((i for i in range(pos, len(lines)) if match(lines[i])), None)
+        if found is None:
+            failed += 1
+            print(f"not ok {n} - expected, in order: {e}")
+        else:
+            pos = found + 1
+            print(f"ok {n} - {e}")
+    n += 1
+    if rc == want_status:
+        print(f"ok {n} - exit status {rc} in {took:.2f} s")
+    else:
+        failed += 1
+        what = "timed out" if rc is None else f"exit status {rc}"
+        print(f"not ok {n} - {what}, wanted {want_status}")
+    print(f"1..{n}")
+    return 1 if failed else 0
+
+
+sys.exit(main())
