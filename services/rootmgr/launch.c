@@ -247,9 +247,18 @@ void rm_on_exit(struct sl_server *srv, const struct sos_port_packet *pkt, void *
         rm_fail_waiters(s, SOS_ERR_PEER_CLOSED);
         if (s->restart_now) {
             s->restart_now = false;
+            s->rs.restarts++;
             s->phase = SVC_WAITING;
             rm_start_eligible();
         }
+        return;
+    }
+    if (s->operator_kill) {
+        s->operator_kill = false;
+        s->rs.restarts++;
+        rm_log(LOG_NOTICE, "%s killed by an operator; restarting", s->m->name);
+        s->phase = SVC_WAITING;
+        rm_start_eligible();
         return;
     }
     int64_t delay;

@@ -212,8 +212,10 @@ static int do_kill(struct sl_request *r)
     if (sl_parse_end(&p) || pid == 0)
         return SOS_ERR_INVALID_ARGS;
     for (uint32_t i = 0; i < g_rm.nsvcs; i++)
-        if (g_rm.svcs[i].pid == pid)
+        if (g_rm.svcs[i].pid == pid) {
+            g_rm.svcs[i].operator_kill = true; /* not the service's failure */
             return (int)sos_process_kill(g_rm.svcs[i].proc);
+        }
     struct run_proc *rp = run_slot(pid);
     if (!rp || rp->ended)
         return SOS_ERR_NOT_FOUND;

@@ -61,6 +61,7 @@ struct svc {
     int64_t start_to_ready_ns;
     bool stop_requested; /* an operator stopped it, or shutdown */
     bool restart_now;    /* an operator restart: start again at once when it ends */
+    bool operator_kill;  /* killed by an operator: restart at once, outside the budget */
     struct lookup_wait *waiters;
     char detail[80];
 };
