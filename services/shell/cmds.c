@@ -184,9 +184,12 @@ static void settle(const char *name, bool want_running)
             break;
         sos_thread_sleep(sos_deadline_after(SETTLE_POLL_NS));
     }
-    sh_printf("%s: %s%s%s\n", name, svc_phase_name(s->phase),
-              s->phase != SVC_READY && s->detail[0] ? " - " : "",
-              s->phase != SVC_READY ? s->detail : "");
+    if (!want_running && s->phase == SVC_EXITED)
+        sh_printf("%s: stopped\n", name);
+    else if (s->phase == SVC_READY || !s->detail[0])
+        sh_printf("%s: %s\n", name, svc_phase_name(s->phase));
+    else
+        sh_printf("%s: %s (%s)\n", name, svc_phase_name(s->phase), s->detail);
 }
 
 static void service_op(uint32_t ordinal, const char *verb, const char *name, bool want_running)

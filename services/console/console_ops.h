@@ -1,0 +1,53 @@
+/*
+ * services/console/console_ops.h - the console service's state, input pump and request
+ * handlers, apart from its main so that a host test can drive them
+ * (console_ops_test.c).
+ *
+ * Layer: services (console).
+ */
+#ifndef CONSOLE_CONSOLE_OPS_H
+#define CONSOLE_CONSOLE_OPS_H
+
+#include <sl/service.h>
+#include <sl/sl.h>
+
+#include "edit.h"
+
+#define MAX_SESSIONS 4
+#define WRITE_MAX (SOS_CHANNEL_MAX_BYTES - 64)
+
+struct csess {
+    struct session s;
+    sos_handle_t ch;       /* where LINE / INTERRUPT / EOF go */
+    struct sl_peer *owner; /* the connection that attached it */
+    bool dead;             /* its channel broke: removed after the current input */
+    bool resume_pending;   /* the client asked to resume while in the background */
+};
+
+struct consolesvc {
+    struct sl_server srv;
+    sos_handle_t input; /* the root resource (read+wait): console input */
+    struct csess *stack[MAX_SESSIONS];
+    uint32_t n;
+    char pending[EDIT_TYPEAHEAD]; /* input while no session is attached */
+    uint32_t pending_len;
+    sl_close_fn lib_close;
+    char echo[4 * EDIT_TYPEAHEAD];
+    struct edit_out out;
+};
+
+extern struct consolesvc g_con;
+extern const struct sl_op g_con_ops[3];
+
+void con_init(void);
+/* Read console input while a session (or the pending buffer) wants it. */
+void con_pump(void);
+void con_on_input(struct sl_server *s, const struct sos_port_packet *pkt, void *arg);
+/* A client went away: so do its sessions (then services/lib's own hook). */
+void con_on_close(struct sl_server *s, sos_handle_t ch, void *client);
+
+int con_do_attach(struct sl_request *r);
+int con_do_prompt(struct sl_request *r);
+int con_do_write(struct sl_request *r);
+
+#endif
