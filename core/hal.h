@@ -325,9 +325,11 @@ __attribute__((noreturn)) void core_fault(const struct hal_fault *f);
 
 /*
  * Console input bytes arrived. Called on a CPU with interrupts disabled and without
- * the core lock (from the HAL's console interrupt handling).
+ * the core lock (from the HAL's console interrupt handling). Returns how many bytes
+ * the core took: the rest did not fit (its ring holds 4 KiB until the console service
+ * reads), and a HAL that can hold them back offers them again later.
  */
-void core_console_input(const char *buf, size_t len);
+size_t core_console_input(const char *buf, size_t len);
 
 /*
  * Physical pages for the HAL (page tables, DMA buffers): one zeroed page, or 0 when

@@ -41,12 +41,17 @@ void hal_cpu_kick(unsigned cpu) { host_vcpu_raise(cpu, HOST_LINE_IPI); }
 static void deliver(bool from_user)
 {
     uint32_t p;
-    while ((p = host_vcpu_take_pending())) {
-        if (p & (1u << HOST_LINE_CONSOLE)) {
+    while ((p = host_vcpu_take_pending()) || host_console_pending()) {
+        if (host_console_pending()) { /* offer what waits; the core takes what fits */
             char buf[256];
-            size_t n;
-            while ((n = host_console_take(buf, sizeof(buf))))
-                core_console_input(buf, n);
+            size_t n, took;
+            do {
+                n = host_console_peek(buf, sizeof(buf));
+                took = n ? core_console_input(buf, n) : 0;
+                host_console_consume(took);
+            } while (n && took == n);
+            if (!p)
+                break;
         }
         for (unsigned line = 0; line < 32; line++) {
             bool device = line >= HAL_IRQ_FIRST_DEVICE;

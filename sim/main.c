@@ -39,7 +39,8 @@ static const char *g_usage =
     "                    arguments are its argv\n"
     "  -h, --help        this text\n"
     "\n"
-    "The exit status is the status the system powered off with (70: kernel panic).\n";
+    "The exit status is the status the system powered off with (70: kernel panic).\n"
+    "A reboot starts the simulator again with the same options.\n";
 
 struct options {
     int headless;
@@ -257,5 +258,11 @@ int main(int argc, char **argv)
     else
         status = host_power_wait();
     host_console_restore();
+    if (status == HOSTED_REBOOT_STATUS) { /* the guest rebooted: boot again, same options */
+        fprintf(stderr, "serviceos-sim: rebooting\n");
+        execv("/proc/self/exe", argv);
+        perror("serviceos-sim: reboot");
+        return 1;
+    }
     return status;
 }

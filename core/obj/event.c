@@ -51,6 +51,8 @@ static void ktimer_fired(struct ktimer_node *n)
     obj_signal(&t->obj, 0, SOS_SIG_SIGNALED);
     if (t->period > 0) {
         int64_t now = hal_time_now();
+        if (t->period > INT64_MAX - MAX(t->deadline, now))
+            return; /* the next period would fall past the end of time */
         t->deadline += t->period;
         if (t->deadline <= now) /* late: skip the missed periods */
             t->deadline += ((now - t->deadline) / t->period + 1) * t->period;
@@ -160,17 +162,19 @@ int resource_init(void)
 static char g_con[CONSOLE_RING];
 static uint32_t g_con_head, g_con_tail; /* free-running */
 
-void core_console_input(const char *buf, size_t len)
+size_t core_console_input(const char *buf, size_t len)
 {
     klock_acquire();
-    for (size_t i = 0; i < len; i++) {
+    size_t i;
+    for (i = 0; i < len; i++) {
         if (g_con_head - g_con_tail == CONSOLE_RING)
-            break; /* full: drop the newest bytes */
+            break; /* full: the HAL keeps the rest */
         g_con[g_con_head++ % CONSOLE_RING] = buf[i];
     }
     if (g_root_resource && g_con_head != g_con_tail)
         obj_signal(&g_root_resource->obj, 0, SOS_SIG_READABLE);
     klock_release();
+    return i;
 }
 
 size_t console_take(char *buf, size_t len)

@@ -11,16 +11,18 @@
 #include "host.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define RING 8192u
+#define RING 65536u
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static char g_ring[RING];
 static uint32_t g_head, g_tail;
 static void (*g_mirror)(const char *, size_t);
+static void (*g_space)(void);
 
 static pthread_mutex_t g_power_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_power_cond = PTHREAD_COND_INITIALIZER;
@@ -73,24 +75,44 @@ void host_console_write(const char *buf, size_t len)
     pthread_mutex_unlock(&g_out_lock);
 }
 
-void host_console_push(const char *buf, size_t len)
-{
-    pthread_mutex_lock(&g_lock);
-    for (size_t i = 0; i < len && g_head - g_tail < RING; i++)
-        g_ring[g_head++ % RING] = buf[i];
-    pthread_mutex_unlock(&g_lock);
-    host_vcpu_raise(0, HOST_LINE_CONSOLE);
-}
-
-size_t host_console_take(char *buf, size_t len)
+size_t host_console_push(const char *buf, size_t len)
 {
     size_t n = 0;
     pthread_mutex_lock(&g_lock);
-    while (n < len && g_tail != g_head)
-        buf[n++] = g_ring[g_tail++ % RING];
+    while (n < len && g_head - g_tail < RING)
+        g_ring[g_head++ % RING] = buf[n++];
+    pthread_mutex_unlock(&g_lock);
+    if (n)
+        host_vcpu_raise(0, HOST_LINE_CONSOLE);
+    return n;
+}
+
+bool host_console_pending(void)
+{
+    return __atomic_load_n(&g_head, __ATOMIC_ACQUIRE) != __atomic_load_n(&g_tail, __ATOMIC_ACQUIRE);
+}
+
+size_t host_console_peek(char *buf, size_t len)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&g_lock);
+    for (uint32_t t = g_tail; n < len && t != g_head; t++)
+        buf[n++] = g_ring[t % RING];
     pthread_mutex_unlock(&g_lock);
     return n;
 }
+
+void host_console_consume(size_t n)
+{
+    pthread_mutex_lock(&g_lock);
+    bool was_full = g_head - g_tail == RING;
+    g_tail += (uint32_t)n;
+    pthread_mutex_unlock(&g_lock);
+    if (was_full && n && g_space)
+        g_space(); /* the reader of standard input waits for room */
+}
+
+void host_console_on_space(void (*fn)(void)) { g_space = fn; }
 
 void host_power_off(int status)
 {

@@ -8,6 +8,7 @@
 #ifndef HAL_HOSTED_HOST_H
 #define HAL_HOSTED_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -108,10 +109,18 @@ void host_backtrace(void);
 void host_console_init(void);
 void host_console_restore(void);
 void host_console_write(const char *buf, size_t len);
-/* Take up to len bytes of console input; returns the count. */
-size_t host_console_take(char *buf, size_t len);
-/* Queue input bytes (from stdin or the window) and raise the console line on vCPU 0. */
-void host_console_push(const char *buf, size_t len);
+/*
+ * Console input waits in a 64 KiB ring until the core takes it: peek at it, then
+ * consume what the core accepted. Nothing is ever dropped: when the ring is full the
+ * producer holds back (push returns what fit) until on_space tells it there is room.
+ */
+size_t host_console_peek(char *buf, size_t len);
+void host_console_consume(size_t n);
+bool host_console_pending(void);
+void host_console_on_space(void (*fn)(void)); /* called from a vCPU thread */
+/* Queue input bytes (from stdin or the window) and raise the console line on vCPU 0;
+ * returns how many fit. */
+size_t host_console_push(const char *buf, size_t len);
 /* Register a sink that also receives console output (the window's text view). */
 void host_console_set_mirror(void (*fn)(const char *buf, size_t len));
 

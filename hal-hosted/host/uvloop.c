@@ -3,7 +3,9 @@
  *
  * Today: standard input (a terminal in raw mode, or a pipe/file). Bytes go to the
  * console ring; end of input is delivered as one EOT byte (0x04), which the console
- * service treats as the end of the operator's session. Device I/O (block, net) joins
+ * service treats as the end of the operator's session. When the ring is full, reading
+ * stops and the rest is held here until a vCPU says there is room (an async wakeup),
+ * so a long piped script is never cut short. Device I/O (block, net) joins
  * this loop with the devices that need it.
  *
  * Layer: hal-hosted, host world (libc and libuv only).
@@ -30,16 +32,57 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
     *buf = uv_buf_init(space, sizeof(space));
 }
 
+/* Bytes read but not yet taken by the console ring (at most one read's worth + EOT). */
+static char g_held[4096 + 1];
+static size_t g_held_len, g_held_off;
+static int g_eof;
+static uv_async_t g_space;
+static void fs_read_next(void);
+
+/* Push what is held; true when all of it went. */
+static int flush_held(void)
+{
+    while (g_held_off < g_held_len) {
+        size_t n = host_console_push(g_held + g_held_off, g_held_len - g_held_off);
+        if (n == 0)
+            return 0;
+        g_held_off += n;
+    }
+    g_held_len = g_held_off = 0;
+    return 1;
+}
+
+static void hold(const char *buf, size_t n, int eof)
+{
+    memcpy(g_held, buf, n);
+    g_held_len = n;
+    g_held_off = 0;
+    if (eof)
+        g_held[g_held_len++] = 0x04;
+    g_eof |= eof;
+}
+
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
-    if (n > 0) {
-        host_console_push(buf->base, (size_t)n);
-    } else if (n < 0) {
-        char eot = 0x04;
-        host_console_push(&eot, 1);
-        uv_read_stop(s);
-    }
+    if (n == 0)
+        return;
+    hold(buf->base, n > 0 ? (size_t)n : 0, n < 0);
+    if (n < 0 || !flush_held())
+        uv_read_stop(s); /* at the end, or until there is room */
 }
+
+static void on_space(uv_async_t *a)
+{
+    (void)a;
+    if (!flush_held())
+        return;
+    if (g_in && !g_eof)
+        uv_read_start(g_in, on_alloc, on_read);
+    else if (!g_in && !g_eof)
+        fs_read_next();
+}
+
+static void space_from_vcpu(void) { uv_async_send(&g_space); }
 
 /* Regular files and devices cannot be polled: read them with chained fs requests. */
 static uv_fs_t g_fsreq;
@@ -49,14 +92,15 @@ static void on_fs_read(uv_fs_t *req)
 {
     ssize_t n = req->result;
     uv_fs_req_cleanup(req);
-    if (n > 0) {
-        host_console_push(g_fsbuf, (size_t)n);
-        uv_buf_t b = uv_buf_init(g_fsbuf, sizeof(g_fsbuf));
-        uv_fs_read(&g_loop, &g_fsreq, 0, &b, 1, -1, on_fs_read);
-    } else {
-        char eot = 0x04;
-        host_console_push(&eot, 1);
-    }
+    hold(g_fsbuf, n > 0 ? (size_t)n : 0, n <= 0);
+    if (flush_held() && n > 0)
+        fs_read_next(); /* else on_space continues */
+}
+
+static void fs_read_next(void)
+{
+    uv_buf_t b = uv_buf_init(g_fsbuf, sizeof(g_fsbuf));
+    uv_fs_read(&g_loop, &g_fsreq, 0, &b, 1, -1, on_fs_read);
 }
 
 static void *loop_main(void *arg)
@@ -76,8 +120,9 @@ void host_console_init(void) {}
 
 int host_uv_start(int watch_stdin)
 {
-    if (uv_loop_init(&g_loop))
+    if (uv_loop_init(&g_loop) || uv_async_init(&g_loop, &g_space, on_space))
         return -1;
+    host_console_on_space(space_from_vcpu);
     if (watch_stdin) {
         uv_handle_type t = uv_guess_handle(0);
         if (t == UV_TTY) {
@@ -91,12 +136,10 @@ int host_uv_start(int watch_stdin)
             if (uv_pipe_init(&g_loop, &g_pipe, 0) == 0 && uv_pipe_open(&g_pipe, 0) == 0)
                 g_in = (uv_stream_t *)&g_pipe;
         }
-        if (g_in) {
+        if (g_in)
             uv_read_start(g_in, on_alloc, on_read);
-        } else {
-            uv_buf_t b = uv_buf_init(g_fsbuf, sizeof(g_fsbuf));
-            uv_fs_read(&g_loop, &g_fsreq, 0, &b, 1, -1, on_fs_read);
-        }
+        else
+            fs_read_next();
     }
     pthread_t th;
     if (pthread_create(&th, NULL, loop_main, NULL))

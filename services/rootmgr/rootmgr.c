@@ -6,6 +6,7 @@
 #include "rootmgr.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,8 @@ void rm_log(uint32_t severity, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if (severity >= LOG_WARNING || !g_rm.log)
+    bool printed = severity >= LOG_WARNING || !g_rm.log;
+    if (printed)
         printf("rootmgr: %s\n", msg);
     if (!g_rm.log)
         return;
@@ -55,7 +57,7 @@ void rm_log(uint32_t severity, const char *fmt, ...)
         sos_handle_close(g_rm.log); /* reconnected when the log service is ready again */
         g_rm.log = 0;
     }
-    if (err)
+    if (err && !printed)
         printf("rootmgr: %s\n", msg);
 }
 

@@ -88,12 +88,13 @@ void sl_service_destroy(struct sl_server *s)
     free((void *)ops);
 }
 
-static int dir_call(struct sl_msg *req, struct sl_msg *rep)
+static int dir_call(struct sl_msg *req, struct sl_msg *rep, sos_time_t deadline)
 {
     sos_handle_t dir = sos_startup_handle("directory");
     if (!dir)
         return SOS_ERR_NOT_FOUND;
-    return sl_call(dir, req, rep, sos_clock_get() + DIR_TIMEOUT_NS);
+    sos_time_t limit = sos_clock_get() + DIR_TIMEOUT_NS;
+    return sl_call(dir, req, rep, deadline < limit ? deadline : limit);
 }
 
 int sl_service_ready(void)
@@ -102,12 +103,11 @@ int sl_service_ready(void)
     struct sl_msg req, rep;
     sl_msg_begin(&req, b, sizeof(b), NULL, 0, DIR_READY);
     sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, DIR_READY);
-    return dir_call(&req, &rep);
+    return dir_call(&req, &rep, SOS_TIME_INFINITE);
 }
 
 int sl_service_lookup(const char *name, sos_handle_t *out, sos_time_t deadline)
 {
-    (void)deadline;
     uint8_t b[96], rb[32];
     sos_handle_t rh[1];
     struct sl_msg req, rep;
@@ -116,7 +116,7 @@ int sl_service_lookup(const char *name, sos_handle_t *out, sos_time_t deadline)
     sl_msg_begin(&rep, rb, sizeof(rb), rh, 1, DIR_LOOKUP);
     int err = sl_msg_finish(&req);
     if (!err)
-        err = dir_call(&req, &rep);
+        err = dir_call(&req, &rep, deadline);
     if (!err && rep.nhandles != 1)
         err = SOS_ERR_BAD_FORMAT;
     if (!err)
@@ -133,7 +133,7 @@ int sl_service_log(uint32_t severity, const char *msg)
     sl_msg_put_str(&req, msg);
     sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, DIR_LOG);
     int err = sl_msg_finish(&req);
-    return err ? err : dir_call(&req, &rep);
+    return err ? err : dir_call(&req, &rep, SOS_TIME_INFINITE);
 }
 
 void sl_conn_to_init(struct sl_conn_to *c, const char *name, sos_handle_t initial)
