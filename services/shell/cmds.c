@@ -376,6 +376,8 @@ const struct sh_cmd g_sh_cmds[] = {
      1, SH_MAX_ARGS, cmd_run},
     {"audit", "[N]", "the last N capability audit records, and whether the chain verifies", 0,
      1, cmd_audit},
+    {"chaos", "<kills> [seed]", "fault injection: kill random services, check restarts and kernel counts",
+     1, 2, cmd_chaos},
     {"poweroff", "", "stop every service in order and power off", 0, 0, cmd_poweroff},
     {"reboot", "", "stop every service in order and reboot", 0, 0, cmd_reboot},
 };

@@ -90,5 +90,6 @@ void cmd_mem(int argc, char **argv);
 void cmd_audit(int argc, char **argv);
 void cmd_run(int argc, char **argv);
 void cmd_uptime(int argc, char **argv);
+void cmd_chaos(int argc, char **argv);
 
 #endif
