@@ -4,7 +4,8 @@
  * A lookup is allowed when the caller's manifest names the target in lookup= or
  * grant=; the new connection carries the rights written there. A lookup of a service
  * that is starting, waiting or in backoff waits (deferred reply) until it is ready or
- * has failed; a dormant (on-demand) service is started by its first lookup.
+ * has failed; a dormant (on-demand) service is started by its first lookup, except an
+ * optional one left off by safe mode, which only an operator's start brings up.
  *
  * Layer: services (root manager).
  */
@@ -170,6 +171,8 @@ int rm_dir_lookup(struct sl_request *r)
     }
     if (t->phase == SVC_DEGRADED || t->phase == SVC_EXITED || g_rm.shutting_down)
         return SOS_ERR_PEER_CLOSED;
+    if (rm_left_off(t))
+        return SOS_ERR_BAD_STATE; /* off in safe mode until an operator starts it */
     struct lookup_wait *w = calloc(1, sizeof(*w));
     if (!w)
         return SOS_ERR_NO_MEMORY;

@@ -81,10 +81,18 @@ static bool deps_ready(const struct svc *s)
     }
     for (uint32_t i = 0; i < m->n_grants; i++) {
         struct svc *d = rm_find(m->grants[i].service);
+        if (d && rm_left_off(d))
+            continue; /* started without that grant */
         if (!d || d->phase != SVC_READY)
             return false;
     }
     return true;
+}
+
+bool rm_left_off(const struct svc *s)
+{
+    return s->phase == SVC_DORMANT && g_rm.safe_mode &&
+           s->m->availability == MANIFEST_OPTIONAL && s->m->startup != MANIFEST_STARTUP_ON_DEMAND;
 }
 
 void rm_start_eligible(void)

@@ -97,6 +97,8 @@ extern struct rootmgr g_rm;
 void rm_log(uint32_t severity, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rm_start_eligible(void);
 struct svc *rm_find(const char *name);
+/* An optional service that safe mode leaves off (grants to it are skipped). */
+bool rm_left_off(const struct svc *s);
 
 /* launch.c */
 int rm_launch(struct svc *s);
