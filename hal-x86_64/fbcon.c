@@ -14,8 +14,10 @@
 
 #include "lib/kstring.h"
 
-extern const unsigned x86_font_width, x86_font_height;
-extern const uint8_t x86_font_glyphs[];
+/* scripts/psf2c.py output */
+extern const int psf_font_width, psf_font_height, psf_font_bytes;
+extern const unsigned char psf_font_glyphs[];
+extern const unsigned short psf_font_map[256];
 
 #define FG 0x00c8c8c8u
 #define BG 0x00101018u
@@ -31,11 +33,13 @@ static int g_utf8_left;
 
 static void draw_cell(uint32_t col, uint32_t row, uint8_t ch)
 {
-    const uint8_t *g = &x86_font_glyphs[ch * x86_font_height];
-    volatile uint32_t *p = g_fb + row * x86_font_height * g_stride_px + col * x86_font_width;
-    for (uint32_t y = 0; y < x86_font_height; y++, p += g_stride_px)
-        for (uint32_t x = 0; x < x86_font_width; x++)
-            p[x] = (g[y] & (0x80 >> x)) ? FG : BG;
+    const uint32_t w = (uint32_t)psf_font_width, h = (uint32_t)psf_font_height;
+    const uint32_t rowbytes = (w + 7) / 8;
+    const uint8_t *g = &psf_font_glyphs[psf_font_map[ch] * (uint32_t)psf_font_bytes];
+    volatile uint32_t *p = g_fb + row * h * g_stride_px + col * w;
+    for (uint32_t y = 0; y < h; y++, p += g_stride_px)
+        for (uint32_t x = 0; x < w; x++)
+            p[x] = (g[y * rowbytes + x / 8] & (0x80 >> (x % 8))) ? FG : BG;
 }
 
 static void sync(void)
@@ -50,10 +54,10 @@ static void sync(void)
 void x86_fbcon_init(void)
 {
     const struct x86_boot *b = g_x86_boot;
-    if (!b->fb_base || b->fb_format != 1 || !x86_font_width || x86_cmdline_has("fbcon=off"))
+    if (!b->fb_base || b->fb_format != 1 || !(uint32_t)psf_font_width || x86_cmdline_has("fbcon=off"))
         return;
-    g_cols = b->fb_width / x86_font_width;
-    g_rows = b->fb_height / x86_font_height;
+    g_cols = b->fb_width / (uint32_t)psf_font_width;
+    g_rows = b->fb_height / (uint32_t)psf_font_height;
     if (!g_cols || !g_rows)
         return;
     g_stride_px = b->fb_stride / 4;

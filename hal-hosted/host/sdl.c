@@ -18,9 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 
-extern const int host_font_width, host_font_height, host_font_count, host_font_bytes;
-extern const unsigned char host_font_glyphs[];
-extern const unsigned short host_font_map[256];
+extern const int psf_font_width, psf_font_height, psf_font_count, psf_font_bytes;
+extern const unsigned char psf_font_glyphs[];
+extern const unsigned short psf_font_map[256];
 
 #define COLS 100
 #define ROWS 32
@@ -118,11 +118,11 @@ static void mirror(const char *buf, size_t len)
 
 static void draw(uint32_t *px, int pitch_px)
 {
-    int fw = host_font_width, fh = host_font_height, rowbytes = (fw + 7) / 8;
+    int fw = psf_font_width, fh = psf_font_height, rowbytes = (fw + 7) / 8;
     pthread_mutex_lock(&g_lock);
     for (int r = 0; r < ROWS; r++) {
         for (int c = 0; c < COLS; c++) {
-            const unsigned char *g = host_font_glyphs + host_font_map[g_cells[r][c]] * host_font_bytes;
+            const unsigned char *g = psf_font_glyphs + psf_font_map[g_cells[r][c]] * psf_font_bytes;
             bool cursor = r == g_cy && c == g_cx;
             for (int y = 0; y < fh; y++) {
                 uint32_t *line = px + (r * fh + y) * pitch_px + c * fw;
@@ -168,7 +168,7 @@ int host_sdl_run(const char *title)
         fprintf(stderr, "serviceos-sim: no window (%s); use --headless\n", SDL_GetError());
         return -1;
     }
-    int w = COLS * host_font_width, h = ROWS * host_font_height;
+    int w = COLS * psf_font_width, h = ROWS * psf_font_height;
     SDL_Window *win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                                        w, h, SDL_WINDOW_RESIZABLE);
     SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1, 0) : NULL;
