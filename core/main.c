@@ -16,6 +16,7 @@
 #include "mm/heap.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
+#include "obj/device.h"
 #include "obj/event.h"
 #include "proc/process.h"
 #include "proc/sched.h"
@@ -210,7 +211,7 @@ void core_irq(unsigned line, bool from_user)
         timerq_expire();
     else if (line == HAL_IRQ_IPI || line == HAL_IRQ_CONSOLE)
         ; /* the kick itself was the message */
-    else if (!interrupt_fire(line))
+    else if (!device_irq(line) && !interrupt_fire(line))
         hal_irq_disable(line); /* nobody listens: keep it quiet */
     struct cpu *c = this_cpu();
     if (c->current && !c->current->is_idle && sched_slice_deadline(c) <= hal_time_now())

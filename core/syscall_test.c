@@ -204,6 +204,15 @@ static const struct row g_rows[] = {
     R(console_read, ROOT, RO, 8, 0, 0, E_ADDR),
     R(thread_set_priority, BAD, 1, 0, 0, 0, E_HANDLE),
     R(thread_set_priority, EVENT, 1, 0, 0, 0, E_TYPE),
+    R(device_open, BAD, SOS_DEV_BLOCK, 0, BUF, 0, E_HANDLE),
+    R(device_open, EVENT, SOS_DEV_BLOCK, 0, BUF, 0, E_TYPE),
+    R(device_open, ROOT_WEAK, SOS_DEV_BLOCK, 0, BUF, 0, E_DENIED),
+    R(device_open, ROOT, 99, 0, BUF, 0, SOS_ERR_INVALID_ARGS),
+    R(device_open, ROOT, SOS_DEV_BLOCK, 0, RO, 0, E_ADDR),
+    R(device_open, ROOT, SOS_DEV_BLOCK, 0, BUF, 0, SOS_ERR_NOT_FOUND), /* the test HAL has none */
+    R(device_io, BAD, BUF, 0, 0, 0, SOS_ERR_INVALID_ARGS), /* op 0, checked first */
+    R(device_io, BAD, 0, 0, 0, 0, E_ADDR),
+    R(device_io, EVENT, WILD, 0, 0, 0, E_ADDR),
 };
 #define NROWS (sizeof(g_rows) / sizeof(g_rows[0]))
 
@@ -335,7 +344,7 @@ static void test_every_syscall_has_a_row(void **state)
         if (!found)
             fail_msg("syscall %llu has no bad-input row", (unsigned long long)nr);
     }
-    assert_int_equal(SOS_SYS_COUNT, 46); /* a new syscall needs rows here */
+    assert_int_equal(SOS_SYS_COUNT, 48); /* a new syscall needs rows here */
 }
 
 static void test_unknown_numbers(void **state)

@@ -45,7 +45,13 @@ void timerq_program(void)
         int64_t t = list_entry(c->timers.next, struct ktimer_node, node)->deadline;
         d = MIN(d, t);
     }
-    if (d != c->armed_deadline) {
+    /*
+     * Lazy: a deadline later than the armed one leaves the timer alone. It fires early,
+     * timerq_expire finds nothing due and programs afresh (INT64_MIN). Re-arming on every
+     * change cost a host timer_settime per context switch in the sim (the slice
+     * deadline moves with each switch) and two per channel_call with a deadline.
+     */
+    if (d < c->armed_deadline || c->armed_deadline == INT64_MIN) {
         c->armed_deadline = d;
         hal_timer_set(d);
     }

@@ -24,7 +24,11 @@ bool timerq_armed(const struct ktimer_node *n);
 
 /* Run every node whose deadline has passed, then re-arm the HAL timer. */
 void timerq_expire(void);
-/* Program the HAL timer for the earliest of this CPU's queue and its time slice. */
+/*
+ * Make sure the HAL timer fires no later than the earliest of this CPU's queue and its
+ * time slice. It may fire earlier (a deadline that moved later is not re-armed): the
+ * interrupt then runs nothing and programs afresh.
+ */
 void timerq_program(void);
 
 #endif

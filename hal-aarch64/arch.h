@@ -110,6 +110,7 @@ void mmu_init_late(void);
 void pl011_init(uint64_t base_pa, uint32_t intid);
 void pl011_putc(char c);
 void pl011_irq(bool from_user);
+bool pl011_rx_waiting(void); /* input in the FIFO or held back: the idle loop delivers it */
 bool pl011_present(void);
 
 /* gic */

@@ -49,6 +49,10 @@ void hal_irq_restore(unsigned long state)
 
 void hal_cpu_idle(void)
 {
+    if (hal_cpu_id() == 0 && pl011_rx_waiting()) { /* input the UART did not signal */
+        pl011_irq(false);
+        return;
+    }
     __asm__ volatile("dsb sy; wfi; msr daifclr, #3; isb; msr daifset, #3" ::: "memory");
 }
 

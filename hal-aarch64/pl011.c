@@ -69,15 +69,32 @@ void hal_console_write(const char *buf, size_t len)
     }
 }
 
-/* Drain the receive FIFO and hand the bytes to the core. */
+/*
+ * Drain the receive FIFO and hand the bytes to the core. Interrupts are cleared before
+ * draining, so a byte that lands after the drain raises a fresh one. Bytes the core
+ * cannot take yet (its ring is full) wait here and are offered again on the next
+ * interrupt or idle, never dropped while there is room here. QEMU's model raises RX only
+ * when the FIFO reaches its trigger level and has no receive timeout, so the idle loop
+ * also looks at the FIFO (pl011_rx_waiting) before it sleeps.
+ */
+static char g_held[256];
+static size_t g_held_len;
+
+bool pl011_rx_waiting(void)
+{
+    return g_uart && (g_held_len || !(mmio_read32(g_uart + UART_FR) & FR_RXFE));
+}
+
 void pl011_irq(bool from_user)
 {
-    char buf[64];
-    size_t n = 0;
-    while (n < sizeof(buf) && !(mmio_read32(g_uart + UART_FR) & FR_RXFE))
-        buf[n++] = (char)(mmio_read32(g_uart + UART_DR) & 0xff);
     mmio_write32(g_uart + UART_ICR, INT_RX | INT_RT);
-    if (n)
-        core_console_input(buf, n);
+    while (g_held_len < sizeof(g_held) && !(mmio_read32(g_uart + UART_FR) & FR_RXFE))
+        g_held[g_held_len++] = (char)(mmio_read32(g_uart + UART_DR) & 0xff);
+    if (g_held_len) {
+        size_t took = core_console_input(g_held, g_held_len);
+        for (size_t i = took; i < g_held_len; i++)
+            g_held[i - took] = g_held[i];
+        g_held_len -= took;
+    }
     core_irq(HAL_IRQ_CONSOLE, from_user);
 }

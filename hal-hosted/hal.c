@@ -227,12 +227,77 @@ void hal_irq_ack(unsigned line) { (void)line; }
 
 void hal_console_write(const char *buf, size_t len) { host_console_write(buf, len); }
 
+/*
+ * The disk (host/disk.c): 512-byte blocks over the host file, completions on line
+ * HOSTED_DISK_LINE. Requests come from the core (under its lock), so the slot pool
+ * needs no lock of its own.
+ */
+#define DISK_SLOTS 32u
+static struct host_disk_req g_disk_slots[DISK_SLOTS];
+static bool g_disk_busy[DISK_SLOTS];
+static uint64_t g_disk_bytes; /* 0: no disk */
+
+void hosted_disk_register(uint64_t bytes)
+{
+    g_disk_bytes = bytes;
+    host_disk_set_line(HOSTED_DISK_LINE);
+}
+
+static int disk_submit(void *dev, struct hal_dev_req *r)
+{
+    (void)dev;
+    bool rw = r->op == HAL_DEVOP_READ || r->op == HAL_DEVOP_WRITE;
+    if (!rw && r->op != HAL_DEVOP_FLUSH)
+        return SOS_ERR_NOT_SUPPORTED;
+    uint64_t blocks = g_disk_bytes / 512;
+    if (rw && (r->len == 0 || r->len % 512 || r->len > (1u << 30) || r->offset > blocks ||
+               r->len / 512 > blocks - r->offset))
+        return SOS_ERR_OUT_OF_RANGE;
+    for (unsigned i = 0; i < DISK_SLOTS; i++) {
+        if (g_disk_busy[i])
+            continue;
+        g_disk_busy[i] = true;
+        struct host_disk_req *h = &g_disk_slots[i];
+        *h = (struct host_disk_req){.op = r->op == HAL_DEVOP_READ ? HOST_DISK_READ
+                                          : r->op == HAL_DEVOP_WRITE ? HOST_DISK_WRITE : HOST_DISK_FLUSH,
+                                    .offset = r->offset * 512, .len = rw ? r->len : 0,
+                                    .buf = rw ? hal_phys_to_virt(r->buf) : 0, .cookie = r};
+        host_disk_submit(h);
+        return 0;
+    }
+    return SOS_ERR_SHOULD_WAIT;
+}
+
+static struct hal_dev_req *disk_poll(void *dev)
+{
+    (void)dev;
+    struct host_disk_req *h = host_disk_done();
+    if (!h)
+        return NULL;
+    struct hal_dev_req *r = h->cookie;
+    r->status = h->result ? SOS_ERR_IO : 0;
+    r->actual = h->result ? 0 : h->len;
+    g_disk_busy[h - g_disk_slots] = false;
+    return r;
+}
+
+static void disk_info(void *dev, struct hal_dev_info *out)
+{
+    (void)dev;
+    *out = (struct hal_dev_info){.dev_class = HAL_DEV_BLOCK, .irq = HOSTED_DISK_LINE,
+                                 .block_size = 512, .block_count = g_disk_bytes / 512};
+    __builtin_memcpy(out->name, "sim-disk", 9);
+}
+
+static const struct hal_dev_ops g_disk_ops = {disk_submit, disk_poll, disk_info};
+
 bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
 {
-    (void)index;
-    (void)ops;
-    (void)dev;
-    return false;
+    if (index != 0 || !g_disk_bytes)
+        return false;
+    *ops = &g_disk_ops;
+    *dev = &g_disk_bytes;
+    return true;
 }
 
 void hal_power_off(int status) { host_power_off(status); }

@@ -12,6 +12,11 @@
 #define HOSTED_PANIC_STATUS 70  /* the core panicked */
 #define HOSTED_REBOOT_STATUS 254 /* the guest asked to reboot: sim/ restarts itself */
 
+#define HOSTED_DISK_LINE 16u /* the disk's completion line (HAL_IRQ_FIRST_DEVICE) */
+
+/* The disk host_disk_open opened becomes device 0, a block device of `bytes`. */
+void hosted_disk_register(uint64_t bytes);
+
 /* Called from host/trap_x86_64.S. */
 int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                        uint64_t a4);

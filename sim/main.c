@@ -34,6 +34,14 @@ static const char *g_usage =
     "  --bootstore FILE  the boot store bundle (default: the one built next to this\n"
     "                    binary, image/bootstore/bootstore.bin in the build dir)\n"
     "  --safe            boot in safe mode (only required services)\n"
+    "  --disk PATH       the disk: a file, created (sparse) on first use. Default:\n"
+    "                    $XDG_DATA_HOME/serviceos/disk.img, or\n"
+    "                    ~/.local/share/serviceos/disk.img. 'none': no disk (the\n"
+    "                    storage service then keeps everything in memory). A disk is\n"
+    "                    locked while a simulator runs on it; when the default one is\n"
+    "                    in use, a second simulator boots without a disk. Boots with\n"
+    "                    --init use no disk unless given one.\n"
+    "  --disk-size MiB   the size of a disk created now, 1..1048576 (default 64)\n"
     "  --init IMAGE ...  boot IMAGE (a static-PIE ELF) as the first process instead of\n"
     "                    the root manager, with bootstrap authority; the remaining\n"
     "                    arguments are its argv\n"
@@ -49,6 +57,8 @@ struct options {
     const char *init;
     const char *bootstore;
     int safe;
+    const char *disk;
+    unsigned long disk_mib;
     char init_args[HAL_CMDLINE_MAX];
     uint32_t init_args_len;
 };
@@ -84,7 +94,7 @@ static int add_arg(struct options *o, const char *a)
 
 static int parse(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){.cpus = 1, .mem_mib = 128};
+    *o = (struct options){.cpus = 1, .mem_mib = 128, .disk_mib = 64};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned long v;
@@ -105,6 +115,14 @@ static int parse(int argc, char **argv, struct options *o)
             if (!argv[i + 1])
                 return bad("--bootstore needs a file%s", "");
             o->bootstore = argv[++i];
+        } else if (!strcmp(a, "--disk")) {
+            if (!argv[i + 1] || !argv[i + 1][0])
+                return bad("--disk needs a file (or 'none')%s", "");
+            o->disk = argv[++i];
+        } else if (!strcmp(a, "--disk-size")) {
+            if (parse_num(argv[++i], 1, 1048576, &v))
+                return bad("--disk-size takes MiB from 1 to 1048576, not '%s'", argv[i] ? argv[i] : "");
+            o->disk_mib = v;
         } else if (!strcmp(a, "--safe")) {
             o->safe = 1;
         } else if (!strcmp(a, "--init")) {
@@ -163,6 +181,58 @@ static char *default_bootstore(void)
         return NULL;
     strcpy(slash, "/../image/bootstore/bootstore.bin");
     return access(self, R_OK) == 0 ? strdup(self) : NULL;
+}
+
+/* The per-user default disk: $XDG_DATA_HOME/serviceos/disk.img or ~/.local/share/... */
+static char *default_disk(void)
+{
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    char dir[4096];
+    if (xdg && *xdg)
+        snprintf(dir, sizeof(dir), "%s/serviceos", xdg);
+    else if (home && *home)
+        snprintf(dir, sizeof(dir), "%s/.local/share/serviceos", home);
+    else
+        return NULL;
+    for (char *p = dir + 1; *p; p++) { /* mkdir -p */
+        if (*p != '/')
+            continue;
+        *p = 0;
+        mkdir(dir, 0755);
+        *p = '/';
+    }
+    if (mkdir(dir, 0755) && errno != EEXIST)
+        return NULL;
+    char *path = malloc(strlen(dir) + 16);
+    if (path)
+        sprintf(path, "%s/disk.img", dir);
+    return path;
+}
+
+/* Open the disk the options name; 0, or 2 when the simulator must not start. */
+static int open_disk(const struct options *o)
+{
+    if (o->disk && !strcmp(o->disk, "none"))
+        return 0;
+    char *path = o->disk ? strdup(o->disk) : o->init ? NULL : default_disk();
+    if (!path)
+        return 0;
+    char err[512];
+    uint64_t bytes = 0;
+    int rc = host_disk_open(path, (uint64_t)o->disk_mib << 20, &bytes, err, sizeof(err));
+    if (rc == -2 && !o->disk) {
+        fprintf(stderr, "serviceos-sim: %s: booting without a disk\n", err);
+        rc = 0;
+        bytes = 0;
+    } else if (rc) {
+        fprintf(stderr, "serviceos-sim: %s\n", err);
+        free(path);
+        return 2;
+    }
+    if (bytes)
+        hosted_disk_register(bytes);
+    free(path);
+    return 0;
 }
 
 #define PAGE_UP(x) (((x) + 0xfffu) & ~(size_t)0xfff)
@@ -246,6 +316,8 @@ int main(int argc, char **argv)
         return 1;
     }
     host_vcpu_set_count(o.cpus);
+    if ((rc = open_disk(&o)))
+        return rc;
     if (host_uv_start(1))
         return 1;
     if (host_vcpu_start(0, boot_cpu)) {

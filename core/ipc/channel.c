@@ -128,6 +128,39 @@ static bool queue_has_room(const struct chan_end *q, uint32_t nbytes)
     return q->nmsgs < SOS_CHANNEL_MAX_MSGS && q->qbytes + nbytes <= SOS_CHANNEL_MAX_QUEUED;
 }
 
+/*
+ * Would queueing a handle to channel end `x` at `dest` close a loop of ends that hold
+ * each other only inside their queues (x's queue holds, perhaps through more queued
+ * ends, a handle to dest)? Once the tables let go, nobody could ever read such a loop,
+ * so it would never be freed. Walks the ends queued behind x; a walk too big to finish
+ * here counts as a loop (refused: the sender keeps its handles).
+ */
+#define LOOP_WALK_MAX 1024u
+static bool would_loop(struct chan_end *x, const struct chan_end *dest)
+{
+    struct chan_end *todo[64];
+    unsigned n = 0, steps = 0;
+    todo[n++] = x;
+    while (n) {
+        struct chan_end *c = todo[--n];
+        if (c == dest)
+            return true;
+        struct list_node *pos;
+        list_for_each(pos, &c->msgs) {
+            struct msg *m = list_entry(pos, struct msg, node);
+            for (uint32_t i = 0; i < m->nhandles; i++) {
+                struct object *o = m->handles[i] ? m->handles[i]->obj : NULL;
+                if (!o || o->kind != SOS_OBJ_CHANNEL)
+                    continue;
+                if (++steps > LOOP_WALK_MAX || n == ARRAY_SIZE(todo))
+                    return true;
+                todo[n++] = (struct chan_end *)o;
+            }
+        }
+    }
+    return false;
+}
+
 /* Build a message from user buffers; the handles are looked up, not yet taken. */
 static int msg_from_user(struct process *p, struct chan_end *e, uintptr_t ubytes,
                          uint32_t nbytes, uintptr_t uhandles, uint32_t nhandles,
@@ -145,6 +178,9 @@ static int msg_from_user(struct process *p, struct chan_end *e, uintptr_t ubytes
             return err;
         if (h->obj == &e->obj || (e->peer && h->obj == &e->peer->obj))
             return SOS_ERR_NOT_SUPPORTED; /* a channel cannot carry its own ends */
+        if (h->obj->kind == SOS_OBJ_CHANNEL && e->peer &&
+            would_loop((struct chan_end *)h->obj, e->peer))
+            return SOS_ERR_NOT_SUPPORTED; /* nor an end that holds them in its queue */
         for (uint32_t j = 0; j < i; j++)
             if (vals[j] == vals[i])
                 return SOS_ERR_INVALID_ARGS;

@@ -7,6 +7,9 @@
  *    duplicates, not the channel itself, room in the peer's queue, peer alive); only
  *    then do the handles leave the sender. On any error nothing moves and the sender
  *    still owns every handle.
+ *  - no loops: an end whose queue holds (directly or through more queued ends) the
+ *    receiving end cannot be sent (NOT_SUPPORTED); such a loop could never be read or
+ *    freed once the tables let go of it.
  *  - read: a buffer too small fails with the sizes needed and the message stays queued;
  *    so does any failure to copy out or to install the handles.
  *  - closing the last handle to an endpoint raises PEER_CLOSED on the other and frees

@@ -122,6 +122,8 @@ void pmm_free_run(paddr_t pa, size_t n)
         bit_clear(i + j);
     }
     g_free += n;
+    if (i < g_next) /* reuse what was just freed: its memory is warm (and, in the sim, */
+        g_next = i; /* already backed: fresh frames cost the host a page fault each) */
     spin_unlock(&g_pmm_lock);
 }
 

@@ -29,6 +29,7 @@ sos_rights_t default_rights(uint32_t kind)
     case SOS_OBJ_REVOKER:
         return base | SOS_RIGHT_MANAGE;
     case SOS_OBJ_INTERRUPT:
+    case SOS_OBJ_DEVICE:
         return base | SOS_RIGHT_WRITE;
     default:
         return SOS_RIGHTS_ALL;

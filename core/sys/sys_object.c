@@ -10,6 +10,7 @@
 #include "ipc/port.h"
 #include "mm/heap.h"
 #include "mm/pmm.h"
+#include "obj/device.h"
 #include "obj/event.h"
 #include "proc/sched.h"
 
@@ -185,6 +186,7 @@ int64_t sys_object_get_info(sos_handle_t handle, uint32_t topic, uintptr_t buf, 
         struct sos_info_kstats k;
         struct sos_info_thread t;
         struct sos_info_vmo v;
+        struct sos_info_device d;
     } u;
     size_t need;
     struct handle *h;
@@ -227,6 +229,12 @@ int64_t sys_object_get_info(sos_handle_t handle, uint32_t topic, uintptr_t buf, 
         need = sizeof(u.v);
         break;
     }
+    case SOS_INFO_DEVICE:
+        if (o->kind != SOS_OBJ_DEVICE)
+            return SOS_ERR_WRONG_TYPE;
+        device_info((const struct device *)o, &u.d);
+        need = sizeof(u.d);
+        break;
     default:
         return SOS_ERR_INVALID_ARGS;
     }

@@ -619,7 +619,7 @@ static void test_info_bad_topic(void **state)
 {
     (void)state;
     uint8_t *buf = th_umem(PG);
-    static const uint32_t topics[] = {0, 6, 99, UINT32_MAX};
+    static const uint32_t topics[] = {0, 7, 99, UINT32_MAX};
     sos_handle_t e = new_event();
     for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++) {
         assert_int_equal(u_object_get_info(e, topics[i], buf, PG), SOS_ERR_INVALID_ARGS);

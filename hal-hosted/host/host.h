@@ -131,6 +131,37 @@ int host_sdl_run(const char *title);
 /* ---- the libuv loop (uvloop.c): stdin, device I/O, timers */
 int host_uv_start(int watch_stdin);
 
+/* ---- the disk (disk.c): a host file as a block device, I/O on the libuv loop */
+
+#define HOST_DISK_READ 1u
+#define HOST_DISK_WRITE 2u
+#define HOST_DISK_FLUSH 3u
+
+struct host_disk_req {
+    uint32_t op;     /* HOST_DISK_* */
+    int result;      /* at completion: 0 or -errno */
+    uint64_t offset; /* bytes */
+    void *buf;
+    uint64_t len;
+    void *cookie;    /* the submitter's */
+    struct host_disk_req *next;
+};
+
+/*
+ * Open (creating it, sparse, with create_bytes when it is new or empty) and lock the
+ * disk file; *bytes gets its usable size. 0; -2 when another simulator holds it; -1 on
+ * other errors (err says why).
+ */
+int host_disk_open(const char *path, uint64_t create_bytes, uint64_t *bytes, char *err, size_t errlen);
+/* The line to raise on vCPU 0 when a request completes. */
+void host_disk_set_line(unsigned line);
+/* Queue a request (any thread); it completes later on the libuv loop. */
+void host_disk_submit(struct host_disk_req *r);
+/* A completed request, or NULL (any thread). */
+struct host_disk_req *host_disk_done(void);
+/* Called by the libuv loop's setup (uvloop.c). */
+int host_disk_attach(void *loop);
+
 /* ---- power */
 
 /* Ask the main thread to end the process with `status`; the caller blocks forever. */

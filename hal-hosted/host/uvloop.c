@@ -120,7 +120,8 @@ void host_console_init(void) {}
 
 int host_uv_start(int watch_stdin)
 {
-    if (uv_loop_init(&g_loop) || uv_async_init(&g_loop, &g_space, on_space))
+    if (uv_loop_init(&g_loop) || uv_async_init(&g_loop, &g_space, on_space) ||
+        host_disk_attach(&g_loop))
         return -1;
     host_console_on_space(space_from_vcpu);
     if (watch_stdin) {

@@ -223,6 +223,11 @@ void host_vcpu_raise(unsigned id, unsigned line)
 
 uint32_t host_vcpu_take_pending(void)
 {
+    /* A plain load first: every syscall and switch asks, and almost always nothing is
+     * pending. A bit raised just after the load is found on the way back to user mode
+     * (the trampolines check pending after setting in_user) or by the next call. */
+    if (!__atomic_load_n(&host_tl_vcpu->pending, __ATOMIC_RELAXED))
+        return 0;
     return __atomic_exchange_n(&host_tl_vcpu->pending, 0, __ATOMIC_SEQ_CST);
 }
 

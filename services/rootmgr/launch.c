@@ -77,6 +77,22 @@ static int resource_handle(const char *what, sos_handle_t *out, char *name)
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_TRANSFER, out);
     if (!strcmp(what, "power"))
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_MANAGE | SOS_RIGHT_TRANSFER, out);
+    if (!strncmp(what, "block", 5) && what[5] >= '0' && what[5] <= '9') { /* block<N> */
+        char *end;
+        unsigned long idx = strtoul(what + 5, &end, 10);
+        if (*end || idx > 15)
+            return SOS_ERR_NOT_FOUND;
+        sos_handle_t dev;
+        int err = (int)sos_device_open(g_rm.root, SOS_DEV_BLOCK, (uint32_t)idx, &dev);
+        if (err)
+            return err;
+        /* read, write, wait and transfer: never duplicate, so it goes to one service */
+        err = (int)sos_handle_replace(dev, SOS_RIGHT_READ | SOS_RIGHT_WRITE | SOS_RIGHT_WAIT |
+                                               SOS_RIGHT_TRANSFER, out);
+        if (err)
+            sos_handle_close(dev);
+        return err;
+    }
     if (!strcmp(what, "bootstore"))
         return (int)sos_handle_duplicate(g_rm.store, SOS_RIGHT_READ | SOS_RIGHT_MAP | SOS_RIGHT_TRANSFER, out);
     if (!strncmp(what, "bundle:", 7)) {
@@ -138,6 +154,11 @@ static int build_handles(struct svc *s, struct spawn_set *ss)
         sos_handle_t h;
         char name[SOS_HANDLE_NAME_MAX];
         err = resource_handle(m->resources[i], &h, name);
+        if (err == SOS_ERR_NOT_FOUND && !strncmp(m->resources[i], "block", 5)) {
+            rm_log(LOG_NOTICE, "%s: there is no %s: started without it", m->name, m->resources[i]);
+            err = 0; /* a machine without that disk: the service copes (storage keeps RAM) */
+            continue;
+        }
         if (err)
             rm_log(LOG_ERROR, "%s: resource %s: %s", m->name, m->resources[i], sos_strerror(err));
         else

@@ -65,7 +65,7 @@ const char *fmt_object_kind(uint32_t kind)
 {
     static const char *const n[SOS_OBJ_KIND_COUNT] = {
         "none", "process", "thread", "channel", "port", "event", "vmo", "timer", "interrupt",
-        "resource", "revoker"};
+        "resource", "revoker", "device"};
     return kind < SOS_OBJ_KIND_COUNT ? n[kind] : "?";
 }
 

@@ -49,8 +49,12 @@ void hal_cpu_kick(unsigned cpu) { (void)cpu; }
 void hal_cpu_start_secondaries(void) {}
 void hal_cpu_relax(void) {}
 
+static bool fake_blk_complete(void);
+
 void hal_cpu_idle(void)
 {
+    if (fake_blk_complete())
+        return; /* a device finished something: its interrupt was delivered */
     if (g_deadline == INT64_MAX) {
         fprintf(stderr, "test HAL: every thread is blocked and no timer is armed (deadlock)\n");
         abort();
@@ -81,37 +85,24 @@ void hal_cpu_idle(void)
  */
 #include <sanitizer/common_interface_defs.h>
 
+/*
+ * Each stack's bounds live in the 32 bytes kept free at its top, next to the entry
+ * function: no table to grow with every thread ever made. The core names the stack it
+ * switches to (hal_cpu_set_kernel_stack, "called on every switch to a thread") just
+ * before hal_context_switch, so the switch finds them there.
+ */
 struct fiber {
-    const struct hal_context *ctx;
+    void (*fn)(void *);
+    void *arg;
     uintptr_t bottom;
     size_t size;
 };
-#define NFIBERS 16384u
-static struct fiber g_fibers[NFIBERS];
+_Static_assert(sizeof(struct fiber) <= 32, "the fiber record is the top 32 bytes of a stack");
+static uintptr_t g_next_top; /* top of the kernel stack of the thread switched to next */
 static const void *g_main_bottom; /* the host stack the harness started on */
 static size_t g_main_size;
 static const void *g_old_bottom;
 static size_t g_old_size;
-
-static struct fiber *fiber_of(const struct hal_context *ctx, bool insert)
-{
-    size_t i = ((uintptr_t)ctx >> 4) % NFIBERS;
-    for (size_t n = 0; n < NFIBERS; n++, i = (i + 1) % NFIBERS) {
-        if (g_fibers[i].ctx == ctx)
-            return &g_fibers[i];
-        if (!g_fibers[i].ctx) {
-            if (!insert)
-                return NULL;
-            g_fibers[i].ctx = ctx;
-            return &g_fibers[i];
-        }
-    }
-    if (insert) {
-        fprintf(stderr, "test HAL: more than %u contexts\n", NFIBERS);
-        abort();
-    }
-    return NULL;
-}
 
 /* Right after a switch: the first one ever leaves the host stack, which is learned. */
 static void fiber_arrived(void)
@@ -123,16 +114,11 @@ static void fiber_arrived(void)
     }
 }
 
-struct fiber_start {
-    void (*fn)(void *);
-    void *arg;
-};
-
 static void fiber_entry(void *p)
 {
-    const struct fiber_start *st = p;
-    void (*fn)(void *) = st->fn;
-    void *arg = st->arg;
+    const struct fiber *f = p;
+    void (*fn)(void *) = f->fn;
+    void *arg = f->arg;
     fiber_arrived();
     fn(arg);
 }
@@ -140,19 +126,14 @@ static void fiber_entry(void *p)
 void hal_context_init(struct hal_context *ctx, void *stack, size_t size,
                       void (*fn)(void *), void *arg)
 {
-    struct fiber *f = fiber_of(ctx, true);
-    f->bottom = (uintptr_t)stack;
-    f->size = size;
-    /* the entry and its argument live in the top 32 bytes of the stack */
-    struct fiber_start *st = (struct fiber_start *)((char *)stack + size - 32);
-    st->fn = fn;
-    st->arg = arg;
-    ctx->sp = host_ctx_init(stack, size - 32, fiber_entry, st);
+    struct fiber *f = (struct fiber *)((char *)stack + size - 32);
+    *f = (struct fiber){fn, arg, (uintptr_t)stack, size};
+    ctx->sp = host_ctx_init(stack, size - 32, fiber_entry, f);
 }
 
 void hal_context_switch(struct hal_context *from, struct hal_context *to)
 {
-    const struct fiber *f = fiber_of(to, false);
+    const struct fiber *f = g_next_top ? (const struct fiber *)(g_next_top - 32) : NULL;
     if (f && to->sp >= f->bottom && to->sp < f->bottom + f->size)
         __sanitizer_start_switch_fiber(NULL, (const void *)f->bottom, f->size);
     else /* a context that runs on the host stack (the adopted test-body thread) */
@@ -160,6 +141,8 @@ void hal_context_switch(struct hal_context *from, struct hal_context *to)
     host_ctx_switch(&from->sp, to->sp);
     fiber_arrived();
 }
+
+void hal_cpu_set_kernel_stack(uintptr_t top) { g_next_top = top; }
 #else
 void hal_context_init(struct hal_context *ctx, void *stack, size_t size,
                       void (*fn)(void *), void *arg)
@@ -171,9 +154,9 @@ void hal_context_switch(struct hal_context *from, struct hal_context *to)
 {
     host_ctx_switch(&from->sp, to->sp);
 }
-#endif
 
 void hal_cpu_set_kernel_stack(uintptr_t top) { (void)top; }
+#endif
 
 void hal_user_enter(uintptr_t entry, uintptr_t sp, uintptr_t arg)
 {
@@ -297,12 +280,112 @@ void hal_console_write(const char *buf, size_t len)
     g_console[g_console_len] = 0;
 }
 
+/*
+ * Fake block devices (th_fake_blk, see th.h): 64 blocks of 512 bytes in memory. Device 0
+ * completes on line TH_FAKE_BLK_LINE, device 1 has no line (the core polls it).
+ * Requests complete when the CPU next idles (as a real device would, later), or at once
+ * in `instant` mode (no interrupt then); `hold` keeps them pending (a device that never
+ * answers); `fail_status` fails the next request; `busy` makes submit say SHOULD_WAIT.
+ */
+struct th_fake_blk th_fake_blk[2];
+
+struct fake_dev {
+    unsigned id;
+};
+static struct fake_dev g_fake_devs[2] = {{0}, {1}};
+static struct hal_dev_req *g_fake_pending[2][8], *g_fake_done[2][8];
+static unsigned g_fake_npending[2], g_fake_ndone[2];
+
+static void fake_do(unsigned id, struct hal_dev_req *r)
+{
+    struct th_fake_blk *f = &th_fake_blk[id];
+    uint8_t *buf = r->len ? hal_phys_to_virt(r->buf) : NULL;
+    if (f->fail_status) {
+        r->status = f->fail_status;
+        f->fail_status = 0;
+    } else if (r->op == HAL_DEVOP_READ) {
+        memcpy(buf, f->data + r->offset * 512, r->len);
+    } else if (r->op == HAL_DEVOP_WRITE) {
+        memcpy(f->data + r->offset * 512, buf, r->len);
+    } else {
+        f->flushes++;
+    }
+    r->actual = r->status ? 0 : r->len;
+    g_fake_done[id][g_fake_ndone[id]++] = r;
+}
+
+static int fake_submit(void *dev, struct hal_dev_req *r)
+{
+    unsigned id = ((struct fake_dev *)dev)->id;
+    struct th_fake_blk *f = &th_fake_blk[id];
+    f->submits++;
+    if (f->busy) {
+        f->busy--;
+        return SOS_ERR_SHOULD_WAIT;
+    }
+    bool rw = r->op == HAL_DEVOP_READ || r->op == HAL_DEVOP_WRITE;
+    if (!rw && r->op != HAL_DEVOP_FLUSH)
+        return SOS_ERR_NOT_SUPPORTED;
+    if (rw && (r->len == 0 || r->len % 512 || r->offset > 64 || r->len / 512 > 64 - r->offset))
+        return SOS_ERR_OUT_OF_RANGE;
+    if (g_fake_npending[id] == 8)
+        return SOS_ERR_SHOULD_WAIT;
+    r->status = 0;
+    if (f->instant)
+        fake_do(id, r);
+    else
+        g_fake_pending[id][g_fake_npending[id]++] = r;
+    return 0;
+}
+
+static struct hal_dev_req *fake_poll(void *dev)
+{
+    unsigned id = ((struct fake_dev *)dev)->id;
+    if (!g_fake_ndone[id])
+        return NULL;
+    struct hal_dev_req *r = g_fake_done[id][0];
+    memmove(g_fake_done[id], g_fake_done[id] + 1, --g_fake_ndone[id] * sizeof(r));
+    return r;
+}
+
+static void fake_info(void *dev, struct hal_dev_info *out)
+{
+    unsigned id = ((struct fake_dev *)dev)->id;
+    memset(out, 0, sizeof(*out));
+    out->dev_class = HAL_DEV_BLOCK;
+    out->irq = id == 0 ? TH_FAKE_BLK_LINE : 0;
+    snprintf(out->name, sizeof(out->name), "fake-blk%u", id);
+    out->block_size = 512;
+    out->block_count = 64;
+}
+
+static const struct hal_dev_ops g_fake_ops = {fake_submit, fake_poll, fake_info};
+
+/* Finish pending requests (unless held); raise device 0's line. True if it raised it. */
+static bool fake_blk_complete(void)
+{
+    bool raised = false;
+    for (unsigned id = 0; id < 2; id++) {
+        if (th_fake_blk[id].hold || !g_fake_npending[id])
+            continue;
+        for (unsigned i = 0; i < g_fake_npending[id]; i++)
+            fake_do(id, g_fake_pending[id][i]);
+        g_fake_npending[id] = 0;
+        if (id == 0 && g_irq_enabled[TH_FAKE_BLK_LINE]) {
+            core_irq(TH_FAKE_BLK_LINE, false);
+            raised = true;
+        }
+    }
+    return raised;
+}
+
 bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
 {
-    (void)index;
-    (void)ops;
-    (void)dev;
-    return false;
+    if (index >= 2 || !th_fake_blk[index].present)
+        return false;
+    *ops = &g_fake_ops;
+    *dev = &g_fake_devs[index];
+    return true;
 }
 
 void hal_power_off(int status)

@@ -114,6 +114,19 @@ const char *th_console(void);
 extern jmp_buf *th_power_jmp;
 int th_power_status(void);
 
+/* The test HAL's fake block devices (index 0: line TH_FAKE_BLK_LINE; 1: polled). */
+#define TH_FAKE_BLK_LINE 45u
+struct th_fake_blk {
+    bool present;  /* set before the first device_open: devices are probed once */
+    bool instant;  /* complete in submit, without an interrupt */
+    bool hold;     /* never complete (until cleared) */
+    unsigned busy; /* submits answered with SHOULD_WAIT */
+    int fail_status; /* the next request completes with this status */
+    unsigned submits, flushes;
+    uint8_t data[64 * 512];
+};
+extern struct th_fake_blk th_fake_blk[2];
+
 /* Build a minimal static-PIE ELF64 image in a VMO (for spawn and ELF tests). */
 struct th_elf_opts {
     uint16_t machine;   /* 0: the host's */

@@ -414,7 +414,7 @@ static int runner_no_leaks(char *why, size_t n)
         sos_thread_sleep(sos_deadline_after(SOS_MS(10)));
     }
     static const char *kinds[SOS_OBJ_KIND_COUNT] = {"none", "process", "thread", "channel",
-        "port", "event", "vmo", "timer", "interrupt", "resource", "revoker"};
+        "port", "event", "vmo", "timer", "interrupt", "resource", "revoker", "device"};
     for (unsigned k = 0; k < SOS_OBJ_KIND_COUNT; k++)
         if (now.objects[k] != g_stats_before.objects[k]) {
             snprintf(why, n, "%s objects: %llu before the run, %llu after", kinds[k],

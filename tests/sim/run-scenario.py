@@ -18,11 +18,18 @@ may also be a regular expression written as /.../ (matched against the normalise
 transcript line). Lines of the transcript that are not expected are ignored, so the
 same scenario passes on every platform whose output agrees on the expected lines.
 Every expect line is one TAP case; the exit status is one more.
+
+A scenario may boot more than once: each further `input:` after an `expect:` starts
+another boot of the same COMMAND, in order, with the same disk (a power-off and a boot
+again). The token @DISK@ in COMMAND is replaced by a fresh empty disk file made for
+this run (removed afterwards), so scenarios never see each other's or the user's disk.
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -35,11 +42,15 @@ def normalise(line):
 
 
 def parse(path):
-    section, inp, exp, status = None, [], [], 0
+    """A list of boots: (input lines, expect lines, exit status)."""
+    boots, section, inp, exp, status = [], None, [], [], 0
     for raw in open(path, encoding="utf-8").read().splitlines():
         if raw.startswith("#") and section != "input":
             continue
         if raw.strip() in ("input:", "expect:"):
+            if raw.strip() == "input:" and section == "expect":
+                boots.append((inp, exp, status))
+                inp, exp, status = [], [], 0
             section = raw.strip()[:-1]
             continue
         if raw.startswith("exit:") and section == "expect":
@@ -49,32 +60,25 @@ def parse(path):
             inp.append(raw)
         elif section == "expect" and raw.strip():
             exp.append(raw)
-    return inp, exp, status
+    boots.append((inp, exp, status))
+    return boots
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--scenario", required=True)
-    ap.add_argument("--timeout", type=float, default=60)
-    ap.add_argument("--transcript")
-    ap.add_argument("cmd", nargs=argparse.REMAINDER)
-    a = ap.parse_args()
-    cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
-    inp, exp, want_status = parse(a.scenario)
+def run_boot(cmd, inp, exp, want_status, timeout, n, transcript):
+    """One boot; returns (cases so far, failures)."""
     t0 = time.monotonic()
     try:
         p = subprocess.run(cmd, input=("\n".join(inp) + "\n").encode(), stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=a.timeout)
+                           stderr=subprocess.STDOUT, timeout=timeout)
         out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
     except subprocess.TimeoutExpired as e:
         out, rc = (e.stdout or b"").decode("utf-8", "replace"), None
     took = time.monotonic() - t0
     sys.stderr.write(out)
-    if a.transcript:
-        with open(a.transcript, "w") as f:
-            f.write(out)
+    if transcript is not None:
+        transcript.append(out)
     lines = [normalise(l) for l in out.splitlines()]
-    pos, n, failed = 0, 0, 0
+    pos, failed = 0, 0
     for e in exp:
         n += 1
         if e.startswith("/") and e.endswith("/") and len(e) > 1:
@@ -97,6 +101,35 @@ def main():
         failed += 1
         what = "timed out" if rc is None else f"exit status {rc}"
         print(f"not ok {n} - {what}, wanted {want_status}")
+    return n, failed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scenario", required=True)
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--transcript")
+    ap.add_argument("cmd", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
+    boots = parse(a.scenario)
+    disk = None
+    if "@DISK@" in cmd:
+        fd, disk = tempfile.mkstemp(prefix="sos-scenario-", suffix=".img")
+        os.close(fd)
+        cmd = [disk if c == "@DISK@" else c for c in cmd]
+    transcript = [] if a.transcript else None
+    n = failed = 0
+    try:
+        for inp, exp, status in boots:
+            n, f = run_boot(cmd, inp, exp, status, a.timeout, n, transcript)
+            failed += f
+    finally:
+        if disk:
+            os.unlink(disk)
+    if a.transcript:
+        with open(a.transcript, "w") as f:
+            f.write("".join(transcript))
     print(f"1..{n}")
     return 1 if failed else 0
 

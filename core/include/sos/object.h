@@ -20,6 +20,7 @@ enum sos_obj_kind {
     SOS_OBJ_INTERRUPT = 8,
     SOS_OBJ_RESOURCE = 9,
     SOS_OBJ_REVOKER = 10,
+    SOS_OBJ_DEVICE = 11, /* a device the HAL found (device_open, device_io) */
     SOS_OBJ_KIND_COUNT
 };
 
@@ -66,6 +67,7 @@ enum sos_info_topic {
     SOS_INFO_KERNEL_STATS = 3, /* struct sos_info_kstats, resource handle */
     SOS_INFO_THREAD = 4,       /* struct sos_info_thread */
     SOS_INFO_VMO = 5,          /* struct sos_info_vmo */
+    SOS_INFO_DEVICE = 6,       /* struct sos_info_device */
 };
 
 struct sos_info_handle {
@@ -107,6 +109,38 @@ struct sos_info_vmo {
     uint32_t map_count;
     uint32_t reserved;
 };
+
+/* Device classes (the HAL's enum hal_dev_class). */
+#define SOS_DEV_ANY 0u
+#define SOS_DEV_BLOCK 1u
+#define SOS_DEV_NET 2u
+#define SOS_DEV_DISPLAY 3u
+#define SOS_DEV_INPUT 4u
+#define SOS_DEV_AUDIO 5u
+
+#define SOS_DEVICE_READ_ONLY (1u << 0) /* sos_info_device.flags */
+
+struct sos_info_device {
+    uint32_t dev_class; /* SOS_DEV_* */
+    uint32_t flags;
+    uint64_t block_size;  /* block: bytes per block */
+    uint64_t block_count; /* block: the device's size in blocks */
+    char name[SOS_NAME_MAX];
+};
+
+/* device_io: one synchronous request through a VMO buffer. */
+#define SOS_DEVICE_OP_READ 1u  /* blocks -> vmo (device READ, vmo WRITE) */
+#define SOS_DEVICE_OP_WRITE 2u /* vmo -> blocks (device WRITE, vmo READ) */
+#define SOS_DEVICE_OP_FLUSH 3u /* make completed writes durable (device WRITE) */
+
+struct sos_device_io {
+    uint32_t op;       /* SOS_DEVICE_OP_* */
+    sos_handle_t vmo;  /* the buffer (not for FLUSH) */
+    uint64_t block;    /* first block */
+    uint64_t vmo_offset;
+    uint64_t len;      /* bytes, a multiple of the block size, at most SOS_DEVICE_IO_MAX */
+};
+#define SOS_DEVICE_IO_MAX (1u << 20)
 
 struct sos_info_kstats {
     uint64_t objects[SOS_OBJ_KIND_COUNT]; /* live objects per kind */

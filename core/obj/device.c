@@ -1,0 +1,183 @@
+/*
+ * core/obj/device.c - device objects and synchronous block I/O (see device.h).
+ *
+ * A request lives in kernel memory, not on the caller's stack: when the caller is
+ * killed while the device still owns the buffer, the request is orphaned and freed by
+ * whoever collects its completion, so the device never writes into freed memory.
+ *
+ * Layer: core objects.
+ */
+#include "obj/device.h"
+
+#include "mm/heap.h"
+#include "mm/pmm.h"
+#include "mm/vmo.h"
+#include "proc/sched.h"
+#include "proc/thread.h"
+
+#define POLL_NS 1000000ll            /* a device without a line is polled every 1 ms */
+#define IO_TIMEOUT_NS 30000000000ll  /* a request that never completes fails after 30 s */
+
+struct dev_io {
+    struct hal_dev_req req;
+    struct waitq wq;
+    paddr_t buf;
+    size_t npages;
+    bool done, orphan;
+};
+
+static struct device *g_devs[DEVICE_MAX];
+static unsigned g_ndevs;
+static bool g_probed;
+
+static void device_destroy(struct object *o) { kfree(o); } /* never: the table keeps a ref */
+static const struct obj_ops g_device_ops = {"device", device_destroy, NULL};
+
+static void io_free(struct dev_io *io)
+{
+    if (io->buf)
+        pmm_free_run(io->buf, io->npages);
+    kfree(io);
+}
+
+/* Make the objects for every device the HAL reports (once). */
+static void probe(void)
+{
+    if (g_probed)
+        return;
+    g_probed = true;
+    g_obj_bytes[SOS_OBJ_DEVICE] = sizeof(struct device);
+    const struct hal_dev_ops *ops;
+    void *dev;
+    for (unsigned i = 0; g_ndevs < DEVICE_MAX && hal_dev_get(i, &ops, &dev); i++) {
+        struct device *d = kmalloc(sizeof(*d));
+        if (!d)
+            return;
+        obj_init(&d->obj, SOS_OBJ_DEVICE, &g_device_ops);
+        d->ops = ops;
+        d->dev = dev;
+        ops->info(dev, &d->info);
+        d->info.name[sizeof(d->info.name) - 1] = 0;
+        if (d->info.irq && hal_irq_enable(d->info.irq))
+            d->info.irq = 0; /* a line the HAL cannot give: poll instead */
+        g_devs[g_ndevs++] = d;
+    }
+}
+
+int device_find(uint32_t dev_class, uint32_t index, struct device **out)
+{
+    probe();
+    for (unsigned i = 0; i < g_ndevs; i++) {
+        struct device *d = g_devs[i];
+        if (dev_class != SOS_DEV_ANY && d->info.dev_class != dev_class)
+            continue;
+        if (index-- == 0) {
+            obj_ref(&d->obj);
+            *out = d;
+            return 0;
+        }
+    }
+    return SOS_ERR_NOT_FOUND;
+}
+
+void device_info(const struct device *d, struct sos_info_device *out)
+{
+    *out = (struct sos_info_device){.dev_class = d->info.dev_class,
+                                    .block_size = d->info.block_size,
+                                    .block_count = d->info.block_count};
+    k_strlcpy(out->name, d->info.name, sizeof(out->name));
+}
+
+/* Collect whatever the device has finished. */
+static void collect(struct device *d)
+{
+    struct hal_dev_req *r;
+    while ((r = d->ops->poll(d->dev))) {
+        struct dev_io *io = (struct dev_io *)(uintptr_t)r->cookie;
+        io->done = true;
+        d->inflight--;
+        if (io->orphan)
+            io_free(io);
+        else
+            waitq_wake(&io->wq, 1, 0);
+    }
+}
+
+bool device_irq(unsigned line)
+{
+    bool any = false;
+    for (unsigned i = 0; i < g_ndevs; i++)
+        if (g_devs[i]->info.irq == line) {
+            collect(g_devs[i]);
+            any = true;
+        }
+    if (any)
+        hal_irq_ack(line);
+    return any;
+}
+
+/* Submit io and wait for it; on a kill or a timeout the request is left to the device. */
+static int run(struct device *d, struct dev_io *io)
+{
+    int64_t give_up = hal_time_now() + IO_TIMEOUT_NS;
+    int err;
+    while ((err = d->ops->submit(d->dev, &io->req)) == SOS_ERR_SHOULD_WAIT) {
+        if (hal_time_now() >= give_up) /* the queue stays full: another request owns it */
+            return SOS_ERR_TIMED_OUT;
+        sched_block(hal_time_now() + POLL_NS);
+    }
+    if (err)
+        return err;
+    d->inflight++;
+    collect(d); /* some requests complete at once, without an interrupt */
+    while (!io->done) {
+        int64_t now = hal_time_now();
+        if (now >= give_up) {
+            io->orphan = true;
+            return SOS_ERR_TIMED_OUT;
+        }
+        int64_t until = d->info.irq ? give_up : MIN(give_up, now + POLL_NS);
+        int r = waitq_wait(&io->wq, until);
+        if (r == SOS_ERR_CANCELED && !io->done) {
+            io->orphan = true; /* killed: whoever collects it frees it */
+            return r;
+        }
+        if (!d->info.irq || r == SOS_ERR_TIMED_OUT)
+            collect(d);
+    }
+    return io->req.status;
+}
+
+int64_t device_io(struct device *d, uint32_t op, uint64_t block, struct vmo *v, uint64_t voff,
+                  uint64_t len)
+{
+    uint64_t done = 0, bs = d->info.block_size ? d->info.block_size : 1;
+    do {
+        uint64_t n = MIN(len - done, (uint64_t)DEVICE_CHUNK);
+        struct dev_io *io = kmalloc(sizeof(*io));
+        if (!io)
+            return SOS_ERR_NO_MEMORY;
+        io->npages = n ? ALIGN_UP(n, PAGE_SIZE) / PAGE_SIZE : 0;
+        io->buf = n ? pmm_alloc_run(io->npages, 1) : 0;
+        if (n && !io->buf) {
+            kfree(io);
+            return SOS_ERR_NO_MEMORY;
+        }
+        waitq_init(&io->wq);
+        void *kbuf = n ? hal_phys_to_virt(io->buf) : NULL;
+        int err = op == SOS_DEVICE_OP_WRITE ? vmo_read(v, kbuf, voff + done, n) : 0;
+        io->req = (struct hal_dev_req){.op = op, .offset = block + done / bs, .buf = io->buf,
+                                       .len = n, .cookie = (uint64_t)(uintptr_t)io};
+        if (!err)
+            err = run(d, io);
+        if (io->orphan)
+            return err;
+        if (!err && op == SOS_DEVICE_OP_READ)
+            err = vmo_write(v, kbuf, voff + done, n);
+        io_free(io);
+        if (err)
+            return err;
+        done += n;
+    } while (done < len);
+    return (int64_t)done;
+}

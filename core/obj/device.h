@@ -1,0 +1,50 @@
+/*
+ * core/obj/device.h - device objects: what hal_dev_get() reports, as kernel objects.
+ *
+ * The core makes one device object per HAL device the first time one is asked for
+ * (device_open, with the root resource and MANAGE) and keeps it for good. Block devices
+ * take synchronous I/O: the calling thread's request goes to the HAL through a bounce
+ * buffer of contiguous kernel memory (a VMO's pages are not contiguous), and the thread
+ * blocks until the device's completion interrupt (core_irq on its line) reports it, or,
+ * for a device without a line, until a 1 ms poll finds it done.
+ *
+ * Layer: core objects. Under g_klock.
+ */
+#ifndef CORE_OBJ_DEVICE_H
+#define CORE_OBJ_DEVICE_H
+
+#include "obj/object.h"
+
+struct vmo;
+
+#define DEVICE_MAX 16u
+#define DEVICE_CHUNK (64u * 1024u) /* bytes per HAL request */
+
+struct device {
+    struct object obj;
+    const struct hal_dev_ops *ops;
+    void *dev;
+    struct hal_dev_info info;
+    uint32_t inflight;
+};
+
+/*
+ * The index-th device of class `dev_class` (SOS_DEV_ANY: of any class), with a new
+ * reference for the caller; SOS_ERR_NOT_FOUND past the last.
+ */
+int device_find(uint32_t dev_class, uint32_t index, struct device **out);
+
+/* Fill the ABI's info record. */
+void device_info(const struct device *d, struct sos_info_device *out);
+
+/*
+ * One synchronous request (already validated by the caller: op, ranges, rights). Reads
+ * land in `v` at voff, writes come from there. Returns bytes done or an error.
+ */
+int64_t device_io(struct device *d, uint32_t op, uint64_t block, struct vmo *v, uint64_t voff,
+                  uint64_t len);
+
+/* A device line fired: collect its completions. False when no device uses `line`. */
+bool device_irq(unsigned line);
+
+#endif

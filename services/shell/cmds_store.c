@@ -1,0 +1,364 @@
+/*
+ * services/shell/cmds_store.c - the storage commands: ls, cat, write, mkdir, rm, mv, df,
+ * fsck, and `store <ls|cat|write|mkdir|rm|mv|df|mounts|sync|bench>`.
+ *
+ * Each command opens the top of the store (STORAGE_OPEN "/", the shell's connection
+ * has manage) and works with paths from there; `write` syncs before it says done.
+ *
+ * Layer: services (shell).
+ */
+#include "shell.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <proto/storage.h>
+
+#define CALL_NS 30000000000ll
+
+/* A handle on `path` from the top; 0 or an error (said already when `say`). */
+static int st_open(const char *path, uint32_t rights, uint32_t flags, sos_handle_t *h, uint32_t *type)
+{
+    uint8_t b[STORAGE_PATH_MAX + 64], rb[64];
+    sos_handle_t rh[1];
+    struct sl_msg req, rep;
+    sl_msg_begin(&req, b, sizeof(b), NULL, 0, STORAGE_OPEN);
+    sl_msg_put_str(&req, path);
+    sl_msg_put_u32(&req, rights);
+    sl_msg_put_u32(&req, flags);
+    sl_msg_begin(&rep, rb, sizeof(rb), rh, 1, STORAGE_OPEN);
+    int err = sl_msg_finish(&req);
+    if (!err)
+        err = sl_conn_to_call(&g_sh.storage, &req, &rep, sos_deadline_after(CALL_NS));
+    if (err)
+        return err;
+    struct sl_parse p;
+    sl_parse_begin(&p, rep.bytes, rep.len, rep.handles, rep.nhandles, NULL);
+    uint32_t t = sl_parse_u32(&p);
+    sos_handle_t got = sl_parse_handle(&p);
+    if (sl_parse_end(&p) || !got)
+        return SOS_ERR_BAD_FORMAT;
+    *h = got;
+    if (type)
+        *type = t;
+    return 0;
+}
+
+/* A request on a node handle with up to two string arguments. */
+static int node_call(sos_handle_t h, uint32_t ord, const char *a, const char *b, struct sl_msg *rep)
+{
+    uint8_t buf[2 * STORAGE_PATH_MAX + 64];
+    struct sl_msg req;
+    sl_msg_begin(&req, buf, sizeof(buf), NULL, 0, ord);
+    if (a)
+        sl_msg_put_str(&req, a);
+    if (b)
+        sl_msg_put_str(&req, b);
+    int err = sl_msg_finish(&req);
+    return err ? err : sl_call(h, &req, rep, sos_deadline_after(CALL_NS));
+}
+
+static void fail(const char *what, const char *path, int err)
+{
+    sh_printf("%s: %s: %s\n", what, path, sh_errtext(err));
+}
+
+/* A path op from the top of the store (mkdir, rm, mv). */
+static void top_op(const char *what, uint32_t ord, const char *a, const char *b)
+{
+    sos_handle_t top;
+    int err = st_open("/", STORAGE_R_ALL, STORAGE_O_DIR, &top, NULL);
+    if (!err) {
+        uint8_t rb[64];
+        struct sl_msg rep;
+        sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, ord);
+        err = node_call(top, ord, a, b, &rep);
+        sos_handle_close(top);
+    }
+    if (err)
+        fail(what, a, err);
+}
+
+static void do_ls(const char *path)
+{
+    sos_handle_t h;
+    uint32_t type;
+    int err = st_open(path, STORAGE_R_ENUMERATE, 0, &h, &type);
+    if (err) {
+        fail("ls", path, err);
+        return;
+    }
+    uint8_t *rb = malloc(SOS_CHANNEL_MAX_BYTES);
+    uint64_t cookie = 0;
+    do {
+        uint8_t b[64];
+        struct sl_msg req, rep;
+        sl_msg_begin(&req, b, sizeof(b), NULL, 0, NODE_READDIR);
+        sl_msg_put_str(&req, "");
+        sl_msg_put_u64(&req, cookie);
+        sl_msg_begin(&rep, rb, SOS_CHANNEL_MAX_BYTES, NULL, 0, NODE_READDIR);
+        err = rb ? sl_call(h, &req, &rep, sos_deadline_after(CALL_NS)) : SOS_ERR_NO_MEMORY;
+        if (err == SOS_ERR_WRONG_TYPE && type == STORAGE_TYPE_FILE) {
+            sh_printf("%s\n", path);
+            err = 0;
+            break;
+        }
+        if (err)
+            break;
+        struct sl_parse p;
+        sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL);
+        cookie = sl_parse_u64(&p);
+        uint32_t n = sl_parse_u32(&p);
+        for (uint32_t i = 0; i < n && !p.bad; i++) {
+            const char *name = sl_parse_str(&p, NULL);
+            uint32_t t = sl_parse_u32(&p);
+            uint64_t size = sl_parse_u64(&p);
+            if (p.bad)
+                break;
+            if (t == STORAGE_TYPE_DIR)
+                sh_printf("%s/\n", name);
+            else
+                sh_printf("%-32s %llu bytes\n", name, (unsigned long long)size);
+        }
+    } while (cookie);
+    if (err)
+        fail("ls", path, err);
+    free(rb);
+    sos_handle_close(h);
+}
+
+static void do_cat(const char *path)
+{
+    sos_handle_t h;
+    int err = st_open(path, STORAGE_R_READ, 0, &h, NULL);
+    if (err) {
+        fail("cat", path, err);
+        return;
+    }
+    uint8_t *rb = malloc(STORAGE_IO_MAX + 64);
+    bool nl = true;
+    for (;;) {
+        uint8_t b[64];
+        struct sl_msg req, rep;
+        sl_msg_begin(&req, b, sizeof(b), NULL, 0, NODE_READ);
+        sl_msg_put_u64(&req, STORAGE_POS_CURRENT);
+        sl_msg_put_u32(&req, 4096);
+        sl_msg_begin(&rep, rb, STORAGE_IO_MAX + 64, NULL, 0, NODE_READ);
+        err = rb ? sl_call(h, &req, &rep, sos_deadline_after(CALL_NS)) : SOS_ERR_NO_MEMORY;
+        uint32_t n = err ? 0 : rep.len - (uint32_t)sizeof(struct sos_msg_hdr);
+        if (n == 0)
+            break;
+        sh_printf("%.*s", (int)n, (const char *)rep.bytes + sizeof(struct sos_msg_hdr));
+        nl = rep.bytes[rep.len - 1] == '\n';
+    }
+    if (!nl)
+        sh_printf("\n");
+    if (err)
+        fail("cat", path, err);
+    free(rb);
+    sos_handle_close(h);
+}
+
+static void do_write(const char *path, int argc, char **argv)
+{
+    char *text = malloc(STORAGE_IO_MAX);
+    if (!text || !sh_join(argc, argv, text, STORAGE_IO_MAX - 2)) {
+        sh_printf("write: the text is too long\n");
+        free(text);
+        return;
+    }
+    size_t len = strlen(text);
+    text[len++] = '\n';
+    sos_handle_t h;
+    int err = st_open(path, STORAGE_R_WRITE | STORAGE_R_CREATE, STORAGE_O_CREATE | STORAGE_O_TRUNC, &h, NULL);
+    if (!err) {
+        uint8_t *b = malloc(len + 64), rb[64];
+        struct sl_msg req, rep;
+        sl_msg_begin(&req, b, (uint32_t)len + 64, NULL, 0, NODE_WRITE);
+        sl_msg_put_u64(&req, 0);
+        sl_msg_put(&req, text, (uint32_t)len);
+        sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_WRITE);
+        err = b ? sl_msg_finish(&req) : SOS_ERR_NO_MEMORY;
+        if (!err)
+            err = sl_call(h, &req, &rep, sos_deadline_after(CALL_NS));
+        if (!err) { /* the operator expects it saved */
+            sl_msg_begin(&req, b, 64, NULL, 0, NODE_SYNC);
+            sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_SYNC);
+            err = sl_call(h, &req, &rep, sos_deadline_after(CALL_NS));
+        }
+        free(b);
+        sos_handle_close(h);
+    }
+    if (err)
+        fail("write", path, err);
+    free(text);
+}
+
+static void do_df(void)
+{
+    uint8_t b[64], rb[256];
+    struct sl_msg req, rep;
+    sl_msg_begin(&req, b, sizeof(b), NULL, 0, STORAGE_DF);
+    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, STORAGE_DF);
+    int err = sl_conn_to_call(&g_sh.storage, &req, &rep, sos_deadline_after(CALL_NS));
+    struct sl_parse p;
+    if (err || sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL)) {
+        sh_printf("df: %s\n", sh_errtext(err ? err : SOS_ERR_BAD_FORMAT));
+        return;
+    }
+    uint64_t blocks = sl_parse_u64(&p), freeb = sl_parse_u64(&p);
+    uint32_t bs = sl_parse_u32(&p);
+    uint64_t files = sl_parse_u64(&p);
+    uint32_t flags = sl_parse_u32(&p);
+    const char *src = sl_parse_str(&p, NULL);
+    if (sl_parse_end(&p))
+        return;
+    char a[32], u[32], f[32];
+    sh_printf("/         %s\n", src);
+    sh_printf("          size %s  used %s  free %s  files %llu%s%s\n",
+              fmt_kib(a, sizeof(a), blocks * bs), fmt_kib(u, sizeof(u), (blocks - freeb) * bs),
+              fmt_kib(f, sizeof(f), freeb * bs), (unsigned long long)files,
+              flags & STORAGE_MOUNT_RO ? "  read-only" : "",
+              flags & STORAGE_MOUNT_MEMORY ? "  in memory: lost at power-off" : "");
+}
+
+static void do_mounts(void)
+{
+    uint8_t b[64], rb[1024];
+    struct sl_msg req, rep;
+    sl_msg_begin(&req, b, sizeof(b), NULL, 0, STORAGE_MOUNTS);
+    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, STORAGE_MOUNTS);
+    int err = sl_conn_to_call(&g_sh.storage, &req, &rep, sos_deadline_after(CALL_NS));
+    struct sl_parse p;
+    if (err || sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL)) {
+        sh_printf("store mounts: %s\n", sh_errtext(err ? err : SOS_ERR_BAD_FORMAT));
+        return;
+    }
+    uint32_t n = sl_parse_u32(&p);
+    sh_printf("%-9s %-8s %-4s %s\n", "MOUNT", "TYPE", "MODE", "SOURCE");
+    for (uint32_t i = 0; i < n && !p.bad; i++) {
+        const char *path = sl_parse_str(&p, NULL), *src = sl_parse_str(&p, NULL);
+        const char *type = sl_parse_str(&p, NULL);
+        uint32_t flags = sl_parse_u32(&p);
+        if (!p.bad)
+            sh_printf("%-9s %-8s %-4s %s\n", path, type, flags & STORAGE_MOUNT_RO ? "ro" : "rw", src);
+    }
+}
+
+static void do_fsck(void)
+{
+    uint8_t b[64];
+    uint8_t *rb = malloc(8192);
+    struct sl_msg req, rep;
+    sl_msg_begin(&req, b, sizeof(b), NULL, 0, STORAGE_FSCK);
+    sl_msg_put_u32(&req, 0);
+    sl_msg_begin(&rep, rb, 8192, NULL, 0, STORAGE_FSCK);
+    int err = rb ? sl_conn_to_call(&g_sh.storage, &req, &rep, sos_deadline_after(CALL_NS)) : SOS_ERR_NO_MEMORY;
+    struct sl_parse p;
+    if (err || sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL)) {
+        sh_printf("fsck: %s\n", sh_errtext(err ? err : SOS_ERR_BAD_FORMAT));
+        free(rb);
+        return;
+    }
+    uint32_t errors = sl_parse_u32(&p);
+    sl_parse_u32(&p);
+    uint64_t files = sl_parse_u64(&p), dirs = sl_parse_u64(&p), blocks = sl_parse_u64(&p);
+    const char *log = sl_parse_str(&p, NULL);
+    if (!sl_parse_end(&p)) {
+        if (errors)
+            sh_printf("fsck: %u problems:\n%s", errors, log);
+        else
+            sh_printf("fsck: clean: %llu files, %llu directories, %llu blocks checked\n",
+                      (unsigned long long)files, (unsigned long long)dirs, (unsigned long long)blocks);
+    }
+    free(rb);
+}
+
+static void do_sync(void)
+{
+    uint8_t b[64], rb[64];
+    struct sl_msg req, rep;
+    sl_msg_begin(&req, b, sizeof(b), NULL, 0, STORAGE_SYNC);
+    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, STORAGE_SYNC);
+    int err = sl_conn_to_call(&g_sh.storage, &req, &rep, sos_deadline_after(CALL_NS));
+    if (err)
+        sh_printf("sync: %s\n", sh_errtext(err));
+}
+
+static void do_bench(const char *arg)
+{
+    unsigned long mib = arg ? strtoul(arg, NULL, 10) : 16;
+    uint8_t b[64], rb[128];
+    struct sl_msg req, rep;
+    sl_msg_begin(&req, b, sizeof(b), NULL, 0, STORAGE_BENCH);
+    sl_msg_put_u32(&req, (uint32_t)mib);
+    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, STORAGE_BENCH);
+    int err = sl_conn_to_call(&g_sh.storage, &req, &rep, sos_deadline_after(120000000000ll));
+    struct sl_parse p;
+    if (err || sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL)) {
+        sh_printf("store bench: %s\n", sh_errtext(err ? err : SOS_ERR_BAD_FORMAT));
+        return;
+    }
+    uint64_t ns[4];
+    for (int i = 0; i < 4; i++)
+        ns[i] = sl_parse_u64(&p);
+    if (sl_parse_end(&p))
+        return;
+    double bytes = (double)(mib << 20);
+    double mbs[4];
+    for (int i = 0; i < 4; i++)
+        mbs[i] = ns[i] ? bytes / 1048576.0 / ((double)ns[i] / 1e9) : 0;
+    /* whole per-mille: the shell's printf has no floating point */
+    sh_printf("store bench %lu MiB: write %llu MiB/s, raw device %llu MiB/s, ratio %llu.%03llu\n", mib,
+              (unsigned long long)mbs[0], (unsigned long long)mbs[2],
+              (unsigned long long)(mbs[0] / mbs[2]), (unsigned long long)(mbs[0] * 1000 / mbs[2]) % 1000);
+    sh_printf("store bench %lu MiB: read %llu MiB/s, raw device %llu MiB/s, ratio %llu.%03llu\n", mib,
+              (unsigned long long)mbs[1], (unsigned long long)mbs[3],
+              (unsigned long long)(mbs[1] / mbs[3]), (unsigned long long)(mbs[1] * 1000 / mbs[3]) % 1000);
+}
+
+static bool store_cmd(const char *sub, int argc, char **argv)
+{
+    if (!strcmp(sub, "bench") && argc <= 1) {
+        do_bench(argc ? argv[0] : NULL);
+        return true;
+    }
+    if (!strcmp(sub, "ls") && argc <= 1)
+        do_ls(argc ? argv[0] : "/");
+    else if (!strcmp(sub, "cat") && argc == 1)
+        do_cat(argv[0]);
+    else if (!strcmp(sub, "write") && argc >= 1)
+        do_write(argv[0], argc - 1, argv + 1);
+    else if (!strcmp(sub, "mkdir") && argc == 1)
+        top_op("mkdir", NODE_MKDIR, argv[0], NULL);
+    else if (!strcmp(sub, "rm") && argc == 1)
+        top_op("rm", NODE_UNLINK, argv[0], NULL);
+    else if (!strcmp(sub, "mv") && argc == 2)
+        top_op("mv", NODE_RENAME, argv[0], argv[1]);
+    else if (!strcmp(sub, "df") && argc == 0)
+        do_df();
+    else if (!strcmp(sub, "mounts") && argc == 0)
+        do_mounts();
+    else if (!strcmp(sub, "fsck") && argc == 0)
+        do_fsck();
+    else if (!strcmp(sub, "sync") && argc == 0)
+        do_sync();
+    else
+        return false;
+    return true;
+}
+
+/* ls, cat, write, mkdir, rm, mv, df, fsck: the command's name is the subcommand. */
+void cmd_storage(int argc, char **argv)
+{
+    if (!store_cmd(argv[0], argc - 1, argv + 1))
+        sh_printf("usage: %s\n", argv[0]);
+}
+
+void cmd_store(int argc, char **argv)
+{
+    if (!store_cmd(argv[1], argc - 2, argv + 2))
+        sh_printf("usage: store ls [path] | cat <path> | write <path> <text...> | mkdir <path> | "
+                  "rm <path> | mv <from> <to> | df | mounts | fsck | sync | bench [MiB]\n");
+}

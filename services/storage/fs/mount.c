@@ -1,0 +1,479 @@
+/*
+ * services/storage/fs/mount.c - format, mount (superblock choice and the metadata walk
+ * that rebuilds the free map), commit, unmount.
+ *
+ * The commit point: (1) every new block is written, (2) flush, (3) the superblock with
+ * generation g+1 goes to slot (g+1) % 2, (4) flush. A cut before (3) lands leaves the
+ * old superblock in charge and the new blocks unreferenced; a torn (3) fails its
+ * checksum, so mount takes the other slot, generation g, whose blocks nothing has
+ * overwritten (blocks freed by commit g are reused only after commit g+1 is durable).
+ *
+ * Layer: services (storage format library).
+ */
+#include "sfs_impl.h"
+
+static void say(struct sfs_msg *m, const char *text)
+{
+    if (!m)
+        return;
+    size_t n = strlen(text);
+    if (n >= sizeof(m->text))
+        n = sizeof(m->text) - 1;
+    memcpy(m->text, text, n);
+    m->text[n] = 0;
+}
+
+/* ---- superblocks */
+
+static uint32_t super_crc(const uint8_t *raw) { return sfs_crc32c(0, raw, SFS_SB_CRC_OFF); }
+
+bool valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
+                 struct sfs_msg *why)
+{
+    uint32_t crc;
+    memcpy(&crc, raw + SFS_SB_CRC_OFF, 4);
+    char t[200];
+    if (sb->magic != SFS_MAGIC)
+        snprintf(t, sizeof(t), "not a ServiceOS store (no sosfs magic)");
+    else if (crc != super_crc(raw))
+        snprintf(t, sizeof(t), "superblock checksum mismatch (a torn or damaged write)");
+    else if (sb->version != SFS_VERSION)
+        snprintf(t, sizeof(t), "format version %u; this system reads version %u", sb->version,
+                 SFS_VERSION);
+    else if (sb->block_size != SFS_BLOCK)
+        snprintf(t, sizeof(t), "block size %u; this system uses %u", sb->block_size, SFS_BLOCK);
+    else if (sb->nblocks < 4 || sb->nblocks > dev_blocks)
+        snprintf(t, sizeof(t), "the store has %llu blocks but the device only %llu (truncated?)",
+                 (unsigned long long)sb->nblocks, (unsigned long long)dev_blocks);
+    else if (sb->itab_height > SFS_MAX_HEIGHT || sb->ninodes < SFS_IPB || sb->ninodes % SFS_IPB ||
+             sb->ninodes / SFS_IPB > tree_cap(sb->itab_height) || sb->generation == 0 ||
+             sb->reserved0)
+        snprintf(t, sizeof(t), "superblock fields out of range");
+    else
+        return true;
+    say(why, t);
+    return false;
+}
+
+static int write_super(struct sfs *fs, const struct sfs_super *sb)
+{
+    uint8_t *raw = calloc(1, SFS_BLOCK);
+    if (!raw)
+        return SOS_ERR_NO_MEMORY;
+    memcpy(raw, sb, sizeof(*sb));
+    uint32_t crc = super_crc(raw);
+    memcpy(raw + SFS_SB_CRC_OFF, &crc, 4);
+    int err = fs->dev.write(fs->dev.ctx, sb->generation % 2, 1, raw);
+    free(raw);
+    return err ? SOS_ERR_IO : 0;
+}
+
+/* ---- format */
+
+int sfs_format(const struct sfs_dev *dev, uint64_t volume_id, struct sfs_msg *msg)
+{
+    if (dev->nblocks < 16) {
+        say(msg, "the device is too small for a store (16 blocks at least)");
+        return SOS_ERR_OUT_OF_RANGE;
+    }
+    uint8_t *blk = calloc(1, SFS_BLOCK);
+    if (!blk)
+        return SOS_ERR_NO_MEMORY;
+    struct sfs_dinode *root = (struct sfs_dinode *)(void *)blk + SFS_ROOT_INO;
+    root->type = SFS_DIR;
+    root->parent = SFS_ROOT_INO;
+    root->gen = 1;
+    struct sfs_super sb = {.magic = SFS_MAGIC, .version = SFS_VERSION, .block_size = SFS_BLOCK,
+                           .nblocks = dev->nblocks, .generation = 1, .volume_id = volume_id,
+                           .ninodes = SFS_IPB, .itab_height = 0,
+                           .itab = {SFS_FIRST_BLOCK, sfs_crc32c(0, blk, SFS_BLOCK), 0},
+                           .used_blocks = 3, .used_inodes = 1};
+    struct sfs fs = {.dev = *dev};
+    int err = dev->write(dev->ctx, SFS_FIRST_BLOCK, 1, blk);
+    memset(blk, 0, SFS_BLOCK);
+    if (!err) /* wipe slot 0, which an older store there may hold at a higher generation */
+        err = dev->write(dev->ctx, 0, 1, blk);
+    if (!err)
+        err = dev->flush(dev->ctx);
+    if (!err)
+        err = write_super(&fs, &sb);
+    if (!err)
+        err = dev->flush(dev->ctx);
+    free(blk);
+    if (err)
+        say(msg, "I/O error while formatting");
+    return err ? SOS_ERR_IO : 0;
+}
+
+/* ---- the metadata walk */
+
+static int walk_problem(struct sfs *fs, struct sfs_msg *msg, uint64_t owner, uint32_t level,
+                        uint64_t idx, const char *what, uint64_t addr)
+{
+    char t[200];
+    if (owner)
+        snprintf(t, sizeof(t), "inode %llu: %s block (level %u, index %llu, at %llu)",
+                 (unsigned long long)owner, what, level, (unsigned long long)idx,
+                 (unsigned long long)addr);
+    else
+        snprintf(t, sizeof(t), "inode table: %s block (level %u, index %llu, at %llu)", what,
+                 level, (unsigned long long)idx, (unsigned long long)addr);
+    if (!fs->salvage) {
+        say(msg, t);
+        return SOS_ERR_CORRUPT;
+    }
+    fsck_note(fs, "%s", t);
+    if (fs->ncuts == fs->cap_cuts) {
+        size_t cap = fs->cap_cuts ? fs->cap_cuts * 2 : 32;
+        struct sfs_cut *c = realloc(fs->cuts, cap * sizeof(*c));
+        if (!c)
+            return SOS_ERR_NO_MEMORY;
+        fs->cuts = c;
+        fs->cap_cuts = cap;
+    }
+    fs->cuts[fs->ncuts++] = (struct sfs_cut){owner, level, CUT_POINTER, idx, 0};
+    return 0;
+}
+
+static int add_fix(struct sfs *fs, uint64_t ino, uint32_t kind, uint64_t value)
+{
+    if (fs->ncuts == fs->cap_cuts) {
+        size_t cap = fs->cap_cuts ? fs->cap_cuts * 2 : 32;
+        struct sfs_cut *c = realloc(fs->cuts, cap * sizeof(*c));
+        if (!c)
+            return SOS_ERR_NO_MEMORY;
+        fs->cuts = c;
+        fs->cap_cuts = cap;
+    }
+    fs->cuts[fs->ncuts++] = (struct sfs_cut){ino, 0, kind, 0, value};
+    return 0;
+}
+
+static int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx,
+                     uint64_t limit, uint64_t owner, struct sfs_msg *msg);
+
+/* Check the 32 records of an inode-table block and walk each live inode's tree. */
+static int walk_inodes(struct sfs *fs, const uint8_t *blk, uint64_t tblock, struct sfs_msg *msg)
+{
+    for (unsigned i = 0; i < SFS_IPB; i++) {
+        uint64_t ino = tblock * SFS_IPB + i;
+        struct sfs_dinode d;
+        memcpy(&d, blk + i * sizeof(d), sizeof(d));
+        const char *bad = NULL;
+        static const uint8_t zero[72];
+        if (d.type == SFS_FREE) {
+            if (d.flags || d.height || d.size || d.parent || d.mtime || d.root.addr ||
+                d.root.crc || d.root.reserved || memcmp(d.reserved, zero, sizeof(zero)))
+                bad = "free record that is not clear";
+        } else if (ino == 0 || (d.type != SFS_FILE && d.type != SFS_DIR)) {
+            bad = "bad type";
+        } else if (d.height > SFS_MAX_HEIGHT || d.flags || memcmp(d.reserved, zero, sizeof(zero))) {
+            bad = "bad fields";
+        } else if (ino == SFS_ROOT_INO && (d.type != SFS_DIR || d.parent != SFS_ROOT_INO)) {
+            bad = "root is not a directory";
+        }
+        if (!bad && d.type != SFS_FREE &&
+            (d.size > tree_cap(d.height) * SFS_BLOCK || (d.type == SFS_DIR && d.size % SFS_BLOCK))) {
+            if (!fs->salvage) {
+                bad = "size does not fit its tree";
+            } else {
+                uint64_t sz = d.size > tree_cap(d.height) * SFS_BLOCK ? tree_cap(d.height) * SFS_BLOCK : d.size;
+                if (d.type == SFS_DIR)
+                    sz -= sz % SFS_BLOCK;
+                fsck_note(fs, "inode %llu: size %llu does not fit its tree: set to %llu",
+                          (unsigned long long)ino, (unsigned long long)d.size, (unsigned long long)sz);
+                d.size = sz;
+                if (add_fix(fs, ino, CUT_SIZE, sz))
+                    return SOS_ERR_NO_MEMORY;
+            }
+        }
+        if (bad) {
+            char t[120];
+            snprintf(t, sizeof(t), "inode %llu: %s", (unsigned long long)ino, bad);
+            if (!fs->salvage) {
+                say(msg, t);
+                return SOS_ERR_CORRUPT;
+            }
+            fsck_note(fs, "%s: cleared", t);
+            if (add_fix(fs, ino, CUT_INODE, 0))
+                return SOS_ERR_NO_MEMORY;
+            continue;
+        }
+        if (d.type == SFS_FREE)
+            continue;
+        bit_set(fs->iused, ino);
+        fs->inodes_used++;
+        uint64_t nblk = (d.size + SFS_BLOCK - 1) / SFS_BLOCK;
+        int err = walk_tree(fs, d.root, d.height, 0, nblk, ino, msg);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+/*
+ * Claim the block `bp` points to (at `level`, index `idx` of that level) and everything
+ * below it. Blocks at indexes >= limit (in leaf units) must be holes.
+ */
+static int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx,
+                     uint64_t limit, uint64_t owner, struct sfs_msg *msg)
+{
+    if (!bp.addr)
+        return 0;
+    const char *bad = NULL;
+    if (bp.addr < SFS_FIRST_BLOCK || bp.addr >= fs->sb.nblocks)
+        bad = "pointer out of range to a";
+    else if ((idx << (8 * level)) >= limit)
+        bad = "pointer past the end to a";
+    else if (bit_get(fs->used, bp.addr))
+        bad = "second reference to a";
+    if (bad)
+        return walk_problem(fs, msg, owner, level, idx, bad, bp.addr);
+    bool meta = level > 0 || owner == 0;
+    uint8_t *blk = NULL;
+    if (meta) {
+        blk = malloc(SFS_BLOCK);
+        if (!blk)
+            return SOS_ERR_NO_MEMORY;
+        int err = dev_read(fs, bp.addr, 1, blk);
+        if (err) {
+            free(blk);
+            if (!fs->salvage)
+                say(msg, "I/O error reading metadata");
+            return err == SOS_ERR_CORRUPT ? walk_problem(fs, msg, owner, level, idx, "unreadable", bp.addr) : err;
+        }
+        if (!fs->nocrc && sfs_crc32c(0, blk, SFS_BLOCK) != bp.crc) {
+            free(blk);
+            return walk_problem(fs, msg, owner, level, idx, "checksum mismatch in a", bp.addr);
+        }
+    }
+    bit_set(fs->used, bp.addr);
+    fs->nused++;
+    int err = 0;
+    if (level > 0) {
+        for (unsigned i = 0; i < SFS_PTRS && !err; i++) {
+            struct sfs_bp c;
+            memcpy(&c, blk + i * sizeof(c), sizeof(c));
+            if (!c.addr && (c.crc || c.reserved) && !fs->salvage)
+                err = walk_problem(fs, msg, owner, level - 1, idx * SFS_PTRS + i, "junk in a hole", 0);
+            err = err ? err : walk_tree(fs, c, level - 1, idx * SFS_PTRS + i, limit, owner, msg);
+        }
+    } else if (owner == 0) {
+        err = walk_inodes(fs, blk, idx, msg);
+    }
+    free(blk);
+    return err;
+}
+
+/* ---- mount */
+
+static int read_supers(struct sfs *fs, const struct sfs_dev *dev, struct sfs_msg *msg)
+{
+    uint8_t *raw = malloc(SFS_BLOCK);
+    if (!raw)
+        return SOS_ERR_NO_MEMORY;
+    struct sfs_super best;
+    bool have = false;
+    struct sfs_msg why[2];
+    int ioerr = 0;
+    for (unsigned slot = 0; slot < 2; slot++) {
+        snprintf(why[slot].text, sizeof(why[slot].text), "unreadable");
+        if (dev->read(dev->ctx, slot, 1, raw)) {
+            ioerr = SOS_ERR_IO;
+            continue;
+        }
+        struct sfs_super sb;
+        memcpy(&sb, raw, sizeof(sb));
+        if (!valid_super(&sb, dev->nblocks, raw, &why[slot]))
+            continue;
+        if (sb.generation % 2 != slot) {
+            snprintf(why[slot].text, sizeof(why[slot].text), "generation in the wrong slot");
+            continue;
+        }
+        if (!have || sb.generation > best.generation)
+            best = sb;
+        have = true;
+    }
+    free(raw);
+    if (!have) {
+        char t[512];
+        snprintf(t, sizeof(t), "no usable superblock: %s; %s", why[0].text, why[1].text);
+        say(msg, t);
+        return ioerr && !strcmp(why[0].text, "unreadable") ? ioerr : SOS_ERR_BAD_FORMAT;
+    }
+    fs->sb = best;
+    return 0;
+}
+
+int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, bool salvage, struct sfs_fsck *report,
+                 struct sfs **out, struct sfs_msg *msg)
+{
+    if (msg)
+        msg->text[0] = 0;
+    struct sfs *fs = calloc(1, sizeof(*fs));
+    if (!fs)
+        return SOS_ERR_NO_MEMORY;
+    fs->dev = *dev;
+    fs->rdonly = flags & SFS_MOUNT_RDONLY;
+    fs->nocrc = flags & SFS_MOUNT_NOCRC;
+    fs->salvage = salvage;
+    fs->report = report;
+    int err = cache_init(fs);
+    if (!err)
+        err = read_supers(fs, dev, msg);
+    if (!err) {
+        fs->used = calloc(1, (fs->sb.nblocks + 7) / 8);
+        err = fs->used ? iused_grow(fs, fs->sb.ninodes) : SOS_ERR_NO_MEMORY;
+    }
+    if (!err) {
+        bit_set(fs->used, 0);
+        bit_set(fs->used, 1);
+        fs->nused = 2;
+        err = walk_tree(fs, fs->sb.itab, fs->sb.itab_height, 0, fs->sb.ninodes / SFS_IPB, 0, msg);
+    }
+    if (!err && !salvage && !bit_get(fs->iused, SFS_ROOT_INO)) {
+        say(msg, "the root directory is missing");
+        err = SOS_ERR_CORRUPT;
+    }
+    if (err) {
+        sfs_free(fs);
+        return err;
+    }
+    fs->cursor = SFS_FIRST_BLOCK;
+    *out = fs;
+    return 0;
+}
+
+int sfs_mount(const struct sfs_dev *dev, unsigned flags, struct sfs **out, struct sfs_msg *msg)
+{
+    return sfs_mount_ex(dev, flags, false, NULL, out, msg);
+}
+
+void sfs_free(struct sfs *fs)
+{
+    cache_free_all(fs);
+    free(fs->used);
+    free(fs->iused);
+    free(fs->pending);
+    free(fs->cuts);
+    free(fs);
+}
+
+void sfs_drop(struct sfs *fs) { sfs_free(fs); }
+
+int sfs_unmount(struct sfs *fs)
+{
+    int err = fs->rdonly ? 0 : sfs_sync(fs);
+    sfs_free(fs);
+    return err;
+}
+
+/* ---- commit */
+
+/* Fill in the checksums of new blocks, bottom up, starting from pointer *bp. */
+static void finish(struct sfs *fs, struct sfs_bp *bp, uint32_t level, bool itab)
+{
+    if (!bp->addr)
+        return;
+    struct buf *b = buf_find(fs, bp->addr);
+    if (!b || !b->dirty)
+        return; /* unchanged: its checksum is already right */
+    if (level > 0) {
+        for (unsigned i = 0; i < SFS_PTRS; i++)
+            finish(fs, bp_at(b, i), level - 1, itab);
+    } else if (itab) {
+        for (unsigned i = 0; i < SFS_IPB; i++) {
+            struct sfs_dinode *d = (struct sfs_dinode *)(void *)b->data + i;
+            if (d->type != SFS_FREE)
+                finish(fs, &d->root, d->height, false);
+        }
+    }
+    bp->crc = sfs_crc32c(0, b->data, SFS_BLOCK);
+}
+
+static int cmp_buf(const void *a, const void *b)
+{
+    uint64_t x = (*(struct buf *const *)a)->addr, y = (*(struct buf *const *)b)->addr;
+    return x < y ? -1 : x > y;
+}
+
+#define RUN_MAX 256u /* blocks per device write (1 MiB) */
+
+/* Write the dirty blocks in address order, contiguous ones in one request. */
+static int write_dirty(struct sfs *fs)
+{
+    struct buf **v = malloc(fs->ndirty * sizeof(*v));
+    uint8_t *run = malloc(RUN_MAX * SFS_BLOCK);
+    int err = v && run ? 0 : SOS_ERR_NO_MEMORY;
+    size_t n = 0;
+    for (struct buf *b = fs->dirty.next; !err && b != &fs->dirty; b = b->next)
+        v[n++] = b;
+    if (!err)
+        qsort(v, n, sizeof(*v), cmp_buf);
+    for (size_t i = 0; i < n && !err;) {
+        size_t k = 1;
+        while (i + k < n && k < RUN_MAX && v[i + k]->addr == v[i]->addr + k)
+            k++;
+        for (size_t j = 0; j < k; j++)
+            memcpy(run + j * SFS_BLOCK, v[i + j]->data, SFS_BLOCK);
+        err = fs->dev.write(fs->dev.ctx, v[i]->addr, (uint32_t)k, run) ? SOS_ERR_IO : 0;
+        i += k;
+    }
+    free(v);
+    free(run);
+    return err;
+}
+
+int sfs_commit(struct sfs *fs)
+{
+    if (fs->broken)
+        return SOS_ERR_IO;
+    if (fs->rdonly)
+        return SOS_ERR_ACCESS_DENIED;
+    if (!fs->ndirty && !fs->sb_dirty)
+        return 0;
+    finish(fs, &fs->sb.itab, fs->sb.itab_height, true);
+    struct sfs_super sb = fs->sb;
+    sb.generation++;
+    sb.used_blocks = fs->nused - fs->npending;
+    sb.used_inodes = fs->inodes_used;
+    sb.commit_time = sfs_now(fs);
+    int err = write_dirty(fs);
+    if (!err)
+        err = fs->dev.flush(fs->dev.ctx) ? SOS_ERR_IO : 0;
+    if (!err)
+        err = write_super(fs, &sb);
+    if (!err)
+        err = fs->dev.flush(fs->dev.ctx) ? SOS_ERR_IO : 0;
+    if (err) {
+        fs->broken = err;
+        snprintf(fs->broken_msg, sizeof(fs->broken_msg),
+                 "a commit failed (%s): the store is read-only until it is mounted again",
+                 err == SOS_ERR_IO ? "I/O error" : "no memory");
+        return err;
+    }
+    fs->sb = sb;
+    fs->sb_dirty = false;
+    while (fs->dirty.next != &fs->dirty)
+        buf_mark_clean(fs, fs->dirty.next);
+    for (size_t i = 0; i < fs->npending; i++) { /* the last commit no longer needs them */
+        bit_clear(fs->used, fs->pending[i]);
+        fs->nused--;
+    }
+    fs->npending = 0;
+    cache_trim(fs);
+    return 0;
+}
+
+int sfs_sync(struct sfs *fs)
+{
+    if (fs->rdonly)
+        return 0;
+    int err = op_begin(fs, true, 0);
+    if (err == SOS_ERR_NO_SPACE)
+        err = 0; /* a commit needs no new blocks */
+    if (!err)
+        err = sfs_commit(fs);
+    fs->op_mutated = false;
+    return err;
+}

@@ -1,0 +1,260 @@
+/*
+ * services/storage/fs/node.c - inodes (records in the inode table's tree) and
+ * directories (files of packed entries).
+ *
+ * Inode n is record n % 32 of block n / 32 of the inode table. Inode 0 is never used;
+ * inode 1 is the root directory. A free record is all zero but for its generation, which
+ * is bumped when the record is used again, so (ino, gen) names one file for good.
+ *
+ * A directory block is a header {used, count} and entries {u64 ino, u8 type, u8 namelen,
+ * name} padded to 8 bytes; entries never span blocks, removal compacts the block.
+ * Lookups scan the directory's blocks in order.
+ *
+ * Layer: services (storage format library).
+ */
+#include "sfs_impl.h"
+
+/* ---- inodes */
+
+int inode_get(struct sfs *fs, uint64_t ino, struct sfs_dinode *out)
+{
+    if (ino == 0 || ino >= fs->sb.ninodes)
+        return SOS_ERR_NOT_FOUND;
+    struct buf *b;
+    int err = tree_read(fs, &fs->sb.itab, fs->sb.itab_height, ino / SFS_IPB, &b);
+    if (err)
+        return err;
+    if (!b)
+        memset(out, 0, sizeof(*out));
+    else
+        memcpy(out, b->data + (ino % SFS_IPB) * sizeof(*out), sizeof(*out));
+    return 0;
+}
+
+int inode_put(struct sfs *fs, uint64_t ino, const struct sfs_dinode *in)
+{
+    struct buf *b;
+    int err = tree_write(fs, &fs->sb.itab, &fs->sb.itab_height, ino / SFS_IPB, false, &b);
+    if (err)
+        return err;
+    memcpy(b->data + (ino % SFS_IPB) * sizeof(*in), in, sizeof(*in));
+    fs->sb_dirty = true;
+    return 0;
+}
+
+int iused_grow(struct sfs *fs, uint64_t ninodes)
+{
+    if (ninodes <= fs->icap)
+        return 0;
+    uint64_t cap = fs->icap ? fs->icap : 256;
+    while (cap < ninodes)
+        cap *= 2;
+    uint8_t *m = realloc(fs->iused, cap / 8);
+    if (!m)
+        return SOS_ERR_NO_MEMORY;
+    memset(m + fs->icap / 8, 0, (cap - fs->icap) / 8);
+    fs->iused = m;
+    fs->icap = cap;
+    return 0;
+}
+
+/* A free inode number (the table grows by a block when it is full). */
+int inode_alloc(struct sfs *fs, uint64_t *out)
+{
+    for (uint64_t i = 2; i < fs->sb.ninodes; i++)
+        if (!bit_get(fs->iused, i)) {
+            bit_set(fs->iused, i);
+            fs->inodes_used++;
+            *out = i;
+            return 0;
+        }
+    uint64_t first = fs->sb.ninodes;
+    if (tree_cap(SFS_MAX_HEIGHT) <= first / SFS_IPB)
+        return SOS_ERR_NO_SPACE;
+    int err = iused_grow(fs, first + SFS_IPB);
+    if (err)
+        return err;
+    fs->sb.ninodes += SFS_IPB;
+    fs->sb_dirty = true;
+    fs->op_mutated = true;
+    bit_set(fs->iused, first);
+    fs->inodes_used++;
+    *out = first;
+    return 0;
+}
+
+/* Free inode `ino` (record d): its tree, then the record (keeping its generation). */
+int inode_free(struct sfs *fs, uint64_t ino, struct sfs_dinode *d)
+{
+    int err = tree_truncate(fs, &d->root, &d->height, 0);
+    if (err)
+        return err;
+    struct sfs_dinode z;
+    memset(&z, 0, sizeof(z));
+    z.gen = d->gen;
+    err = inode_put(fs, ino, &z);
+    if (err)
+        return err;
+    if (bit_get(fs->iused, ino)) {
+        bit_clear(fs->iused, ino);
+        fs->inodes_used--;
+    }
+    return 0;
+}
+
+/* ---- directories */
+
+bool sfs_name_ok(const char *name, size_t len)
+{
+    if (len == 0 || len > SFS_NAME_MAX)
+        return false;
+    if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (name[i] == '/' || name[i] == 0)
+            return false;
+    return true;
+}
+
+static const struct sfs_dhdr *dhdr(const uint8_t *blk) { return (const struct sfs_dhdr *)(const void *)blk; }
+
+/* Is this directory block well formed? (every entry in bounds, valid names and types) */
+int dir_check_block(const struct sfs *fs, const uint8_t *blk)
+{
+    const struct sfs_dhdr *h = dhdr(blk);
+    if (h->used < sizeof(*h) || h->used > SFS_BLOCK || h->reserved)
+        return SOS_ERR_CORRUPT;
+    uint32_t off = sizeof(*h), n = 0;
+    while (off < h->used) {
+        if (h->used - off < SFS_DENT_FIXED)
+            return SOS_ERR_CORRUPT;
+        uint64_t ino;
+        memcpy(&ino, blk + off, 8);
+        uint8_t type = blk[off + 8], nl = blk[off + 9];
+        uint32_t rl = SFS_DENT_LEN(nl);
+        if (rl > h->used - off || !sfs_name_ok((const char *)blk + off + SFS_DENT_FIXED, nl) ||
+            (type != SFS_FILE && type != SFS_DIR) || ino <= SFS_ROOT_INO || ino >= fs->sb.ninodes)
+            return SOS_ERR_CORRUPT;
+        off += rl;
+        n++;
+    }
+    return off == h->used && n == h->count ? 0 : SOS_ERR_CORRUPT;
+}
+
+static uint64_t dir_blocks(const struct sfs_dinode *d) { return d->size / SFS_BLOCK; }
+
+/* The next entry at or after *pos (block << 12 | offset); NOT_FOUND at the end. */
+int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, struct sfs_dirent *out,
+                 struct dloc *loc)
+{
+    for (uint64_t bi = *pos >> 12; bi < dir_blocks(d); bi++) {
+        struct buf *b;
+        int err = tree_read(fs, &d->root, d->height, bi, &b);
+        if (err)
+            return err;
+        if (!b)
+            continue; /* a hole is an empty block */
+        if (dir_check_block(fs, b->data))
+            return SOS_ERR_CORRUPT;
+        const struct sfs_dhdr *h = dhdr(b->data);
+        uint32_t off = bi == *pos >> 12 ? (uint32_t)(*pos & 0xfff) : 0;
+        if (off < sizeof(*h))
+            off = sizeof(*h);
+        /* find the entry boundary at or after off */
+        uint32_t e = sizeof(*h);
+        while (e < h->used && e < off)
+            e += SFS_DENT_LEN(b->data[e + 9]);
+        if (e >= h->used)
+            continue;
+        uint8_t nl = b->data[e + 9];
+        if (out) {
+            memcpy(&out->ino, b->data + e, 8);
+            out->type = b->data[e + 8];
+            out->namelen = nl;
+            memcpy(out->name, b->data + e + SFS_DENT_FIXED, nl);
+            out->name[nl] = 0;
+        }
+        if (loc) {
+            loc->block = bi;
+            loc->off = e;
+            memcpy(&loc->ino, b->data + e, 8);
+            loc->type = b->data[e + 8];
+        }
+        *pos = bi << 12 | (e + SFS_DENT_LEN(nl));
+        return 0;
+    }
+    *pos = dir_blocks(d) << 12;
+    return SOS_ERR_NOT_FOUND;
+}
+
+int dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, size_t len,
+             struct dloc *loc)
+{
+    uint64_t pos = 0;
+    struct sfs_dirent de;
+    for (;;) {
+        int err = dir_entry_at(fs, d, &pos, &de, loc);
+        if (err)
+            return err;
+        if (de.namelen == len && !memcmp(de.name, name, len))
+            return 0;
+    }
+}
+
+int dir_add(struct sfs *fs, struct sfs_dinode *d, const char *name, size_t len, uint64_t ino,
+            uint32_t type)
+{
+    uint32_t rl = SFS_DENT_LEN(len);
+    uint64_t bi, nb = dir_blocks(d);
+    struct buf *b = NULL;
+    for (bi = 0; bi < nb; bi++) { /* the first block with room */
+        int err = tree_read(fs, &d->root, d->height, bi, &b);
+        if (err)
+            return err;
+        if (!b || dhdr(b->data)->used + rl <= SFS_BLOCK)
+            break;
+    }
+    struct buf *w;
+    int err = tree_write(fs, &d->root, &d->height, bi, false, &w);
+    if (err)
+        return err;
+    struct sfs_dhdr *h = (struct sfs_dhdr *)(void *)w->data;
+    if (bi == nb || !b) { /* a new or empty block */
+        memset(w->data, 0, SFS_BLOCK);
+        h->used = sizeof(*h);
+    }
+    if (bi == nb)
+        d->size += SFS_BLOCK;
+    uint8_t *e = w->data + h->used;
+    memset(e, 0, rl);
+    memcpy(e, &ino, 8);
+    e[8] = (uint8_t)type;
+    e[9] = (uint8_t)len;
+    memcpy(e + SFS_DENT_FIXED, name, len);
+    h->used = (uint16_t)(h->used + rl);
+    h->count++;
+    return 0;
+}
+
+int dir_del(struct sfs *fs, struct sfs_dinode *d, const struct dloc *loc)
+{
+    struct buf *w;
+    int err = tree_write(fs, &d->root, &d->height, loc->block, false, &w);
+    if (err)
+        return err;
+    struct sfs_dhdr *h = (struct sfs_dhdr *)(void *)w->data;
+    uint32_t rl = SFS_DENT_LEN(w->data[loc->off + 9]);
+    memmove(w->data + loc->off, w->data + loc->off + rl, h->used - loc->off - rl);
+    h->used = (uint16_t)(h->used - rl);
+    memset(w->data + h->used, 0, rl);
+    h->count--;
+    return 0;
+}
+
+int dir_is_empty(struct sfs *fs, const struct sfs_dinode *d, bool *empty)
+{
+    uint64_t pos = 0;
+    int err = dir_entry_at(fs, d, &pos, NULL, NULL);
+    *empty = err == SOS_ERR_NOT_FOUND;
+    return err == SOS_ERR_NOT_FOUND ? 0 : err;
+}

@@ -1,0 +1,192 @@
+/*
+ * services/storage/fs/sfs_impl.h - sosfs internals: the on-disk records, the block
+ * cache and allocator (cache.c), block trees (tree.c), inodes and directories (node.c),
+ * the operations (ops.c), mount and commit (mount.c), fsck (fsck.c).
+ *
+ * Layer: services (storage format library).
+ */
+#ifndef SFS_IMPL_H
+#define SFS_IMPL_H
+
+#include "sfs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sos/errors.h>
+
+#define SFS_MAGIC 0x31524f5453534f53ull /* "SOSSTOR1" little-endian */
+#define SFS_VERSION 1u
+#define SFS_PTRS 256u                   /* block pointers per indirect block */
+#define SFS_IPB 32u                     /* inodes per inode-table block */
+#define SFS_MAX_HEIGHT 4u               /* 256^4 blocks per tree */
+#define SFS_FIRST_BLOCK 2u              /* blocks 0 and 1 hold the superblocks */
+#define SFS_SB_CRC_OFF 508u             /* the superblock's checksum covers bytes 0..507 */
+
+/* A pointer to a block and the CRC-32C of that block's 4096 bytes (0 addr: a hole). */
+struct sfs_bp {
+    uint64_t addr;
+    uint32_t crc;
+    uint32_t reserved;
+};
+
+/* An inode record: 128 bytes, 32 per inode-table block. */
+struct sfs_dinode {
+    uint16_t type;   /* enum sfs_type; 0: free */
+    uint16_t flags;  /* 0 */
+    uint32_t height; /* of the data tree, 0..4 */
+    uint64_t size;
+    uint64_t parent;
+    uint64_t gen;    /* kept while free: bumped on every reuse */
+    uint64_t mtime;
+    struct sfs_bp root;
+    uint8_t reserved[72];
+};
+
+struct sfs_super {
+    uint64_t magic;
+    uint32_t version;
+    uint32_t block_size;
+    uint64_t nblocks;
+    uint64_t generation; /* commit number; the copy in slot generation % 2 */
+    uint64_t volume_id;
+    uint64_t ninodes;    /* inode-table size, a multiple of 32 */
+    uint32_t itab_height;
+    uint32_t reserved0;
+    struct sfs_bp itab;  /* the inode table's tree */
+    uint64_t used_blocks;
+    uint64_t used_inodes;
+    uint64_t commit_time;
+};
+
+/* A directory block: this header, then entries packed in 8-byte steps. */
+struct sfs_dhdr {
+    uint16_t used;  /* bytes used, header included */
+    uint16_t count; /* entries */
+    uint32_t reserved;
+};
+#define SFS_DENT_FIXED 10u /* u64 ino, u8 type, u8 namelen, then the name */
+#define SFS_DENT_LEN(namelen) (((SFS_DENT_FIXED + (namelen)) + 7u) & ~7u)
+
+_Static_assert(sizeof(struct sfs_bp) == 16, "sfs_bp");
+_Static_assert(sizeof(struct sfs_dinode) == 128, "sfs_dinode");
+_Static_assert(sizeof(struct sfs_super) <= SFS_SB_CRC_OFF, "sfs_super");
+
+/* ---- in memory */
+
+struct buf {
+    uint64_t addr;
+    struct buf *hnext;
+    struct buf *prev, *next; /* clean: the LRU list; dirty: the dirty list */
+    bool dirty;              /* allocated since the last commit */
+    uint8_t *data;
+};
+
+/* Something fsck's salvage walk found: a pointer to cut, or an inode record to clear. */
+struct sfs_cut {
+    uint64_t owner;  /* inode number, or 0 for the inode table */
+    uint32_t level;  /* the level of the block the pointer refers to */
+    uint32_t kind;   /* CUT_POINTER, CUT_INODE, CUT_SIZE */
+    uint64_t index;  /* its index at that level */
+    uint64_t value;  /* CUT_SIZE: the new size */
+};
+enum { CUT_POINTER = 1, CUT_INODE = 2, CUT_SIZE = 3 };
+
+struct sfs {
+    struct sfs_dev dev;
+    struct sfs_super sb;
+    bool rdonly, nocrc, salvage;
+    int broken;
+    char broken_msg[160];
+    /* block cache */
+    struct buf **hash;
+    uint32_t hmask;
+    struct buf lru, dirty; /* list heads */
+    uint32_t nclean, ndirty, clean_max, dirty_max;
+    /* allocation: a bit per block, set when the current tree or the last commit uses it */
+    uint8_t *used;
+    uint64_t nused, cursor;
+    uint64_t *pending; /* committed blocks freed since: free once the next commit is durable */
+    size_t npending, cap_pending;
+    uint8_t *iused; /* a bit per inode */
+    uint64_t icap, inodes_used;
+    bool op_mutated;
+    bool sb_dirty;
+    uint64_t (*now)(void *);
+    void *now_ctx;
+    /* fsck */
+    struct sfs_fsck *report;
+    struct sfs_cut *cuts;
+    size_t ncuts, cap_cuts;
+};
+
+/* cache.c */
+int cache_init(struct sfs *fs);
+void cache_free_all(struct sfs *fs);
+struct buf *buf_find(struct sfs *fs, uint64_t addr);
+int buf_read(struct sfs *fs, const struct sfs_bp *bp, struct buf **out);
+int buf_new(struct sfs *fs, struct buf **out);
+void cache_trim(struct sfs *fs);
+void buf_mark_clean(struct sfs *fs, struct buf *b);
+int block_alloc(struct sfs *fs, uint64_t *out);
+void block_free(struct sfs *fs, uint64_t addr);
+bool bit_get(const uint8_t *m, uint64_t i);
+void bit_set(uint8_t *m, uint64_t i);
+void bit_clear(uint8_t *m, uint64_t i);
+uint64_t free_blocks(const struct sfs *fs);
+int dev_read(struct sfs *fs, uint64_t block, uint32_t n, void *buf);
+
+/* tree.c */
+static inline uint64_t tree_cap(uint32_t height) { return 1ull << (8 * height); }
+static inline struct sfs_bp *bp_at(struct buf *b, unsigned i) { return (struct sfs_bp *)(void *)b->data + i; }
+int tree_read(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
+              struct buf **out);
+int tree_leaf(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
+              struct sfs_bp *out);
+int tree_write(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx, bool whole,
+               struct buf **out);
+int tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
+int tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
+int tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
+             uint64_t *old);
+
+/* node.c */
+int inode_get(struct sfs *fs, uint64_t ino, struct sfs_dinode *out);
+int inode_put(struct sfs *fs, uint64_t ino, const struct sfs_dinode *in);
+int inode_alloc(struct sfs *fs, uint64_t *out);
+int inode_free(struct sfs *fs, uint64_t ino, struct sfs_dinode *d);
+int iused_grow(struct sfs *fs, uint64_t ninodes);
+struct dloc {
+    uint64_t block;
+    uint32_t off;
+    uint64_t ino;
+    uint32_t type;
+};
+int dir_check_block(const struct sfs *fs, const uint8_t *blk);
+int dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, size_t len,
+             struct dloc *loc);
+int dir_add(struct sfs *fs, struct sfs_dinode *d, const char *name, size_t len, uint64_t ino,
+            uint32_t type);
+int dir_del(struct sfs *fs, struct sfs_dinode *d, const struct dloc *loc);
+int dir_is_empty(struct sfs *fs, const struct sfs_dinode *d, bool *empty);
+int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, struct sfs_dirent *out,
+                 struct dloc *loc);
+
+/* mount.c */
+int sfs_commit(struct sfs *fs);
+int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, bool salvage, struct sfs_fsck *report,
+                 struct sfs **out, struct sfs_msg *msg);
+void sfs_free(struct sfs *fs);
+uint64_t sfs_now(struct sfs *fs);
+bool valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
+                 struct sfs_msg *why);
+
+/* ops.c */
+int op_begin(struct sfs *fs, bool write, uint64_t reserve);
+int op_end(struct sfs *fs, int err);
+
+/* fsck.c */
+void fsck_note(struct sfs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,230 @@
+/*
+ * services/storage/fs/tree.c - block trees: every file, directory and the inode table.
+ *
+ * A tree of height h maps block indexes 0 .. 256^h - 1: height 0 is the one block the
+ * root points to; each level above is an indirect block of 256 pointers. A zero pointer
+ * is a hole (reads as zeros). Writing goes copy-on-write down the path: a block that the
+ * last commit uses is copied to a new block, and its parent (already writable, since the
+ * walk starts at the root) is pointed at the copy. Checksums in pointers to new blocks
+ * are filled in at commit.
+ *
+ * Layer: services (storage format library).
+ */
+#include "sfs_impl.h"
+
+static unsigned slot_of(uint64_t idx, uint32_t level)
+{
+    return (unsigned)((idx >> (8 * (level - 1))) & 0xff);
+}
+
+int tree_read(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
+              struct buf **out)
+{
+    *out = NULL;
+    if (height > SFS_MAX_HEIGHT)
+        return SOS_ERR_CORRUPT;
+    if (idx >= tree_cap(height))
+        return 0;
+    struct sfs_bp bp = *root;
+    for (uint32_t level = height;; level--) {
+        if (!bp.addr)
+            return 0;
+        struct buf *b;
+        int err = buf_read(fs, &bp, &b);
+        if (err)
+            return err;
+        if (level == 0) {
+            *out = b;
+            return 0;
+        }
+        bp = *bp_at(b, slot_of(idx, level));
+    }
+}
+
+/* The pointer to leaf block idx (a hole: addr 0), reading only indirect blocks. */
+int tree_leaf(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
+              struct sfs_bp *out)
+{
+    *out = (struct sfs_bp){0, 0, 0};
+    if (height > SFS_MAX_HEIGHT)
+        return SOS_ERR_CORRUPT;
+    if (idx >= tree_cap(height))
+        return 0;
+    struct sfs_bp bp = *root;
+    for (uint32_t level = height; level > 0 && bp.addr; level--) {
+        struct buf *b;
+        int err = buf_read(fs, &bp, &b);
+        if (err)
+            return err;
+        bp = *bp_at(b, slot_of(idx, level));
+    }
+    *out = bp;
+    return 0;
+}
+
+/*
+ * Make the block *bp points to writable (allocated in this transaction), copying the
+ * committed one when `keep` (else its content is left zero for the caller to fill).
+ */
+static int bp_cow(struct sfs *fs, struct sfs_bp *bp, bool keep, struct buf **out)
+{
+    fs->op_mutated = true;
+    struct buf *old = NULL;
+    if (bp->addr) {
+        struct buf *b = buf_find(fs, bp->addr);
+        if (b && b->dirty) {
+            *out = b;
+            return 0;
+        }
+        if (keep) {
+            int err = buf_read(fs, bp, &old);
+            if (err)
+                return err;
+        }
+    }
+    struct buf *nb;
+    int err = buf_new(fs, &nb);
+    if (err)
+        return err;
+    if (old)
+        memcpy(nb->data, old->data, SFS_BLOCK);
+    if (bp->addr)
+        block_free(fs, bp->addr); /* forgets `old` */
+    bp->addr = nb->addr;
+    bp->crc = 0;
+    *out = nb;
+    return 0;
+}
+
+/* Grow the tree until it can hold `nblocks` (the old root becomes slot 0 of a new one). */
+int tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks)
+{
+    if (*height > SFS_MAX_HEIGHT)
+        return SOS_ERR_CORRUPT;
+    while (nblocks > tree_cap(*height)) {
+        if (*height >= SFS_MAX_HEIGHT)
+            return SOS_ERR_OUT_OF_RANGE;
+        if (root->addr) {
+            struct buf *nb;
+            int err = buf_new(fs, &nb);
+            if (err)
+                return err;
+            *bp_at(nb, 0) = *root;
+            root->addr = nb->addr;
+            root->crc = 0;
+        }
+        (*height)++;
+    }
+    return 0;
+}
+
+int tree_write(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx, bool whole,
+               struct buf **out)
+{
+    fs->op_mutated = true;
+    int err = tree_grow(fs, root, height, idx + 1);
+    if (err)
+        return err;
+    struct sfs_bp *bp = root;
+    for (uint32_t level = *height;; level--) {
+        struct buf *b;
+        err = bp_cow(fs, bp, level > 0 || !whole, &b);
+        if (err)
+            return err;
+        if (level == 0) {
+            *out = b;
+            return 0;
+        }
+        bp = bp_at(b, slot_of(idx, level));
+    }
+}
+
+/* Free the subtree `bp` heads (at `level`); the caller clears the pointer. */
+static int free_subtree(struct sfs *fs, struct sfs_bp bp, uint32_t level)
+{
+    if (!bp.addr)
+        return 0;
+    fs->op_mutated = true;
+    if (level > 0) {
+        struct buf *b;
+        int err = buf_read(fs, &bp, &b);
+        if (err)
+            return err;
+        struct sfs_bp kids[SFS_PTRS];
+        memcpy(kids, b->data, sizeof(kids)); /* freeing a dirty child never touches b, but be safe */
+        for (unsigned i = 0; i < SFS_PTRS; i++) {
+            err = free_subtree(fs, kids[i], level - 1);
+            if (err)
+                return err;
+        }
+    }
+    block_free(fs, bp.addr);
+    return 0;
+}
+
+/* Keep blocks [0, n) of the subtree at *bp covering [base, base + 256^level). */
+static int trunc_rec(struct sfs *fs, struct sfs_bp *bp, uint32_t level, uint64_t base, uint64_t n)
+{
+    uint64_t span = tree_cap(level);
+    if (!bp->addr || base + span <= n)
+        return 0;
+    if (base >= n) {
+        int err = free_subtree(fs, *bp, level);
+        if (!err)
+            *bp = (struct sfs_bp){0, 0, 0};
+        return err;
+    }
+    struct buf *b;
+    int err = bp_cow(fs, bp, true, &b);
+    uint64_t sub = tree_cap(level - 1);
+    for (unsigned i = 0; i < SFS_PTRS && !err; i++)
+        err = trunc_rec(fs, bp_at(b, i), level - 1, base + i * sub, n);
+    return err;
+}
+
+int tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks)
+{
+    if (*height > SFS_MAX_HEIGHT)
+        return SOS_ERR_CORRUPT;
+    if (nblocks == 0) {
+        int err = free_subtree(fs, *root, *height);
+        if (!err) {
+            *root = (struct sfs_bp){0, 0, 0};
+            *height = 0;
+        }
+        return err;
+    }
+    return trunc_rec(fs, root, *height, 0, nblocks);
+}
+
+/*
+ * Make the pointer to the block at (level, idx) a hole, without reading that block;
+ * *old (when not NULL) gets the address it held.
+ */
+int tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
+             uint64_t *old)
+{
+    if (old)
+        *old = 0;
+    if (level >= height) {
+        if (old)
+            *old = root->addr;
+        *root = (struct sfs_bp){0, 0, 0};
+        return 0;
+    }
+    struct sfs_bp *bp = root;
+    uint64_t leaf = idx << (8 * level); /* a block index below it, for slot_of */
+    for (uint32_t l = height; l > level; l--) {
+        if (!bp->addr)
+            return 0;
+        struct buf *b;
+        int err = bp_cow(fs, bp, true, &b);
+        if (err)
+            return err;
+        bp = bp_at(b, slot_of(leaf, l));
+    }
+    if (old)
+        *old = bp->addr;
+    *bp = (struct sfs_bp){0, 0, 0};
+    return 0;
+}

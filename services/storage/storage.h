@@ -1,0 +1,61 @@
+/*
+ * services/storage/storage.h - the storage service's state, shared by storage.c (start-up,
+ * the disk, namespaces, commits) and ops.c (the requests of proto/storage.h).
+ *
+ * Layer: services (storage).
+ */
+#ifndef STORAGE_STORAGE_H
+#define STORAGE_STORAGE_H
+
+#include <sl/service.h>
+#include <sl/sl.h>
+
+#include <proto/storage.h>
+
+#include "../lib/bundle/bundle.h"
+#include "fs/sfs.h"
+
+enum node_kind { NODE_DIR = 1, NODE_FILE = 2, NODE_BOOT = 3 };
+
+/* What a handle (a channel to us) refers to; r->client of its channel. */
+struct node {
+    struct node *next;
+    sos_handle_t ch;      /* our end */
+    uint32_t kind;
+    uint32_t rights;      /* STORAGE_R_* */
+    uint32_t flags;       /* STORAGE_O_APPEND */
+    bool top;             /* the top of the store: "/boot" leads into the boot store */
+    uint64_t ino, gen;
+    uint64_t pos;
+    char entry[128];      /* NODE_BOOT: the bundle entry (file) or prefix (directory) */
+    bool boot_dir;
+};
+
+struct storage {
+    struct sl_server srv;
+    struct sfs *fs;
+    struct sfs_dev dev;
+    char source[64];     /* "block0 sim-disk (64 MiB)", or "memory" */
+    bool memory;
+    bool have_boot;
+    struct bundle boot;
+    struct node *nodes;
+    sos_handle_t commit_timer;
+    bool commit_armed;
+    uint64_t commits, commit_errors;
+};
+
+extern struct storage g_st;
+extern const struct sl_op g_storage_ops[];
+extern const size_t g_storage_nops;
+
+/* ops.c */
+extern sl_close_fn g_st_lib_close; /* services/lib's close hook, run after ours */
+void st_on_close(struct sl_server *s, sos_handle_t ch, void *client);
+/* storage.c: a change was made: commit within a second. */
+void st_changed(void);
+int st_sync(void);
+/* STORAGE_BENCH: ns for fs write, fs read, raw write, raw read of `mib` MiB. */
+int st_bench(uint32_t mib, int64_t out[4]);
+
+#endif
