@@ -14,6 +14,7 @@
 #include "host.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
@@ -67,7 +68,8 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
     if (n == 0)
         return;
     hold(buf->base, n > 0 ? (size_t)n : 0, n < 0);
-    if (n < 0 || !flush_held())
+    bool all = flush_held();
+    if (n < 0 || !all)
         uv_read_stop(s); /* at the end, or until there is room */
 }
 
