@@ -16,16 +16,9 @@
 #include "host.h"
 #include "hosted.h"
 
-#define MAX_SPACES 1024u
 #define SIGBUS_ 7
 #define SIGSEGV_ 11
 
-struct hal_as {
-    uintptr_t base;
-    uint32_t used;
-};
-
-static struct hal_as g_spaces[MAX_SPACES];
 static uint32_t g_irq_enabled; /* device lines 16..31 the core listens to */
 
 /* ---- CPU */
@@ -116,90 +109,12 @@ void hosted_user_fault(unsigned sig, int code, uintptr_t addr, uintptr_t pc, uns
     core_fault(&f);
 }
 
-/* ---- address spaces: each is a window of host address space over the arena */
-
-unsigned hal_elf_machine(void) { return 62; /* EM_X86_64 */ }
-
-int hal_as_create(struct hal_as **out)
-{
-    for (unsigned i = 0; i < MAX_SPACES; i++) {
-        struct hal_as *as = &g_spaces[i];
-        if (as->used)
-            continue;
-        if (host_window_alloc(&as->base))
-            return SOS_ERR_NO_RESOURCES;
-        as->used = 1;
-        *out = as;
-        return 0;
-    }
-    return SOS_ERR_NO_RESOURCES;
-}
-
-void hal_as_destroy(struct hal_as *as)
-{
-    host_window_free(as->base);
-    as->used = 0;
-}
-
-void hal_as_range(struct hal_as *as, uintptr_t *base, uintptr_t *size)
-{
-    *base = as->base;
-    *size = host_window_size();
-}
-
-static unsigned host_prot(unsigned p)
-{
-    return ((p & HAL_PROT_READ) ? HOST_PROT_R : 0) | ((p & HAL_PROT_WRITE) ? HOST_PROT_W : 0) |
-           ((p & HAL_PROT_EXEC) ? HOST_PROT_X : 0);
-}
-
-int hal_as_map(struct hal_as *as, uintptr_t va, paddr_t pa, size_t npages, unsigned prot)
-{
-    (void)as;
-    return host_map(va, pa - HOST_PHYS_BASE, npages * HAL_PAGE_SIZE, host_prot(prot))
-               ? SOS_ERR_NO_MEMORY
-               : 0;
-}
-
-void hal_as_unmap(struct hal_as *as, uintptr_t va, size_t npages)
-{
-    (void)as;
-    host_unmap(va, npages * HAL_PAGE_SIZE);
-}
-
-void hal_as_protect(struct hal_as *as, uintptr_t va, size_t npages, unsigned prot)
-{
-    (void)as;
-    host_protect(va, npages * HAL_PAGE_SIZE, host_prot(prot));
-}
-
-/* Every window is mapped at once in the one host address space: nothing to switch. */
-void hal_as_activate(struct hal_as *as) { (void)as; }
+/* ---- address spaces: memory.c; the syscall entry is the trampoline */
 
 uintptr_t hal_as_syscall_entry(struct hal_as *as)
 {
     (void)as;
     return (uintptr_t)host_syscall_entry;
-}
-
-/* The core has checked the range against its mappings, so these cannot fault. */
-int hal_copy_from_user(void *dst, uintptr_t usrc, size_t len)
-{
-    __builtin_memcpy(dst, (const void *)usrc, len);
-    return 0;
-}
-
-int hal_copy_to_user(uintptr_t udst, const void *src, size_t len)
-{
-    __builtin_memcpy((void *)udst, src, len);
-    return 0;
-}
-
-void *hal_phys_to_virt(paddr_t pa) { return (char *)host_arena_base() + (pa - HOST_PHYS_BASE); }
-
-paddr_t hal_virt_to_phys(const void *va)
-{
-    return (paddr_t)((const char *)va - (const char *)host_arena_base()) + HOST_PHYS_BASE;
 }
 
 /* ---- time and interrupts */

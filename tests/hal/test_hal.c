@@ -32,10 +32,6 @@ jmp_buf *th_power_jmp;
 static int g_power_status;
 void (*th_user_main)(uintptr_t startup);
 
-struct hal_as {
-    uintptr_t base;
-};
-
 unsigned hal_cpu_id(void) { return 0; }
 unsigned hal_cpu_count(void) { return 1; }
 unsigned long hal_irq_save(void)
@@ -168,90 +164,14 @@ void hal_user_enter(uintptr_t entry, uintptr_t sp, uintptr_t arg)
     abort();
 }
 
-unsigned hal_elf_machine(void)
-{
-#if defined(__x86_64__)
-    return 62;
-#else
-    return 183;
-#endif
-}
+/* Address spaces, user copies and physical memory: hal-hosted/memory.c. */
 
-int hal_as_create(struct hal_as **out)
-{
-    struct hal_as *as = calloc(1, sizeof(*as));
-    if (!as)
-        return SOS_ERR_NO_MEMORY;
-    if (host_window_alloc(&as->base)) {
-        free(as);
-        return SOS_ERR_NO_RESOURCES;
-    }
-    *out = as;
-    return 0;
-}
-
-void hal_as_destroy(struct hal_as *as)
-{
-    host_window_free(as->base);
-    free(as);
-}
-
-void hal_as_range(struct hal_as *as, uintptr_t *base, uintptr_t *size)
-{
-    *base = as->base;
-    *size = host_window_size();
-}
-
-static unsigned host_prot(unsigned p)
-{
-    return ((p & HAL_PROT_READ) ? HOST_PROT_R : 0) | ((p & HAL_PROT_WRITE) ? HOST_PROT_W : 0) |
-           ((p & HAL_PROT_EXEC) ? HOST_PROT_X : 0);
-}
-
-int hal_as_map(struct hal_as *as, uintptr_t va, paddr_t pa, size_t npages, unsigned prot)
-{
-    (void)as;
-    return host_map(va, pa - HOST_PHYS_BASE, npages * HAL_PAGE_SIZE, host_prot(prot))
-               ? SOS_ERR_NO_MEMORY
-               : 0;
-}
-
-void hal_as_unmap(struct hal_as *as, uintptr_t va, size_t npages)
-{
-    (void)as;
-    host_unmap(va, npages * HAL_PAGE_SIZE);
-}
-
-void hal_as_protect(struct hal_as *as, uintptr_t va, size_t npages, unsigned prot)
-{
-    (void)as;
-    host_protect(va, npages * HAL_PAGE_SIZE, host_prot(prot));
-}
-
-void hal_as_activate(struct hal_as *as) { (void)as; }
 uintptr_t hal_as_syscall_entry(struct hal_as *as)
 {
     (void)as;
     return (uintptr_t)core_syscall;
 }
 
-int hal_copy_from_user(void *dst, uintptr_t usrc, size_t len)
-{
-    memcpy(dst, (const void *)usrc, len);
-    return 0;
-}
-
-int hal_copy_to_user(uintptr_t udst, const void *src, size_t len)
-{
-    memcpy((void *)udst, src, len);
-    return 0;
-}
-
-void *hal_phys_to_virt(paddr_t pa) { return (char *)host_arena_base() + (pa - HOST_PHYS_BASE); }
-paddr_t hal_virt_to_phys(const void *va)
-{
-    return (paddr_t)((const char *)va - (const char *)host_arena_base()) + HOST_PHYS_BASE;
-}
 
 int64_t hal_time_now(void) { return g_now; }
 void hal_timer_set(int64_t deadline) { g_deadline = deadline; }
