@@ -256,7 +256,7 @@ struct hal_dev_info {
 struct hal_dev_req {
     uint32_t op;       /* HAL_DEVOP_* */
     int32_t status;    /* filled at completion: 0 or SOS_ERR_* */
-    uint64_t offset;   /* block: first block; display: first line */
+    uint64_t offset;   /* block: first block; display: first line; input: flags */
     paddr_t buf;       /* physically contiguous buffer */
     uint64_t len;      /* bytes; block: a multiple of block_size */
     uint64_t actual;   /* bytes done, at completion */
@@ -266,6 +266,13 @@ struct hal_dev_req {
 #define HAL_DEVOP_READ 1u
 #define HAL_DEVOP_WRITE 2u
 #define HAL_DEVOP_FLUSH 3u /* block: make earlier completed writes durable */
+
+/*
+ * An input device whose block_size is sizeof(struct sos_input_event) delivers those
+ * records: it completes a READ at once with the whole events queued (actual may be 0;
+ * offset holds SOS_INPUT_READ_* flags) and raises its line when events arrive, so the
+ * core can wait for them without leaving a request with the device.
+ */
 
 struct hal_dev_ops {
     /* Queue a request; 0 or SOS_ERR_*. Completion is reported through poll(). */

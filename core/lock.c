@@ -10,12 +10,17 @@
 
 struct spinlock g_klock = SPINLOCK_INIT;
 
-void spin_lock(struct spinlock *l)
+static inline void lock_as(struct spinlock *l, int cpu)
 {
     uint32_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
     while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
         hal_cpu_relax();
-    l->holder_cpu = (int)hal_cpu_id();
+    l->holder_cpu = cpu;
+}
+
+void spin_lock(struct spinlock *l)
+{
+    lock_as(l, (int)hal_cpu_id());
 }
 
 void spin_unlock(struct spinlock *l)
@@ -31,9 +36,10 @@ bool spin_held(const struct spinlock *l)
 
 void klock_acquire(void)
 {
-    if (spin_held(&g_klock))
+    int cpu = (int)hal_cpu_id(); /* one HAL call per entry: spin_held inlined */
+    if (g_klock.holder_cpu == cpu && g_klock.next != g_klock.owner)
         panic("klock: acquired twice on cpu %u", hal_cpu_id());
-    spin_lock(&g_klock);
+    lock_as(&g_klock, cpu);
 }
 
 void klock_release(void)

@@ -208,11 +208,15 @@ static const struct hal_dev_ops g_disk_ops = {disk_submit, disk_poll, disk_info}
 
 bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
 {
-    if (index != 0 || !g_disk_bytes)
-        return false;
-    *ops = &g_disk_ops;
-    *dev = &g_disk_bytes;
-    return true;
+    if (g_disk_bytes) {
+        if (index == 0) {
+            *ops = &g_disk_ops;
+            *dev = &g_disk_bytes;
+            return true;
+        }
+        index--;
+    }
+    return hosted_input_get(index, ops, dev); /* the window's input (input.c) */
 }
 
 void hal_power_off(int status) { host_power_off(status); }

@@ -17,6 +17,17 @@
 /* The disk host_disk_open opened becomes device 0, a block device of `bytes`. */
 void hosted_disk_register(uint64_t bytes);
 
+#define HOSTED_INPUT_LINE 17u /* the input device's line: events arrived */
+
+/*
+ * The window's keyboard and mouse become an input device (after the disk, if any);
+ * pointer positions are in a display of width x height pixels. Before vCPUs start.
+ */
+void hosted_input_register(uint32_t width, uint32_t height);
+/* The index-th input device (hal_dev_get's helper). */
+struct hal_dev_ops;
+bool hosted_input_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
+
 /* Called from host/trap_x86_64.S. */
 int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                        uint64_t a4);

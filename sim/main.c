@@ -28,7 +28,9 @@ static const char *g_usage =
     "threads, the console is this terminal, and a window shows the display.\n"
     "\n"
     "  --headless        no window; the console is this terminal only. End of standard\n"
-    "                    input ends the console session (the shell powers off).\n"
+    "                    input ends the console session (the shell powers off). There\n"
+    "                    is no input device then (with a window, its keyboard and\n"
+    "                    mouse are one, and keys also reach the console).\n"
     "  --cpus N          virtual CPUs, 1..16 (default 1)\n"
     "  --mem MiB         guest memory in MiB, 8..65536 (default 128)\n"
     "  --bootstore FILE  the boot store bundle (default: the one built next to this\n"
@@ -318,6 +320,11 @@ int main(int argc, char **argv)
     host_vcpu_set_count(o.cpus);
     if ((rc = open_disk(&o)))
         return rc;
+    if (!o.headless) { /* the window's keyboard and mouse: an input device */
+        uint32_t w, h;
+        host_sdl_grid_size(&w, &h);
+        hosted_input_register(w, h);
+    }
     if (host_uv_start(1))
         return 1;
     if (host_vcpu_start(0, boot_cpu)) {

@@ -40,7 +40,34 @@ struct large_hdr {
     uint32_t npages;
 };
 
+/*
+ * Locking rule: the core lock serialises every core path, so while g_klock is held the
+ * heap runs without its own lock (no nested lock per message alloc/free). The heap lock
+ * is taken only when g_klock is free (unit tests, code before core_main takes it). That
+ * is sound because no core code runs on any CPU without g_klock once more than one CPU
+ * runs: whoever uses the heap while g_klock is held is its holder. (Testing "held at
+ * all" rather than "held by this CPU" saves a HAL call per alloc and free; both rest on
+ * that same rule.) A HAL must therefore not call kmalloc/kcache_* from outside the core
+ * while other CPUs run (none does: HAL page tables come from pmm, which keeps its own
+ * lock).
+ */
 static struct spinlock g_heap_lock = SPINLOCK_INIT;
+
+static inline bool heap_lock(void)
+{
+    if (__atomic_load_n(&g_klock.next, __ATOMIC_RELAXED) !=
+        __atomic_load_n(&g_klock.owner, __ATOMIC_RELAXED))
+        return false;
+    spin_lock(&g_heap_lock);
+    return true;
+}
+
+static inline void heap_unlock(bool locked)
+{
+    if (locked)
+        spin_unlock(&g_heap_lock);
+}
+
 static struct kcache g_caches[MAX_CACHES];
 static unsigned g_ncaches;
 static struct kcache *g_sized[8]; /* 16 .. 2048 */
@@ -85,7 +112,7 @@ static struct slab *slab_new(struct kcache *c)
 
 void *kcache_alloc(struct kcache *c)
 {
-    spin_lock(&g_heap_lock);
+    bool locked = heap_lock();
     struct slab *s;
     if (!list_empty(&c->partial)) {
         s = list_entry(c->partial.next, struct slab, node);
@@ -97,7 +124,7 @@ void *kcache_alloc(struct kcache *c)
         s = slab_new(c);
     }
     if (!s) {
-        spin_unlock(&g_heap_lock);
+        heap_unlock(locked);
         return NULL;
     }
     void **slot = s->free;
@@ -107,7 +134,7 @@ void *kcache_alloc(struct kcache *c)
         list_remove(&s->node);
     c->inuse++;
     g_bytes += c->size;
-    spin_unlock(&g_heap_lock);
+    heap_unlock(locked);
     memset(slot, 0, c->size);
     return slot;
 }
@@ -142,9 +169,9 @@ void kcache_free(struct kcache *c, void *p)
     struct slab *s = (struct slab *)ALIGN_DOWN((uintptr_t)p, PAGE_SIZE);
     if (s->magic != SLAB_MAGIC || s->cache != c)
         panic("heap: kcache_free of %p not from cache %s", p, c->name);
-    spin_lock(&g_heap_lock);
+    bool locked = heap_lock();
     slab_put(s, p);
-    spin_unlock(&g_heap_lock);
+    heap_unlock(locked);
 }
 
 void heap_init(void)
@@ -172,9 +199,9 @@ void *kmalloc(size_t size)
     struct large_hdr *h = hal_phys_to_virt(pa);
     h->magic = LARGE_MAGIC;
     h->npages = (uint32_t)npages;
-    spin_lock(&g_heap_lock);
+    bool locked = heap_lock();
     g_bytes += npages * PAGE_SIZE;
-    spin_unlock(&g_heap_lock);
+    heap_unlock(locked);
     return (char *)h + LARGE_HDR;
 }
 
@@ -187,18 +214,18 @@ void kfree(void *p)
     if (h->magic == LARGE_MAGIC && (uintptr_t)p == page + LARGE_HDR) {
         size_t n = h->npages;
         h->magic = 0;
-        spin_lock(&g_heap_lock);
+        bool locked = heap_lock();
         g_bytes -= n * PAGE_SIZE;
-        spin_unlock(&g_heap_lock);
+        heap_unlock(locked);
         pmm_free_run(hal_virt_to_phys(h), n);
         return;
     }
     struct slab *s = (struct slab *)page;
     if (s->magic != SLAB_MAGIC)
         panic("heap: kfree of %p, which the heap never gave out", p);
-    spin_lock(&g_heap_lock);
+    bool locked = heap_lock();
     slab_put(s, p);
-    spin_unlock(&g_heap_lock);
+    heap_unlock(locked);
 }
 
 uint64_t heap_bytes_in_use(void) { return g_bytes; }

@@ -43,6 +43,10 @@ static void mapping_remove(struct vmspace *vs, struct vm_mapping *m)
 {
     hal_as_unmap(vs->as, m->va, m->len / PAGE_SIZE);
     list_remove(&m->node);
+    if (vs->hint[0] == m)
+        vs->hint[0] = NULL;
+    if (vs->hint[1] == m)
+        vs->hint[1] = NULL;
     vs->mapped_bytes -= m->len;
     vs->nmaps--;
     m->vmo->map_count--;
@@ -237,6 +241,12 @@ bool vm_check(struct vmspace *vs, uintptr_t uaddr, size_t len, uint32_t prot)
     if (uaddr + len < uaddr)
         return false;
     uintptr_t cur = uaddr, end = uaddr + len;
+    /* most checks hit one of the last two mappings hit (a stack and a data buffer) */
+    for (int i = 0; i < 2; i++) {
+        struct vm_mapping *h = vs->hint[i];
+        if (h && h->va <= uaddr && end - h->va <= h->len && (h->prot & prot) == prot)
+            return true;
+    }
     struct list_node *pos;
     list_for_each(pos, &vs->maps) {
         struct vm_mapping *m = list_entry(pos, struct vm_mapping, node);
@@ -244,6 +254,10 @@ bool vm_check(struct vmspace *vs, uintptr_t uaddr, size_t len, uint32_t prot)
             continue;
         if (m->va > cur || (m->prot & prot) != prot)
             return false;
+        if (cur == uaddr && vs->hint[0] != m) {
+            vs->hint[1] = vs->hint[0];
+            vs->hint[0] = m;
+        }
         cur = m->va + m->len;
         if (cur >= end)
             return true;

@@ -30,6 +30,7 @@ struct vmspace {
     struct list_node maps;
     uint64_t mapped_bytes;
     uint32_t nmaps;
+    struct vm_mapping *hint[2]; /* vm_check's last two hits (mappings on maps), or NULL */
 };
 
 int vmspace_create(struct vmspace **out);

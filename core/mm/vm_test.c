@@ -334,6 +334,33 @@ static void test_unmapped_memory_is_gone(void **state)
     assert_int_equal(u_vmo_read(v, buf, 0, 8), 0); /* the VMO itself lives on */
 }
 
+/* vm_check remembers the mappings it hit last: unmap, remap and protect must show. */
+static void test_check_cache_follows_changes(void **state)
+{
+    (void)state;
+    fresh();
+    sos_handle_t va = new_vmo(2 * PG), vb = new_vmo(PG), vc = new_vmo(PG);
+    uint64_t a, b;
+    assert_int_equal(map(va, 0, 2 * PG, RW, &a), 0);
+    assert_int_equal(map(vb, 0, PG, RW, &b), 0);
+    uint8_t *pa = (uint8_t *)(uintptr_t)a, *pb = (uint8_t *)(uintptr_t)b;
+    assert_true(user_writable(pa + PG)); /* both are now remembered */
+    assert_true(user_writable(pb));
+    assert_true(user_readable(pa + PG - 4, 8)); /* across the two pages of one mapping */
+    assert_false(user_readable(pa + PG, PG + 1)); /* runs into the guard page */
+    assert_int_equal(u_vm_unmap(th_self(), a, 2 * PG), 0);
+    assert_false(user_readable(pa + PG, 8));
+    assert_false(user_writable(pa));
+    assert_int_equal(map_fixed(vc, PG, SOS_VM_READ, a), 0); /* a new mapping, read-only */
+    assert_true(user_readable(pa, PG));
+    assert_false(user_writable(pa));
+    assert_false(user_readable(pa + PG, 8)); /* the old second page is gone */
+    assert_true(user_writable(pb));
+    assert_int_equal(u_vm_protect(th_self(), b, PG, SOS_VM_READ), 0);
+    assert_false(user_writable(pb));
+    assert_true(user_readable(pb, PG));
+}
+
 static void test_protect(void **state)
 {
     (void)state;
@@ -600,6 +627,7 @@ int main(void)
         TH_TEST(test_unmap_whole_mappings_only),
         TH_TEST(test_unmap_several_and_bad_args),
         TH_TEST(test_unmapped_memory_is_gone),
+        TH_TEST(test_check_cache_follows_changes),
         TH_TEST(test_protect),
         TH_TEST(test_protect_checks_every_mapping_first),
         TH_TEST(test_shared_vmo_mapped_twice),

@@ -5,6 +5,9 @@
  * killed while the device still owns the buffer, the request is orphaned and freed by
  * whoever collects its completion, so the device never writes into freed memory.
  *
+ * Input devices (device.h) complete reads at once; a reader with nothing to read waits
+ * on the device's `readable` queue, which the device's line wakes.
+ *
  * Layer: core objects.
  */
 #include "obj/device.h"
@@ -60,6 +63,7 @@ static void probe(void)
         d->info.name[sizeof(d->info.name) - 1] = 0;
         if (d->info.irq && hal_irq_enable(d->info.irq))
             d->info.irq = 0; /* a line the HAL cannot give: poll instead */
+        waitq_init(&d->readable);
         g_devs[g_ndevs++] = d;
     }
 }
@@ -109,6 +113,7 @@ bool device_irq(unsigned line)
     for (unsigned i = 0; i < g_ndevs; i++)
         if (g_devs[i]->info.irq == line) {
             collect(g_devs[i]);
+            waitq_wake(&g_devs[i]->readable, ~0u, 0); /* input: events arrived */
             any = true;
         }
     if (any)
@@ -148,9 +153,60 @@ static int run(struct device *d, struct dev_io *io)
     return io->req.status;
 }
 
+static bool is_input(const struct device *d)
+{
+    return d->info.dev_class == SOS_DEV_INPUT &&
+           d->info.block_size == sizeof(struct sos_input_event);
+}
+
+/* One input read: whatever is queued now; with nothing, wait for the line and ask again. */
+static int64_t input_read(struct device *d, uint64_t flags, struct vmo *v, uint64_t voff,
+                          uint64_t len)
+{
+    int64_t give_up = hal_time_now() + IO_TIMEOUT_NS;
+    len = MIN(len, (uint64_t)DEVICE_CHUNK);
+    for (;;) {
+        struct dev_io *io = kmalloc(sizeof(*io));
+        if (!io)
+            return SOS_ERR_NO_MEMORY;
+        io->npages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
+        io->buf = pmm_alloc_run(io->npages, 1);
+        if (!io->buf) {
+            kfree(io);
+            return SOS_ERR_NO_MEMORY;
+        }
+        waitq_init(&io->wq);
+        io->req = (struct hal_dev_req){.op = HAL_DEVOP_READ, .offset = flags, .buf = io->buf,
+                                       .len = len, .cookie = (uint64_t)(uintptr_t)io};
+        int err = run(d, io);
+        if (io->orphan)
+            return err;
+        uint64_t got = err ? 0 : MIN(io->req.actual, len);
+        got -= got % sizeof(struct sos_input_event);
+        if (got)
+            err = vmo_write(v, hal_phys_to_virt(io->buf), voff, got);
+        io_free(io);
+        if (err)
+            return err;
+        if (got || (flags & SOS_INPUT_READ_NOWAIT))
+            return (int64_t)got;
+        int64_t now = hal_time_now();
+        if (now >= give_up)
+            return SOS_ERR_TIMED_OUT;
+        /* A wake-up is never lost (the line's handler needs the lock this thread holds
+         * until it waits); the bound is for devices without a line. */
+        int r = waitq_wait(&d->readable, MIN(give_up, now + (d->info.irq ? 100 * POLL_NS : POLL_NS)));
+        if (r == SOS_ERR_CANCELED)
+            return r;
+    }
+}
+
 int64_t device_io(struct device *d, uint32_t op, uint64_t block, struct vmo *v, uint64_t voff,
                   uint64_t len)
 {
+    if (is_input(d))
+        return op == SOS_DEVICE_OP_READ ? input_read(d, block, v, voff, len)
+                                        : SOS_ERR_NOT_SUPPORTED;
     uint64_t done = 0, bs = d->info.block_size ? d->info.block_size : 1;
     do {
         uint64_t n = MIN(len - done, (uint64_t)DEVICE_CHUNK);

@@ -8,12 +8,19 @@
  * blocks until the device's completion interrupt (core_irq on its line) reports it, or,
  * for a device without a line, until a 1 ms poll finds it done.
  *
+ * Input devices that speak struct sos_input_event (block_size is its size) complete a
+ * READ at once with the events queued, possibly none, and raise their line when events
+ * arrive: a read that found none waits on the device's `readable` queue, which their
+ * interrupt wakes, and asks again. So a reader that is killed or gives up never leaves
+ * a request behind that would swallow events.
+ *
  * Layer: core objects. Under g_klock.
  */
 #ifndef CORE_OBJ_DEVICE_H
 #define CORE_OBJ_DEVICE_H
 
 #include "obj/object.h"
+#include "proc/sched.h"
 
 struct vmo;
 
@@ -26,6 +33,7 @@ struct device {
     void *dev;
     struct hal_dev_info info;
     uint32_t inflight;
+    struct waitq readable; /* input: readers waiting for events */
 };
 
 /*
@@ -39,7 +47,8 @@ void device_info(const struct device *d, struct sos_info_device *out);
 
 /*
  * One synchronous request (already validated by the caller: op, ranges, rights). Reads
- * land in `v` at voff, writes come from there. Returns bytes done or an error.
+ * land in `v` at voff, writes come from there. Returns bytes done or an error. For an
+ * input device `block` holds the SOS_INPUT_READ_* flags and the result may be short.
  */
 int64_t device_io(struct device *d, uint32_t op, uint64_t block, struct vmo *v, uint64_t voff,
                   uint64_t len);

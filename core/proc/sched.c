@@ -170,13 +170,40 @@ static void kick_if_needed(struct thread *t)
     }
 }
 
+/*
+ * A thread was queued on `cpu`, which is busy and is not preempted. Unless the waker runs
+ * on `cpu` and the woken thread is the only one queued there (the waker is about to
+ * block, so it runs at once: a ping-pong stays on one CPU), wake an idle CPU: its idle
+ * loop steals from the busiest queue, so the thread does not wait a slice behind a
+ * spinner while a CPU sleeps. An idle CPU that is this one just reschedules on exit.
+ */
+static void kick_idle_for(unsigned cpu)
+{
+    if (hal_cpu_count() < 2 || (cpu == hal_cpu_id() && g_rq[cpu].count < 2))
+        return;
+    for (unsigned i = 0; i < hal_cpu_count(); i++) {
+        struct cpu *ic = &g_cpus[i];
+        if (i != cpu && ic->online && ic->current && ic->current->is_idle &&
+            g_rq[i].count == 0) {
+            ic->need_resched = true;
+            if (ic != this_cpu())
+                hal_cpu_kick(i);
+            return;
+        }
+    }
+}
+
 void sched_make_runnable(struct thread *t)
 {
     ASSERT(t->state == TS_NEW || t->state == TS_BLOCKED);
     t->state = TS_RUNNABLE;
     unsigned cpu = t->cpu < hal_cpu_count() && g_cpus[t->cpu].online ? t->cpu : hal_cpu_id();
     rq_add(cpu, t, false);
-    kick_if_needed(t);
+    struct thread *cur = g_cpus[cpu].current;
+    if (!cur || cur->is_idle || t->prio > cur->prio)
+        kick_if_needed(t);
+    else
+        kick_idle_for(cpu);
 }
 
 void sched_wake(struct thread *t, int result, bool handoff)
@@ -209,7 +236,8 @@ int sched_block(sos_time_t deadline)
     ASSERT(!t->is_idle);
     if (t->kill_pending)
         return SOS_ERR_CANCELED;
-    if (deadline <= hal_time_now())
+    /* no clock read when there is no deadline (most waits: two per IPC round trip) */
+    if (deadline != SOS_TIME_INFINITE && deadline <= hal_time_now())
         return SOS_ERR_TIMED_OUT;
     t->state = TS_BLOCKED;
     t->wake_result = SOS_ERR_INTERNAL;

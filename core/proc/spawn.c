@@ -162,7 +162,9 @@ int spawn_process(const struct spawn_req *req, struct process **pout, struct thr
         obj_unref(&p->obj);
         return err;
     }
-    audit_log(SOS_AUDIT_SPAWN, &p->obj, 0, 0, 0);
+    /* the image's VMO as the target: a launcher's own record of where the image came
+     * from (the root manager logs a stored image's path with this koid) links to it */
+    audit_log(SOS_AUDIT_SPAWN, &p->obj, req->image ? req->image->obj.koid : 0, 0, 0);
     *pout = p;
     *tout = t;
     return 0;

@@ -157,10 +157,11 @@ void thread_exit_current(void)
 
 void thread_kernel_exit(void)
 {
-    struct thread *t = current_thread();
+    struct cpu *c = this_cpu();
+    struct thread *t = c->current;
     if (t->kill_pending)
         thread_exit_current();
-    if (this_cpu()->need_resched)
+    if (c->need_resched) /* still this CPU: nothing has switched yet */
         sched_preempt();
     if (t->kill_pending) /* killed while it waited for the CPU */
         thread_exit_current();

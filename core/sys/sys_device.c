@@ -4,7 +4,8 @@
  * device_open needs the root resource with MANAGE: devices are bootstrap authority the
  * root manager hands to the one service its manifests name (storage gets block0).
  * device_io checks everything (op, rights on the device and on the VMO, block alignment,
- * ranges without overflow) before the request goes out; the VMO is held for the whole
+ * ranges without overflow; for input devices whole event records and known flags)
+ * before the request goes out; the VMO is held for the whole
  * call, so a racing close cannot free it under the device.
  *
  * Layer: core syscalls.
@@ -44,15 +45,23 @@ static int decode_io(sos_handle_t device, uintptr_t uio, struct device **d, stru
     err = GET_OBJ(device, SOS_OBJ_DEVICE, rd ? SOS_RIGHT_READ : SOS_RIGHT_WRITE, struct device, d);
     if (err)
         return err;
-    if ((*d)->info.dev_class != SOS_DEV_BLOCK || !(*d)->info.block_size)
-        return SOS_ERR_NOT_SUPPORTED;
-    if (!rd && !wr)
-        return 0;
     uint64_t bs = (*d)->info.block_size, count = (*d)->info.block_count;
-    if (io->len == 0 || io->len > SOS_DEVICE_IO_MAX || io->len % bs)
-        return SOS_ERR_INVALID_ARGS;
-    if (io->block > count || io->len / bs > count - io->block)
-        return SOS_ERR_OUT_OF_RANGE;
+    if ((*d)->info.dev_class == SOS_DEV_INPUT && bs == sizeof(struct sos_input_event)) {
+        if (!rd)
+            return SOS_ERR_NOT_SUPPORTED;
+        if (io->len == 0 || io->len > SOS_INPUT_READ_MAX || io->len % bs ||
+            (io->block & ~(uint64_t)SOS_INPUT_READ_NOWAIT))
+            return SOS_ERR_INVALID_ARGS;
+    } else {
+        if ((*d)->info.dev_class != SOS_DEV_BLOCK || !bs)
+            return SOS_ERR_NOT_SUPPORTED;
+        if (!rd && !wr)
+            return 0;
+        if (io->len == 0 || io->len > SOS_DEVICE_IO_MAX || io->len % bs)
+            return SOS_ERR_INVALID_ARGS;
+        if (io->block > count || io->len / bs > count - io->block)
+            return SOS_ERR_OUT_OF_RANGE;
+    }
     err = GET_OBJ(io->vmo, SOS_OBJ_VMO, rd ? SOS_RIGHT_WRITE : SOS_RIGHT_READ, struct vmo, v);
     if (err) {
         *v = NULL;

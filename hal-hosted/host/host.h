@@ -127,6 +127,8 @@ void host_console_set_mirror(void (*fn)(const char *buf, size_t len));
 /* ---- the window (sdl.c): runs on the main thread until power-off or the window closes
  * (returns 1 then); -1 when no window can be opened. */
 int host_sdl_run(const char *title);
+/* The window's size in pixels before scaling (the text grid: the display's size). */
+void host_sdl_grid_size(uint32_t *w, uint32_t *h);
 
 /* ---- the libuv loop (uvloop.c): stdin, device I/O, timers */
 int host_uv_start(int watch_stdin);
@@ -161,6 +163,58 @@ void host_disk_submit(struct host_disk_req *r);
 struct host_disk_req *host_disk_done(void);
 /* Called by the libuv loop's setup (uvloop.c). */
 int host_disk_attach(void *loop);
+
+/* ---- input (evq.c, input.c): the window's keyboard and mouse as events */
+
+/* The layout of struct sos_input_event (hal-hosted/input.c checks it), same numbers. */
+#define HOST_INPUT_KEY 1u
+#define HOST_INPUT_MOTION 2u
+#define HOST_INPUT_BUTTON 3u
+#define HOST_INPUT_WHEEL 4u
+#define HOST_INPUT_DROPPED 5u
+#define HOST_INPUT_MOD_SHIFT (1u << 0)
+#define HOST_INPUT_MOD_CTRL (1u << 1)
+#define HOST_INPUT_MOD_ALT (1u << 2)
+#define HOST_INPUT_MOD_META (1u << 3)
+#define HOST_INPUT_MOD_CAPS (1u << 4)
+
+struct host_input_event {
+    uint32_t type, code;
+    int32_t value;
+    uint32_t mods;
+    int32_t x, y;
+    uint64_t time_ns;
+};
+
+/*
+ * A bounded event queue (evq.c, no locking of its own): pushing into a full queue drops
+ * the oldest event and counts it; the next pop reports the count first as one
+ * HOST_INPUT_DROPPED record (value = events lost, saturating at INT32_MAX).
+ */
+struct host_evq {
+    struct host_input_event *ev;
+    uint32_t cap, head, count; /* head: index of the oldest */
+    uint64_t dropped;          /* ever dropped */
+    uint64_t unreported;       /* dropped since the last DROPPED record */
+    uint64_t drop_time;        /* time_ns of the last drop */
+};
+void host_evq_init(struct host_evq *q, struct host_input_event *storage, uint32_t cap);
+/* Queue a copy of *e; false when the oldest event had to go to make room. */
+bool host_evq_push(struct host_evq *q, const struct host_input_event *e);
+/* Take up to max records (a DROPPED record first when due), oldest first; how many. */
+uint32_t host_evq_pop(struct host_evq *q, struct host_input_event *out, uint32_t max);
+
+#define HOST_INPUT_QUEUE 256u /* the device's queue, in events */
+
+/* Make the input device live: pushed events queue and raise `line` on vCPU 0. */
+void host_input_enable(unsigned line);
+bool host_input_enabled(void);
+/* Queue an event (the SDL thread); time_ns 0 is filled with host_time_now(). */
+void host_input_push(const struct host_input_event *e);
+/* Take up to max queued events (any thread); how many. */
+uint32_t host_input_take(struct host_input_event *out, uint32_t max);
+/* Events dropped so far because the queue was full. */
+uint64_t host_input_dropped(void);
 
 /* ---- power */
 

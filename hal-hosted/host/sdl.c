@@ -5,7 +5,10 @@
  * vCPU threads write console output into a character grid (a small VT100 subset:
  * CR, LF, BS, TAB, and CSI K/J/H/A-D/m); the main thread owns SDL and redraws the grid
  * with the project's bitmap font (a PSF font converted at build time) when it changed.
- * Keys become the bytes a terminal would send.
+ * Keys become the bytes a terminal would send. When the input device is live
+ * (host/input.c) every key press and release, pointer motion, button and wheel step is
+ * also queued there as an event, the pointer in the text grid's pixels (COLS x ROWS
+ * cells of the font's size) however the window is scaled.
  *
  * Layer: hal-hosted, host world (libc and SDL2 only).
  */
@@ -161,6 +164,81 @@ static void key(const SDL_KeyboardEvent *k)
     host_console_push(seq, strlen(seq));
 }
 
+static int g_px, g_py; /* the pointer, in grid pixels */
+
+void host_sdl_grid_size(uint32_t *w, uint32_t *h)
+{
+    *w = (uint32_t)(COLS * psf_font_width);
+    *h = (uint32_t)(ROWS * psf_font_height);
+}
+
+static uint32_t input_mods(void)
+{
+    SDL_Keymod m = SDL_GetModState();
+    return ((m & KMOD_SHIFT) ? HOST_INPUT_MOD_SHIFT : 0) | ((m & KMOD_CTRL) ? HOST_INPUT_MOD_CTRL : 0) |
+           ((m & KMOD_ALT) ? HOST_INPUT_MOD_ALT : 0) | ((m & KMOD_GUI) ? HOST_INPUT_MOD_META : 0) |
+           ((m & KMOD_CAPS) ? HOST_INPUT_MOD_CAPS : 0);
+}
+
+static int clamp(int v, int hi) { return v < 0 ? 0 : v >= hi ? hi - 1 : v; }
+
+/*
+ * Window coordinates to grid pixels. With a logical size set, SDL's renderer already
+ * reports mouse positions in logical (grid) pixels; clamping keeps letterbox margins
+ * and anything odd inside the grid.
+ */
+static void pointer(int x, int y)
+{
+    g_px = clamp(x, COLS * psf_font_width);
+    g_py = clamp(y, ROWS * psf_font_height);
+}
+
+static void input_event(uint32_t type, uint32_t code, int32_t value)
+{
+    struct host_input_event e = {.type = type, .code = code, .value = value,
+                                 .mods = input_mods(), .x = g_px, .y = g_py};
+    host_input_push(&e);
+}
+
+/* An SDL event for the input device (when it is live). */
+static void input(const SDL_Event *ev)
+{
+    if (!host_input_enabled())
+        return;
+    switch (ev->type) {
+    case SDL_KEYDOWN:
+    case SDL_KEYUP:
+        if (ev->key.keysym.scancode <= 0 || ev->key.keysym.scancode >= SDL_NUM_SCANCODES)
+            return;
+        input_event(HOST_INPUT_KEY, (uint32_t)ev->key.keysym.scancode,
+                    ev->type == SDL_KEYUP ? 0 : ev->key.repeat ? 2 : 1);
+        break;
+    case SDL_MOUSEMOTION:
+        pointer(ev->motion.x, ev->motion.y);
+        input_event(HOST_INPUT_MOTION, 0, 0);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        pointer(ev->button.x, ev->button.y);
+        input_event(HOST_INPUT_BUTTON, ev->button.button, ev->type == SDL_MOUSEBUTTONDOWN);
+        break;
+    case SDL_MOUSEWHEEL: {
+        int dx = ev->wheel.x, dy = ev->wheel.y;
+        if (ev->wheel.direction == SDL_MOUSEWHEEL_FLIPPED) {
+            dx = -dx;
+            dy = -dy;
+        }
+        if (dy)
+            input_event(HOST_INPUT_WHEEL, 0, dy);
+        if (dx)
+            input_event(HOST_INPUT_WHEEL, 1, dx);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
 int host_sdl_run(const char *title)
 {
     memset(g_cells, ' ', sizeof(g_cells));
@@ -191,6 +269,7 @@ int host_sdl_run(const char *title)
                     SDL_Quit();
                     return 1; /* closed by the user */
                 }
+                input(&ev);
                 if (ev.type == SDL_TEXTINPUT)
                     host_console_push(ev.text.text, strlen(ev.text.text));
                 else if (ev.type == SDL_KEYDOWN)

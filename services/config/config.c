@@ -3,8 +3,11 @@
  * requests are in config_ops.c, the store and the defaults parser in store.c and
  * defaults.c.
  *
- * Settings live in memory: a restart goes back to the defaults. Persistence arrives
- * with the storage service (docs/services.md).
+ * Keys set at run time persist: config keeps them in its own storage directory
+ * (config/config/saved.conf, through a storage:read+write grant that reaches nothing
+ * else), rewrites the file atomically after each change, and reads it back over the
+ * defaults at start. A damaged or unreadable file is reported, set aside as
+ * saved.conf.bad and ignored: the defaults stay (saved.h says what damaged means).
  *
  * Layer: services (config).
  */
@@ -17,9 +20,16 @@
 #include <proto/status.h>
 
 #include "../status/heartbeat.h"
+#include "../storage/client.h"
 #include "config_ops.h"
+#include "saved.h"
 
 #define DEFAULTS_MAX (256u * 1024u)
+#define SAVED_MAX (1024u * 1024u)
+#define SAVED_FILE "saved.conf"
+
+static struct sl_conn_to g_storage;
+static sos_handle_t g_dir; /* config/config in storage; 0 when there is none */
 
 /* ---- defaults */
 
@@ -53,6 +63,116 @@ static void load_defaults(void)
             g_cfg.store.n, bad ? " (some lines skipped)" : "");
 }
 
+/* ---- the saved keys */
+
+static uintptr_t g_dir_gen;
+static sos_handle_t g_timer; /* opening our directory again after a failure */
+
+#define STORAGE_AGAIN_NS 200000000ll
+
+static int open_dir(void);
+
+/* Storage went away (restarted, say): open our directory again now, not at the next
+ * set, so that no dead handle lingers (the chaos test counts kernel objects). */
+static void on_storage_closed(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)srv;
+    (void)pkt;
+    if ((uintptr_t)arg == g_dir_gen && open_dir() && g_timer)
+        sos_timer_set(g_timer, sos_clock_get() + STORAGE_AGAIN_NS, 0);
+}
+
+static void on_timer(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)srv;
+    (void)pkt;
+    (void)arg;
+    if (!g_dir && open_dir())
+        sos_timer_set(g_timer, sos_clock_get() + STORAGE_AGAIN_NS, 0);
+}
+
+static int open_dir(void)
+{
+    if (g_dir)
+        sos_handle_close(g_dir);
+    g_dir = 0;
+    int err = stc_open_own(&g_storage, "config", &g_dir);
+    if (err) {
+        g_dir = 0;
+        return err;
+    }
+    g_dir_gen++;
+    sl_server_watch(&g_cfg.srv, g_dir, SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE, on_storage_closed,
+                    (void *)g_dir_gen);
+    return 0;
+}
+
+static void save(void)
+{
+    size_t need = cfg_saved_format(&g_cfg.saved, NULL, 0) + 1;
+    char *text = malloc(need);
+    int err = text ? 0 : SOS_ERR_NO_MEMORY;
+    if (!err) {
+        size_t n = cfg_saved_format(&g_cfg.saved, text, need);
+        err = g_dir ? stc_replace_file(g_dir, SAVED_FILE, text, n) : SOS_ERR_BAD_HANDLE;
+        if (err && open_dir() == 0) /* storage restarted, say: open again, retry once */
+            err = stc_replace_file(g_dir, SAVED_FILE, text, n);
+    }
+    free(text);
+    if (err)
+        cfg_log(LOG_WARNING, "cannot save the settings to storage: %s", sos_strerror(err));
+}
+
+static void load_saved(void)
+{
+    sl_conn_to_init(&g_storage, "storage", sos_startup_handle("storage"));
+    if (sos_timer_create(0, &g_timer) == 0)
+        sl_server_watch(&g_cfg.srv, g_timer, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT, on_timer, NULL);
+    else
+        g_timer = 0;
+    g_cfg.save = save;
+    int err = open_dir();
+    if (err) {
+        cfg_log(LOG_WARNING, "no storage (%s): settings are not restored; trying again",
+                sos_strerror(err));
+        if (g_timer)
+            sos_timer_set(g_timer, sos_clock_get() + STORAGE_AGAIN_NS, 0);
+        return;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    err = stc_read_file(g_dir, SAVED_FILE, SAVED_MAX, &text, &len);
+    if (err == SOS_ERR_NOT_FOUND)
+        return; /* nothing saved yet */
+    struct cfg_store got;
+    cfg_store_init(&got);
+    char why[160] = "";
+    if (!err)
+        err = cfg_saved_parse(&got, text, len, why, sizeof(why));
+    free(text);
+    if (err) {
+        cfg_log(LOG_ERROR, "stored settings config/config/" SAVED_FILE " are unusable (%s): ignored, "
+                "kept as " SAVED_FILE ".bad; the defaults apply",
+                why[0] ? why : sos_strerror(err));
+        stc_rename(g_dir, SAVED_FILE, SAVED_FILE ".bad");
+        cfg_store_free(&got);
+        return;
+    }
+    uint32_t applied = 0;
+    for (uint32_t i = 0; i < got.n; i++) {
+        const struct cfg_entry *e = &got.e[i];
+        if (cfg_store_set(&g_cfg.store, e->key, e->type, e->value, NULL)) {
+            cfg_log(LOG_WARNING, "stored setting %s (%s) does not fit its default: dropped", e->key,
+                    cfg_type_name(e->type));
+            continue;
+        }
+        cfg_store_set(&g_cfg.saved, e->key, e->type, e->value, NULL);
+        applied++;
+    }
+    cfg_store_free(&got);
+    cfg_log(LOG_INFO, "restored %u saved settings from storage", applied);
+}
+
 int main(void)
 {
     cfg_store_init(&g_cfg.store);
@@ -62,7 +182,9 @@ int main(void)
         printf("config: cannot start its server loop: %s\n", sos_strerror(err));
         return 1;
     }
+    cfg_store_init(&g_cfg.saved);
     load_defaults();
+    load_saved();
     static struct heartbeat hb;
     if (heartbeat_start(&g_cfg.srv, &hb, STATUS_HEARTBEAT_PERIOD_NS))
         cfg_log(LOG_WARNING, "cannot send heartbeats");

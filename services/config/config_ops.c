@@ -5,8 +5,9 @@
  * config/defaults.conf (startup handle "defaults.conf", a VMO the root manager extracts
  * from the bundle); get, set, list and watch. Changes are logged with who made them.
  *
- * Settings live in memory: a restart goes back to the defaults. Persistence arrives
- * with the storage service (docs/services.md).
+ * Every key set at run time is also kept in g_cfg.saved, which config.c writes to
+ * storage (config/config/saved.conf) after each change and reads back over the defaults
+ * at start (docs/services.md).
  *
  * Layer: services (config).
  */
@@ -144,6 +145,8 @@ int cfg_do_set(struct sl_request *r)
         return err;
     const struct cfg_entry *e = cfg_store_get(&g_cfg.store, key);
     cfg_log(LOG_INFO, "%s set %s = %s", peer->name, e->key, e->value);
+    if (cfg_store_set(&g_cfg.saved, e->key, e->type, e->value, NULL) == 0 && g_cfg.save)
+        g_cfg.save();
     notify(e->key, e->value);
     return 0;
 }

@@ -26,6 +26,8 @@ struct configsvc {
     struct cfg_store store;
     struct watcher watchers[MAX_WATCHERS];
     struct sl_conn_to log;
+    struct cfg_store saved;  /* the keys set at run time (what goes to storage) */
+    void (*save)(void);      /* writes `saved` to storage after a change (NULL: none) */
 };
 
 extern struct configsvc g_cfg;

@@ -7,7 +7,7 @@
  * system is logged with its fault class, process and pc, under the source "kernel".
  * A record's source is the name the root manager gave the writer's connection.
  *
- * Records live in memory only; persistence arrives with the storage service.
+ * Each new record also goes to storage through g_log.persist (log.c, persist.h).
  *
  * Layer: services (log).
  */
@@ -75,7 +75,11 @@ static void push(const struct log_rec *rec)
 
 static void append(uint32_t severity, const char *source, const char *msg, size_t len)
 {
-    push(log_ring_append(&g_log.ring, (uint64_t)sos_clock_get(), severity, source, msg, len));
+    const struct log_rec *rec = log_ring_append(&g_log.ring, (uint64_t)sos_clock_get(), severity,
+                                                source, msg, len);
+    push(rec);
+    if (g_log.persist)
+        g_log.persist(rec);
 }
 
 void log_append_text(uint32_t severity, const char *source, const char *msg)

@@ -27,6 +27,7 @@ struct logsvc {
     uint32_t capacity;
     struct follower followers[MAX_FOLLOWERS];
     sos_handle_t faults; /* the root resource (read+wait): the kernel's fault records */
+    void (*persist)(const struct log_rec *rec); /* stores each new record (NULL: none) */
 };
 
 extern struct logsvc g_log;

@@ -31,6 +31,7 @@ void rm_ready(struct svc *s)
     snprintf(s->detail, sizeof(s->detail), "ready");
     if (!strcmp(s->m->name, "log"))
         log_up();
+
     rm_log(LOG_INFO, "%s ready in %lld us (pid %llu)", s->m->name,
            (long long)(s->start_to_ready_ns / 1000), (unsigned long long)s->pid);
     /* answer the lookups that waited for it */

@@ -6,6 +6,8 @@
  */
 #include "rootmgr.h"
 
+#include <proto/storage.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,27 +132,20 @@ static void run_ended(struct sl_server *srv, const struct sos_port_packet *pkt, 
     }
 }
 
-static int do_run(struct sl_request *r)
+/*
+ * Spawn image `vmo` (consumed) named `base` with the space-separated args, as a run
+ * process; `from` says where the image came from in the log ("" for the boot store).
+ */
+static int run_spawn(struct sl_request *r, sos_handle_t vmo, const char *base, const char *args,
+                     uint32_t alen, const char *from)
 {
-    struct sl_parse p;
-    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
-    uint32_t alen;
-    const char *image = sl_parse_str(&p, NULL);
-    const char *args = sl_parse_str(&p, &alen);
-    if (sl_parse_end(&p) || !image || !args)
-        return SOS_ERR_INVALID_ARGS;
     struct run_proc *rp = run_free_slot();
-    if (!rp)
+    if (!rp) {
+        sos_handle_close(vmo);
         return SOS_ERR_NO_RESOURCES;
-    char entry[MANIFEST_PATH_MAX + 1];
-    snprintf(entry, sizeof(entry), strchr(image, '/') ? "%s" : "bin/%s", image);
-    sos_handle_t vmo;
-    int err = rm_image_vmo(entry, &vmo);
-    if (err)
-        return err;
+    }
     /* argv: the image's name, then the NUL-separated args */
     char argbuf[SOS_SPAWN_MAX_ARGS_BYTES];
-    const char *base = strrchr(entry, '/') + 1;
     size_t blen = strlen(base) + 1;
     if (blen + alen + 1 > sizeof(argbuf)) {
         sos_handle_close(vmo);
@@ -165,21 +160,79 @@ static int do_run(struct sl_request *r)
     }
     if (n > blen && argbuf[n - 1] != 0)
         argbuf[n++] = 0;
+    struct sos_info_handle vi = {0};
+    sos_object_get_info(vmo, SOS_INFO_HANDLE, &vi, sizeof(vi));
     struct sos_spawn_args a = {.image = vmo, .name = base, .args = argbuf,
                                .args_len = (uint32_t)n};
-    err = (int)sos_process_spawn(&a, &rp->proc);
+    int err = (int)sos_process_spawn(&a, &rp->proc);
     sos_handle_close(vmo);
-    if (err)
+    if (err) {
+        if (from[0])
+            rm_log(LOG_WARNING, "%s: stored image %s refused: %s",
+                   ((struct client *)r->client)->name, from, sos_strerror(err));
         return err;
+    }
     struct sos_info_handle ih;
     sos_object_get_info(rp->proc, SOS_INFO_HANDLE, &ih, sizeof(ih));
     rp->pid = ih.koid;
     snprintf(rp->name, sizeof(rp->name), "%s", base);
     sl_server_watch(&g_rm.srv, rp->proc, SOS_SIG_TERMINATED, SOS_WAIT_ASYNC_ONCE, run_ended, rp);
-    rm_log(LOG_INFO, "%s started %s (pid %llu)", ((struct client *)r->client)->name, base,
-           (unsigned long long)rp->pid);
+    if (from[0]) /* the kernel's audit record: SPAWN, object the pid, target the image VMO */
+        rm_log(LOG_NOTICE, "%s started stored image %s as %s (pid %llu; audit: spawn of %llu from image vmo %llu)",
+               ((struct client *)r->client)->name, from, base, (unsigned long long)rp->pid,
+               (unsigned long long)rp->pid, (unsigned long long)vi.koid);
+    else
+        rm_log(LOG_INFO, "%s started %s (pid %llu)", ((struct client *)r->client)->name, base,
+               (unsigned long long)rp->pid);
     sl_msg_put_u64(r->reply, rp->pid);
     return 0;
+}
+
+static int do_run(struct sl_request *r)
+{
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t alen;
+    const char *image = sl_parse_str(&p, NULL);
+    const char *args = sl_parse_str(&p, &alen);
+    if (sl_parse_end(&p) || !image || !args)
+        return SOS_ERR_INVALID_ARGS;
+    if (!run_free_slot())
+        return SOS_ERR_NO_RESOURCES;
+    char entry[MANIFEST_PATH_MAX + 1];
+    snprintf(entry, sizeof(entry), strchr(image, '/') ? "%s" : "bin/%s", image);
+    sos_handle_t vmo;
+    int err = rm_image_vmo(entry, &vmo);
+    if (err)
+        return err;
+    return run_spawn(r, vmo, strrchr(entry, '/') + 1, args, alen, "");
+}
+
+/* MGR_RUN_STORED: an image saved in storage, read through the storage service. */
+static int do_run_stored(struct sl_request *r)
+{
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t alen, plen;
+    const char *path = sl_parse_str(&p, &plen);
+    const char *args = sl_parse_str(&p, &alen);
+    if (sl_parse_end(&p) || !path || !args || plen == 0 || plen > STORAGE_PATH_MAX)
+        return SOS_ERR_INVALID_ARGS;
+    if (!run_free_slot())
+        return SOS_ERR_NO_RESOURCES;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (!base[0])
+        return SOS_ERR_INVALID_ARGS;
+    sos_handle_t vmo;
+    uint64_t size = 0;
+    int err = rm_stored_image_vmo(path, &vmo, &size);
+    if (err) {
+        rm_log(LOG_WARNING, "%s: cannot load stored image %s: %s", ((struct client *)r->client)->name,
+               path, sos_strerror(err));
+        return err;
+    }
+    return run_spawn(r, vmo, base, args, alen, path);
 }
 
 static int do_wait(struct sl_request *r)
@@ -304,6 +357,7 @@ int rm_mgr_op(struct sl_request *r)
     case MGR_PS: return do_ps(r);
     case MGR_BOOT: return do_boot(r);
     case MGR_RUN: return do_run(r);
+    case MGR_RUN_STORED: return do_run_stored(r);
     case MGR_WAIT: return do_wait(r);
     case MGR_KILL: return do_kill(r);
     case MGR_POWER: return do_power(r);

@@ -27,6 +27,7 @@ static const struct sl_op g_ops[] = {
     {MGR_POWER, sizeof(struct sos_msg_hdr), rm_mgr_op},
     {MGR_BOOT, sizeof(struct sos_msg_hdr), rm_mgr_op},
     {MGR_WAIT, sizeof(struct sos_msg_hdr), rm_mgr_op},
+    {MGR_RUN_STORED, sizeof(struct sos_msg_hdr), rm_mgr_op},
 };
 
 /* ---- logging: the console always; the log service once it is up */

@@ -89,6 +89,7 @@ struct rootmgr {
     int64_t t_start;        /* when the root manager started (ns since boot) */
     int64_t t_all_ready;    /* when every eager service was ready, or 0 */
     sos_handle_t log;       /* a connection to the log service, once it is ready */
+    sos_handle_t storage;   /* a connection to storage (read+manage), made on first use */
 };
 
 extern struct rootmgr g_rm;
@@ -106,6 +107,9 @@ void rm_on_exit(struct sl_server *srv, const struct sos_port_packet *pkt, void *
 void rm_stop(struct svc *s, bool kill_now);
 int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_handle_t *out);
 int rm_image_vmo(const char *entry, sos_handle_t *out);
+
+/* stored.c: a VMO holding the file at `path` in storage (an image to launch). */
+int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size);
 
 /* dir.c and mgr.c: the request tables */
 int rm_dir_ready(struct sl_request *r);

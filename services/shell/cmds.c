@@ -372,7 +372,8 @@ const struct sh_cmd g_sh_cmds[] = {
     {"mem", "", "kernel memory and object counts", 0, 0, cmd_mem},
     {"uptime", "", "time since boot, and how long the boot took", 0, 0, cmd_uptime},
     {"echo", "[text...]", "print the words given", 0, SH_MAX_ARGS, cmd_echo},
-    {"run", "<image> [args...]", "run a program from the boot store, wait for its end (Ctrl-C kills it)",
+    {"run", "<image> [args...]",
+     "run a program from the boot store ('run image <path>': one saved in storage), wait for its end (Ctrl-C kills it)",
      1, SH_MAX_ARGS, cmd_run},
     {"audit", "[N]", "the last N capability audit records, and whether the chain verifies", 0,
      1, cmd_audit},
@@ -385,9 +386,10 @@ const struct sh_cmd g_sh_cmds[] = {
     {"mkdir", "<path>", "make a directory", 1, 1, cmd_storage},
     {"rm", "<path>", "remove a file or an empty directory", 1, 1, cmd_storage},
     {"mv", "<from> <to>", "rename, atomically", 2, 2, cmd_storage},
+    {"cp", "<from> <to>", "copy a file (from /boot too), durably", 2, 2, cmd_storage},
     {"df", "", "the store's size and free space", 0, 0, cmd_storage},
     {"fsck", "", "check the store (every block's checksum and every invariant)", 0, 0, cmd_storage},
-    {"store", "ls|cat|write|mkdir|rm|mv|df|mounts|fsck|sync ...", "the storage commands", 1, SH_MAX_ARGS,
+    {"store", "ls|cat|write|mkdir|rm|mv|cp|df|mounts|fsck|sync ...", "the storage commands", 1, SH_MAX_ARGS,
      cmd_store},
     {"poweroff", "", "stop every service in order and power off", 0, 0, cmd_poweroff},
     {"reboot", "", "stop every service in order and reboot", 0, 0, cmd_reboot},
@@ -406,7 +408,42 @@ static void cmd_help(int argc, char **argv)
     }
 }
 
+static void run_words(char *line);
+
+/*
+ * A line, with `> path` redirection: the command's own output (what the shell prints
+ * for it; not what a program started by `run` writes to the console itself) replaces
+ * the file at path in storage, synced, instead of going to the console.
+ */
 void sh_run_line(char *line)
+{
+    char *path = NULL;
+    const char *err = NULL;
+    int r = sh_split_redirect(line, &path, &err);
+    if (r < 0) {
+        sh_printf("error: %s\n", err);
+        return;
+    }
+    if (r == 0) {
+        run_words(line);
+        return;
+    }
+    sh_flush(); /* what came before goes to the console */
+    g_sh.capturing = true;
+    g_sh.cap_len = 0;
+    g_sh.cap_overflow = false;
+    run_words(line);
+    sh_flush();
+    g_sh.capturing = false;
+    if (g_sh.cap_overflow)
+        sh_printf("%s: the output was cut at %zu bytes\n", path, g_sh.cap_len);
+    sh_store_put(path, g_sh.cap ? g_sh.cap : "", g_sh.cap_len);
+    free(g_sh.cap);
+    g_sh.cap = NULL;
+    g_sh.cap_len = g_sh.cap_size = 0;
+}
+
+static void run_words(char *line)
 {
     char *argv[SH_MAX_ARGS];
     const char *err;

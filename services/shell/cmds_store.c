@@ -1,6 +1,6 @@
 /*
- * services/shell/cmds_store.c - the storage commands: ls, cat, write, mkdir, rm, mv, df,
- * fsck, and `store <ls|cat|write|mkdir|rm|mv|df|mounts|sync|bench>`.
+ * services/shell/cmds_store.c - the storage commands: ls, cat, write, mkdir, rm, mv, cp,
+ * df, fsck, and `store <ls|cat|write|mkdir|rm|mv|cp|df|mounts|sync|bench>`.
  *
  * Each command opens the top of the store (STORAGE_OPEN "/", the shell's connection
  * has manage) and works with paths from there; `write` syncs before it says done.
@@ -160,6 +160,40 @@ static void do_cat(const char *path)
     sos_handle_close(h);
 }
 
+int sh_store_put(const char *path, const void *data, size_t len)
+{
+    sos_handle_t h = 0;
+    int err = st_open(path, STORAGE_R_WRITE | STORAGE_R_CREATE, STORAGE_O_CREATE | STORAGE_O_TRUNC, &h, NULL);
+    size_t cap = STORAGE_IO_MAX + 128;
+    uint8_t *b = err ? NULL : malloc(cap), rb[64];
+    if (!err && !b)
+        err = SOS_ERR_NO_MEMORY;
+    for (size_t off = 0; !err && off < len;) {
+        size_t k = len - off < STORAGE_IO_MAX ? len - off : STORAGE_IO_MAX;
+        struct sl_msg req, rep;
+        sl_msg_begin(&req, b, (uint32_t)cap, NULL, 0, NODE_WRITE);
+        sl_msg_put_u64(&req, off);
+        sl_msg_put(&req, (const uint8_t *)data + off, (uint32_t)k);
+        sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_WRITE);
+        err = sl_msg_finish(&req);
+        if (!err)
+            err = sl_call(h, &req, &rep, sos_deadline_after(CALL_NS));
+        off += k;
+    }
+    if (!err) {
+        struct sl_msg req, rep;
+        sl_msg_begin(&req, b, 64, NULL, 0, NODE_SYNC);
+        sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_SYNC);
+        err = sl_call(h, &req, &rep, sos_deadline_after(CALL_NS));
+    }
+    free(b);
+    if (h)
+        sos_handle_close(h);
+    if (err)
+        fail(">", path, err);
+    return err;
+}
+
 static void do_write(const char *path, int argc, char **argv)
 {
     char *text = malloc(STORAGE_IO_MAX);
@@ -193,6 +227,67 @@ static void do_write(const char *path, int argc, char **argv)
     if (err)
         fail("write", path, err);
     free(text);
+}
+
+/* cp: any file the top reaches (the boot store too) to a new or replaced file, synced. */
+static void do_cp(const char *from, const char *to)
+{
+    sos_handle_t src, dst;
+    uint32_t type;
+    int err = st_open(from, STORAGE_R_READ, 0, &src, &type);
+    if (!err && type != STORAGE_TYPE_FILE) {
+        sos_handle_close(src);
+        err = SOS_ERR_WRONG_TYPE;
+    }
+    if (err) {
+        fail("cp", from, err);
+        return;
+    }
+    err = st_open(to, STORAGE_R_WRITE | STORAGE_R_CREATE, STORAGE_O_CREATE | STORAGE_O_TRUNC, &dst, NULL);
+    if (err) {
+        sos_handle_close(src);
+        fail("cp", to, err);
+        return;
+    }
+    size_t cap = STORAGE_IO_MAX + 128;
+    uint8_t *rb = malloc(cap), *wb = malloc(cap), b[64], small[64];
+    uint64_t off = 0;
+    const char *where = from;
+    err = rb && wb ? 0 : SOS_ERR_NO_MEMORY;
+    while (!err) {
+        struct sl_msg req, rep;
+        sl_msg_begin(&req, b, sizeof(b), NULL, 0, NODE_READ);
+        sl_msg_put_u64(&req, off);
+        sl_msg_put_u32(&req, STORAGE_IO_MAX);
+        sl_msg_begin(&rep, rb, (uint32_t)cap, NULL, 0, NODE_READ);
+        err = sl_call(src, &req, &rep, sos_deadline_after(CALL_NS));
+        uint32_t n = err ? 0 : rep.len - (uint32_t)sizeof(struct sos_msg_hdr);
+        if (n == 0)
+            break;
+        sl_msg_begin(&req, wb, (uint32_t)cap, NULL, 0, NODE_WRITE);
+        sl_msg_put_u64(&req, off);
+        sl_msg_put(&req, rb + sizeof(struct sos_msg_hdr), n);
+        sl_msg_begin(&rep, small, sizeof(small), NULL, 0, NODE_WRITE);
+        err = sl_msg_finish(&req);
+        if (!err)
+            err = sl_call(dst, &req, &rep, sos_deadline_after(CALL_NS));
+        where = to;
+        off += n;
+    }
+    if (!err) {
+        struct sl_msg req, rep;
+        sl_msg_begin(&req, b, sizeof(b), NULL, 0, NODE_SYNC);
+        sl_msg_begin(&rep, small, sizeof(small), NULL, 0, NODE_SYNC);
+        err = sl_call(dst, &req, &rep, sos_deadline_after(CALL_NS));
+    }
+    free(rb);
+    free(wb);
+    sos_handle_close(src);
+    sos_handle_close(dst);
+    if (err)
+        fail("cp", where, err);
+    else
+        sh_printf("cp: %llu bytes\n", (unsigned long long)off);
 }
 
 static void do_df(void)
@@ -336,6 +431,8 @@ static bool store_cmd(const char *sub, int argc, char **argv)
         top_op("rm", NODE_UNLINK, argv[0], NULL);
     else if (!strcmp(sub, "mv") && argc == 2)
         top_op("mv", NODE_RENAME, argv[0], argv[1]);
+    else if (!strcmp(sub, "cp") && argc == 2)
+        do_cp(argv[0], argv[1]);
     else if (!strcmp(sub, "df") && argc == 0)
         do_df();
     else if (!strcmp(sub, "mounts") && argc == 0)
@@ -360,5 +457,5 @@ void cmd_store(int argc, char **argv)
 {
     if (!store_cmd(argv[1], argc - 2, argv + 2))
         sh_printf("usage: store ls [path] | cat <path> | write <path> <text...> | mkdir <path> | "
-                  "rm <path> | mv <from> <to> | df | mounts | fsck | sync | bench [MiB]\n");
+                  "rm <path> | mv <from> <to> | cp <from> <to> | df | mounts | fsck | sync | bench [MiB]\n");
 }

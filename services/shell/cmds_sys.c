@@ -433,6 +433,16 @@ static int wait_end(uint64_t pid, const char *name)
 void cmd_run(int argc, char **argv)
 {
     char args[1024];
+    /* `run image <path> [args]`: an image saved in storage, loaded by the root manager */
+    bool stored = !strcmp(argv[1], "image");
+    if (stored) {
+        if (argc < 3) {
+            sh_printf("usage: run image <path> [args...]\n");
+            return;
+        }
+        argc--;
+        argv++;
+    }
     for (int i = 2; i < argc; i++)
         if (strchr(argv[i], ' ') || !argv[i][0]) {
             sh_printf("run: program arguments cannot be empty or contain spaces\n");
@@ -444,10 +454,11 @@ void cmd_run(int argc, char **argv)
     }
     uint8_t b[1200], rb[64];
     struct sl_msg req, rep;
-    sl_msg_begin(&req, b, sizeof(b), NULL, 0, MGR_RUN);
+    uint32_t ord = stored ? MGR_RUN_STORED : MGR_RUN;
+    sl_msg_begin(&req, b, sizeof(b), NULL, 0, ord);
     sl_msg_put_str(&req, argv[1]);
     sl_msg_put_str(&req, args);
-    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, MGR_RUN);
+    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, ord);
     int err = sl_msg_finish(&req);
     if (!err)
         err = sh_call(&g_sh.rm, &req, &rep);
@@ -458,7 +469,7 @@ void cmd_run(int argc, char **argv)
         err = sl_parse_end(&p);
     }
     if (err == SOS_ERR_NOT_FOUND) {
-        sh_printf("run: no image '%s' in the boot store\n", argv[1]);
+        sh_printf("run: no image '%s' in %s\n", argv[1], stored ? "storage" : "the boot store");
         return;
     }
     if (err) {

@@ -80,6 +80,52 @@ int sh_tokenize(char *line, char **argv, int max, const char **err)
     return argc;
 }
 
+int sh_split_redirect(char *line, char **path, const char **err)
+{
+    char *s = line;
+    while (*s && *s != '>') { /* skip quoted parts and escapes as the tokenizer would */
+        if (*s == '\'') {
+            char *end = strchr(s + 1, '\'');
+            if (!end)
+                return 0; /* the tokenizer reports it */
+            s = end + 1;
+        } else if (*s == '"') {
+            for (s++; *s && *s != '"'; s++)
+                if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+                    s++;
+            if (!*s)
+                return 0;
+            s++;
+        } else if (*s == '\\') {
+            if (!s[1])
+                return 0;
+            s += 2;
+        } else {
+            s++;
+        }
+    }
+    if (!*s)
+        return 0;
+    *s++ = 0; /* the command ends here */
+    if (*s == '>') {
+        *err = "'>>' (append) is not supported: use '>'";
+        return -1;
+    }
+    char *argv[2];
+    int n = sh_tokenize(s, argv, 2, err);
+    if (n < 0) {
+        if (!strcmp(*err, "too many words on the line"))
+            *err = "'>' takes one path";
+        return -1;
+    }
+    if (n != 1 || !argv[0][0]) {
+        *err = "'>' takes one path";
+        return -1;
+    }
+    *path = argv[0];
+    return 1;
+}
+
 bool sh_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
     uint64_t v = 0;

@@ -25,6 +25,14 @@
 int sh_tokenize(char *line, char **argv, int max, const char **err);
 
 /* A decimal number with no sign and no junk, at most max. */
+/*
+ * Output redirection: an unquoted, unescaped '>' ends the command, and what follows must
+ * be exactly one word, the path ("echo hi > /home/x"). Cuts line at the '>' and returns
+ * 1 with *path set (inside line), 0 when there is none, -1 with *err when it is malformed
+ * ('>' with no path or more than one, '>>').
+ */
+int sh_split_redirect(char *line, char **path, const char **err);
+
 bool sh_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /* Join argv[0..argc) with single spaces into buf[size]; false when it does not fit. */

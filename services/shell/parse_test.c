@@ -104,6 +104,36 @@ static void test_tokenize_random(void **state)
     }
 }
 
+static void test_redirect(void **state)
+{
+    (void)state;
+    char line[128], *path = NULL, *argv[8];
+    const char *err = NULL;
+    strcpy(line, "echo hi > /home/x");
+    assert_int_equal(sh_split_redirect(line, &path, &err), 1);
+    assert_string_equal(path, "/home/x");
+    assert_int_equal(sh_tokenize(line, argv, 8, &err), 2);
+    assert_string_equal(argv[1], "hi");
+    strcpy(line, "echo a>b");
+    assert_int_equal(sh_split_redirect(line, &path, &err), 1);
+    assert_string_equal(path, "b");
+    assert_string_equal(line, "echo a");
+    strcpy(line, "echo '>' \\> \"a > b\" \\>x");
+    assert_int_equal(sh_split_redirect(line, &path, &err), 0); /* quoted or escaped */
+    strcpy(line, "echo hi > \"/home/my file\"");
+    assert_int_equal(sh_split_redirect(line, &path, &err), 1);
+    assert_string_equal(path, "/home/my file");
+    const char *bad[] = {"echo hi >", "echo hi >   ", "echo > a b", "echo >> a", "echo > 'a", "echo > ''"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        strcpy(line, bad[i]);
+        err = NULL;
+        assert_int_equal(sh_split_redirect(line, &path, &err), -1);
+        assert_non_null(err);
+    }
+    strcpy(line, "echo 'unterminated > x");
+    assert_int_equal(sh_split_redirect(line, &path, &err), 0); /* the tokenizer says why */
+}
+
 static void test_numbers_and_join(void **state)
 {
     (void)state;
@@ -224,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_tokenize_quotes),
         cmocka_unit_test(test_tokenize_limits),
         cmocka_unit_test(test_tokenize_random),
+        cmocka_unit_test(test_redirect),
         cmocka_unit_test(test_numbers_and_join),
         cmocka_unit_test(test_logs_args),
         cmocka_unit_test(test_formats),

@@ -49,9 +49,32 @@ static void write_console(const char *text, size_t len)
     free(buf);
 }
 
+#define SH_CAPTURE_MAX (1u << 20)
+
+/* Keep output for a redirection; past SH_CAPTURE_MAX it is dropped (and said). */
+static void capture(const char *text, size_t len)
+{
+    if (g_sh.cap_len + len > g_sh.cap_size) {
+        size_t want = g_sh.cap_size ? g_sh.cap_size : 4096;
+        while (want < g_sh.cap_len + len && want < SH_CAPTURE_MAX)
+            want *= 2;
+        char *nb = want >= g_sh.cap_len + len ? realloc(g_sh.cap, want) : NULL;
+        if (!nb) {
+            g_sh.cap_overflow = true;
+            return;
+        }
+        g_sh.cap = nb;
+        g_sh.cap_size = want;
+    }
+    memcpy(g_sh.cap + g_sh.cap_len, text, len);
+    g_sh.cap_len += len;
+}
+
 void sh_flush(void)
 {
-    if (g_sh.out_len)
+    if (g_sh.out_len && g_sh.capturing)
+        capture(g_sh.out, g_sh.out_len);
+    else if (g_sh.out_len)
         write_console(g_sh.out, g_sh.out_len);
     g_sh.out_len = 0;
 }

@@ -32,6 +32,9 @@ struct shell {
     sos_handle_t audit, kernel;
     char out[SH_OUT_MAX];
     size_t out_len;
+    char *cap;                /* `cmd > path`: output collected here instead (sh_flush) */
+    size_t cap_len, cap_size;
+    bool capturing, cap_overflow;
     bool powering_off;
     uint32_t next_txid;       /* for requests we write ourselves (replies read later) */
     uint32_t power_txid;
@@ -80,6 +83,10 @@ extern const struct sh_cmd g_sh_cmds[];
 extern const size_t g_sh_ncmds;
 
 void sh_run_line(char *line);
+
+/* cmds_store.c: replace the file at `path` (from the top of the store) with data, synced;
+ * 0 or an error, said already. */
+int sh_store_put(const char *path, const void *data, size_t len);
 
 /* The operator-facing text for an error from a call. */
 const char *sh_errtext(int err);

@@ -15,7 +15,18 @@
 #include "../lib/bundle/bundle.h"
 #include "fs/sfs.h"
 
-enum node_kind { NODE_DIR = 1, NODE_FILE = 2, NODE_BOOT = 3 };
+enum node_kind { NODE_DIR = 1, NODE_FILE = 2, NODE_BOOT = 3, NODE_REVOKER = 4, NODE_REVOKED = 5 };
+
+/*
+ * A revocation point (NODE_MINT): every handle minted under it, and every handle derived
+ * from those (open, clone, mint), points to it through its chain of parents. Revoking it
+ * turns all of them, whoever holds them, into NODE_REVOKED at once. Counted references:
+ * nodes and child grants.
+ */
+struct grant {
+    struct grant *parent;
+    uint32_t refs;
+};
 
 /* What a handle (a channel to us) refers to; r->client of its channel. */
 struct node {
@@ -29,6 +40,7 @@ struct node {
     uint64_t pos;
     char entry[128];      /* NODE_BOOT: the bundle entry (file) or prefix (directory) */
     bool boot_dir;
+    struct grant *grant;  /* the innermost revocation point it is under, or NULL */
 };
 
 struct storage {

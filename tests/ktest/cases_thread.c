@@ -124,6 +124,60 @@ static void thread_preemption(void)
     KT_OK(sl_thread_join(&t, sos_deadline_after(SOS_MS(2000))));
 }
 
+struct pingpong {
+    sos_handle_t ping, pong;
+    int rounds;
+    int64_t err;
+};
+
+static void pong_loop(void *arg)
+{
+    struct pingpong *pp = arg;
+    for (int i = 0; i < pp->rounds && !pp->err; i++) {
+        pp->err = sos_object_wait_one(pp->ping, SOS_SIG_SIGNALED,
+                                      sos_deadline_after(SOS_MS(2000)), NULL);
+        if (!pp->err)
+            pp->err = sos_object_signal(pp->ping, SOS_SIG_SIGNALED, 0);
+        if (!pp->err)
+            pp->err = sos_object_signal(pp->pong, 0, SOS_SIG_SIGNALED);
+    }
+}
+
+static void thread_wake_beside_spinner(void)
+{
+    /*
+     * With two CPUs, an exchange beside a spinning thread must not wait for time slices:
+     * a thread woken on a busy CPU wakes the idle one (it used to take 20 ms a round).
+     */
+    sos_handle_t root = sos_startup_handle("root-resource");
+    struct sos_info_kstats k;
+    KT_EQ(sos_object_get_info(root, SOS_INFO_KERNEL_STATS, &k, sizeof(k)), sizeof(k));
+    if (k.cpus < 2)
+        return; /* one CPU: the spinner has to be preempted; nothing to check */
+    int stop = 0;
+    struct sl_thread spin, pong;
+    struct pingpong pp = {kt_event(), kt_event(), 30, 0};
+    KT_OK(sl_thread_start(&spin, spin_forever, &stop, 0));
+    KT_OK(sl_thread_start(&pong, pong_loop, &pp, 0));
+    sos_time_t start = sos_clock_get();
+    int64_t err = 0;
+    for (int i = 0; i < pp.rounds && !err; i++) {
+        err = sos_object_signal(pp.ping, 0, SOS_SIG_SIGNALED);
+        if (!err)
+            err = sos_object_wait_one(pp.pong, SOS_SIG_SIGNALED,
+                                      sos_deadline_after(SOS_MS(2000)), NULL);
+        if (!err)
+            err = sos_object_signal(pp.pong, SOS_SIG_SIGNALED, 0);
+    }
+    sos_time_t took = sos_clock_get() - start;
+    stop = 1;
+    KT_OK(sl_thread_join(&spin, sos_deadline_after(SOS_MS(2000))));
+    KT_OK(sl_thread_join(&pong, sos_deadline_after(SOS_MS(2000))));
+    KT_EQ(err, 0);
+    KT_EQ(pp.err, 0);
+    KT_ASSERT(took < SOS_MS(300)); /* 30 rounds; 20 ms each would be 600 ms */
+}
+
 static void thread_bad_args(void)
 {
     static char data_word[64] __attribute__((aligned(16)));
@@ -246,6 +300,7 @@ const struct kt_case kt_thread_cases[] = {
     KT_CASE(thread_kill_blocked),
     KT_CASE(thread_kill_spinning),
     KT_CASE(thread_preemption),
+    KT_CASE_F(thread_wake_beside_spinner, KT_ROOT_READ),
     KT_CASE(thread_bad_args),
     KT_CASE(thread_info_and_priority),
     KT_CASE(wait_wakes_on_signal),

@@ -142,6 +142,42 @@ struct sos_device_io {
 };
 #define SOS_DEVICE_IO_MAX (1u << 20)
 
+/*
+ * Input devices (SOS_DEV_INPUT) that report events in this format say so with
+ * sos_info_device.block_size == sizeof(struct sos_input_event); only those take
+ * device_io. A READ (device READ, vmo WRITE) has `len` a non-zero multiple of the
+ * record size, at most SOS_INPUT_READ_MAX, and `block` holding SOS_INPUT_READ_* flags.
+ * It returns the bytes written: as many whole events as are queued and fit, oldest
+ * first. With none queued it waits until one arrives (SOS_ERR_TIMED_OUT after 30 s),
+ * or with SOS_INPUT_READ_NOWAIT returns 0 at once. When the device's queue overflowed
+ * the oldest events were dropped, and the next read starts with one
+ * SOS_INPUT_DROPPED record whose value counts them.
+ */
+#define SOS_INPUT_READ_NOWAIT (1u << 0)
+#define SOS_INPUT_READ_MAX (64u * 1024u)
+
+#define SOS_INPUT_KEY 1u     /* code: USB HID usage (page 7); value 1 down, 0 up, 2 repeat */
+#define SOS_INPUT_MOTION 2u  /* the pointer moved to x, y */
+#define SOS_INPUT_BUTTON 3u  /* code: 1 left, 2 middle, 3 right, 4/5 extra; value 1 down, 0 up */
+#define SOS_INPUT_WHEEL 4u   /* code 0 vertical (value > 0: away from the user), 1 horizontal
+                                (value > 0: right); value in steps */
+#define SOS_INPUT_DROPPED 5u /* value: events dropped (the queue was full) before the next */
+
+#define SOS_INPUT_MOD_SHIFT (1u << 0) /* sos_input_event.mods: held at the time */
+#define SOS_INPUT_MOD_CTRL (1u << 1)
+#define SOS_INPUT_MOD_ALT (1u << 2)
+#define SOS_INPUT_MOD_META (1u << 3)
+#define SOS_INPUT_MOD_CAPS (1u << 4) /* caps lock on */
+
+struct sos_input_event {
+    uint32_t type;    /* SOS_INPUT_* */
+    uint32_t code;
+    int32_t value;
+    uint32_t mods;    /* SOS_INPUT_MOD_* */
+    int32_t x, y;     /* the pointer, in display pixels (0,0 top left), for every type */
+    uint64_t time_ns; /* when it happened, on the kernel's monotonic clock */
+};
+
 struct sos_info_kstats {
     uint64_t objects[SOS_OBJ_KIND_COUNT]; /* live objects per kind */
     uint64_t object_bytes[SOS_OBJ_KIND_COUNT]; /* kernel bytes per object of the kind */

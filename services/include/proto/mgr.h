@@ -14,6 +14,10 @@
  *   MGR_BOOT     ()                    -> (u64 boot_ns, u64 ready_ns, str mode) [read]
  *   MGR_WAIT     (u64 pid, u64 deadline)-> (u32 state, i64 code, fault)   wait for a
  *                                         process started with MGR_RUN to end
+ *   MGR_RUN_STORED (str path, str args) -> (u64 pid)   launch a native image saved in
+ *                                         storage ("/home/hello": a path from the top
+ *                                         of the store, read by the root manager through
+ *                                         the storage service); MGR_WAIT works on it
  *
  * service = (str name, u32 phase, u64 pid, u32 restarts, u64 start_to_ready_ns,
  *            u32 flags, str detail)
@@ -40,6 +44,7 @@
 #define MGR_POWER SOS_ORD(PROTO_MGR, MGR_VERSION, 8)
 #define MGR_BOOT SOS_ORD(PROTO_MGR, MGR_VERSION, 9)
 #define MGR_WAIT SOS_ORD(PROTO_MGR, MGR_VERSION, 10)
+#define MGR_RUN_STORED SOS_ORD(PROTO_MGR, MGR_VERSION, 11)
 
 /* Service phases (REFERENCE.md). */
 enum svc_phase {

@@ -6,6 +6,11 @@
  *
  *   STORAGE_OPEN   (str path, u32 rights, u32 flags) -> (u32 type) + handle     [manage]
  *       a handle on any path from the top ("/home/app", "/boot/config/defaults.conf")
+ *                                                                        [read or write]
+ *       without manage: only below the client's own directories config/<name>,
+ *       state/<name>, data/<name> and tmp/<name> (made when missing), where <name>
+ *       is the service name of the connection: "/state" is state/<name>, "/state/x" is x below it;
+ *       rights at most enumerate+read (READ) and write+create+delete (WRITE)
  *   STORAGE_MOUNTS ()  -> (u32 n, n x (str path, str source, str fstype, u32 flags))  [read]
  *   STORAGE_DF     ()  -> (u64 blocks, u64 free, u32 block_size, u64 inodes, u32 flags,
  *                          str source)                                           [read]
@@ -44,6 +49,12 @@
  *   NODE_SEEK      (u32 whence, u64 offset) -> (u64 position)   whence 0 set, 1 cur, 2 end
  *   NODE_TRUNCATE  (u64 size) -> ()                 [write]
  *   NODE_SYNC      () -> ()                         everything written so far is durable
+ *   NODE_MINT      (u32 rights) -> handle + revoker handle
+ *       the same node with fewer rights, under a new revocation point; the revoker is a
+ *       handle of its own that only takes NODE_REVOKE
+ *   NODE_REVOKE    () -> (u32 handles)              on a revoker: every handle minted
+ *       under it and every handle derived from those (open, clone, mint), by any holder,
+ *       fails with SOS_ERR_REVOKED from now on; says how many it reached
  *
  * Durability: a change is visible at once and durable after NODE_SYNC or STORAGE_SYNC
  * returns; the service also commits by itself one second after the last change and when
@@ -76,6 +87,8 @@
 #define NODE_SEEK SOS_ORD(PROTO_STORAGE, STORAGE_VERSION, 25)
 #define NODE_TRUNCATE SOS_ORD(PROTO_STORAGE, STORAGE_VERSION, 26)
 #define NODE_SYNC SOS_ORD(PROTO_STORAGE, STORAGE_VERSION, 27)
+#define NODE_MINT SOS_ORD(PROTO_STORAGE, STORAGE_VERSION, 28)
+#define NODE_REVOKE SOS_ORD(PROTO_STORAGE, STORAGE_VERSION, 29)
 
 /* Rights on a handle. */
 #define STORAGE_R_ENUMERATE (1u << 0)
