@@ -152,7 +152,13 @@ static void schedule(void)
     c->switches++;
     g_switches++;
     hal_cpu_set_kernel_stack(next->kstack_top);
-    if (!next->is_idle && (!prev->proc || prev->proc != next->proc))
+    /*
+     * The idle thread runs in the kernel-only space too: a CPU must never keep a
+     * process's page tables loaded after switching away, or another CPU could destroy
+     * them under it when that process ends (seen as a triple fault on x86_64 with two
+     * CPUs, caught by ktest proc_exit_ends_all_threads under QEMU).
+     */
+    if (prev->proc != next->proc)
         hal_as_activate(next->proc ? next->proc->vm->as : NULL);
     timerq_program();
     hal_context_switch(&prev->ctx, &next->ctx);
