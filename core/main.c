@@ -21,7 +21,7 @@
 #include "proc/process.h"
 #include "proc/sched.h"
 #include "proc/spawn.h"
-#include "sys/sys.h"
+#include "calls/calls.h"
 
 struct cpu g_cpus[HAL_MAX_CPUS];
 struct kstats g_kstats;

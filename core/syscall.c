@@ -7,7 +7,7 @@
  *
  * Layer: core syscalls.
  */
-#include "sys/sys.h"
+#include "calls/calls.h"
 
 typedef int64_t (*sys_fn)(const uint64_t *a);
 

@@ -8,8 +8,6 @@
  */
 #include "th.h"
 
-#include <string.h>
-
 #include "kernel.h"
 
 struct mem {

@@ -24,8 +24,10 @@ static int setup(void **state)
     (void)state;
     fake_reset();
     cfg_store_free(&g_cfg.store);
+    cfg_store_free(&g_cfg.saved);
     memset(&g_cfg, 0, sizeof(g_cfg));
     cfg_store_init(&g_cfg.store);
+    cfg_store_init(&g_cfg.saved);
     return 0;
 }
 
@@ -34,6 +36,7 @@ static int group_teardown(void **state)
 {
     (void)state;
     cfg_store_free(&g_cfg.store);
+    cfg_store_free(&g_cfg.saved);
     return 0;
 }
 

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -63,15 +62,17 @@ static void host_sha256(const uint8_t *data, size_t len, char out[65])
     char path[] = "/tmp/sos-sha256-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, len), (ssize_t)len);
-    close(fd);
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
     char cmd[64];
     snprintf(cmd, sizeof cmd, "sha256sum %s", path);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     assert_non_null(fgets(out, 65, p));
     pclose(p);
-    unlink(path);
+    remove(path);
     out[64] = 0;
 }
 

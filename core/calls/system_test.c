@@ -1,5 +1,5 @@
 /*
- * core/sys/system_test.c - the system calls: debug_write, clock_get, console_read,
+ * core/calls/system_test.c - the system calls: debug_write, clock_get, console_read,
  * fault_read, system_power, interrupt_create/ack, and object_get_info's topics.
  */
 #include "th.h"

@@ -1,5 +1,5 @@
 /*
- * core/sys/sys.h - helpers shared by the syscall handlers, and their prototypes.
+ * core/calls/calls.h - helpers shared by the syscall handlers, and their prototypes.
  *
  * Every handler follows decode-then-perform: copy the arguments in, look up each handle
  * with the rights it needs (htable_get is the only rights check), validate everything,
@@ -7,8 +7,8 @@
  *
  * Layer: core syscalls.
  */
-#ifndef CORE_SYS_SYS_H
-#define CORE_SYS_SYS_H
+#ifndef CORE_CALLS_CALLS_H
+#define CORE_CALLS_CALLS_H
 
 #include "kernel.h"
 #include "obj/handle.h"

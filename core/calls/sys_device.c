@@ -1,5 +1,5 @@
 /*
- * core/sys/sys_device.c - device_open and device_io.
+ * core/calls/sys_device.c - device_open and device_io.
  *
  * device_open needs the root resource with MANAGE: devices are bootstrap authority the
  * root manager hands to the one service its manifests name (storage gets block0).
@@ -10,7 +10,7 @@
  *
  * Layer: core syscalls.
  */
-#include "sys/sys.h"
+#include "calls/calls.h"
 
 #include "mm/vmo.h"
 #include "obj/device.h"

@@ -1,9 +1,9 @@
 /*
- * core/sys/sys_system.c - console, clock, interrupts, audit, faults and power.
+ * core/calls/sys_system.c - console, clock, interrupts, audit, faults and power.
  *
  * Layer: core syscalls.
  */
-#include "sys/sys.h"
+#include "calls/calls.h"
 
 #include "audit.h"
 #include "mm/heap.h"

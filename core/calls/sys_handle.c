@@ -1,9 +1,9 @@
 /*
- * core/sys/sys_handle.c - handle_close/duplicate/replace/mint, revokers.
+ * core/calls/sys_handle.c - handle_close/duplicate/replace/mint, revokers.
  *
  * Layer: core syscalls.
  */
-#include "sys/sys.h"
+#include "calls/calls.h"
 
 #include "audit.h"
 

@@ -1,9 +1,9 @@
 /*
- * core/sys/sys_vm.c - memory objects and mappings.
+ * core/calls/sys_vm.c - memory objects and mappings.
  *
  * Layer: core syscalls.
  */
-#include "sys/sys.h"
+#include "calls/calls.h"
 
 #include "mm/vmo.h"
 

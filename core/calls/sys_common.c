@@ -1,9 +1,9 @@
 /*
- * core/sys/sys_common.c - helpers for the handlers: lookups, out-handles, user strings.
+ * core/calls/sys_common.c - helpers for the handlers: lookups, out-handles, user strings.
  *
  * Layer: core syscalls.
  */
-#include "sys/sys.h"
+#include "calls/calls.h"
 
 #include "audit.h"
 #include "obj/event.h"

@@ -1,9 +1,9 @@
 /*
- * core/sys/sys_proc.c - process and thread calls.
+ * core/calls/sys_proc.c - process and thread calls.
  *
  * Layer: core syscalls.
  */
-#include "sys/sys.h"
+#include "calls/calls.h"
 
 #include "mm/heap.h"
 #include "proc/sched.h"

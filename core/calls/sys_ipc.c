@@ -1,9 +1,9 @@
 /*
- * core/sys/sys_ipc.c - channel and port calls.
+ * core/calls/sys_ipc.c - channel and port calls.
  *
  * Layer: core syscalls.
  */
-#include "sys/sys.h"
+#include "calls/calls.h"
 
 #include "ipc/channel.h"
 #include "ipc/port.h"

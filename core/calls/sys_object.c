@@ -1,9 +1,9 @@
 /*
- * core/sys/sys_object.c - signals, waits, info, events and timers.
+ * core/calls/sys_object.c - signals, waits, info, events and timers.
  *
  * Layer: core syscalls.
  */
-#include "sys/sys.h"
+#include "calls/calls.h"
 
 #include "audit.h"
 #include "ipc/channel.h"
