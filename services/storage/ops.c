@@ -368,17 +368,26 @@ static int do_open(struct sl_request *r)
     return err ? err : open_at(r, n, path, plen, rights, flags);
 }
 
-static int do_clone(struct sl_request *r)
+/* The node a clone or mint request acts on and the rights it asks for (clone, mint). */
+static int parse_rights_req(struct sl_request *r, struct node **n, uint32_t *rights)
 {
-    struct node *n = node_of(r);
     struct sl_parse p;
     sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
-    uint32_t rights = sl_parse_u32(&p);
-    int err = need(n, 0, 0);
+    *rights = sl_parse_u32(&p);
+    *n = node_of(r);
+    int err = need(*n, 0, 0);
     if (err)
         return err;
-    if (sl_parse_end(&p))
-        return SOS_ERR_INVALID_ARGS;
+    return sl_parse_end(&p) ? SOS_ERR_INVALID_ARGS : 0;
+}
+
+static int do_clone(struct sl_request *r)
+{
+    struct node *n;
+    uint32_t rights;
+    int err = parse_rights_req(r, &n, &rights);
+    if (err)
+        return err;
     struct node c = *n;
     c.rights &= rights; /* only ever fewer */
     c.pos = 0;
@@ -387,15 +396,11 @@ static int do_clone(struct sl_request *r)
 
 static int do_mint(struct sl_request *r)
 {
-    struct node *n = node_of(r);
-    struct sl_parse p;
-    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
-    uint32_t rights = sl_parse_u32(&p);
-    int err = need(n, 0, 0);
+    struct node *n;
+    uint32_t rights;
+    int err = parse_rights_req(r, &n, &rights);
     if (err)
         return err;
-    if (sl_parse_end(&p))
-        return SOS_ERR_INVALID_ARGS;
     struct grant *g = calloc(1, sizeof(*g));
     if (!g)
         return SOS_ERR_NO_MEMORY;
