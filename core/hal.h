@@ -222,7 +222,9 @@ int hal_irq_enable(unsigned line);
 /* Mask it again. */
 void hal_irq_disable(unsigned line);
 
-/* Acknowledge a level-triggered line after the core has handled it (EOI). */
+/* The core has handled the line and its device is quiet: a HAL that masked the line
+ * when it was delivered (a level-triggered line would fire again at once) unmasks it
+ * here; one that delivers edges or MSIs has nothing to do. */
 void hal_irq_ack(unsigned line);
 
 /* ---------------------------------------------------------------- console */

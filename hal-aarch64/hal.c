@@ -107,7 +107,13 @@ void hal_irq_disable(unsigned line)
         gic_enable(line_intid(line), false);
 }
 
-void hal_irq_ack(unsigned line) { (void)line; /* the EOI was done at delivery */ }
+/* A device line is masked at delivery (the EOI is done then, and a level line would
+ * fire again at once); the core acknowledges it once the device is quiet. */
+void hal_irq_ack(unsigned line)
+{
+    if (line >= HAL_IRQ_FIRST_DEVICE && line < HAL_IRQ_MAX)
+        gic_enable(line_intid(line), true);
+}
 
 void hal_irq_entry(struct trap_frame *tf, bool from_user)
 {

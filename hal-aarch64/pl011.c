@@ -4,8 +4,8 @@
  * input is interrupt-driven: the RX and RX-timeout interrupts drain the FIFO into
  * core_console_input(), then the HAL raises HAL_IRQ_CONSOLE.
  *
- * The baud rate is not touched: the firmware (Pi: enable_uart/uart_2ndstage) or QEMU
- * has set the line up. Output turns "\n" into "\r\n" for terminals in raw mode.
+ * Neither the baud rate nor the line format is touched: the firmware (Pi: enable_uart/
+ * uart_2ndstage) or QEMU has set the line up. Output turns "\n" into "\r\n" for terminals in raw mode.
  *
  * Layer: hal-aarch64.
  */
@@ -33,12 +33,10 @@ bool pl011_present(void) { return g_uart != 0; }
 void pl011_init(uint64_t base_pa, uint32_t intid)
 {
     g_uart = mmio_va(base_pa);
+    /* The line format (LCRH) stays as the firmware or the model left it: switching the
+       FIFO on or off empties it, and input may already be arriving (piped input starts
+       at power-on; QEMU's model drops or garbles bytes received around the switch). */
     uint32_t cr = mmio_read32(g_uart + UART_CR);
-    if (!(mmio_read32(g_uart + UART_LCRH) & 0x60)) {
-        /* never programmed (QEMU): 8N1 with FIFOs; the line rate is the model's */
-        mmio_write32(g_uart + UART_CR, 0);
-        mmio_write32(g_uart + UART_LCRH, 0x70);
-    }
     mmio_write32(g_uart + UART_CR, cr | 0x301); /* UARTEN, TXE, RXE */
     mmio_write32(g_uart + UART_IFLS, 0);        /* RX interrupt at 1/8 full */
     /* error interrupts are cleared; a pending RX stays pending, so bytes that arrived

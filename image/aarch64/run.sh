@@ -12,7 +12,11 @@
 #   --init ELF      boot ELF as the init image (given to the kernel as the initrd)
 #   --args WORDS    the init image's argv (after "--" on the kernel command line)
 #   --cmdline OPTS  more kernel options (e.g. sos.blktest: read block 0 of the disk)
-#   --disk FILE     attach FILE (raw) as a virtio-blk device (virtio-mmio)
+#   --disk FILE     the persistent data disk, a raw file attached as virtio-blk
+#                   (virtio-mmio); default: created on first use in
+#                   ${XDG_DATA_HOME:-~/.local/share}/serviceos/aarch64-data.img; a
+#                   missing or empty FILE is made a blank 256 MiB disk; "none": no disk
+#                   (the test images get none unless --disk names one)
 #   --build-only    configure and build the cross build, do not boot
 #   --no-build      boot what is built
 #
@@ -94,6 +98,18 @@ if [ $ktest = 1 ]; then
 fi
 
 need qemu-system-aarch64 qemu-system-arm
+# the service graph gets the per-user data disk unless told otherwise; the test
+# images (ktest, testinit) only the one they are given
+if [ -z "$disk" ] && [ "$image" = kernel8.img ] && [ -z "$init" ]; then
+    dir="${XDG_DATA_HOME:-$HOME/.local/share}/serviceos"
+    mkdir -p "$dir" || { echo "run.sh: cannot create $dir" >&2; exit 2; }
+    disk="$dir/aarch64-data.img"
+fi
+[ "$disk" = none ] && disk=""
+if [ -n "$disk" ] && [ ! -s "$disk" ]; then
+    echo "run.sh: creating the data disk $disk (256 MiB)" >&2
+    truncate -s 256M "$disk" || { echo "run.sh: cannot create $disk" >&2; exit 2; }
+fi
 cmdline="sos.exit=semihosting${kopts:+ $kopts}"
 [ -n "$args" ] && cmdline="$cmdline -- $args"
 qemu=(qemu-system-aarch64 -M virt -cpu cortex-a76 -m "${SOS_QEMU_MEM:-512M}"

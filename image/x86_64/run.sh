@@ -11,7 +11,8 @@
 #   --bootstore FILE    use this boot store bundle instead of the build's
 #   --cmdline TEXT      kernel options [-- init arguments] (see docs/x86_64.md)
 #   --data-disk PATH    the persistent virtio-blk data disk (default: created on first
-#                       use in ${XDG_DATA_HOME:-~/.local/share}/serviceos/); "none": none
+#                       use in ${XDG_DATA_HOME:-~/.local/share}/serviceos/; an empty file
+#                       is grown to 256 MiB); "none": none
 #   --build-dir DIR     the meson build to use (default: build/, set up when missing)
 #   --no-build          do not run meson/ninja; use what DIR holds
 #   --image-only PATH   build the disk image at PATH and exit (no QEMU)
@@ -44,7 +45,7 @@ while [ $# -gt 0 ]; do
     --image) image=$2; shift ;;
     --timeout) tmo=$2; shift ;;
     --smp) smp=$2; shift ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; qemu_extra=("$@"); break ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -185,7 +186,9 @@ if [ "$data" != none ]; then
         mkdir -p "$dir" || die "cannot create $dir"
         data="$dir/x86_64-data.img"
     fi
-    if [ ! -f "$data" ]; then
+    # a missing or empty file becomes a blank 256 MiB disk (the storage service
+    # formats it at boot); anything else is used as it is
+    if [ ! -s "$data" ]; then
         echo "run.sh: creating the data disk $data (256 MiB)" >&2
         truncate -s 256M "$data" || die "cannot create $data"
     fi

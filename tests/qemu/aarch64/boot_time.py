@@ -40,7 +40,7 @@ def one():
 def graph():
     run = os.path.join(ROOT, 'image', 'aarch64', 'run.sh')
     t0 = time.monotonic()
-    p = subprocess.Popen([run, '--no-build'], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    p = subprocess.Popen([run, '--no-build', '--disk', 'none'], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          cwd=ROOT)
     marks, buf = {}, b''
     while b'serviceos> ' not in buf:
