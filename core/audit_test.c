@@ -11,39 +11,14 @@
 struct ub {
     sos_handle_t h[4];
     sos_handle_t wh[4];
-    struct sos_info_handle info;
     struct sos_info_kstats ks;
     struct sos_audit_record rec[BATCH];
     uint8_t b[16];
 };
 static struct ub *g;
 
-static int setup(void **state)
-{
-    int r = th_setup(state);
-    g = th_umem(sizeof(*g));
-    return r;
-}
+TH_SETUP_UMEM(setup, g)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, th_teardown)
-
-static sos_handle_t event(void)
-{
-    assert_int_equal(u_event_create(0, g->h), 0);
-    return g->h[0];
-}
-
-static sos_handle_t dup(sos_handle_t h, sos_rights_t rights)
-{
-    assert_int_equal(u_handle_duplicate(h, rights, g->h), 0);
-    return g->h[0];
-}
-
-static sos_koid_t koid(sos_handle_t h)
-{
-    assert_int_equal(u_object_get_info(h, SOS_INFO_HANDLE, &g->info, sizeof(g->info)),
-                     (int64_t)sizeof(g->info));
-    return g->info.koid;
-}
 
 /* The sequence number of the newest record. */
 static uint64_t last_seq(void)
@@ -66,7 +41,7 @@ static void assert_rec(const struct sos_audit_record *r, uint32_t event, uint32_
 {
     assert_int_equal(r->event, event);
     assert_int_equal(r->kind, kind);
-    assert_int_equal(r->actor, koid(th_self()));
+    assert_int_equal(r->actor, th_koid(th_self()));
     assert_int_equal(r->object, object);
     assert_int_equal(r->target, target);
     assert_int_equal(r->rights, rights);
@@ -81,10 +56,10 @@ static void test_create_recorded(void **state)
 {
     (void)state;
     uint64_t s = last_seq();
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     assert_int_equal(read_after(s), 1);
     assert_int_equal(g->rec[0].seq, s + 1);
-    assert_rec(&g->rec[0], SOS_AUDIT_CREATE, SOS_OBJ_EVENT, koid(e), 0,
+    assert_rec(&g->rec[0], SOS_AUDIT_CREATE, SOS_OBJ_EVENT, th_koid(e), 0,
                SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE | SOS_RIGHT_TRANSFER |
                    SOS_RIGHT_SIGNAL,
                0);
@@ -94,12 +69,12 @@ static void test_create_recorded(void **state)
 static void test_duplicate_recorded(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     uint64_t s = last_seq();
-    sos_handle_t d = dup(e, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
+    sos_handle_t d = th_dup(e, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
     assert_int_equal(read_after(s), 1);
     assert_int_equal(g->rec[0].seq, s + 1);
-    assert_rec(&g->rec[0], SOS_AUDIT_DUPLICATE, SOS_OBJ_EVENT, koid(d), 0,
+    assert_rec(&g->rec[0], SOS_AUDIT_DUPLICATE, SOS_OBJ_EVENT, th_koid(d), 0,
                SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE, 0);
 }
 
@@ -108,9 +83,9 @@ static void test_transfer_recorded(void **state)
     (void)state;
     assert_int_equal(u_channel_create(0, g->h), 0);
     sos_handle_t a = g->h[0];
-    sos_handle_t e1 = event();
-    sos_handle_t e2 = dup(e1, SOS_RIGHT_TRANSFER | SOS_RIGHT_WAIT);
-    sos_koid_t k = koid(e1), ka = koid(a);
+    sos_handle_t e1 = th_event();
+    sos_handle_t e2 = th_dup(e1, SOS_RIGHT_TRANSFER | SOS_RIGHT_WAIT);
+    sos_koid_t k = th_koid(e1), ka = th_koid(a);
     g->wh[0] = e1;
     g->wh[1] = e2;
     uint64_t s = last_seq();
@@ -131,7 +106,7 @@ static void test_failed_transfer_not_recorded(void **state)
     (void)state;
     assert_int_equal(u_channel_create(0, g->h), 0);
     sos_handle_t a = g->h[0];
-    g->wh[0] = event();
+    g->wh[0] = th_event();
     g->wh[1] = g->wh[0];
     uint64_t s = last_seq();
     assert_int_equal(u_channel_write(a, g->b, 4, g->wh, 2), SOS_ERR_INVALID_ARGS);
@@ -141,14 +116,14 @@ static void test_failed_transfer_not_recorded(void **state)
 static void test_revoke_and_mint_recorded(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_revoker_create(g->h), 0);
     sos_handle_t r = g->h[0];
-    sos_koid_t k = koid(e), kr = koid(r);
+    sos_koid_t k = th_koid(e), kr = th_koid(r);
     uint64_t s = last_seq();
     assert_int_equal(u_handle_mint(e, r, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE, g->h), 0);
     sos_handle_t m = g->h[0];
-    dup(m, SOS_RIGHT_WAIT);
+    th_dup(m, SOS_RIGHT_WAIT);
     assert_int_equal(u_revoker_revoke(r), 0);
     assert_int_equal(read_after(s), 4);
     assert_rec(&g->rec[0], SOS_AUDIT_MINT, SOS_OBJ_EVENT, k, kr,
@@ -164,15 +139,15 @@ static void test_revoke_and_mint_recorded(void **state)
 static void test_denied_recorded(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
-    sos_handle_t d = dup(e, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
+    sos_handle_t e = th_event();
+    sos_handle_t d = th_dup(e, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
     uint64_t s = last_seq();
     assert_int_equal(u_object_signal(d, 0, SOS_SIG_USER(0)), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_handle_duplicate(d, SOS_RIGHT_SIGNAL, g->h), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(read_after(s), 2);
-    assert_rec(&g->rec[0], SOS_AUDIT_DENIED, SOS_OBJ_EVENT, koid(e), 0, SOS_RIGHT_SIGNAL,
+    assert_rec(&g->rec[0], SOS_AUDIT_DENIED, SOS_OBJ_EVENT, th_koid(e), 0, SOS_RIGHT_SIGNAL,
                SOS_ERR_ACCESS_DENIED);
-    assert_rec(&g->rec[1], SOS_AUDIT_DENIED, SOS_OBJ_EVENT, koid(e), 0, SOS_RIGHT_SIGNAL,
+    assert_rec(&g->rec[1], SOS_AUDIT_DENIED, SOS_OBJ_EVENT, th_koid(e), 0, SOS_RIGHT_SIGNAL,
                SOS_ERR_ACCESS_DENIED);
     assert_int_equal(g->rec[1].seq, g->rec[0].seq + 1);
 }
@@ -180,15 +155,15 @@ static void test_denied_recorded(void **state)
 static void test_mint_with_more_rights_recorded_as_denied(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
-    sos_handle_t d = dup(e, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
+    sos_handle_t e = th_event();
+    sos_handle_t d = th_dup(e, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
     assert_int_equal(u_revoker_create(g->h), 0);
     sos_handle_t r = g->h[0];
     uint64_t s = last_seq();
     assert_int_equal(u_handle_mint(d, r, SOS_RIGHT_WAIT | SOS_RIGHT_SIGNAL, g->h),
                      SOS_ERR_ACCESS_DENIED);
     assert_int_equal(read_after(s), 1);
-    assert_rec(&g->rec[0], SOS_AUDIT_DENIED, SOS_OBJ_EVENT, koid(e), 0,
+    assert_rec(&g->rec[0], SOS_AUDIT_DENIED, SOS_OBJ_EVENT, th_koid(e), 0,
                SOS_RIGHT_WAIT | SOS_RIGHT_SIGNAL, SOS_ERR_ACCESS_DENIED);
 }
 
@@ -226,18 +201,18 @@ static void test_actor_is_acting_process(void **state)
     assert_int_equal(read_after(s), 1);
     assert_int_equal(g->rec[0].event, SOS_AUDIT_CREATE);
     assert_int_equal(g->rec[0].object, g_child.ev);
-    assert_int_equal(g->rec[0].actor, koid(p));
-    assert_int_not_equal(g->rec[0].actor, koid(th_self()));
+    assert_int_equal(g->rec[0].actor, th_koid(p));
+    assert_int_not_equal(g->rec[0].actor, th_koid(th_self()));
 }
 
 static void test_sequence_consecutive_and_chained(void **state)
 {
     (void)state;
     uint64_t s = last_seq();
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     for (int i = 0; i < 10; i++)
-        dup(e, SOS_RIGHT_WAIT);
-    sos_handle_t weak = dup(e, SOS_RIGHT_WAIT);
+        th_dup(e, SOS_RIGHT_WAIT);
+    sos_handle_t weak = th_dup(e, SOS_RIGHT_WAIT);
     u_object_signal(weak, 0, SOS_SIG_USER(0));
     assert_int_equal(read_after(s - 1), 14); /* one before, so the link to it is checked */
     for (uint32_t i = 1; i < 14; i++) {
@@ -252,9 +227,9 @@ static void test_sequence_consecutive_and_chained(void **state)
 static void test_read_needs_root_resource(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_audit_read(e, 1, g->rec, 4), SOS_ERR_WRONG_TYPE);
-    sos_handle_t weak = dup(th_root(), SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
+    sos_handle_t weak = th_dup(th_root(), SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
     uint64_t s = last_seq();
     assert_int_equal(u_audit_read(weak, 1, g->rec, 4), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_audit_read(0x6666001u, 1, g->rec, 4), SOS_ERR_BAD_HANDLE);
@@ -282,7 +257,7 @@ static void test_read_bad_args(void **state)
 static void test_read_past_end(void **state)
 {
     (void)state;
-    event();
+    th_event();
     uint64_t s = last_seq();
     g->rec[0].seq = 12345;
     assert_int_equal(u_audit_read(th_root(), s + 1, g->rec, 4), 0);
@@ -296,7 +271,7 @@ static void test_read_past_end(void **state)
 
 static void make_records(unsigned n)
 {
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     for (unsigned i = 1; i < n; i++) {
         assert_int_equal(u_handle_duplicate(e, SOS_RIGHT_WAIT, g->h), 0);
         assert_int_equal(u_handle_close(g->h[0]), 0);

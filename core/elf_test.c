@@ -58,15 +58,6 @@ struct t_rela {
 
 static uint8_t g_img[2 * PG];
 
-static bool contains(const char *s, const char *sub)
-{
-    size_t n = strlen(sub);
-    for (; *s; s++)
-        if (k_strncmp(s, sub, n) == 0)
-            return true;
-    return n == 0;
-}
-
 /* What a load left behind, captured under the lock. */
 static struct {
     int err;
@@ -295,7 +286,7 @@ static void test_refused(void **state)
     build(&o);
     r->patch(g_img);
     assert_int_equal(load(2 * PG), r->err);
-    if (!contains(g_r.why, r->why))
+    if (!th_contains(g_r.why, r->why))
         fail_msg("reason \"%s\" does not mention \"%s\"", g_r.why, r->why);
 }
 

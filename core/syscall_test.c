@@ -416,21 +416,6 @@ static void test_handle_values_are_per_process(void **state)
     assert_int_equal(u_object_signal(*h, 0, SOS_SIG_SIGNALED), 0); /* still ours */
 }
 
-/* A VMO handle with every right (EXECUTE too), as an image handle would have. */
-static sos_handle_t vmo_all_rights(uint64_t size)
-{
-    klock_acquire();
-    int err;
-    struct vmo *v = vmo_new(size, 0, &err);
-    assert_non_null(v);
-    struct handle *h = handle_new(&v->obj, SOS_RIGHTS_ALL);
-    sos_handle_t val = 0;
-    assert_int_equal(process_install(current_thread()->proc, h, &val), 0);
-    obj_unref(&v->obj);
-    klock_release();
-    return val;
-}
-
 static void exits_thread(uintptr_t arg)
 {
     (void)arg;
@@ -444,7 +429,8 @@ static void test_full_handle_table(void **state)
     th_user_main = exits_thread;
     sos_handle_t *h = th_umem(8 * sizeof(*h));
     struct sos_vm_map *m = th_umem(sizeof(*m));
-    *m = (struct sos_vm_map){th_self(), vmo_all_rights(PG), 0, PG, SOS_VM_READ | SOS_VM_EXEC, 0, 0};
+    *m = (struct sos_vm_map){th_self(), th_vmo_all_rights(PG), 0, PG, SOS_VM_READ | SOS_VM_EXEC,
+                             0, 0};
     assert_int_equal(u_vm_map(m), 0);
     uint64_t text = m->addr, stack = (uint64_t)(uintptr_t)th_umem(PG) + PG;
     struct sos_spawn_args *a = th_umem(sizeof(*a) + sizeof(struct sos_spawn_handle) + 8);

@@ -10,20 +10,6 @@ extern void (*th_user_main)(uintptr_t startup); /* the test HAL's user-mode hook
 
 #define PG 4096u
 
-static sos_handle_t dup(sos_handle_t h, sos_rights_t r)
-{
-    sos_handle_t *d = th_umem(sizeof(*d));
-    assert_int_equal(u_handle_duplicate(h, r, d), 0);
-    return *d;
-}
-
-static sos_handle_t new_event(void)
-{
-    sos_handle_t *h = th_umem(sizeof(*h));
-    assert_int_equal(u_event_create(0, h), 0);
-    return *h;
-}
-
 /* A page the process can map with `prot` only. */
 static void *page_with(uint32_t prot, const void *content, size_t len)
 {
@@ -38,15 +24,6 @@ static void *page_with(uint32_t prot, const void *content, size_t len)
     *m = (struct sos_vm_map){.process = th_self(), .vmo = *v, .len = PG, .prot = prot};
     assert_int_equal(u_vm_map(m), 0);
     return (void *)(uintptr_t)m->addr;
-}
-
-static bool contains(const char *s, const char *sub)
-{
-    size_t n = strlen(sub);
-    for (; *s; s++)
-        if (k_strncmp(s, sub, n) == 0)
-            return true;
-    return false;
 }
 
 static bool has_signal(sos_handle_t h, sos_signals_t s)
@@ -173,8 +150,9 @@ static void test_console_read_needs_the_resource(void **state)
     char *b = th_umem(16);
     input("kept", 4);
     assert_int_equal(u_console_read(0x7070, b, 16), SOS_ERR_BAD_HANDLE);
-    assert_int_equal(u_console_read(new_event(), b, 16), SOS_ERR_WRONG_TYPE);
-    assert_int_equal(u_console_read(dup(th_root(), SOS_RIGHT_WAIT), b, 16), SOS_ERR_ACCESS_DENIED);
+    assert_int_equal(u_console_read(th_event(), b, 16), SOS_ERR_WRONG_TYPE);
+    assert_int_equal(u_console_read(th_dup(th_root(), SOS_RIGHT_WAIT), b, 16),
+                     SOS_ERR_ACCESS_DENIED);
     /* a bad buffer does not lose the input either */
     assert_int_equal(u_console_read(th_root(), NULL, 16), SOS_ERR_BAD_ADDRESS);
     assert_int_equal(u_console_read(th_root(), page_with(SOS_VM_READ, NULL, 0), 16),
@@ -284,7 +262,7 @@ static void test_fault_is_recorded(void **state)
     g_fault_addr = 0x70000000;
     sos_handle_t c2 = th_spawn("wild", faults, NULL, NULL, 0);
     assert_int_equal(u_object_wait_one(c2, SOS_SIG_TERMINATED, SOS_TIME_INFINITE, NULL), 0);
-    assert_true(contains(th_console(), "faulted: null dereference at 0x1234"));
+    assert_true(th_contains(th_console(), "faulted: null dereference at 0x1234"));
     assert_true(has_signal(th_root(), SOS_SIG_FAULT_RECORD));
 
     struct sos_info_handle *hi = th_umem(2 * sizeof(*hi));
@@ -321,8 +299,8 @@ static void test_fault_read_rights_and_buffers(void **state)
     assert_int_equal(u_object_wait_one(c, SOS_SIG_TERMINATED, SOS_TIME_INFINITE, NULL), 0);
     th_console();
     assert_int_equal(u_fault_read(0x7171, g_faults, 1), SOS_ERR_BAD_HANDLE);
-    assert_int_equal(u_fault_read(new_event(), g_faults, 1), SOS_ERR_WRONG_TYPE);
-    assert_int_equal(u_fault_read(dup(th_root(), SOS_RIGHT_WAIT), g_faults, 1),
+    assert_int_equal(u_fault_read(th_event(), g_faults, 1), SOS_ERR_WRONG_TYPE);
+    assert_int_equal(u_fault_read(th_dup(th_root(), SOS_RIGHT_WAIT), g_faults, 1),
                      SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_fault_read(th_root(), NULL, 1), SOS_ERR_BAD_ADDRESS);
     assert_int_equal(u_fault_read(th_root(), page_with(SOS_VM_READ, NULL, 0), 1),
@@ -466,9 +444,9 @@ static void test_power_refusals(void **state)
     assert_int_equal(u_system_power(th_root(), 2, 0), SOS_ERR_INVALID_ARGS);
     assert_int_equal(u_system_power(th_root(), UINT32_MAX, 0), SOS_ERR_INVALID_ARGS);
     assert_int_equal(u_system_power(0x7272, SOS_POWER_OFF, 0), SOS_ERR_BAD_HANDLE);
-    assert_int_equal(u_system_power(new_event(), SOS_POWER_OFF, 0), SOS_ERR_WRONG_TYPE);
+    assert_int_equal(u_system_power(th_event(), SOS_POWER_OFF, 0), SOS_ERR_WRONG_TYPE);
     assert_int_equal(u_system_power(th_self(), SOS_POWER_OFF, 0), SOS_ERR_WRONG_TYPE);
-    sos_handle_t weak = dup(th_root(), SOS_RIGHTS_ALL & ~SOS_RIGHT_MANAGE);
+    sos_handle_t weak = th_dup(th_root(), SOS_RIGHTS_ALL & ~SOS_RIGHT_MANAGE);
     assert_int_equal(u_system_power(weak, SOS_POWER_OFF, 0), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_system_power(weak, SOS_POWER_REBOOT, 0), SOS_ERR_ACCESS_DENIED);
     th_power_jmp = NULL;
@@ -487,12 +465,12 @@ static void test_interrupt_create_and_ack(void **state)
     assert_int_equal(u_interrupt_create(th_root(), 40, &h[1]), SOS_ERR_ALREADY_EXISTS);
     assert_int_equal(u_interrupt_create(th_root(), 15, &h[1]), SOS_ERR_OUT_OF_RANGE);
     assert_int_equal(u_interrupt_create(th_root(), 256, &h[1]), SOS_ERR_OUT_OF_RANGE);
-    assert_int_equal(u_interrupt_create(dup(th_root(), SOS_RIGHT_READ), 41, &h[1]),
+    assert_int_equal(u_interrupt_create(th_dup(th_root(), SOS_RIGHT_READ), 41, &h[1]),
                      SOS_ERR_ACCESS_DENIED);
     /* the line fires: SIGNALED until acknowledged */
     core_irq(40, false);
     assert_true(has_signal(h[0], SOS_SIG_SIGNALED));
-    sos_handle_t waiter = dup(h[0], SOS_RIGHT_WAIT);
+    sos_handle_t waiter = th_dup(h[0], SOS_RIGHT_WAIT);
     assert_int_equal(u_interrupt_ack(waiter), SOS_ERR_ACCESS_DENIED);
     assert_true(has_signal(h[0], SOS_SIG_SIGNALED));
     assert_int_equal(u_interrupt_ack(h[0]), 0);
@@ -509,7 +487,7 @@ static void test_audit_read_bounds(void **state)
     (void)state;
     struct sos_audit_record *r = th_umem(65 * sizeof(*r));
     assert_int_equal(u_audit_read(th_root(), 0, r, 65), SOS_ERR_OUT_OF_RANGE);
-    new_event(); /* at least one record exists */
+    th_event(); /* at least one record exists */
     int64_t n = u_audit_read(th_root(), 0, r, 64);
     assert_true(n > 0 && n <= 64);
     assert_int_equal(sos_audit_verify(r, (size_t)n), -1);
@@ -523,7 +501,7 @@ static void test_info_handle(void **state)
 {
     (void)state;
     struct sos_info_handle *i = th_umem(2 * sizeof(*i));
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_get_info(e, SOS_INFO_HANDLE, i, sizeof(*i)), (int64_t)sizeof(*i));
     assert_int_equal(i->kind, SOS_OBJ_EVENT);
     assert_int_equal(i->rights, SOS_RIGHT_DUPLICATE | SOS_RIGHT_TRANSFER | SOS_RIGHT_WAIT |
@@ -531,7 +509,7 @@ static void test_info_handle(void **state)
     assert_true(i->koid >= 1024);
     assert_int_equal(i->related_koid, 0);
     /* the topic needs no right at all */
-    sos_handle_t bare = dup(e, 0);
+    sos_handle_t bare = th_dup(e, 0);
     assert_int_equal(u_object_get_info(bare, SOS_INFO_HANDLE, &i[1], sizeof(*i)),
                      (int64_t)sizeof(*i));
     assert_int_equal(i[1].koid, i[0].koid);
@@ -597,7 +575,7 @@ static void test_info_kernel_stats(void **state)
     assert_true(k[0].object_bytes[SOS_OBJ_EVENT] > 0);
     assert_true(k[0].object_bytes[SOS_OBJ_THREAD] >= 8 * PG); /* its kernel stack */
     /* it moves with the system */
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     (void)e;
     th_thread(idle_thread_fn, NULL);
     th_settle();
@@ -610,7 +588,7 @@ static void test_info_kernel_stats(void **state)
     assert_true(k[1].uptime_ns > k[0].uptime_ns);
     /* only through the resource, with READ */
     assert_int_equal(u_object_get_info(e, SOS_INFO_KERNEL_STATS, k, sizeof(*k)), SOS_ERR_WRONG_TYPE);
-    assert_int_equal(u_object_get_info(dup(th_root(), SOS_RIGHT_WAIT), SOS_INFO_KERNEL_STATS, k,
+    assert_int_equal(u_object_get_info(th_dup(th_root(), SOS_RIGHT_WAIT), SOS_INFO_KERNEL_STATS, k,
                                        sizeof(*k)),
                      SOS_ERR_ACCESS_DENIED);
 }
@@ -620,13 +598,14 @@ static void test_info_bad_topic(void **state)
     (void)state;
     uint8_t *buf = th_umem(PG);
     static const uint32_t topics[] = {0, 7, 99, UINT32_MAX};
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++) {
         assert_int_equal(u_object_get_info(e, topics[i], buf, PG), SOS_ERR_INVALID_ARGS);
         assert_int_equal(u_object_get_info(th_root(), topics[i], buf, PG), SOS_ERR_INVALID_ARGS);
     }
     /* topics that need READ are refused first without it */
-    assert_int_equal(u_object_get_info(dup(e, SOS_RIGHT_WAIT), 99, buf, PG), SOS_ERR_ACCESS_DENIED);
+    assert_int_equal(u_object_get_info(th_dup(e, SOS_RIGHT_WAIT), 99, buf, PG),
+                     SOS_ERR_ACCESS_DENIED);
 }
 
 static void test_info_buffer_too_small(void **state)

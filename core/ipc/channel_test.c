@@ -15,7 +15,6 @@ struct ub {
     struct sos_chan_read rd;
     struct sos_chan_call call;
     struct sos_info_handle info;
-    struct sos_info_process pinfo;
     sos_signals_t sig;
     sos_handle_t h[2];
     sos_handle_t wh[MAXH + 2]; /* handles to write */
@@ -25,12 +24,7 @@ struct ub {
 };
 static struct ub *g;
 
-static int setup(void **state)
-{
-    int r = th_setup(state);
-    g = th_umem(sizeof(*g));
-    return r;
-}
+TH_SETUP_UMEM(setup, g)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, th_teardown)
 
 /* ---- helpers */
@@ -42,46 +36,7 @@ static void chan(sos_handle_t *a, sos_handle_t *b)
     *b = g->h[1];
 }
 
-static sos_handle_t event(void)
-{
-    assert_int_equal(u_event_create(0, g->h), 0);
-    return g->h[0];
-}
-
-static sos_handle_t dup(sos_handle_t h, sos_rights_t rights)
-{
-    assert_int_equal(u_handle_duplicate(h, rights, g->h), 0);
-    return g->h[0];
-}
-
-static sos_koid_t koid(sos_handle_t h)
-{
-    assert_int_equal(u_object_get_info(h, SOS_INFO_HANDLE, &g->info, sizeof(g->info)),
-                     (int64_t)sizeof(g->info));
-    return g->info.koid;
-}
-
-static uint32_t nhandles(void)
-{
-    assert_int_equal(u_object_get_info(th_self(), SOS_INFO_PROCESS, &g->pinfo, sizeof(g->pinfo)),
-                     (int64_t)sizeof(g->pinfo));
-    return g->pinfo.handles;
-}
-
-/* The object's current signals (a wait with a deadline in the past). */
-static sos_signals_t sigs(sos_handle_t h)
-{
-    g->sig = 0;
-    int64_t rc = u_object_wait_one(h, 0xffffffffu, 0, &g->sig);
-    assert_true(rc == 0 || rc == SOS_ERR_TIMED_OUT);
-    return g->sig;
-}
-
-static void fill(uint8_t *p, uint32_t n, uint8_t seed)
-{
-    for (uint32_t i = 0; i < n; i++)
-        p[i] = (uint8_t)(seed + i * 7);
-}
+static uint32_t nhandles(void) { return th_proc_info(th_self()).handles; }
 
 static int64_t wr(sos_handle_t ch, uint32_t nbytes, uint32_t nh)
 {
@@ -115,21 +70,23 @@ static void test_create_two_linked_ends(void **state)
     sos_handle_t a, b;
     chan(&a, &b);
     assert_int_not_equal(a, b);
-    sos_koid_t ka = koid(a);
-    assert_int_equal(g->info.kind, SOS_OBJ_CHANNEL);
-    sos_koid_t peer_a = g->info.related_koid;
-    sos_rights_t ra = g->info.rights;
-    sos_koid_t kb = koid(b);
-    assert_int_equal(g->info.related_koid, ka);
+    struct sos_info_handle ia = th_handle_info(a);
+    sos_koid_t ka = ia.koid;
+    assert_int_equal(ia.kind, SOS_OBJ_CHANNEL);
+    sos_koid_t peer_a = ia.related_koid;
+    sos_rights_t ra = ia.rights;
+    struct sos_info_handle ib = th_handle_info(b);
+    sos_koid_t kb = ib.koid;
+    assert_int_equal(ib.related_koid, ka);
     assert_int_equal(peer_a, kb);
     assert_int_not_equal(ka, kb);
     sos_rights_t want = SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE |
                         SOS_RIGHT_TRANSFER | SOS_RIGHT_SEND | SOS_RIGHT_RECEIVE |
                         SOS_RIGHT_SIGNAL;
     assert_int_equal(ra, want);
-    assert_int_equal(g->info.rights, want);
-    assert_int_equal(sigs(a), SOS_SIG_WRITABLE);
-    assert_int_equal(sigs(b), SOS_SIG_WRITABLE);
+    assert_int_equal(ib.rights, want);
+    assert_int_equal(th_signals(a), SOS_SIG_WRITABLE);
+    assert_int_equal(th_signals(b), SOS_SIG_WRITABLE);
 }
 
 static void test_create_bad_options(void **state)
@@ -158,7 +115,7 @@ static void test_create_bad_out_pointer(void **state)
 static void test_create_handle_table_full(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     int64_t rc;
     uint32_t made = 0;
     sos_handle_t last = 0;
@@ -187,7 +144,7 @@ static void test_roundtrip_bytes(void **state)
     (void)state;
     sos_handle_t a, b;
     chan(&a, &b);
-    fill(g->wb, 100, 3);
+    th_fill(g->wb, 100, 3);
     assert_int_equal(wr(a, 100, 0), 0);
     assert_int_equal(rd(b), 0);
     assert_int_equal(g->rd.actual_bytes, 100);
@@ -195,7 +152,7 @@ static void test_roundtrip_bytes(void **state)
     assert_memory_equal(g->rb, g->wb, 100);
     assert_empty(b);
     /* and the other way */
-    fill(g->wb, 7, 9);
+    th_fill(g->wb, 7, 9);
     assert_int_equal(wr(b, 7, 0), 0);
     assert_int_equal(rd(a), 0);
     assert_int_equal(g->rd.actual_bytes, 7);
@@ -272,7 +229,7 @@ static void test_roundtrip_between_processes(void **state)
     sos_handle_t a, b;
     chan(&a, &b);
     th_spawn("echo", echo_child, NULL, &b, 1);
-    fill(g->wb, 40, 1);
+    th_fill(g->wb, 40, 1);
     assert_int_equal(wr(a, 40, 0), 0);
     assert_int_equal(u_object_wait_one(a, SOS_SIG_READABLE, deadline(SEC), NULL), 0);
     assert_int_equal(g_echo.wait_rc, 0);
@@ -292,8 +249,8 @@ static void test_handles_move_sender_loses_them(void **state)
     (void)state;
     sos_handle_t a, b;
     chan(&a, &b);
-    sos_handle_t e1 = event(), e2 = event();
-    sos_koid_t k1 = koid(e1), k2 = koid(e2);
+    sos_handle_t e1 = th_event(), e2 = th_event();
+    sos_koid_t k1 = th_koid(e1), k2 = th_koid(e2);
     uint32_t n = nhandles();
     g->wh[0] = e1;
     g->wh[1] = e2;
@@ -305,8 +262,8 @@ static void test_handles_move_sender_loses_them(void **state)
     assert_int_equal(rd(b), 0);
     assert_int_equal(g->rd.actual_handles, 2);
     assert_int_equal(nhandles(), n);
-    assert_int_equal(koid(g->rh[0]), k1);
-    assert_int_equal(koid(g->rh[1]), k2);
+    assert_int_equal(th_koid(g->rh[0]), k1);
+    assert_int_equal(th_koid(g->rh[1]), k2);
     assert_int_equal(u_object_signal(g->rh[0], 0, SOS_SIG_SIGNALED), 0);
 }
 
@@ -316,10 +273,10 @@ static void test_received_handle_same_rights_and_works(void **state)
     g_echo = (__typeof__(g_echo)){0};
     sos_handle_t a, b;
     chan(&a, &b);
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     sos_rights_t r = SOS_RIGHT_SIGNAL | SOS_RIGHT_TRANSFER | SOS_RIGHT_READ;
-    sos_handle_t d = dup(e, r);
-    sos_koid_t k = koid(e);
+    sos_handle_t d = th_dup(e, r);
+    sos_koid_t k = th_koid(e);
     th_spawn("echo", echo_child, NULL, &b, 1);
     g->wh[0] = d;
     assert_int_equal(wr(a, 4, 1), 0);
@@ -329,7 +286,7 @@ static void test_received_handle_same_rights_and_works(void **state)
     assert_int_equal(g_echo.rights[0], r);
     assert_int_equal(g_echo.koids[0], k);
     assert_int_equal(g_echo.use_rc, 0);
-    assert_int_equal(sigs(e) & SOS_SIG_USER(1), SOS_SIG_USER(1));
+    assert_int_equal(th_signals(e) & SOS_SIG_USER(1), SOS_SIG_USER(1));
 }
 
 static void test_max_handles_and_bytes_roundtrip(void **state)
@@ -338,10 +295,10 @@ static void test_max_handles_and_bytes_roundtrip(void **state)
     sos_handle_t a, b;
     chan(&a, &b);
     uint8_t *big = th_umem(SOS_CHANNEL_MAX_BYTES);
-    fill(big, SOS_CHANNEL_MAX_BYTES, 5);
-    sos_handle_t e = event();
+    th_fill(big, SOS_CHANNEL_MAX_BYTES, 5);
+    sos_handle_t e = th_event();
     for (uint32_t i = 0; i < MAXH; i++)
-        g->wh[i] = dup(e, SOS_RIGHT_SAME_RIGHTS);
+        g->wh[i] = th_dup(e, SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(u_channel_write(a, big, SOS_CHANNEL_MAX_BYTES, g->wh, MAXH), 0);
     uint8_t *in = th_umem(SOS_CHANNEL_MAX_BYTES);
     g->rd = (struct sos_chan_read){in, g->rh, SOS_CHANNEL_MAX_BYTES, MAXH, 0, 0};
@@ -349,9 +306,9 @@ static void test_max_handles_and_bytes_roundtrip(void **state)
     assert_int_equal(g->rd.actual_bytes, SOS_CHANNEL_MAX_BYTES);
     assert_int_equal(g->rd.actual_handles, MAXH);
     assert_memory_equal(in, big, SOS_CHANNEL_MAX_BYTES);
-    sos_koid_t k = koid(e);
+    sos_koid_t k = th_koid(e);
     for (uint32_t i = 0; i < MAXH; i++)
-        assert_int_equal(koid(g->rh[i]), k);
+        assert_int_equal(th_koid(g->rh[i]), k);
 }
 
 /* ---- write errors: nothing moves */
@@ -361,8 +318,8 @@ static void assert_nothing_moved(sos_handle_t peer, sos_handle_t e1, sos_koid_t 
                                  sos_handle_t e2, sos_koid_t k2, uint32_t n)
 {
     assert_int_equal(nhandles(), n);
-    assert_int_equal(koid(e1), k1);
-    assert_int_equal(koid(e2), k2);
+    assert_int_equal(th_koid(e1), k1);
+    assert_int_equal(th_koid(e2), k2);
     if (peer)
         assert_empty(peer);
 }
@@ -376,10 +333,10 @@ struct wfix {
 static void wfix(struct wfix *f)
 {
     chan(&f->a, &f->b);
-    f->e1 = event();
-    f->e2 = event();
-    f->k1 = koid(f->e1);
-    f->k2 = koid(f->e2);
+    f->e1 = th_event();
+    f->e2 = th_event();
+    f->k1 = th_koid(f->e1);
+    f->k2 = th_koid(f->e2);
     f->n = nhandles();
     g->wh[0] = f->e1;
     g->wh[1] = f->e2;
@@ -402,14 +359,14 @@ static void test_write_handle_without_transfer(void **state)
     (void)state;
     struct wfix f;
     wfix(&f);
-    sos_handle_t nt = dup(f.e1, SOS_RIGHT_WAIT | SOS_RIGHT_SIGNAL);
+    sos_handle_t nt = th_dup(f.e1, SOS_RIGHT_WAIT | SOS_RIGHT_SIGNAL);
     f.n++;
     g->wh[0] = f.e1;
     g->wh[1] = f.e2;
     g->wh[2] = nt;
     assert_int_equal(wr(f.a, 8, 3), SOS_ERR_ACCESS_DENIED);
     assert_nothing_moved(f.b, f.e1, f.k1, f.e2, f.k2, f.n);
-    assert_int_equal(koid(nt), f.k1);
+    assert_int_equal(th_koid(nt), f.k1);
 }
 
 static void test_write_duplicate_values(void **state)
@@ -431,7 +388,7 @@ static void test_write_own_end(void **state)
     assert_int_equal(wr(f.a, 8, 3), SOS_ERR_NOT_SUPPORTED);
     assert_nothing_moved(f.b, f.e1, f.k1, f.e2, f.k2, f.n);
     /* another handle to the same end is refused too */
-    g->wh[2] = dup(f.a, SOS_RIGHT_SAME_RIGHTS);
+    g->wh[2] = th_dup(f.a, SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(wr(f.a, 8, 3), SOS_ERR_NOT_SUPPORTED);
     assert_nothing_moved(f.b, f.e1, f.k1, f.e2, f.k2, f.n + 1);
 }
@@ -444,7 +401,7 @@ static void test_write_peer_end(void **state)
     g->wh[2] = f.b;
     assert_int_equal(wr(f.a, 8, 3), SOS_ERR_NOT_SUPPORTED);
     assert_nothing_moved(f.b, f.e1, f.k1, f.e2, f.k2, f.n);
-    assert_int_equal(sigs(f.b), SOS_SIG_WRITABLE);
+    assert_int_equal(th_signals(f.b), SOS_SIG_WRITABLE);
 }
 
 static void test_write_oversize_bytes(void **state)
@@ -465,12 +422,12 @@ static void test_write_too_many_handles(void **state)
     struct wfix f;
     wfix(&f);
     for (uint32_t i = 2; i < MAXH + 1; i++)
-        g->wh[i] = dup(f.e1, SOS_RIGHT_SAME_RIGHTS);
+        g->wh[i] = th_dup(f.e1, SOS_RIGHT_SAME_RIGHTS);
     uint32_t n = nhandles();
     assert_int_equal(wr(f.a, 8, MAXH + 1), SOS_ERR_OUT_OF_RANGE);
     assert_nothing_moved(f.b, f.e1, f.k1, f.e2, f.k2, n);
     for (uint32_t i = 2; i < MAXH + 1; i++)
-        assert_int_equal(koid(g->wh[i]), f.k1);
+        assert_int_equal(th_koid(g->wh[i]), f.k1);
 }
 
 static void test_queue_full_by_count(void **state)
@@ -561,7 +518,7 @@ static void test_write_without_send(void **state)
     (void)state;
     struct wfix f;
     wfix(&f);
-    sos_handle_t ro = dup(f.a, SOS_RIGHT_RECEIVE | SOS_RIGHT_WAIT);
+    sos_handle_t ro = th_dup(f.a, SOS_RIGHT_RECEIVE | SOS_RIGHT_WAIT);
     f.n++;
     assert_int_equal(wr(ro, 8, 2), SOS_ERR_ACCESS_DENIED);
     assert_nothing_moved(f.b, f.e1, f.k1, f.e2, f.k2, f.n);
@@ -572,7 +529,7 @@ static void test_write_stale_handle(void **state)
     (void)state;
     struct wfix f;
     wfix(&f);
-    sos_handle_t d = dup(f.a, SOS_RIGHT_SAME_RIGHTS);
+    sos_handle_t d = th_dup(f.a, SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(u_handle_close(d), 0);
     assert_int_equal(wr(d, 8, 2), SOS_ERR_BAD_HANDLE);
     assert_nothing_moved(f.b, f.e1, f.k1, f.e2, f.k2, f.n);
@@ -644,9 +601,9 @@ static void test_read_bytes_too_small_keeps_message(void **state)
     (void)state;
     sos_handle_t a, b;
     chan(&a, &b);
-    sos_handle_t e = event();
-    sos_koid_t k = koid(e);
-    fill(g->wb, 50, 1);
+    sos_handle_t e = th_event();
+    sos_koid_t k = th_koid(e);
+    th_fill(g->wb, 50, 1);
     g->wh[0] = e;
     assert_int_equal(wr(a, 50, 1), 0);
     uint32_t n = nhandles();
@@ -655,11 +612,11 @@ static void test_read_bytes_too_small_keeps_message(void **state)
     assert_int_equal(g->rd.actual_bytes, 50);
     assert_int_equal(g->rd.actual_handles, 1);
     assert_int_equal(nhandles(), n);
-    assert_int_equal(sigs(b) & SOS_SIG_READABLE, SOS_SIG_READABLE);
+    assert_int_equal(th_signals(b) & SOS_SIG_READABLE, SOS_SIG_READABLE);
     assert_int_equal(rd(b), 0);
     assert_int_equal(g->rd.actual_bytes, 50);
     assert_memory_equal(g->rb, g->wb, 50);
-    assert_int_equal(koid(g->rh[0]), k);
+    assert_int_equal(th_koid(g->rh[0]), k);
 }
 
 static void test_read_handles_too_small_keeps_message(void **state)
@@ -667,8 +624,8 @@ static void test_read_handles_too_small_keeps_message(void **state)
     (void)state;
     sos_handle_t a, b;
     chan(&a, &b);
-    g->wh[0] = event();
-    g->wh[1] = event();
+    g->wh[0] = th_event();
+    g->wh[1] = th_event();
     assert_int_equal(wr(a, 3, 2), 0);
     uint32_t n = nhandles();
     g->rd = (struct sos_chan_read){g->rb, g->rh, sizeof(g->rb), 1, 0, 0};
@@ -688,8 +645,8 @@ static void test_read_bad_bytes_pointer_keeps_message(void **state)
     (void)state;
     sos_handle_t a, b;
     chan(&a, &b);
-    g->wh[0] = event();
-    fill(g->wb, 20, 2);
+    g->wh[0] = th_event();
+    th_fill(g->wb, 20, 2);
     assert_int_equal(wr(a, 20, 1), 0);
     uint32_t n = nhandles();
     uint8_t local[64];
@@ -708,10 +665,10 @@ static void test_read_bad_handles_pointer_keeps_message(void **state)
     (void)state;
     sos_handle_t a, b;
     chan(&a, &b);
-    sos_handle_t e = event();
-    sos_koid_t k = koid(e);
+    sos_handle_t e = th_event();
+    sos_koid_t k = th_koid(e);
     g->wh[0] = e;
-    g->wh[1] = event();
+    g->wh[1] = th_event();
     assert_int_equal(wr(a, 5, 2), 0);
     uint32_t n = nhandles();
     sos_handle_t local[4];
@@ -722,7 +679,7 @@ static void test_read_bad_handles_pointer_keeps_message(void **state)
     assert_int_equal(nhandles(), n); /* no handle was left installed */
     assert_int_equal(rd(b), 0);
     assert_int_equal(g->rd.actual_handles, 2);
-    assert_int_equal(koid(g->rh[0]), k);
+    assert_int_equal(th_koid(g->rh[0]), k);
     assert_int_equal(nhandles(), n + 2);
 }
 
@@ -731,12 +688,12 @@ static void test_read_handle_table_full_keeps_message(void **state)
     (void)state;
     sos_handle_t a, b;
     chan(&a, &b);
-    sos_handle_t e = event();
-    sos_koid_t k = koid(e);
+    sos_handle_t e = th_event();
+    sos_koid_t k = th_koid(e);
     g->wh[0] = e;
-    g->wh[1] = dup(e, SOS_RIGHT_SAME_RIGHTS);
+    g->wh[1] = th_dup(e, SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(wr(a, 9, 2), 0);
-    sos_handle_t filler = event();
+    sos_handle_t filler = th_event();
     sos_handle_t last = 0;
     while (u_handle_duplicate(filler, SOS_RIGHT_SAME_RIGHTS, g->h) == 0)
         last = g->h[0];
@@ -744,12 +701,12 @@ static void test_read_handle_table_full_keeps_message(void **state)
     uint32_t n = nhandles();
     assert_int_equal(rd(b), SOS_ERR_NO_RESOURCES);
     assert_int_equal(nhandles(), n);
-    assert_int_equal(sigs(b) & SOS_SIG_READABLE, SOS_SIG_READABLE);
+    assert_int_equal(th_signals(b) & SOS_SIG_READABLE, SOS_SIG_READABLE);
     assert_int_equal(u_handle_close(filler), 0);
     assert_int_equal(rd(b), 0);
     assert_int_equal(g->rd.actual_handles, 2);
-    assert_int_equal(koid(g->rh[0]), k);
-    assert_int_equal(koid(g->rh[1]), k);
+    assert_int_equal(th_koid(g->rh[0]), k);
+    assert_int_equal(th_koid(g->rh[1]), k);
 }
 
 static void test_read_bad_struct_pointer(void **state)
@@ -771,9 +728,9 @@ static void test_read_without_receive(void **state)
     sos_handle_t a, b;
     chan(&a, &b);
     assert_int_equal(wr(a, 5, 0), 0);
-    sos_handle_t wo = dup(b, SOS_RIGHT_SEND | SOS_RIGHT_WAIT);
+    sos_handle_t wo = th_dup(b, SOS_RIGHT_SEND | SOS_RIGHT_WAIT);
     assert_int_equal(rd(wo), SOS_ERR_ACCESS_DENIED);
-    assert_int_equal(rd(event()), SOS_ERR_WRONG_TYPE);
+    assert_int_equal(rd(th_event()), SOS_ERR_WRONG_TYPE);
     assert_int_equal(rd(b), 0);
 }
 
@@ -785,11 +742,12 @@ static void test_close_raises_peer_closed(void **state)
     sos_handle_t a, b;
     chan(&a, &b);
     assert_int_equal(wr(b, 1, 0), 0);
-    assert_int_equal(sigs(a), SOS_SIG_WRITABLE | SOS_SIG_READABLE);
+    assert_int_equal(th_signals(a), SOS_SIG_WRITABLE | SOS_SIG_READABLE);
     assert_int_equal(u_handle_close(b), 0);
-    assert_int_equal(sigs(a), SOS_SIG_PEER_CLOSED | SOS_SIG_READABLE);
-    assert_int_equal(koid(a) != 0, 1);
-    assert_int_equal(g->info.related_koid, 0);
+    assert_int_equal(th_signals(a), SOS_SIG_PEER_CLOSED | SOS_SIG_READABLE);
+    struct sos_info_handle ia = th_handle_info(a);
+    assert_int_equal(ia.koid != 0, 1);
+    assert_int_equal(ia.related_koid, 0);
 }
 
 static void test_close_last_handle_only(void **state)
@@ -797,12 +755,12 @@ static void test_close_last_handle_only(void **state)
     (void)state;
     sos_handle_t a, b;
     chan(&a, &b);
-    sos_handle_t b2 = dup(b, SOS_RIGHT_SAME_RIGHTS);
+    sos_handle_t b2 = th_dup(b, SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(u_handle_close(b), 0);
-    assert_int_equal(sigs(a), SOS_SIG_WRITABLE);
+    assert_int_equal(th_signals(a), SOS_SIG_WRITABLE);
     assert_int_equal(wr(a, 1, 0), 0);
     assert_int_equal(u_handle_close(b2), 0);
-    assert_int_equal(sigs(a), SOS_SIG_PEER_CLOSED);
+    assert_int_equal(th_signals(a), SOS_SIG_PEER_CLOSED);
 }
 
 static void test_close_frees_queued_handles(void **state)
@@ -814,7 +772,7 @@ static void test_close_frees_queued_handles(void **state)
     th_counts(&before);
     for (int m = 0; m < 3; m++) {
         for (int i = 0; i < 4; i++)
-            g->wh[i] = event();
+            g->wh[i] = th_event();
         assert_int_equal(wr(a, 16, 4), 0);
     }
     struct th_counts mid;
@@ -834,7 +792,7 @@ static void test_closing_both_ends_frees_everything(void **state)
     (void)state;
     sos_handle_t a, b;
     chan(&a, &b); /* warm the caches */
-    g->wh[0] = event();
+    g->wh[0] = th_event();
     assert_int_equal(wr(a, 100, 1), 0);
     assert_int_equal(u_handle_close(a), 0);
     assert_int_equal(u_handle_close(b), 0);
@@ -842,8 +800,8 @@ static void test_closing_both_ends_frees_everything(void **state)
     th_counts(&before);
     for (int i = 0; i < 200; i++) {
         chan(&a, &b);
-        g->wh[0] = event();
-        g->wh[1] = event();
+        g->wh[0] = th_event();
+        g->wh[1] = th_event();
         assert_int_equal(wr(a, 100, 2), 0);
         assert_int_equal(wr(b, 10, 0), 0);
         if (i & 1) {
@@ -898,15 +856,15 @@ static void test_readable_follows_queue(void **state)
     (void)state;
     sos_handle_t a, b;
     chan(&a, &b);
-    assert_int_equal(sigs(b) & SOS_SIG_READABLE, 0);
+    assert_int_equal(th_signals(b) & SOS_SIG_READABLE, 0);
     assert_int_equal(wr(a, 1, 0), 0);
     assert_int_equal(wr(a, 1, 0), 0);
-    assert_int_equal(sigs(b) & SOS_SIG_READABLE, SOS_SIG_READABLE);
-    assert_int_equal(sigs(a) & SOS_SIG_READABLE, 0);
+    assert_int_equal(th_signals(b) & SOS_SIG_READABLE, SOS_SIG_READABLE);
+    assert_int_equal(th_signals(a) & SOS_SIG_READABLE, 0);
     assert_int_equal(rd(b), 0);
-    assert_int_equal(sigs(b) & SOS_SIG_READABLE, SOS_SIG_READABLE);
+    assert_int_equal(th_signals(b) & SOS_SIG_READABLE, SOS_SIG_READABLE);
     assert_int_equal(rd(b), 0);
-    assert_int_equal(sigs(b) & SOS_SIG_READABLE, 0);
+    assert_int_equal(th_signals(b) & SOS_SIG_READABLE, 0);
 }
 
 static void test_writable_clears_when_full_by_count(void **state)
@@ -916,12 +874,12 @@ static void test_writable_clears_when_full_by_count(void **state)
     chan(&a, &b);
     for (uint32_t i = 0; i < SOS_CHANNEL_MAX_MSGS - 1; i++)
         assert_int_equal(wr(a, 1, 0), 0);
-    assert_int_equal(sigs(a) & SOS_SIG_WRITABLE, SOS_SIG_WRITABLE);
+    assert_int_equal(th_signals(a) & SOS_SIG_WRITABLE, SOS_SIG_WRITABLE);
     assert_int_equal(wr(a, 1, 0), 0);
-    assert_int_equal(sigs(a) & SOS_SIG_WRITABLE, 0);
-    assert_int_equal(sigs(b) & SOS_SIG_WRITABLE, SOS_SIG_WRITABLE); /* a's queue is empty */
+    assert_int_equal(th_signals(a) & SOS_SIG_WRITABLE, 0);
+    assert_int_equal(th_signals(b) & SOS_SIG_WRITABLE, SOS_SIG_WRITABLE); /* a's queue is empty */
     assert_int_equal(rd(b), 0);
-    assert_int_equal(sigs(a) & SOS_SIG_WRITABLE, SOS_SIG_WRITABLE);
+    assert_int_equal(th_signals(a) & SOS_SIG_WRITABLE, SOS_SIG_WRITABLE);
 }
 
 static void test_writable_clears_when_full_by_bytes(void **state)
@@ -932,16 +890,16 @@ static void test_writable_clears_when_full_by_bytes(void **state)
     uint8_t *big = th_umem(SOS_CHANNEL_MAX_BYTES);
     uint32_t per = SOS_CHANNEL_MAX_QUEUED / SOS_CHANNEL_MAX_BYTES;
     for (uint32_t i = 0; i < per; i++) {
-        assert_int_equal(sigs(a) & SOS_SIG_WRITABLE, SOS_SIG_WRITABLE);
+        assert_int_equal(th_signals(a) & SOS_SIG_WRITABLE, SOS_SIG_WRITABLE);
         assert_int_equal(u_channel_write(a, big, SOS_CHANNEL_MAX_BYTES, NULL, 0), 0);
     }
     /* the queue holds SOS_CHANNEL_MAX_QUEUED bytes: no byte more fits */
     assert_int_equal(u_channel_write(a, big, 1, NULL, 0), SOS_ERR_QUEUE_FULL);
-    assert_int_equal(sigs(a) & SOS_SIG_WRITABLE, 0);
+    assert_int_equal(th_signals(a) & SOS_SIG_WRITABLE, 0);
     uint8_t *in = th_umem(SOS_CHANNEL_MAX_BYTES);
     g->rd = (struct sos_chan_read){in, NULL, SOS_CHANNEL_MAX_BYTES, 0, 0, 0};
     assert_int_equal(u_channel_read(b, &g->rd), 0);
-    assert_int_equal(sigs(a) & SOS_SIG_WRITABLE, SOS_SIG_WRITABLE);
+    assert_int_equal(th_signals(a) & SOS_SIG_WRITABLE, SOS_SIG_WRITABLE);
 }
 
 struct wake_writer {
@@ -1149,7 +1107,7 @@ static void test_call_server_closes(void **state)
     assert_int_equal(u_channel_call(a, t + SEC, &g->call), SOS_ERR_PEER_CLOSED);
     assert_int_equal(g_srv.read_rc, 0);
     assert_true(th_now() < t + SEC);
-    assert_int_equal(sigs(a), SOS_SIG_PEER_CLOSED);
+    assert_int_equal(th_signals(a), SOS_SIG_PEER_CLOSED);
 }
 
 static void test_call_peer_already_closed(void **state)
@@ -1158,7 +1116,7 @@ static void test_call_peer_already_closed(void **state)
     sos_handle_t a, b;
     chan(&a, &b);
     assert_int_equal(u_handle_close(b), 0);
-    g->wh[0] = event();
+    g->wh[0] = th_event();
     uint32_t n = nhandles();
     call_setup(8, 1, sizeof(g->rb));
     assert_int_equal(u_channel_call(a, th_now() + SEC, &g->call), SOS_ERR_PEER_CLOSED);
@@ -1174,7 +1132,7 @@ static void test_call_reply_too_small(void **state)
     assert_int_equal(u_channel_call(a, th_now() + SEC, &g->call), SOS_ERR_BUFFER_TOO_SMALL);
     assert_int_equal(g->call.rd.actual_bytes, 300);
     assert_int_equal(g->call.rd.actual_handles, 0);
-    assert_int_equal(sigs(a) & SOS_SIG_READABLE, SOS_SIG_READABLE);
+    assert_int_equal(th_signals(a) & SOS_SIG_READABLE, SOS_SIG_READABLE);
     uint8_t *in = th_umem(512);
     g->rd = (struct sos_chan_read){in, NULL, 512, 0, 0, 0};
     assert_int_equal(u_channel_read(a, &g->rd), 0);
@@ -1190,8 +1148,8 @@ static void test_call_short_request(void **state)
     (void)state;
     sos_handle_t a, b;
     chan(&a, &b);
-    sos_handle_t e = event();
-    sos_koid_t k = koid(e);
+    sos_handle_t e = th_event();
+    sos_koid_t k = th_koid(e);
     g->wh[0] = e;
     uint32_t n = nhandles();
     call_setup(3, 1, sizeof(g->rb));
@@ -1199,7 +1157,7 @@ static void test_call_short_request(void **state)
     call_setup(0, 1, sizeof(g->rb));
     assert_int_equal(u_channel_call(a, th_now() + SEC, &g->call), SOS_ERR_INVALID_ARGS);
     assert_int_equal(nhandles(), n);
-    assert_int_equal(koid(e), k);
+    assert_int_equal(th_koid(e), k);
     assert_empty(b);
 }
 
@@ -1209,8 +1167,8 @@ static void test_call_needs_send_and_receive(void **state)
     sos_handle_t a, b;
     chan(&a, &b);
     call_setup(8, 0, sizeof(g->rb));
-    sos_handle_t s = dup(a, SOS_RIGHT_SEND);
-    sos_handle_t r = dup(a, SOS_RIGHT_RECEIVE);
+    sos_handle_t s = th_dup(a, SOS_RIGHT_SEND);
+    sos_handle_t r = th_dup(a, SOS_RIGHT_RECEIVE);
     assert_int_equal(u_channel_call(s, th_now() + SEC, &g->call), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_channel_call(r, th_now() + SEC, &g->call), SOS_ERR_ACCESS_DENIED);
     struct sos_chan_call local = g->call;
@@ -1223,8 +1181,8 @@ static void test_call_moves_handles_both_ways(void **state)
     (void)state;
     sos_handle_t a;
     start_server(&a, SRV_HANDLES);
-    sos_handle_t e = event();
-    sos_koid_t k = koid(e);
+    sos_handle_t e = th_event();
+    sos_koid_t k = th_koid(e);
     g->wh[0] = e;
     call_setup(8, 1, sizeof(g->rb));
     assert_int_equal(u_channel_call(a, th_now() + SEC, &g->call), 0);
@@ -1232,8 +1190,7 @@ static void test_call_moves_handles_both_ways(void **state)
     assert_int_equal(g_srv.nh, 1);
     assert_int_equal(g_srv.hkoid, k);
     assert_int_equal(g->call.rd.actual_handles, 1);
-    koid(g->rh[0]);
-    assert_int_equal(g->info.kind, SOS_OBJ_EVENT);
+    assert_int_equal(th_handle_info(g->rh[0]).kind, SOS_OBJ_EVENT);
 }
 
 static void test_call_from_both_ends_does_not_cross(void **state)
@@ -1279,7 +1236,7 @@ static void test_call_no_leak(void **state)
         struct th_counts before;
         th_counts(&before);
         for (int i = 0; i < 500; i++) {
-            g->wh[0] = event();
+            g->wh[0] = th_event();
             call_setup(16, 1, (i & 1) ? sizeof(g->rb) : 8);
             int64_t rc = u_channel_call(a, th_now() + SEC, &g->call);
             assert_int_equal(g->call.rd.actual_bytes, 16);
@@ -1303,7 +1260,7 @@ static void test_no_leak_write_read_cycles(void **state)
     sos_handle_t a, b;
     chan(&a, &b);
     for (int i = 0; i < 4; i++) { /* warm */
-        g->wh[0] = event();
+        g->wh[0] = th_event();
         assert_int_equal(wr(a, 200, 1), 0);
         assert_int_equal(rd(b), 0);
         assert_int_equal(u_handle_close(g->rh[0]), 0);
@@ -1311,8 +1268,8 @@ static void test_no_leak_write_read_cycles(void **state)
     struct th_counts before;
     th_counts(&before);
     for (int i = 0; i < 2000; i++) {
-        g->wh[0] = event();
-        g->wh[1] = event();
+        g->wh[0] = th_event();
+        g->wh[1] = th_event();
         assert_int_equal(wr(a, 200, 2), 0);
         g->rd = (struct sos_chan_read){g->rb, g->rh, 10, 1, 0, 0};
         assert_int_equal(u_channel_read(b, &g->rd), SOS_ERR_BUFFER_TOO_SMALL);

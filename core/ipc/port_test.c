@@ -15,31 +15,8 @@ struct ub {
 };
 static struct ub *g;
 
-static int setup(void **state)
-{
-    int r = th_setup(state);
-    g = th_umem(sizeof(*g));
-    return r;
-}
+TH_SETUP_UMEM(setup, g)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, th_teardown)
-
-static sos_handle_t port(void)
-{
-    assert_int_equal(u_port_create(0, g->h), 0);
-    return g->h[0];
-}
-
-static sos_handle_t event(void)
-{
-    assert_int_equal(u_event_create(0, g->h), 0);
-    return g->h[0];
-}
-
-static sos_handle_t dup(sos_handle_t h, sos_rights_t rights)
-{
-    assert_int_equal(u_handle_duplicate(h, rights, g->h), 0);
-    return g->h[0];
-}
 
 static int64_t queue(sos_handle_t p, uint64_t key, uint64_t v)
 {
@@ -64,14 +41,6 @@ static void assert_no_packet(sos_handle_t p)
     assert_int_equal(th_now(), t);
 }
 
-static sos_signals_t sigs(sos_handle_t h)
-{
-    sos_signals_t *s = (sos_signals_t *)g->b;
-    *s = 0;
-    u_object_wait_one(h, 0xffffffffu, 0, s);
-    return *s;
-}
-
 static void signal_pulse(sos_handle_t e, sos_signals_t s)
 {
     assert_int_equal(u_object_signal(e, s, 0), 0);
@@ -83,13 +52,13 @@ static void signal_pulse(sos_handle_t e, sos_signals_t s)
 static void test_create(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     struct sos_info_handle *i = th_umem(sizeof(*i));
     assert_int_equal(u_object_get_info(p, SOS_INFO_HANDLE, i, sizeof(*i)), (int64_t)sizeof(*i));
     assert_int_equal(i->kind, SOS_OBJ_PORT);
     assert_int_equal(i->rights, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE |
                                     SOS_RIGHT_TRANSFER | SOS_RIGHT_SEND | SOS_RIGHT_RECEIVE);
-    assert_int_equal(sigs(p), 0);
+    assert_int_equal(th_signals(p), 0);
 }
 
 static void test_create_bad_args(void **state)
@@ -109,7 +78,7 @@ static void test_create_bad_args(void **state)
 static void test_queue_wait_user_packets_in_order(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     for (uint64_t i = 1; i <= 5; i++)
         assert_int_equal(queue(p, 100 + i, i * 11), 0);
     for (uint64_t i = 1; i <= 5; i++) {
@@ -126,7 +95,7 @@ static void test_queue_wait_user_packets_in_order(void **state)
 static void test_queue_forces_user_type(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     g->pkt = (struct sos_port_packet){.key = 9, .type = SOS_PKT_SIGNAL, .status = -7};
     assert_int_equal(u_port_queue(p, &g->pkt), 0);
     assert_int_equal(pwait(p, 0), 0);
@@ -138,21 +107,21 @@ static void test_queue_forces_user_type(void **state)
 static void test_readable_follows_packets(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    assert_int_equal(sigs(p) & SOS_SIG_READABLE, 0);
+    sos_handle_t p = th_port();
+    assert_int_equal(th_signals(p) & SOS_SIG_READABLE, 0);
     assert_int_equal(queue(p, 1, 1), 0);
     assert_int_equal(queue(p, 2, 2), 0);
-    assert_int_equal(sigs(p) & SOS_SIG_READABLE, SOS_SIG_READABLE);
+    assert_int_equal(th_signals(p) & SOS_SIG_READABLE, SOS_SIG_READABLE);
     assert_int_equal(pwait(p, 0), 0);
-    assert_int_equal(sigs(p) & SOS_SIG_READABLE, SOS_SIG_READABLE);
+    assert_int_equal(th_signals(p) & SOS_SIG_READABLE, SOS_SIG_READABLE);
     assert_int_equal(pwait(p, 0), 0);
-    assert_int_equal(sigs(p) & SOS_SIG_READABLE, 0);
+    assert_int_equal(th_signals(p) & SOS_SIG_READABLE, 0);
 }
 
 static void test_wait_timed_out_at_deadline(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     int64_t d = th_now() + 123456;
     assert_int_equal(pwait(p, d), SOS_ERR_TIMED_OUT);
     assert_int_equal(th_now(), d);
@@ -162,7 +131,7 @@ static void test_wait_timed_out_at_deadline(void **state)
 static void test_wait_deadline_past(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     int64_t t = th_now();
     assert_int_equal(pwait(p, t - 1), SOS_ERR_TIMED_OUT);
     assert_int_equal(pwait(p, 0), SOS_ERR_TIMED_OUT);
@@ -188,7 +157,7 @@ static void test_wait_woken_by_queue(void **state)
 {
     (void)state;
     g_qw.rc = 1;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     th_thread(queue_later, (void *)(uintptr_t)p);
     assert_int_equal(pwait(p, th_now() + SEC), 0);
     assert_int_equal(g_qw.rc, 0);
@@ -199,7 +168,7 @@ static void test_wait_woken_by_queue(void **state)
 static void test_queue_full(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     for (uint32_t i = 0; i < SOS_PORT_MAX_PACKETS; i++)
         assert_int_equal(queue(p, i, i), 0);
     assert_int_equal(queue(p, 5000, 0), SOS_ERR_QUEUE_FULL);
@@ -219,8 +188,8 @@ static void test_queue_full(void **state)
 static void test_signal_packets_not_limited_by_user_packets(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     for (uint32_t i = 0; i < SOS_PORT_MAX_PACKETS; i++)
         assert_int_equal(queue(p, i, i), 0);
     assert_int_equal(u_object_wait_async(e, p, 42, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_ONCE), 0);
@@ -235,13 +204,13 @@ static void test_signal_packets_not_limited_by_user_packets(void **state)
 static void test_closing_port_frees_user_packets(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     assert_int_equal(queue(p, 1, 1), 0);
     assert_int_equal(pwait(p, 0), 0);
     assert_int_equal(u_handle_close(p), 0);
     struct th_counts before;
     th_counts(&before);
-    p = port();
+    p = th_port();
     for (int i = 0; i < 100; i++)
         assert_int_equal(queue(p, 1, 1), 0);
     assert_int_equal(u_handle_close(p), 0);
@@ -253,8 +222,8 @@ static void test_closing_port_frees_user_packets(void **state)
 static void test_async_once_event(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_wait_async(e, p, 0x1234, SOS_SIG_SIGNALED | SOS_SIG_USER(2),
                                          SOS_WAIT_ASYNC_ONCE), 0);
     assert_no_packet(p);
@@ -275,8 +244,8 @@ static void test_async_once_event(void **state)
 static void test_async_once_fires_once_before_read(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_wait_async(e, p, 1, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_ONCE), 0);
     signal_pulse(e, SOS_SIG_SIGNALED);
     signal_pulse(e, SOS_SIG_SIGNALED);
@@ -288,8 +257,8 @@ static void test_async_once_fires_once_before_read(void **state)
 static void test_async_repeat_event(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_wait_async(e, p, 7, SOS_SIG_USER(0), SOS_WAIT_ASYNC_REPEAT), 0);
     /* two rises before the packet is read: one packet, count 2 */
     signal_pulse(e, SOS_SIG_USER(0));
@@ -309,8 +278,8 @@ static void test_async_repeat_event(void **state)
 static void test_async_repeat_ignores_other_signals(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_wait_async(e, p, 7, SOS_SIG_USER(0), SOS_WAIT_ASYNC_REPEAT), 0);
     signal_pulse(e, SOS_SIG_USER(1));
     signal_pulse(e, SOS_SIG_SIGNALED);
@@ -325,7 +294,7 @@ static void test_async_repeat_ignores_other_signals(void **state)
 static void test_async_channel_readable(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     assert_int_equal(u_channel_create(0, g->h), 0);
     sos_handle_t a = g->h[0], b = g->h[1];
     assert_int_equal(u_object_wait_async(b, p, 99, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED,
@@ -347,7 +316,7 @@ static void test_async_channel_readable(void **state)
 static void test_async_once_channel(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     assert_int_equal(u_channel_create(0, g->h), 0);
     sos_handle_t a = g->h[0], b = g->h[1];
     assert_int_equal(u_object_wait_async(b, p, 5, SOS_SIG_READABLE, SOS_WAIT_ASYNC_ONCE), 0);
@@ -365,11 +334,11 @@ static void test_async_once_channel(void **state)
 static void test_async_already_active_once(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_signal(e, 0, SOS_SIG_SIGNALED), 0);
     assert_int_equal(u_object_wait_async(e, p, 3, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_ONCE), 0);
-    assert_int_equal(sigs(p) & SOS_SIG_READABLE, SOS_SIG_READABLE);
+    assert_int_equal(th_signals(p) & SOS_SIG_READABLE, SOS_SIG_READABLE);
     assert_int_equal(pwait(p, 0), 0);
     assert_int_equal(g->out.key, 3);
     assert_int_equal(g->out.signal.observed, SOS_SIG_SIGNALED);
@@ -381,8 +350,8 @@ static void test_async_already_active_once(void **state)
 static void test_async_already_active_repeat(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_signal(e, 0, SOS_SIG_USER(5)), 0);
     assert_int_equal(u_object_wait_async(e, p, 3, SOS_SIG_USER(5), SOS_WAIT_ASYNC_REPEAT), 0);
     assert_int_equal(pwait(p, 0), 0);
@@ -396,8 +365,8 @@ static void test_async_already_active_repeat(void **state)
 static void test_async_two_bindings_two_packets(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_wait_async(e, p, 1, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_ONCE), 0);
     assert_int_equal(u_object_wait_async(e, p, 2, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_ONCE), 0);
     assert_int_equal(u_object_signal(e, 0, SOS_SIG_SIGNALED), 0);
@@ -411,7 +380,7 @@ static void test_async_two_bindings_two_packets(void **state)
 static void test_async_wakes_port_waiter(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     assert_int_equal(u_timer_create(0, g->h), 0);
     sos_handle_t t = g->h[0];
     assert_int_equal(u_object_wait_async(t, p, 11, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_ONCE), 0);
@@ -440,7 +409,7 @@ static void test_closing_port_cancels_waiter(void **state)
 {
     (void)state;
     g_pw.rc = 1;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     th_thread(port_waiter, (void *)(uintptr_t)p);
     th_settle();
     assert_int_equal(g_pw.rc, 1); /* blocked */
@@ -453,8 +422,8 @@ static void test_closing_one_of_two_handles_keeps_waiter(void **state)
 {
     (void)state;
     g_pw.rc = 1;
-    sos_handle_t p = port();
-    sos_handle_t p2 = dup(p, SOS_RIGHT_SAME_RIGHTS);
+    sos_handle_t p = th_port();
+    sos_handle_t p2 = th_dup(p, SOS_RIGHT_SAME_RIGHTS);
     th_thread(port_waiter, (void *)(uintptr_t)p);
     th_settle();
     assert_int_equal(u_handle_close(p2), 0);
@@ -469,14 +438,14 @@ static void test_closing_one_of_two_handles_keeps_waiter(void **state)
 static void test_closing_bound_object_frees_binding(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event(); /* warm the caches */
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event(); /* warm the caches */
     assert_int_equal(u_object_wait_async(e, p, 1, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT), 0);
     assert_int_equal(u_handle_close(e), 0);
     struct th_counts before;
     th_counts(&before);
     for (int i = 0; i < 50; i++) {
-        e = event();
+        e = th_event();
         assert_int_equal(u_object_wait_async(e, p, 1, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT), 0);
         assert_int_equal(u_object_wait_async(e, p, 2, SOS_SIG_USER(0), SOS_WAIT_ASYNC_ONCE), 0);
         assert_int_equal(u_handle_close(e), 0);
@@ -488,8 +457,8 @@ static void test_closing_bound_object_frees_binding(void **state)
 static void test_fired_once_binding_freed_after_read(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     for (int pass = 0; pass < 2; pass++) { /* the first pass warms the caches */
         struct th_counts before;
         th_counts(&before);
@@ -507,13 +476,13 @@ static void test_fired_once_binding_freed_after_read(void **state)
 static void test_closing_bound_object_keeps_queued_packet(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_wait_async(e, p, 1, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT), 0);
     assert_int_equal(u_handle_close(e), 0);
     struct th_counts before;
     th_counts(&before);
-    e = event();
+    e = th_event();
     assert_int_equal(u_object_wait_async(e, p, 8, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT), 0);
     assert_int_equal(u_object_signal(e, 0, SOS_SIG_SIGNALED), 0);
     assert_int_equal(u_handle_close(e), 0);
@@ -527,14 +496,14 @@ static void test_closing_bound_object_keeps_queued_packet(void **state)
 static void test_closing_port_frees_bindings(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
-    sos_handle_t p = port();
+    sos_handle_t e = th_event();
+    sos_handle_t p = th_port();
     assert_int_equal(u_object_wait_async(e, p, 1, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT), 0);
     assert_int_equal(u_handle_close(p), 0);
     struct th_counts before;
     th_counts(&before);
     for (int i = 0; i < 50; i++) {
-        p = port();
+        p = th_port();
         assert_int_equal(u_object_wait_async(e, p, 1, SOS_SIG_USER(0), SOS_WAIT_ASYNC_REPEAT), 0);
         assert_int_equal(u_object_wait_async(e, p, 2, SOS_SIG_USER(1), SOS_WAIT_ASYNC_ONCE), 0);
         signal_pulse(e, SOS_SIG_USER(1)); /* one packet queued when the port goes */
@@ -548,7 +517,7 @@ static void test_closing_port_frees_bindings(void **state)
 static void test_binding_to_port_itself(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
+    sos_handle_t p = th_port();
     assert_int_equal(u_object_wait_async(p, p, 1, SOS_SIG_READABLE, SOS_WAIT_ASYNC_ONCE), 0);
     struct th_counts before;
     th_counts(&before);
@@ -563,8 +532,8 @@ static void test_binding_to_port_itself(void **state)
 static void test_async_bad_signals_and_options(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     struct th_counts before;
     th_counts(&before);
     assert_int_equal(u_object_wait_async(e, p, 1, 0, SOS_WAIT_ASYNC_ONCE), SOS_ERR_INVALID_ARGS);
@@ -579,8 +548,8 @@ static void test_async_bad_signals_and_options(void **state)
 static void test_async_wrong_types(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_wait_async(p, e, 1, SOS_SIG_READABLE, SOS_WAIT_ASYNC_ONCE),
                      SOS_ERR_WRONG_TYPE);
     assert_int_equal(u_object_wait_async(e, th_self(), 1, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_ONCE),
@@ -594,10 +563,10 @@ static void test_async_wrong_types(void **state)
 static void test_async_missing_rights(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
-    sos_handle_t e_nowait = dup(e, SOS_RIGHT_SIGNAL);
-    sos_handle_t p_nosend = dup(p, SOS_RIGHT_RECEIVE | SOS_RIGHT_WAIT);
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
+    sos_handle_t e_nowait = th_dup(e, SOS_RIGHT_SIGNAL);
+    sos_handle_t p_nosend = th_dup(p, SOS_RIGHT_RECEIVE | SOS_RIGHT_WAIT);
     assert_int_equal(u_object_wait_async(e_nowait, p, 1, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_ONCE),
                      SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_object_wait_async(e, p_nosend, 1, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_ONCE),
@@ -609,9 +578,9 @@ static void test_async_missing_rights(void **state)
 static void test_queue_wait_missing_rights(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t p_nosend = dup(p, SOS_RIGHT_RECEIVE);
-    sos_handle_t p_norecv = dup(p, SOS_RIGHT_SEND);
+    sos_handle_t p = th_port();
+    sos_handle_t p_nosend = th_dup(p, SOS_RIGHT_RECEIVE);
+    sos_handle_t p_norecv = th_dup(p, SOS_RIGHT_SEND);
     assert_int_equal(queue(p_nosend, 1, 1), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(queue(p_norecv, 2, 2), 0);
     assert_int_equal(pwait(p_norecv, 0), SOS_ERR_ACCESS_DENIED);
@@ -622,8 +591,8 @@ static void test_queue_wait_missing_rights(void **state)
 static void test_queue_wait_bad_args(void **state)
 {
     (void)state;
-    sos_handle_t p = port();
-    sos_handle_t e = event();
+    sos_handle_t p = th_port();
+    sos_handle_t e = th_event();
     struct sos_port_packet local = {.key = 1};
     assert_int_equal(u_port_queue(p, &local), SOS_ERR_BAD_ADDRESS);
     assert_int_equal(u_port_queue(p, NULL), SOS_ERR_BAD_ADDRESS);

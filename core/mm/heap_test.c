@@ -30,15 +30,6 @@ static struct kcache *cache_of(size_t size)
     return made[n++].c;
 }
 
-static bool is_zero(const void *p, size_t len)
-{
-    const uint8_t *b = p;
-    for (size_t i = 0; i < len; i++)
-        if (b[i])
-            return false;
-    return true;
-}
-
 static void test_kcache_rounds_sizes(void **state)
 {
     (void)state;
@@ -57,14 +48,14 @@ static void test_kcache_alloc_zeroed_and_reused(void **state)
     uint8_t *p = kcache_alloc(c);
     assert_non_null(p);
     assert_int_equal((uintptr_t)p % 16, 0);
-    assert_true(is_zero(p, 112));
+    assert_true(th_all_zero(p, 112));
     assert_int_equal(heap_bytes_in_use(), heap0 + 112);
     memset(p, 0xff, 112);
     kcache_free(c, p);
     assert_int_equal(heap_bytes_in_use(), heap0);
     uint8_t *q = kcache_alloc(c);
     assert_ptr_equal(q, p); /* the slot just freed comes back first... */
-    assert_true(is_zero(q, 112)); /* ...and is zeroed again */
+    assert_true(th_all_zero(q, 112)); /* ...and is zeroed again */
     kcache_free(c, q);
     assert_int_equal(heap_bytes_in_use(), heap0);
 }
@@ -79,7 +70,7 @@ static void test_kcache_many_slabs(void **state)
     for (unsigned i = 0; i < n; i++) {
         g_ptrs[i] = kcache_alloc(c);
         assert_non_null(g_ptrs[i]);
-        assert_true(is_zero(g_ptrs[i], 112));
+        assert_true(th_all_zero(g_ptrs[i], 112));
         memset(g_ptrs[i], (int)(i & 0xff), 112);
     }
     assert_int_equal(heap_bytes_in_use(), heap0 + n * 112);
@@ -155,12 +146,12 @@ static void test_kmalloc_small_classes(void **state)
         assert_non_null(p);
         assert_int_equal((uintptr_t)p % 16, 0);
         assert_int_equal(heap_bytes_in_use(), heap0 + t[i].gets);
-        assert_true(is_zero(p, t[i].gets));
+        assert_true(th_all_zero(p, t[i].gets));
         memset(p, 0xee, t[i].gets);
         kfree(p);
         assert_int_equal(heap_bytes_in_use(), heap0);
         p = kmalloc(t[i].ask); /* reused memory is zeroed again */
-        assert_true(is_zero(p, t[i].gets));
+        assert_true(th_all_zero(p, t[i].gets));
         kfree(p);
     }
 }
@@ -179,7 +170,7 @@ static void test_kmalloc_large(void **state)
         assert_int_equal((uintptr_t)p % PAGE_SIZE, 64); /* a small header in front */
         assert_int_equal(heap_bytes_in_use(), heap0 + t[i].pages * PAGE_SIZE);
         assert_int_equal(pmm_free_frames(), free0 - t[i].pages);
-        assert_true(is_zero(p, t[i].ask));
+        assert_true(th_all_zero(p, t[i].ask));
         memset(p, 0x77, t[i].ask); /* all of it is usable */
         kfree(p);
         assert_int_equal(heap_bytes_in_use(), heap0);

@@ -54,15 +54,6 @@ static void release_held(size_t span)
         }
 }
 
-static bool page_is_zero(const void *p, size_t len)
-{
-    const uint8_t *b = p;
-    for (size_t i = 0; i < len; i++)
-        if (b[i])
-            return false;
-    return true;
-}
-
 static void test_alloc_free_counts(void **state)
 {
     (void)state;
@@ -104,7 +95,7 @@ static void test_alloc_is_zeroed(void **state)
     assert_int_equal(pmm_free_frames(), 1);
     paddr_t again = pmm_alloc();
     assert_int_equal(again, pa);
-    assert_true(page_is_zero(hal_phys_to_virt(again), PAGE_SIZE));
+    assert_true(th_all_zero(hal_phys_to_virt(again), PAGE_SIZE));
     for (size_t i = 0; i < n; i++)
         pmm_free(g_frames[i]);
     assert_int_equal(pmm_free_frames(), free0);
@@ -149,7 +140,7 @@ static void test_run_aligned_and_zeroed(void **state)
         assert_true(pa != 0);
         assert_int_equal(pa % (a * PAGE_SIZE), 0);
         assert_int_equal(pmm_free_frames(), free0 - 5);
-        assert_true(page_is_zero(hal_phys_to_virt(pa), 5 * PAGE_SIZE));
+        assert_true(th_all_zero(hal_phys_to_virt(pa), 5 * PAGE_SIZE));
         memset(hal_phys_to_virt(pa), 0x5a, 5 * PAGE_SIZE); /* the run is all ours */
         pmm_free_run(pa, 5);
         assert_int_equal(pmm_free_frames(), free0);
@@ -235,7 +226,7 @@ static void test_core_frame_alloc(void **state)
     uint64_t free0 = pmm_free_frames();
     paddr_t pa = core_frame_alloc();
     assert_true(pa != 0 && IS_ALIGNED(pa, PAGE_SIZE));
-    assert_true(page_is_zero(hal_phys_to_virt(pa), PAGE_SIZE));
+    assert_true(th_all_zero(hal_phys_to_virt(pa), PAGE_SIZE));
     assert_int_equal(pmm_free_frames(), free0 - 1);
     core_frame_free(pa);
     assert_int_equal(pmm_free_frames(), free0);

@@ -20,8 +20,6 @@
  */
 struct scratch {
     struct sos_vm_map m;
-    struct sos_info_vmo vi;
-    struct sos_info_process pi;
     sos_handle_t h;
 };
 static struct scratch *g_s;
@@ -31,27 +29,6 @@ static void fresh(void) { g_s = th_umem(sizeof(*g_s)); }
 static sos_handle_t new_vmo(uint64_t size)
 {
     assert_int_equal(u_vmo_create(size, 0, &g_s->h), 0);
-    return g_s->h;
-}
-
-/* A VMO handle with every right, EXECUTE included (what the boot image handle has). */
-static sos_handle_t vmo_all_rights(uint64_t size)
-{
-    klock_acquire();
-    int err;
-    struct vmo *v = vmo_new(size, 0, &err);
-    assert_non_null(v);
-    struct handle *h = handle_new(&v->obj, SOS_RIGHTS_ALL);
-    sos_handle_t val = 0;
-    assert_int_equal(process_install(current_thread()->proc, h, &val), 0);
-    obj_unref(&v->obj);
-    klock_release();
-    return val;
-}
-
-static sos_handle_t dup(sos_handle_t h, sos_rights_t r)
-{
-    assert_int_equal(u_handle_duplicate(h, r, &g_s->h), 0);
     return g_s->h;
 }
 
@@ -75,19 +52,7 @@ static int64_t map_fixed(sos_handle_t vmo, uint64_t len, uint32_t prot, uint64_t
     return map_in(th_self(), vmo, 0, len, prot, SOS_MAP_FIXED, at, NULL);
 }
 
-static struct sos_info_vmo vmo_info(sos_handle_t v)
-{
-    assert_int_equal(u_object_get_info(v, SOS_INFO_VMO, &g_s->vi, sizeof(g_s->vi)),
-                     (int64_t)sizeof(g_s->vi));
-    return g_s->vi;
-}
-
-static uint64_t mapped_bytes(void)
-{
-    assert_int_equal(u_object_get_info(th_self(), SOS_INFO_PROCESS, &g_s->pi, sizeof(g_s->pi)),
-                     (int64_t)sizeof(g_s->pi));
-    return g_s->pi.mapped_bytes;
-}
+static uint64_t mapped_bytes(void) { return th_proc_info(th_self()).mapped_bytes; }
 
 /* An address with `pages` free pages (found by mapping and unmapping). */
 static uint64_t free_range(uint64_t pages)
@@ -187,22 +152,22 @@ static void test_map_fixed_overlap_refused(void **state)
     assert_int_equal(map_fixed(v, PG, RW, a + 3 * PG), SOS_ERR_ALREADY_EXISTS);
     assert_int_equal(map_fixed(v, 2 * PG, RW, a + PG), SOS_ERR_ALREADY_EXISTS);
     assert_int_equal(map_fixed(v, 4 * PG, RW, a), SOS_ERR_ALREADY_EXISTS); /* covers it */
-    assert_int_equal(vmo_info(v).map_count, 1);
+    assert_int_equal(th_vmo_info(v).map_count, 1);
     /* right next to it on both sides is fine */
     assert_int_equal(map_fixed(v, PG, RW, a + PG), 0);
     assert_int_equal(map_fixed(v, PG, RW, a + 4 * PG), 0);
-    assert_int_equal(vmo_info(v).map_count, 3);
+    assert_int_equal(th_vmo_info(v).map_count, 3);
 }
 
 static void test_wx_refused(void **state)
 {
     (void)state;
     fresh();
-    sos_handle_t v = vmo_all_rights(PG);
+    sos_handle_t v = th_vmo_all_rights(PG);
     uint64_t a;
     assert_int_equal(map(v, 0, PG, RW | SOS_VM_EXEC, &a), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(map(v, 0, PG, SOS_VM_WRITE | SOS_VM_EXEC, &a), SOS_ERR_ACCESS_DENIED);
-    assert_int_equal(vmo_info(v).map_count, 0);
+    assert_int_equal(th_vmo_info(v).map_count, 0);
     assert_int_equal(map(v, 0, PG, RX, &a), 0);
     assert_int_equal(u_vm_protect(th_self(), a, PG, RW | SOS_VM_EXEC), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_vm_protect(th_self(), a, PG, SOS_VM_WRITE | SOS_VM_EXEC),
@@ -222,13 +187,13 @@ static void test_exec_needs_execute_right(void **state)
     uint64_t a;
     assert_int_equal(map(v, 0, PG, RX, &a), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(map(v, 0, PG, SOS_VM_EXEC, &a), SOS_ERR_ACCESS_DENIED);
-    sos_handle_t all = vmo_all_rights(PG);
-    sos_handle_t noexec = dup(all, SOS_RIGHTS_ALL & ~SOS_RIGHT_EXECUTE);
+    sos_handle_t all = th_vmo_all_rights(PG);
+    sos_handle_t noexec = th_dup(all, SOS_RIGHTS_ALL & ~SOS_RIGHT_EXECUTE);
     assert_int_equal(map(noexec, 0, PG, RX, &a), SOS_ERR_ACCESS_DENIED);
     /* nor can a readable mapping be made executable afterwards */
     assert_int_equal(map(v, 0, PG, SOS_VM_READ, &a), 0);
     assert_int_equal(u_vm_protect(th_self(), a, PG, RX), SOS_ERR_ACCESS_DENIED);
-    sos_handle_t x = dup(all, SOS_RIGHT_MAP | SOS_RIGHT_EXECUTE);
+    sos_handle_t x = th_dup(all, SOS_RIGHT_MAP | SOS_RIGHT_EXECUTE);
     assert_int_equal(map(x, 0, PG, SOS_VM_EXEC, &a), 0);
 }
 
@@ -238,17 +203,17 @@ static void test_prot_beyond_rights(void **state)
     fresh();
     sos_handle_t v = new_vmo(PG);
     uint64_t a;
-    sos_handle_t r = dup(v, SOS_RIGHT_READ | SOS_RIGHT_MAP);
+    sos_handle_t r = th_dup(v, SOS_RIGHT_READ | SOS_RIGHT_MAP);
     assert_int_equal(map(r, 0, PG, RW, &a), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(map(r, 0, PG, SOS_VM_WRITE, &a), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(map(r, 0, PG, SOS_VM_READ, &a), 0);
     /* the mapping remembers what the handle allowed */
     assert_int_equal(u_vm_protect(th_self(), a, PG, RW), SOS_ERR_ACCESS_DENIED);
-    sos_handle_t w = dup(v, SOS_RIGHT_WRITE | SOS_RIGHT_MAP);
+    sos_handle_t w = th_dup(v, SOS_RIGHT_WRITE | SOS_RIGHT_MAP);
     assert_int_equal(map(w, 0, PG, SOS_VM_READ, &a), SOS_ERR_ACCESS_DENIED);
-    sos_handle_t nomap = dup(v, SOS_RIGHT_READ | SOS_RIGHT_WRITE);
+    sos_handle_t nomap = th_dup(v, SOS_RIGHT_READ | SOS_RIGHT_WRITE);
     assert_int_equal(map(nomap, 0, PG, SOS_VM_READ, &a), SOS_ERR_ACCESS_DENIED);
-    assert_int_equal(vmo_info(v).map_count, 1);
+    assert_int_equal(th_vmo_info(v).map_count, 1);
 }
 
 static void test_map_bad_args(void **state)
@@ -267,7 +232,7 @@ static void test_map_bad_args(void **state)
     assert_int_equal(map(v, 0, UINT64_MAX, RW, &a), SOS_ERR_OUT_OF_RANGE);
     assert_int_equal(map(v, UINT64_MAX & ~(uint64_t)(PG - 1), PG, RW, &a),
                      SOS_ERR_OUT_OF_RANGE);
-    assert_int_equal(vmo_info(v).map_count, 0);
+    assert_int_equal(th_vmo_info(v).map_count, 0);
     /* a length that is not a page multiple is rounded up */
     assert_int_equal(map(v, PG, 10, RW, &a), 0);
     assert_true(user_writable((void *)(uintptr_t)(a + PG - 4)));
@@ -285,10 +250,10 @@ static void test_unmap_whole_mappings_only(void **state)
     assert_int_equal(u_vm_unmap(th_self(), a + 2 * PG, 2 * PG), SOS_ERR_INVALID_ARGS);
     assert_int_equal(u_vm_unmap(th_self(), a - PG, 2 * PG), SOS_ERR_INVALID_ARGS);
     assert_true(user_writable((void *)(uintptr_t)a)); /* all still there */
-    assert_int_equal(vmo_info(v).map_count, 1);
+    assert_int_equal(th_vmo_info(v).map_count, 1);
     assert_int_equal(u_vm_unmap(th_self(), a, 3 * PG), 0);
     assert_int_equal(u_vm_unmap(th_self(), a, 3 * PG), SOS_ERR_NOT_FOUND);
-    assert_int_equal(vmo_info(v).map_count, 0);
+    assert_int_equal(th_vmo_info(v).map_count, 0);
 }
 
 static void test_unmap_several_and_bad_args(void **state)
@@ -302,10 +267,10 @@ static void test_unmap_several_and_bad_args(void **state)
     assert_int_equal(map_fixed(v, 2 * PG, RW, a + 5 * PG), 0);
     /* a range that would cut the third mapping is refused as a whole */
     assert_int_equal(u_vm_unmap(th_self(), a, 6 * PG), SOS_ERR_INVALID_ARGS);
-    assert_int_equal(vmo_info(v).map_count, 3);
+    assert_int_equal(th_vmo_info(v).map_count, 3);
     /* one call removes every mapping wholly inside the range; gaps do not matter */
     assert_int_equal(u_vm_unmap(th_self(), a, 4 * PG), 0);
-    assert_int_equal(vmo_info(v).map_count, 1);
+    assert_int_equal(th_vmo_info(v).map_count, 1);
     assert_int_equal(u_vm_unmap(th_self(), a + 5 * PG + 1, PG), SOS_ERR_INVALID_ARGS);
     assert_int_equal(u_vm_unmap(th_self(), a + 5 * PG, 0), SOS_ERR_INVALID_ARGS);
     assert_int_equal(u_vm_unmap(th_self(), a + 5 * PG, UINT64_MAX - PG), SOS_ERR_INVALID_ARGS);
@@ -313,7 +278,7 @@ static void test_unmap_several_and_bad_args(void **state)
     assert_int_equal(u_vm_unmap(th_self(), 0x10000, PG), SOS_ERR_NOT_FOUND);
     /* a length that is not a page multiple is rounded up */
     assert_int_equal(u_vm_unmap(th_self(), a + 5 * PG, PG + 1), 0);
-    assert_int_equal(vmo_info(v).map_count, 0);
+    assert_int_equal(th_vmo_info(v).map_count, 0);
 }
 
 static void test_unmapped_memory_is_gone(void **state)
@@ -390,7 +355,7 @@ static void test_protect_checks_every_mapping_first(void **state)
     (void)state;
     fresh();
     sos_handle_t v = new_vmo(PG);
-    sos_handle_t r = dup(v, SOS_RIGHT_READ | SOS_RIGHT_MAP);
+    sos_handle_t r = th_dup(v, SOS_RIGHT_READ | SOS_RIGHT_MAP);
     uint64_t a = free_range(2);
     assert_int_equal(map_fixed(v, PG, RW, a), 0);
     assert_int_equal(map_in(th_self(), r, 0, PG, SOS_VM_READ, SOS_MAP_FIXED, a + PG, NULL), 0);
@@ -426,7 +391,7 @@ static void test_shared_vmo_mapped_twice(void **state)
     assert_int_equal(u_vmo_write(v, out, 5, 1), 0);
     assert_int_equal(pa[5], 0xef);
     assert_int_equal(pb[5], 0xef);
-    struct sos_info_vmo i = vmo_info(v);
+    struct sos_info_vmo i = th_vmo_info(v);
     assert_int_equal(i.map_count, 2);
     assert_int_equal(i.committed_bytes, 2 * PG); /* one set of pages */
 }
@@ -442,7 +407,7 @@ static void test_map_at_offset(void **state)
     uint64_t a;
     assert_int_equal(map(v, 2 * PG, PG, SOS_VM_READ, &a), 0);
     assert_memory_equal((void *)(uintptr_t)a, "xyz", 3);
-    assert_int_equal(vmo_info(v).committed_bytes, PG); /* only the mapped page */
+    assert_int_equal(th_vmo_info(v).committed_bytes, PG); /* only the mapped page */
 }
 
 static void test_mapping_outlives_handle(void **state)
@@ -490,12 +455,12 @@ static void test_map_commits_pages(void **state)
     (void)state;
     fresh();
     sos_handle_t v = new_vmo(8 * PG);
-    assert_int_equal(vmo_info(v).committed_bytes, 0);
+    assert_int_equal(th_vmo_info(v).committed_bytes, 0);
     uint64_t free0 = pmm_free_frames();
     uint64_t a;
     assert_int_equal(map(v, 2 * PG, 4 * PG, SOS_VM_READ, &a), 0);
     assert_true(pmm_free_frames() <= free0 - 4);
-    assert_int_equal(vmo_info(v).committed_bytes, 4 * PG);
+    assert_int_equal(th_vmo_info(v).committed_bytes, 4 * PG);
     uint8_t *p = (uint8_t *)(uintptr_t)a;
     for (unsigned i = 0; i < 4 * PG; i += 512)
         assert_int_equal(p[i], 0);
@@ -506,7 +471,7 @@ static void test_self_needs_no_manage(void **state)
     (void)state;
     fresh();
     sos_handle_t v = new_vmo(PG);
-    sos_handle_t self_ro = dup(th_self(), SOS_RIGHT_READ);
+    sos_handle_t self_ro = th_dup(th_self(), SOS_RIGHT_READ);
     uint64_t a;
     assert_int_equal(map_in(self_ro, v, 0, PG, RW, 0, 0, &a), 0);
     assert_int_equal(u_vm_protect(self_ro, a, PG, SOS_VM_READ), 0);
@@ -552,7 +517,7 @@ static void test_map_bad_pointers(void **state)
     uint64_t ro;
     assert_int_equal(map(sv, 0, PG, SOS_VM_READ, &ro), 0);
     assert_int_equal(u_vm_map((struct sos_vm_map *)(uintptr_t)ro), SOS_ERR_BAD_ADDRESS);
-    assert_int_equal(vmo_info(v).map_count, 0); /* none of them mapped anything */
+    assert_int_equal(th_vmo_info(v).map_count, 0); /* none of them mapped anything */
 }
 
 /* ---- another process */
@@ -589,7 +554,7 @@ static void test_map_into_other_process(void **state)
     memcpy(in, "child!", 6);
     assert_int_equal(u_vmo_write(v, in, 0, 6), 0);
     /* without MANAGE on the process handle, its address space is out of reach */
-    sos_handle_t weak = dup(child, SOS_RIGHTS_ALL & ~(SOS_RIGHT_MANAGE | SOS_RIGHT_EXECUTE));
+    sos_handle_t weak = th_dup(child, SOS_RIGHTS_ALL & ~(SOS_RIGHT_MANAGE | SOS_RIGHT_EXECUTE));
     uint64_t a;
     assert_int_equal(map_in(weak, v, 0, PG, SOS_VM_READ, 0, 0, &a), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(map_in(child, v, 0, PG, SOS_VM_READ, 0, 0, &a), 0);
@@ -610,7 +575,7 @@ static void test_map_into_other_process(void **state)
     assert_int_equal(map_in(child, v, 0, PG, SOS_VM_READ, 0, 0, &a), SOS_ERR_BAD_STATE);
     assert_int_equal(u_vm_unmap(child, a, PG), SOS_ERR_BAD_STATE);
     assert_int_equal(u_vm_protect(child, a, PG, 0), SOS_ERR_BAD_STATE);
-    assert_int_equal(vmo_info(v).map_count, 0); /* its mappings went with it */
+    assert_int_equal(th_vmo_info(v).map_count, 0); /* its mappings went with it */
 }
 
 int main(void)

@@ -23,20 +23,6 @@ static uint64_t vmo_size(sos_handle_t v)
     return *s;
 }
 
-static struct sos_info_vmo vmo_info(sos_handle_t v)
-{
-    struct sos_info_vmo *i = th_umem(sizeof(*i));
-    assert_int_equal(u_object_get_info(v, SOS_INFO_VMO, i, sizeof(*i)), (int64_t)sizeof(*i));
-    return *i;
-}
-
-static sos_handle_t dup(sos_handle_t h, sos_rights_t r)
-{
-    sos_handle_t *d = th_umem(sizeof(*d));
-    assert_int_equal(u_handle_duplicate(h, r, d), 0);
-    return *d;
-}
-
 /* `len` bytes of user memory the process may read but not write. */
 static void *ro_mem(size_t len)
 {
@@ -46,20 +32,6 @@ static void *ro_mem(size_t len)
     assert_int_equal(u_vm_map(m), 0);
     assert_int_equal(u_handle_close(v), 0);
     return (void *)(uintptr_t)m->addr;
-}
-
-static void fill(uint8_t *p, size_t len, unsigned seed)
-{
-    for (size_t i = 0; i < len; i++)
-        p[i] = (uint8_t)(i * 7 + seed);
-}
-
-static bool all_zero(const uint8_t *p, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (p[i])
-            return false;
-    return true;
 }
 
 static void test_create_sizes_round_up(void **state)
@@ -95,7 +67,7 @@ static void test_create_zero_size(void **state)
     assert_int_equal(u_vmo_read(v, buf, 0, 0), 0);
     assert_int_equal(u_vmo_read(v, buf, 0, 1), SOS_ERR_OUT_OF_RANGE);
     assert_int_equal(u_vmo_write(v, buf, 0, 1), SOS_ERR_OUT_OF_RANGE);
-    assert_int_equal(vmo_info(v).committed_bytes, 0);
+    assert_int_equal(th_vmo_info(v).committed_bytes, 0);
 }
 
 static void test_create_too_large(void **state)
@@ -149,7 +121,7 @@ static void test_round_trip_across_pages(void **state)
     (void)state;
     sos_handle_t v = new_vmo(3 * PG, 0);
     uint8_t *in = th_umem(256), *out = th_umem(256);
-    fill(in, 256, 3);
+    th_fill(in, 256, 3);
     assert_int_equal(u_vmo_write(v, in, PG - 100, 256), 0); /* crosses page 0 -> 1 */
     assert_int_equal(u_vmo_read(v, out, PG - 100, 256), 0);
     assert_memory_equal(in, out, 256);
@@ -157,7 +129,7 @@ static void test_round_trip_across_pages(void **state)
     assert_int_equal(u_vmo_read(v, out, PG - 99, 10), 0);
     assert_memory_equal(in + 1, out, 10);
     assert_int_equal(u_vmo_read(v, out, PG - 110, 10), 0);
-    assert_true(all_zero(out, 10));
+    assert_true(th_all_zero(out, 10));
 }
 
 static void test_round_trip_many_pages(void **state)
@@ -166,7 +138,7 @@ static void test_round_trip_many_pages(void **state)
     const size_t len = 5 * PG + 123;
     sos_handle_t v = new_vmo(7 * PG, 0);
     uint8_t *in = th_umem(len), *out = th_umem(len);
-    fill(in, len, 11);
+    th_fill(in, len, 11);
     assert_int_equal(u_vmo_write(v, in, 100, len), 0);
     assert_int_equal(u_vmo_read(v, out, 100, len), 0);
     assert_memory_equal(in, out, len);
@@ -177,7 +149,7 @@ static void test_round_trip_many_pages(void **state)
         assert_int_equal(b[0], in[p * PG - 1 - 100]);
         assert_int_equal(b[1], in[p * PG - 100]);
     }
-    assert_int_equal(vmo_info(v).committed_bytes, 6 * PG);
+    assert_int_equal(th_vmo_info(v).committed_bytes, 6 * PG);
 }
 
 static void test_unwritten_reads_zero(void **state)
@@ -187,12 +159,12 @@ static void test_unwritten_reads_zero(void **state)
     uint8_t *out = th_umem(4 * PG);
     memset(out, 0xcc, 4 * PG);
     assert_int_equal(u_vmo_read(v, out, 0, 4 * PG), 0);
-    assert_true(all_zero(out, 4 * PG));
-    assert_int_equal(vmo_info(v).committed_bytes, 0); /* reads commit nothing */
+    assert_true(th_all_zero(out, 4 * PG));
+    assert_int_equal(th_vmo_info(v).committed_bytes, 0); /* reads commit nothing */
     uint8_t *one = th_umem(1);
     one[0] = 9;
     assert_int_equal(u_vmo_write(v, one, 2 * PG + 5, 1), 0);
-    assert_int_equal(vmo_info(v).committed_bytes, PG);
+    assert_int_equal(th_vmo_info(v).committed_bytes, PG);
     memset(out, 0xcc, 4 * PG);
     assert_int_equal(u_vmo_read(v, out, 0, 4 * PG), 0);
     for (size_t i = 0; i < 4 * PG; i++)
@@ -208,11 +180,11 @@ static void test_write_commits_touched_pages_only(void **state)
     uint64_t free0 = pmm_free_frames();
     assert_int_equal(u_vmo_write(v, in, 3 * PG - 1, 2), 0); /* pages 2 and 3 */
     assert_int_equal(pmm_free_frames(), free0 - 2);
-    assert_int_equal(vmo_info(v).committed_bytes, 2 * PG);
+    assert_int_equal(th_vmo_info(v).committed_bytes, 2 * PG);
     free0 = pmm_free_frames();
     assert_int_equal(u_vmo_write(v, in, 3 * PG, 2), 0); /* page 3 again */
     assert_int_equal(pmm_free_frames(), free0);
-    assert_int_equal(vmo_info(v).committed_bytes, 2 * PG);
+    assert_int_equal(th_vmo_info(v).committed_bytes, 2 * PG);
     free0 = pmm_free_frames();
     assert_int_equal(u_handle_close(v), 0);
     assert_int_equal(pmm_free_frames(), free0 + 2);
@@ -242,7 +214,7 @@ static void test_write_out_of_range(void **state)
     assert_int_equal(u_vmo_write(v, buf, UINT64_MAX, 2), SOS_ERR_OUT_OF_RANGE);
     assert_int_equal(u_vmo_write(v, buf, 4 * PG, 0), SOS_ERR_OUT_OF_RANGE);
     /* a refused write changes nothing, not even the pages it would have started on */
-    assert_int_equal(vmo_info(v).committed_bytes, 0);
+    assert_int_equal(th_vmo_info(v).committed_bytes, 0);
 }
 
 static void test_zero_length_io(void **state)
@@ -254,7 +226,7 @@ static void test_zero_length_io(void **state)
     assert_int_equal(u_vmo_write(v, buf, PG, 0), 0);
     assert_int_equal(u_vmo_read(v, NULL, 0, 0), 0);
     assert_int_equal(u_vmo_write(v, NULL, 0, 0), 0);
-    assert_int_equal(vmo_info(v).committed_bytes, 0);
+    assert_int_equal(th_vmo_info(v).committed_bytes, 0);
 }
 
 static void test_rights_read_write(void **state)
@@ -263,8 +235,8 @@ static void test_rights_read_write(void **state)
     sos_handle_t v = new_vmo(PG, SOS_VMO_RESIZABLE);
     uint8_t *buf = th_umem(8);
     uint64_t *sz = th_umem(sizeof(*sz));
-    sos_handle_t r = dup(v, SOS_RIGHT_READ);
-    sos_handle_t w = dup(v, SOS_RIGHT_WRITE);
+    sos_handle_t r = th_dup(v, SOS_RIGHT_READ);
+    sos_handle_t w = th_dup(v, SOS_RIGHT_WRITE);
     assert_int_equal(u_vmo_write(r, buf, 0, 8), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_vmo_set_size(r, 2 * PG), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_vmo_read(r, buf, 0, 8), 0);
@@ -314,7 +286,7 @@ static void test_bad_buffers(void **state)
     /* a refused write commits nothing */
     sos_handle_t v2 = new_vmo(4 * PG, 0);
     assert_int_equal(u_vmo_write(v2, edge + 8, 0, PG), SOS_ERR_BAD_ADDRESS);
-    assert_int_equal(vmo_info(v2).committed_bytes, 0);
+    assert_int_equal(th_vmo_info(v2).committed_bytes, 0);
 }
 
 static void test_get_size_bad_pointer(void **state)
@@ -344,15 +316,15 @@ static void test_set_size_grow_keeps_data(void **state)
     (void)state;
     sos_handle_t v = new_vmo(2 * PG, SOS_VMO_RESIZABLE);
     uint8_t *in = th_umem(2 * PG), *out = th_umem(5 * PG);
-    fill(in, 2 * PG, 5);
+    th_fill(in, 2 * PG, 5);
     assert_int_equal(u_vmo_write(v, in, 0, 2 * PG), 0);
     assert_int_equal(u_vmo_set_size(v, 5 * PG), 0);
     assert_int_equal(vmo_size(v), 5 * PG);
     assert_int_equal(u_vmo_read(v, out, 0, 5 * PG), 0);
     assert_memory_equal(in, out, 2 * PG);
-    assert_true(all_zero(out + 2 * PG, 3 * PG));
+    assert_true(th_all_zero(out + 2 * PG, 3 * PG));
     assert_int_equal(u_vmo_write(v, in, 4 * PG, PG), 0); /* the new pages work */
-    assert_int_equal(vmo_info(v).committed_bytes, 3 * PG);
+    assert_int_equal(th_vmo_info(v).committed_bytes, 3 * PG);
 }
 
 static void test_set_size_shrink_frees_pages(void **state)
@@ -362,12 +334,12 @@ static void test_set_size_shrink_frees_pages(void **state)
     uint8_t *in = th_umem(4 * PG), *out = th_umem(4 * PG);
     memset(in, 0x42, 4 * PG);
     assert_int_equal(u_vmo_write(v, in, 0, 4 * PG), 0);
-    assert_int_equal(vmo_info(v).committed_bytes, 4 * PG);
+    assert_int_equal(th_vmo_info(v).committed_bytes, 4 * PG);
     uint64_t free0 = pmm_free_frames();
     assert_int_equal(u_vmo_set_size(v, PG), 0);
     assert_int_equal(pmm_free_frames(), free0 + 3);
     assert_int_equal(vmo_size(v), PG);
-    assert_int_equal(vmo_info(v).committed_bytes, PG);
+    assert_int_equal(th_vmo_info(v).committed_bytes, PG);
     assert_int_equal(u_vmo_read(v, out, 0, 2), 0);
     assert_int_equal(out[0], 0x42);
     assert_int_equal(u_vmo_read(v, out, PG, 1), SOS_ERR_OUT_OF_RANGE);
@@ -375,8 +347,8 @@ static void test_set_size_shrink_frees_pages(void **state)
     assert_int_equal(u_vmo_set_size(v, 4 * PG), 0);
     assert_int_equal(u_vmo_read(v, out, 0, 4 * PG), 0);
     assert_memory_equal(out, in, PG);
-    assert_true(all_zero(out + PG, 3 * PG));
-    assert_int_equal(vmo_info(v).committed_bytes, PG);
+    assert_true(th_all_zero(out + PG, 3 * PG));
+    assert_int_equal(th_vmo_info(v).committed_bytes, PG);
 }
 
 static void test_set_size_bounds(void **state)
@@ -425,7 +397,7 @@ static void test_info_vmo(void **state)
 {
     (void)state;
     sos_handle_t v = new_vmo(3 * PG, 0);
-    struct sos_info_vmo i = vmo_info(v);
+    struct sos_info_vmo i = th_vmo_info(v);
     assert_int_equal(i.size, 3 * PG);
     assert_int_equal(i.committed_bytes, 0);
     assert_int_equal(i.map_count, 0);
@@ -435,11 +407,11 @@ static void test_info_vmo(void **state)
                                    .offset = (uint64_t)k * PG, .prot = SOS_VM_READ};
         assert_int_equal(u_vm_map(&m[k]), 0);
     }
-    i = vmo_info(v);
+    i = th_vmo_info(v);
     assert_int_equal(i.map_count, 2);
     assert_int_equal(i.committed_bytes, 2 * PG); /* mapping commits */
     assert_int_equal(u_vm_unmap(th_self(), m[0].addr, PG), 0);
-    assert_int_equal(vmo_info(v).map_count, 1);
+    assert_int_equal(th_vmo_info(v).map_count, 1);
     /* sizes, types, rights */
     struct sos_info_vmo *buf = th_umem(sizeof(*buf) + 8);
     assert_int_equal(u_object_get_info(v, SOS_INFO_VMO, buf, sizeof(*buf) - 1),
@@ -449,7 +421,7 @@ static void test_info_vmo(void **state)
                      (int64_t)sizeof(*buf));
     assert_int_equal(u_object_get_info(th_self(), SOS_INFO_VMO, buf, sizeof(*buf)),
                      SOS_ERR_WRONG_TYPE);
-    sos_handle_t nr = dup(v, SOS_RIGHT_MAP);
+    sos_handle_t nr = th_dup(v, SOS_RIGHT_MAP);
     assert_int_equal(u_object_get_info(nr, SOS_INFO_VMO, buf, sizeof(*buf)),
                      SOS_ERR_ACCESS_DENIED);
 }

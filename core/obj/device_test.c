@@ -19,13 +19,7 @@ struct mem {
 };
 static struct mem *g;
 
-static int setup(void **state)
-{
-    int r = th_setup(state);
-    g = th_umem(sizeof(*g));
-    return r;
-}
-
+TH_SETUP_UMEM(setup, g)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, th_teardown)
 
 static sos_handle_t open_blk(uint32_t index)

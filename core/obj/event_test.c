@@ -14,68 +14,24 @@ bool th_irq_enabled(unsigned line);
 struct ub {
     sos_handle_t h[2];
     sos_signals_t sig;
-    struct sos_info_handle info;
     struct sos_port_packet pkt;
 };
 static struct ub *g;
 
-static int setup(void **state)
-{
-    int r = th_setup(state);
-    g = th_umem(sizeof(*g));
-    return r;
-}
+TH_SETUP_UMEM(setup, g)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, th_teardown)
-
-static sos_handle_t event(void)
-{
-    assert_int_equal(u_event_create(0, g->h), 0);
-    return g->h[0];
-}
-
-static sos_handle_t timer(void)
-{
-    assert_int_equal(u_timer_create(0, g->h), 0);
-    return g->h[0];
-}
-
-static sos_handle_t port(void)
-{
-    assert_int_equal(u_port_create(0, g->h), 0);
-    return g->h[0];
-}
-
-static sos_handle_t dup(sos_handle_t h, sos_rights_t rights)
-{
-    assert_int_equal(u_handle_duplicate(h, rights, g->h), 0);
-    return g->h[0];
-}
-
-static sos_signals_t sigs(sos_handle_t h)
-{
-    g->sig = 0;
-    int64_t rc = u_object_wait_one(h, 0xffffffffu, 0, &g->sig);
-    assert_true(rc == 0 || rc == SOS_ERR_TIMED_OUT);
-    return g->sig;
-}
-
-static void info(sos_handle_t h)
-{
-    assert_int_equal(u_object_get_info(h, SOS_INFO_HANDLE, &g->info, sizeof(g->info)),
-                     (int64_t)sizeof(g->info));
-}
 
 /* ---- events and object_signal */
 
 static void test_event_create(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
-    info(e);
-    assert_int_equal(g->info.kind, SOS_OBJ_EVENT);
-    assert_int_equal(g->info.rights, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE |
-                                         SOS_RIGHT_TRANSFER | SOS_RIGHT_SIGNAL);
-    assert_int_equal(sigs(e), 0);
+    sos_handle_t e = th_event();
+    struct sos_info_handle hi = th_handle_info(e);
+    assert_int_equal(hi.kind, SOS_OBJ_EVENT);
+    assert_int_equal(hi.rights, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE |
+                                    SOS_RIGHT_TRANSFER | SOS_RIGHT_SIGNAL);
+    assert_int_equal(th_signals(e), 0);
 }
 
 static void test_event_create_bad_args(void **state)
@@ -93,32 +49,32 @@ static void test_event_create_bad_args(void **state)
 static void test_signal_set_clear_signaled(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_signal(e, 0, SOS_SIG_SIGNALED), 0);
-    assert_int_equal(sigs(e), SOS_SIG_SIGNALED);
+    assert_int_equal(th_signals(e), SOS_SIG_SIGNALED);
     assert_int_equal(u_object_signal(e, 0, SOS_SIG_SIGNALED), 0); /* idempotent */
-    assert_int_equal(sigs(e), SOS_SIG_SIGNALED);
+    assert_int_equal(th_signals(e), SOS_SIG_SIGNALED);
     assert_int_equal(u_object_signal(e, SOS_SIG_SIGNALED, 0), 0);
-    assert_int_equal(sigs(e), 0);
+    assert_int_equal(th_signals(e), 0);
 }
 
 static void test_signal_user_bits(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_signal(e, 0, SOS_SIG_USER(0) | SOS_SIG_USER(7)), 0);
-    assert_int_equal(sigs(e), SOS_SIG_USER(0) | SOS_SIG_USER(7));
+    assert_int_equal(th_signals(e), SOS_SIG_USER(0) | SOS_SIG_USER(7));
     /* clear and set in one call: clear first, then set */
     assert_int_equal(u_object_signal(e, SOS_SIG_USER_ALL, SOS_SIG_USER(3)), 0);
-    assert_int_equal(sigs(e), SOS_SIG_USER(3));
+    assert_int_equal(th_signals(e), SOS_SIG_USER(3));
     assert_int_equal(u_object_signal(e, SOS_SIG_USER(3), SOS_SIG_USER(3)), 0);
-    assert_int_equal(sigs(e), SOS_SIG_USER(3));
+    assert_int_equal(th_signals(e), SOS_SIG_USER(3));
 }
 
 static void test_signal_kernel_bits_refused(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_signal(e, 0, SOS_SIG_USER(1)), 0);
     const sos_signals_t bad[] = {SOS_SIG_READABLE, SOS_SIG_WRITABLE, SOS_SIG_PEER_CLOSED,
                                  SOS_SIG_TERMINATED, SOS_SIG_FAULT_RECORD, 1u << 23};
@@ -126,7 +82,7 @@ static void test_signal_kernel_bits_refused(void **state)
         assert_int_equal(u_object_signal(e, 0, bad[i] | SOS_SIG_USER(2)), SOS_ERR_INVALID_ARGS);
         assert_int_equal(u_object_signal(e, bad[i] | SOS_SIG_USER(1), 0), SOS_ERR_INVALID_ARGS);
     }
-    assert_int_equal(sigs(e), SOS_SIG_USER(1)); /* nothing changed */
+    assert_int_equal(th_signals(e), SOS_SIG_USER(1)); /* nothing changed */
 }
 
 static void test_signal_non_event_user_bits_only(void **state)
@@ -136,22 +92,22 @@ static void test_signal_non_event_user_bits_only(void **state)
     sos_handle_t a = g->h[0];
     assert_int_equal(u_object_signal(a, 0, SOS_SIG_SIGNALED), SOS_ERR_INVALID_ARGS);
     assert_int_equal(u_object_signal(a, SOS_SIG_WRITABLE, 0), SOS_ERR_INVALID_ARGS);
-    assert_int_equal(sigs(a), SOS_SIG_WRITABLE);
+    assert_int_equal(th_signals(a), SOS_SIG_WRITABLE);
     assert_int_equal(u_object_signal(a, 0, SOS_SIG_USER(4)), 0);
-    assert_int_equal(sigs(a), SOS_SIG_WRITABLE | SOS_SIG_USER(4));
-    sos_handle_t t = timer();
+    assert_int_equal(th_signals(a), SOS_SIG_WRITABLE | SOS_SIG_USER(4));
+    sos_handle_t t = th_timer();
     assert_int_equal(u_object_signal(t, 0, SOS_SIG_SIGNALED), SOS_ERR_INVALID_ARGS);
-    assert_int_equal(sigs(t), 0);
+    assert_int_equal(th_signals(t), 0);
 }
 
 static void test_signal_needs_right(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
-    sos_handle_t d = dup(e, SOS_RIGHT_WAIT);
+    sos_handle_t e = th_event();
+    sos_handle_t d = th_dup(e, SOS_RIGHT_WAIT);
     assert_int_equal(u_object_signal(d, 0, SOS_SIG_SIGNALED), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_object_signal(d, SOS_SIG_SIGNALED, 0), SOS_ERR_ACCESS_DENIED);
-    assert_int_equal(sigs(e), 0);
+    assert_int_equal(th_signals(e), 0);
     assert_int_equal(u_object_signal(0x5555001u, 0, SOS_SIG_SIGNALED), SOS_ERR_BAD_HANDLE);
 }
 
@@ -160,7 +116,7 @@ static void test_signal_needs_right(void **state)
 static void test_wait_already_satisfied(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_signal(e, 0, SOS_SIG_SIGNALED | SOS_SIG_USER(0)), 0);
     int64_t t = th_now();
     g->sig = 0;
@@ -187,7 +143,7 @@ static void test_wait_woken_by_thread(void **state)
 {
     (void)state;
     g_sig.rc = 1;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     th_thread(signal_later, (void *)(uintptr_t)e);
     g->sig = 0;
     assert_int_equal(u_object_wait_one(e, SOS_SIG_USER(6), th_now() + SEC, &g->sig), 0);
@@ -208,8 +164,8 @@ static void test_wait_woken_by_other_process(void **state)
 {
     (void)state;
     g_sig.rc = 1;
-    sos_handle_t e = event();
-    sos_handle_t d = dup(e, SOS_RIGHT_SIGNAL);
+    sos_handle_t e = th_event();
+    sos_handle_t d = th_dup(e, SOS_RIGHT_SIGNAL);
     th_spawn("signaller", signal_child, NULL, &d, 1);
     assert_int_equal(u_object_wait_one(e, SOS_SIG_SIGNALED, th_now() + SEC, NULL), 0);
     assert_int_equal(g_sig.rc, 0);
@@ -219,7 +175,7 @@ static void test_wait_woken_by_other_process(void **state)
 static void test_wait_deadline(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_signal(e, 0, SOS_SIG_USER(1)), 0);
     int64_t d = th_now() + 654321;
     g->sig = 0;
@@ -231,7 +187,7 @@ static void test_wait_deadline(void **state)
 static void test_wait_deadline_past_does_not_block(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     int64_t t = th_now();
     assert_int_equal(u_object_wait_one(e, SOS_SIG_SIGNALED, t, NULL), SOS_ERR_TIMED_OUT);
     assert_int_equal(u_object_wait_one(e, SOS_SIG_SIGNALED, 0, NULL), SOS_ERR_TIMED_OUT);
@@ -242,7 +198,7 @@ static void test_wait_ignores_unwanted_signals(void **state)
 {
     (void)state;
     g_sig.rc = 1;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     th_thread(signal_later, (void *)(uintptr_t)e); /* raises USER(6) */
     int64_t d = th_now() + SEC;
     assert_int_equal(u_object_wait_one(e, SOS_SIG_SIGNALED, d, &g->sig), SOS_ERR_TIMED_OUT);
@@ -254,7 +210,7 @@ static void test_wait_ignores_unwanted_signals(void **state)
 static void test_wait_bad_observed_pointer(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     sos_signals_t local;
     int64_t t = th_now();
     assert_int_equal(u_object_wait_one(e, SOS_SIG_SIGNALED, t + SEC, &local), SOS_ERR_BAD_ADDRESS);
@@ -266,9 +222,9 @@ static void test_wait_bad_observed_pointer(void **state)
 static void test_wait_needs_right(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_object_signal(e, 0, SOS_SIG_SIGNALED), 0);
-    sos_handle_t d = dup(e, SOS_RIGHT_SIGNAL);
+    sos_handle_t d = th_dup(e, SOS_RIGHT_SIGNAL);
     assert_int_equal(u_object_wait_one(d, SOS_SIG_SIGNALED, 0, NULL), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_object_wait_one(0x5555001u, SOS_SIG_SIGNALED, 0, NULL), SOS_ERR_BAD_HANDLE);
 }
@@ -278,11 +234,11 @@ static void test_wait_needs_right(void **state)
 static void test_timer_create(void **state)
 {
     (void)state;
-    sos_handle_t t = timer();
-    info(t);
-    assert_int_equal(g->info.kind, SOS_OBJ_TIMER);
-    assert_true(g->info.rights & SOS_RIGHT_WRITE);
-    assert_int_equal(sigs(t), 0);
+    sos_handle_t t = th_timer();
+    struct sos_info_handle hi = th_handle_info(t);
+    assert_int_equal(hi.kind, SOS_OBJ_TIMER);
+    assert_true(hi.rights & SOS_RIGHT_WRITE);
+    assert_int_equal(th_signals(t), 0);
     assert_int_equal(u_timer_create(3, g->h), SOS_ERR_INVALID_ARGS);
     sos_handle_t local;
     assert_int_equal(u_timer_create(0, &local), SOS_ERR_BAD_ADDRESS);
@@ -291,22 +247,22 @@ static void test_timer_create(void **state)
 static void test_timer_one_shot_fires_at_deadline(void **state)
 {
     (void)state;
-    sos_handle_t t = timer();
+    sos_handle_t t = th_timer();
     int64_t d = th_now() + 5000000;
     assert_int_equal(u_timer_set(t, d, 0), 0);
-    assert_int_equal(sigs(t), 0);
+    assert_int_equal(th_signals(t), 0);
     assert_int_equal(u_object_wait_one(t, SOS_SIG_SIGNALED, th_now() + SEC, NULL), 0);
     assert_int_equal(th_now(), d);
-    assert_int_equal(sigs(t), SOS_SIG_SIGNALED);
+    assert_int_equal(th_signals(t), SOS_SIG_SIGNALED);
     /* one shot: it stays signaled and does not fire again */
     th_sleep(100000000);
-    assert_int_equal(sigs(t), SOS_SIG_SIGNALED);
+    assert_int_equal(th_signals(t), SOS_SIG_SIGNALED);
 }
 
 static void test_timer_deadline_in_past_fires(void **state)
 {
     (void)state;
-    sos_handle_t t = timer();
+    sos_handle_t t = th_timer();
     int64_t now = th_now();
     assert_int_equal(u_timer_set(t, 0, 0), 0);
     assert_int_equal(u_object_wait_one(t, SOS_SIG_SIGNALED, now + SEC, NULL), 0);
@@ -316,8 +272,8 @@ static void test_timer_deadline_in_past_fires(void **state)
 static void test_timer_periodic_fires_repeatedly(void **state)
 {
     (void)state;
-    sos_handle_t t = timer();
-    sos_handle_t p = port();
+    sos_handle_t t = th_timer();
+    sos_handle_t p = th_port();
     assert_int_equal(u_object_wait_async(t, p, 1, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT), 0);
     int64_t period = 1000000;
     int64_t d = th_now() + 300000;
@@ -336,7 +292,7 @@ static void test_timer_periodic_fires_repeatedly(void **state)
 static void test_timer_cancel(void **state)
 {
     (void)state;
-    sos_handle_t t = timer();
+    sos_handle_t t = th_timer();
     int64_t d = th_now() + 10000;
     assert_int_equal(u_timer_set(t, d, 0), 0);
     assert_int_equal(u_timer_cancel(t), 0);
@@ -346,21 +302,21 @@ static void test_timer_cancel(void **state)
     assert_int_equal(u_timer_set(t, th_now() + 1000, 200000), 0);
     assert_int_equal(u_object_wait_one(t, SOS_SIG_SIGNALED, th_now() + SEC, NULL), 0);
     assert_int_equal(u_timer_cancel(t), 0);
-    assert_int_equal(sigs(t), 0);
+    assert_int_equal(th_signals(t), 0);
     th_sleep(1000000);
-    assert_int_equal(sigs(t), 0);
+    assert_int_equal(th_signals(t), 0);
     assert_int_equal(u_timer_cancel(t), 0); /* cancelling an idle timer is fine */
 }
 
 static void test_timer_set_rearms(void **state)
 {
     (void)state;
-    sos_handle_t t = timer();
+    sos_handle_t t = th_timer();
     assert_int_equal(u_timer_set(t, th_now() + 1000, 0), 0);
     assert_int_equal(u_object_wait_one(t, SOS_SIG_SIGNALED, th_now() + SEC, NULL), 0);
     int64_t d = th_now() + 30000;
     assert_int_equal(u_timer_set(t, d, 0), 0);
-    assert_int_equal(sigs(t), 0); /* set clears SIGNALED */
+    assert_int_equal(th_signals(t), 0); /* set clears SIGNALED */
     /* a later set replaces the earlier deadline */
     int64_t d2 = d + 20000;
     assert_int_equal(u_timer_set(t, d2, 0), 0);
@@ -371,7 +327,7 @@ static void test_timer_set_rearms(void **state)
 static void test_timer_set_bad_args(void **state)
 {
     (void)state;
-    sos_handle_t t = timer();
+    sos_handle_t t = th_timer();
     int64_t d = th_now() + 1000;
     assert_int_equal(u_timer_set(t, d, -1), SOS_ERR_INVALID_ARGS);
     assert_int_equal(u_timer_set(t, d, INT64_MIN), SOS_ERR_INVALID_ARGS);
@@ -387,13 +343,13 @@ static void test_timer_set_bad_args(void **state)
 static void test_timer_needs_write(void **state)
 {
     (void)state;
-    sos_handle_t t = timer();
-    sos_handle_t ro = dup(t, SOS_RIGHT_WAIT | SOS_RIGHT_READ);
+    sos_handle_t t = th_timer();
+    sos_handle_t ro = th_dup(t, SOS_RIGHT_WAIT | SOS_RIGHT_READ);
     assert_int_equal(u_timer_set(ro, th_now() + 1000, 0), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_timer_set(t, th_now() + 1000, 0), 0);
     assert_int_equal(u_timer_cancel(ro), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_object_wait_one(t, SOS_SIG_SIGNALED, th_now() + SEC, NULL), 0);
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_timer_set(e, th_now() + 1000, 0), SOS_ERR_WRONG_TYPE);
     assert_int_equal(u_timer_cancel(e), SOS_ERR_WRONG_TYPE);
 }
@@ -401,11 +357,11 @@ static void test_timer_needs_write(void **state)
 static void test_timer_closed_while_armed(void **state)
 {
     (void)state;
-    sos_handle_t t = timer();
+    sos_handle_t t = th_timer();
     assert_int_equal(u_handle_close(t), 0);
     struct th_counts before;
     th_counts(&before);
-    t = timer();
+    t = th_timer();
     assert_int_equal(u_timer_set(t, th_now() + 5000, 150000), 0);
     assert_int_equal(u_handle_close(t), 0);
     th_assert_counts(&before);
@@ -421,15 +377,14 @@ static void test_interrupt_create_fire_ack(void **state)
     unsigned line = 40;
     assert_int_equal(u_interrupt_create(th_root(), line, g->h), 0);
     sos_handle_t irq = g->h[0];
-    info(irq);
-    assert_int_equal(g->info.kind, SOS_OBJ_INTERRUPT);
+    assert_int_equal(th_handle_info(irq).kind, SOS_OBJ_INTERRUPT);
     assert_true(th_irq_enabled(line));
-    assert_int_equal(sigs(irq), 0);
+    assert_int_equal(th_signals(irq), 0);
     core_irq(line, false); /* the device raises the line */
-    assert_int_equal(sigs(irq), SOS_SIG_SIGNALED);
+    assert_int_equal(th_signals(irq), SOS_SIG_SIGNALED);
     assert_false(th_irq_enabled(line)); /* masked until acked */
     assert_int_equal(u_interrupt_ack(irq), 0);
-    assert_int_equal(sigs(irq), 0);
+    assert_int_equal(th_signals(irq), 0);
     assert_true(th_irq_enabled(line));
     assert_int_equal(u_handle_close(irq), 0);
     assert_false(th_irq_enabled(line));
@@ -461,9 +416,9 @@ static void test_interrupt_already_exists(void **state)
 static void test_interrupt_needs_root_manage(void **state)
 {
     (void)state;
-    sos_handle_t weak = dup(th_root(), SOS_RIGHT_READ | SOS_RIGHT_DUPLICATE);
+    sos_handle_t weak = th_dup(th_root(), SOS_RIGHT_READ | SOS_RIGHT_DUPLICATE);
     assert_int_equal(u_interrupt_create(weak, 42, g->h), SOS_ERR_ACCESS_DENIED);
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_interrupt_create(e, 42, g->h), SOS_ERR_WRONG_TYPE);
     assert_int_equal(u_interrupt_create(0x5555001u, 42, g->h), SOS_ERR_BAD_HANDLE);
     sos_handle_t local;
@@ -477,13 +432,13 @@ static void test_interrupt_ack_checks(void **state)
     (void)state;
     assert_int_equal(u_interrupt_create(th_root(), 43, g->h), 0);
     sos_handle_t irq = g->h[0];
-    sos_handle_t ro = dup(irq, SOS_RIGHT_WAIT);
+    sos_handle_t ro = th_dup(irq, SOS_RIGHT_WAIT);
     core_irq(43, false);
     assert_int_equal(u_interrupt_ack(ro), SOS_ERR_ACCESS_DENIED);
-    assert_int_equal(sigs(irq), SOS_SIG_SIGNALED);
-    assert_int_equal(u_interrupt_ack(event()), SOS_ERR_WRONG_TYPE);
+    assert_int_equal(th_signals(irq), SOS_SIG_SIGNALED);
+    assert_int_equal(u_interrupt_ack(th_event()), SOS_ERR_WRONG_TYPE);
     assert_int_equal(u_interrupt_ack(irq), 0);
-    assert_int_equal(sigs(irq), 0);
+    assert_int_equal(th_signals(irq), 0);
 }
 
 static struct {

@@ -3,28 +3,21 @@
  */
 #include "th.h"
 
-static sos_handle_t new_event(void)
-{
-    sos_handle_t *h = th_umem(sizeof(*h));
-    assert_int_equal(u_event_create(0, h), 0);
-    return *h;
-}
-
 static void test_close_ok(void **state)
 {
     (void)state;
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_handle_close(e), 0);
 }
 
 static void test_close_stale(void **state)
 {
     (void)state;
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     assert_int_equal(u_handle_close(e), 0);
     assert_int_equal(u_handle_close(e), SOS_ERR_BAD_HANDLE);
     /* the slot is reused with a new generation: the old value still fails */
-    sos_handle_t e2 = new_event();
+    sos_handle_t e2 = th_event();
     assert_int_not_equal(e, e2);
     assert_int_equal(u_handle_close(e), SOS_ERR_BAD_HANDLE);
     assert_int_equal(u_handle_close(e2), 0);
@@ -41,7 +34,7 @@ static void test_close_guessed(void **state)
 static void test_duplicate_reduces(void **state)
 {
     (void)state;
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     sos_handle_t *d = th_umem(sizeof(*d));
     assert_int_equal(u_handle_duplicate(e, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE, d), 0);
     struct sos_info_handle *info = th_umem(sizeof(*info));
@@ -57,7 +50,7 @@ static void test_duplicate_reduces(void **state)
 static void test_duplicate_cannot_add(void **state)
 {
     (void)state;
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     sos_handle_t *d = th_umem(sizeof(*d));
     assert_int_equal(u_handle_duplicate(e, SOS_RIGHT_DUPLICATE, d), 0);
     sos_handle_t *d2 = th_umem(sizeof(*d2));
@@ -68,7 +61,7 @@ static void test_duplicate_cannot_add(void **state)
 static void test_duplicate_needs_right(void **state)
 {
     (void)state;
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     sos_handle_t *d = th_umem(sizeof(*d));
     assert_int_equal(u_handle_duplicate(e, SOS_RIGHT_WAIT, d), 0);
     sos_handle_t *d2 = th_umem(sizeof(*d2));
@@ -78,7 +71,7 @@ static void test_duplicate_needs_right(void **state)
 static void test_duplicate_bad_pointer(void **state)
 {
     (void)state;
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     sos_handle_t local;
     assert_int_equal(u_handle_duplicate(e, SOS_RIGHT_SAME_RIGHTS, &local), SOS_ERR_BAD_ADDRESS);
     assert_int_equal(u_handle_duplicate(e, SOS_RIGHT_SAME_RIGHTS, NULL), SOS_ERR_BAD_ADDRESS);
@@ -87,7 +80,7 @@ static void test_duplicate_bad_pointer(void **state)
 static void test_replace(void **state)
 {
     (void)state;
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     sos_handle_t *r = th_umem(sizeof(*r));
     assert_int_equal(u_handle_replace(e, SOS_RIGHT_WAIT, r), 0);
     assert_int_equal(u_handle_close(e), SOS_ERR_BAD_HANDLE);
@@ -97,7 +90,7 @@ static void test_replace(void **state)
 static void test_replace_cannot_add(void **state)
 {
     (void)state;
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     sos_handle_t *r = th_umem(sizeof(*r));
     assert_int_equal(u_handle_replace(e, SOS_RIGHT_WAIT, r), 0);
     assert_int_equal(u_handle_replace(*r, SOS_RIGHT_WAIT | SOS_RIGHT_SIGNAL, r),

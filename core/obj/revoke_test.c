@@ -18,19 +18,8 @@ struct ub {
 };
 static struct ub *g;
 
-static int setup(void **state)
-{
-    int r = th_setup(state);
-    g = th_umem(sizeof(*g));
-    return r;
-}
+TH_SETUP_UMEM(setup, g)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, th_teardown)
-
-static sos_handle_t event(void)
-{
-    assert_int_equal(u_event_create(0, g->h), 0);
-    return g->h[0];
-}
 
 static sos_handle_t revoker(void)
 {
@@ -44,18 +33,10 @@ static sos_handle_t mint(sos_handle_t h, sos_handle_t r, sos_rights_t rights)
     return g->h[0];
 }
 
-static sos_handle_t dup(sos_handle_t h, sos_rights_t rights)
-{
-    assert_int_equal(u_handle_duplicate(h, rights, g->h), 0);
-    return g->h[0];
-}
-
 static int64_t info_rc(sos_handle_t h)
 {
     return u_object_get_info(h, SOS_INFO_HANDLE, &g->info, sizeof(g->info));
 }
-
-static void info(sos_handle_t h) { assert_int_equal(info_rc(h), (int64_t)sizeof(g->info)); }
 
 /* The handle is revoked: every use says so. */
 static void assert_revoked(sos_handle_t h)
@@ -78,10 +59,10 @@ static void test_revoker_create(void **state)
 {
     (void)state;
     sos_handle_t r = revoker();
-    info(r);
-    assert_int_equal(g->info.kind, SOS_OBJ_REVOKER);
-    assert_int_equal(g->info.rights, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE |
-                                         SOS_RIGHT_TRANSFER | SOS_RIGHT_MANAGE);
+    struct sos_info_handle hi = th_handle_info(r);
+    assert_int_equal(hi.kind, SOS_OBJ_REVOKER);
+    assert_int_equal(hi.rights, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE |
+                                    SOS_RIGHT_TRANSFER | SOS_RIGHT_MANAGE);
     sos_handle_t local;
     assert_int_equal(u_revoker_create(&local), SOS_ERR_BAD_ADDRESS);
     assert_int_equal(u_revoker_create(NULL), SOS_ERR_BAD_ADDRESS);
@@ -90,14 +71,13 @@ static void test_revoker_create(void **state)
 static void test_mint_reduced_rights(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker();
-    info(e);
-    sos_koid_t k = g->info.koid;
+    sos_handle_t e = th_event(), r = revoker();
+    sos_koid_t k = th_koid(e);
     sos_handle_t m = mint(e, r, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
     assert_int_not_equal(m, e);
-    info(m);
-    assert_int_equal(g->info.koid, k);
-    assert_int_equal(g->info.rights, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
+    struct sos_info_handle hi = th_handle_info(m);
+    assert_int_equal(hi.koid, k);
+    assert_int_equal(hi.rights, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
     assert_int_equal(u_object_signal(m, 0, SOS_SIG_SIGNALED), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_object_signal(e, 0, SOS_SIG_SIGNALED), 0);
     assert_int_equal(u_object_wait_one(m, SOS_SIG_SIGNALED, 0, NULL), 0);
@@ -106,18 +86,17 @@ static void test_mint_reduced_rights(void **state)
 static void test_mint_same_rights(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker();
-    sos_handle_t d = dup(e, SOS_RIGHT_SIGNAL | SOS_RIGHT_DUPLICATE);
+    sos_handle_t e = th_event(), r = revoker();
+    sos_handle_t d = th_dup(e, SOS_RIGHT_SIGNAL | SOS_RIGHT_DUPLICATE);
     sos_handle_t m = mint(d, r, SOS_RIGHT_SAME_RIGHTS);
-    info(m);
-    assert_int_equal(g->info.rights, SOS_RIGHT_SIGNAL | SOS_RIGHT_DUPLICATE);
+    assert_int_equal(th_handle_info(m).rights, SOS_RIGHT_SIGNAL | SOS_RIGHT_DUPLICATE);
 }
 
 static void test_mint_cannot_add_rights(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker();
-    sos_handle_t d = dup(e, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
+    sos_handle_t e = th_event(), r = revoker();
+    sos_handle_t d = th_dup(e, SOS_RIGHT_WAIT | SOS_RIGHT_DUPLICATE);
     uint32_t before;
     assert_int_equal(u_object_get_info(th_self(), SOS_INFO_PROCESS, &g->pinfo, sizeof(g->pinfo)),
                      (int64_t)sizeof(g->pinfo));
@@ -132,16 +111,16 @@ static void test_mint_cannot_add_rights(void **state)
 static void test_mint_needs_duplicate_on_source(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker();
-    sos_handle_t d = dup(e, SOS_RIGHT_WAIT | SOS_RIGHT_SIGNAL);
+    sos_handle_t e = th_event(), r = revoker();
+    sos_handle_t d = th_dup(e, SOS_RIGHT_WAIT | SOS_RIGHT_SIGNAL);
     assert_int_equal(u_handle_mint(d, r, SOS_RIGHT_WAIT, g->h), SOS_ERR_ACCESS_DENIED);
 }
 
 static void test_mint_needs_manage_on_revoker(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker();
-    sos_handle_t weak = dup(r, SOS_RIGHT_DUPLICATE | SOS_RIGHT_WAIT);
+    sos_handle_t e = th_event(), r = revoker();
+    sos_handle_t weak = th_dup(r, SOS_RIGHT_DUPLICATE | SOS_RIGHT_WAIT);
     assert_int_equal(u_handle_mint(e, weak, SOS_RIGHT_WAIT, g->h), SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_revoker_revoke(weak), SOS_ERR_ACCESS_DENIED);
 }
@@ -149,7 +128,7 @@ static void test_mint_needs_manage_on_revoker(void **state)
 static void test_mint_bad_args(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker();
+    sos_handle_t e = th_event(), r = revoker();
     sos_handle_t local;
     assert_int_equal(u_handle_mint(e, e, SOS_RIGHT_WAIT, g->h), SOS_ERR_WRONG_TYPE);
     assert_int_equal(u_handle_mint(e, 0x3333001u, SOS_RIGHT_WAIT, g->h), SOS_ERR_BAD_HANDLE);
@@ -164,7 +143,7 @@ static void test_mint_bad_args(void **state)
 static void test_revoke_invalidates_minted(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker();
+    sos_handle_t e = th_event(), r = revoker();
     sos_handle_t m = mint(e, r, SOS_RIGHT_SAME_RIGHTS);
     assert_works(m);
     assert_int_equal(u_revoker_revoke(r), 0);
@@ -175,10 +154,10 @@ static void test_revoke_invalidates_minted(void **state)
 static void test_revoke_invalidates_duplicates(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker();
+    sos_handle_t e = th_event(), r = revoker();
     sos_handle_t m = mint(e, r, SOS_RIGHT_SAME_RIGHTS);
-    sos_handle_t d1 = dup(m, SOS_RIGHT_SAME_RIGHTS);
-    sos_handle_t d2 = dup(d1, SOS_RIGHT_SIGNAL | SOS_RIGHT_DUPLICATE);
+    sos_handle_t d1 = th_dup(m, SOS_RIGHT_SAME_RIGHTS);
+    sos_handle_t d2 = th_dup(d1, SOS_RIGHT_SIGNAL | SOS_RIGHT_DUPLICATE);
     assert_works(d2);
     assert_int_equal(u_revoker_revoke(r), 0);
     assert_revoked(m);
@@ -189,7 +168,7 @@ static void test_revoke_invalidates_duplicates(void **state)
 static void test_revoke_invalidates_replaced(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker();
+    sos_handle_t e = th_event(), r = revoker();
     sos_handle_t m = mint(e, r, SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(u_handle_replace(m, SOS_RIGHT_SIGNAL | SOS_RIGHT_WAIT, g->h), 0);
     sos_handle_t rep = g->h[0];
@@ -201,7 +180,7 @@ static void test_revoke_invalidates_replaced(void **state)
 static void test_revoked_handle_closes(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker();
+    sos_handle_t e = th_event(), r = revoker();
     sos_handle_t m = mint(e, r, SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(u_revoker_revoke(r), 0);
     assert_int_equal(u_handle_close(m), 0);
@@ -212,7 +191,7 @@ static void test_revoked_handle_closes(void **state)
 static void test_revoked_handle_cannot_be_replaced_or_minted(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker(), r2 = revoker();
+    sos_handle_t e = th_event(), r = revoker(), r2 = revoker();
     sos_handle_t m = mint(e, r, SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(u_revoker_revoke(r), 0);
     assert_int_equal(u_handle_replace(m, SOS_RIGHT_SAME_RIGHTS, g->h), SOS_ERR_REVOKED);
@@ -226,7 +205,7 @@ static void test_revoke_drops_object(void **state)
     sos_handle_t r = revoker();
     struct th_counts before;
     th_counts(&before);
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     sos_handle_t m = mint(e, r, SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(u_handle_close(e), 0);
     struct th_counts mid;
@@ -243,7 +222,7 @@ static void test_revoke_drops_object(void **state)
 static void test_revoke_twice_and_revoked_revoker_refuses(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker();
+    sos_handle_t e = th_event(), r = revoker();
     mint(e, r, SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(u_revoker_revoke(r), 0);
     assert_int_equal(u_revoker_revoke(r), 0);
@@ -253,7 +232,7 @@ static void test_revoke_twice_and_revoked_revoker_refuses(void **state)
 static void test_closing_revoker_keeps_minted(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r = revoker();
+    sos_handle_t e = th_event(), r = revoker();
     sos_handle_t m = mint(e, r, SOS_RIGHT_SAME_RIGHTS);
     struct th_counts c;
     th_counts(&c);
@@ -298,7 +277,7 @@ static void test_revoke_reaches_other_process(void **state)
     g_child = (__typeof__(g_child)){1, 1, 1, 1, 1, 0};
     assert_int_equal(u_channel_create(0, g->h), 0);
     sos_handle_t a = g->h[0], b = g->h[1];
-    sos_handle_t e = event(), r = revoker();
+    sos_handle_t e = th_event(), r = revoker();
     g->wh[0] = mint(e, r, SOS_RIGHT_SIGNAL | SOS_RIGHT_TRANSFER);
     th_spawn("holder", holder_child, NULL, &b, 1);
     assert_int_equal(u_channel_write(a, g->b, 1, g->wh, 1), 0);
@@ -322,11 +301,11 @@ static void test_revoke_handle_in_queued_message(void **state)
     assert_int_equal(u_channel_create(0, g->h), 0);
     sos_handle_t a = g->h[0], b = g->h[1];
     sos_handle_t r = revoker();
-    sos_handle_t keep = event();
-    sos_handle_t e = event();
+    sos_handle_t keep = th_event();
+    sos_handle_t e = th_event();
     g->wh[0] = keep;
     g->wh[1] = mint(e, r, SOS_RIGHT_SAME_RIGHTS);
-    g->wh[2] = dup(g->wh[1], SOS_RIGHT_SAME_RIGHTS);
+    g->wh[2] = th_dup(g->wh[1], SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(u_handle_close(e), 0);
     assert_int_equal(u_channel_write(a, g->b, 3, g->wh, 3), 0);
     struct th_counts before;
@@ -354,7 +333,7 @@ static void test_revoke_handle_in_queue_then_close_channel(void **state)
     assert_int_equal(u_channel_create(0, g->h), 0);
     sos_handle_t a = g->h[0], b = g->h[1];
     sos_handle_t r = revoker();
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     g->wh[0] = mint(e, r, SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(u_channel_write(a, g->b, 3, g->wh, 1), 0);
     struct th_counts before;
@@ -390,10 +369,10 @@ static void test_revoke_last_channel_handle_closes_end(void **state)
 static void test_nested_parent_revokes_child(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r1 = revoker(), r2 = revoker();
+    sos_handle_t e = th_event(), r1 = revoker(), r2 = revoker();
     sos_handle_t m1 = mint(e, r1, SOS_RIGHT_SAME_RIGHTS);
     sos_handle_t m2 = mint(m1, r2, SOS_RIGHT_SIGNAL | SOS_RIGHT_DUPLICATE);
-    sos_handle_t d2 = dup(m2, SOS_RIGHT_SAME_RIGHTS);
+    sos_handle_t d2 = th_dup(m2, SOS_RIGHT_SAME_RIGHTS);
     assert_works(m2);
     assert_int_equal(u_revoker_revoke(r1), 0);
     assert_revoked(m1);
@@ -407,7 +386,7 @@ static void test_nested_parent_revokes_child(void **state)
 static void test_nested_child_revoke_spares_parent(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r1 = revoker(), r2 = revoker();
+    sos_handle_t e = th_event(), r1 = revoker(), r2 = revoker();
     sos_handle_t m1 = mint(e, r1, SOS_RIGHT_SAME_RIGHTS);
     sos_handle_t m2 = mint(m1, r2, SOS_RIGHT_SAME_RIGHTS);
     assert_int_equal(u_revoker_revoke(r2), 0);
@@ -420,7 +399,7 @@ static void test_nested_child_revoke_spares_parent(void **state)
 static void test_nested_three_levels(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r1 = revoker(), r2 = revoker(), r3 = revoker();
+    sos_handle_t e = th_event(), r1 = revoker(), r2 = revoker(), r3 = revoker();
     sos_handle_t m1 = mint(e, r1, SOS_RIGHT_SAME_RIGHTS);
     sos_handle_t m2 = mint(m1, r2, SOS_RIGHT_SAME_RIGHTS);
     sos_handle_t m3 = mint(m2, r3, SOS_RIGHT_SAME_RIGHTS);
@@ -433,7 +412,7 @@ static void test_nested_three_levels(void **state)
 static void test_nested_refuses_cycle(void **state)
 {
     (void)state;
-    sos_handle_t e = event(), r1 = revoker(), r2 = revoker();
+    sos_handle_t e = th_event(), r1 = revoker(), r2 = revoker();
     sos_handle_t m1 = mint(e, r1, SOS_RIGHT_SAME_RIGHTS);
     sos_handle_t m2 = mint(m1, r2, SOS_RIGHT_SAME_RIGHTS); /* r2 under r1 */
     /* minting from r2's handle under r1 would put r1 under r2 */
@@ -448,7 +427,7 @@ static void test_nested_refuses_cycle(void **state)
 static void test_nested_no_leak(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     for (int pass = 0; pass < 2; pass++) {
         struct th_counts before;
         th_counts(&before);
@@ -472,14 +451,14 @@ static void test_nested_no_leak(void **state)
 static void test_no_leak_mint_revoke_cycles(void **state)
 {
     (void)state;
-    sos_handle_t e = event();
+    sos_handle_t e = th_event();
     for (int pass = 0; pass < 2; pass++) { /* the first pass warms the caches */
         struct th_counts before;
         th_counts(&before);
         for (int i = 0; i < 2000; i++) {
             sos_handle_t r = revoker();
             sos_handle_t m = mint(e, r, SOS_RIGHT_SAME_RIGHTS);
-            sos_handle_t d = dup(m, SOS_RIGHT_SAME_RIGHTS);
+            sos_handle_t d = th_dup(m, SOS_RIGHT_SAME_RIGHTS);
             assert_int_equal(u_revoker_revoke(r), 0);
             assert_int_equal(u_handle_close(m), 0);
             assert_int_equal(u_handle_close(r), 0);

@@ -13,32 +13,6 @@ extern void (*th_user_main)(uintptr_t startup); /* the test HAL's user-mode hook
 
 #define PG 4096u
 
-static sos_handle_t new_event(void)
-{
-    sos_handle_t *h = th_umem(sizeof(*h));
-    assert_int_equal(u_event_create(0, h), 0);
-    return *h;
-}
-
-static sos_handle_t dup(sos_handle_t h, sos_rights_t r)
-{
-    sos_handle_t *d = th_umem(sizeof(*d));
-    assert_int_equal(u_handle_duplicate(h, r, d), 0);
-    return *d;
-}
-
-static struct sos_info_process proc_info(sos_handle_t p)
-{
-    struct sos_info_process *i = th_umem(sizeof(*i));
-    assert_int_equal(u_object_get_info(p, SOS_INFO_PROCESS, i, sizeof(*i)), (int64_t)sizeof(*i));
-    return *i;
-}
-
-static void wait_terminated(sos_handle_t h)
-{
-    assert_int_equal(u_object_wait_one(h, SOS_SIG_TERMINATED, SOS_TIME_INFINITE, NULL), 0);
-}
-
 static bool terminated_now(sos_handle_t h)
 {
     return u_object_wait_one(h, SOS_SIG_TERMINATED, 0, NULL) == 0;
@@ -64,9 +38,9 @@ static void test_process_exit_code(void **state)
         g_after_exit = false;
         g_code = codes[i];
         sos_handle_t c = th_spawn("exiter", exits_with_code, NULL, NULL, 0);
-        wait_terminated(c);
+        th_wait_terminated(c);
         assert_false(g_after_exit);
-        struct sos_info_process pi = proc_info(c);
+        struct sos_info_process pi = th_proc_info(c);
         assert_int_equal(pi.state, SOS_PROC_EXITED);
         assert_int_equal(pi.exit_code, (int32_t)codes[i]);
         assert_int_equal(pi.threads, 0);
@@ -81,8 +55,8 @@ static void test_last_thread_ending_exits_zero(void **state)
     (void)state;
     sos_handle_t c = th_spawn("returner", returns_at_once, NULL, NULL, 0);
     assert_false(terminated_now(c));
-    wait_terminated(c);
-    struct sos_info_process pi = proc_info(c);
+    th_wait_terminated(c);
+    struct sos_info_process pi = th_proc_info(c);
     assert_int_equal(pi.state, SOS_PROC_EXITED);
     assert_int_equal(pi.exit_code, 0);
 }
@@ -111,10 +85,10 @@ static void test_exit_ends_every_thread(void **state)
 {
     (void)state;
     g_after_exit = g_helper_after = false;
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     sos_handle_t c = th_spawn("multi", spawns_helpers_then_exits, NULL, &e, 1);
-    wait_terminated(c);
-    struct sos_info_process pi = proc_info(c);
+    th_wait_terminated(c);
+    struct sos_info_process pi = th_proc_info(c);
     assert_int_equal(pi.state, SOS_PROC_EXITED);
     assert_int_equal(pi.exit_code, 3);
     assert_int_equal(pi.threads, 0);
@@ -138,10 +112,10 @@ static void test_kill_ends_threads_and_closes_handles(void **state)
     g_after_exit = g_helper_after = false;
     sos_handle_t *ch = th_umem(2 * sizeof(*ch));
     assert_int_equal(u_channel_create(0, ch), 0);
-    sos_handle_t given[2] = {new_event(), ch[1]};
+    sos_handle_t given[2] = {th_event(), ch[1]};
     sos_handle_t c = th_spawn("victim", blocks_with_helper, NULL, given, 2);
     th_settle();
-    struct sos_info_process pi = proc_info(c);
+    struct sos_info_process pi = th_proc_info(c);
     assert_int_equal(pi.state, SOS_PROC_RUNNING);
     assert_int_equal(pi.threads, 2);
     assert_int_equal(pi.handles, 3); /* the two given, and the helper thread's handle */
@@ -149,8 +123,8 @@ static void test_kill_ends_threads_and_closes_handles(void **state)
     assert_int_equal(u_object_wait_one(ch[0], SOS_SIG_PEER_CLOSED, 0, NULL), SOS_ERR_TIMED_OUT);
 
     assert_int_equal(u_process_kill(c), 0);
-    wait_terminated(c);
-    pi = proc_info(c);
+    th_wait_terminated(c);
+    pi = th_proc_info(c);
     assert_int_equal(pi.state, SOS_PROC_KILLED);
     assert_int_equal(pi.exit_code, -1);
     assert_int_equal(pi.threads, 0);
@@ -169,17 +143,17 @@ static void test_kill_needs_manage(void **state)
 {
     (void)state;
     g_after_exit = false;
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     sos_handle_t c = th_spawn("guarded", blocks_with_helper, NULL, &e, 1);
-    sos_handle_t weak = dup(c, SOS_RIGHT_READ | SOS_RIGHT_WAIT);
+    sos_handle_t weak = th_dup(c, SOS_RIGHT_READ | SOS_RIGHT_WAIT);
     assert_int_equal(u_process_kill(weak), SOS_ERR_ACCESS_DENIED);
-    assert_int_equal(u_process_kill(new_event()), SOS_ERR_WRONG_TYPE);
+    assert_int_equal(u_process_kill(th_event()), SOS_ERR_WRONG_TYPE);
     assert_int_equal(u_process_kill(0x2468), SOS_ERR_BAD_HANDLE);
     th_settle();
-    assert_int_equal(proc_info(c).state, SOS_PROC_RUNNING);
+    assert_int_equal(th_proc_info(c).state, SOS_PROC_RUNNING);
     assert_false(terminated_now(weak));
     assert_int_equal(u_process_kill(c), 0);
-    wait_terminated(weak);
+    th_wait_terminated(weak);
 }
 
 static void test_kill_after_exit_changes_nothing(void **state)
@@ -187,10 +161,10 @@ static void test_kill_after_exit_changes_nothing(void **state)
     (void)state;
     g_code = 9;
     sos_handle_t c = th_spawn("done", exits_with_code, NULL, NULL, 0);
-    wait_terminated(c);
+    th_wait_terminated(c);
     assert_int_equal(u_process_kill(c), 0);
     assert_int_equal(u_process_kill(c), 0);
-    struct sos_info_process pi = proc_info(c);
+    struct sos_info_process pi = th_proc_info(c);
     assert_int_equal(pi.state, SOS_PROC_EXITED); /* the first end wins */
     assert_int_equal(pi.exit_code, 9);
     assert_int_equal(pi.fault.fault_class, SOS_FAULT_NONE);
@@ -216,9 +190,9 @@ static void test_kill_before_first_run(void **state)
     sos_handle_t *out = th_umem(sizeof(*out));
     assert_int_equal(u_process_spawn(a, out), 0);
     assert_int_equal(u_process_kill(*out), 0);
-    wait_terminated(*out);
+    th_wait_terminated(*out);
     assert_false(g_user_ran); /* it never reached user code */
-    assert_int_equal(proc_info(*out).state, SOS_PROC_KILLED);
+    assert_int_equal(th_proc_info(*out).state, SOS_PROC_KILLED);
 }
 
 static int g_stage;
@@ -256,9 +230,9 @@ static void test_process_and_thread_kill_themselves(void **state)
         *a = (struct sos_spawn_args){.image = th_elf_vmo(&o, NULL), .name = name};
         sos_handle_t *out = th_umem(sizeof(*out));
         assert_int_equal(u_process_spawn(a, out), 0);
-        wait_terminated(*out);
+        th_wait_terminated(*out);
         assert_int_equal(g_stage, 1);
-        struct sos_info_process pi = proc_info(*out);
+        struct sos_info_process pi = th_proc_info(*out);
         assert_int_equal(pi.state, want[i]); /* its only thread ended: it exited */
         assert_int_equal(pi.threads, 0);
     }
@@ -267,21 +241,21 @@ static void test_process_and_thread_kill_themselves(void **state)
 static void test_info_process_self(void **state)
 {
     (void)state;
-    struct sos_info_process pi = proc_info(th_self());
+    struct sos_info_process pi = th_proc_info(th_self());
     assert_string_equal(pi.name, "test");
     assert_int_equal(pi.state, SOS_PROC_RUNNING);
     assert_int_equal(pi.threads, 1);
     assert_true(pi.mapped_bytes >= PG);
     uint32_t h0 = pi.handles;
-    sos_handle_t e = new_event();
-    assert_int_equal(proc_info(th_self()).handles, h0 + 1);
+    sos_handle_t e = th_event();
+    assert_int_equal(th_proc_info(th_self()).handles, h0 + 1);
     assert_int_equal(u_handle_close(e), 0);
-    assert_int_equal(proc_info(th_self()).handles, h0);
+    assert_int_equal(th_proc_info(th_self()).handles, h0);
     /* the topic is for processes, and needs READ */
     struct sos_info_process *buf = th_umem(sizeof(*buf));
-    assert_int_equal(u_object_get_info(e = new_event(), SOS_INFO_PROCESS, buf, sizeof(*buf)),
+    assert_int_equal(u_object_get_info(e = th_event(), SOS_INFO_PROCESS, buf, sizeof(*buf)),
                      SOS_ERR_WRONG_TYPE);
-    sos_handle_t noread = dup(th_self(), SOS_RIGHT_WAIT);
+    sos_handle_t noread = th_dup(th_self(), SOS_RIGHT_WAIT);
     assert_int_equal(u_object_get_info(noread, SOS_INFO_PROCESS, buf, sizeof(*buf)),
                      SOS_ERR_ACCESS_DENIED);
     assert_int_equal(u_object_get_info(th_self(), SOS_INFO_PROCESS, buf, sizeof(*buf) - 1),
@@ -292,7 +266,7 @@ static void test_wait_on_running_process_times_out(void **state)
 {
     (void)state;
     g_after_exit = false;
-    sos_handle_t e = new_event();
+    sos_handle_t e = th_event();
     sos_handle_t c = th_spawn("sleepy", blocks_with_helper, NULL, &e, 1);
     int64_t t0 = th_now();
     assert_int_equal(u_object_wait_one(c, SOS_SIG_TERMINATED, t0 + 5000, NULL),
@@ -301,21 +275,6 @@ static void test_wait_on_running_process_times_out(void **state)
 }
 
 /* ---- thread_create in the running process */
-
-/* A VMO handle with every right (EXECUTE too), as an image handle would have. */
-static sos_handle_t vmo_all_rights(uint64_t size)
-{
-    klock_acquire();
-    int err;
-    struct vmo *v = vmo_new(size, 0, &err);
-    assert_non_null(v);
-    struct handle *h = handle_new(&v->obj, SOS_RIGHTS_ALL);
-    sos_handle_t val = 0;
-    assert_int_equal(process_install(current_thread()->proc, h, &val), 0);
-    obj_unref(&v->obj);
-    klock_release();
-    return val;
-}
 
 static uint64_t map(sos_handle_t v, uint64_t len, uint32_t prot)
 {
@@ -341,7 +300,7 @@ static void test_thread_create_runs_user_code(void **state)
     g_thread_arg = 0;
     g_thread_runs = 0;
     th_user_main = thread_user_main;
-    uint64_t text = map(vmo_all_rights(PG), PG, SOS_VM_READ | SOS_VM_EXEC);
+    uint64_t text = map(th_vmo_all_rights(PG), PG, SOS_VM_READ | SOS_VM_EXEC);
     uint8_t *stack = th_umem(4 * PG);
     sos_handle_t *out = th_umem(sizeof(*out));
     assert_int_equal(u_thread_create(text + 16, (uint64_t)(uintptr_t)(stack + 4 * PG),
@@ -351,11 +310,11 @@ static void test_thread_create_runs_user_code(void **state)
     assert_int_equal(u_object_get_info(*out, SOS_INFO_THREAD, ti, sizeof(*ti)), (int64_t)sizeof(*ti));
     assert_int_equal(ti->priority, SOS_PRIO_DEFAULT); /* the creator's */
     assert_int_equal(g_thread_runs, 0);
-    assert_int_equal(proc_info(th_self()).threads, 2);
-    wait_terminated(*out);
+    assert_int_equal(th_proc_info(th_self()).threads, 2);
+    th_wait_terminated(*out);
     assert_int_equal(g_thread_runs, 1);
     assert_int_equal(g_thread_arg, 0xfeedface);
-    struct sos_info_process pi = proc_info(th_self());
+    struct sos_info_process pi = th_proc_info(th_self());
     assert_int_equal(pi.state, SOS_PROC_RUNNING);
     assert_int_equal(pi.threads, 1);
 }
@@ -365,9 +324,9 @@ static void test_thread_create_checks_entry_and_stack(void **state)
     (void)state;
     g_thread_runs = 0;
     th_user_main = thread_user_main;
-    uint64_t text = map(vmo_all_rights(PG), PG, SOS_VM_READ | SOS_VM_EXEC);
+    uint64_t text = map(th_vmo_all_rights(PG), PG, SOS_VM_READ | SOS_VM_EXEC);
     uint8_t *rw = th_umem(4 * PG);
-    uint64_t ro = map(vmo_all_rights(PG), PG, SOS_VM_READ);
+    uint64_t ro = map(th_vmo_all_rights(PG), PG, SOS_VM_READ);
     uint64_t top = (uint64_t)(uintptr_t)(rw + 4 * PG);
     sos_handle_t *out = th_umem(sizeof(*out));
     struct th_counts before;
@@ -400,7 +359,7 @@ static void test_thread_create_checks_entry_and_stack(void **state)
     assert_int_equal(g_thread_runs, 0);
     /* the lowest usable stack top: 16 writable bytes right below it */
     assert_int_equal(u_thread_create(text, (uint64_t)(uintptr_t)rw + 16, 0, out), 0);
-    wait_terminated(*out);
+    th_wait_terminated(*out);
     assert_int_equal(g_thread_runs, 1);
 }
 

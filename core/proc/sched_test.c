@@ -37,20 +37,6 @@ static void assert_log(const int *want, unsigned n)
         assert_int_equal(g_log[i], want[i]);
 }
 
-static sos_handle_t new_event(void)
-{
-    sos_handle_t *h = th_umem(sizeof(*h));
-    assert_int_equal(u_event_create(0, h), 0);
-    return *h;
-}
-
-static void wait_terminated(sos_handle_t h)
-{
-    sos_signals_t *obs = th_umem(sizeof(*obs));
-    assert_int_equal(u_object_wait_one(h, SOS_SIG_TERMINATED, SOS_TIME_INFINITE, obs), 0);
-    assert_true(*obs & SOS_SIG_TERMINATED);
-}
-
 static struct sos_info_thread thread_info(sos_handle_t t)
 {
     struct sos_info_thread *i = th_umem(sizeof(*i));
@@ -88,7 +74,7 @@ static void test_round_robin_is_fair(void **state)
         t[i] = th_thread(rr_worker, &args[i]);
     }
     for (int i = 0; i < 3; i++)
-        wait_terminated(t[i]);
+        th_wait_terminated(t[i]);
     /* strict turns: 0 1 2 0 1 2 ... */
     assert_int_equal(g_nlog, 150);
     for (unsigned i = 0; i < g_nlog; i++)
@@ -144,7 +130,7 @@ static void test_woken_higher_priority_preempts(void **state)
     (void)state;
     static struct waiter_arg w;
     log_reset();
-    w = (struct waiter_arg){new_event(), 1, 99};
+    w = (struct waiter_arg){th_event(), 1, 99};
     sos_handle_t t = th_thread(event_waiter, &w);
     /* raising it above us runs it at once: it blocks in its wait before we go on */
     assert_int_equal(u_thread_set_priority(t, 20, 0), 0);
@@ -162,7 +148,7 @@ static void test_woken_equal_priority_waits_its_turn(void **state)
     (void)state;
     static struct waiter_arg w;
     log_reset();
-    w = (struct waiter_arg){new_event(), 1, 99};
+    w = (struct waiter_arg){th_event(), 1, 99};
     sos_handle_t t = th_thread(event_waiter, &w);
     th_settle(); /* it runs and blocks */
     assert_int_equal(thread_info(t).state, 2);
@@ -179,7 +165,7 @@ static void test_woken_lower_priority_waits(void **state)
     (void)state;
     static struct waiter_arg w;
     log_reset();
-    w = (struct waiter_arg){new_event(), 1, 99};
+    w = (struct waiter_arg){th_event(), 1, 99};
     sos_handle_t t = th_thread(event_waiter, &w);
     assert_int_equal(u_thread_set_priority(t, 4, 0), 0);
     th_settle();
@@ -208,7 +194,7 @@ static void test_highest_priority_runs_first(void **state)
     assert_int_equal(u_thread_set_priority(t[2], 12, 0), 0);
     assert_int_equal(g_nlog, 0); /* all below us: none ran yet */
     for (int i = 0; i < 3; i++)
-        wait_terminated(t[i]);
+        th_wait_terminated(t[i]);
     /* a yield within the top level keeps the top thread running */
     static const int want[] = {2, 2, 2, 1, 1, 1, 0, 0, 0};
     assert_log(want, 9);
@@ -251,8 +237,8 @@ static void test_lowering_own_priority_yields(void **state)
     peer = (struct rr_arg){2, 1};
     a.self = th_thread(lowers_itself, &a);
     sos_handle_t t2 = th_thread(rr_worker, &peer);
-    wait_terminated(a.self);
-    wait_terminated(t2);
+    th_wait_terminated(a.self);
+    th_wait_terminated(t2);
     static const int want[] = {1, 2, 11};
     assert_log(want, 3);
     assert_int_equal(thread_info(a.self).priority, 10);
@@ -287,7 +273,7 @@ static void test_time_slice_preempts_peer(void **state)
         t[i] = th_thread(spinner, &s[i]);
     }
     for (int i = 0; i < 2; i++)
-        wait_terminated(t[i]);
+        th_wait_terminated(t[i]);
     /* every tick finds the slice used up: strict alternation */
     static const int want[] = {0, 1, 0, 1, 0, 1, 0, 1};
     assert_log(want, 8);
@@ -305,7 +291,7 @@ static void test_time_slice_not_over_keeps_running(void **state)
         t[i] = th_thread(spinner, &s[i]);
     }
     for (int i = 0; i < 2; i++)
-        wait_terminated(t[i]);
+        th_wait_terminated(t[i]);
     static const int want[] = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1};
     assert_log(want, 12);
 }
@@ -314,7 +300,7 @@ static void test_set_priority_bad_args(void **state)
 {
     (void)state;
     static struct waiter_arg w;
-    w = (struct waiter_arg){new_event(), 1, 99};
+    w = (struct waiter_arg){th_event(), 1, 99};
     sos_handle_t t = th_thread(event_waiter, &w);
     assert_int_equal(u_thread_set_priority(t, 32, 0), SOS_ERR_INVALID_ARGS);
     assert_int_equal(u_thread_set_priority(t, UINT32_MAX, 0), SOS_ERR_INVALID_ARGS);
@@ -331,7 +317,7 @@ static void test_set_priority_bad_args(void **state)
     assert_int_equal(thread_info(t).priority, SOS_PRIO_MIN);
     /* a dead thread has no priority to set */
     assert_int_equal(u_thread_kill(t), 0);
-    wait_terminated(t);
+    th_wait_terminated(t);
     assert_int_equal(u_thread_set_priority(t, 10, 0), SOS_ERR_BAD_STATE);
 }
 
@@ -363,7 +349,7 @@ static void test_deadlines_exact_and_in_order(void **state)
         t[i] = th_thread(sleeper, &s[i]);
     }
     for (int i = 0; i < 4; i++)
-        wait_terminated(t[i]);
+        th_wait_terminated(t[i]);
     static const int want[] = {1, 3, 2, 0};
     assert_log(want, 4);
     for (unsigned i = 0; i < 4; i++) {
@@ -385,7 +371,7 @@ static void test_equal_deadlines_wake_in_sleep_order(void **state)
         t[i] = th_thread(sleeper, &s[i]);
     }
     for (int i = 0; i < 3; i++)
-        wait_terminated(t[i]);
+        th_wait_terminated(t[i]);
     static const int want[] = {0, 1, 2};
     assert_log(want, 3);
     for (unsigned i = 0; i < 3; i++)
@@ -410,7 +396,7 @@ static void test_thread_sleep(void **state)
 static void test_wait_deadline_times_out_exactly(void **state)
 {
     (void)state;
-    sos_handle_t ev = new_event();
+    sos_handle_t ev = th_event();
     sos_signals_t *obs = th_umem(sizeof(*obs));
     int64_t t0 = th_now();
     assert_int_equal(u_object_wait_one(ev, SOS_SIG_SIGNALED, t0 + 777, obs), SOS_ERR_TIMED_OUT);
@@ -433,13 +419,13 @@ static void test_kill_blocked_thread(void **state)
 {
     (void)state;
     static sos_handle_t ev;
-    ev = new_event();
+    ev = th_event();
     g_after = false;
     sos_handle_t t = th_thread(blocks_forever, &ev);
     th_settle();
     assert_int_equal(thread_info(t).state, 2);
     assert_int_equal(u_thread_kill(t), 0);
-    wait_terminated(t);
+    th_wait_terminated(t);
     assert_false(g_after);
     assert_int_equal(thread_info(t).state, 3);
     /* the event it waited on no longer has it as an observer: signalling is harmless */
@@ -464,7 +450,7 @@ static void test_kill_sleeping_thread(void **state)
     sos_handle_t t = th_thread(sleeps_long, NULL);
     th_settle();
     assert_int_equal(u_thread_kill(t), 0);
-    wait_terminated(t);
+    th_wait_terminated(t);
     assert_false(g_after);
     /* it died when killed, not when its deadline came */
     assert_true(th_now() < t0 + 1000);
@@ -486,7 +472,7 @@ static void test_kill_thread_before_it_runs(void **state)
     sos_handle_t t = th_thread(sets_ran, NULL);
     assert_int_equal(thread_info(t).state, 1); /* runnable, never ran */
     assert_int_equal(u_thread_kill(t), 0);
-    wait_terminated(t);
+    th_wait_terminated(t);
     assert_false(g_ran);
 }
 
@@ -507,7 +493,7 @@ static void test_waiters_see_terminated(void **state)
     (void)state;
     static sos_handle_t ev;
     static struct term_waiter w[2];
-    ev = new_event();
+    ev = th_event();
     g_after = false;
     sos_handle_t t = th_thread(blocks_forever, &ev);
     sos_handle_t wt[2];
@@ -519,7 +505,7 @@ static void test_waiters_see_terminated(void **state)
     assert_int_equal(w[0].result, 99); /* still waiting */
     assert_int_equal(u_thread_kill(t), 0);
     for (int i = 0; i < 2; i++) {
-        wait_terminated(wt[i]);
+        th_wait_terminated(wt[i]);
         assert_int_equal(w[i].result, 0);
         assert_true(*w[i].obs & SOS_SIG_TERMINATED);
     }
@@ -530,7 +516,7 @@ static void test_kill_rights_and_types(void **state)
 {
     (void)state;
     static sos_handle_t ev;
-    ev = new_event();
+    ev = th_event();
     sos_handle_t t = th_thread(blocks_forever, &ev);
     sos_handle_t *weak = th_umem(sizeof(*weak));
     assert_int_equal(u_handle_duplicate(t, SOS_RIGHT_WAIT, weak), 0);
@@ -554,7 +540,7 @@ static void test_thread_exit(void **state)
     (void)state;
     g_after = false;
     sos_handle_t t = th_thread(exits_early, NULL);
-    wait_terminated(t);
+    th_wait_terminated(t);
     assert_false(g_after);
     assert_int_equal(thread_info(t).state, 3);
     /* only the thread ended: the process (and we) go on */
@@ -569,7 +555,7 @@ static void test_thread_info_states(void **state)
 {
     (void)state;
     static sos_handle_t ev;
-    ev = new_event();
+    ev = th_event();
     sos_handle_t t = th_thread(blocks_forever, &ev);
     struct sos_info_thread i = thread_info(t);
     assert_int_equal(i.state, 1);

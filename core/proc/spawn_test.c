@@ -66,39 +66,6 @@ static void sp_handle(struct sp *s, sos_handle_t h, const char *name)
     s->a.nhandles++;
 }
 
-static sos_handle_t new_event(void)
-{
-    sos_handle_t *h = th_umem(sizeof(*h));
-    assert_int_equal(u_event_create(0, h), 0);
-    return *h;
-}
-
-static sos_handle_t dup(sos_handle_t h, sos_rights_t r)
-{
-    sos_handle_t *d = th_umem(sizeof(*d));
-    assert_int_equal(u_handle_duplicate(h, r, d), 0);
-    return *d;
-}
-
-static struct sos_info_process proc_info(sos_handle_t p)
-{
-    struct sos_info_process *i = th_umem(sizeof(*i));
-    assert_int_equal(u_object_get_info(p, SOS_INFO_PROCESS, i, sizeof(*i)), (int64_t)sizeof(*i));
-    return *i;
-}
-
-static struct sos_info_handle handle_info(sos_handle_t h)
-{
-    struct sos_info_handle *i = th_umem(sizeof(*i));
-    assert_int_equal(u_object_get_info(h, SOS_INFO_HANDLE, i, sizeof(*i)), (int64_t)sizeof(*i));
-    return *i;
-}
-
-static void wait_terminated(sos_handle_t h)
-{
-    assert_int_equal(u_object_wait_one(h, SOS_SIG_TERMINATED, SOS_TIME_INFINITE, NULL), 0);
-}
-
 /* ---- what the child saw */
 
 #define MAXA 6
@@ -162,18 +129,18 @@ static void test_spawn_runs_and_exits_with_code(void **state)
     s->a.flags = SOS_SPAWN_WANT_THREAD;
     assert_int_equal(u_process_spawn(&s->a, &s->out), 0);
     assert_true(s->out != 0 && s->a.thread_out != 0);
-    struct sos_info_handle hi = handle_info(s->out);
+    struct sos_info_handle hi = th_handle_info(s->out);
     assert_int_equal(hi.kind, SOS_OBJ_PROCESS);
     assert_int_equal(hi.rights, SOS_RIGHT_DUPLICATE | SOS_RIGHT_TRANSFER | SOS_RIGHT_WAIT |
                                     SOS_RIGHT_READ | SOS_RIGHT_MANAGE | SOS_RIGHT_SIGNAL);
-    struct sos_info_handle ti = handle_info(s->a.thread_out);
+    struct sos_info_handle ti = th_handle_info(s->a.thread_out);
     assert_int_equal(ti.kind, SOS_OBJ_THREAD);
     assert_int_equal(ti.related_koid, hi.koid); /* the thread belongs to the new process */
     assert_false(g_p.ran); /* same priority: it runs when we block */
-    assert_int_equal(proc_info(s->out).state, SOS_PROC_RUNNING);
-    wait_terminated(s->out);
+    assert_int_equal(th_proc_info(s->out).state, SOS_PROC_RUNNING);
+    th_wait_terminated(s->out);
     assert_true(g_p.ran);
-    struct sos_info_process pi = proc_info(s->out);
+    struct sos_info_process pi = th_proc_info(s->out);
     assert_int_equal(pi.state, SOS_PROC_EXITED);
     assert_int_equal(pi.exit_code, 42);
     assert_string_equal(pi.name, "child");
@@ -181,7 +148,7 @@ static void test_spawn_runs_and_exits_with_code(void **state)
     assert_int_equal(pi.handles, 0);
     assert_int_equal(pi.mapped_bytes, 0);
     assert_int_equal(pi.fault.fault_class, SOS_FAULT_NONE);
-    wait_terminated(s->a.thread_out);
+    th_wait_terminated(s->a.thread_out);
 }
 
 static void test_spawn_without_hook_exits_zero(void **state)
@@ -191,8 +158,8 @@ static void test_spawn_without_hook_exits_zero(void **state)
     struct sp *s = sp_new(image());
     assert_int_equal(u_process_spawn(&s->a, &s->out), 0);
     assert_int_equal(s->a.thread_out, 0); /* not asked for */
-    wait_terminated(s->out);
-    struct sos_info_process pi = proc_info(s->out);
+    th_wait_terminated(s->out);
+    struct sos_info_process pi = th_proc_info(s->out);
     assert_int_equal(pi.state, SOS_PROC_EXITED);
     assert_int_equal(pi.exit_code, 0);
 }
@@ -208,12 +175,12 @@ static void test_startup_block(void **state)
     memcpy(s->args, "alpha\0beta\0\0gamma", 17); /* no final NUL: still four args */
     s->a.args_len = 17;
     s->a.flags = SOS_SPAWN_WANT_THREAD;
-    sos_handle_t e0 = new_event(), e1 = new_event();
-    sos_handle_t k0 = dup(e0, SOS_RIGHT_SAME_RIGHTS), k1 = dup(e1, SOS_RIGHT_SAME_RIGHTS);
+    sos_handle_t e0 = th_event(), e1 = th_event();
+    sos_handle_t k0 = th_dup(e0, SOS_RIGHT_SAME_RIGHTS), k1 = th_dup(e1, SOS_RIGHT_SAME_RIGHTS);
     sp_handle(s, e0, "first");
     sp_handle(s, e1, "a-name-longer-than-twenty-three");
     assert_int_equal(u_process_spawn(&s->a, &s->out), 0);
-    wait_terminated(s->out);
+    th_wait_terminated(s->out);
     assert_true(g_p.ran);
     const struct sos_startup *sb = &g_p.sb;
     assert_int_equal(sb->magic, SOS_STARTUP_MAGIC);
@@ -243,11 +210,11 @@ static void test_startup_block(void **state)
     /* self handles */
     assert_int_equal(g_p.self_info, (int64_t)sizeof(struct sos_info_process));
     assert_string_equal(g_p.self.name, "named-child");
-    assert_int_equal(g_p.self.koid, handle_info(s->out).koid);
+    assert_int_equal(g_p.self.koid, th_handle_info(s->out).koid);
     assert_int_equal(g_p.self.threads, 1);
     assert_int_equal(g_p.self.handles, 4); /* self process, self thread, two given */
     assert_int_equal(g_p.thread_info, (int64_t)sizeof(struct sos_info_thread));
-    assert_int_equal(g_p.thread.koid, handle_info(s->a.thread_out).koid);
+    assert_int_equal(g_p.thread.koid, th_handle_info(s->a.thread_out).koid);
     /* the stack is writable, the page below it and the startup block are not */
     assert_int_equal(g_p.stack_top_write, (int64_t)sizeof(struct sos_info_handle));
     assert_int_equal(g_p.below_stack_write, SOS_ERR_BAD_ADDRESS);
@@ -263,9 +230,9 @@ static void test_argv_aligned_after_odd_handle_count(void **state)
     struct sp *s = sp_new(image());
     memcpy(s->args, "one\0two", 8);
     s->a.args_len = 8;
-    sp_handle(s, new_event(), "odd"); /* 28-byte handle entries: 80 + 28 is not 8-aligned */
+    sp_handle(s, th_event(), "odd"); /* 28-byte handle entries: 80 + 28 is not 8-aligned */
     assert_int_equal(u_process_spawn(&s->a, &s->out), 0);
-    wait_terminated(s->out);
+    th_wait_terminated(s->out);
     assert_true(g_p.ran);
     assert_int_equal(g_p.sb.argv % 8, 0);
     assert_int_equal(g_p.sb.handles % 4, 0);
@@ -284,7 +251,7 @@ static void test_no_args(void **state)
     struct sp *s = sp_new(image());
     s->a.args = NULL; /* nothing to read when args_len is 0 */
     assert_int_equal(u_process_spawn(&s->a, &s->out), 0);
-    wait_terminated(s->out);
+    th_wait_terminated(s->out);
     assert_int_equal(g_p.sb.argc, 0);
     assert_int_equal(g_p.argv_end, 0);
     assert_int_equal(g_p.sb.nhandles, 0);
@@ -295,21 +262,21 @@ static void test_handles_move_out_of_parent(void **state)
     (void)state;
     th_user_main = NULL;
     struct sp *s = sp_new(image());
-    sos_handle_t e = new_event();
-    sos_handle_t keep = dup(e, SOS_RIGHT_SAME_RIGHTS);
+    sos_handle_t e = th_event();
+    sos_handle_t keep = th_dup(e, SOS_RIGHT_SAME_RIGHTS);
     sos_handle_t *ch = th_umem(2 * sizeof(*ch));
     assert_int_equal(u_channel_create(0, ch), 0);
     sp_handle(s, e, "ev");
     sp_handle(s, ch[1], "chan");
-    uint32_t before = proc_info(th_self()).handles;
+    uint32_t before = th_proc_info(th_self()).handles;
     assert_int_equal(u_process_spawn(&s->a, &s->out), 0);
     /* two moved out, one process handle in */
-    assert_int_equal(proc_info(th_self()).handles, before - 2 + 1);
+    assert_int_equal(th_proc_info(th_self()).handles, before - 2 + 1);
     assert_int_equal(u_handle_close(e), SOS_ERR_BAD_HANDLE);
     assert_int_equal(u_handle_close(ch[1]), SOS_ERR_BAD_HANDLE);
     /* the objects live on in the child; when it ends, they close with it */
     assert_int_equal(u_object_wait_one(ch[0], SOS_SIG_PEER_CLOSED, 0, NULL), SOS_ERR_TIMED_OUT);
-    wait_terminated(s->out);
+    th_wait_terminated(s->out);
     assert_int_equal(u_object_wait_one(ch[0], SOS_SIG_PEER_CLOSED, 0, NULL), 0);
     assert_int_equal(u_object_signal(keep, 0, SOS_SIG_SIGNALED), 0);
 }
@@ -327,8 +294,8 @@ static void test_priority_and_name(void **state)
     assert_int_equal(u_object_get_info(s->a.thread_out, SOS_INFO_THREAD, ti, sizeof(*ti)),
                      (int64_t)sizeof(*ti));
     assert_int_equal(ti->priority, 7);
-    assert_string_equal(proc_info(s->out).name, "0123456789012345678901234567890");
-    wait_terminated(s->out);
+    assert_string_equal(th_proc_info(s->out).name, "0123456789012345678901234567890");
+    th_wait_terminated(s->out);
 }
 
 static void test_higher_priority_child_runs_at_once(void **state)
@@ -341,8 +308,8 @@ static void test_higher_priority_child_runs_at_once(void **state)
     s->a.priority = SOS_PRIO_MAX;
     assert_int_equal(u_process_spawn(&s->a, &s->out), 0);
     assert_true(g_p.ran); /* it preempted us on the way out of the spawn call */
-    assert_int_equal(proc_info(s->out).state, SOS_PROC_EXITED);
-    assert_int_equal(proc_info(s->out).exit_code, 5);
+    assert_int_equal(th_proc_info(s->out).state, SOS_PROC_EXITED);
+    assert_int_equal(th_proc_info(s->out).exit_code, 5);
 }
 
 static void test_spawn_leaves_no_trace(void **state)
@@ -352,7 +319,7 @@ static void test_spawn_leaves_no_trace(void **state)
     struct sp *s = sp_new(image());
     for (int i = 0; i < 3; i++) { /* warm up */
         assert_int_equal(u_process_spawn(&s->a, &s->out), 0);
-        wait_terminated(s->out);
+        th_wait_terminated(s->out);
         assert_int_equal(u_handle_close(s->out), 0);
     }
     struct th_counts before;
@@ -360,7 +327,7 @@ static void test_spawn_leaves_no_trace(void **state)
     for (int i = 0; i < 50; i++) {
         s->a.flags = (uint32_t)(i & 1);
         assert_int_equal(u_process_spawn(&s->a, &s->out), 0);
-        wait_terminated(s->out);
+        th_wait_terminated(s->out);
         assert_int_equal(u_handle_close(s->out), 0);
         if (i & 1)
             assert_int_equal(u_handle_close(s->a.thread_out), 0);
@@ -374,7 +341,7 @@ static void expect_refused(struct sp *s, int64_t err, const sos_handle_t *kept, 
 {
     th_user_main = NULL;
     struct th_counts before;
-    uint32_t nh = proc_info(th_self()).handles;
+    uint32_t nh = th_proc_info(th_self()).handles;
     th_counts(&before);
     s->out = 0;
     s->a.thread_out = 0;
@@ -382,17 +349,17 @@ static void expect_refused(struct sp *s, int64_t err, const sos_handle_t *kept, 
     th_assert_counts(&before);
     assert_int_equal(s->out, 0);
     assert_int_equal(s->a.thread_out, 0);
-    assert_int_equal(proc_info(th_self()).handles, nh);
+    assert_int_equal(th_proc_info(th_self()).handles, nh);
     for (unsigned i = 0; i < nkept; i++) /* still ours */
-        handle_info(kept[i]);
+        th_handle_info(kept[i]);
 }
 
 /* A spawn carrying two events, which must stay with the parent when it fails. */
 static struct sp *sp_with_events(sos_handle_t img, sos_handle_t *ev)
 {
     struct sp *s = sp_new(img);
-    ev[0] = new_event();
-    ev[1] = new_event();
+    ev[0] = th_event();
+    ev[1] = th_event();
     sp_handle(s, ev[0], "a");
     sp_handle(s, ev[1], "b");
     s->a.flags = SOS_SPAWN_WANT_THREAD;
@@ -486,8 +453,8 @@ static void test_refuses_bad_image_handle(void **state)
     (void)state;
     sos_handle_t ev[2];
     sos_handle_t img = image();
-    expect_refused(sp_with_events(dup(img, SOS_RIGHT_MAP), ev), SOS_ERR_ACCESS_DENIED, ev, 2);
-    sos_handle_t e = new_event();
+    expect_refused(sp_with_events(th_dup(img, SOS_RIGHT_MAP), ev), SOS_ERR_ACCESS_DENIED, ev, 2);
+    sos_handle_t e = th_event();
     expect_refused(sp_with_events(e, ev), SOS_ERR_WRONG_TYPE, ev, 2);
     expect_refused(sp_with_events(0x6543, ev), SOS_ERR_BAD_HANDLE, ev, 2);
 }
@@ -498,7 +465,7 @@ static void test_refuses_too_many_handles(void **state)
     struct sp *s = sp_new(image());
     static sos_handle_t ev[SOS_SPAWN_MAX_HANDLES + 1];
     for (unsigned i = 0; i <= SOS_SPAWN_MAX_HANDLES; i++) {
-        ev[i] = new_event();
+        ev[i] = th_event();
         sp_handle(s, ev[i], "e");
     }
     expect_refused(s, SOS_ERR_INVALID_ARGS, ev, SOS_SPAWN_MAX_HANDLES + 1);
@@ -508,7 +475,7 @@ static void test_refuses_too_many_handles(void **state)
     assert_int_equal(u_process_spawn(&s->a, &s->out), 0);
     assert_int_equal(u_handle_close(ev[0]), SOS_ERR_BAD_HANDLE);
     assert_int_equal(u_handle_close(ev[SOS_SPAWN_MAX_HANDLES]), 0);
-    wait_terminated(s->out);
+    th_wait_terminated(s->out);
 }
 
 static void test_refuses_duplicate_handles(void **state)
@@ -525,7 +492,7 @@ static void test_refuses_handle_without_transfer(void **state)
     (void)state;
     sos_handle_t ev[3];
     struct sp *s = sp_with_events(image(), ev);
-    ev[2] = dup(ev[1], SOS_RIGHT_WAIT | SOS_RIGHT_SIGNAL);
+    ev[2] = th_dup(ev[1], SOS_RIGHT_WAIT | SOS_RIGHT_SIGNAL);
     sp_handle(s, ev[2], "no-transfer");
     expect_refused(s, SOS_ERR_ACCESS_DENIED, ev, 3);
 }
@@ -538,7 +505,7 @@ static void test_refuses_bad_handle_in_list(void **state)
     sp_handle(s, 0x7abc, "bogus");
     expect_refused(s, SOS_ERR_BAD_HANDLE, ev, 2);
     s->a.nhandles = 2;
-    sos_handle_t stale = new_event();
+    sos_handle_t stale = th_event();
     assert_int_equal(u_handle_close(stale), 0);
     sp_handle(s, stale, "stale");
     expect_refused(s, SOS_ERR_BAD_HANDLE, ev, 2);
@@ -567,8 +534,8 @@ static void test_refuses_bad_pointers(void **state)
     assert_int_equal(u_vm_unmap(th_self(), m->addr, PG), 0);
     assert_int_equal(u_handle_close(*rv), 0);
     th_assert_counts(&before);
-    handle_info(ev[0]);
-    handle_info(ev[1]);
+    th_handle_info(ev[0]);
+    th_handle_info(ev[1]);
     assert_int_equal(s->out, 0);
 }
 
@@ -614,8 +581,8 @@ static void test_refuses_bad_out(void **state)
     assert_int_equal(u_process_spawn(&s->a, NULL), SOS_ERR_BAD_ADDRESS);
     assert_int_equal(u_process_spawn(&s->a, &local), SOS_ERR_BAD_ADDRESS);
     th_assert_counts(&before);
-    handle_info(ev[0]);
-    handle_info(ev[1]);
+    th_handle_info(ev[0]);
+    th_handle_info(ev[1]);
 }
 
 static void test_refuses_bad_numbers(void **state)
@@ -637,7 +604,7 @@ static void test_refuses_bad_numbers(void **state)
     s->a.args_len = SOS_SPAWN_MAX_ARGS_BYTES;
     th_user_main = NULL;
     assert_int_equal(u_process_spawn(&s->a, &s->out), 0);
-    wait_terminated(s->out);
+    th_wait_terminated(s->out);
 }
 
 int main(void)

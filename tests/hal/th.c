@@ -75,6 +75,7 @@ int th_setup(void **state)
     g_self = install(g_proc, &g_proc->obj, SOS_RIGHTS_ALL);
     g_nchildren = 0;
     klock_release();
+    th_scratch_map();
     th_console();
     return 0;
 }

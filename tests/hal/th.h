@@ -13,6 +13,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,11 +62,25 @@ int64_t core_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_
 int th_group_setup(void **state);
 int th_group_teardown(void **state);
 
-/* cmocka per-test setup/teardown: a fresh process for the body, torn down after. */
+/*
+ * cmocka per-test setup/teardown: a fresh process for the body (with the shared helpers'
+ * scratch memory mapped), torn down after.
+ */
 int th_setup(void **state);
 int th_teardown(void **state);
 
 #define TH_TEST(fn) cmocka_unit_test_setup_teardown(fn, th_setup, th_teardown)
+/*
+ * TH_SETUP_UMEM(name, ptr) defines the per-test setup `name`: th_setup, then `ptr` (a
+ * pointer of the test file) set to fresh zeroed user memory of sizeof(*ptr) bytes.
+ */
+#define TH_SETUP_UMEM(name, ptr)         \
+    static int name(void **state)        \
+    {                                    \
+        int r_ = th_setup(state);        \
+        (ptr) = th_umem(sizeof(*(ptr))); \
+        return r_;                       \
+    }
 #define TH_RUN(tests) cmocka_run_group_tests(tests, th_group_setup, th_group_teardown)
 
 /* Zeroed user memory of `len` bytes in the current process. */
@@ -106,6 +121,37 @@ struct th_counts {
 void th_counts(struct th_counts *c);
 /* Assert that counts are back to `before`. */
 void th_assert_counts(const struct th_counts *before);
+
+/*
+ * Helpers the tests share (tests/hal/th_util.c). Each asserts that its call succeeds.
+ * Their user-memory arguments and results live in scratch memory th_setup maps into
+ * the test process, so no helper adds a mapping (or a VMO) in the middle of a test;
+ * call them from the test process, not from a th_spawn'd one.
+ */
+/* A new event, port or timer (options 0). */
+sos_handle_t th_event(void);
+sos_handle_t th_port(void);
+sos_handle_t th_timer(void);
+/* handle_duplicate(h, rights). */
+sos_handle_t th_dup(sos_handle_t h, sos_rights_t rights);
+/* object_get_info: SOS_INFO_HANDLE (and its koid), SOS_INFO_PROCESS, SOS_INFO_VMO. */
+struct sos_info_handle th_handle_info(sos_handle_t h);
+sos_koid_t th_koid(sos_handle_t h);
+struct sos_info_process th_proc_info(sos_handle_t p);
+struct sos_info_vmo th_vmo_info(sos_handle_t v);
+/* The object's current signals (a wait with a deadline in the past). */
+sos_signals_t th_signals(sos_handle_t h);
+/* Wait with no deadline until h is TERMINATED (and the wait observed it). */
+void th_wait_terminated(sos_handle_t h);
+/* A VMO handle with every right, EXECUTE too (what an image handle has), made in the core. */
+sos_handle_t th_vmo_all_rights(uint64_t size);
+
+/* Plain memory and strings (any memory). */
+bool th_all_zero(const void *p, size_t len);
+/* p[i] = seed + 7 * i (mod 256). */
+void th_fill(uint8_t *p, size_t len, unsigned seed);
+/* Does s contain sub? */
+bool th_contains(const char *s, const char *sub);
 
 /* Console output the core produced since the last call (NUL-terminated, static). */
 

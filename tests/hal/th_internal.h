@@ -14,5 +14,7 @@ bool th_irq_enabled(unsigned line);
 void th_advance(int64_t ns);
 extern void (*th_user_main)(uintptr_t startup);
 void core_init(const struct boot_info *bi);
+/* Map the shared helpers' user memory into the (new) test process (th_util.c). */
+void th_scratch_map(void);
 
 #endif

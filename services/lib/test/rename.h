@@ -1,81 +1,87 @@
 /*
  * services/lib/test/rename.h - forced into every libc source compiled for the host tests:
  * each public name becomes sl_<name>, so the runtime's libc links beside glibc and the
- * tests compare the two. The names match sl_api.h.
+ * tests compare the two. sl_api.h reads the runtime's headers through it too, then turns
+ * SL_RENAME into the identity so the tests' plain names stay glibc's.
  *
  * Layer: services/lib host tests.
  */
 #ifndef SL_TEST_RENAME_H
 #define SL_TEST_RENAME_H
-#define memcpy sl_memcpy
-#define memmove sl_memmove
-#define memset sl_memset
-#define memcmp sl_memcmp
-#define memchr sl_memchr
-#define memrchr sl_memrchr
-#define strlen sl_strlen
-#define strnlen sl_strnlen
-#define strcmp sl_strcmp
-#define strncmp sl_strncmp
-#define strcasecmp sl_strcasecmp
-#define strncasecmp sl_strncasecmp
-#define strcpy sl_strcpy
-#define strncpy sl_strncpy
-#define stpcpy sl_stpcpy
-#define strlcpy sl_strlcpy
-#define strlcat sl_strlcat
-#define strcat sl_strcat
-#define strncat sl_strncat
-#define strchr sl_strchr
-#define strrchr sl_strrchr
-#define strstr sl_strstr
-#define strspn sl_strspn
-#define strcspn sl_strcspn
-#define strpbrk sl_strpbrk
-#define strtok_r sl_strtok_r
-#define strdup sl_strdup
-#define strndup sl_strndup
-#define isalnum sl_isalnum
-#define isalpha sl_isalpha
-#define isblank sl_isblank
-#define iscntrl sl_iscntrl
-#define isdigit sl_isdigit
-#define isgraph sl_isgraph
-#define islower sl_islower
-#define isprint sl_isprint
-#define ispunct sl_ispunct
-#define isspace sl_isspace
-#define isupper sl_isupper
-#define isxdigit sl_isxdigit
-#define tolower sl_tolower
-#define toupper sl_toupper
-#define snprintf sl_snprintf
-#define vsnprintf sl_vsnprintf
-#define sprintf sl_sprintf
-#define vsprintf sl_vsprintf
-#define printf sl_printf
-#define vprintf sl_vprintf
-#define puts sl_puts
-#define putchar sl_putchar
-#define malloc sl_malloc
-#define free sl_free
-#define calloc sl_calloc
-#define realloc sl_realloc
-#define strtol sl_strtol
-#define strtoul sl_strtoul
-#define strtoll sl_strtoll
-#define strtoull sl_strtoull
-#define atoi sl_atoi
-#define atol sl_atol
-#define atoll sl_atoll
-#define abs sl_abs
-#define labs sl_labs
-#define llabs sl_llabs
-#define qsort sl_qsort
-#define bsearch sl_bsearch
-#define rand sl_rand
-#define srand sl_srand
-#define exit sl_exit
-#define abort sl_abort
-#define atexit sl_atexit
+#ifndef SL_RENAME
+#define SL_RENAME(name) sl_##name
+#endif
+#define memcpy SL_RENAME(memcpy)
+#define memmove SL_RENAME(memmove)
+#define memset SL_RENAME(memset)
+#define memcmp SL_RENAME(memcmp)
+#define memchr SL_RENAME(memchr)
+#define memrchr SL_RENAME(memrchr)
+#define strlen SL_RENAME(strlen)
+#define strnlen SL_RENAME(strnlen)
+#define strcmp SL_RENAME(strcmp)
+#define strncmp SL_RENAME(strncmp)
+#define strcasecmp SL_RENAME(strcasecmp)
+#define strncasecmp SL_RENAME(strncasecmp)
+#define strcpy SL_RENAME(strcpy)
+#define strncpy SL_RENAME(strncpy)
+#define stpcpy SL_RENAME(stpcpy)
+#define strlcpy SL_RENAME(strlcpy)
+#define strlcat SL_RENAME(strlcat)
+#define strcat SL_RENAME(strcat)
+#define strncat SL_RENAME(strncat)
+#define strchr SL_RENAME(strchr)
+#define strrchr SL_RENAME(strrchr)
+#define strstr SL_RENAME(strstr)
+#define strspn SL_RENAME(strspn)
+#define strcspn SL_RENAME(strcspn)
+#define strpbrk SL_RENAME(strpbrk)
+#define strtok_r SL_RENAME(strtok_r)
+#define strdup SL_RENAME(strdup)
+#define strndup SL_RENAME(strndup)
+#ifndef SL_RENAME_NO_CTYPE /* sl_api.h: glibc makes these macros (see there) */
+#define isalnum SL_RENAME(isalnum)
+#define isalpha SL_RENAME(isalpha)
+#define isblank SL_RENAME(isblank)
+#define iscntrl SL_RENAME(iscntrl)
+#define isdigit SL_RENAME(isdigit)
+#define isgraph SL_RENAME(isgraph)
+#define islower SL_RENAME(islower)
+#define isprint SL_RENAME(isprint)
+#define ispunct SL_RENAME(ispunct)
+#define isspace SL_RENAME(isspace)
+#define isupper SL_RENAME(isupper)
+#define isxdigit SL_RENAME(isxdigit)
+#define tolower SL_RENAME(tolower)
+#define toupper SL_RENAME(toupper)
+#endif
+#define snprintf SL_RENAME(snprintf)
+#define vsnprintf SL_RENAME(vsnprintf)
+#define sprintf SL_RENAME(sprintf)
+#define vsprintf SL_RENAME(vsprintf)
+#define printf SL_RENAME(printf)
+#define vprintf SL_RENAME(vprintf)
+#define puts SL_RENAME(puts)
+#define putchar SL_RENAME(putchar)
+#define malloc SL_RENAME(malloc)
+#define free SL_RENAME(free)
+#define calloc SL_RENAME(calloc)
+#define realloc SL_RENAME(realloc)
+#define strtol SL_RENAME(strtol)
+#define strtoul SL_RENAME(strtoul)
+#define strtoll SL_RENAME(strtoll)
+#define strtoull SL_RENAME(strtoull)
+#define atoi SL_RENAME(atoi)
+#define atol SL_RENAME(atol)
+#define atoll SL_RENAME(atoll)
+#define abs SL_RENAME(abs)
+#define labs SL_RENAME(labs)
+#define llabs SL_RENAME(llabs)
+#define qsort SL_RENAME(qsort)
+#define bsearch SL_RENAME(bsearch)
+#define rand SL_RENAME(rand)
+#define srand SL_RENAME(srand)
+#define exit SL_RENAME(exit)
+#define abort SL_RENAME(abort)
+#define atexit SL_RENAME(atexit)
 #endif
