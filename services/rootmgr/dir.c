@@ -89,8 +89,13 @@ int rm_dir_ready(struct sl_request *r)
         return SOS_ERR_ACCESS_DENIED;
     if (s->phase != SVC_STARTING)
         return SOS_ERR_BAD_STATE;
+    /* answer first: rm_ready may launch services whose start calls this one (storage
+     * opens their directories), and it waits in this call until we answer */
+    struct sl_deferred d;
+    sl_request_defer(r, &d);
+    sl_reply_deferred(&d, 0, NULL, 0, NULL, 0);
     rm_ready(s);
-    return 0;
+    return SL_DEFER;
 }
 
 int rm_dir_log(struct sl_request *r)

@@ -3,7 +3,8 @@
  *
  * A service gets exactly: "directory" (its channel to us), "serve" (where we hand it
  * client connections), one pre-connected channel per grant= named after the service it
- * reaches, and what its resource= lines name. Nothing else.
+ * reaches, and what its resource= lines name (a storage/<path> resource: a handle on
+ * that directory, opened at every launch, named "storage/<path>"). Nothing else.
  *
  * Layer: services (root manager).
  */
@@ -68,10 +69,18 @@ int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_
     return 0;
 }
 
-/* A resource= line: what it names becomes a startup handle. */
-static int resource_handle(const char *what, sos_handle_t *out, char *name)
+/* Resource k of m: what it names becomes a startup handle, called `name`. */
+static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *out, char *name)
 {
+    const char *what = m->resources[k];
     snprintf(name, SOS_HANDLE_NAME_MAX, "%s", what);
+    if (m->resource_dir[k]) { /* storage/<path>: the directory, named by the whole text */
+        int err = rm_storage_dir(what + strlen(MANIFEST_STORAGE_PREFIX), m->resource_dir[k], out);
+        if (err)
+            rm_log(LOG_ERROR, "%s: resource %s: cannot open /%s in storage: %s", m->name, what,
+                   what + strlen(MANIFEST_STORAGE_PREFIX), sos_strerror(err));
+        return err;
+    }
     if (!strcmp(what, "console") || !strcmp(what, "faults") || !strcmp(what, "audit") ||
         !strcmp(what, "kernel"))
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_TRANSFER, out);
@@ -153,13 +162,13 @@ static int build_handles(struct svc *s, struct spawn_set *ss)
     for (uint32_t i = 0; i < m->n_resources && !err; i++) {
         sos_handle_t h;
         char name[SOS_HANDLE_NAME_MAX];
-        err = resource_handle(m->resources[i], &h, name);
+        err = resource_handle(m, i, &h, name);
         if (err == SOS_ERR_NOT_FOUND && !strncmp(m->resources[i], "block", 5)) {
             rm_log(LOG_NOTICE, "%s: there is no %s: started without it", m->name, m->resources[i]);
             err = 0; /* a machine without that disk: the service copes (storage keeps RAM) */
             continue;
         }
-        if (err)
+        if (err && !m->resource_dir[i]) /* a storage directory's failure is said already */
             rm_log(LOG_ERROR, "%s: resource %s: %s", m->name, m->resources[i], sos_strerror(err));
         else
             add(ss, h, name);

@@ -53,6 +53,9 @@ static int do_list(struct sl_request *r)
     return 0;
 }
 
+/* Start it (when its dependencies are ready). A launch that fails is not this request's
+ * error: the service is then degraded with the reason in its detail, which is what the
+ * caller sees when it looks (the shell's start says "degraded (launch failed: ...)"). */
 static int do_start(struct svc *s)
 {
     if (s->proc)
@@ -60,9 +63,7 @@ static int do_start(struct svc *s)
     policy_reset(&s->rs);
     s->phase = SVC_WAITING;
     rm_start_eligible();
-    return s->phase == SVC_WAITING || s->phase == SVC_STARTING || s->phase == SVC_READY
-               ? 0
-               : SOS_ERR_BAD_STATE;
+    return 0;
 }
 
 static int do_restart(struct svc *s)

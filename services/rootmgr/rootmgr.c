@@ -80,6 +80,11 @@ static bool deps_ready(const struct svc *s)
         if (!d || d->phase != SVC_READY)
             return false;
     }
+    if (manifest_storage_resource(m) >= 0) { /* we open its directory at launch */
+        struct svc *d = rm_find(MANIFEST_STORAGE_SERVICE);
+        if (!d || d->phase != SVC_READY)
+            return false;
+    }
     for (uint32_t i = 0; i < m->n_grants; i++) {
         struct svc *d = rm_find(m->grants[i].service);
         if (d && rm_left_off(d))

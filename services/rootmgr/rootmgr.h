@@ -89,7 +89,8 @@ struct rootmgr {
     int64_t t_start;        /* when the root manager started (ns since boot) */
     int64_t t_all_ready;    /* when every eager service was ready, or 0 */
     sos_handle_t log;       /* a connection to the log service, once it is ready */
-    sos_handle_t storage;   /* a connection to storage (read+manage), made on first use */
+    sos_handle_t storage;   /* a connection to storage (read+manage), made on first use:
+                               stored images and storage/<path> resources */
 };
 
 extern struct rootmgr g_rm;
@@ -110,6 +111,9 @@ int rm_image_vmo(const char *entry, sos_handle_t *out);
 
 /* stored.c: a VMO holding the file at `path` in storage (an image to launch). */
 int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size);
+/* stored.c: a handle on directory /<path> in storage with `rights` (STORAGE_R_*), made
+ * with its missing parents when absent (a storage/<path> resource). */
+int rm_storage_dir(const char *path, uint32_t rights, sos_handle_t *out);
 
 /* dir.c and mgr.c: the request tables */
 int rm_dir_ready(struct sl_request *r);

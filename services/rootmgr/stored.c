@@ -1,14 +1,22 @@
 /*
- * services/rootmgr/stored.c - images saved in storage, for MGR_RUN_STORED.
+ * services/rootmgr/stored.c - what the root manager takes from storage: images saved
+ * there (MGR_RUN_STORED) and the directories of storage/<path> resources.
  *
  * The root manager has no manifest: it connects to storage itself (rm_connect, read and
  * manage) when it first needs to, and again when that connection is found closed (storage
  * restarted). Only on use: a connection made at every storage ready would be one more
- * thing to settle after each restart. It opens the file read-only from the
- * top of the store, asks its size (seek to the end), reads it in STORAGE_IO_MAX pieces
- * into a new VMO and closes it. Whether the bytes are a loadable image is the kernel's
- * call at spawn (a bad ELF is refused there). Calls wait at most CALL_NS: storage never
- * calls the root manager while serving, so the wait is bounded by storage's own work.
+ * thing to settle after each restart. Opens go through services/storage/client.c. Every
+ * call has a deadline (CALL_NS here, client.c's for opens): storage never calls the root
+ * manager while serving (and its ready is answered before anything that needs it is
+ * launched, dir.c), so the wait is bounded by storage's own work.
+ *
+ * An image: the file opened read-only from the top of the store, its size asked (seek
+ * to the end), read in STORAGE_IO_MAX pieces into a new VMO, closed. Whether the bytes
+ * are a loadable image is the kernel's call at spawn (a bad ELF is refused there).
+ *
+ * A resource directory: opened from the top with the manifest's rights, each missing
+ * component made on the way (STORAGE_O_CREATE | STORAGE_O_DIR), at every launch, so a
+ * service started again after storage restarted gets a handle on the new instance.
  *
  * Layer: services (root manager).
  */
@@ -20,36 +28,48 @@
 
 #include <proto/storage.h>
 
+#include "../storage/client.h"
+
 #define CALL_NS 5000000000ll
 #define STORED_IMAGE_MAX (32u << 20)
 
+_Static_assert(MANIFEST_DIR_ENUMERATE == STORAGE_R_ENUMERATE && MANIFEST_DIR_READ == STORAGE_R_READ &&
+                   MANIFEST_DIR_WRITE == STORAGE_R_WRITE && MANIFEST_DIR_CREATE == STORAGE_R_CREATE &&
+                   MANIFEST_DIR_DELETE == STORAGE_R_DELETE && MANIFEST_DIR_ALL == STORAGE_R_ALL,
+               "manifest directory rights are the storage service's");
+
+static int connect_storage(void)
+{
+    struct svc *s = rm_find("storage");
+    if (!s || s->phase != SVC_READY)
+        return SOS_ERR_PEER_CLOSED; /* not up (yet, or any more) */
+    if (g_rm.storage)
+        sos_handle_close(g_rm.storage);
+    g_rm.storage = 0;
+    return rm_connect(s, "rootmgr", SOS_RIGHT_READ | SOS_RIGHT_MANAGE, &g_rm.storage);
+}
+
+/* STORAGE_OPEN from the top, connecting first and once more if storage restarted. */
+static int open_top(const char *path, uint32_t rights, uint32_t flags, sos_handle_t *out,
+                    uint32_t *type)
+{
+    int err = g_rm.storage ? 0 : connect_storage();
+    if (!err)
+        err = stc_open_conn(g_rm.storage, path, rights, flags, out, type);
+    if (err == SOS_ERR_PEER_CLOSED && connect_storage() == 0) /* storage restarted */
+        err = stc_open_conn(g_rm.storage, path, rights, flags, out, type);
+    return err;
+}
+
 static int open_file(const char *path, sos_handle_t *out)
 {
-    uint8_t b[STORAGE_PATH_MAX + 64], rb[64];
-    sos_handle_t rh[1];
-    struct sl_msg req, rep;
-    sl_msg_begin(&req, b, sizeof(b), NULL, 0, STORAGE_OPEN);
-    sl_msg_put_str(&req, path);
-    sl_msg_put_u32(&req, STORAGE_R_READ);
-    sl_msg_put_u32(&req, 0);
-    sl_msg_begin(&rep, rb, sizeof(rb), rh, 1, STORAGE_OPEN);
-    int err = sl_msg_finish(&req);
-    if (!err)
-        err = sl_call(g_rm.storage, &req, &rep, sos_deadline_after(CALL_NS));
-    if (err)
-        return err;
-    struct sl_parse p;
-    sl_parse_begin(&p, rep.bytes, rep.len, rep.handles, rep.nhandles, NULL);
-    uint32_t type = sl_parse_u32(&p);
-    sos_handle_t h = sl_parse_handle(&p);
-    if (sl_parse_end(&p) || !h)
-        return SOS_ERR_BAD_FORMAT;
-    if (type != STORAGE_TYPE_FILE) {
-        sos_handle_close(h);
-        return SOS_ERR_WRONG_TYPE;
+    uint32_t type;
+    int err = open_top(path, STORAGE_R_READ, 0, out, &type);
+    if (!err && type != STORAGE_TYPE_FILE) {
+        sos_handle_close(*out);
+        err = SOS_ERR_WRONG_TYPE;
     }
-    *out = h;
-    return 0;
+    return err;
 }
 
 static int file_size(sos_handle_t f, uint64_t *size)
@@ -97,25 +117,10 @@ static int copy_to_vmo(sos_handle_t f, sos_handle_t vmo, uint64_t size)
     return err;
 }
 
-static int connect_storage(void)
-{
-    struct svc *s = rm_find("storage");
-    if (!s || s->phase != SVC_READY)
-        return SOS_ERR_PEER_CLOSED; /* not up (yet, or any more) */
-    if (g_rm.storage)
-        sos_handle_close(g_rm.storage);
-    g_rm.storage = 0;
-    return rm_connect(s, "rootmgr", SOS_RIGHT_READ | SOS_RIGHT_MANAGE, &g_rm.storage);
-}
-
 int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size)
 {
-    int err = g_rm.storage ? 0 : connect_storage();
     sos_handle_t f, vmo = 0;
-    if (!err)
-        err = open_file(path, &f);
-    if (err == SOS_ERR_PEER_CLOSED && connect_storage() == 0) /* storage restarted */
-        err = open_file(path, &f);
+    int err = open_file(path, &f);
     if (err)
         return err;
     err = file_size(f, size);
@@ -130,5 +135,32 @@ int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size)
         sos_handle_close(vmo);
     if (!err)
         *out = vmo;
+    return err;
+}
+
+int rm_storage_dir(const char *path, uint32_t rights, sos_handle_t *out)
+{
+    char prefix[MANIFEST_PATH_MAX + 2];
+    size_t len = strlen(path);
+    if (!len || len > MANIFEST_PATH_MAX)
+        return SOS_ERR_INVALID_ARGS; /* the manifest parser checked it already */
+    int err = 0;
+    uint32_t type = 0;
+    for (size_t i = 1; i <= len && !err; i++) {
+        if (i < len && path[i] != '/')
+            continue;
+        snprintf(prefix, sizeof(prefix), "/%.*s", (int)i, path); /* "/home", "/home/app" */
+        sos_handle_t h;
+        bool last = i == len;
+        err = open_top(prefix, last ? rights : 0, STORAGE_O_CREATE | STORAGE_O_DIR, &h, &type);
+        if (!err && !last)
+            sos_handle_close(h);
+        else if (!err)
+            *out = h;
+    }
+    if (!err && type != STORAGE_TYPE_DIR) {
+        sos_handle_close(*out);
+        err = SOS_ERR_WRONG_TYPE;
+    }
     return err;
 }

@@ -15,6 +15,7 @@
 #include <proto/status.h>
 
 #define SETTLE_NS 5000000000ll /* start/stop/restart wait this long to see the result */
+#define SETTLE_STARTING_NS 60000000000ll /* ... and this long for a start under way */
 #define SETTLE_POLL_NS 20000000ll
 
 static void cmd_help(int argc, char **argv);
@@ -168,10 +169,16 @@ static int mgr_simple(uint32_t ordinal, const char *name)
     return err ? err : sh_call(&g_sh.rm, &req, &rep);
 }
 
-/* Wait (a few seconds at most) until `name` has settled, and say how it is. */
+/*
+ * Wait (a few seconds at most) until `name` has settled, and say how it is. A start
+ * still under way after SETTLE_NS is waited for longer (up to SETTLE_STARTING_NS): the
+ * root manager ends it by the service's ready_timeout, and a slow machine (QEMU without
+ * KVM) may need more than a few seconds for a service that does its work at start.
+ */
 static void settle(const char *name, bool want_running)
 {
     sos_time_t until = sos_deadline_after(SETTLE_NS);
+    sos_time_t cap = sos_deadline_after(SETTLE_STARTING_NS);
     const struct mgr_svc *s = NULL;
     for (;;) {
         uint32_t n;
@@ -180,7 +187,9 @@ static void settle(const char *name, bool want_running)
         bool settled = want_running ? s->phase == SVC_READY || s->phase == SVC_DEGRADED ||
                                           s->phase == SVC_EXITED
                                     : s->phase != SVC_READY && s->phase != SVC_STARTING;
-        if (settled || sos_clock_get() >= until)
+        sos_time_t now = sos_clock_get();
+        bool starting = want_running && s->phase == SVC_STARTING;
+        if (settled || (now >= until && !starting) || now >= cap)
             break;
         sos_thread_sleep(sos_deadline_after(SETTLE_POLL_NS));
     }

@@ -15,6 +15,8 @@
 
 #include <proto/storage.h>
 
+#include "../storage/client.h"
+
 #define CALL_NS 30000000000ll
 
 /* A handle on `path` from the top; 0 or an error (said already when `say`). */
@@ -80,6 +82,15 @@ static void top_op(const char *what, uint32_t ord, const char *a, const char *b)
         fail(what, a, err);
 }
 
+static void print_entry(void *ctx, const char *name, uint32_t type, uint64_t size)
+{
+    (void)ctx;
+    if (type == STORAGE_TYPE_DIR)
+        sh_printf("%s/\n", name);
+    else
+        sh_printf("%-32s %llu bytes\n", name, (unsigned long long)size);
+}
+
 static void do_ls(const char *path)
 {
     sos_handle_t h;
@@ -89,42 +100,13 @@ static void do_ls(const char *path)
         fail("ls", path, err);
         return;
     }
-    uint8_t *rb = malloc(SOS_CHANNEL_MAX_BYTES);
-    uint64_t cookie = 0;
-    do {
-        uint8_t b[64];
-        struct sl_msg req, rep;
-        sl_msg_begin(&req, b, sizeof(b), NULL, 0, NODE_READDIR);
-        sl_msg_put_str(&req, "");
-        sl_msg_put_u64(&req, cookie);
-        sl_msg_begin(&rep, rb, SOS_CHANNEL_MAX_BYTES, NULL, 0, NODE_READDIR);
-        err = rb ? sl_call(h, &req, &rep, sos_deadline_after(CALL_NS)) : SOS_ERR_NO_MEMORY;
-        if (err == SOS_ERR_WRONG_TYPE && type == STORAGE_TYPE_FILE) {
-            sh_printf("%s\n", path);
-            err = 0;
-            break;
-        }
-        if (err)
-            break;
-        struct sl_parse p;
-        sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL);
-        cookie = sl_parse_u64(&p);
-        uint32_t n = sl_parse_u32(&p);
-        for (uint32_t i = 0; i < n && !p.bad; i++) {
-            const char *name = sl_parse_str(&p, NULL);
-            uint32_t t = sl_parse_u32(&p);
-            uint64_t size = sl_parse_u64(&p);
-            if (p.bad)
-                break;
-            if (t == STORAGE_TYPE_DIR)
-                sh_printf("%s/\n", name);
-            else
-                sh_printf("%-32s %llu bytes\n", name, (unsigned long long)size);
-        }
-    } while (cookie);
+    err = stc_readdir(h, "", print_entry, NULL);
+    if (err == SOS_ERR_WRONG_TYPE && type == STORAGE_TYPE_FILE) {
+        sh_printf("%s\n", path);
+        err = 0;
+    }
     if (err)
         fail("ls", path, err);
-    free(rb);
     sos_handle_close(h);
 }
 

@@ -11,15 +11,18 @@
 
 #define CALL_NS 10000000000ll
 
-static int handle_reply(struct sl_msg *rep, sos_handle_t *out)
+/* The reply to an open: (u32 type) + handle. */
+static int handle_reply(struct sl_msg *rep, sos_handle_t *out, uint32_t *type)
 {
     struct sl_parse p;
     sl_parse_begin(&p, rep->bytes, rep->len, rep->handles, rep->nhandles, NULL);
-    (void)sl_parse_u32(&p);
+    uint32_t t = sl_parse_u32(&p);
     sos_handle_t got = sl_parse_handle(&p);
     if (sl_parse_end(&p) || !got)
         return SOS_ERR_BAD_FORMAT;
     *out = got;
+    if (type)
+        *type = t;
     return 0;
 }
 
@@ -32,32 +35,38 @@ static void open_req(struct sl_msg *req, uint8_t *b, size_t bsize, uint32_t ord,
     sl_msg_put_u32(req, flags);
 }
 
-int stc_open_own(struct sl_conn_to *c, const char *ns, sos_handle_t *dir)
-{
-    uint8_t b[128], rb[64];
-    sos_handle_t rh[1];
-    char path[64];
-    struct sl_msg req, rep;
-    snprintf(path, sizeof(path), "/%s", ns);
-    open_req(&req, b, sizeof(b), STORAGE_OPEN, path, STORAGE_R_ALL, STORAGE_O_DIR);
-    sl_msg_begin(&rep, rb, sizeof(rb), rh, 1, STORAGE_OPEN);
-    int err = sl_msg_finish(&req);
-    if (!err)
-        err = sl_conn_to_call(c, &req, &rep, sos_deadline_after(CALL_NS));
-    return err ? err : handle_reply(&rep, dir);
-}
-
-int stc_open(sos_handle_t dir, const char *path, uint32_t rights, uint32_t flags, sos_handle_t *out)
+/* STORAGE_OPEN or NODE_OPEN, on channel ch or (when c) a connection kept by c. */
+static int open_call(struct sl_conn_to *c, sos_handle_t ch, uint32_t ord, const char *path,
+                     uint32_t rights, uint32_t flags, sos_handle_t *out, uint32_t *type)
 {
     uint8_t b[STORAGE_PATH_MAX + 64], rb[64];
     sos_handle_t rh[1];
     struct sl_msg req, rep;
-    open_req(&req, b, sizeof(b), NODE_OPEN, path, rights, flags);
-    sl_msg_begin(&rep, rb, sizeof(rb), rh, 1, NODE_OPEN);
+    open_req(&req, b, sizeof(b), ord, path, rights, flags);
+    sl_msg_begin(&rep, rb, sizeof(rb), rh, 1, ord);
     int err = sl_msg_finish(&req);
     if (!err)
-        err = sl_call(dir, &req, &rep, sos_deadline_after(CALL_NS));
-    return err ? err : handle_reply(&rep, out);
+        err = c ? sl_conn_to_call(c, &req, &rep, sos_deadline_after(CALL_NS))
+                : sl_call(ch, &req, &rep, sos_deadline_after(CALL_NS));
+    return err ? err : handle_reply(&rep, out, type);
+}
+
+int stc_open_own(struct sl_conn_to *c, const char *ns, sos_handle_t *dir)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/%s", ns);
+    return open_call(c, 0, STORAGE_OPEN, path, STORAGE_R_ALL, STORAGE_O_DIR, dir, NULL);
+}
+
+int stc_open_conn(sos_handle_t conn, const char *path, uint32_t rights, uint32_t flags,
+                  sos_handle_t *out, uint32_t *type)
+{
+    return open_call(NULL, conn, STORAGE_OPEN, path, rights, flags, out, type);
+}
+
+int stc_open(sos_handle_t dir, const char *path, uint32_t rights, uint32_t flags, sos_handle_t *out)
+{
+    return open_call(NULL, dir, NODE_OPEN, path, rights, flags, out, NULL);
 }
 
 int64_t stc_read(sos_handle_t f, uint64_t off, void *buf, uint32_t len)
@@ -145,7 +154,15 @@ int stc_sync(sos_handle_t h)
     return str_call(h, NODE_SYNC, NULL, NULL, &rep);
 }
 
-int stc_size(sos_handle_t dir, const char *path, uint64_t *size)
+int stc_mkdir(sos_handle_t dir, const char *path)
+{
+    uint8_t rb[64];
+    struct sl_msg rep;
+    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_MKDIR);
+    return str_call(dir, NODE_MKDIR, path, NULL, &rep);
+}
+
+int stc_stat(sos_handle_t dir, const char *path, uint32_t *type, uint64_t *size)
 {
     uint8_t rb[64];
     struct sl_msg rep;
@@ -155,10 +172,60 @@ int stc_size(sos_handle_t dir, const char *path, uint64_t *size)
         return err;
     struct sl_parse p;
     sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL);
-    (void)sl_parse_u32(&p);
-    *size = sl_parse_u64(&p);
+    uint32_t t = sl_parse_u32(&p);
+    uint64_t sz = sl_parse_u64(&p);
     (void)sl_parse_u64(&p);
-    return sl_parse_end(&p) ? SOS_ERR_BAD_FORMAT : 0;
+    if (sl_parse_end(&p))
+        return SOS_ERR_BAD_FORMAT;
+    if (type)
+        *type = t;
+    if (size)
+        *size = sz;
+    return 0;
+}
+
+int stc_size(sos_handle_t dir, const char *path, uint64_t *size)
+{
+    return stc_stat(dir, path, NULL, size);
+}
+
+int stc_readdir(sos_handle_t dir, const char *path, stc_entry_fn fn, void *ctx)
+{
+    uint8_t *rb = malloc(SOS_CHANNEL_MAX_BYTES);
+    if (!rb)
+        return SOS_ERR_NO_MEMORY;
+    size_t blen = strlen(path) + 64;
+    uint8_t *b = malloc(blen);
+    int err = b ? 0 : SOS_ERR_NO_MEMORY;
+    uint64_t cookie = 0;
+    do {
+        struct sl_msg req, rep;
+        sl_msg_begin(&req, b, blen, NULL, 0, NODE_READDIR);
+        sl_msg_put_str(&req, path);
+        sl_msg_put_u64(&req, cookie);
+        sl_msg_begin(&rep, rb, SOS_CHANNEL_MAX_BYTES, NULL, 0, NODE_READDIR);
+        err = sl_msg_finish(&req);
+        if (!err)
+            err = sl_call(dir, &req, &rep, sos_deadline_after(CALL_NS));
+        if (err)
+            break;
+        struct sl_parse p;
+        sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL);
+        cookie = sl_parse_u64(&p);
+        uint32_t n = sl_parse_u32(&p);
+        for (uint32_t i = 0; i < n && !p.bad; i++) {
+            const char *name = sl_parse_str(&p, NULL);
+            uint32_t t = sl_parse_u32(&p);
+            uint64_t size = sl_parse_u64(&p);
+            if (!p.bad)
+                fn(ctx, name, t, size);
+        }
+        if (p.bad)
+            err = SOS_ERR_BAD_FORMAT;
+    } while (!err && cookie);
+    free(b);
+    free(rb);
+    return err;
 }
 
 int stc_read_file(sos_handle_t dir, const char *path, size_t max, char **out, size_t *len)

@@ -1,7 +1,8 @@
 /*
  * services/storage/client.h - a small client of the storage service (proto/storage.h)
- * for services that keep their own files: config and log. Compiled into them (like
- * services/status/heartbeat.c); uses services/lib only.
+ * for services that keep their own files (config, log), the root manager (stored images,
+ * storage/<path> resources) and the confinement test (services/confined). Compiled into
+ * them (like services/status/heartbeat.c); uses services/lib only.
  *
  * A service granted `storage:read+write` (without manage) opens its own directory in
  * a namespace with stc_open_own(conn, "state", ...): the storage service hands out
@@ -23,6 +24,14 @@
 /* A directory handle on <ns>/<our name> (made when missing), with all our rights. */
 int stc_open_own(struct sl_conn_to *c, const char *ns, sos_handle_t *dir);
 
+/*
+ * STORAGE_OPEN on a plain connection to the service: a handle on `path` from the top
+ * (the connection has manage; the root manager's) or below the client's own
+ * directories; *type (unless NULL) gets STORAGE_TYPE_FILE or STORAGE_TYPE_DIR.
+ */
+int stc_open_conn(sos_handle_t conn, const char *path, uint32_t rights, uint32_t flags,
+                  sos_handle_t *out, uint32_t *type);
+
 /* NODE_OPEN below a directory handle: (type ignored) -> handle. */
 int stc_open(sos_handle_t dir, const char *path, uint32_t rights, uint32_t flags, sos_handle_t *out);
 
@@ -34,9 +43,16 @@ int stc_write(sos_handle_t f, uint64_t off, const void *buf, size_t len);
 
 int stc_rename(sos_handle_t dir, const char *from, const char *to);
 int stc_unlink(sos_handle_t dir, const char *path);
+int stc_mkdir(sos_handle_t dir, const char *path);
 int stc_sync(sos_handle_t h);
+/* NODE_STAT of path below dir: its type (STORAGE_TYPE_*) and size; either may be NULL. */
+int stc_stat(sos_handle_t dir, const char *path, uint32_t *type, uint64_t *size);
 /* NODE_STAT: the size of path below dir. */
 int stc_size(sos_handle_t dir, const char *path, uint64_t *size);
+
+/* NODE_READDIR of path below dir ("" for dir itself): fn once per entry, every batch. */
+typedef void (*stc_entry_fn)(void *ctx, const char *name, uint32_t type, uint64_t size);
+int stc_readdir(sos_handle_t dir, const char *path, stc_entry_fn fn, void *ctx);
 
 /*
  * Read the whole file `path` below dir into a new buffer (NUL-terminated; *len without

@@ -5,7 +5,8 @@
  * The input is split at the first NUL-free "\n---\n" into two files, so validation sees
  * services from more than one manifest. Whatever the text: a failed parse leaves the
  * set as it was and says "file:line: ..."; a plan, when one exists, is a permutation in
- * waves where every dependency starts in an earlier wave than its dependent.
+ * waves where every dependency starts in an earlier wave than its dependent (storage
+ * before a service with a storage/<path> resource).
  *
  * Layer: tests (host). Seeds: tests/fuzz/corpus/manifest/.
  */
@@ -40,6 +41,14 @@ static void check_plan(const struct manifest_set *set, const struct manifest_pla
                                                 : m->grants[d - m->n_depends].service;
             int t = manifest_find(set, name);
             check(t >= 0 ? p->wave_of[t] < p->wave_of[i] : !strcmp(name, MANIFEST_ROOT_SERVICE));
+        }
+        /* a storage/<path> resource: storage exists and starts first */
+        int r = manifest_storage_resource(m);
+        if (r >= 0) {
+            int t = manifest_find(set, MANIFEST_STORAGE_SERVICE);
+            check(t >= 0 && p->wave_of[t] < p->wave_of[i]);
+            check(strlen(m->resources[r]) <= MANIFEST_HANDLE_NAME_MAX);
+            check((m->resource_dir[r] & ~MANIFEST_DIR_ALL) == 0);
         }
     }
 }

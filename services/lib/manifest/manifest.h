@@ -4,7 +4,8 @@
  * A manifest is key=value text (docs/manifests.md). manifest_parse turns text into
  * struct manifest records, reporting the first problem as "file:line: what is wrong";
  * manifest_validate checks a whole set against itself and the bundle (duplicates,
- * unknown names, missing images, dependency cycles, named in full); manifest_plan
+ * unknown names, missing images, a storage resource without a storage service,
+ * dependency cycles, named in full); manifest_plan
  * orders the set into start waves: every service's dependencies sit in earlier waves,
  * and the services of one wave are independent of each other, so they may start in
  * parallel. Shutdown walks the waves backwards.
@@ -21,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sos/process.h>
 #include <sos/types.h>
 
 #include "../bundle/errmsg.h"
@@ -39,6 +41,25 @@
 /* The root manager's own name: always running, so always a valid depends=, grant= or
  * lookup= target, with or without a manifest of its own. */
 #define MANIFEST_ROOT_SERVICE "rootmgr"
+
+/*
+ * resource=storage/<path>[:<rights>]: a directory in storage, opened (and made, with its
+ * parents, when missing) by the root manager at each start and handed over as a startup
+ * handle named by the resource without its rights ("storage/home/app"), so that name is
+ * at most MANIFEST_HANDLE_NAME_MAX bytes. Such a service needs the storage service: it
+ * is ordered after it like depends=storage, and a set without it does not validate.
+ * The rights are the storage service's directory rights (proto/storage.h STORAGE_R_*,
+ * the same bits), all of them unless the resource lists fewer.
+ */
+#define MANIFEST_STORAGE_SERVICE "storage"
+#define MANIFEST_STORAGE_PREFIX "storage/"
+#define MANIFEST_HANDLE_NAME_MAX (SOS_HANDLE_NAME_MAX - 1)
+#define MANIFEST_DIR_ENUMERATE (1u << 0)
+#define MANIFEST_DIR_READ (1u << 1)
+#define MANIFEST_DIR_WRITE (1u << 2)
+#define MANIFEST_DIR_CREATE (1u << 3)
+#define MANIFEST_DIR_DELETE (1u << 4)
+#define MANIFEST_DIR_ALL 0x1fu
 
 #define MANIFEST_DEFAULT_READY_TIMEOUT_MS 5000u
 #define MANIFEST_DEFAULT_RESTART_LIMIT 5u
@@ -87,7 +108,11 @@ struct manifest {
     struct manifest_ref depends[MANIFEST_MAX_DEPENDS];
     struct manifest_cap grants[MANIFEST_MAX_GRANTS];
     struct manifest_cap lookups[MANIFEST_MAX_LOOKUPS];
+    /* as written, except that a storage resource loses its ":<rights>" */
     char resources[MANIFEST_MAX_RESOURCES][MANIFEST_PATH_MAX + 1];
+    uint8_t resource_dir[MANIFEST_MAX_RESOURCES];   /* storage/...: MANIFEST_DIR_* (never 0);
+                                                       other resources: 0 */
+    uint16_t resource_line[MANIFEST_MAX_RESOURCES];
     struct manifest_ref provides[MANIFEST_MAX_PROVIDES];
 };
 
@@ -118,12 +143,16 @@ int manifest_validate(const struct manifest_set *set, const char *const *images,
                       size_t n_images, struct errmsg *err);
 
 /* Orders a validated set into start waves (dependencies: depends= and grant=, since a
- * grant hands over the peer's endpoint at start). Fails on a cycle, naming it. */
+ * grant hands over the peer's endpoint at start, and storage for a service with a
+ * storage/<path> resource). Fails on a cycle, naming it. */
 int manifest_plan(const struct manifest_set *set, struct manifest_plan *plan,
                   struct errmsg *err);
 
 /* Index of the service called name, or -1. */
 int manifest_find(const struct manifest_set *set, const char *name);
+
+/* Index in m->resources of its first storage/<path> resource, or -1 when it has none. */
+int manifest_storage_resource(const struct manifest *m);
 
 /* "send+wait" for SOS_RIGHT_SEND | SOS_RIGHT_WAIT, "none" for 0. Returns buf. */
 char *manifest_rights_format(sos_rights_t rights, char *buf, size_t size);

@@ -3,9 +3,11 @@
  *
  * Validation looks for what no single manifest can show: two services with one name,
  * two providers of one endpoint, an image the bundle does not hold, a name in depends=,
- * grant= or lookup= that no service has (with a "did you mean"), and cycles. A service
- * needs the services in its depends= and grant= lines to be ready before it starts (a
- * grant hands it their endpoint); lookup= is resolved later, at run time, so it orders
+ * grant= or lookup= that no service has (with a "did you mean"), a storage/<path>
+ * resource in a set without the storage service, and cycles. A service needs the
+ * services in its depends= and grant= lines to be ready before it starts (a grant hands
+ * it their endpoint), and storage when it has a storage/<path> resource (the root
+ * manager opens the directory at start); lookup= is resolved later, at run time, so it orders
  * nothing. The root manager ("rootmgr") needs no manifest to be named: it is running
  * before anything starts, so a reference to it orders nothing either. One depth-first
  * walk over the remaining edges finds a cycle, and names it in full,
@@ -26,18 +28,29 @@ int manifest_find(const struct manifest_set *set, const char *name)
     return -1;
 }
 
-/* Target of dependency edge e of service i (depends first, then grants), or -1. */
+int manifest_storage_resource(const struct manifest *m)
+{
+    for (unsigned i = 0; i < m->n_resources; i++)
+        if (m->resource_dir[i])
+            return (int)i;
+    return -1;
+}
+
+/* Target of dependency edge e of service i (depends first, then grants, then storage
+ * for a storage resource), or -1. */
 static int edge_target(const struct manifest_set *set, uint32_t i, unsigned e)
 {
     const struct manifest *m = &set->svc[i];
     if (e < m->n_depends)
         return manifest_find(set, m->depends[e].name);
-    return manifest_find(set, m->grants[e - m->n_depends].service);
+    if (e < (unsigned)m->n_depends + m->n_grants)
+        return manifest_find(set, m->grants[e - m->n_depends].service);
+    return manifest_find(set, MANIFEST_STORAGE_SERVICE);
 }
 
 static unsigned edge_count(const struct manifest *m)
 {
-    return (unsigned)m->n_depends + m->n_grants;
+    return (unsigned)m->n_depends + m->n_grants + (manifest_storage_resource(m) >= 0);
 }
 
 static int check_duplicates(const struct manifest_set *set, struct errmsg *err)
@@ -132,6 +145,11 @@ static int check_refs(const struct manifest_set *set, struct errmsg *err)
             if (!known(set, m->lookups[k].service))
                 return unknown_service(set, m, "may look up", m->lookups[k].service,
                                        m->lookups[k].line, err);
+        int r = manifest_storage_resource(m);
+        if (r >= 0 && manifest_find(set, MANIFEST_STORAGE_SERVICE) < 0)
+            return errmsg_at(err, SOS_ERR_NOT_FOUND, m->file, m->resource_line[r],
+                             "service '%s' has resource '%s', but there is no service '%s' "
+                             "to open it", m->name, m->resources[r], MANIFEST_STORAGE_SERVICE);
     }
     return 0;
 }

@@ -227,6 +227,9 @@ static const struct {
     {"service=log\nimage=log\nlookup=config:everything\n", SOS_ERR_INVALID_ARGS,
      "log.svc:3: lookup: unknown right 'everything' (rights: read write map signal wait send "
      "receive duplicate transfer manage execute, joined with '+')"},
+    {"service=log\nimage=log\ngrant=config:send+\n", SOS_ERR_INVALID_ARGS,
+     "log.svc:3: grant: unknown right '' (rights: read write map signal wait send receive "
+     "duplicate transfer manage execute, joined with '+')"},
     {"service=log\nimage=log\ngrant=config:send\ngrant=config:wait\n", SOS_ERR_ALREADY_EXISTS,
      "log.svc:4: grant for 'config' given twice (line 3)"},
     {"service=log\nimage=/bin/log\n", SOS_ERR_INVALID_ARGS,
@@ -234,7 +237,7 @@ static const struct {
     {"service=log\nimage=log\nresource=device/../secrets\n", SOS_ERR_INVALID_ARGS,
      "log.svc:3: resource is invalid: name 'device/../secrets' has a '.' or '..' component"},
     {"service=log\nimage=log\nresource=device/console\nresource=device/console\n",
-     SOS_ERR_ALREADY_EXISTS, "log.svc:4: resource 'device/console' listed twice"},
+     SOS_ERR_ALREADY_EXISTS, "log.svc:4: resource 'device/console' listed twice (line 3)"},
     {"service=log\nimage=log\ndescription=bell\a\n", SOS_ERR_INVALID_ARGS,
      "log.svc:3: description has a non-printable byte 0x07 at 4"},
     {"service=log\nimage=log\nprovides=a,b,c,d,e\n", SOS_ERR_NO_RESOURCES,
@@ -380,21 +383,31 @@ static void test_plan_waves(void **state)
     }
 }
 
+/* The set validates (images unchecked) and plans into `waves` waves. */
+static void plan_ok(struct manifest_plan *plan, unsigned waves)
+{
+    struct errmsg err = {0};
+    if (manifest_validate(g_set, NULL, 0, &err) || manifest_plan(g_set, plan, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(plan->n_waves, waves);
+}
+
 static void test_root_manager_and_resources(void **state)
 {
     /* the root manager is always there: a valid target that orders nothing */
     parse_ok("r.svc", "service=shell\nimage=a\nlookup=rootmgr:read+manage\n"
                       "grant=rootmgr:send\ndepends=rootmgr\n"
                       "resource=console\nresource=bundle:config/defaults.conf\n"
-                      "resource=storage/home\n");
+                      "resource=device/console\n");
     struct manifest_plan plan;
     struct errmsg err;
-    assert_int_equal(manifest_validate(g_set, NULL, 0, &err), 0);
-    assert_int_equal(manifest_plan(g_set, &plan, &err), 0);
-    assert_int_equal(plan.n_waves, 1);
+    plan_ok(&plan, 1);
     assert_int_equal(plan.wave_of[0], 0);
     assert_int_equal(g_set->svc[0].n_resources, 3);
     assert_string_equal(g_set->svc[0].resources[1], "bundle:config/defaults.conf");
+    assert_int_equal(manifest_storage_resource(&g_set->svc[0]), -1);
+    for (unsigned i = 0; i < 3; i++)
+        assert_int_equal(g_set->svc[0].resource_dir[i], 0);
     struct {
         const char *value, *msg;
     } bad[] = {
@@ -410,6 +423,138 @@ static void test_root_manager_and_resources(void **state)
         assert_int_equal(parse("b.svc", text, &err), SOS_ERR_INVALID_ARGS);
         assert_string_equal(err.msg, bad[i].msg);
     }
+}
+
+/* ---- storage/<path> resources ----------------------------------------------------- */
+
+static void test_storage_resources(void **state)
+{
+    parse_ok("app.svc", "service=app\nimage=a\nresource=storage/home/app\n"
+                        "resource = storage/data/x:read+enumerate\nresource=storage/tmp:write\n"
+                        "resource=storage/a.b_c-d+e/F9\n");
+    const struct manifest *m = &g_set->svc[0];
+    assert_int_equal(m->n_resources, 4);
+    assert_string_equal(m->resources[0], "storage/home/app");
+    assert_int_equal(m->resource_dir[0], MANIFEST_DIR_ALL);
+    assert_int_equal(m->resource_line[0], 3);
+    assert_string_equal(m->resources[1], "storage/data/x"); /* the handle's name */
+    assert_int_equal(m->resource_dir[1], MANIFEST_DIR_READ | MANIFEST_DIR_ENUMERATE);
+    assert_int_equal(m->resource_dir[2], MANIFEST_DIR_WRITE);
+    assert_string_equal(m->resources[3], "storage/a.b_c-d+e/F9");
+    assert_int_equal(m->resource_dir[3], MANIFEST_DIR_ALL);
+    assert_int_equal(manifest_storage_resource(m), 0);
+    /* handle names must fit SOS_HANDLE_NAME_MAX: 23 bytes is the limit */
+    parse_ok("len.svc", "service=len\nimage=a\nresource=storage/abcdefghijklmno\n");
+    assert_int_equal(g_set->svc[1].resource_dir[0], MANIFEST_DIR_ALL);
+    assert_int_equal(strlen(g_set->svc[1].resources[0]), MANIFEST_HANDLE_NAME_MAX);
+    /* "storagex/y" is an ordinary path, not storage */
+    parse_ok("nx.svc", "service=nx\nimage=a\nresource=storagex/y\n");
+    assert_int_equal(manifest_storage_resource(&g_set->svc[2]), -1);
+
+    struct {
+        const char *value, *msg;
+    } bad[] = {
+        {"storage", "s.svc:3: resource 'storage' names no directory: write "
+                    "storage/<path>[:<rights>], e.g. storage/home/app:read"},
+        {"storage/", "s.svc:3: resource 'storage/' names no directory: write "
+                     "storage/<path>[:<rights>], e.g. storage/home/app:read"},
+        {"storage:read", "s.svc:3: resource 'storage:read' names no directory: write "
+                         "storage/<path>[:<rights>], e.g. storage/home/app:read"},
+        {"storage/:read", "s.svc:3: resource 'storage/:read' names no directory: write "
+                          "storage/<path>[:<rights>], e.g. storage/home/app:read"},
+        {"storage/..", "s.svc:3: resource is invalid: name '..' has a '.' or '..' component"},
+        {"storage/home/../boot",
+         "s.svc:3: resource is invalid: name 'home/../boot' has a '.' or '..' component"},
+        {"storage/./home", "s.svc:3: resource is invalid: name './home' has a '.' or '..' "
+                           "component"},
+        {"storage//home", "s.svc:3: resource is invalid: name '/home' has an empty path "
+                          "component"},
+        {"storage/home//app", "s.svc:3: resource is invalid: name 'home//app' has an empty "
+                              "path component"},
+        {"storage/home/", "s.svc:3: resource is invalid: name 'home/' has an empty path "
+                          "component"},
+        {"storage/home/a b", "s.svc:3: resource is invalid: name 'home/a b' has invalid "
+                             "character 0x20 at 6"},
+        {"storage/ho\\me", "s.svc:3: resource is invalid: name 'ho\\x5cme' has invalid "
+                           "character 0x5c at 2"},
+        {"storage/h\xffme", "s.svc:3: resource is invalid: name 'h\\xffme' has invalid "
+                           "character 0xff at 1"},
+        {"storage/boot", "s.svc:3: resource 'storage/boot': /boot is the read-only boot "
+                         "store, not a storage directory (use bootstore or bundle:<entry>)"},
+        {"storage/boot/bin:read", "s.svc:3: resource 'storage/boot/bin:read': /boot is the "
+                                  "read-only boot store, not a storage directory (use "
+                                  "bootstore or bundle:<entry>)"},
+        {"storage/abcdefghijklmnop", "s.svc:3: resource 'storage/abcdefghijklmnop': a storage "
+                                     "resource names its startup handle, so storage/<path> is "
+                                     "at most 23 bytes"},
+        {"storage/home/app:", "s.svc:3: resource 'storage/home/app:' has no rights after ':' "
+                              "(directory rights: enumerate read write create delete, joined "
+                              "with '+')"},
+        {"storage/home/app:rad", "s.svc:3: resource: unknown right 'rad' (did you mean 'read'?)"},
+        {"storage/home/app:send", "s.svc:3: resource: unknown right 'send' (directory rights: "
+                                  "enumerate read write create delete, joined with '+')"},
+        {"storage/home/app:read+", "s.svc:3: resource: unknown right '' (directory rights: "
+                                   "enumerate read write create delete, joined with '+')"},
+        {"storage/home/app:+", "s.svc:3: resource: unknown right '' (directory rights: "
+                               "enumerate read write create delete, joined with '+')"},
+        {"storage/home/app:read:write", "s.svc:3: resource: unknown right 'read:write' "
+                                        "(directory rights: enumerate read write create delete, "
+                                        "joined with '+')"},
+        {"storage/home/app:creat", "s.svc:3: resource: unknown right 'creat' (did you mean "
+                                   "'create'?)"},
+        {"storage/home/app:manage", "s.svc:3: resource: unknown right 'manage' (directory "
+                                    "rights: enumerate read write create delete, joined with "
+                                    "'+')"},
+    };
+    char text[200];
+    struct errmsg err;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        manifest_set_init(g_set);
+        snprintf(text, sizeof text, "service=s\nimage=s\nresource=%s\n", bad[i].value);
+        int rc = parse("s.svc", text, &err);
+        if (rc != SOS_ERR_INVALID_ARGS || strcmp(err.msg, bad[i].msg))
+            fail_msg("case %zu (%s): got %d '%s', want '%s'", i, bad[i].value, rc, err.msg,
+                     bad[i].msg);
+        assert_int_equal(g_set->count, 0);
+    }
+    /* one handle name, twice: with and without rights */
+    manifest_set_init(g_set);
+    assert_int_equal(parse("s.svc", "service=s\nimage=s\nresource=storage/home/app\n"
+                                    "resource=storage/home/app:read\n", &err),
+                     SOS_ERR_ALREADY_EXISTS);
+    assert_string_equal(err.msg, "s.svc:4: resource 'storage/home/app' listed twice (line 3)");
+}
+
+static void test_storage_order(void **state)
+{
+    /* a storage resource orders its service after storage, like depends=storage */
+    parse_ok("o.svc", "service=app\nimage=a\nresource=storage/home/app:read\n"
+                      "service=log\nimage=a\ngrant=storage:read\n"
+                      "service=storage\nimage=a\nresource=block0\n"
+                      "service=late\nimage=a\ndepends=app\n");
+    struct manifest_plan plan;
+    struct errmsg err;
+    plan_ok(&plan, 3);
+    assert_int_equal(plan.wave_of[2], 0); /* storage */
+    assert_int_equal(plan.wave_of[0], 1); /* app */
+    assert_int_equal(plan.wave_of[1], 1); /* log */
+    assert_int_equal(plan.wave_of[3], 2); /* late */
+
+    /* a set without storage is refused, at the resource's line */
+    expect_invalid("service=a\nimage=a\nresource=console\nresource=storage/home/a:read\n",
+                   SOS_ERR_NOT_FOUND, "set.svc:4: service 'a' has resource 'storage/home/a', but "
+                   "there is no service 'storage' to open it");
+    manifest_set_init(g_set);
+    parse_ok("set.svc", "service=a\nimage=a\nresource=storage/home/a\n");
+    assert_int_equal(manifest_plan(g_set, &plan, &err), SOS_ERR_NOT_FOUND);
+    assert_string_equal(err.msg, "set.svc:3: service 'a' has resource 'storage/home/a', but "
+                                 "there is no service 'storage' to open it");
+    /* storage cannot be given a directory of itself, nor need what needs it */
+    expect_invalid("service=storage\nimage=a\nresource=storage/x\n", SOS_ERR_BAD_STATE,
+                   "set.svc:1: cycle: storage -> storage");
+    expect_invalid("service=storage\nimage=a\ndepends=b\nservice=b\nimage=b\n"
+                   "resource=storage/home/b\n",
+                   SOS_ERR_BAD_STATE, "set.svc:1: cycle: storage -> b -> storage");
 }
 
 static void test_plan_long_chain_and_empty(void **state)
@@ -463,6 +608,7 @@ static void test_random_text(void **state)
         "ready_timeout=", "on-failure:", "a", "b", "log", ":", ",", "+", "send", "wait",
         "\n", "\n", "\n", "#", " ", "=", "9", "s", "bin/", "..", "/", "\r", "provides=",
         "resource=", "startup=", "eager", "availability=", "optional", "\xff", "\0",
+        "storage/", "storage", "home", "resource=storage/a", ":read+create", "delete",
     };
     char text[400];
     uint32_t x = 99;
@@ -504,6 +650,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan_waves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_root_manager_and_resources, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_storage_resources, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_storage_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan_long_chain_and_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rights_and_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_text, setup, teardown),

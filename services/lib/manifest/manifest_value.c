@@ -17,10 +17,19 @@
 
 #define SHOWN_MAX 96
 
-static const struct {
+struct right_name {
     const char *name;
-    sos_rights_t bit;
-} g_rights[] = {
+    uint32_t bit;
+};
+
+/* A set of right names: handle rights (grant=, lookup=) or directory rights (storage). */
+struct right_names {
+    const struct right_name *v;
+    size_t n;
+    const char *list; /* for the message about an unknown one */
+};
+
+static const struct right_name g_rights[] = {
     {"read", SOS_RIGHT_READ},         {"write", SOS_RIGHT_WRITE},
     {"map", SOS_RIGHT_MAP},           {"signal", SOS_RIGHT_SIGNAL},
     {"wait", SOS_RIGHT_WAIT},         {"send", SOS_RIGHT_SEND},
@@ -29,6 +38,18 @@ static const struct {
     {"execute", SOS_RIGHT_EXECUTE},
 };
 #define RIGHTS_COUNT (sizeof g_rights / sizeof g_rights[0])
+static const struct right_names g_handle_rights = {
+    g_rights, RIGHTS_COUNT,
+    "rights: read write map signal wait send receive duplicate transfer manage execute"};
+
+static const struct right_name g_dir_right_v[] = {
+    {"enumerate", MANIFEST_DIR_ENUMERATE}, {"read", MANIFEST_DIR_READ},
+    {"write", MANIFEST_DIR_WRITE},         {"create", MANIFEST_DIR_CREATE},
+    {"delete", MANIFEST_DIR_DELETE},
+};
+static const struct right_names g_dir_rights = {
+    g_dir_right_v, sizeof g_dir_right_v / sizeof g_dir_right_v[0],
+    "directory rights: enumerate read write create delete"};
 
 static const char *shown(char buf[SHOWN_MAX], const char *v)
 {
@@ -281,37 +302,41 @@ int mv_provides(struct mparse *p, const char *v)
                     MANIFEST_MAX_PROVIDES);
 }
 
-static int unknown_right(struct mparse *p, const char *key, const char *r)
+static int unknown_right(struct mparse *p, const char *key, const char *r,
+                         const struct right_names *names)
 {
     char b[SHOWN_MAX];
     const char *best = 0;
     unsigned best_d = 255;
-    for (size_t i = 0; i < RIGHTS_COUNT; i++) {
-        unsigned d = m_edit_distance(r, g_rights[i].name);
+    for (size_t i = 0; i < names->n; i++) {
+        unsigned d = m_edit_distance(r, names->v[i].name);
         if (d < best_d) {
             best_d = d;
-            best = g_rights[i].name;
+            best = names->v[i].name;
         }
     }
     if (m_close_enough(m_strlen(r), best_d))
         return mp_error(p, SOS_ERR_INVALID_ARGS, "%s: unknown right '%s' (did you mean '%s'?)",
                         key, shown(b, r), best);
-    return mp_error(p, SOS_ERR_INVALID_ARGS,
-                    "%s: unknown right '%s' (rights: read write map signal wait send receive "
-                    "duplicate transfer manage execute, joined with '+')", key, shown(b, r));
+    return mp_error(p, SOS_ERR_INVALID_ARGS, "%s: unknown right '%s' (%s, joined with '+')", key,
+                    shown(b, r), names->list);
 }
 
-static int parse_rights(struct mparse *p, const char *key, const char *s, sos_rights_t *out)
+static int parse_rights(struct mparse *p, const char *key, const char *s,
+                        const struct right_names *names, uint32_t *out)
 {
     char item[16];
-    sos_rights_t rights = 0;
+    uint32_t rights = 0;
+    size_t len = m_strlen(s);
+    if (len && s[len - 1] == '+') /* "read+": an empty last right */
+        return unknown_right(p, key, "", names);
     while (next_item(&s, '+', item, sizeof item)) {
         size_t i = 0;
-        while (i < RIGHTS_COUNT && !m_streq(item, g_rights[i].name))
+        while (i < names->n && !m_streq(item, names->v[i].name))
             i++;
-        if (i == RIGHTS_COUNT)
-            return unknown_right(p, key, item);
-        rights |= g_rights[i].bit;
+        if (i == names->n)
+            return unknown_right(p, key, item, names);
+        rights |= names->v[i].bit;
     }
     *out = rights;
     return 0;
@@ -328,8 +353,8 @@ static int add_cap(struct mparse *p, const char *key, const char *v, struct mani
                         "e.g. %s=log:send+wait", key, shown(b, v), key, key);
     if (!m_valid_name(name))
         return bad_name(p, key, name);
-    sos_rights_t rights = 0;
-    int rc = parse_rights(p, key, s, &rights);
+    uint32_t rights = 0;
+    int rc = parse_rights(p, key, s, &g_handle_rights, &rights);
     if (rc)
         return rc;
     for (unsigned i = 0; i < *count; i++)
@@ -356,17 +381,77 @@ int mv_lookup(struct mparse *p, const char *v)
     return add_cap(p, "lookup", v, p->cur->lookups, &p->cur->n_lookups);
 }
 
-/* A resource is a path, optionally behind a scheme: "console", "storage/home",
- * "bundle:config/defaults.conf". The root manager gives the names their meaning. */
-static int check_resource(struct mparse *p, const char *v)
+/*
+ * storage/<path>[:<rights>]: a directory in storage. The path follows the bundle's name
+ * rules (no empty, '.' or '..' component; a-z A-Z 0-9 . _ - +), is not the boot store
+ * (read-only, reached as bootstore or bundle:<entry>), and the resource without its
+ * rights names the startup handle, so it fits MANIFEST_HANDLE_NAME_MAX. name gets that
+ * name, *dir the directory rights.
+ */
+static int check_storage(struct mparse *p, const char *v, char *name, uint8_t *dir)
+{
+    char b[SHOWN_MAX], path[MANIFEST_PATH_MAX + 1];
+    size_t plen = m_strlen(MANIFEST_STORAGE_PREFIX), colon = plen;
+    bool slash = v[plen - 1] == '/';
+    while (slash && v[colon] && v[colon] != ':')
+        colon++;
+    if (!slash || colon == plen)
+        return mp_error(p, SOS_ERR_INVALID_ARGS,
+                        "resource '%s' names no directory: write storage/<path>[:<rights>], "
+                        "e.g. storage/home/app:read", shown(b, v));
+    for (size_t i = plen; i < colon; i++)
+        path[i - plen] = v[i];
+    path[colon - plen] = 0;
+    int rc = check_path(p, "resource", path);
+    if (rc)
+        return rc;
+    char first[5];
+    m_strlcpy(first, path, sizeof first);
+    if (m_streq(first, "boot") && (!path[4] || path[4] == '/'))
+        return mp_error(p, SOS_ERR_INVALID_ARGS,
+                        "resource '%s': /boot is the read-only boot store, not a storage "
+                        "directory (use bootstore or bundle:<entry>)", shown(b, v));
+    if (colon > MANIFEST_HANDLE_NAME_MAX)
+        return mp_error(p, SOS_ERR_INVALID_ARGS,
+                        "resource '%s': a storage resource names its startup handle, so "
+                        "storage/<path> is at most %u bytes", shown(b, v),
+                        MANIFEST_HANDLE_NAME_MAX);
+    uint32_t rights = MANIFEST_DIR_ALL;
+    if (v[colon] == ':') {
+        if (!v[colon + 1])
+            return mp_error(p, SOS_ERR_INVALID_ARGS,
+                            "resource '%s' has no rights after ':' (%s, joined with '+')",
+                            shown(b, v), g_dir_rights.list);
+        rc = parse_rights(p, "resource", v + colon + 1, &g_dir_rights, &rights);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < colon; i++)
+        name[i] = v[i];
+    name[colon] = 0;
+    *dir = (uint8_t)rights;
+    return 0;
+}
+
+/* A resource is a path, optionally behind a scheme: "console", "storage/home/app:read",
+ * "bundle:config/defaults.conf". The root manager gives the names their meaning; only
+ * storage/... is understood here (its rights and its ordering after storage). */
+static int check_resource(struct mparse *p, const char *v, char *name, uint8_t *dir)
 {
     char b[SHOWN_MAX];
-    size_t colon = 0, len = m_strlen(v);
+    size_t colon = 0, len = m_strlen(v), plen = m_strlen(MANIFEST_STORAGE_PREFIX);
     while (v[colon] && v[colon] != ':')
         colon++;
     if (len > MANIFEST_PATH_MAX)
         return mp_error(p, SOS_ERR_INVALID_ARGS, "resource '%s' is longer than %u bytes",
                         shown(b, v), MANIFEST_PATH_MAX);
+    *dir = 0;
+    m_strlcpy(name, v, MANIFEST_PATH_MAX + 1);
+    bool storage = colon >= plen - 1;
+    for (size_t i = 0; i < plen - 1 && storage; i++)
+        storage = v[i] == MANIFEST_STORAGE_PREFIX[i];
+    if (storage && (colon == plen - 1 || v[plen - 1] == '/'))
+        return check_storage(p, v, name, dir); /* "storage", "storage:..." or storage/... */
     if (colon == len)
         return check_path(p, "resource", v);
     bool scheme_ok = colon > 0 && v[0] >= 'a' && v[0] <= 'z';
@@ -382,19 +467,23 @@ static int check_resource(struct mparse *p, const char *v)
 
 int mv_resource(struct mparse *p, const char *v)
 {
-    char b[SHOWN_MAX];
-    int rc = check_resource(p, v);
+    char b[SHOWN_MAX], name[MANIFEST_PATH_MAX + 1];
+    uint8_t dir;
+    int rc = check_resource(p, v, name, &dir);
     if (rc)
         return rc;
     struct manifest *m = p->cur;
     for (unsigned i = 0; i < m->n_resources; i++)
-        if (m_streq(m->resources[i], v))
-            return mp_error(p, SOS_ERR_ALREADY_EXISTS, "resource '%s' listed twice",
-                            shown(b, v));
+        if (m_streq(m->resources[i], name))
+            return mp_error(p, SOS_ERR_ALREADY_EXISTS, "resource '%s' listed twice (line %u)",
+                            shown(b, name), m->resource_line[i]);
     if (m->n_resources >= MANIFEST_MAX_RESOURCES)
         return mp_error(p, SOS_ERR_NO_RESOURCES, "too many resource lines (limit %u)",
                         MANIFEST_MAX_RESOURCES);
-    m_strlcpy(m->resources[m->n_resources++], v, sizeof m->resources[0]);
+    m_strlcpy(m->resources[m->n_resources], name, sizeof m->resources[0]);
+    m->resource_dir[m->n_resources] = dir;
+    m->resource_line[m->n_resources] = (uint16_t)p->line;
+    m->n_resources++;
     return 0;
 }
 
