@@ -72,27 +72,58 @@ struct svc *rm_find(const char *name)
 
 /* ---- the start order */
 
-static bool deps_ready(const struct svc *s)
+/* Whether pred holds for any service s waits for before it starts (a missing one is
+ * passed as NULL): its depends=, storage for a storage/<path> resource, and its grants
+ * (but not to a service left off in safe mode: s starts without that grant). */
+static bool any_dep(const struct svc *s, bool (*pred)(const struct svc *d, void *arg), void *arg)
 {
     const struct manifest *m = s->m;
-    for (uint32_t i = 0; i < m->n_depends; i++) {
-        struct svc *d = rm_find(m->depends[i].name);
-        if (!d || d->phase != SVC_READY)
-            return false;
-    }
-    if (manifest_storage_resource(m) >= 0) { /* we open its directory at launch */
-        struct svc *d = rm_find(MANIFEST_STORAGE_SERVICE);
-        if (!d || d->phase != SVC_READY)
-            return false;
-    }
+    for (uint32_t i = 0; i < m->n_depends; i++)
+        if (pred(rm_find(m->depends[i].name), arg))
+            return true;
+    if (manifest_storage_resource(m) >= 0 && pred(rm_find(MANIFEST_STORAGE_SERVICE), arg))
+        return true; /* we open its directory at launch */
     for (uint32_t i = 0; i < m->n_grants; i++) {
         struct svc *d = rm_find(m->grants[i].service);
-        if (d && rm_left_off(d))
-            continue; /* started without that grant */
-        if (!d || d->phase != SVC_READY)
-            return false;
+        if (!(d && rm_left_off(d)) && pred(d, arg))
+            return true;
     }
-    return true;
+    return false;
+}
+
+static bool not_ready(const struct svc *d, void *arg)
+{
+    (void)arg;
+    return !d || d->phase != SVC_READY;
+}
+
+static bool deps_ready(const struct svc *s) { return !any_dep(s, not_ready, NULL); }
+
+static bool is_blocked(const struct svc *d, void *arg)
+{
+    return d && ((const bool *)arg)[d->idx];
+}
+
+void rm_report_blocked(const struct svc *down)
+{
+    bool blocked[MANIFEST_MAX_SERVICES] = {false};
+    char list[160] = "";
+    size_t len = 0;
+    blocked[down->idx] = true;
+    for (bool more = true; more;) { /* until no waiting service joins the set */
+        more = false;
+        for (uint32_t i = 0; i < g_rm.nsvcs; i++) {
+            struct svc *s = &g_rm.svcs[i];
+            if (blocked[i] || s->phase != SVC_WAITING || !any_dep(s, is_blocked, blocked))
+                continue;
+            blocked[i] = more = true;
+            if (len < sizeof(list))
+                len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "",
+                                        s->m->name);
+        }
+    }
+    if (len)
+        rm_log(LOG_CRITICAL, "%s is down, so these cannot start: %s", down->m->name, list);
 }
 
 bool rm_left_off(const struct svc *s)

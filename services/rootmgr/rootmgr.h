@@ -98,6 +98,8 @@ extern struct rootmgr g_rm;
 /* rootmgr.c */
 void rm_log(uint32_t severity, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rm_start_eligible(void);
+/* Log which waiting services can never start now that `down` is down for good. */
+void rm_report_blocked(const struct svc *down);
 struct svc *rm_find(const char *name);
 /* An optional service that safe mode leaves off (grants to it are skipped). */
 bool rm_left_off(const struct svc *s);
