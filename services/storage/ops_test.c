@@ -9,6 +9,7 @@
  * clone, mint); a connection without manage reaches only its own directories.
  * Revocation: NODE_REVOKE on a revoker reaches every handle minted under it and derived
  * from those, whoever holds them, at once, and nothing else.
+ * I/O errors: a failing device's error reaches the client, the store stays consistent.
  *
  * Handles are fake channel pairs (2k, 2k+1): the service serves 2k, the client gets 2k+1.
  */
@@ -493,6 +494,62 @@ static void test_own_directories(void **state)
 }
 
 /* Revoking reaches every handle minted under the revoker and derived from them, now. */
+/*
+ * I/O errors reach the client: once the device fails a write, the request whose commit
+ * needed it gets SOS_ERR_IO, later changes are refused, what was synced before stays
+ * readable, and after a power-off the store mounts clean with every synced change and
+ * nothing half-made.
+ */
+static void test_io_error_reported(void **state)
+{
+    (void)state;
+    sos_handle_t app = app_handle(STORAGE_R_ALL), f1, f2, f3;
+    assert_int_equal(open_h(app, "kept", 4, STORAGE_R_ALL, STORAGE_O_CREATE, &f1), 0);
+    assert_int_equal(write_h(f1, "synced before the failure"), 0);
+    assert_int_equal(send(f1, begin(NODE_SYNC), 0, NULL), 0);
+
+    g_md.fail_write_at = g_md.writes + 1; /* the device fails from its next write on */
+    g_md.fail_err = SOS_ERR_IO;
+    g_md.sticky = 1;
+    assert_int_equal(open_h(app, "lost", 4, STORAGE_R_ALL, STORAGE_O_CREATE, &f2), 0);
+    assert_int_equal(write_h(f2, "never synced"), 0);
+    assert_int_equal(send(f2, begin(NODE_SYNC), 0, NULL), SOS_ERR_IO);
+    assert_true(g_md.failed);
+    /* the store has stopped taking changes: each says so, none crashes the handlers */
+    assert_int_not_equal(write_h(f1, "more"), 0);
+    assert_int_not_equal(open_h(app, "third", 5, STORAGE_R_ALL, STORAGE_O_CREATE, &f3), 0);
+    assert_int_not_equal(one_path(app, NODE_MKDIR, "d", 1), 0);
+    assert_int_not_equal(send(f1, begin(NODE_SYNC), 0, NULL), 0);
+
+    /* power off (the service's state is dropped), the disk works again, boot */
+    while (g_st.nodes) {
+        struct node *n = g_st.nodes;
+        st_on_close(&g_st.srv, n->ch, n);
+        free(n);
+    }
+    sfs_unmount(g_st.fs);
+    g_md.fail_write_at = 0;
+    g_md.sticky = 0;
+    g_md.failed = false;
+    struct sfs_fsck r;
+    assert_int_equal(sfs_fsck(&g_md.dev, 0, &r), 0);
+    assert_int_equal(r.errors, 0);
+    struct sfs_msg m;
+    assert_int_equal(sfs_mount(&g_md.dev, 0, &g_st.fs, &m), 0);
+    app = app_handle(STORAGE_R_ALL);
+    assert_int_equal(open_h(app, "kept", 4, STORAGE_R_READ, 0, &f1), 0);
+    assert_int_equal(read_h(f1), 0);
+    assert_true(has_bytes(g_q.reply.bytes, g_q.reply.len, "synced before the failure"));
+    assert_false(has_bytes(g_q.reply.bytes, g_q.reply.len, "more"));
+    /* the unsynced file is wholly there or wholly absent */
+    if (open_h(app, "lost", 4, STORAGE_R_READ, 0, &f2) == 0) {
+        assert_int_equal(read_h(f2), 0);
+        uint32_t n = g_q.reply.len;
+        assert_true(n == sizeof(struct sos_msg_hdr) ||
+                    has_bytes(g_q.reply.bytes, n, "never synced"));
+    }
+}
+
 static void test_revoke(void **state)
 {
     (void)state;
@@ -553,6 +610,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rights_reduce, setup, teardown),
         cmocka_unit_test_setup_teardown(test_own_directories, setup, teardown),
         cmocka_unit_test_setup_teardown(test_revoke, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_io_error_reported, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
