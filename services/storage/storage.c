@@ -337,10 +337,8 @@ static int bench_fs(uint64_t bytes, uint8_t *buf, uint64_t chunk, int64_t *w_ns,
 
 static int bench_raw(uint64_t bytes, uint8_t *buf, uint64_t chunk, int64_t *w_ns, int64_t *r_ns)
 {
-    uint64_t nblk = bytes / SFS_BLOCK, first = g_st.dev.nblocks - nblk;
-    while (first > 2 && !sfs_range_free(g_st.fs, first, nblk)) /* never a block the store uses */
-        first--;
-    if (!sfs_range_free(g_st.fs, first, nblk))
+    uint64_t nblk = bytes / SFS_BLOCK, first = sfs_free_run(g_st.fs, nblk); /* never a used block */
+    if (!first)
         return SOS_ERR_NO_SPACE;
     int err = 0;
     int64_t t0 = sos_clock_get();

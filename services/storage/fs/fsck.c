@@ -119,12 +119,10 @@ static int ensure_root(struct fsck *k)
 static int push(struct fsck *k, uint64_t ino)
 {
     if (k->qlen == k->qcap) {
-        size_t cap = k->qcap ? k->qcap * 2 : 64;
-        uint64_t *q = realloc(k->queue, cap * sizeof(*q));
+        uint64_t *q = array_grow(k->queue, &k->qcap, sizeof(*q));
         if (!q)
             return SOS_ERR_NO_MEMORY;
         k->queue = q;
-        k->qcap = cap;
     }
     k->queue[k->qlen++] = ino;
     return 0;

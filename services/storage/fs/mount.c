@@ -2,11 +2,12 @@
  * services/storage/fs/mount.c - format, mount (superblock choice and the metadata walk
  * that rebuilds the free map), commit, unmount.
  *
- * The commit point: (1) every new block is written, (2) flush, (3) the superblock with
- * generation g+1 goes to slot (g+1) % 2, (4) flush. A cut before (3) lands leaves the
- * old superblock in charge and the new blocks unreferenced; a torn (3) fails its
- * checksum, so mount takes the other slot, generation g, whose blocks nothing has
- * overwritten (blocks freed by commit g are reused only after commit g+1 is durable).
+ * The commit point: (1) every new block is written (whole data blocks already were, by
+ * sfs_write), (2) flush, (3) the superblock with generation g+1 goes to slot (g+1) % 2,
+ * (4) flush. A cut before (3) lands leaves the old superblock in charge and the new
+ * blocks unreferenced; a torn (3) fails its checksum, so mount takes the other slot,
+ * generation g, whose blocks nothing has overwritten (blocks freed by commit g are reused
+ * only after commit g+1 is durable).
  *
  * Layer: services (storage format library).
  */
@@ -107,6 +108,18 @@ int sfs_format(const struct sfs_dev *dev, uint64_t volume_id, struct sfs_msg *ms
 
 /* ---- the metadata walk */
 
+static int add_cut(struct sfs *fs, struct sfs_cut cut)
+{
+    if (fs->ncuts == fs->cap_cuts) {
+        struct sfs_cut *c = array_grow(fs->cuts, &fs->cap_cuts, sizeof(*c));
+        if (!c)
+            return SOS_ERR_NO_MEMORY;
+        fs->cuts = c;
+    }
+    fs->cuts[fs->ncuts++] = cut;
+    return 0;
+}
+
 static int walk_problem(struct sfs *fs, struct sfs_msg *msg, uint64_t owner, uint32_t level,
                         uint64_t idx, const char *what, uint64_t addr)
 {
@@ -123,30 +136,12 @@ static int walk_problem(struct sfs *fs, struct sfs_msg *msg, uint64_t owner, uin
         return SOS_ERR_CORRUPT;
     }
     fsck_note(fs, "%s", t);
-    if (fs->ncuts == fs->cap_cuts) {
-        size_t cap = fs->cap_cuts ? fs->cap_cuts * 2 : 32;
-        struct sfs_cut *c = realloc(fs->cuts, cap * sizeof(*c));
-        if (!c)
-            return SOS_ERR_NO_MEMORY;
-        fs->cuts = c;
-        fs->cap_cuts = cap;
-    }
-    fs->cuts[fs->ncuts++] = (struct sfs_cut){owner, level, CUT_POINTER, idx, 0};
-    return 0;
+    return add_cut(fs, (struct sfs_cut){owner, level, CUT_POINTER, idx, 0});
 }
 
 static int add_fix(struct sfs *fs, uint64_t ino, uint32_t kind, uint64_t value)
 {
-    if (fs->ncuts == fs->cap_cuts) {
-        size_t cap = fs->cap_cuts ? fs->cap_cuts * 2 : 32;
-        struct sfs_cut *c = realloc(fs->cuts, cap * sizeof(*c));
-        if (!c)
-            return SOS_ERR_NO_MEMORY;
-        fs->cuts = c;
-        fs->cap_cuts = cap;
-    }
-    fs->cuts[fs->ncuts++] = (struct sfs_cut){ino, 0, kind, 0, value};
-    return 0;
+    return add_cut(fs, (struct sfs_cut){ino, 0, kind, 0, value});
 }
 
 static int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx,
@@ -355,6 +350,8 @@ void sfs_free(struct sfs *fs)
     free(fs->used);
     free(fs->iused);
     free(fs->pending);
+    free(fs->direct);
+    free(fs->direct_list);
     free(fs->cuts);
     free(fs);
 }
@@ -397,14 +394,12 @@ static int cmp_buf(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-#define RUN_MAX 256u /* blocks per device write (1 MiB) */
-
 /* Write the dirty blocks in address order, contiguous ones in one request. */
 static int write_dirty(struct sfs *fs)
 {
     struct buf **v = malloc(fs->ndirty * sizeof(*v));
-    uint8_t *run = malloc(RUN_MAX * SFS_BLOCK);
-    int err = v && run ? 0 : SOS_ERR_NO_MEMORY;
+    uint8_t *run = NULL; /* made when two blocks are contiguous */
+    int err = v || !fs->ndirty ? 0 : SOS_ERR_NO_MEMORY;
     size_t n = 0;
     for (struct buf *b = fs->dirty.next; !err && b != &fs->dirty; b = b->next)
         v[n++] = b;
@@ -412,11 +407,15 @@ static int write_dirty(struct sfs *fs)
         qsort(v, n, sizeof(*v), cmp_buf);
     for (size_t i = 0; i < n && !err;) {
         size_t k = 1;
-        while (i + k < n && k < RUN_MAX && v[i + k]->addr == v[i]->addr + k)
+        while (i + k < n && k < SFS_RUN_MAX && v[i + k]->addr == v[i]->addr + k)
             k++;
-        for (size_t j = 0; j < k; j++)
+        if (k > 1 && !run && !(run = malloc(SFS_RUN_MAX * SFS_BLOCK))) {
+            err = SOS_ERR_NO_MEMORY;
+            break;
+        }
+        for (size_t j = 0; j < k && k > 1; j++)
             memcpy(run + j * SFS_BLOCK, v[i + j]->data, SFS_BLOCK);
-        err = fs->dev.write(fs->dev.ctx, v[i]->addr, (uint32_t)k, run) ? SOS_ERR_IO : 0;
+        err = dev_write(fs, v[i]->addr, (uint32_t)k, k > 1 ? run : v[i]->data);
         i += k;
     }
     free(v);
@@ -461,6 +460,7 @@ int sfs_commit(struct sfs *fs)
         fs->nused--;
     }
     fs->npending = 0;
+    direct_clear(fs);
     cache_trim(fs);
     return 0;
 }

@@ -31,6 +31,12 @@ int op_begin(struct sfs *fs, bool write, uint64_t reserve)
             return err;
     }
     uint64_t spare = fs->sb.nblocks / 4 < OP_RESERVE ? fs->sb.nblocks / 4 : OP_RESERVE;
+    if (free_blocks(fs) < reserve + spare && fs->npending && !fs->salvage) {
+        /* a commit frees the blocks it replaced (fsck's repair stays one commit) */
+        int err = sfs_commit(fs);
+        if (err)
+            return err;
+    }
     if (free_blocks(fs) < reserve + spare)
         return SOS_ERR_NO_SPACE;
     return 0;
@@ -374,6 +380,61 @@ int64_t sfs_read(struct sfs *fs, uint64_t ino, uint64_t off, void *buf, size_t l
     return (int64_t)n;
 }
 
+/*
+ * Whole data blocks skip the cache: each goes to a block allocated in this transaction
+ * (one no commit refers to: a new one, or the one an earlier write of this transaction
+ * put there, rewritten in place), its checksum is taken from the caller's bytes, and
+ * contiguous ones go to the disk in one request straight from the caller's buffer,
+ * before the call returns. Nothing points at them from a commit until the next one,
+ * whose first flush covers them like any block written at commit.
+ */
+struct direct_run {
+    uint64_t addr;
+    uint32_t n;
+    const uint8_t *src;
+};
+
+static int run_write(struct sfs *fs, struct direct_run *run)
+{
+    int err = run->n ? dev_write(fs, run->addr, run->n, run->src) : 0;
+    run->n = 0;
+    return err;
+}
+
+static int write_whole(struct sfs *fs, struct sfs_dinode *d, uint64_t bi, const uint8_t *src,
+                       struct direct_run *run)
+{
+    struct sfs_bp *slot;
+    int err = tree_slot(fs, &d->root, &d->height, bi, &slot);
+    if (err)
+        return err;
+    uint64_t addr = slot->addr;
+    struct buf *b = addr ? buf_find(fs, addr) : NULL;
+    if (b && b->dirty) { /* changed in the cache already: it stays there */
+        memcpy(b->data, src, SFS_BLOCK);
+        return 0;
+    }
+    if (addr && block_direct(fs, addr)) {
+        if (b) /* a clean copy read back since: keep it true */
+            memcpy(b->data, src, SFS_BLOCK);
+    } else { /* a hole or a committed block: copy on write */
+        if ((err = block_alloc(fs, &addr)) || (err = direct_note(fs, addr)))
+            return err;
+        if (slot->addr)
+            block_free(fs, slot->addr);
+    }
+    *slot = (struct sfs_bp){addr, sfs_crc32c(0, src, SFS_BLOCK), 0};
+    if (run->n && (addr != run->addr + run->n || src != run->src + (size_t)run->n * SFS_BLOCK ||
+                   run->n == SFS_RUN_MAX))
+        err = run_write(fs, run);
+    if (!run->n) {
+        run->addr = addr;
+        run->src = src;
+    }
+    run->n++;
+    return err;
+}
+
 int64_t sfs_write(struct sfs *fs, uint64_t ino, uint64_t off, const void *buf, size_t len)
 {
     struct sfs_dinode d;
@@ -385,17 +446,31 @@ int64_t sfs_write(struct sfs *fs, uint64_t ino, uint64_t off, const void *buf, s
         err = get_live(fs, ino, SFS_FILE, &d);
     if (err || len == 0)
         return op_end(fs, err);
+    /* the tree's height and indirect blocks first, so the data of one call lies contiguous */
+    uint64_t last = (off + len - 1) / SFS_BLOCK;
+    err = tree_grow(fs, &d.root, &d.height, last + 1);
+    for (uint64_t bi = off / SFS_BLOCK; bi <= last && !err; bi = (bi | (SFS_PTRS - 1)) + 1) {
+        struct sfs_bp *slot;
+        err = tree_slot(fs, &d.root, &d.height, bi, &slot);
+    }
     const uint8_t *in = buf;
+    struct direct_run run = {0, 0, NULL};
     for (uint64_t done = 0; done < len && !err;) {
         uint64_t pos = off + done, bi = pos / SFS_BLOCK;
         uint32_t bo = (uint32_t)(pos % SFS_BLOCK);
         uint64_t k = SFS_BLOCK - bo < len - done ? SFS_BLOCK - bo : len - done;
-        struct buf *b;
-        err = tree_write(fs, &d.root, &d.height, bi, k == SFS_BLOCK, &b);
-        if (!err)
-            memcpy(b->data + bo, in + done, k);
+        if (k == SFS_BLOCK) {
+            err = write_whole(fs, &d, bi, in + done, &run);
+        } else {
+            struct buf *b;
+            err = tree_write(fs, &d.root, &d.height, bi, false, &b);
+            if (!err)
+                memcpy(b->data + bo, in + done, k);
+        }
         done += k;
     }
+    if (!err)
+        err = run_write(fs, &run);
     if (off + len > d.size)
         d.size = off + len;
     d.mtime = sfs_now(fs);
@@ -447,14 +522,15 @@ int sfs_readdir(struct sfs *fs, uint64_t dir, uint64_t *pos, struct sfs_dirent *
     return op_end(fs, err);
 }
 
-bool sfs_range_free(const struct sfs *fs, uint64_t first, uint64_t count)
+uint64_t sfs_free_run(const struct sfs *fs, uint64_t count)
 {
-    if (first < SFS_FIRST_BLOCK || first > fs->sb.nblocks || count > fs->sb.nblocks - first)
-        return false;
-    for (uint64_t i = first; i < first + count; i++)
-        if (bit_get(fs->used, i))
-            return false;
-    return true;
+    uint64_t run = 0;
+    for (uint64_t i = fs->sb.nblocks; count && i-- > SFS_FIRST_BLOCK;) {
+        run = bit_get(fs->used, i) ? 0 : run + 1;
+        if (run == count)
+            return i;
+    }
+    return 0;
 }
 
 int sfs_statfs(struct sfs *fs, struct sfs_statfs *out)

@@ -92,7 +92,7 @@ int sfs_sync(struct sfs *fs);
 /* Does the store hold changes that are not committed yet? */
 bool sfs_dirty(const struct sfs *fs);
 
-/* Tuning: clean blocks kept in memory; changed blocks that trigger a commit. */
+/* Tuning: clean blocks kept in memory; changed blocks in memory that trigger a commit. */
 void sfs_set_cache(struct sfs *fs, uint32_t clean_max, uint32_t dirty_max);
 /* The clock for mtime (ns); none: 0. */
 void sfs_set_clock(struct sfs *fs, uint64_t (*now)(void *), void *ctx);
@@ -115,15 +115,17 @@ int sfs_rename(struct sfs *fs, uint64_t sdir, const char *sname, size_t slen, ui
                const char *dname, size_t dlen);
 /* Bytes read (0 at or past the end), or an error. */
 int64_t sfs_read(struct sfs *fs, uint64_t ino, uint64_t off, void *buf, size_t len);
-/* Bytes written (all of len), or an error. */
+/* Bytes written (all of len), or an error. Whole blocks reach the disk during the call
+ * (uncommitted: as durable as any other change, docs/storage.md). */
 int64_t sfs_write(struct sfs *fs, uint64_t ino, uint64_t off, const void *buf, size_t len);
 int sfs_truncate(struct sfs *fs, uint64_t ino, uint64_t size);
 /* The entry at *pos (start with 0) and advance; SOS_ERR_NOT_FOUND after the last. */
 int sfs_readdir(struct sfs *fs, uint64_t dir, uint64_t *pos, struct sfs_dirent *out);
 int sfs_statfs(struct sfs *fs, struct sfs_statfs *out);
 
-/* Are blocks [first, first + count) free (for a raw-device benchmark in free space)? */
-bool sfs_range_free(const struct sfs *fs, uint64_t first, uint64_t count);
+/* The first block of the highest run of `count` free blocks, or 0 when there is none
+ * (for a raw-device benchmark in free space). */
+uint64_t sfs_free_run(const struct sfs *fs, uint64_t count);
 
 /* Is `name` (len bytes) a valid entry name? (1..255 bytes, no '/', no NUL, not . or ..) */
 bool sfs_name_ok(const char *name, size_t len);

@@ -23,6 +23,7 @@
 #define SFS_MAX_HEIGHT 4u               /* 256^4 blocks per tree */
 #define SFS_FIRST_BLOCK 2u              /* blocks 0 and 1 hold the superblocks */
 #define SFS_SB_CRC_OFF 508u             /* the superblock's checksum covers bytes 0..507 */
+#define SFS_RUN_MAX 256u                /* blocks per device write (1 MiB) */
 
 /* A pointer to a block and the CRC-32C of that block's 4096 bytes (0 addr: a hole). */
 struct sfs_bp {
@@ -109,6 +110,11 @@ struct sfs {
     uint64_t nused, cursor;
     uint64_t *pending; /* committed blocks freed since: free once the next commit is durable */
     size_t npending, cap_pending;
+    /* data blocks sfs_write put straight on the disk since the last commit (not cached
+     * dirty, referenced by no commit: rewritten in place, freed at once) */
+    uint8_t *direct;
+    uint64_t *direct_list; /* their addresses (some may since be freed), to clear at commit */
+    size_t ndirect, cap_direct;
     uint8_t *iused; /* a bit per inode */
     uint64_t icap, inodes_used;
     bool op_mutated;
@@ -131,11 +137,18 @@ void cache_trim(struct sfs *fs);
 void buf_mark_clean(struct sfs *fs, struct buf *b);
 int block_alloc(struct sfs *fs, uint64_t *out);
 void block_free(struct sfs *fs, uint64_t addr);
+/* The array p of *cap elements of `size` bytes, twice as big (*cap updated), or NULL. */
+void *array_grow(void *p, size_t *cap, size_t size);
 bool bit_get(const uint8_t *m, uint64_t i);
 void bit_set(uint8_t *m, uint64_t i);
 void bit_clear(uint8_t *m, uint64_t i);
 uint64_t free_blocks(const struct sfs *fs);
 int dev_read(struct sfs *fs, uint64_t block, uint32_t n, void *buf);
+int dev_write(struct sfs *fs, uint64_t block, uint32_t n, const void *buf);
+bool block_direct(const struct sfs *fs, uint64_t addr);
+int direct_note(struct sfs *fs, uint64_t addr);
+void direct_clear(struct sfs *fs);
+uint32_t sfs_crc32c_sw(uint32_t crc, const void *buf, size_t len); /* the software path, for tests */
 
 /* tree.c */
 static inline uint64_t tree_cap(uint32_t height) { return 1ull << (8 * height); }
@@ -146,6 +159,8 @@ int tree_leaf(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64
               struct sfs_bp *out);
 int tree_write(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx, bool whole,
                struct buf **out);
+int tree_slot(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx,
+              struct sfs_bp **slot);
 int tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
 int tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
 int tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,

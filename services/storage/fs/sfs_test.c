@@ -464,6 +464,114 @@ static void test_io_error_makes_read_only(void **state)
     assert_clean();
 }
 
+/* CRC-32C: the known value, and the CPU's instruction (when used) equals the tables. */
+static void test_crc32c(void **state)
+{
+    (void)state;
+    assert_int_equal(sfs_crc32c(0, "123456789", 9), 0xe3069283u);
+    assert_int_equal(sfs_crc32c_sw(0, "123456789", 9), 0xe3069283u);
+    size_t cap = 3 * SFS_BLOCK + 64;
+    uint8_t *buf = malloc(cap);
+    for (size_t i = 0; i < cap; i++)
+        buf[i] = (uint8_t)(i * 131 + (i >> 7) + 7);
+    static const size_t lens[] = {0, 1, 7, 8, 9, 63, 508, 1359, 1360, 4079, 4080, 4081, 4095,
+                                  4096, 4097, 8192, 12288, 3 * SFS_BLOCK + 57};
+    for (unsigned a = 0; a < 8; a++)
+        for (unsigned i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+            uint32_t seed = a * 0x9e3779b9u;
+            assert_int_equal(sfs_crc32c(seed, buf + a, lens[i]), sfs_crc32c_sw(seed, buf + a, lens[i]));
+        }
+    /* CRC over a whole equals CRC over its parts, chained */
+    uint32_t whole = sfs_crc32c(0, buf, cap);
+    assert_int_equal(sfs_crc32c(sfs_crc32c(0, buf, 5000), buf + 5000, cap - 5000), whole);
+    free(buf);
+}
+
+static uint64_t used_blocks(void)
+{
+    struct sfs_statfs st;
+    sfs_statfs(g_fs, &st);
+    return st.blocks - st.free_blocks;
+}
+
+/*
+ * Whole blocks go straight to the disk in one request per contiguous run, rewritten in
+ * place until the next commit (no block leaks), and read back right from every path:
+ * the disk, a partial write over them, a truncate, a remount.
+ */
+static void test_whole_block_writes(void **state)
+{
+    (void)state;
+    uint64_t f = mk(SFS_ROOT_INO, "w", SFS_FILE);
+    assert_int_equal(sfs_sync(g_fs), 0);
+    size_t len = 12 * SFS_BLOCK;
+    uint8_t *buf = malloc(len), *back = malloc(len);
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (uint8_t)(i * 7 + i / 4096);
+    uint64_t writes = g_md.writes, used = used_blocks();
+    assert_int_equal(sfs_write(g_fs, f, 0, buf, len), (int64_t)len);
+    assert_int_equal(g_md.writes - writes, 1); /* twelve blocks, one request */
+    assert_int_equal(used_blocks() - used, 14); /* an indirect block, the inode table's copy */
+    /* rewritten before a commit: in place, nothing more allocated */
+    buf[5] ^= 1;
+    assert_int_equal(sfs_write(g_fs, f, 0, buf, len), (int64_t)len);
+    assert_int_equal(used_blocks() - used, 14);
+    assert_int_equal(sfs_read(g_fs, f, 0, back, len), (int64_t)len);
+    assert_memory_equal(buf, back, len);
+    /* a partial write into one of them, a read that caches one, a whole rewrite after */
+    assert_int_equal(sfs_write(g_fs, f, SFS_BLOCK + 10, "part", 4), 4);
+    memcpy(buf + SFS_BLOCK + 10, "part", 4);
+    assert_int_equal(sfs_read(g_fs, f, 3 * SFS_BLOCK, back, 100), 100);
+    buf[3 * SFS_BLOCK] ^= 2;
+    assert_int_equal(sfs_write(g_fs, f, 3 * SFS_BLOCK, buf + 3 * SFS_BLOCK, SFS_BLOCK), SFS_BLOCK);
+    assert_int_equal(sfs_read(g_fs, f, 0, back, len), (int64_t)len);
+    assert_memory_equal(buf, back, len);
+    assert_int_equal(sfs_truncate(g_fs, f, 6 * SFS_BLOCK + 5), 0);
+    assert_int_equal(used_blocks() - used, 9); /* the five past the end are free at once */
+    assert_int_equal(sfs_sync(g_fs), 0);
+    assert_clean();
+    /* after the commit they are copied on write again */
+    writes = g_md.writes;
+    assert_int_equal(sfs_write(g_fs, f, 0, buf, 4 * SFS_BLOCK), 4 * SFS_BLOCK);
+    assert_int_equal(g_md.writes - writes, 1);
+    remount();
+    assert_int_equal(sfs_read(g_fs, f, 0, back, len), 6 * SFS_BLOCK + 5);
+    assert_memory_equal(buf, back, 6 * SFS_BLOCK);
+    assert_int_equal(back[6 * SFS_BLOCK], buf[6 * SFS_BLOCK]);
+    assert_clean();
+    free(buf);
+    free(back);
+}
+
+/*
+ * Overwriting a file bigger than the free space, without a sync in between: the blocks
+ * it replaces are freed by a commit, which the store makes when it runs short rather
+ * than refusing the write.
+ */
+static void test_overwrite_bigger_than_free_space(void **state)
+{
+    (void)state;
+    uint64_t f = mk(SFS_ROOT_INO, "big", SFS_FILE);
+    size_t len = 300 * SFS_BLOCK; /* of 512 */
+    uint8_t *buf = calloc(1, len);
+    assert_int_equal(sfs_write(g_fs, f, 0, buf, len), (int64_t)len);
+    assert_int_equal(sfs_sync(g_fs), 0);
+    for (int pass = 0; pass < 3; pass++) {
+        memset(buf, 'a' + pass, len);
+        for (size_t off = 0; off < len; off += 12 * SFS_BLOCK) {
+            size_t n = len - off < 12 * SFS_BLOCK ? len - off : 12 * SFS_BLOCK;
+            assert_int_equal(sfs_write(g_fs, f, off, buf + off, n), (int64_t)n);
+        }
+    }
+    remount();
+    uint8_t *back = malloc(len);
+    assert_int_equal(sfs_read(g_fs, f, 0, back, len), (int64_t)len);
+    assert_memory_equal(buf, back, len);
+    assert_clean();
+    free(buf);
+    free(back);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -481,6 +589,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_space, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only_mount, setup, teardown),
         cmocka_unit_test_setup_teardown(test_io_error_makes_read_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crc32c, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_whole_block_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overwrite_bigger_than_free_space, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -118,25 +118,35 @@ int tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nb
     return 0;
 }
 
-int tree_write(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx, bool whole,
-               struct buf **out)
+/*
+ * The pointer to leaf block idx, in a writable parent (the indirect blocks on the way
+ * are made writable; the tree grows as needed): the leaf itself is left alone.
+ */
+int tree_slot(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx,
+              struct sfs_bp **slot)
 {
     fs->op_mutated = true;
     int err = tree_grow(fs, root, height, idx + 1);
     if (err)
         return err;
     struct sfs_bp *bp = root;
-    for (uint32_t level = *height;; level--) {
+    for (uint32_t level = *height; level > 0; level--) {
         struct buf *b;
-        err = bp_cow(fs, bp, level > 0 || !whole, &b);
+        err = bp_cow(fs, bp, true, &b);
         if (err)
             return err;
-        if (level == 0) {
-            *out = b;
-            return 0;
-        }
         bp = bp_at(b, slot_of(idx, level));
     }
+    *slot = bp;
+    return 0;
+}
+
+int tree_write(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx, bool whole,
+               struct buf **out)
+{
+    struct sfs_bp *bp;
+    int err = tree_slot(fs, root, height, idx, &bp);
+    return err ? err : bp_cow(fs, bp, !whole, out);
 }
 
 /* Free the subtree `bp` heads (at `level`); the caller clears the pointer. */

@@ -11,7 +11,7 @@
  * change present) and the last operation begun (nothing else; and since it equals a
  * model state, each unsynced operation is wholly present or wholly absent, in order).
  *
- * Workloads: every sequence of up to three operations from an alphabet of eleven
+ * Workloads: every sequence of up to three operations from an alphabet of twelve
  * (create, write, rename, unlink, mkdir, truncate, sync on a small tree), each once with
  * commits only at sync and once with a commit between every two operations; then random
  * runs of 60 operations. Output: one TAP line with the number of cuts and the time.
@@ -224,6 +224,7 @@ static void run_workload(struct run *r, struct memdev *md, int variants)
 static const struct op g_alphabet[] = {
     {OP_CREATE, "/b", NULL, 0, 0, 0},
     {OP_WRITE, "/a", NULL, 1000, 6000, 3},
+    {OP_WRITE, "/a", NULL, 0, 8192, 5}, /* whole blocks: straight to the disk */
     {OP_WRITE, "/b", NULL, 0, 100, 4},
     {OP_RENAME, "/a", "/b", 0, 0, 0},
     {OP_RENAME, "/d/c", "/c", 0, 0, 0},
