@@ -247,6 +247,7 @@ static struct buf *buf_make(struct sfs *fs, uint64_t addr)
     b->addr = addr;
     b->data = d;
     b->dirty = false;
+    b->dir_ok = false;
     b->prev = b->next = b;
     uint32_t h = hslot(fs, addr);
     b->hnext = fs->hash[h];

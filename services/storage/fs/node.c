@@ -143,19 +143,42 @@ int dir_check_block(const struct sfs *fs, const uint8_t *blk)
 
 static uint64_t dir_blocks(const struct sfs_dinode *d) { return d->size / SFS_BLOCK; }
 
+/*
+ * Directory block bi, checked (NULL for a hole, an empty block). The check runs once
+ * while the block stays cached unchanged (tree_write clears the mark): walking a
+ * directory asks for its entries one at a time, and checking the whole block for each
+ * made a lookup quadratic in the entries per block.
+ */
+static int dir_block(struct sfs *fs, const struct sfs_dinode *d, uint64_t bi, struct buf **out)
+{
+    int err = tree_read(fs, &d->root, d->height, bi, out);
+    if (err || !*out)
+        return err;
+    if (!(*out)->dir_ok && dir_check_block(fs, (*out)->data))
+        return SOS_ERR_CORRUPT;
+    (*out)->dir_ok = true;
+    return 0;
+}
+
+static void dloc_fill(struct dloc *loc, const struct buf *b, uint64_t bi, uint32_t e)
+{
+    loc->block = bi;
+    loc->off = e;
+    memcpy(&loc->ino, b->data + e, 8);
+    loc->type = b->data[e + 8];
+}
+
 /* The next entry at or after *pos (block << 12 | offset); NOT_FOUND at the end. */
 int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, struct sfs_dirent *out,
                  struct dloc *loc)
 {
     for (uint64_t bi = *pos >> 12; bi < dir_blocks(d); bi++) {
         struct buf *b;
-        int err = tree_read(fs, &d->root, d->height, bi, &b);
+        int err = dir_block(fs, d, bi, &b);
         if (err)
             return err;
         if (!b)
-            continue; /* a hole is an empty block */
-        if (dir_check_block(fs, b->data))
-            return SOS_ERR_CORRUPT;
+            continue;
         const struct sfs_dhdr *h = dhdr(b->data);
         uint32_t off = bi == *pos >> 12 ? (uint32_t)(*pos & 0xfff) : 0;
         if (off < sizeof(*h))
@@ -174,12 +197,8 @@ int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, stru
             memcpy(out->name, b->data + e + SFS_DENT_FIXED, nl);
             out->name[nl] = 0;
         }
-        if (loc) {
-            loc->block = bi;
-            loc->off = e;
-            memcpy(&loc->ino, b->data + e, 8);
-            loc->type = b->data[e + 8];
-        }
+        if (loc)
+            dloc_fill(loc, b, bi, e);
         *pos = bi << 12 | (e + SFS_DENT_LEN(nl));
         return 0;
     }
@@ -187,18 +206,26 @@ int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, stru
     return SOS_ERR_NOT_FOUND;
 }
 
+/* One pass over each block, names compared in place (no copies, no boundary search). */
 int dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, size_t len,
              struct dloc *loc)
 {
-    uint64_t pos = 0;
-    struct sfs_dirent de;
-    for (;;) {
-        int err = dir_entry_at(fs, d, &pos, &de, loc);
+    for (uint64_t bi = 0; bi < dir_blocks(d); bi++) {
+        struct buf *b;
+        int err = dir_block(fs, d, bi, &b);
         if (err)
             return err;
-        if (de.namelen == len && !memcmp(de.name, name, len))
-            return 0;
+        if (!b)
+            continue;
+        const struct sfs_dhdr *h = dhdr(b->data);
+        for (uint32_t e = sizeof(*h); e < h->used; e += SFS_DENT_LEN(b->data[e + 9]))
+            if (b->data[e + 9] == len && !memcmp(b->data + e + SFS_DENT_FIXED, name, len)) {
+                if (loc)
+                    dloc_fill(loc, b, bi, e);
+                return 0;
+            }
     }
+    return SOS_ERR_NOT_FOUND;
 }
 
 int dir_add(struct sfs *fs, struct sfs_dinode *d, const char *name, size_t len, uint64_t ino,

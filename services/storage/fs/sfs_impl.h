@@ -81,6 +81,7 @@ struct buf {
     struct buf *hnext;
     struct buf *prev, *next; /* clean: the LRU list; dirty: the dirty list */
     bool dirty;              /* allocated since the last commit */
+    bool dir_ok;             /* checked as a directory block since it was read or written */
     uint8_t *data;
 };
 

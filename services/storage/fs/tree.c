@@ -146,7 +146,11 @@ int tree_write(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t i
 {
     struct sfs_bp *bp;
     int err = tree_slot(fs, root, height, idx, &bp);
-    return err ? err : bp_cow(fs, bp, !whole, out);
+    if (!err)
+        err = bp_cow(fs, bp, !whole, out);
+    if (!err)
+        (*out)->dir_ok = false; /* the caller changes it: a directory block is checked again */
+    return err;
 }
 
 /* Free the subtree `bp` heads (at `level`); the caller clears the pointer. */
