@@ -135,7 +135,16 @@ void fake_request(struct fake_req *q, const void *bytes, uint32_t len, const sos
                  q->r.hdr.ordinal);
 }
 
-uint32_t fake_mangle(sl_handler_fn fn, const struct sl_msg *msg, sos_rights_t rights, uint32_t rounds)
+static void aim(struct fake_req *q, sos_handle_t channel, void *client)
+{
+    if (channel) {
+        q->r.channel = channel;
+        q->r.client = client;
+    }
+}
+
+uint32_t fake_mangle_on(sl_handler_fn fn, const struct sl_msg *msg, sos_rights_t rights,
+                        uint32_t rounds, sos_handle_t channel, void *client)
 {
     static struct fake_req q;
     uint32_t ok = 0;
@@ -144,6 +153,7 @@ uint32_t fake_mangle(sl_handler_fn fn, const struct sl_msg *msg, sos_rights_t ri
         uint8_t *cut = malloc(len); /* exactly len long: a read past it is caught (ASan) */
         memcpy(cut, msg->bytes, len);
         fake_request(&q, cut, len, msg->handles, msg->nhandles, rights, NULL);
+        aim(&q, channel, client);
         ok += fn(&q.r) == 0;
         free(cut);
     }
@@ -159,8 +169,14 @@ uint32_t fake_mangle(sl_handler_fn fn, const struct sl_msg *msg, sos_rights_t ri
             buf[at] = (uint8_t)(seed >> 32);
         }
         fake_request(&q, buf, msg->len, msg->handles, msg->nhandles, rights, NULL);
+        aim(&q, channel, client);
         ok += fn(&q.r) == 0;
     }
     free(buf);
     return ok;
+}
+
+uint32_t fake_mangle(sl_handler_fn fn, const struct sl_msg *msg, sos_rights_t rights, uint32_t rounds)
+{
+    return fake_mangle_on(fn, msg, rights, rounds, 0, NULL);
 }

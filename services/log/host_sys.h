@@ -67,4 +67,9 @@ void fake_request(struct fake_req *q, const void *bytes, uint32_t len, const sos
  */
 uint32_t fake_mangle(sl_handler_fn fn, const struct sl_msg *msg, sos_rights_t rights, uint32_t rounds);
 
+/* The same on a given channel with a given client context (services that find their
+ * object by the channel a request came on, like storage's handles). */
+uint32_t fake_mangle_on(sl_handler_fn fn, const struct sl_msg *msg, sos_rights_t rights,
+                        uint32_t rounds, sos_handle_t channel, void *client);
+
 #endif
