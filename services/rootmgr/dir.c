@@ -179,6 +179,8 @@ int rm_dir_lookup(struct sl_request *r)
         return SOS_ERR_PEER_CLOSED;
     if (rm_left_off(t))
         return SOS_ERR_BAD_STATE; /* off in safe mode until an operator starts it */
+    if (c->kind == CLIENT_SVC && rm_starts_without((const struct svc *)c, t))
+        return SOS_ERR_BAD_STATE; /* emergency mode: it cannot start; do not wait for it */
     struct lookup_wait *w = calloc(1, sizeof(*w));
     if (!w)
         return SOS_ERR_NO_MEMORY;

@@ -152,8 +152,8 @@ static int build_handles(struct svc *s, struct spawn_set *ss)
     add(ss, serve[1], "serve");
     for (uint32_t i = 0; i < m->n_grants && !err; i++) {
         struct svc *t = rm_find(m->grants[i].service);
-        if (t && rm_left_off(t))
-            continue; /* safe mode: that service is off, so no handle to it */
+        if (rm_starts_without(s, t))
+            continue; /* safe or emergency mode: no handle to a service that is off */
         sos_handle_t h;
         err = t ? rm_connect(t, m->name, m->grants[i].rights, &h) : SOS_ERR_NOT_FOUND;
         if (!err)

@@ -343,7 +343,7 @@ static int do_boot(struct sl_request *r)
 {
     sl_msg_put_u64(r->reply, (uint64_t)g_rm.t_start);
     sl_msg_put_u64(r->reply, (uint64_t)g_rm.t_all_ready);
-    sl_msg_put_str(r->reply, g_rm.safe_mode ? "safe" : "full");
+    sl_msg_put_str(r->reply, g_rm.emergency ? "emergency" : g_rm.safe_mode ? "safe" : "full");
     return 0;
 }
 

@@ -72,20 +72,31 @@ struct svc *rm_find(const char *name)
 
 /* ---- the start order */
 
+bool rm_starts_without(const struct svc *s, const struct svc *d)
+{
+    if (!d)
+        return false;
+    if (rm_left_off(d))
+        return true; /* safe mode: that service is off */
+    return g_rm.emergency && s->m->emergency && !d->m->emergency && d->phase != SVC_READY;
+}
+
 /* Whether pred holds for any service s waits for before it starts (a missing one is
- * passed as NULL): its depends=, storage for a storage/<path> resource, and its grants
- * (but not to a service left off in safe mode: s starts without that grant). */
+ * passed as NULL): its depends=, storage for a storage/<path> resource, and its grants,
+ * except those it starts without (rm_starts_without). */
 static bool any_dep(const struct svc *s, bool (*pred)(const struct svc *d, void *arg), void *arg)
 {
     const struct manifest *m = s->m;
-    for (uint32_t i = 0; i < m->n_depends; i++)
-        if (pred(rm_find(m->depends[i].name), arg))
+    for (uint32_t i = 0; i < m->n_depends; i++) {
+        struct svc *d = rm_find(m->depends[i].name);
+        if (!rm_starts_without(s, d) && pred(d, arg))
             return true;
+    }
     if (manifest_storage_resource(m) >= 0 && pred(rm_find(MANIFEST_STORAGE_SERVICE), arg))
-        return true; /* we open its directory at launch */
+        return true; /* we open its directory at launch: never without it */
     for (uint32_t i = 0; i < m->n_grants; i++) {
         struct svc *d = rm_find(m->grants[i].service);
-        if (!(d && rm_left_off(d)) && pred(d, arg))
+        if (!rm_starts_without(s, d) && pred(d, arg))
             return true;
     }
     return false;
@@ -122,8 +133,28 @@ void rm_report_blocked(const struct svc *down)
                                         s->m->name);
         }
     }
-    if (len)
-        rm_log(LOG_CRITICAL, "%s is down, so these cannot start: %s", down->m->name, list);
+    if (!len)
+        return;
+    rm_log(LOG_CRITICAL, "%s is down, so these cannot start: %s", down->m->name, list);
+    /* Emergency mode: when a service marked `emergency` (the console, the shell: the
+     * operator's way in) is among them, those start without what cannot start, so
+     * someone can look and act (start it again, fsck, power off). */
+    bool need = false;
+    len = 0;
+    list[0] = 0;
+    for (uint32_t i = 0; i < g_rm.nsvcs; i++)
+        if (blocked[i] && g_rm.svcs[i].m->emergency) {
+            need = true;
+            if (len < sizeof(list))
+                len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "",
+                                        g_rm.svcs[i].m->name);
+        }
+    if (!need || g_rm.emergency)
+        return;
+    g_rm.emergency = true;
+    rm_log(LOG_CRITICAL, "emergency mode: starting %s without the services that cannot start",
+           list);
+    rm_start_eligible();
 }
 
 bool rm_left_off(const struct svc *s)

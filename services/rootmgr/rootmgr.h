@@ -85,6 +85,7 @@ struct rootmgr {
     uint32_t nsvcs;
     struct run_proc runs[RM_MAX_RUN];
     bool safe_mode;
+    bool emergency; /* a service the operator needs could never start: see rm_report_blocked */
     bool shutting_down;
     int64_t t_start;        /* when the root manager started (ns since boot) */
     int64_t t_all_ready;    /* when every eager service was ready, or 0 */
@@ -103,6 +104,9 @@ void rm_report_blocked(const struct svc *down);
 struct svc *rm_find(const char *name);
 /* An optional service that safe mode leaves off (grants to it are skipped). */
 bool rm_left_off(const struct svc *s);
+/* Whether `s` starts without dependency `d` (left off in safe mode; or, in emergency
+ * mode, an `emergency` service does not wait for one that is not itself one). */
+bool rm_starts_without(const struct svc *s, const struct svc *d);
 
 /* launch.c */
 int rm_launch(struct svc *s);

@@ -38,6 +38,7 @@ static const struct key g_keys[] = {
     {"restart", mv_restart, false, false},
     {"ready_timeout", mv_ready_timeout, false, false},
     {"critical", mv_critical, false, true},
+    {"emergency", mv_emergency, false, true},
     {"depends", mv_depends, true, false},
     {"grant", mv_grant, true, false},
     {"lookup", mv_lookup, true, false},

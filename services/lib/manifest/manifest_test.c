@@ -106,6 +106,7 @@ static void test_defaults_and_short_forms(void **state)
     assert_int_equal(m->restart_backoff_ms, MANIFEST_DEFAULT_BACKOFF_MS);
     assert_int_equal(m->ready_timeout_ms, MANIFEST_DEFAULT_READY_TIMEOUT_MS);
     assert_true(m->critical);
+    assert_false(m->emergency);
     assert_int_equal(m->n_depends + m->n_grants + m->n_lookups + m->n_resources, 0);
 }
 
@@ -113,12 +114,15 @@ static void test_several_services_crlf_and_comments(void **state)
 {
     parse_ok("core.svc", "\r\n# log first\r\nservice=log\r\nimage=bin/log\r\n\r\n"
                          "   # indented comment\n\tservice = config \n image=bin/config\n"
-                         "critical=false\nservice=status\nimage=bin/status\ncritical=yes");
+                         "critical=false\nemergency\nservice=status\nimage=bin/status\ncritical=yes\n"
+                         "emergency=no");
     assert_int_equal(g_set->count, 3);
     assert_string_equal(g_set->svc[1].name, "config");
     assert_int_equal(g_set->svc[1].line, 7);
     assert_false(g_set->svc[1].critical);
+    assert_true(g_set->svc[1].emergency);
     assert_true(g_set->svc[2].critical);
+    assert_false(g_set->svc[2].emergency);
     assert_int_equal(manifest_find(g_set, "status"), 2);
     assert_int_equal(manifest_find(g_set, "nope"), -1);
 }
@@ -193,6 +197,8 @@ static const struct {
      "log.svc:3: availability must be required or optional, not 'maybe'"},
     {"service=log\nimage=log\ncritical=perhaps\n", SOS_ERR_INVALID_ARGS,
      "log.svc:3: critical must be true or false (or stand alone), not 'perhaps'"},
+    {"service=log\nimage=log\nemergency=sometimes\n", SOS_ERR_INVALID_ARGS,
+     "log.svc:3: emergency must be true or false (or stand alone), not 'sometimes'"},
     {"service=log\nimage=log\nrestart=sometimes\n", SOS_ERR_INVALID_ARGS,
      "log.svc:3: restart must be never, always[:N[:ms]], on-failure[:N[:ms]] or fail-stop, not "
      "'sometimes'"},

@@ -487,18 +487,23 @@ int mv_resource(struct mparse *p, const char *v)
     return 0;
 }
 
-int mv_critical(struct mparse *p, const char *v)
+/* A flag key: bare, or true/yes/1, false/no/0. */
+static int flag(struct mparse *p, const char *key, const char *v, bool *out)
 {
     char b[SHOWN_MAX];
     if (!*v || m_streq(v, "true") || m_streq(v, "yes") || m_streq(v, "1"))
-        p->cur->critical = true;
+        *out = true;
     else if (m_streq(v, "false") || m_streq(v, "no") || m_streq(v, "0"))
-        p->cur->critical = false;
+        *out = false;
     else
         return mp_error(p, SOS_ERR_INVALID_ARGS,
-                        "critical must be true or false (or stand alone), not '%s'", shown(b, v));
+                        "%s must be true or false (or stand alone), not '%s'", key, shown(b, v));
     return 0;
 }
+
+int mv_critical(struct mparse *p, const char *v) { return flag(p, "critical", v, &p->cur->critical); }
+
+int mv_emergency(struct mparse *p, const char *v) { return flag(p, "emergency", v, &p->cur->emergency); }
 
 char *manifest_rights_format(sos_rights_t rights, char *buf, size_t size)
 {
