@@ -47,20 +47,6 @@ static int st_open(const char *path, uint32_t rights, uint32_t flags, sos_handle
     return 0;
 }
 
-/* A request on a node handle with up to two string arguments. */
-static int node_call(sos_handle_t h, uint32_t ord, const char *a, const char *b, struct sl_msg *rep)
-{
-    uint8_t buf[2 * STORAGE_PATH_MAX + 64];
-    struct sl_msg req;
-    sl_msg_begin(&req, buf, sizeof(buf), NULL, 0, ord);
-    if (a)
-        sl_msg_put_str(&req, a);
-    if (b)
-        sl_msg_put_str(&req, b);
-    int err = sl_msg_finish(&req);
-    return err ? err : sl_call(h, &req, rep, sos_deadline_after(CALL_NS));
-}
-
 static void fail(const char *what, const char *path, int err)
 {
     sh_printf("%s: %s: %s\n", what, path, sh_errtext(err));
@@ -72,10 +58,7 @@ static void top_op(const char *what, uint32_t ord, const char *a, const char *b)
     sos_handle_t top;
     int err = st_open("/", STORAGE_R_ALL, STORAGE_O_DIR, &top, NULL);
     if (!err) {
-        uint8_t rb[64];
-        struct sl_msg rep;
-        sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, ord);
-        err = node_call(top, ord, a, b, &rep);
+        err = stc_path_op(top, ord, a, b);
         sos_handle_close(top);
     }
     if (err)
@@ -118,59 +101,39 @@ static void do_cat(const char *path)
         fail("cat", path, err);
         return;
     }
-    uint8_t *rb = malloc(STORAGE_IO_MAX + 64);
+    char *buf = malloc(STORAGE_IO_MAX);
     bool nl = true;
-    for (;;) {
-        uint8_t b[64];
-        struct sl_msg req, rep;
-        sl_msg_begin(&req, b, sizeof(b), NULL, 0, NODE_READ);
-        sl_msg_put_u64(&req, STORAGE_POS_CURRENT);
-        sl_msg_put_u32(&req, 4096);
-        sl_msg_begin(&rep, rb, STORAGE_IO_MAX + 64, NULL, 0, NODE_READ);
-        err = rb ? sl_call(h, &req, &rep, sos_deadline_after(CALL_NS)) : SOS_ERR_NO_MEMORY;
-        uint32_t n = err ? 0 : rep.len - (uint32_t)sizeof(struct sos_msg_hdr);
-        if (n == 0)
-            break;
-        sh_printf("%.*s", (int)n, (const char *)rep.bytes + sizeof(struct sos_msg_hdr));
-        nl = rep.bytes[rep.len - 1] == '\n';
+    int64_t n = buf ? 0 : SOS_ERR_NO_MEMORY;
+    for (uint64_t off = 0; buf && (n = stc_read(h, off, buf, STORAGE_IO_MAX)) > 0; off += (uint64_t)n) {
+        sh_printf("%.*s", (int)n, buf);
+        nl = buf[n - 1] == '\n';
     }
     if (!nl)
         sh_printf("\n");
-    if (err)
-        fail("cat", path, err);
-    free(rb);
+    if (n < 0)
+        fail("cat", path, (int)n);
+    free(buf);
     sos_handle_close(h);
+}
+
+/* `path` made (or emptied) and filled with len bytes, synced: the operator expects it
+ * saved when the command returns. */
+static int put_synced(const char *path, const void *data, size_t len)
+{
+    sos_handle_t h;
+    int err = st_open(path, STORAGE_R_WRITE | STORAGE_R_CREATE, STORAGE_O_CREATE | STORAGE_O_TRUNC, &h, NULL);
+    if (err)
+        return err;
+    err = stc_write(h, 0, data, len);
+    if (!err)
+        err = stc_sync(h);
+    sos_handle_close(h);
+    return err;
 }
 
 int sh_store_put(const char *path, const void *data, size_t len)
 {
-    sos_handle_t h = 0;
-    int err = st_open(path, STORAGE_R_WRITE | STORAGE_R_CREATE, STORAGE_O_CREATE | STORAGE_O_TRUNC, &h, NULL);
-    size_t cap = STORAGE_IO_MAX + 128;
-    uint8_t *b = err ? NULL : malloc(cap), rb[64];
-    if (!err && !b)
-        err = SOS_ERR_NO_MEMORY;
-    for (size_t off = 0; !err && off < len;) {
-        size_t k = len - off < STORAGE_IO_MAX ? len - off : STORAGE_IO_MAX;
-        struct sl_msg req, rep;
-        sl_msg_begin(&req, b, (uint32_t)cap, NULL, 0, NODE_WRITE);
-        sl_msg_put_u64(&req, off);
-        sl_msg_put(&req, (const uint8_t *)data + off, (uint32_t)k);
-        sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_WRITE);
-        err = sl_msg_finish(&req);
-        if (!err)
-            err = sl_call(h, &req, &rep, sos_deadline_after(CALL_NS));
-        off += k;
-    }
-    if (!err) {
-        struct sl_msg req, rep;
-        sl_msg_begin(&req, b, 64, NULL, 0, NODE_SYNC);
-        sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_SYNC);
-        err = sl_call(h, &req, &rep, sos_deadline_after(CALL_NS));
-    }
-    free(b);
-    if (h)
-        sos_handle_close(h);
+    int err = put_synced(path, data, len);
     if (err)
         fail(">", path, err);
     return err;
@@ -186,26 +149,7 @@ static void do_write(const char *path, int argc, char **argv)
     }
     size_t len = strlen(text);
     text[len++] = '\n';
-    sos_handle_t h;
-    int err = st_open(path, STORAGE_R_WRITE | STORAGE_R_CREATE, STORAGE_O_CREATE | STORAGE_O_TRUNC, &h, NULL);
-    if (!err) {
-        uint8_t *b = malloc(len + 64), rb[64];
-        struct sl_msg req, rep;
-        sl_msg_begin(&req, b, (uint32_t)len + 64, NULL, 0, NODE_WRITE);
-        sl_msg_put_u64(&req, 0);
-        sl_msg_put(&req, text, (uint32_t)len);
-        sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_WRITE);
-        err = b ? sl_msg_finish(&req) : SOS_ERR_NO_MEMORY;
-        if (!err)
-            err = sl_call(h, &req, &rep, sos_deadline_after(CALL_NS));
-        if (!err) { /* the operator expects it saved */
-            sl_msg_begin(&req, b, 64, NULL, 0, NODE_SYNC);
-            sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_SYNC);
-            err = sl_call(h, &req, &rep, sos_deadline_after(CALL_NS));
-        }
-        free(b);
-        sos_handle_close(h);
-    }
+    int err = put_synced(path, text, len);
     if (err)
         fail("write", path, err);
     free(text);
@@ -231,39 +175,23 @@ static void do_cp(const char *from, const char *to)
         fail("cp", to, err);
         return;
     }
-    size_t cap = STORAGE_IO_MAX + 128;
-    uint8_t *rb = malloc(cap), *wb = malloc(cap), b[64], small[64];
+    uint8_t *buf = malloc(STORAGE_IO_MAX);
     uint64_t off = 0;
     const char *where = from;
-    err = rb && wb ? 0 : SOS_ERR_NO_MEMORY;
+    err = buf ? 0 : SOS_ERR_NO_MEMORY;
     while (!err) {
-        struct sl_msg req, rep;
-        sl_msg_begin(&req, b, sizeof(b), NULL, 0, NODE_READ);
-        sl_msg_put_u64(&req, off);
-        sl_msg_put_u32(&req, STORAGE_IO_MAX);
-        sl_msg_begin(&rep, rb, (uint32_t)cap, NULL, 0, NODE_READ);
-        err = sl_call(src, &req, &rep, sos_deadline_after(CALL_NS));
-        uint32_t n = err ? 0 : rep.len - (uint32_t)sizeof(struct sos_msg_hdr);
-        if (n == 0)
+        int64_t n = stc_read(src, off, buf, STORAGE_IO_MAX);
+        if (n <= 0) {
+            err = (int)n;
             break;
-        sl_msg_begin(&req, wb, (uint32_t)cap, NULL, 0, NODE_WRITE);
-        sl_msg_put_u64(&req, off);
-        sl_msg_put(&req, rb + sizeof(struct sos_msg_hdr), n);
-        sl_msg_begin(&rep, small, sizeof(small), NULL, 0, NODE_WRITE);
-        err = sl_msg_finish(&req);
-        if (!err)
-            err = sl_call(dst, &req, &rep, sos_deadline_after(CALL_NS));
+        }
         where = to;
-        off += n;
+        err = stc_write(dst, off, buf, (size_t)n);
+        off += (uint64_t)n;
     }
-    if (!err) {
-        struct sl_msg req, rep;
-        sl_msg_begin(&req, b, sizeof(b), NULL, 0, NODE_SYNC);
-        sl_msg_begin(&rep, small, sizeof(small), NULL, 0, NODE_SYNC);
-        err = sl_call(dst, &req, &rep, sos_deadline_after(CALL_NS));
-    }
-    free(rb);
-    free(wb);
+    if (!err)
+        err = stc_sync(dst);
+    free(buf);
     sos_handle_close(src);
     sos_handle_close(dst);
     if (err)

@@ -130,37 +130,24 @@ static int str_call(sos_handle_t h, uint32_t ord, const char *a, const char *b, 
     return err ? err : sl_call(h, &req, rep, sos_deadline_after(CALL_NS));
 }
 
+int stc_path_op(sos_handle_t dir, uint32_t ord, const char *a, const char *b)
+{
+    uint8_t rb[64];
+    struct sl_msg rep;
+    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, ord);
+    return str_call(dir, ord, a, b, &rep);
+}
+
 int stc_rename(sos_handle_t dir, const char *from, const char *to)
 {
-    uint8_t rb[64];
-    struct sl_msg rep;
-    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_RENAME);
-    return str_call(dir, NODE_RENAME, from, to, &rep);
+    return stc_path_op(dir, NODE_RENAME, from, to);
 }
 
-int stc_unlink(sos_handle_t dir, const char *path)
-{
-    uint8_t rb[64];
-    struct sl_msg rep;
-    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_UNLINK);
-    return str_call(dir, NODE_UNLINK, path, NULL, &rep);
-}
+int stc_unlink(sos_handle_t dir, const char *path) { return stc_path_op(dir, NODE_UNLINK, path, NULL); }
 
-int stc_sync(sos_handle_t h)
-{
-    uint8_t rb[64];
-    struct sl_msg rep;
-    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_SYNC);
-    return str_call(h, NODE_SYNC, NULL, NULL, &rep);
-}
+int stc_sync(sos_handle_t h) { return stc_path_op(h, NODE_SYNC, NULL, NULL); }
 
-int stc_mkdir(sos_handle_t dir, const char *path)
-{
-    uint8_t rb[64];
-    struct sl_msg rep;
-    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_MKDIR);
-    return str_call(dir, NODE_MKDIR, path, NULL, &rep);
-}
+int stc_mkdir(sos_handle_t dir, const char *path) { return stc_path_op(dir, NODE_MKDIR, path, NULL); }
 
 int stc_stat(sos_handle_t dir, const char *path, uint32_t *type, uint64_t *size)
 {

@@ -41,6 +41,9 @@ int64_t stc_read(sos_handle_t f, uint64_t off, void *buf, uint32_t len);
 /* NODE_WRITE of all len bytes (in pieces of STORAGE_IO_MAX). */
 int stc_write(sos_handle_t f, uint64_t off, const void *buf, size_t len);
 
+/* A request on dir with up to two path arguments (NULL: none) and an empty answer
+ * (NODE_MKDIR, NODE_UNLINK, NODE_RENAME, NODE_SYNC). */
+int stc_path_op(sos_handle_t dir, uint32_t ord, const char *a, const char *b);
 int stc_rename(sos_handle_t dir, const char *from, const char *to);
 int stc_unlink(sos_handle_t dir, const char *path);
 int stc_mkdir(sos_handle_t dir, const char *path);
