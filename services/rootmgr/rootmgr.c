@@ -115,41 +115,40 @@ static bool is_blocked(const struct svc *d, void *arg)
     return d && ((const bool *)arg)[d->idx];
 }
 
+/* The names of the services marked in `in` (all, or only the `emergency` ones), joined
+ * with ", "; their length (0: none). */
+static size_t names(const bool *in, bool emergency_only, char *list, size_t size)
+{
+    size_t len = 0;
+    list[0] = 0;
+    for (uint32_t i = 0; i < g_rm.nsvcs; i++)
+        if (in[i] && (!emergency_only || g_rm.svcs[i].m->emergency) && len < size)
+            len += (size_t)snprintf(list + len, size - len, "%s%s", len ? ", " : "",
+                                    g_rm.svcs[i].m->name);
+    return len;
+}
+
 void rm_report_blocked(const struct svc *down)
 {
-    bool blocked[MANIFEST_MAX_SERVICES] = {false};
-    char list[160] = "";
-    size_t len = 0;
-    blocked[down->idx] = true;
+    bool blocked[MANIFEST_MAX_SERVICES] = {false}, seen[MANIFEST_MAX_SERVICES] = {false};
+    char list[160];
+    seen[down->idx] = true;
     for (bool more = true; more;) { /* until no waiting service joins the set */
         more = false;
         for (uint32_t i = 0; i < g_rm.nsvcs; i++) {
             struct svc *s = &g_rm.svcs[i];
-            if (blocked[i] || s->phase != SVC_WAITING || !any_dep(s, is_blocked, blocked))
+            if (seen[i] || s->phase != SVC_WAITING || !any_dep(s, is_blocked, seen))
                 continue;
-            blocked[i] = more = true;
-            if (len < sizeof(list))
-                len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "",
-                                        s->m->name);
+            seen[i] = blocked[i] = more = true;
         }
     }
-    if (!len)
+    if (!names(blocked, false, list, sizeof(list)))
         return;
     rm_log(LOG_CRITICAL, "%s is down, so these cannot start: %s", down->m->name, list);
     /* Emergency mode: when a service marked `emergency` (the console, the shell: the
      * operator's way in) is among them, those start without what cannot start, so
      * someone can look and act (start it again, fsck, power off). */
-    bool need = false;
-    len = 0;
-    list[0] = 0;
-    for (uint32_t i = 0; i < g_rm.nsvcs; i++)
-        if (blocked[i] && g_rm.svcs[i].m->emergency) {
-            need = true;
-            if (len < sizeof(list))
-                len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "",
-                                        g_rm.svcs[i].m->name);
-        }
-    if (!need || g_rm.emergency)
+    if (g_rm.emergency || !names(blocked, true, list, sizeof(list)))
         return;
     g_rm.emergency = true;
     rm_log(LOG_CRITICAL, "emergency mode: starting %s without the services that cannot start",
