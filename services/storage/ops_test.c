@@ -272,14 +272,27 @@ static int setup(void **state)
     return 0;
 }
 
+/* Close every handle but the n in keep (what a mangled request handed out). */
+static void close_all_but(const sos_handle_t *keep, size_t n)
+{
+    for (struct node **pp = &g_st.nodes; *pp;) {
+        struct node *m = *pp;
+        bool kept = false;
+        for (size_t i = 0; i < n; i++)
+            kept |= m->ch + 1 == keep[i];
+        if (kept) {
+            pp = &m->next;
+            continue;
+        }
+        st_on_close(&g_st.srv, m->ch, m); /* unlinks m */
+        free(m);
+    }
+}
+
 static int teardown(void **state)
 {
     (void)state;
-    while (g_st.nodes) {
-        struct node *n = g_st.nodes;
-        st_on_close(&g_st.srv, n->ch, n);
-        free(n);
-    }
+    close_all_but(NULL, 0);
     sfs_unmount(g_st.fs);
     memdev_free(&g_md);
     return 0;
@@ -524,11 +537,7 @@ static void test_io_error_reported(void **state)
     assert_int_not_equal(send(f1, begin(NODE_SYNC), 0, NULL), 0);
 
     /* power off (the service's state is dropped), the disk works again, boot */
-    while (g_st.nodes) {
-        struct node *n = g_st.nodes;
-        st_on_close(&g_st.srv, n->ch, n);
-        free(n);
-    }
+    close_all_but(NULL, 0);
     sfs_unmount(g_st.fs);
     g_md.fail_write_at = 0;
     g_md.sticky = 0;
@@ -549,23 +558,6 @@ static void test_io_error_reported(void **state)
         uint32_t n = g_q.reply.len;
         assert_true(n == sizeof(struct sos_msg_hdr) ||
                     has_bytes(g_q.reply.bytes, n, "never synced"));
-    }
-}
-
-/* Close every handle but the n in keep (what a mangled request handed out). */
-static void close_all_but(const sos_handle_t *keep, size_t n)
-{
-    for (struct node **pp = &g_st.nodes; *pp;) {
-        struct node *m = *pp;
-        bool kept = false;
-        for (size_t i = 0; i < n; i++)
-            kept |= m->ch + 1 == keep[i];
-        if (kept) {
-            pp = &m->next;
-            continue;
-        }
-        st_on_close(&g_st.srv, m->ch, m); /* unlinks m */
-        free(m);
     }
 }
 
