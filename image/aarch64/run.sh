@@ -18,7 +18,8 @@
 #                   missing or empty FILE is made a blank 256 MiB disk; "none": no disk
 #                   (the test images get none unless --disk names one); --data-disk
 #                   is the same option (as on x86_64)
-#   --build-only    configure and build the cross build, do not boot
+#   --build-only    configure and build the cross build, do not boot (kernel8.img and
+#                   the Raspberry Pi 5 boot folder build-aarch64/hal-aarch64/sdboot/)
 #   --no-build      boot what is built
 #   --headless      accepted for x86_64's sake: this machine has no window anyway
 #   --timeout S     stop QEMU after S seconds (exit 124; as SOS_QEMU_TIMEOUT)
@@ -81,6 +82,8 @@ build_kernel() {
     # only what booting needs: other images being broken must not stop a boot
     local extra=()
     [ $ktest = 1 ] && extra+=(tests/ktest/ktest)
+    # the Raspberry Pi 5 boot folder (hal-aarch64/sdboot/) comes with kernel8.img
+    [ "$image" = kernel8.img ] && extra+=(hal-aarch64/sdboot.stamp)
     ninja -C "$build" "hal-aarch64/$image" "hal-aarch64/$image.checked" "${extra[@]}" \
         >"$build.build.log" 2>&1 || { tail -40 "$build.build.log" >&2; exit 2; }
     flock -u 9
