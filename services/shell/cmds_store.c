@@ -49,9 +49,14 @@ static int st_open(const char *path, uint32_t rights, uint32_t flags, sos_handle
 
 /* The storage service's codes in the operator's words where the command makes them
  * plain: a write into the boot store's tree meets its (read-only) nodes. */
+static bool in_boot(const char *path)
+{
+    return !strncmp(path, "/boot", 5) && (path[5] == 0 || path[5] == '/');
+}
+
 static const char *store_errtext(const char *what, const char *path, int err, bool changes)
 {
-    bool boot = !strncmp(path, "/boot", 5) && (path[5] == 0 || path[5] == '/');
+    bool boot = in_boot(path);
     if (err == SOS_ERR_BAD_STATE && (!strcmp(what, "rm") || !strcmp(what, "mv")))
         return "directory not empty";
     if ((err == SOS_ERR_WRONG_TYPE || err == SOS_ERR_ACCESS_DENIED) && changes && boot)
@@ -86,8 +91,8 @@ static void top_op(const char *what, uint32_t ord, const char *a, const char *b)
         err = stc_path_op(top, ord, a, b);
         sos_handle_close(top);
     }
-    if (err)
-        fail(what, a, err);
+    if (err) /* mv into the boot store: its destination is what went wrong */
+        fail(what, b && in_boot(b) && !in_boot(a) ? b : a, err);
 }
 
 static void print_entry(void *ctx, const char *name, uint32_t type, uint64_t size)
