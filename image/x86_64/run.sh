@@ -25,6 +25,7 @@
 #
 # The build's own output goes to DIR/x86_64-build.log (shown only when it fails), and
 # with piped input the firmware's escape sequences are taken out of the transcript.
+#
 # The serial console is on stdin/stdout. The exit status is the guest's power-off
 # status (hal_power_off writes status+1 to isa-debug-exit; QEMU exits 2*status+3).
 # TCG is used unless KVM actually works here (SOS_QEMU_ACCEL=tcg|kvm forces one).
