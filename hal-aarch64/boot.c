@@ -42,9 +42,11 @@ static uint64_t pool_alloc(void)
 
 /* ---- the last resort: no usable device tree, so no known console */
 
+static uint64_t g_early_uart; /* platform_early_uart(), set first thing in boot_early */
+
 static void early_putc(char c)
 {
-    volatile uint32_t *uart = (volatile uint32_t *)(uintptr_t)PLATFORM_FALLBACK_UART;
+    volatile uint32_t *uart = (volatile uint32_t *)(uintptr_t)g_early_uart;
     for (int i = 0; i < 100000 && (uart[0x18 / 4] & (1u << 5)); i++)
         ;
     uart[0] = (uint8_t)c;
@@ -72,6 +74,8 @@ static __attribute__((noreturn)) void bad_dtb(uint64_t dtb_pa)
     early_hex(dtb_pa);
     early_puts(" is unusable: ");
     early_puts(dtb_pa ? g_plat.error : "no device tree was passed in x0");
+    if (g_early_uart == PLATFORM_RASPI5_UART)
+        early_puts(" (on a Raspberry Pi 5: put bcm2712-rpi-5-b.dtb beside kernel8.img)");
     early_puts("\n");
     for (;;)
         __asm__ volatile("wfe");
@@ -138,6 +142,7 @@ uint64_t boot_early(uint64_t dtb_pa, uint64_t kernel_pa)
 {
     g_kernel_pa = kernel_pa;
     g_dtb_pa = dtb_pa;
+    g_early_uart = platform_early_uart(kernel_pa);
     uint32_t size = dtb_pa ? fdt_plat_blob_size((const void *)(uintptr_t)dtb_pa) : 0;
     if (size > DTB_MAX_SIZE)
         size = DTB_MAX_SIZE; /* the parser then reports the blob as truncated */

@@ -228,6 +228,15 @@ static void test_raspi5(void **state)
     assert_int_equal(p.rsv[2].size, 0x80000);
 }
 
+/* With no usable tree the one message goes where the user of that board looks. */
+static void test_early_uart(void **state)
+{
+    (void)state;
+    assert_int_equal(platform_early_uart(0x40200000ull), 0x09000000ull); /* QEMU virt */
+    assert_int_equal(platform_early_uart(0x80000ull), 0x107d001000ull);   /* the Pi's load */
+    assert_int_equal(platform_early_uart(0x200000ull), 0x107d001000ull);
+}
+
 static void test_navigation(void **state)
 {
     (void)state;
@@ -484,6 +493,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_qemu_virt),
         cmocka_unit_test(test_raspi5),
+        cmocka_unit_test(test_early_uart),
         cmocka_unit_test(test_navigation),
         cmocka_unit_test(test_header_errors),
         cmocka_unit_test(test_structure_errors),

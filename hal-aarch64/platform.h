@@ -17,10 +17,18 @@ enum platform_id { PLATFORM_GENERIC = 0, PLATFORM_QEMU_VIRT = 1, PLATFORM_RASPI5
 
 /*
  * Where a message about an unusable device tree goes (there is no other way to know a
- * UART then): QEMU virt's PL011. On a Pi 5 this physical address is ordinary RAM, so
- * the write is harmless there and the message is lost.
+ * UART then), chosen by where the image was loaded: QEMU virt's RAM starts at 1 GiB, so
+ * an image below that is on other hardware, and the Pi 5's debug UART (uart10, the
+ * console that enable_uart=1 sets up) is the one a user of this image watches.
  */
 #define PLATFORM_FALLBACK_UART 0x09000000ull
+#define PLATFORM_RASPI5_UART 0x107d001000ull
+#define PLATFORM_VIRT_RAM_BASE 0x40000000ull
+
+static inline uint64_t platform_early_uart(uint64_t kernel_pa)
+{
+    return kernel_pa >= PLATFORM_VIRT_RAM_BASE ? PLATFORM_FALLBACK_UART : PLATFORM_RASPI5_UART;
+}
 
 unsigned platform_detect(const struct fdt_plat *p);
 void platform_fixup(struct fdt_plat *p);

@@ -16,7 +16,7 @@
  */
 #include "../platform.h"
 
-#define RASPI5_DEBUG_UART 0x107d001000ull
+#define RASPI5_DEBUG_UART PLATFORM_RASPI5_UART
 #define RASPI5_DEBUG_UART_INTID (32 + 121)
 #define RASPI5_ARMSTUB_END 0x80000ull
 

@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 extern const int psf_font_width, psf_font_height, psf_font_count, psf_font_bytes;
@@ -239,9 +240,21 @@ static void input(const SDL_Event *ev)
     }
 }
 
+/* No display to open a window on: SDL's probes would only print their own errors. An
+ * SDL_VIDEODRIVER chosen by the user is left to SDL. */
+static bool no_display(void)
+{
+    return !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY") && !getenv("SDL_VIDEODRIVER");
+}
+
 int host_sdl_run(const char *title)
 {
     memset(g_cells, ' ', sizeof(g_cells));
+    if (no_display()) {
+        fprintf(stderr, "serviceos-sim: no display (DISPLAY and WAYLAND_DISPLAY are unset): "
+                        "no window, the console is this terminal\n");
+        return -1;
+    }
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         fprintf(stderr, "serviceos-sim: no window (%s); use --headless\n", SDL_GetError());
         return -1;

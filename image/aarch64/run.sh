@@ -5,7 +5,7 @@
 #
 #   image/aarch64/run.sh [--kernel-test | --testinit | --init ELF] [--args "WORDS"]
 #                        [--cmdline OPTS] [--disk FILE] [--build-only] [--no-build]
-#                        [-- QEMU ARGS]
+#                        [--headless] [--timeout SECONDS] [--print-command] [-- QEMU ARGS]
 #
 #   --kernel-test   boot the kernel test image (ktest) as init
 #   --testinit      boot kernel8-testinit.img (image/aarch64/testinit as init)
@@ -16,9 +16,14 @@
 #                   (virtio-mmio); default: created on first use in
 #                   ${XDG_DATA_HOME:-~/.local/share}/serviceos/aarch64-data.img; a
 #                   missing or empty FILE is made a blank 256 MiB disk; "none": no disk
-#                   (the test images get none unless --disk names one)
-#   --build-only    configure and build the cross build, do not boot
+#                   (the test images get none unless --disk names one); --data-disk
+#                   is the same option (as on x86_64)
+#   --build-only    configure and build the cross build, do not boot (kernel8.img and
+#                   the Raspberry Pi 5 boot folder build-aarch64/hal-aarch64/sdboot/)
 #   --no-build      boot what is built
+#   --headless      accepted for x86_64's sake: this machine has no window anyway
+#   --timeout S     stop QEMU after S seconds (exit 124; as SOS_QEMU_TIMEOUT)
+#   --print-command print the QEMU command line instead of running it
 #
 # Environment: SOS_AARCH64_BUILD (the cross build directory, default build-aarch64),
 # SOS_QEMU_TIMEOUT (seconds; default none), SOS_QEMU_MEM (default 512M).
@@ -32,7 +37,7 @@ root=$PWD
 build=${SOS_AARCH64_BUILD:-build-aarch64}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 
-ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk=""
+ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk="" print=0
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -41,7 +46,10 @@ while [ $# -gt 0 ]; do
     --init) init="${2:-}"; shift 2 ;;
     --args) args="${2:-}"; shift 2 ;;
     --cmdline) kopts="${2:-}"; shift 2 ;;
-    --disk) disk="${2:-}"; shift 2 ;;
+    --disk|--data-disk) disk="${2:-}"; shift 2 ;;
+    --headless) shift ;;
+    --timeout) SOS_QEMU_TIMEOUT="${2:-}"; shift 2 ;;
+    --print-command) print=1; shift ;;
     --build-only) build_only=1; shift ;;
     --no-build) no_build=1; shift ;;
     --) shift; qemu_extra=("$@"); break ;;
@@ -74,6 +82,8 @@ build_kernel() {
     # only what booting needs: other images being broken must not stop a boot
     local extra=()
     [ $ktest = 1 ] && extra+=(tests/ktest/ktest)
+    # the Raspberry Pi 5 boot folder (hal-aarch64/sdboot/) comes with kernel8.img
+    [ "$image" = kernel8.img ] && extra+=(hal-aarch64/sdboot.stamp)
     ninja -C "$build" "hal-aarch64/$image" "hal-aarch64/$image.checked" "${extra[@]}" \
         >"$build.build.log" 2>&1 || { tail -40 "$build.build.log" >&2; exit 2; }
     flock -u 9
@@ -102,11 +112,11 @@ need qemu-system-aarch64 qemu-system-arm
 # images (ktest, testinit) only the one they are given
 if [ -z "$disk" ] && [ "$image" = kernel8.img ] && [ -z "$init" ]; then
     dir="${XDG_DATA_HOME:-$HOME/.local/share}/serviceos"
-    mkdir -p "$dir" || { echo "run.sh: cannot create $dir" >&2; exit 2; }
+    [ $print = 1 ] || mkdir -p "$dir" || { echo "run.sh: cannot create $dir" >&2; exit 2; }
     disk="$dir/aarch64-data.img"
 fi
 [ "$disk" = none ] && disk=""
-if [ -n "$disk" ] && [ ! -s "$disk" ]; then
+if [ -n "$disk" ] && [ ! -s "$disk" ] && [ $print = 0 ]; then
     echo "run.sh: creating the data disk $disk (256 MiB)" >&2
     truncate -s 256M "$disk" || { echo "run.sh: cannot create $disk" >&2; exit 2; }
 fi
@@ -123,6 +133,11 @@ qemu=(qemu-system-aarch64 -M virt -cpu cortex-a76 -m "${SOS_QEMU_MEM:-512M}"
 qemu+=("${qemu_extra[@]}")
 
 if [ -n "${SOS_QEMU_TIMEOUT:-}" ]; then
-    exec timeout --foreground -k 5 "$SOS_QEMU_TIMEOUT" "${qemu[@]}"
+    qemu=(timeout --foreground -k 5 "$SOS_QEMU_TIMEOUT" "${qemu[@]}")
+fi
+if [ $print = 1 ]; then
+    printf '%q ' "${qemu[@]}"
+    echo
+    exit 0
 fi
 exec "${qemu[@]}"

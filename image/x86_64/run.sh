@@ -4,7 +4,8 @@
 #   image/x86_64/run.sh [--headless] [--kernel-test] [OPTIONS] [-- QEMU ARGS]
 #   (what ./serviceos-qemu --arch x86_64 runs)
 #
-#   --headless          no window: serial console on the terminal only
+#   --headless          no window: serial console on the terminal only (also when
+#                       there is no display: neither DISPLAY nor WAYLAND_DISPLAY set)
 #   --kernel-test       boot the ktest image as init; exits with its result
 #   --init ELF          boot this image as init instead
 #   --kernel ELF        boot this kernel instead of the build's
@@ -12,13 +13,18 @@
 #   --cmdline TEXT      kernel options [-- init arguments] (see docs/x86_64.md)
 #   --data-disk PATH    the persistent virtio-blk data disk (default: created on first
 #                       use in ${XDG_DATA_HOME:-~/.local/share}/serviceos/; an empty file
-#                       is grown to 256 MiB); "none": none
+#                       is grown to 256 MiB); "none": none. --disk is the same. Test
+#                       boots (--kernel-test, --init) get none unless given one
 #   --build-dir DIR     the meson build to use (default: build/, set up when missing)
 #   --no-build          do not run meson/ninja; use what DIR holds
 #   --image-only PATH   build the disk image at PATH and exit (no QEMU)
 #   --image PATH        boot this disk image as it is (made with --image-only)
 #   --timeout SECONDS   stop QEMU after this long (exit 124)
 #   --smp N             CPUs (default 2)
+#   --print-command     print the QEMU command line instead of running it
+#
+# The build's own output goes to DIR/x86_64-build.log (shown only when it fails), and
+# with piped input the firmware's escape sequences are taken out of the transcript.
 #
 # The serial console is on stdin/stdout. The exit status is the guest's power-off
 # status (hal_power_off writes status+1 to isa-debug-exit; QEMU exits 2*status+3).
@@ -28,7 +34,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 headless=0 ktest=0 init="" cmdline="" cmdline_set=0 data="" build="$root/build" nobuild=0
-image_only="" image="" tmo="" kernel_arg="" bootstore_arg="" smp=2
+image_only="" image="" tmo="" kernel_arg="" bootstore_arg="" smp=2 print=0
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -38,14 +44,15 @@ while [ $# -gt 0 ]; do
     --kernel) kernel_arg=$2; shift ;;
     --bootstore) bootstore_arg=$2; shift ;;
     --cmdline) cmdline=$2; cmdline_set=1; shift ;;
-    --data-disk) data=$2; shift ;;
+    --data-disk|--disk) data=$2; shift ;;
     --build-dir) build=$2; shift ;;
     --no-build) nobuild=1 ;;
     --image-only) image_only=$2; shift ;;
     --image) image=$2; shift ;;
     --timeout) tmo=$2; shift ;;
     --smp) smp=$2; shift ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --print-command) print=1 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     --) shift; qemu_extra=("$@"); break ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -75,7 +82,9 @@ if [ $nobuild = 0 ]; then
     for t in "${want[@]}"; do
         echo "$have" | grep -qx "$t" && list+=("$t")
     done
-    ninja -C "$build" "${list[@]}" >&2 || die "the build failed"
+    # the build's lines would land in the console transcript: they go to a log
+    ninja -C "$build" "${list[@]}" >"$build/x86_64-build.log" 2>&1 ||
+        { tail -40 "$build/x86_64-build.log" >&2; die "the build failed (see $build/x86_64-build.log)"; }
 fi
 if [ -z "$image" ]; then
 kernel=${kernel_arg:-"$build/hal-x86_64/kernel.elf"}
@@ -180,15 +189,17 @@ else
     machine=(-accel tcg -cpu max)
 fi
 
+# test boots never touch the user's saved data
+[ -z "$data" ] && { [ $ktest = 1 ] || [ -n "$init" ]; } && data=none
 if [ "$data" != none ]; then
     if [ -z "$data" ]; then
         dir="${XDG_DATA_HOME:-$HOME/.local/share}/serviceos"
-        mkdir -p "$dir" || die "cannot create $dir"
+        [ $print = 1 ] || mkdir -p "$dir" || die "cannot create $dir"
         data="$dir/x86_64-data.img"
     fi
     # a missing or empty file becomes a blank 256 MiB disk (the storage service
     # formats it at boot); anything else is used as it is
-    if [ ! -s "$data" ]; then
+    if [ ! -s "$data" ] && [ $print = 0 ]; then
         echo "run.sh: creating the data disk $data (256 MiB)" >&2
         truncate -s 256M "$data" || die "cannot create $data"
     fi
@@ -198,6 +209,10 @@ else
     disks=()
 fi
 
+if [ $headless = 0 ] && [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    echo "run.sh: no display (DISPLAY and WAYLAND_DISPLAY are unset): no window, the serial console only" >&2
+    headless=1
+fi
 if [ $headless = 1 ]; then
     display=(-display none)
 else
@@ -216,6 +231,12 @@ cmd=(qemu-system-x86_64 -M q35 -m 512M -smp "$smp" "${machine[@]}" -name Service
 # piped input waits until the kernel owns the UART (the firmware would eat it)
 if [ ! -t 0 ]; then
     cmd=(python3 "$here/serial_relay.py" "ServiceOS x86_64: kernel entry" -- "${cmd[@]}")
+fi
+if [ $print = 1 ]; then
+    [ -n "$tmo" ] && cmd=(timeout "$tmo" "${cmd[@]}")
+    printf '%q ' "${cmd[@]}"
+    echo
+    exit 0
 fi
 if [ -n "$tmo" ]; then
     timeout "$tmo" "${cmd[@]}"

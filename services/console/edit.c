@@ -41,6 +41,7 @@ void edit_clear(struct edit *e)
     e->buf[0] = 0;
     e->hist_pos = -1;
     e->esc = 0;
+    e->too_long = false;
 }
 
 const char *edit_history(const struct edit *e, uint32_t n_back)
@@ -63,8 +64,10 @@ static void history_add(struct edit *e, const char *line)
 
 static void insert(struct edit *e, char c, struct edit_out *o)
 {
-    if (e->len + 1 >= CONSOLE_LINE_MAX)
-        return; /* full: the byte is dropped */
+    if (e->len + 1 >= CONSOLE_LINE_MAX) {
+        e->too_long = true; /* full: the byte is dropped and the line refused at its end */
+        return;
+    }
     memmove(e->buf + e->cur + 1, e->buf + e->cur, e->len - e->cur);
     e->buf[e->cur] = c;
     e->len++;
@@ -138,9 +141,14 @@ static void history_down(struct edit *e, struct edit_out *o)
     replace(e, e->hist_pos < 0 ? e->saved : edit_history(e, (uint32_t)e->hist_pos), o);
 }
 
+/* A line cut short would run as something else: it ends as an empty line, with a word. */
 static unsigned end_line(struct edit *e, struct edit_out *o)
 {
     puts_(o, "\n");
+    if (e->too_long) {
+        e->buf[0] = 0;
+        puts_(o, EDIT_TOO_LONG_TEXT);
+    }
     strcpy(e->done, e->buf);
     history_add(e, e->buf);
     edit_clear(e);

@@ -35,6 +35,10 @@
 #define EDIT_HISTORY 64
 #define EDIT_PROMPT_MAX 64
 #define EDIT_TYPEAHEAD (16u * 1024u)
+/* What a line longer than CONSOLE_LINE_MAX - 1 bytes gets instead of running (cut, it
+ * would run as a different command). */
+#define EDIT_TOO_LONG_TEXT "line too long (more than 1023 bytes): not run\n"
+_Static_assert(CONSOLE_LINE_MAX == 1024, "EDIT_TOO_LONG_TEXT names the limit");
 
 /* Bytes to write to the terminal, collected by the editor. */
 struct edit_out {
@@ -62,6 +66,7 @@ struct edit {
     char esc_param[8];
     uint32_t esc_len;
     bool last_cr;
+    bool too_long;              /* bytes were dropped from this line: it is refused */
 };
 
 void edit_init(struct edit *e);

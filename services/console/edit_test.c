@@ -159,6 +159,12 @@ static void test_long_line_and_escapes(void **state)
     for (int i = 0; i < CONSOLE_LINE_MAX + 100; i++)
         edit_feed(&g_ed, 'x', &g_out);
     assert_int_equal(g_ed.len, CONSOLE_LINE_MAX - 1);
+    reset_out();
+    type(&g_ed, "\n"); /* refused with a word, not cut and run */
+    assert_string_equal(g_ed.done, "");
+    assert_string_equal(echo(), "\n" EDIT_TOO_LONG_TEXT);
+    for (int i = 0; i < CONSOLE_LINE_MAX - 1; i++) /* exactly the limit is a line */
+        edit_feed(&g_ed, 'y', &g_out);
     type(&g_ed, "\n");
     assert_int_equal(strlen(g_ed.done), CONSOLE_LINE_MAX - 1);
     /* unknown and over-long sequences are swallowed; ESC + other byte keeps the byte */

@@ -96,7 +96,7 @@ void cmd_chaos(int argc, char **argv)
     uint64_t n, seed = 1;
     if (!sh_parse_u64(argv[1], 100000, &n) || n == 0 ||
         (argc > 2 && !sh_parse_u64(argv[2], UINT64_MAX, &seed))) {
-        sh_printf("usage: chaos <kills 1..100000> [seed]\n");
+        sh_eprintf("usage: chaos <kills 1..100000> [seed]\n");
         return;
     }
     g_rand = seed;
@@ -105,7 +105,7 @@ void cmd_chaos(int argc, char **argv)
     for (int i = 0; i < 3; i++) /* warm up: every slab cache and connection in use */
         one_round(&warm);
     if (!counts(&before)) {
-        sh_printf("chaos: no kernel statistics (resource 'kernel' missing)\n");
+        sh_eprintf("chaos: no kernel statistics (resource 'kernel' missing)\n");
         return;
     }
     uint64_t kills = 0;

@@ -26,7 +26,7 @@ static bool fetch_list(uint32_t *n)
 {
     int err = mgr_list(&g_sh.rm, g_sh.svcs, MGRINFO_MAX, n);
     if (err)
-        sh_printf("cannot list services: %s\n", sh_errtext(err));
+        sh_eprintf("cannot list services: %s\n", sh_errtext(err));
     return !err;
 }
 
@@ -34,7 +34,7 @@ static bool fetch_ps(uint32_t *n)
 {
     int err = mgr_ps(&g_sh.rm, g_sh.procs, MGRINFO_MAX, n);
     if (err)
-        sh_printf("cannot list processes: %s\n", sh_errtext(err));
+        sh_eprintf("cannot list processes: %s\n", sh_errtext(err));
     return !err;
 }
 
@@ -132,7 +132,7 @@ static void cmd_service(int argc, char **argv)
         return;
     const struct mgr_svc *s = find_svc(n, argv[1]);
     if (!s) {
-        sh_printf("service: no service '%s' (see 'services')\n", argv[1]);
+        sh_eprintf("service: no service '%s' (see 'services')\n", argv[1]);
         return;
     }
     char f[40], t[32];
@@ -205,13 +205,13 @@ static void service_op(uint32_t ordinal, const char *verb, const char *name, boo
 {
     int err = mgr_simple(ordinal, name);
     if (err == SOS_ERR_NOT_FOUND)
-        sh_printf("%s: no service '%s' (see 'services')\n", verb, name);
+        sh_eprintf("%s: no service '%s' (see 'services')\n", verb, name);
     else if (err == SOS_ERR_ALREADY_EXISTS)
-        sh_printf("%s: %s is already running\n", verb, name);
+        sh_eprintf("%s: %s is already running\n", verb, name);
     else if (err == SOS_ERR_BAD_STATE)
-        sh_printf("%s: %s is not running\n", verb, name);
+        sh_eprintf("%s: %s is not running\n", verb, name);
     else if (err)
-        sh_printf("%s %s: %s\n", verb, name, sh_errtext(err));
+        sh_eprintf("%s %s: %s\n", verb, name, sh_errtext(err));
     else
         settle(name, want_running);
 }
@@ -226,7 +226,7 @@ static void cmd_stop(int argc, char **argv)
 {
     (void)argc;
     if (!strcmp(argv[1], "shell") || !strcmp(argv[1], "console")) {
-        sh_printf("stop: stopping %s would leave no way to type; use restart\n", argv[1]);
+        sh_eprintf("stop: stopping %s would leave no way to type; use restart\n", argv[1]);
         return;
     }
     service_op(MGR_STOP, "stop", argv[1], false);
@@ -276,7 +276,7 @@ static void cmd_status(int argc, char **argv)
     if (!err)
         err = sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL);
     if (err) {
-        sh_printf("status: %s\n", sh_errtext(err));
+        sh_eprintf("status: %s\n", sh_errtext(err));
         free(rb);
         return;
     }
@@ -288,7 +288,7 @@ static void cmd_status(int argc, char **argv)
     for (uint32_t i = 0; i < n && !p.bad; i++)
         print_status_entry(&p);
     if (sl_parse_end(&p))
-        sh_printf("status: the answer was malformed\n");
+        sh_eprintf("status: the answer was malformed\n");
     free(rb);
 }
 
@@ -321,11 +321,11 @@ static void cmd_kill(int argc, char **argv)
             return;
         const struct mgr_svc *s = find_svc(n, argv[1]);
         if (!s) {
-            sh_printf("kill: '%s' is neither a pid nor a service (see 'ps', 'services')\n", argv[1]);
+            sh_eprintf("kill: '%s' is neither a pid nor a service (see 'ps', 'services')\n", argv[1]);
             return;
         }
         if (!s->pid) {
-            sh_printf("kill: %s is not running\n", s->name);
+            sh_eprintf("kill: %s is not running\n", s->name);
             return;
         }
         pid = s->pid;
@@ -337,9 +337,9 @@ static void cmd_kill(int argc, char **argv)
     sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, MGR_KILL);
     int err = sh_call(&g_sh.rm, &req, &rep);
     if (err == SOS_ERR_NOT_FOUND)
-        sh_printf("kill: no process %llu that the root manager started\n", (unsigned long long)pid);
+        sh_eprintf("kill: no process %llu that the root manager started\n", (unsigned long long)pid);
     else if (err)
-        sh_printf("kill: %s\n", sh_errtext(err));
+        sh_eprintf("kill: %s\n", sh_errtext(err));
     else
         sh_printf("killed %s\n", who);
 }
@@ -430,7 +430,7 @@ void sh_run_line(char *line)
     const char *err = NULL;
     int r = sh_split_redirect(line, &path, &err);
     if (r < 0) {
-        sh_printf("error: %s\n", err);
+        sh_eprintf("error: %s\n", err);
         return;
     }
     if (r == 0) {
@@ -445,7 +445,7 @@ void sh_run_line(char *line)
     sh_flush();
     g_sh.capturing = false;
     if (g_sh.cap_overflow)
-        sh_printf("%s: the output was cut at %zu bytes\n", path, g_sh.cap_len);
+        sh_eprintf("%s: the output was cut at %zu bytes\n", path, g_sh.cap_len);
     sh_store_put(path, g_sh.cap ? g_sh.cap : "", g_sh.cap_len);
     free(g_sh.cap);
     g_sh.cap = NULL;
@@ -458,7 +458,7 @@ static void run_words(char *line)
     const char *err;
     int argc = sh_tokenize(line, argv, SH_MAX_ARGS, &err);
     if (argc < 0) {
-        sh_printf("error: %s\n", err);
+        sh_eprintf("error: %s\n", err);
         return;
     }
     if (argc == 0)
@@ -468,10 +468,10 @@ static void run_words(char *line)
         if (strcmp(c->name, argv[0]))
             continue;
         if (argc - 1 < c->min_args || argc - 1 > c->max_args)
-            sh_printf("usage: %s %s\n", c->name, c->usage);
+            sh_eprintf("usage: %s %s\n", c->name, c->usage);
         else
             c->fn(argc, argv);
         return;
     }
-    sh_printf("unknown command '%.64s' (try 'help')\n", argv[0]);
+    sh_eprintf("unknown command '%.64s' (try 'help')\n", argv[0]);
 }

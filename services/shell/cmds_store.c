@@ -47,9 +47,39 @@ static int st_open(const char *path, uint32_t rights, uint32_t flags, sos_handle
     return 0;
 }
 
+/* The storage service's codes in the operator's words where the command makes them
+ * plain: a write into the boot store's tree meets its (read-only) nodes. */
+static bool in_boot(const char *path)
+{
+    return !strncmp(path, "/boot", 5) && (path[5] == 0 || path[5] == '/');
+}
+
+static const char *store_errtext(const char *what, const char *path, int err, bool changes)
+{
+    bool boot = in_boot(path);
+    if (err == SOS_ERR_BAD_STATE && (!strcmp(what, "rm") || !strcmp(what, "mv")))
+        return "directory not empty";
+    if ((err == SOS_ERR_WRONG_TYPE || err == SOS_ERR_ACCESS_DENIED) && changes && boot)
+        return "read-only: the boot store";
+    return sh_errtext(err);
+}
+
+/* The command's path words as typed, for its messages, and what they became. */
+static const char *g_typed[2], *g_cleaned[2];
+
+/* `changes`: the path is one the command writes to. */
+static void fail_at(const char *what, const char *path, int err, bool changes)
+{
+    const char *shown = path;
+    for (int i = 0; i < 2; i++)
+        if (path == g_cleaned[i])
+            shown = g_typed[i];
+    sh_eprintf("%s: %s: %s\n", what, shown, store_errtext(what, path, err, changes));
+}
+
 static void fail(const char *what, const char *path, int err)
 {
-    sh_printf("%s: %s: %s\n", what, path, sh_errtext(err));
+    fail_at(what, path, err, strcmp(what, "ls") && strcmp(what, "cat") && strcmp(what, "cp"));
 }
 
 /* A path op from the top of the store (mkdir, rm, mv). */
@@ -61,8 +91,8 @@ static void top_op(const char *what, uint32_t ord, const char *a, const char *b)
         err = stc_path_op(top, ord, a, b);
         sos_handle_close(top);
     }
-    if (err)
-        fail(what, a, err);
+    if (err) /* mv into the boot store: its destination is what went wrong */
+        fail(what, b && in_boot(b) && !in_boot(a) ? b : a, err);
 }
 
 static void print_entry(void *ctx, const char *name, uint32_t type, uint64_t size)
@@ -133,9 +163,17 @@ static int put_synced(const char *path, const void *data, size_t len)
 
 int sh_store_put(const char *path, const void *data, size_t len)
 {
-    int err = put_synced(path, data, len);
+    char clean[STORAGE_PATH_MAX];
+    if (!sh_path_clean(path, clean, sizeof(clean))) {
+        sh_eprintf(">: the path is too long\n");
+        return SOS_ERR_INVALID_ARGS;
+    }
+    g_typed[0] = path;
+    g_cleaned[0] = clean;
+    g_cleaned[1] = NULL;
+    int err = put_synced(clean, data, len);
     if (err)
-        fail(">", path, err);
+        fail(">", clean, err);
     return err;
 }
 
@@ -143,7 +181,7 @@ static void do_write(const char *path, int argc, char **argv)
 {
     char *text = malloc(STORAGE_IO_MAX);
     if (!text || !sh_join(argc, argv, text, STORAGE_IO_MAX - 2)) {
-        sh_printf("write: the text is too long\n");
+        sh_eprintf("write: the text is too long\n");
         free(text);
         return;
     }
@@ -172,7 +210,7 @@ static void do_cp(const char *from, const char *to)
     err = st_open(to, STORAGE_R_WRITE | STORAGE_R_CREATE, STORAGE_O_CREATE | STORAGE_O_TRUNC, &dst, NULL);
     if (err) {
         sos_handle_close(src);
-        fail("cp", to, err);
+        fail_at("cp", to, err, true);
         return;
     }
     uint8_t *buf = malloc(STORAGE_IO_MAX);
@@ -195,7 +233,7 @@ static void do_cp(const char *from, const char *to)
     sos_handle_close(src);
     sos_handle_close(dst);
     if (err)
-        fail("cp", where, err);
+        fail_at("cp", where, err, where == to);
     else
         sh_printf("cp: %llu bytes\n", (unsigned long long)off);
 }
@@ -209,7 +247,7 @@ static void do_df(void)
     int err = sl_conn_to_call(&g_sh.storage, &req, &rep, sos_deadline_after(CALL_NS));
     struct sl_parse p;
     if (err || sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL)) {
-        sh_printf("df: %s\n", sh_errtext(err ? err : SOS_ERR_BAD_FORMAT));
+        sh_eprintf("df: %s\n", sh_errtext(err ? err : SOS_ERR_BAD_FORMAT));
         return;
     }
     uint64_t blocks = sl_parse_u64(&p), freeb = sl_parse_u64(&p);
@@ -237,7 +275,7 @@ static void do_mounts(void)
     int err = sl_conn_to_call(&g_sh.storage, &req, &rep, sos_deadline_after(CALL_NS));
     struct sl_parse p;
     if (err || sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL)) {
-        sh_printf("store mounts: %s\n", sh_errtext(err ? err : SOS_ERR_BAD_FORMAT));
+        sh_eprintf("store mounts: %s\n", sh_errtext(err ? err : SOS_ERR_BAD_FORMAT));
         return;
     }
     uint32_t n = sl_parse_u32(&p);
@@ -262,7 +300,7 @@ static void do_fsck(void)
     int err = rb ? sl_conn_to_call(&g_sh.storage, &req, &rep, sos_deadline_after(CALL_NS)) : SOS_ERR_NO_MEMORY;
     struct sl_parse p;
     if (err || sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL)) {
-        sh_printf("fsck: %s\n", sh_errtext(err ? err : SOS_ERR_BAD_FORMAT));
+        sh_eprintf("fsck: %s\n", sh_errtext(err ? err : SOS_ERR_BAD_FORMAT));
         free(rb);
         return;
     }
@@ -288,7 +326,7 @@ static void do_sync(void)
     sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, STORAGE_SYNC);
     int err = sl_conn_to_call(&g_sh.storage, &req, &rep, sos_deadline_after(CALL_NS));
     if (err)
-        sh_printf("sync: %s\n", sh_errtext(err));
+        sh_eprintf("sync: %s\n", sh_errtext(err));
 }
 
 static void do_bench(const char *arg)
@@ -302,7 +340,7 @@ static void do_bench(const char *arg)
     int err = sl_conn_to_call(&g_sh.storage, &req, &rep, sos_deadline_after(120000000000ll));
     struct sl_parse p;
     if (err || sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL)) {
-        sh_printf("store bench: %s\n", sh_errtext(err ? err : SOS_ERR_BAD_FORMAT));
+        sh_eprintf("store bench: %s\n", sh_errtext(err ? err : SOS_ERR_BAD_FORMAT));
         return;
     }
     uint64_t ns[4];
@@ -323,8 +361,29 @@ static void do_bench(const char *arg)
               (unsigned long long)(mbs[1] / mbs[3]), (unsigned long long)(mbs[1] * 1000 / mbs[3]) % 1000);
 }
 
+/* The path words of a storage command (all but write's text), cleaned in place of the
+ * originals (sh_path_clean): false, said, when one is too long. */
+static bool clean_paths(const char *sub, int argc, char **argv, char (*buf)[STORAGE_PATH_MAX])
+{
+    int n = !strcmp(sub, "write") ? 1 : argc;
+    g_cleaned[0] = g_cleaned[1] = NULL;
+    for (int i = 0; i < n && i < 2; i++) {
+        g_typed[i] = argv[i];
+        g_cleaned[i] = buf[i];
+        if (!sh_path_clean(argv[i], buf[i], STORAGE_PATH_MAX)) {
+            sh_eprintf("%s: the path is too long\n", sub);
+            return false;
+        }
+        argv[i] = buf[i];
+    }
+    return true;
+}
+
 static bool store_cmd(const char *sub, int argc, char **argv)
 {
+    char paths[2][STORAGE_PATH_MAX];
+    if (strcmp(sub, "bench") && !clean_paths(sub, argc, argv, paths))
+        return true;
     if (!strcmp(sub, "bench") && argc <= 1) {
         do_bench(argc ? argv[0] : NULL);
         return true;
@@ -360,12 +419,12 @@ static bool store_cmd(const char *sub, int argc, char **argv)
 void cmd_storage(int argc, char **argv)
 {
     if (!store_cmd(argv[0], argc - 1, argv + 1))
-        sh_printf("usage: %s\n", argv[0]);
+        sh_eprintf("usage: %s\n", argv[0]);
 }
 
 void cmd_store(int argc, char **argv)
 {
     if (!store_cmd(argv[1], argc - 2, argv + 2))
-        sh_printf("usage: store ls [path] | cat <path> | write <path> <text...> | mkdir <path> | "
+        sh_eprintf("usage: store ls [path] | cat <path> | write <path> <text...> | mkdir <path> | "
                   "rm <path> | mv <from> <to> | cp <from> <to> | df | mounts | fsck | sync | bench [MiB]\n");
 }

@@ -83,7 +83,7 @@ static int64_t show_records(const struct logs_args *a)
     }
     free(rb);
     if (err) {
-        sh_printf("logs: %s\n", sh_errtext(err));
+        sh_eprintf("logs: %s\n", sh_errtext(err));
         return -1;
     }
     return last;
@@ -102,13 +102,13 @@ static void follow(sos_handle_t ch, uint64_t after)
             if (w == SH_WAIT_READY)
                 continue;
             if (w != SH_WAIT_INTERRUPT)
-                sh_printf("logs: follow ended (%s)\n", w == SH_WAIT_CONSOLE_GONE ? "console gone" : "wait failed");
+                sh_eprintf("logs: follow ended (%s)\n", w == SH_WAIT_CONSOLE_GONE ? "console gone" : "wait failed");
             return;
         }
         if (err == SOS_ERR_BUFFER_TOO_SMALL)
             continue; /* cannot happen with records of at most LOG_MESSAGE_MAX */
         if (err) {
-            sh_printf("logs: the log service went away\n");
+            sh_eprintf("logs: the log service went away\n");
             return;
         }
         struct sl_parse p;
@@ -123,7 +123,7 @@ void cmd_logs(int argc, char **argv)
     struct logs_args a;
     char err[128];
     if (sh_parse_logs(argc, argv, &a, err, sizeof(err))) {
-        sh_printf("%s\nusage: logs [N] [--follow] [--service S] [--severity L]\n", err);
+        sh_eprintf("%s\nusage: logs [N] [--follow] [--service S] [--severity L]\n", err);
         return;
     }
     if (!a.severity_given)
@@ -144,7 +144,7 @@ void cmd_logs(int argc, char **argv)
             sos_handle_close(ch[1]);
         }
         if (e) {
-            sh_printf("logs: cannot follow: %s\n", sh_errtext(e));
+            sh_eprintf("logs: cannot follow: %s\n", sh_errtext(e));
             if (ch[0])
                 sos_handle_close(ch[0]);
             return;
@@ -187,11 +187,11 @@ static void config_show(const char *key)
     uint32_t type;
     int err = config_get(key, &type, value, sizeof(value));
     if (err == SOS_ERR_NOT_FOUND)
-        sh_printf("config: no key '%s'\n", key);
+        sh_eprintf("config: no key '%s'\n", key);
     else if (err == SOS_ERR_INVALID_ARGS)
-        sh_printf("config: '%s' is not a key (dot-separated a-z, 0-9, '_', '-')\n", key);
+        sh_eprintf("config: '%s' is not a key (dot-separated a-z, 0-9, '_', '-')\n", key);
     else if (err)
-        sh_printf("config: %s\n", sh_errtext(err));
+        sh_eprintf("config: %s\n", sh_errtext(err));
     else
         sh_printf("%s = %s\n", key, value);
 }
@@ -205,7 +205,7 @@ static void config_set(const char *key, int argc, char **argv)
 {
     char value[CONFIG_VALUE_MAX];
     if (!sh_join(argc, argv, value, sizeof(value))) {
-        sh_printf("config: the value is too long (at most %u bytes)\n", CONFIG_VALUE_MAX - 1);
+        sh_eprintf("config: the value is too long (at most %u bytes)\n", CONFIG_VALUE_MAX - 1);
         return;
     }
     uint8_t b[CONFIG_KEY_MAX + CONFIG_VALUE_MAX + 64], rb[64];
@@ -224,12 +224,12 @@ static void config_set(const char *key, int argc, char **argv)
     char old[CONFIG_VALUE_MAX];
     uint32_t type;
     if (err == SOS_ERR_INVALID_ARGS && !config_get(key, &type, old, sizeof(old)))
-        sh_printf("config: %s is %s %s: '%s' does not fit\n", key,
+        sh_eprintf("config: %s is %s %s: '%s' does not fit\n", key,
                   type == CONFIG_INT ? "an" : "a", type_name(type), value);
     else if (err == SOS_ERR_INVALID_ARGS)
-        sh_printf("config: cannot set '%s' to '%s': bad key or value\n", key, value);
+        sh_eprintf("config: cannot set '%s' to '%s': bad key or value\n", key, value);
     else
-        sh_printf("config: %s\n", sh_errtext(err));
+        sh_eprintf("config: %s\n", sh_errtext(err));
 }
 
 static void config_list(const char *prefix)
@@ -249,7 +249,7 @@ static void config_list(const char *prefix)
     if (!err)
         err = sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL);
     if (err) {
-        sh_printf(err == SOS_ERR_INVALID_ARGS ? "config: '%s' is not a key prefix\n" : "config: %s\n",
+        sh_eprintf(err == SOS_ERR_INVALID_ARGS ? "config: '%s' is not a key prefix\n" : "config: %s\n",
                   err == SOS_ERR_INVALID_ARGS ? prefix : sh_errtext(err));
         free(rb);
         return;
@@ -277,7 +277,7 @@ void cmd_config(int argc, char **argv)
     else if (!strcmp(sub, "list") && argc <= 3)
         config_list(argc == 3 ? argv[2] : "");
     else
-        sh_printf("usage: config get <key> | set <key> <value> | list [prefix]\n");
+        sh_eprintf("usage: config get <key> | set <key> <value> | list [prefix]\n");
 }
 
 /* ---- mem, uptime */
@@ -290,7 +290,7 @@ void cmd_mem(int argc, char **argv)
     int64_t err = g_sh.kernel ? sos_object_get_info(g_sh.kernel, SOS_INFO_KERNEL_STATS, &k, sizeof(k))
                               : SOS_ERR_ACCESS_DENIED;
     if (err < 0) {
-        sh_printf("mem: no kernel statistics: %s\n", sh_errtext((int)err));
+        sh_eprintf("mem: no kernel statistics: %s\n", sh_errtext((int)err));
         return;
     }
     char a[32], b[32], c[32];
@@ -337,12 +337,12 @@ void cmd_audit(int argc, char **argv)
 {
     uint64_t show = 10;
     if (argc == 2 && (!sh_parse_u64(argv[1], AUDIT_CHECK, &show) || show == 0)) {
-        sh_printf("audit: N must be a number from 1 to %u\n", AUDIT_CHECK);
+        sh_eprintf("audit: N must be a number from 1 to %u\n", AUDIT_CHECK);
         return;
     }
     struct sos_info_kstats k;
     if (!g_sh.audit || sos_object_get_info(g_sh.kernel, SOS_INFO_KERNEL_STATS, &k, sizeof(k)) < 0) {
-        sh_printf("audit: the audit ring is not available to the shell\n");
+        sh_eprintf("audit: the audit ring is not available to the shell\n");
         return;
     }
     struct sos_audit_record *r = malloc((AUDIT_CHECK + AUDIT_BATCH) * sizeof(*r));
@@ -437,7 +437,7 @@ void cmd_run(int argc, char **argv)
     bool stored = !strcmp(argv[1], "image");
     if (stored) {
         if (argc < 3) {
-            sh_printf("usage: run image <path> [args...]\n");
+            sh_eprintf("usage: run image <path> [args...]\n");
             return;
         }
         argc--;
@@ -445,11 +445,11 @@ void cmd_run(int argc, char **argv)
     }
     for (int i = 2; i < argc; i++)
         if (strchr(argv[i], ' ') || !argv[i][0]) {
-            sh_printf("run: program arguments cannot be empty or contain spaces\n");
+            sh_eprintf("run: program arguments cannot be empty or contain spaces\n");
             return;
         }
     if (!sh_join(argc - 2, argv + 2, args, sizeof(args))) {
-        sh_printf("run: the arguments are too long\n");
+        sh_eprintf("run: the arguments are too long\n");
         return;
     }
     uint8_t b[1200], rb[64];
@@ -469,11 +469,11 @@ void cmd_run(int argc, char **argv)
         err = sl_parse_end(&p);
     }
     if (err == SOS_ERR_NOT_FOUND) {
-        sh_printf("run: no image '%s' in %s\n", argv[1], stored ? "storage" : "the boot store");
+        sh_eprintf("run: no image '%s' in %s\n", argv[1], stored ? "storage" : "the boot store");
         return;
     }
     if (err) {
-        sh_printf("run %s: %s\n", argv[1], sh_errtext(err));
+        sh_eprintf("run %s: %s\n", argv[1], sh_errtext(err));
         return;
     }
     const char *base = strrchr(argv[1], '/');
@@ -483,6 +483,6 @@ void cmd_run(int argc, char **argv)
         sh_printf("%s: ended before the shell could ask how (pid %llu; see 'logs --service kernel')\n",
                   base ? base + 1 : argv[1], (unsigned long long)pid);
     else if (err)
-        sh_printf("run %s: lost track of pid %llu: %s\n", argv[1], (unsigned long long)pid,
+        sh_eprintf("run %s: lost track of pid %llu: %s\n", argv[1], (unsigned long long)pid,
                   sh_errtext(err));
 }

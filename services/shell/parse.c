@@ -177,6 +177,34 @@ static bool severity(const char *s, uint32_t *out)
 }
 
 /* The value of --opt V or --opt=V at argv[*i]; NULL when it is missing. */
+bool sh_path_clean(const char *in, char *out, size_t size)
+{
+    size_t len = 0, floor = 0; /* out[0..floor) is "/.." repeated: above the top */
+    if (size < 2)
+        return false;
+    while (*in) {
+        const char *end = strchr(in, '/');
+        size_t n = end ? (size_t)(end - in) : strlen(in);
+        bool up = n == 2 && in[0] == '.' && in[1] == '.';
+        if (up && len > floor) {
+            while (len > floor && out[--len] != '/') /* back to the parent's slash */
+                ;
+        } else if (n && !(n == 1 && in[0] == '.')) {
+            if (len + 1 + n >= size)
+                return false;
+            out[len++] = '/';
+            memcpy(out + len, in, n);
+            len += n;
+            floor = up ? len : floor;
+        }
+        in += n + (end != NULL);
+    }
+    if (len == 0)
+        out[len++] = '/';
+    out[len] = 0;
+    return true;
+}
+
 static const char *opt_value(int argc, char **argv, int *i, const char *opt)
 {
     size_t n = strlen(opt);

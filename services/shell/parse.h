@@ -33,6 +33,15 @@ int sh_tokenize(char *line, char **argv, int max, const char **err);
  */
 int sh_split_redirect(char *line, char **path, const char **err);
 
+/*
+ * A store path with '.' and '..' taken by name, the same way everywhere (/boot/.. and
+ * /home/.. are both the top), and repeated slashes folded: "/home/d/../x/" is
+ * "/home/x". A '..' above the top is kept ("/home/../../x" is "/../x") for the storage
+ * service to refuse. Paths are from the top, so the result starts with '/'. false when
+ * it does not fit out[size].
+ */
+bool sh_path_clean(const char *in, char *out, size_t size);
+
 bool sh_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /* Join argv[0..argc) with single spaces into buf[size]; false when it does not fit. */

@@ -134,6 +134,27 @@ static void test_redirect(void **state)
     assert_int_equal(sh_split_redirect(line, &path, &err), 0); /* the tokenizer says why */
 }
 
+static void test_path_clean(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"/", "/"}, {"", "/"}, {"/home", "/home"}, {"home/x", "/home/x"}, {"/home/", "/home"},
+        {"//home///x", "/home/x"}, {"/home/./x/.", "/home/x"}, {"/boot/..", "/"},
+        {"/home/..", "/"}, {"/home/d/../..", "/"}, {"/..", "/.."}, {"/../../boot", "/../../boot"},
+        {"/home/../../boot/x", "/../boot/x"}, {"/../a/..", "/.."},
+        {"/home/d/../x", "/home/x"}, {"/boot/bin/../bin/hello", "/boot/bin/hello"},
+        {"/a/.../b", "/a/.../b"}, {"/a/..b", "/a/..b"},
+    };
+    char out[32];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_true(sh_path_clean(cases[i][0], out, sizeof(out)));
+        assert_string_equal(out, cases[i][1]);
+    }
+    assert_false(sh_path_clean("/0123456789/0123456789/0123456789", out, sizeof(out)));
+    assert_true(sh_path_clean("/0123456789/0123456789/01234567", out, sizeof(out)));
+    assert_false(sh_path_clean("/", out, 1));
+}
+
 static void test_numbers_and_join(void **state)
 {
     (void)state;
@@ -255,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_tokenize_limits),
         cmocka_unit_test(test_tokenize_random),
         cmocka_unit_test(test_redirect),
+        cmocka_unit_test(test_path_clean),
         cmocka_unit_test(test_numbers_and_join),
         cmocka_unit_test(test_logs_args),
         cmocka_unit_test(test_formats),

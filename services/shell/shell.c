@@ -79,14 +79,14 @@ void sh_flush(void)
     g_sh.out_len = 0;
 }
 
-void sh_printf(const char *fmt, ...)
+static void sh_vprintf(const char *fmt, va_list ap)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
         size_t room = sizeof(g_sh.out) - g_sh.out_len;
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(g_sh.out + g_sh.out_len, room, fmt, ap);
-        va_end(ap);
+        va_list aq;
+        va_copy(aq, ap);
+        int n = vsnprintf(g_sh.out + g_sh.out_len, room, fmt, aq);
+        va_end(aq);
         if (n < 0)
             return;
         if ((size_t)n < room || g_sh.out_len == 0) {
@@ -98,6 +98,30 @@ void sh_printf(const char *fmt, ...)
         g_sh.out[g_sh.out_len] = 0;
         sh_flush(); /* it did not fit after what was there: flush, then again */
     }
+}
+
+void sh_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sh_vprintf(fmt, ap);
+    va_end(ap);
+}
+
+void sh_eprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (!g_sh.capturing) {
+        sh_vprintf(fmt, ap);
+    } else { /* the output so far goes to the file, the error to the operator */
+        sh_flush();
+        char text[512];
+        int n = vsnprintf(text, sizeof(text), fmt, ap);
+        if (n > 0)
+            write_console(text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1);
+    }
+    va_end(ap);
 }
 
 /* ---- calls */

@@ -48,6 +48,10 @@ extern struct shell g_sh;
 void sh_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sh_flush(void);
 
+/* An error or usage message: like sh_printf, but always for the operator's eyes (with
+ * `cmd > path` it reaches the console, not the file). */
+void sh_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* sl_conn_to_call with the shell's deadline. */
 int sh_call(struct sl_conn_to *c, const struct sl_msg *req, struct sl_msg *rep);
 

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""The QEMU launch scripts without a boot: ./serviceos-qemu and image/<arch>/run.sh are
+run with --print-command (they print the QEMU command line and exit), and
+image/x86_64/serial_relay.py with a stand-in for QEMU. Checks what a user sees before
+the guest runs: --help, the options both architectures take, the fall-back to no
+window when there is no display, that test boots never get the user's data disk, that
+build chatter stays out of the console transcript and that the firmware's escape
+sequences are taken out of it.
+
+usage: launch_test.py SOURCE_DIR [BUILD_DIR]   (TAP on stdout)
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+SRC = os.path.abspath(sys.argv[1])
+BUILD = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+results = []
+
+
+def case(name, ok, detail=""):
+    results.append((name, bool(ok), detail))
+
+
+def run(args, env_extra=None, drop=(), stdin=subprocess.DEVNULL):
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(env_extra or {})
+    p = subprocess.run(args, cwd=SRC, env=env, stdin=stdin, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=300)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="sos-launch-")
+    home = os.path.join(tmp, "home")
+    os.makedirs(home)
+    fake_img = os.path.join(tmp, "boot.img")
+    open(fake_img, "wb").close()
+    fake_a64 = os.path.join(tmp, "build-aarch64")
+    os.makedirs(os.path.join(fake_a64, "hal-aarch64"))
+    open(os.path.join(fake_a64, "hal-aarch64", "kernel8.img"), "wb").close()
+    user = {"HOME": home, "SOS_AARCH64_BUILD": fake_a64, "SOS_QEMU_ACCEL": "tcg"}
+    nodisplay = ("DISPLAY", "WAYLAND_DISPLAY", "XDG_DATA_HOME")
+
+    rc, out, err = run(["./serviceos-qemu", "--help"])
+    lines = out.rstrip("\n").splitlines()
+    case("--help exits 0 and ends with the usage text, not a script line",
+         rc == 0 and lines and not any(l.strip() == "set -u" for l in lines) and "--arch" in out,
+         lines[-1] if lines else "(no output)")
+
+    rc, out, err = run(["./serviceos-qemu", "--arch", "x86_64", "--image", fake_img,
+                        "--print-command"], user, nodisplay)
+    case("x86_64 with no display: no window (-display none), and a note says so",
+         rc == 0 and "-display none" in out and "no display" in err, out + err)
+
+    rc, out, err = run(["./serviceos-qemu", "--arch", "x86_64", "--image", fake_img,
+                        "--print-command"], dict(user, DISPLAY=":99"), ("WAYLAND_DISPLAY",))
+    case("x86_64 with a display: a window (no -display none)",
+         rc == 0 and "-display none" not in out and "-vga std" in out, out + err)
+
+    rc, out, err = run(["./serviceos-qemu", "--arch", "x86_64", "--image", fake_img,
+                        "--kernel-test", "--print-command"], user, nodisplay)
+    made = os.path.exists(os.path.join(home, ".local/share/serviceos"))
+    case("x86_64 --kernel-test gets no data disk (the user's saved data is never touched)",
+         rc == 0 and "data.img" not in out and "id=data" not in out and not made, out + err)
+
+    disk = os.path.join(tmp, "mine.img")
+    for arch, opt in (("x86_64", "--disk"), ("aarch64", "--data-disk")):
+        extra = ["--image", fake_img] if arch == "x86_64" else ["--no-build"]
+        rc, out, err = run(["./serviceos-qemu", "--arch", arch, *extra, opt, disk, "--headless",
+                            "--timeout", "30", "--print-command"], user, nodisplay)
+        case(f"{arch} takes --headless, --timeout and {opt} like the other architecture",
+             rc == 0 and disk in out and "timeout" in out, out + err)
+
+    # the firmware's escape sequences before the kernel's first line are taken out
+    fake_qemu = ("printf '\\033[2J\\033[01;01H\\033[=3h\\033[0m\\033[40mBdsDxe: loading\\r\\n"
+                 "ServiceOS x86_64: kernel entry\\r\\nserviceos> \\033[K\\n'")
+    p = subprocess.run([sys.executable, os.path.join(SRC, "image/x86_64/serial_relay.py"),
+                        "ServiceOS x86_64: kernel entry", "--", "sh", "-c", fake_qemu],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, timeout=30)
+    out = p.stdout.decode(errors="replace")
+    before, _, after = out.partition("ServiceOS x86_64: kernel entry")
+    case("serial_relay: no escape sequence before the kernel entry, the guest's own kept",
+         p.returncode == 0 and "\x1b" not in before and "BdsDxe: loading" in before
+         and "\x1b[K" in after, repr(out))
+
+    if BUILD and os.path.exists(os.path.join(BUILD, "hal-x86_64", "kernel.elf")):
+        rc, out, err = run(["image/x86_64/run.sh", "--build-dir", BUILD, "--print-command"],
+                           user, nodisplay)
+        chatter = [l for l in (out + err).splitlines() if l.startswith("ninja:") or l.startswith("[")]
+        case("x86_64: the build's ninja lines stay out of the transcript",
+             rc == 0 and not chatter, "\n".join(chatter[:5]) or err)
+    else:
+        results.append(("x86_64 build chatter # SKIP no x86_64 kernel in the build", True, ""))
+
+    for i, (name, ok, detail) in enumerate(results, 1):
+        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
+        if not ok:
+            for l in detail.splitlines()[-15:]:
+                print(f"#   {l}")
+    print(f"1..{len(results)}")
+    subprocess.run(["rm", "-rf", tmp])
+    return 0 if all(ok for _, ok, _ in results) else 1
+
+
+sys.exit(main())
