@@ -12,6 +12,7 @@
 #include "mm/pmm.h"
 #include "obj/device.h"
 #include "obj/event.h"
+#include "obj/timer.h"
 #include "proc/sched.h"
 
 int64_t sys_object_signal(sos_handle_t handle, sos_signals_t clear, sos_signals_t set)

@@ -105,6 +105,10 @@ sos_handle_t th_port(void);
 sos_handle_t th_timer(void);
 /* handle_duplicate(h, rights). */
 sos_handle_t th_dup(sos_handle_t h, sos_rights_t rights);
+/* A fresh page mapped into the test process with `prot` only, holding `content`. */
+void *th_page_with(uint32_t prot, const void *content, size_t len);
+/* Is any of `s` raised on h now (a wait that does not block)? */
+bool th_has_signal(sos_handle_t h, sos_signals_t s);
 /* object_get_info: SOS_INFO_HANDLE (and its koid), SOS_INFO_PROCESS, SOS_INFO_VMO. */
 struct sos_info_handle th_handle_info(sos_handle_t h);
 sos_koid_t th_koid(sos_handle_t h);
