@@ -54,17 +54,12 @@ int ktimer_new(struct ktimer **out)
     return 0;
 }
 
-int ktimer_set(struct ktimer *t, sos_time_t deadline, sos_time_t period)
+void ktimer_set(struct ktimer *t, sos_time_t deadline, sos_time_t period)
 {
-    if (period < 0 || (period > 0 && period < 100000))
-        return SOS_ERR_INVALID_ARGS; /* periods under 100 us would flood the CPU */
-    if (deadline < 0)
-        return SOS_ERR_INVALID_ARGS;
     obj_signal(&t->obj, SOS_SIG_SIGNALED, 0);
     t->deadline = deadline;
     t->period = period;
     timerq_arm(&t->node, deadline);
-    return 0;
 }
 
 void ktimer_cancel(struct ktimer *t)

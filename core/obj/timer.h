@@ -19,9 +19,12 @@ struct ktimer {
 };
 
 int ktimer_new(struct ktimer **out);
-/* Arm for `deadline`, then every `period` (0: once). Periods under 100 us, and negative
-   deadlines or periods, are INVALID_ARGS. Clears SIGNALED. */
-int ktimer_set(struct ktimer *t, sos_time_t deadline, sos_time_t period);
+/* Periods under 100 us would flood the CPU: sys_timer_set refuses them. */
+#define KTIMER_MIN_PERIOD 100000
+
+/* Arm for `deadline` (>= 0), then every `period` (0: once, else >= KTIMER_MIN_PERIOD;
+   the caller checked both). Clears SIGNALED. */
+void ktimer_set(struct ktimer *t, sos_time_t deadline, sos_time_t period);
 void ktimer_cancel(struct ktimer *t);
 
 void timer_cache_init(void);
