@@ -18,6 +18,10 @@
 #include "mm/vm.h"
 #include "obj/device.h"
 #include "obj/event.h"
+#include "obj/fault_ring.h"
+#include "obj/interrupt.h"
+#include "obj/resource.h"
+#include "obj/timer.h"
 #include "proc/process.h"
 #include "proc/sched.h"
 #include "proc/spawn.h"
@@ -80,7 +84,9 @@ void core_init(const struct boot_info *bi)
     vm_cache_init();
     channel_cache_init();
     port_cache_init();
-    event_caches_init();
+    event_cache_init();
+    timer_cache_init();
+    interrupt_cache_init();
     if (resource_init())
         panic("core: no memory for the root resource");
     cpu_init(0);

@@ -11,44 +11,14 @@
 
 typedef int64_t (*sys_fn)(const uint64_t *a);
 
-#define A(i, t) ((t)a[i])
-#define SOS_SYSCALL0(nr, name) \
-    static int64_t d_##name(const uint64_t *a) { (void)a; return sys_##name(); }
-#define SOS_SYSCALL1(nr, name, t0, a0) \
-    static int64_t d_##name(const uint64_t *a) { return sys_##name(A(0, t0)); }
-#define SOS_SYSCALL2(nr, name, t0, a0, t1, a1) \
-    static int64_t d_##name(const uint64_t *a) { return sys_##name(A(0, t0), A(1, t1)); }
-#define SOS_SYSCALL3(nr, name, t0, a0, t1, a1, t2, a2)                                \
-    static int64_t d_##name(const uint64_t *a)                                        \
-    {                                                                                 \
-        return sys_##name(A(0, t0), A(1, t1), A(2, t2));                              \
-    }
-#define SOS_SYSCALL4(nr, name, t0, a0, t1, a1, t2, a2, t3, a3)                        \
-    static int64_t d_##name(const uint64_t *a)                                        \
-    {                                                                                 \
-        return sys_##name(A(0, t0), A(1, t1), A(2, t2), A(3, t3));                    \
-    }
-#define SOS_SYSCALL5(nr, name, t0, a0, t1, a1, t2, a2, t3, a3, t4, a4)                \
-    static int64_t d_##name(const uint64_t *a)                                        \
-    {                                                                                 \
-        return sys_##name(A(0, t0), A(1, t1), A(2, t2), A(3, t3), A(4, t4));          \
-    }
-#include <sos/syscalls.def>
-#undef SOS_SYSCALL0
-#undef SOS_SYSCALL1
-#undef SOS_SYSCALL2
-#undef SOS_SYSCALL3
-#undef SOS_SYSCALL4
-#undef SOS_SYSCALL5
+#define SOS_ARG(i, t) ((t)a[i])
+#define SOS_SYSCALL(nr, name, nargs, params, words, casts, ...) \
+    static int64_t d_##name(const uint64_t *a) { (void)a; return sys_##name casts; }
+#include <sos/syscall_expand.h>
 
-#define SOS_SYSCALL0(nr, name) [nr] = d_##name,
-#define SOS_SYSCALL1(nr, name, ...) [nr] = d_##name,
-#define SOS_SYSCALL2(nr, name, ...) [nr] = d_##name,
-#define SOS_SYSCALL3(nr, name, ...) [nr] = d_##name,
-#define SOS_SYSCALL4(nr, name, ...) [nr] = d_##name,
-#define SOS_SYSCALL5(nr, name, ...) [nr] = d_##name,
+#define SOS_SYSCALL(nr, name, ...) [nr] = d_##name,
 static const sys_fn g_table[SOS_SYS_COUNT] = {
-#include <sos/syscalls.def>
+#include <sos/syscall_expand.h>
 };
 
 int64_t core_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,

@@ -6,7 +6,8 @@
  * the core's RAM ranges (conventional and boot-services memory above 1 MiB, minus the
  * HAL's early pool) and the boot files into boot_info (checking the boot store and
  * finding its root manager when there is no init image), and calls core_main.
- * Also here: the early page pool, the command line, power and panic.
+ * Also here: the early page pool, the command line, power and panic (the console and
+ * x86_printf/x86_fatal are in print.c).
  *
  * Layer: hal-x86_64.
  */
@@ -19,60 +20,8 @@
 const struct x86_boot *g_x86_boot;
 bool g_x86_on_qemu;
 static struct boot_info g_bi;
-static struct spinlock_like {
-    volatile uint32_t v;
-} g_con_lock;
 
 const char *x86_cpu_features(void);
-
-/* ---------------------------------------------------------------- console */
-
-static void con_lock(void)
-{
-    if (hal_cpu_count() > 1)
-        while (__atomic_exchange_n(&g_con_lock.v, 1, __ATOMIC_ACQUIRE))
-            __asm__ volatile("pause");
-}
-
-static void con_unlock(void)
-{
-    if (hal_cpu_count() > 1)
-        __atomic_store_n(&g_con_lock.v, 0, __ATOMIC_RELEASE);
-}
-
-void hal_console_write(const char *buf, size_t len)
-{
-    unsigned long s = hal_irq_save();
-    con_lock();
-    x86_serial_write(buf, len);
-    x86_fbcon_write(buf, len);
-    con_unlock();
-    hal_irq_restore(s);
-}
-
-void x86_printf(const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = k_vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    hal_console_write(buf, (size_t)MIN_INT(n, (int)sizeof(buf) - 1));
-}
-
-void x86_fatal(const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    hal_irq_save();
-    va_start(ap, fmt);
-    int n = k_vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    x86_printf("\n*** x86_64 HAL: ");
-    hal_console_write(buf, (size_t)MIN_INT(n, (int)sizeof(buf) - 1));
-    x86_printf("\n");
-    hal_panic_halt();
-}
 
 /* ---------------------------------------------------------------- command line */
 

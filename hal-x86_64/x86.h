@@ -163,9 +163,11 @@ extern bool g_x86_on_qemu;
 paddr_t x86_early_alloc(size_t pages);
 paddr_t x86_dma_alloc(size_t pages);
 bool x86_cmdline_has(const char *opt);
-__attribute__((noreturn)) void x86_fatal(const char *fmt, ...);
 /* Stop this CPU for good (panic=exit: leave QEMU with status 125 first). */
 __attribute__((noreturn)) void x86_halt(void);
+
+/* ---- print.c */
+__attribute__((noreturn)) void x86_fatal(const char *fmt, ...);
 void x86_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- cpu.c */

@@ -16,21 +16,8 @@
 #include "proc/thread.h"
 
 #define SOS_UPTR(T) uintptr_t
-#define SOS_SYSCALL0(nr, name) int64_t sys_##name(void);
-#define SOS_SYSCALL1(nr, name, t0, a0) int64_t sys_##name(t0 a0);
-#define SOS_SYSCALL2(nr, name, t0, a0, t1, a1) int64_t sys_##name(t0 a0, t1 a1);
-#define SOS_SYSCALL3(nr, name, t0, a0, t1, a1, t2, a2) int64_t sys_##name(t0 a0, t1 a1, t2 a2);
-#define SOS_SYSCALL4(nr, name, t0, a0, t1, a1, t2, a2, t3, a3)                            \
-    int64_t sys_##name(t0 a0, t1 a1, t2 a2, t3 a3);
-#define SOS_SYSCALL5(nr, name, t0, a0, t1, a1, t2, a2, t3, a3, t4, a4)                    \
-    int64_t sys_##name(t0 a0, t1 a1, t2 a2, t3 a3, t4 a4);
-#include <sos/syscalls.def>
-#undef SOS_SYSCALL0
-#undef SOS_SYSCALL1
-#undef SOS_SYSCALL2
-#undef SOS_SYSCALL3
-#undef SOS_SYSCALL4
-#undef SOS_SYSCALL5
+#define SOS_SYSCALL(nr, name, nargs, params, ...) int64_t sys_##name params;
+#include <sos/syscall_expand.h>
 
 /* Default rights of a new handle, per kind. */
 sos_rights_t default_rights(uint32_t kind);

@@ -6,7 +6,6 @@
 #include "calls/calls.h"
 
 #include "audit.h"
-#include "obj/event.h"
 
 sos_rights_t default_rights(uint32_t kind)
 {

@@ -12,6 +12,7 @@
 #include "mm/pmm.h"
 #include "obj/device.h"
 #include "obj/event.h"
+#include "obj/timer.h"
 #include "proc/sched.h"
 
 int64_t sys_object_signal(sos_handle_t handle, sos_signals_t clear, sos_signals_t set)
@@ -81,6 +82,8 @@ int64_t sys_object_wait_async(sos_handle_t handle, sos_handle_t port, uint64_t k
     int err = get_handle(handle, SOS_OBJ_NONE, SOS_RIGHT_WAIT, &h);
     if (!err)
         err = GET_OBJ(port, SOS_OBJ_PORT, SOS_RIGHT_SEND, struct port, &p);
+    if (!err && (options > SOS_WAIT_ASYNC_REPEAT || signals == 0))
+        err = SOS_ERR_INVALID_ARGS;
     if (err)
         return err;
     return port_bind(p, h->obj, key, signals, options);
@@ -120,7 +123,10 @@ int64_t sys_timer_set(sos_handle_t timer, sos_time_t deadline, sos_time_t period
     int err = GET_OBJ(timer, SOS_OBJ_TIMER, SOS_RIGHT_WRITE, struct ktimer, &t);
     if (err)
         return err;
-    return ktimer_set(t, deadline, period);
+    if (period < 0 || (period > 0 && period < KTIMER_MIN_PERIOD) || deadline < 0)
+        return SOS_ERR_INVALID_ARGS;
+    ktimer_set(t, deadline, period);
+    return 0;
 }
 
 int64_t sys_timer_cancel(sos_handle_t timer)

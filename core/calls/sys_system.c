@@ -7,7 +7,9 @@
 
 #include "audit.h"
 #include "mm/heap.h"
-#include "obj/event.h"
+#include "obj/console.h"
+#include "obj/fault_ring.h"
+#include "obj/interrupt.h"
 
 #define DEBUG_WRITE_MAX 4096u
 

@@ -1,35 +1,13 @@
 /*
- * core/calls/system_test.c - the system calls: debug_write, clock_get, console_read,
- * fault_read, system_power, interrupt_create/ack, and object_get_info's topics.
+ * core/calls/system_test.c - the system calls: debug_write, clock_get, system_power,
+ * audit_read and object_get_info's topics (console_read, fault_read and the interrupt
+ * calls are tested beside their objects in core/obj/).
  */
 #include "th.h"
 
 #include "kernel.h"
 
-extern void (*th_user_main)(uintptr_t startup); /* the test HAL's user-mode hook */
-
 #define PG 4096u
-
-/* A page the process can map with `prot` only. */
-static void *page_with(uint32_t prot, const void *content, size_t len)
-{
-    sos_handle_t *v = th_umem(sizeof(*v));
-    assert_int_equal(u_vmo_create(PG, 0, v), 0);
-    if (len) {
-        void *tmp = th_umem(len);
-        memcpy(tmp, content, len);
-        assert_int_equal(u_vmo_write(*v, tmp, 0, len), 0);
-    }
-    struct sos_vm_map *m = th_umem(sizeof(*m));
-    *m = (struct sos_vm_map){.process = th_self(), .vmo = *v, .len = PG, .prot = prot};
-    assert_int_equal(u_vm_map(m), 0);
-    return (void *)(uintptr_t)m->addr;
-}
-
-static bool has_signal(sos_handle_t h, sos_signals_t s)
-{
-    return u_object_wait_one(h, s, 0, NULL) == 0;
-}
 
 /* ---- debug_write */
 
@@ -69,8 +47,8 @@ static void test_debug_write_bad_pointers(void **state)
     char local[8] = "local";
     char *edge = th_umem(PG);
     memset(edge, 'e', PG);
-    void *none = page_with(0, "secret", 6);
-    void *wo = page_with(SOS_VM_WRITE, "secret", 6);
+    void *none = th_page_with(0, "secret", 6);
+    void *wo = th_page_with(SOS_VM_WRITE, "secret", 6);
     assert_int_equal(u_debug_write(NULL, 5), SOS_ERR_BAD_ADDRESS);
     assert_int_equal(u_debug_write((const char *)(uintptr_t)0x5000, 5), SOS_ERR_BAD_ADDRESS);
     assert_int_equal(u_debug_write(local, 5), SOS_ERR_BAD_ADDRESS);
@@ -99,304 +77,6 @@ static void test_clock_get_is_virtual_and_monotonic(void **state)
         assert_int_equal(now, prev + i * 37);
         prev = now;
     }
-}
-
-/* ---- console input */
-
-static void drain_console(void)
-{
-    char *b = th_umem(256);
-    while (u_console_read(th_root(), b, 256) > 0)
-        ;
-}
-
-static void input(const char *s, size_t n) { core_console_input(s, n); }
-
-static void test_console_read_empty(void **state)
-{
-    (void)state;
-    drain_console();
-    char *b = th_umem(16);
-    assert_int_equal(u_console_read(th_root(), b, 16), SOS_ERR_SHOULD_WAIT);
-    assert_int_equal(u_console_read(th_root(), b, 0), 0);
-    assert_false(has_signal(th_root(), SOS_SIG_READABLE));
-}
-
-static void test_console_input_then_read(void **state)
-{
-    (void)state;
-    drain_console();
-    char *b = th_umem(16);
-    input("abc", 3);
-    assert_true(has_signal(th_root(), SOS_SIG_READABLE));
-    assert_int_equal(u_console_read(th_root(), b, 16), 3);
-    assert_memory_equal(b, "abc", 3);
-    assert_false(has_signal(th_root(), SOS_SIG_READABLE));
-    assert_int_equal(u_console_read(th_root(), b, 16), SOS_ERR_SHOULD_WAIT);
-    /* pieces come out in order, however they are read */
-    input("hello ", 6);
-    input("world", 5);
-    assert_int_equal(u_console_read(th_root(), b, 4), 4);
-    assert_memory_equal(b, "hell", 4);
-    assert_true(has_signal(th_root(), SOS_SIG_READABLE));
-    assert_int_equal(u_console_read(th_root(), b, 16), 7);
-    assert_memory_equal(b, "o world", 7);
-}
-
-static void test_console_read_needs_the_resource(void **state)
-{
-    (void)state;
-    drain_console();
-    char *b = th_umem(16);
-    input("kept", 4);
-    assert_int_equal(u_console_read(0x7070, b, 16), SOS_ERR_BAD_HANDLE);
-    assert_int_equal(u_console_read(th_event(), b, 16), SOS_ERR_WRONG_TYPE);
-    assert_int_equal(u_console_read(th_dup(th_root(), SOS_RIGHT_WAIT), b, 16),
-                     SOS_ERR_ACCESS_DENIED);
-    /* a bad buffer does not lose the input either */
-    assert_int_equal(u_console_read(th_root(), NULL, 16), SOS_ERR_BAD_ADDRESS);
-    assert_int_equal(u_console_read(th_root(), page_with(SOS_VM_READ, NULL, 0), 16),
-                     SOS_ERR_BAD_ADDRESS);
-    assert_int_equal(u_console_read(th_root(), b + PG - 100, PG), SOS_ERR_BAD_ADDRESS);
-    assert_int_equal(u_console_read(th_root(), b, 16), 4);
-    assert_memory_equal(b, "kept", 4);
-}
-
-static void test_console_read_at_most_256(void **state)
-{
-    (void)state;
-    drain_console();
-    static char in[300];
-    for (int i = 0; i < 300; i++)
-        in[i] = (char)('0' + i % 10);
-    input(in, 300);
-    char *b = th_umem(1000);
-    assert_int_equal(u_console_read(th_root(), b, 1000), 256);
-    assert_memory_equal(b, in, 256);
-    assert_int_equal(u_console_read(th_root(), b, 1000), 44);
-    assert_memory_equal(b, in + 256, 44);
-}
-
-static void test_console_ring_keeps_4096(void **state)
-{
-    (void)state;
-    drain_console();
-    static char in[5000];
-    for (int i = 0; i < 5000; i++)
-        in[i] = (char)('A' + i % 26);
-    input(in, 5000); /* the newest bytes that do not fit are dropped */
-    char *b = th_umem(256);
-    size_t total = 0;
-    int64_t n;
-    while ((n = u_console_read(th_root(), b, 256)) > 0) {
-        assert_memory_equal(b, in + total, (size_t)n);
-        total += (size_t)n;
-    }
-    assert_int_equal(n, SOS_ERR_SHOULD_WAIT);
-    assert_int_equal(total, 4096);
-}
-
-static void types_later(void *p)
-{
-    (void)p;
-    th_sleep(2500);
-    input("late", 4);
-}
-
-static void test_wait_for_console_input(void **state)
-{
-    (void)state;
-    drain_console();
-    int64_t t0 = th_now();
-    th_thread(types_later, NULL);
-    sos_signals_t *obs = th_umem(sizeof(*obs));
-    assert_int_equal(u_object_wait_one(th_root(), SOS_SIG_READABLE, SOS_TIME_INFINITE, obs), 0);
-    assert_int_equal(th_now(), t0 + 2500);
-    assert_true(*obs & SOS_SIG_READABLE);
-    char *b = th_umem(8);
-    assert_int_equal(u_console_read(th_root(), b, 8), 4);
-    assert_memory_equal(b, "late", 4);
-}
-
-/* ---- faults */
-
-static struct sos_fault_record *g_faults;
-
-static int64_t drain_faults(void)
-{
-    if (!g_faults)
-        g_faults = th_umem(64 * sizeof(*g_faults));
-    int64_t n, total = 0;
-    while ((n = u_fault_read(th_root(), g_faults, 16)) > 0)
-        total += n;
-    return total;
-}
-
-static uintptr_t g_fault_addr;
-
-static void faults(void *p)
-{
-    (void)p;
-    struct hal_fault f = {SOS_FAULT_WILD_ADDRESS, g_fault_addr, 0x4000};
-    core_fault(&f);
-}
-
-static void test_fault_read_empty(void **state)
-{
-    (void)state;
-    g_faults = NULL;
-    drain_faults();
-    assert_int_equal(u_fault_read(th_root(), g_faults, 16), 0);
-    assert_int_equal(u_fault_read(th_root(), g_faults, 0), 0);
-    assert_false(has_signal(th_root(), SOS_SIG_FAULT_RECORD));
-}
-
-static void test_fault_is_recorded(void **state)
-{
-    (void)state;
-    g_faults = NULL;
-    drain_faults();
-    g_fault_addr = 0x1234; /* below the null guard: a null dereference */
-    sos_handle_t c1 = th_spawn("nullderef", faults, NULL, NULL, 0);
-    assert_int_equal(u_object_wait_one(c1, SOS_SIG_TERMINATED, SOS_TIME_INFINITE, NULL), 0);
-    g_fault_addr = 0x70000000;
-    sos_handle_t c2 = th_spawn("wild", faults, NULL, NULL, 0);
-    assert_int_equal(u_object_wait_one(c2, SOS_SIG_TERMINATED, SOS_TIME_INFINITE, NULL), 0);
-    assert_true(th_contains(th_console(), "faulted: null dereference at 0x1234"));
-    assert_true(has_signal(th_root(), SOS_SIG_FAULT_RECORD));
-
-    struct sos_info_handle *hi = th_umem(2 * sizeof(*hi));
-    assert_int_equal(u_object_get_info(c1, SOS_INFO_HANDLE, &hi[0], sizeof(*hi)), (int64_t)sizeof(*hi));
-    assert_int_equal(u_object_get_info(c2, SOS_INFO_HANDLE, &hi[1], sizeof(*hi)), (int64_t)sizeof(*hi));
-    assert_int_equal(u_fault_read(th_root(), g_faults, 16), 2);
-    assert_int_equal(g_faults[0].fault_class, SOS_FAULT_NULL_DEREF);
-    assert_int_equal(g_faults[0].address, 0x1234);
-    assert_int_equal(g_faults[0].pc, 0x4000);
-    assert_int_equal(g_faults[0].process, hi[0].koid);
-    assert_true(g_faults[0].thread != 0);
-    assert_int_equal(g_faults[0].time, th_now());
-    assert_int_equal(g_faults[1].fault_class, SOS_FAULT_WILD_ADDRESS);
-    assert_int_equal(g_faults[1].address, 0x70000000);
-    assert_int_equal(g_faults[1].process, hi[1].koid);
-    assert_false(has_signal(th_root(), SOS_SIG_FAULT_RECORD));
-    assert_int_equal(u_fault_read(th_root(), g_faults, 16), 0);
-
-    struct sos_info_process *pi = th_umem(sizeof(*pi));
-    assert_int_equal(u_object_get_info(c1, SOS_INFO_PROCESS, pi, sizeof(*pi)), (int64_t)sizeof(*pi));
-    assert_int_equal(pi->state, SOS_PROC_FAULTED);
-    assert_int_equal(pi->exit_code, -1);
-    assert_int_equal(pi->fault.fault_class, SOS_FAULT_NULL_DEREF);
-    assert_int_equal(pi->fault.address, 0x1234);
-}
-
-static void test_fault_read_rights_and_buffers(void **state)
-{
-    (void)state;
-    g_faults = NULL;
-    drain_faults();
-    g_fault_addr = 0x80000000;
-    sos_handle_t c = th_spawn("f", faults, NULL, NULL, 0);
-    assert_int_equal(u_object_wait_one(c, SOS_SIG_TERMINATED, SOS_TIME_INFINITE, NULL), 0);
-    th_console();
-    assert_int_equal(u_fault_read(0x7171, g_faults, 1), SOS_ERR_BAD_HANDLE);
-    assert_int_equal(u_fault_read(th_event(), g_faults, 1), SOS_ERR_WRONG_TYPE);
-    assert_int_equal(u_fault_read(th_dup(th_root(), SOS_RIGHT_WAIT), g_faults, 1),
-                     SOS_ERR_ACCESS_DENIED);
-    assert_int_equal(u_fault_read(th_root(), NULL, 1), SOS_ERR_BAD_ADDRESS);
-    assert_int_equal(u_fault_read(th_root(), page_with(SOS_VM_READ, NULL, 0), 1),
-                     SOS_ERR_BAD_ADDRESS);
-    uint8_t *edge = th_umem(PG);
-    assert_int_equal(u_fault_read(th_root(), (void *)(edge + PG - sizeof(*g_faults)), 2),
-                     SOS_ERR_BAD_ADDRESS);
-    /* none of that consumed the record */
-    assert_int_equal(u_fault_read(th_root(), g_faults, 1), 1);
-    assert_int_equal(g_faults[0].address, 0x80000000);
-}
-
-static void faults_in_user_main(uintptr_t startup)
-{
-    (void)startup;
-    g_fault_addr += PG;
-    struct hal_fault f = {SOS_FAULT_ALIGN, g_fault_addr, 0x1000};
-    core_fault(&f);
-}
-
-static void test_fault_ring_keeps_newest_64(void **state)
-{
-    (void)state;
-    g_faults = NULL;
-    drain_faults();
-    th_user_main = faults_in_user_main;
-    g_fault_addr = 0x100000;
-    struct th_elf_opts o = {0};
-    struct sos_spawn_args *a = th_umem(sizeof(*a) + 8);
-    char *name = (char *)(a + 1);
-    memcpy(name, "f", 2);
-    *a = (struct sos_spawn_args){.image = th_elf_vmo(&o, NULL), .name = name};
-    sos_handle_t *out = th_umem(sizeof(*out));
-    for (int i = 0; i < 70; i++) {
-        assert_int_equal(u_process_spawn(a, out), 0);
-        assert_int_equal(u_object_wait_one(*out, SOS_SIG_TERMINATED, SOS_TIME_INFINITE, NULL), 0);
-        assert_int_equal(u_handle_close(*out), 0);
-    }
-    th_console();
-    /* at most 16 a call; 64 kept in all, the first 6 gone */
-    int64_t total = 0, n;
-    while ((n = u_fault_read(th_root(), g_faults + total, 100)) > 0) {
-        assert_true(n <= 16);
-        total += n;
-    }
-    assert_int_equal(total, 64);
-    for (int i = 0; i < 64; i++) {
-        assert_int_equal(g_faults[i].fault_class, SOS_FAULT_ALIGN);
-        assert_int_equal(g_faults[i].address, 0x100000 + (uint64_t)(7 + i) * PG);
-    }
-}
-
-/* The class a HAL reports is refined by what the core knows of the address space. */
-static uint32_t g_refine_class;
-static uint64_t g_refine_off;
-
-static void faults_near_startup(uintptr_t startup)
-{
-    struct hal_fault f = {g_refine_class, startup + g_refine_off, 0x2000};
-    core_fault(&f);
-}
-
-static void test_fault_class_refined(void **state)
-{
-    (void)state;
-    static const struct {
-        uint32_t cls;
-        uint64_t off;
-        uint32_t want;
-    } t[] = {
-        {SOS_FAULT_PERMISSION, 8, SOS_FAULT_PERMISSION},        /* the read-only block */
-        {SOS_FAULT_PERMISSION, 1ull << 30, SOS_FAULT_WILD_ADDRESS}, /* nothing there */
-        {SOS_FAULT_WILD_ADDRESS, 1ull << 30, SOS_FAULT_WILD_ADDRESS},
-        {SOS_FAULT_EXEC, 8, SOS_FAULT_EXEC},
-        {SOS_FAULT_ARITH, 1ull << 30, SOS_FAULT_ARITH},         /* not a memory fault */
-        {SOS_FAULT_CLASS_COUNT + 3, 8, SOS_FAULT_ILLEGAL},      /* nonsense from a HAL */
-    };
-    g_faults = NULL;
-    drain_faults();
-    th_user_main = faults_near_startup;
-    struct th_elf_opts o = {0};
-    struct sos_spawn_args *a = th_umem(sizeof(*a) + 8);
-    char *name = (char *)(a + 1);
-    memcpy(name, "r", 2);
-    *a = (struct sos_spawn_args){.image = th_elf_vmo(&o, NULL), .name = name};
-    sos_handle_t *out = th_umem(sizeof(*out));
-    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-        g_refine_class = t[i].cls;
-        g_refine_off = t[i].off;
-        assert_int_equal(u_process_spawn(a, out), 0);
-        assert_int_equal(u_object_wait_one(*out, SOS_SIG_TERMINATED, SOS_TIME_INFINITE, NULL), 0);
-        assert_int_equal(u_fault_read(th_root(), g_faults, 16), 1);
-        assert_int_equal(g_faults[0].fault_class, t[i].want);
-        assert_int_equal(g_faults[0].pc, 0x2000);
-    }
-    th_console();
 }
 
 /* ---- power */
@@ -452,35 +132,7 @@ static void test_power_refusals(void **state)
     th_power_jmp = NULL;
 }
 
-/* ---- interrupts */
-
-static void test_interrupt_create_and_ack(void **state)
-{
-    (void)state;
-    sos_handle_t *h = th_umem(2 * sizeof(*h));
-    assert_int_equal(u_interrupt_create(th_root(), 40, h), 0);
-    struct sos_info_handle *hi = th_umem(sizeof(*hi));
-    assert_int_equal(u_object_get_info(h[0], SOS_INFO_HANDLE, hi, sizeof(*hi)), (int64_t)sizeof(*hi));
-    assert_int_equal(hi->kind, SOS_OBJ_INTERRUPT);
-    assert_int_equal(u_interrupt_create(th_root(), 40, &h[1]), SOS_ERR_ALREADY_EXISTS);
-    assert_int_equal(u_interrupt_create(th_root(), 15, &h[1]), SOS_ERR_OUT_OF_RANGE);
-    assert_int_equal(u_interrupt_create(th_root(), 256, &h[1]), SOS_ERR_OUT_OF_RANGE);
-    assert_int_equal(u_interrupt_create(th_dup(th_root(), SOS_RIGHT_READ), 41, &h[1]),
-                     SOS_ERR_ACCESS_DENIED);
-    /* the line fires: SIGNALED until acknowledged */
-    core_irq(40, false);
-    assert_true(has_signal(h[0], SOS_SIG_SIGNALED));
-    sos_handle_t waiter = th_dup(h[0], SOS_RIGHT_WAIT);
-    assert_int_equal(u_interrupt_ack(waiter), SOS_ERR_ACCESS_DENIED);
-    assert_true(has_signal(h[0], SOS_SIG_SIGNALED));
-    assert_int_equal(u_interrupt_ack(h[0]), 0);
-    assert_false(has_signal(h[0], SOS_SIG_SIGNALED));
-    /* the line stays taken while any handle to it lives; the last close frees it */
-    assert_int_equal(u_handle_close(h[0]), 0);
-    assert_int_equal(u_interrupt_create(th_root(), 40, &h[1]), SOS_ERR_ALREADY_EXISTS);
-    assert_int_equal(u_handle_close(waiter), 0);
-    assert_int_equal(u_interrupt_create(th_root(), 40, &h[1]), 0);
-}
+/* ---- audit_read */
 
 static void test_audit_read_bounds(void **state)
 {
@@ -646,21 +298,9 @@ int main(void)
         TH_TEST(test_debug_write_limits),
         TH_TEST(test_debug_write_bad_pointers),
         TH_TEST(test_clock_get_is_virtual_and_monotonic),
-        TH_TEST(test_console_read_empty),
-        TH_TEST(test_console_input_then_read),
-        TH_TEST(test_console_read_needs_the_resource),
-        TH_TEST(test_console_read_at_most_256),
-        TH_TEST(test_console_ring_keeps_4096),
-        TH_TEST(test_wait_for_console_input),
-        TH_TEST(test_fault_read_empty),
-        TH_TEST(test_fault_is_recorded),
-        TH_TEST(test_fault_read_rights_and_buffers),
-        TH_TEST(test_fault_ring_keeps_newest_64),
-        TH_TEST(test_fault_class_refined),
         TH_TEST(test_power_off),
         TH_TEST(test_power_reboot),
         TH_TEST(test_power_refusals),
-        TH_TEST(test_interrupt_create_and_ack),
         TH_TEST(test_audit_read_bounds),
         TH_TEST(test_info_handle),
         TH_TEST(test_info_thread_related),

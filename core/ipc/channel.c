@@ -1,7 +1,26 @@
 /*
- * core/ipc/channel.c - channel endpoints, messages, write/read/call.
+ * core/ipc/channel.c - channel endpoints and their messages: write, read and call.
  *
- * Layer: core IPC.
+ * The functions here only perform. The syscall layer (core/calls/sys_ipc.c) has already
+ * copied the message in, looked every handle up with TRANSFER and asked the two
+ * predicates chan_check_carry and chan_check_room; after that chan_write and chan_call
+ * cannot fail a check, and the sender's handles move only at the point of no return.
+ *
+ * Calls and transaction ids. A message's first four bytes are its txid. chan_call
+ * stamps the request with a fresh kernel txid (top bit set, so it never equals one a
+ * user picked for a plain write) from one counter shared by every end, so calls from
+ * both ends of a channel never collide, and parks the caller on its own end's `callers`
+ * list. deliver() looks at every message written to an end: when a caller there waits
+ * for that txid, the message goes straight to it (c->reply) and never touches the
+ * queue, so a concurrent channel_read on that end cannot take it. A reply nobody waits for any more (the caller timed out) is queued like any
+ * message. Direct handoff: while the request is delivered, ipc_handoff tells the
+ * scheduler that the server this wakes should run next on this CPU, as the caller is
+ * about to block; a call is then one switch there and one back.
+ *
+ * Closing: the last handle to an end wakes its callers with CANCELED, the peer's with
+ * PEER_CLOSED, and frees the queued messages with the handles inside them.
+ *
+ * Layer: core IPC. Under g_klock.
  */
 #include "ipc/channel.h"
 
@@ -32,7 +51,7 @@ void channel_cache_init(void)
 
 /* ---- messages */
 
-static struct msg *msg_alloc(uint32_t nbytes, uint32_t nhandles)
+struct msg *chan_msg_alloc(uint32_t nbytes, uint32_t nhandles)
 {
     size_t hsz = nhandles * sizeof(struct handle *);
     struct msg *m = kmalloc(sizeof(*m) + hsz + nbytes);
@@ -42,12 +61,13 @@ static struct msg *msg_alloc(uint32_t nbytes, uint32_t nhandles)
     m->nhandles = nhandles;
     m->handles = (struct handle **)(m + 1);
     m->bytes = (uint8_t *)(m + 1) + hsz;
+    for (uint32_t i = 0; i < nhandles; i++)
+        m->handles[i] = NULL;
     list_init(&m->node);
     return m;
 }
 
-/* Free a message and every handle still inside it. */
-static void msg_free(struct msg *m)
+void chan_msg_free(struct msg *m)
 {
     for (uint32_t i = 0; i < m->nhandles; i++)
         if (m->handles[i])
@@ -62,7 +82,7 @@ static void queue_free_all(struct chan_end *e)
         struct msg *m = list_entry(n, struct msg, node);
         e->nmsgs--;
         e->qbytes -= m->nbytes;
-        msg_free(m);
+        chan_msg_free(m);
     }
 }
 
@@ -161,40 +181,20 @@ static bool would_loop(struct chan_end *x, const struct chan_end *dest)
     return false;
 }
 
-/* Build a message from user buffers; the handles are looked up, not yet taken. */
-static int msg_from_user(struct process *p, struct chan_end *e, uintptr_t ubytes,
-                         uint32_t nbytes, uintptr_t uhandles, uint32_t nhandles,
-                         sos_handle_t *vals, struct msg **out)
+int chan_check_carry(struct chan_end *e, const struct object *o)
 {
-    if (nbytes > SOS_CHANNEL_MAX_BYTES || nhandles > SOS_CHANNEL_MAX_HANDLES)
-        return SOS_ERR_OUT_OF_RANGE;
-    int err = copy_from_user(vals, uhandles, nhandles * sizeof(sos_handle_t));
-    if (err)
-        return err;
-    for (uint32_t i = 0; i < nhandles; i++) {
-        struct handle *h;
-        err = htable_get(&p->handles, vals[i], SOS_OBJ_NONE, SOS_RIGHT_TRANSFER, &h);
-        if (err)
-            return err;
-        if (h->obj == &e->obj || (e->peer && h->obj == &e->peer->obj))
-            return SOS_ERR_NOT_SUPPORTED; /* a channel cannot carry its own ends */
-        if (h->obj->kind == SOS_OBJ_CHANNEL && e->peer &&
-            would_loop((struct chan_end *)h->obj, e->peer))
-            return SOS_ERR_NOT_SUPPORTED; /* nor an end that holds them in its queue */
-        for (uint32_t j = 0; j < i; j++)
-            if (vals[j] == vals[i])
-                return SOS_ERR_INVALID_ARGS;
-    }
-    struct msg *m = msg_alloc(nbytes, nhandles);
-    if (!m)
-        return SOS_ERR_NO_MEMORY;
-    err = copy_from_user(m->bytes, ubytes, nbytes);
-    if (err) {
-        kfree(m);
-        return err;
-    }
-    *out = m;
+    if (o == &e->obj || (e->peer && o == &e->peer->obj))
+        return SOS_ERR_NOT_SUPPORTED; /* a channel cannot carry its own ends */
+    if (o->kind == SOS_OBJ_CHANNEL && e->peer && would_loop((struct chan_end *)o, e->peer))
+        return SOS_ERR_NOT_SUPPORTED; /* nor an end that holds them in its queue */
     return 0;
+}
+
+int chan_check_room(const struct chan_end *e, uint32_t nbytes)
+{
+    if (!e->peer)
+        return SOS_ERR_PEER_CLOSED;
+    return queue_has_room(e->peer, nbytes) ? 0 : SOS_ERR_QUEUE_FULL;
 }
 
 /* The point of no return: move the looked-up handles out of p into m. */
@@ -250,75 +250,13 @@ static void deliver(struct chan_end *q, struct msg *m)
     enqueue(q, m, false);
 }
 
-static int write_prepare(struct process *p, struct chan_end *e, uintptr_t ubytes,
-                         uint32_t nbytes, uintptr_t uhandles, uint32_t nhandles,
-                         sos_handle_t *vals, struct msg **out)
+void chan_write(struct process *p, struct chan_end *e, struct msg *m, const sos_handle_t *vals)
 {
-    int err = msg_from_user(p, e, ubytes, nbytes, uhandles, nhandles, vals, out);
-    if (err)
-        return err;
-    err = !e->peer ? SOS_ERR_PEER_CLOSED : !queue_has_room(e->peer, nbytes) ? SOS_ERR_QUEUE_FULL : 0;
-    if (err)
-        kfree(*out);
-    return err;
-}
-
-int chan_write_user(struct process *p, struct chan_end *e, uintptr_t ubytes,
-                    uint32_t nbytes, uintptr_t uhandles, uint32_t nhandles)
-{
-    sos_handle_t vals[SOS_CHANNEL_MAX_HANDLES];
-    struct msg *m;
-    int err = write_prepare(p, e, ubytes, nbytes, uhandles, nhandles, vals, &m);
-    if (err)
-        return err;
     msg_take_handles(p, e, m, vals);
     deliver(e->peer, m);
-    return 0;
 }
 
 /* ---- read */
-
-/* Copy m out to the user and install its handles; on failure m is unchanged. */
-static int msg_to_user(struct process *p, struct msg *m, struct sos_chan_read *rd)
-{
-    sos_handle_t vals[SOS_CHANNEL_MAX_HANDLES];
-    if (m->nhandles > htable_room(&p->handles))
-        return SOS_ERR_NO_RESOURCES;
-    int err = copy_to_user((uintptr_t)rd->bytes, m->bytes, m->nbytes);
-    if (err)
-        return err;
-    uint32_t i;
-    for (i = 0; i < m->nhandles; i++) {
-        vals[i] = SOS_HANDLE_INVALID; /* a revoked handle arrives as INVALID */
-        if (!m->handles[i]->revoked && (err = htable_install(&p->handles, m->handles[i], &vals[i])))
-            break;
-    }
-    if (!err)
-        err = copy_to_user((uintptr_t)rd->handles, vals, m->nhandles * sizeof(sos_handle_t));
-    if (err) {
-        for (uint32_t j = 0; j < i && j < m->nhandles; j++)
-            if (vals[j])
-                htable_take(&p->handles, vals[j]);
-        return err;
-    }
-    for (i = 0; i < m->nhandles; i++) {
-        if (m->handles[i]->revoked)
-            handle_free(m->handles[i]);
-        m->handles[i] = NULL;
-    }
-    return 0;
-}
-
-static int read_one(struct process *p, struct chan_end *e, struct msg *m,
-                    struct sos_chan_read *rd)
-{
-    rd->actual_bytes = m->nbytes;
-    rd->actual_handles = m->nhandles;
-    if (m->nbytes > rd->bytes_cap || m->nhandles > rd->handles_cap)
-        return SOS_ERR_BUFFER_TOO_SMALL;
-    (void)e;
-    return msg_to_user(p, m, rd);
-}
 
 static void dequeue(struct chan_end *e, struct msg *m)
 {
@@ -330,55 +268,40 @@ static void dequeue(struct chan_end *e, struct msg *m)
     update_writable(e);
 }
 
-int chan_read_user(struct process *p, struct chan_end *e, struct sos_chan_read *rd)
+int chan_peek(const struct chan_end *e, struct msg **out)
 {
-    if (list_empty(&e->msgs)) {
-        rd->actual_bytes = rd->actual_handles = 0;
+    if (list_empty(&e->msgs))
         return e->peer ? SOS_ERR_SHOULD_WAIT : SOS_ERR_PEER_CLOSED;
-    }
-    struct msg *m = list_entry(e->msgs.next, struct msg, node);
-    int err = read_one(p, e, m, rd);
-    if (err)
-        return err;
-    dequeue(e, m);
-    kfree(m); /* its handles have moved */
+    *out = list_entry(e->msgs.next, struct msg, node);
     return 0;
 }
 
+void chan_consume(struct chan_end *e, struct msg *m)
+{
+    dequeue(e, m);
+    chan_msg_free(m); /* its handles have moved: nothing inside is freed */
+}
+
+void chan_unread(struct chan_end *e, struct msg *m) { enqueue(e, m, true); }
+
 /* ---- call */
 
-int chan_call_user(struct process *p, struct chan_end *e, sos_time_t deadline,
-                   struct sos_chan_call *a)
+int chan_call(struct process *p, struct chan_end *e, struct msg *m, const sos_handle_t *vals,
+              sos_time_t deadline, struct msg **reply)
 {
-    if (a->wr_nbytes < sizeof(uint32_t))
-        return SOS_ERR_INVALID_ARGS;
-    sos_handle_t vals[SOS_CHANNEL_MAX_HANDLES];
-    struct msg *m;
-    int err = write_prepare(p, e, (uintptr_t)a->wr_bytes, a->wr_nbytes,
-                            (uintptr_t)a->wr_handles, a->wr_nhandles, vals, &m);
-    if (err)
-        return err;
     msg_take_handles(p, e, m, vals);
     uint32_t txid = ++g_next_txid | 0x80000000u; /* kernel txids have the top bit */
     memcpy(m->bytes, &txid, sizeof(txid));
     struct chan_caller c = {.txid = txid, .t = current_thread()};
     list_add_tail(&e->callers, &c.node);
-    obj_ref(&e->obj);
     this_cpu()->ipc_handoff = true; /* the server woken by this message runs next */
     deliver(e->peer, m);
     this_cpu()->ipc_handoff = false;
-    err = sched_block(deadline);
+    int err = sched_block(deadline);
     if (list_linked(&c.node))
         list_remove(&c.node);
-    if (c.reply) {
-        err = read_one(p, e, c.reply, &a->rd);
-        if (err)
-            enqueue(e, c.reply, true); /* nothing is lost: read it with channel_read */
-        else
-            kfree(c.reply);
-    } else if (err == 0) {
-        err = SOS_ERR_INTERNAL;
-    }
-    obj_unref(&e->obj);
-    return err;
+    *reply = c.reply;
+    if (c.reply)
+        return 0;
+    return err ? err : SOS_ERR_INTERNAL;
 }

@@ -17,6 +17,11 @@
  *  - call: write a request stamped with a fresh txid, then wait for the reply with that
  *    txid; the server, if blocked waiting, runs next on this CPU.
  *
+ * The syscall layer (core/calls/sys_ipc.c) decodes: it copies bytes and handle values
+ * in, looks the handles up and asks chan_check_carry/chan_check_room; then it calls
+ * chan_write or chan_call, which only perform. Reading is the other way round: chan_peek,
+ * copy out and install the handles, then chan_consume.
+ *
  * Layer: core IPC. Under g_klock.
  */
 #ifndef CORE_IPC_CHANNEL_H
@@ -46,16 +51,39 @@ struct chan_end {
 
 int chan_create_pair(struct chan_end **a, struct chan_end **b);
 
-/* Write from process p (the caller's buffers are user pointers). Returns 0 or error. */
-int chan_write_user(struct process *p, struct chan_end *e, uintptr_t ubytes,
-                    uint32_t nbytes, uintptr_t uhandles, uint32_t nhandles);
+/* ---- checks for the syscall layer's decode step (they change nothing) */
 
-/* Read into the user's sos_chan_read (already copied in as `rd`). */
-int chan_read_user(struct process *p, struct chan_end *e, struct sos_chan_read *rd);
+/* May object o travel through e? NOT_SUPPORTED for one of e's own ends, or for an end
+   whose queue holds e's peer (see "no loops" above). */
+int chan_check_carry(struct chan_end *e, const struct object *o);
+/* Can e write nbytes now? PEER_CLOSED, or QUEUE_FULL when the peer's queue is full. */
+int chan_check_room(const struct chan_end *e, uint32_t nbytes);
 
-/* The whole call: write, wait for the reply, read it into args->rd. */
-int chan_call_user(struct process *p, struct chan_end *e, sos_time_t deadline,
-                   struct sos_chan_call *args);
+/* A message of nbytes and room for nhandles (all slots empty), or NULL. */
+struct msg *chan_msg_alloc(uint32_t nbytes, uint32_t nhandles);
+/* Free a message and every handle still inside it. */
+void chan_msg_free(struct msg *m);
+
+/* ---- perform: everything was checked, nothing here can fail a check */
+
+/* Move the handles vals[0..m->nhandles) (looked up with TRANSFER, carry-checked) out of
+   p's table into m and give m to e's peer (room checked). */
+void chan_write(struct process *p, struct chan_end *e, struct msg *m, const sos_handle_t *vals);
+
+/* chan_write with a fresh txid stamped over m's first 4 bytes (m->nbytes >= 4), then
+   wait until `deadline` for the reply with that txid. 0 with *reply (the caller's to
+   read out, then chan_msg_free or chan_unread), else the error that ended the wait
+   (TIMED_OUT, PEER_CLOSED, CANCELED). The caller holds a reference on e. */
+int chan_call(struct process *p, struct chan_end *e, struct msg *m, const sos_handle_t *vals,
+              sos_time_t deadline, struct msg **reply);
+
+/* The message at the head of e's queue, left queued; SHOULD_WAIT when the queue is
+   empty, PEER_CLOSED when it is empty for good. */
+int chan_peek(const struct chan_end *e, struct msg **out);
+/* Take m, the head just read out (its handles installed elsewhere), off e and free it. */
+void chan_consume(struct chan_end *e, struct msg *m);
+/* Put a reply that could not be read out back at the head of e's queue. */
+void chan_unread(struct chan_end *e, struct msg *m);
 
 void channel_cache_init(void);
 

@@ -174,8 +174,6 @@ static void binding_cancel(struct observer *ob, struct object *o)
 int port_bind(struct port *p, struct object *o, uint64_t key, sos_signals_t signals,
               uint32_t options)
 {
-    if (options > SOS_WAIT_ASYNC_REPEAT || signals == 0)
-        return SOS_ERR_INVALID_ARGS;
     struct port_binding *b = kmalloc(sizeof(*b));
     if (!b)
         return SOS_ERR_NO_MEMORY;

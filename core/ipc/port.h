@@ -27,9 +27,10 @@ int port_new(struct port **out);
 int port_queue_user(struct port *p, const struct sos_port_packet *pkt);
 /* Wait for a packet until `deadline`; copies it to *out. */
 int port_wait(struct port *p, sos_time_t deadline, struct sos_port_packet *out);
+/* Bind o's `signals` (non-zero) to p under `key`; options is 0 or SOS_WAIT_ASYNC_REPEAT
+   (the caller checked both). Only NO_MEMORY can fail. */
 int port_bind(struct port *p, struct object *o, uint64_t key, sos_signals_t signals,
               uint32_t options);
-/* Queue an interrupt packet (used by interrupt objects bound to ports). */
 void port_cache_init(void);
 
 #endif

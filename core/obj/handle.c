@@ -1,6 +1,22 @@
 /*
  * core/obj/handle.c - handle records, handle tables and revocation.
  *
+ * Handle values. A value is ((slot + 1) << 12) | gen: the slot's index in the process's
+ * table, plus one so that no valid value is 0 (SOS_HANDLE_INVALID), in the upper 20
+ * bits, and the slot's generation in the low 12. Every slot carries a generation in
+ * 1..4095 (never 0), bumped each time the slot is emptied (htable_take). A lookup
+ * (slot_of) accepts a value only if its slot is in range, occupied, and of the same
+ * generation; so a closed or moved handle's value fails with BAD_HANDLE even when its
+ * slot already holds something new, until that one slot has been reused 4095 times, and
+ * a guessed value hits only by luck of 1 in 4095. Free slots form a list through
+ * next_free (index + 1, 0 ends it); a freed slot goes to its head and is reused first,
+ * which keeps tables small, while the generation keeps the reuse harmless. Tables grow
+ * by doubling up to HTABLE_MAX slots; htable_reserve lets a call grow first and then
+ * install without failing.
+ *
+ * htable_get is the one rights check in the core: every syscall looks its handles up
+ * through it (and a denial is audited there).
+ *
  * Layer: core objects.
  */
 #include "obj/handle.h"

@@ -42,24 +42,11 @@ uint64_t fz_rd64(void) { return rd_le(8); }
 
 /* ---- the syscall table, described from syscalls.def */
 
-#define SOS_SYSCALL0(nr, name) [nr] = {#name, 0, {0}, {0}},
-#define SOS_SYSCALL1(nr, name, t0, a0) [nr] = {#name, 1, {#t0}, {#a0}},
-#define SOS_SYSCALL2(nr, name, t0, a0, t1, a1) [nr] = {#name, 2, {#t0, #t1}, {#a0, #a1}},
-#define SOS_SYSCALL3(nr, name, t0, a0, t1, a1, t2, a2) \
-    [nr] = {#name, 3, {#t0, #t1, #t2}, {#a0, #a1, #a2}},
-#define SOS_SYSCALL4(nr, name, t0, a0, t1, a1, t2, a2, t3, a3) \
-    [nr] = {#name, 4, {#t0, #t1, #t2, #t3}, {#a0, #a1, #a2, #a3}},
-#define SOS_SYSCALL5(nr, name, t0, a0, t1, a1, t2, a2, t3, a3, t4, a4) \
-    [nr] = {#name, 5, {#t0, #t1, #t2, #t3, #t4}, {#a0, #a1, #a2, #a3, #a4}},
+#define SOS_SYSCALL(nr, name, nargs, params, words, casts, types, names) \
+    [nr] = {#name, nargs, {SOS_LIST types}, {SOS_LIST names}},
 static struct fz_sys g_sys[SOS_SYS_COUNT] = {
-#include <sos/syscalls.def>
+#include <sos/syscall_expand.h>
 };
-#undef SOS_SYSCALL0
-#undef SOS_SYSCALL1
-#undef SOS_SYSCALL2
-#undef SOS_SYSCALL3
-#undef SOS_SYSCALL4
-#undef SOS_SYSCALL5
 
 static bool has(const char *s, const char *sub) { return strstr(s, sub) != NULL; }
 

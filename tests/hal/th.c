@@ -13,7 +13,7 @@
 #include "mm/heap.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
-#include "obj/event.h"
+#include "obj/resource.h"
 #include "proc/process.h"
 #include "proc/sched.h"
 #include "proc/thread.h"

@@ -25,38 +25,9 @@ int64_t core_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_
                      uint64_t a4);
 
 #define SOS_UPTR(T) T
-#define U_(x) ((uint64_t)(uintptr_t)(x))
-#define SOS_SYSCALL0(nr, name) \
-    static inline int64_t u_##name(void) { return core_syscall(nr, 0, 0, 0, 0, 0); }
-#define SOS_SYSCALL1(nr, name, t0, a0) \
-    static inline int64_t u_##name(t0 a0) { return core_syscall(nr, U_(a0), 0, 0, 0, 0); }
-#define SOS_SYSCALL2(nr, name, t0, a0, t1, a1)                                     \
-    static inline int64_t u_##name(t0 a0, t1 a1)                                   \
-    {                                                                              \
-        return core_syscall(nr, U_(a0), U_(a1), 0, 0, 0);                          \
-    }
-#define SOS_SYSCALL3(nr, name, t0, a0, t1, a1, t2, a2)                             \
-    static inline int64_t u_##name(t0 a0, t1 a1, t2 a2)                            \
-    {                                                                              \
-        return core_syscall(nr, U_(a0), U_(a1), U_(a2), 0, 0);                     \
-    }
-#define SOS_SYSCALL4(nr, name, t0, a0, t1, a1, t2, a2, t3, a3)                     \
-    static inline int64_t u_##name(t0 a0, t1 a1, t2 a2, t3 a3)                     \
-    {                                                                              \
-        return core_syscall(nr, U_(a0), U_(a1), U_(a2), U_(a3), 0);                \
-    }
-#define SOS_SYSCALL5(nr, name, t0, a0, t1, a1, t2, a2, t3, a3, t4, a4)             \
-    static inline int64_t u_##name(t0 a0, t1 a1, t2 a2, t3 a3, t4 a4)              \
-    {                                                                              \
-        return core_syscall(nr, U_(a0), U_(a1), U_(a2), U_(a3), U_(a4));           \
-    }
-#include <sos/syscalls.def>
-#undef SOS_SYSCALL0
-#undef SOS_SYSCALL1
-#undef SOS_SYSCALL2
-#undef SOS_SYSCALL3
-#undef SOS_SYSCALL4
-#undef SOS_SYSCALL5
+#define SOS_SYSCALL(nr, name, nargs, params, words, ...) \
+    static inline int64_t u_##name params { return core_syscall words; }
+#include <sos/syscall_expand.h>
 
 /* cmocka group setup/teardown: boot the core once per test program. */
 int th_group_setup(void **state);
@@ -134,6 +105,10 @@ sos_handle_t th_port(void);
 sos_handle_t th_timer(void);
 /* handle_duplicate(h, rights). */
 sos_handle_t th_dup(sos_handle_t h, sos_rights_t rights);
+/* A fresh page mapped into the test process with `prot` only, holding `content`. */
+void *th_page_with(uint32_t prot, const void *content, size_t len);
+/* Is any of `s` raised on h now (a wait that does not block)? */
+bool th_has_signal(sos_handle_t h, sos_signals_t s);
 /* object_get_info: SOS_INFO_HANDLE (and its koid), SOS_INFO_PROCESS, SOS_INFO_VMO. */
 struct sos_info_handle th_handle_info(sos_handle_t h);
 sos_koid_t th_koid(sos_handle_t h);

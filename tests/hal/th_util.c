@@ -115,3 +115,23 @@ void th_fill(uint8_t *p, size_t len, unsigned seed)
 }
 
 bool th_contains(const char *s, const char *sub) { return strstr(s, sub) != NULL; }
+
+void *th_page_with(uint32_t prot, const void *content, size_t len)
+{
+    sos_handle_t *v = th_umem(sizeof(*v));
+    assert_int_equal(u_vmo_create(4096u, 0, v), 0);
+    if (len) {
+        void *tmp = th_umem(len);
+        memcpy(tmp, content, len);
+        assert_int_equal(u_vmo_write(*v, tmp, 0, len), 0);
+    }
+    struct sos_vm_map *m = th_umem(sizeof(*m));
+    *m = (struct sos_vm_map){.process = th_self(), .vmo = *v, .len = 4096u, .prot = prot};
+    assert_int_equal(u_vm_map(m), 0);
+    return (void *)(uintptr_t)m->addr;
+}
+
+bool th_has_signal(sos_handle_t h, sos_signals_t s)
+{
+    return u_object_wait_one(h, s, 0, NULL) == 0;
+}

@@ -10,26 +10,12 @@
 
 extern sos_syscall_fn __sl_syscall_entry;
 
-#define W(x) ((uint64_t)(uintptr_t)(x))
 #define E(nr, a, b, c, d, e) return __sl_syscall_entry((nr), (a), (b), (c), (d), (e))
 
 #define SOS_UPTR(T) T
-#define SOS_SYSCALL0(nr, name) \
-    int64_t sos_##name(void) { E(nr, 0, 0, 0, 0, 0); }
-#define SOS_SYSCALL1(nr, name, t0, a0) \
-    int64_t sos_##name(t0 a0) { E(nr, W(a0), 0, 0, 0, 0); }
-#define SOS_SYSCALL2(nr, name, t0, a0, t1, a1) \
-    int64_t sos_##name(t0 a0, t1 a1) { E(nr, W(a0), W(a1), 0, 0, 0); }
-#define SOS_SYSCALL3(nr, name, t0, a0, t1, a1, t2, a2) \
-    int64_t sos_##name(t0 a0, t1 a1, t2 a2) { E(nr, W(a0), W(a1), W(a2), 0, 0); }
-#define SOS_SYSCALL4(nr, name, t0, a0, t1, a1, t2, a2, t3, a3)                            \
-    int64_t sos_##name(t0 a0, t1 a1, t2 a2, t3 a3) { E(nr, W(a0), W(a1), W(a2), W(a3), 0); }
-#define SOS_SYSCALL5(nr, name, t0, a0, t1, a1, t2, a2, t3, a3, t4, a4)                    \
-    int64_t sos_##name(t0 a0, t1 a1, t2 a2, t3 a3, t4 a4)                                 \
-    {                                                                                     \
-        E(nr, W(a0), W(a1), W(a2), W(a3), W(a4));                                         \
-    }
-#include <sos/syscalls.def>
+#define SOS_SYSCALL(nr, name, nargs, params, words, ...) \
+    int64_t sos_##name params { E words; }
+#include <sos/syscall_expand.h>
 
 int64_t sos_syscall_raw(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                         uint64_t a4)
