@@ -13,7 +13,7 @@
 #include "x86.h"
 
 #include "bundle.h"
-#include "lib/fmt.h"
+#include "fmt.h"
 #include "lib/kstring.h"
 
 const struct x86_boot *g_x86_boot;

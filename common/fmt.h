@@ -1,15 +1,15 @@
 /*
- * core/lib/fmt.h - printf-style formatting into a buffer.
+ * common/fmt.h - printf-style formatting into a buffer.
  *
  * One implementation serves the core (kprintf) and userspace (services/lib compiles
  * this file too and wraps it as snprintf/vsnprintf). Supports flags "-+ 0#", width and
  * precision (also '*'), length modifiers hh h l ll z t j, and conversions
  * d i u x X o c s p %. No floating point.
  *
- * Layer: core library (freestanding; includes nothing of the core).
+ * Layer: common (freestanding; compiled into the core, services/lib and host tools).
  */
-#ifndef CORE_LIB_FMT_H
-#define CORE_LIB_FMT_H
+#ifndef COMMON_FMT_H
+#define COMMON_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /*
- * core/lib/fmt.c - the formatter behind kprintf and userspace snprintf.
+ * common/fmt.c - the formatter behind kprintf and userspace snprintf.
  *
- * Layer: core library, also compiled into services/lib. Freestanding.
+ * Layer: common (core, user and host builds). Freestanding.
  */
 #include "fmt.h"
 

@@ -1,7 +1,7 @@
 /*
- * core/lib/errstr.c - sos_strerror: text for every SOS_ERR_* code.
+ * common/errstr.c - sos_strerror: text for every SOS_ERR_* code.
  *
- * Layer: core library, also compiled into services/lib.
+ * Layer: common (core, user and host builds).
  */
 #include <sos/errors.h>
 
