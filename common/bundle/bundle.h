@@ -16,7 +16,7 @@
  * errmsg, says what is wrong in words. A bundle that opened without error is safe to
  * walk: every offset, size and name in it has been checked against its bounds.
  *
- * Layer: services/lib (freestanding; also compiled for the host tools).
+ * Layer: common (freestanding; built for the core, userspace and the host tools).
  */
 #ifndef SOS_BUNDLE_H
 #define SOS_BUNDLE_H
@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #include "errmsg.h"
-#include "sha256.h"
+#include "../hash/sha256.h"
 
 #define BUNDLE_MAGIC "SOSBUNDL" /* 8 bytes, no NUL */
 #define BUNDLE_VERSION 1

@@ -1,16 +1,16 @@
 /*
  * errmsg.c - filling a struct errmsg.
  *
- * Formatting goes through k_vsnprintf, the project's one printf engine (core/lib/fmt.c),
- * which services/lib compiles into every image and the host tools link directly.
+ * Formatting goes through k_vsnprintf, the project's one printf engine (common/fmt.c),
+ * which common/ builds for the core, userspace and the host tools.
  *
- * Layer: services/lib (freestanding; also compiled for the host tools).
+ * Layer: common (freestanding; built for the core, userspace and the host tools).
  */
 #include "errmsg.h"
 
 #include <stdarg.h>
 
-/* core/lib/fmt.h; declared here so this file needs no header outside services/lib. */
+/* common/fmt.h; declared here so this file needs no header outside its folder. */
 int k_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 int errmsg_set(struct errmsg *m, int code, const char *fmt, ...)

@@ -10,7 +10,7 @@
  * count only moves forward when the whole text parsed, so a failed parse leaves the set
  * as it was.
  *
- * Layer: services/lib (freestanding; also compiled for the host tools).
+ * Layer: common (freestanding; built for userspace and the host tools).
  */
 #include "manifest_impl.h"
 

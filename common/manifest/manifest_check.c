@@ -14,7 +14,7 @@
  * or gives each service its wave: 0 with no dependencies, else one past its latest
  * dependency.
  *
- * Layer: services/lib (freestanding; also compiled for the host tools).
+ * Layer: common (freestanding; built for userspace and the host tools).
  */
 #include "manifest_impl.h"
 

@@ -4,7 +4,7 @@
  * The freestanding build has no libc string functions of its own to rely on, so the
  * few this library needs are here, with the edit distance behind "did you mean".
  *
- * Layer: services/lib (freestanding; also compiled for the host tools).
+ * Layer: common (freestanding; built for userspace and the host tools).
  */
 #include "manifest_impl.h"
 

@@ -7,7 +7,7 @@
  * digest is computed last over the finished bytes. The output depends only on the
  * inputs, so builds are reproducible.
  *
- * Layer: services/lib (freestanding; also compiled for the host tools). Links zlib.
+ * Layer: common (freestanding; built for userspace and the host tools). Links zlib.
  */
 #include "bundle.h"
 

@@ -6,7 +6,7 @@
  * on ("bundle truncated: index ends at 4096, file is 2000 bytes"). The struct is plain
  * storage: no allocation, usable in the core, in services and in host tools.
  *
- * Layer: services/lib (freestanding; also compiled for the host tools).
+ * Layer: common (freestanding; built for the core, userspace and the host tools).
  */
 #ifndef SOS_ERRMSG_H
 #define SOS_ERRMSG_H

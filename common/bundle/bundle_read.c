@@ -6,7 +6,7 @@
  * adler32 trailer is checked by inflate on the way. Stored (uncompressed) entries are
  * copied and checksummed the same way.
  *
- * Layer: services/lib (freestanding; also compiled for the host tools). Links zlib:
+ * Layer: common (freestanding; built for userspace and the host tools). Links zlib:
  * Debian's libz.a on the targets, which takes malloc and free from services/lib.
  */
 #include "bundle.h"

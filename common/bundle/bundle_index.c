@@ -8,7 +8,7 @@
  * order rules make each check O(1) per entry with no allocation, which is what lets the
  * kernel core run this file before any allocator exists.
  *
- * Layer: services/lib (freestanding; also compiled for the host tools). No zlib.
+ * Layer: common (freestanding; built for the core, userspace and the host tools). No zlib.
  */
 #include "bundle.h"
 

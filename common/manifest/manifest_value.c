@@ -6,7 +6,7 @@
  * Names of other services are only checked for syntax here; whether they exist is a
  * question about the whole set (manifest_check.c).
  *
- * Layer: services/lib (freestanding; also compiled for the host tools).
+ * Layer: common (freestanding; built for userspace and the host tools).
  */
 #include "manifest_impl.h"
 

@@ -1,7 +1,7 @@
 /*
  * manifest_impl.h - helpers shared by the manifest library's files (not an API).
  *
- * Layer: services/lib (freestanding; also compiled for the host tools).
+ * Layer: common (freestanding; built for userspace and the host tools).
  */
 #ifndef SOS_MANIFEST_IMPL_H
 #define SOS_MANIFEST_IMPL_H

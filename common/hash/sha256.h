@@ -4,7 +4,7 @@
  * Streaming and one-shot forms; no allocation, no tables outside the constants, so the
  * kernel core can check a bundle before it trusts the index.
  *
- * Layer: services/lib (freestanding; also compiled for the host tools).
+ * Layer: common (freestanding; built for the core, userspace and the host tools).
  */
 #ifndef SOS_SHA256_H
 #define SOS_SHA256_H

@@ -4,7 +4,7 @@
  * Written for clarity over speed: one block at a time, big-endian words decoded by
  * hand. It digests a few MiB of bootstore per boot, which is not where time goes.
  *
- * Layer: services/lib (freestanding; also compiled for the host tools).
+ * Layer: common (freestanding; built for the core, userspace and the host tools).
  */
 #include "sha256.h"
 

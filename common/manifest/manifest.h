@@ -13,7 +13,7 @@
  * All storage is fixed-size and caller-owned (a set is about 170 KiB): the root
  * manager keeps one in its data segment, mkbundle and the fuzzer on the heap.
  *
- * Layer: services/lib (freestanding; also compiled for the host tools).
+ * Layer: common (freestanding; built for userspace and the host tools).
  */
 #ifndef SOS_MANIFEST_H
 #define SOS_MANIFEST_H
