@@ -34,7 +34,7 @@
 
 #include <proto/storage.h>
 
-#include "../storage/client.h"
+#include <client/storage.h>
 
 #define HANDLE_NAME "storage/home/app"
 #define CALL_NS 10000000000ll

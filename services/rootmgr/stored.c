@@ -28,7 +28,7 @@
 
 #include <proto/storage.h>
 
-#include "../storage/client.h"
+#include <client/storage.h>
 
 #define CALL_NS 5000000000ll
 #define STORED_IMAGE_MAX (32u << 20)

@@ -1,9 +1,9 @@
 /*
- * services/status/mgrinfo.c - MGR_LIST and MGR_PS, fetched and decoded (mgrinfo.h).
+ * services/clients/mgrinfo.c - MGR_LIST and MGR_PS, fetched and decoded (client/mgrinfo.h).
  *
- * Layer: services (status, shell).
+ * Layer: services (root manager client; used by status, shell).
  */
-#include "mgrinfo.h"
+#include <client/mgrinfo.h>
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /*
- * services/storage/client.c - a small storage client (client.h).
+ * services/clients/storage.c - a small storage client (client/storage.h).
  *
  * Layer: services (storage client).
  */
-#include "client.h"
+#include <client/storage.h>
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /*
- * services/status/mgrinfo.h - the root manager's service list and process table
+ * services/include/client/mgrinfo.h - the root manager's service list and process table
  * (MGR_LIST, MGR_PS in proto/mgr.h), fetched and decoded. Shared by status and shell.
  *
- * Layer: services (status, shell).
+ * Layer: services (root manager client; used by status, shell).
  */
 #ifndef STATUS_MGRINFO_H
 #define STATUS_MGRINFO_H

@@ -1,8 +1,8 @@
 /*
- * services/storage/client.h - a small client of the storage service (proto/storage.h)
+ * services/include/client/storage.h - a small client of the storage service (proto/storage.h)
  * for services that keep their own files (config, log), the root manager (stored images,
  * storage/<path> resources) and the confinement test (services/confined). Compiled into
- * them (like services/status/heartbeat.c); uses services/lib only.
+ * them from services/clients (sos_clients); uses services/lib only.
  *
  * A service granted `storage:read+write` (without manage) opens its own directory in
  * a namespace with stc_open_own(conn, "state", ...): the storage service hands out

@@ -1,5 +1,5 @@
 /*
- * services/status/mgrinfo_test.c - decoding the root manager's MGR_LIST and MGR_PS
+ * services/clients/mgrinfo_test.c - decoding the root manager's MGR_LIST and MGR_PS
  * replies on the host, whole, cut short at every length, and garbled.
  */
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "../log/host_sys.h"
-#include "mgrinfo.h"
+#include <client/mgrinfo.h>
 
 static uint8_t g_buf[4096];
 static struct mgr_svc g_svcs[MGRINFO_MAX];

@@ -1,5 +1,5 @@
 /*
- * services/status/heartbeat.h - sending heartbeats to the status service, without ever
+ * services/include/client/heartbeat.h - sending heartbeats to the status service, without ever
  * blocking the sender's loop.
  *
  * A periodic timer in the service's loop writes STATUS_HEARTBEAT as a one-way message
@@ -8,7 +8,7 @@
  * taken when it arrives, so a status service that is restarting (or gone for good)
  * delays nothing. The manifest needs lookup=status:write.
  *
- * Layer: services (status; used by log, config, console).
+ * Layer: services (status client; used by log, config, console).
  */
 #ifndef STATUS_HEARTBEAT_H
 #define STATUS_HEARTBEAT_H

@@ -1,9 +1,9 @@
 /*
- * services/status/heartbeat.c - heartbeats to the status service (see heartbeat.h).
+ * services/clients/heartbeat.c - heartbeats to the status service (client/heartbeat.h).
  *
- * Layer: services (status; used by log, config, console).
+ * Layer: services (status client; used by log, config, console).
  */
-#include "heartbeat.h"
+#include <client/heartbeat.h>
 
 #include <string.h>
 
