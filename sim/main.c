@@ -1,8 +1,9 @@
 /*
  * sim/main.c - serviceos-sim: boot the core on hal-hosted inside this process.
  *
- * Parses the command line, loads the init image into the top of the simulated RAM,
- * starts vCPU 0 in core_main, and waits on the main thread (running the SDL window
+ * Parses the command line, loads the init image and the boot store into the top of the
+ * simulated RAM (core checks the store and picks its root manager), starts vCPU 0 in
+ * core_main, and waits on the main thread (running the SDL window
  * unless --headless) until the system powers off; the process exits with the status
  * the system powered off with.
  *
@@ -16,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bundle.h"
 #include "hal.h"
 #include "host.h"
 #include "hosted.h"
@@ -264,24 +264,8 @@ int main(int argc, char **argv)
                 strerror(errno));
         return 2;
     }
-    /* The boot store is checked whole before anything boots from it. */
-    struct bundle b;
-    struct bundle_entry root;
-    if (store) {
-        struct errmsg em;
-        if (bundle_open(&b, store, store_len, &em)) {
-            fprintf(stderr, "serviceos-sim: boot store %s is unusable: %s\n", store_path, em.msg);
-            return 2;
-        }
-        if (!o.init && (bundle_find(&b, "bin/rootmgr", &root) ||
-                        !(root.flags & BUNDLE_FLAG_STORED) || root.offset % 4096)) {
-            fprintf(stderr, "serviceos-sim: boot store %s has no page-aligned, uncompressed "
-                            "bin/rootmgr to start\n", store_path);
-            return 2;
-        }
-    }
-    if (!o.init) {
-        add_arg(&o, "rootmgr");
+    if (!o.init) { /* argv[0] for the first process; core names it after its image */
+        add_arg(&o, "init");
         if (o.safe)
             add_arg(&o, "mode=safe");
     }
@@ -303,10 +287,7 @@ int main(int argc, char **argv)
         memcpy(top + PAGE_UP(image_len), store, store_len);
         g_bi.bootstore_base = HOST_PHYS_BASE + ram + PAGE_UP(image_len);
         g_bi.bootstore_size = store_len;
-        if (!image) { /* the root manager runs straight from the boot store */
-            g_bi.init_base = g_bi.bootstore_base + root.offset;
-            g_bi.init_size = root.size;
-        }
+        g_bi.bootstore_name = store_path;
         free(store);
     }
     memcpy(g_bi.init_args, o.init_args, o.init_args_len);
