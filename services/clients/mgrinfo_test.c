@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../log/host_sys.h"
+#include "../lib/test/host_sys.h"
 #include <client/mgrinfo.h>
 
 static uint8_t g_buf[4096];

@@ -1,5 +1,5 @@
 /*
- * services/log/host_sys.c - fake system calls for host tests of request handlers (see
+ * services/lib/test/host_sys.c - fake system calls for host tests of request handlers (see
  * host_sys.h).
  *
  * Layer: services host tests (never in an image).

@@ -1,9 +1,9 @@
 /*
- * services/log/host_sys.h - fake system calls for host tests of service request
- * handlers (log_ops_test.c, config_ops_test.c, console_ops_test.c). The handlers are
- * compiled for the host with services/lib's IPC helpers (ipc.c); the few system calls
- * they make land here and are recorded, so a test can drive a handler with any message
- * and look at what it did.
+ * services/lib/test/host_sys.h - fake system calls for host tests of service request
+ * handlers (log_ops_test.c, config_ops_test.c, console_ops_test.c, storage's
+ * ops_test.c, clients/mgrinfo_test.c). The handlers are compiled for the host with
+ * services/lib's IPC helpers (ipc.c); the few system calls they make land here and are
+ * recorded, so a test can drive a handler with any message and look at what it did.
  *
  * Layer: services host tests (never in an image).
  */
