@@ -1,7 +1,7 @@
 /*
  * services/include/client/storage.h - a small client of the storage service (proto/storage.h)
  * for services that keep their own files (config, log), the root manager (stored images,
- * storage/<path> resources) and the confinement test (services/confined). Compiled into
+ * storage/<path> resources) and the confinement test (tests/progs/confined.c). Compiled into
  * them from services/clients (sos_clients); uses services/lib only.
  *
  * A service granted `storage:read+write` (without manage) opens its own directory in

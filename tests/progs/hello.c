@@ -1,8 +1,8 @@
 /*
- * services/hello/hello.c - the smallest service: says hello, names its startup
+ * tests/progs/hello.c - the smallest program: says hello, names its startup
  * handles, exits 0. Used to bring up a new platform or simulator.
  *
- * Layer: services.
+ * Layer: services (a test program, built like a service image).
  */
 #include <stdio.h>
 

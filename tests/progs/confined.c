@@ -1,5 +1,5 @@
 /*
- * services/confined/confined.c - the end-to-end confinement test of storage/<path>
+ * tests/progs/confined.c - the end-to-end confinement test of storage/<path>
  * resources (docs/storage.md, "Confinement tests").
  *
  * An on-demand, optional service (confined.svc: resource=storage/home/app, restart=never):

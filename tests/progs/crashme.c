@@ -1,5 +1,5 @@
 /*
- * services/crashme/crashme.c - faults on demand, to show fault isolation and restart.
+ * tests/progs/crashme.c - faults on demand, to show fault isolation and restart.
  *
  * A tool image, not a service: `run crashme <how>` in the shell starts it through the
  * root manager, which reports how it ended. Each way below makes the CPU fault in a
