@@ -52,9 +52,11 @@ struct boot_info {
     struct hal_mem_range mem[HAL_MAX_MEM_RANGES];
     uint32_t mem_count;
     uint32_t cpu_count;        /* CPUs the HAL can start (>= 1) */
-    paddr_t bootstore_base;    /* the bootstore bundle, or 0 */
+    paddr_t bootstore_base;    /* the bootstore bundle, or 0; core checks it whole */
     uint64_t bootstore_size;
-    paddr_t init_base;         /* an ELF image to run as the first process, or 0 */
+    const char *bootstore_name; /* where it came from, for messages ("initrd", a path) */
+    paddr_t init_base;         /* an ELF image to run as the first process, or 0: core
+                                  then starts the boot store's bin/rootmgr */
     uint64_t init_size;
     char init_args[HAL_CMDLINE_MAX]; /* NUL-separated argv for the init image */
     uint32_t init_args_len;

@@ -2,14 +2,16 @@
  * core/main.c - boot, interrupts and faults: the entries the HALs call.
  *
  * core_main: memory, object caches, per-CPU state and idle threads, the root resource,
- * then the first process (the init image, or the root manager from the boot store) with
- * bootstrap authority: the root resource, the boot store VMO, and the init image VMO.
+ * then the first process (the init image, or the root manager from the boot store, which
+ * core/bootstore.c checks and picks) with bootstrap authority: the root resource, the
+ * boot store VMO, and the init image VMO.
  *
  * Layer: core.
  */
 #include "kernel.h"
 
 #include "audit.h"
+#include "bootstore.h"
 #include "elf_load.h"
 #include "ipc/channel.h"
 #include "ipc/port.h"
@@ -192,6 +194,7 @@ void core_main(const struct boot_info *bi)
     kprintf("ServiceOS core: %llu MiB, %u cpu(s), platform %s\n",
             (unsigned long long)(pmm_total_frames() * PAGE_SIZE >> 20), bi->cpu_count,
             bi->platform ? bi->platform : "?");
+    bootstore_select(&g_boot);
     if (start_init())
         hal_power_off(3);
     for (unsigned i = 1; i < bi->cpu_count && i < HAL_MAX_CPUS; i++)

@@ -8,7 +8,7 @@
  */
 #include "th.h"
 
-#include "lib/fmt.h"
+#include "fmt.h"
 #include "lib/kstring.h"
 #include "mm/vmo.h"
 #include "proc/process.h"

@@ -4,17 +4,22 @@
  * x86_kernel_main checks the struct x86_boot, brings up the console, the CPU tables,
  * the MMU, ACPI, the APICs and timer, PCI devices, then turns the UEFI memory map into
  * the core's RAM ranges (conventional and boot-services memory above 1 MiB, minus the
+<<<<<<< HEAD
  * HAL's early pool) and the boot files into boot_info (checking the boot store and
  * finding its root manager when there is no init image), and calls core_main.
  * Also here: the early page pool, the command line, power and panic (the console and
  * x86_printf/x86_fatal are in print.c).
+=======
+ * HAL's early pool) and the boot files into boot_info (where the boot store and an init
+ * image are; core checks the store and finds its root manager), and calls core_main.
+ * Also here: the early page pool, the command line, power and panic.
+>>>>>>> struct-common
  *
  * Layer: hal-x86_64.
  */
 #include "x86.h"
 
-#include "bundle.h"
-#include "lib/fmt.h"
+#include "fmt.h"
 #include "lib/kstring.h"
 
 const struct x86_boot *g_x86_boot;
@@ -158,60 +163,6 @@ static void mem_ranges(struct boot_info *bi)
 
 /* ---------------------------------------------------------------- boot */
 
-static void qemu_exit(int status);
-
-/* A boot file is unusable: say so on every console, then stop (QEMU: status 4). */
-__attribute__((noreturn)) static void boot_fail(const char *fmt, ...)
-{
-    char buf[320];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = k_vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    x86_printf("\nServiceOS boot: ");
-    hal_console_write(buf, (size_t)MIN_INT(n, (int)sizeof(buf) - 1));
-    x86_printf("\nServiceOS boot: cannot continue; %s\n",
-               g_x86_on_qemu ? "stopping the virtual machine (status 4)" : "halted");
-    qemu_exit(4);
-    for (;;)
-        __asm__ volatile("cli; hlt");
-}
-
-/*
- * The boot store is checked whole (header, index, SHA-256 digest) before anything
- * boots from it, as in the sim. Without an init image the first process is its root
- * manager, which the store keeps uncompressed and page-aligned for this: it runs
- * straight from the store's pages, with argv "rootmgr" and the words after "--".
- */
-static void boot_from_store(struct boot_info *bi)
-{
-    if (!bi->bootstore_base)
-        return;
-    const void *p = hal_phys_to_virt(bi->bootstore_base);
-    struct bundle b;
-    struct errmsg em;
-    if (bundle_open(&b, p, bi->bootstore_size, &em))
-        boot_fail("the boot store \\serviceos\\bootstore.bin is corrupt: %s", em.msg);
-    if (bi->init_base)
-        return;
-    struct bundle_entry root;
-    if (bundle_find(&b, "bin/rootmgr", &root) || !(root.flags & BUNDLE_FLAG_STORED) ||
-        root.offset % HAL_PAGE_SIZE)
-        boot_fail("the boot store has no page-aligned, uncompressed bin/rootmgr to start");
-    bi->init_base = bi->bootstore_base + root.offset;
-    bi->init_size = root.size;
-    /* argv[0] names the image: "rootmgr" instead of "init" */
-    const char *rest = bi->init_args + k_strnlen(bi->init_args, HAL_CMDLINE_MAX) + 1;
-    uint32_t rest_len = bi->init_args_len - (uint32_t)(rest - bi->init_args);
-    char args[HAL_CMDLINE_MAX];
-    uint32_t o = (uint32_t)k_strlcpy(args, "rootmgr", sizeof(args)) + 1;
-    if (rest_len > sizeof(args) - o)
-        rest_len = (uint32_t)(sizeof(args) - o);
-    memcpy(args + o, rest, rest_len);
-    memcpy(bi->init_args, args, o + rest_len);
-    bi->init_args_len = o + rest_len;
-}
-
 static void check_handoff(const struct x86_boot *b)
 {
     if (b->magic != X86_BOOT_MAGIC || b->version != X86_BOOT_VERSION ||
@@ -228,6 +179,7 @@ static void fill_boot_info(struct boot_info *bi)
     const struct x86_boot *b = g_x86_boot;
     bi->bootstore_base = b->bootstore.pa;
     bi->bootstore_size = b->bootstore.size;
+    bi->bootstore_name = "\\serviceos\\bootstore.bin";
     bi->init_base = b->init.pa;
     bi->init_size = b->init.size;
     bi->acpi_rsdp = b->rsdp_pa;
@@ -237,7 +189,6 @@ static void fill_boot_info(struct boot_info *bi)
                                           HAL_FB_XRGB8888};
     }
     split_cmdline(bi);
-    boot_from_store(bi);
 }
 
 void x86_kernel_main(const struct x86_boot *b);

@@ -13,7 +13,7 @@
 #include "pci.h"
 
 #include "drivers/virtio/virtio.h"
-#include "lib/fmt.h"
+#include "fmt.h"
 #include "lib/kstring.h"
 
 #define CAP_COMMON 1

@@ -1,10 +1,11 @@
 /*
  * sim/main.c - serviceos-sim: boot the core on hal-hosted inside this process.
  *
- * Parses the command line, loads the init image into the top of the simulated RAM,
- * starts vCPU 0 in core_main, and waits on the main thread (running the SDL window
- * unless --headless) until the system powers off; the process exits with the status
- * the system powered off with.
+ * Parses the command line, loads the init image and the boot store into the top of the
+ * simulated RAM (core checks the store and picks its root manager), starts vCPU 0 in
+ * core_main, and waits on the main thread (running the SDL window unless --headless)
+ * until the system powers off; the process exits with the status the system powered
+ * off with. main is three steps: parse, fill_boot_info (after read_boot_files), run.
  *
  * Layer: sim (sees everything hosted).
  */
@@ -16,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bundle.h"
 #include "hal.h"
 #include "host.h"
 #include "hosted.h"
@@ -239,88 +239,86 @@ static int open_disk(const struct options *o)
 
 #define PAGE_UP(x) (((x) + 0xfffu) & ~(size_t)0xfff)
 
-int main(int argc, char **argv)
+/* The files the simulator boots: an init image, the boot store, or both. */
+struct boot_files {
+    void *image, *store;
+    size_t image_len, store_len;
+    const char *store_path;
+};
+
+/* Read the files the options name; 0, or 2 when the simulator must not start. */
+static int read_boot_files(const struct options *o, struct boot_files *f)
 {
-    struct options o;
-    int rc = parse(argc, argv, &o);
-    if (rc)
-        return rc;
-    const char *store_path = o.bootstore ? o.bootstore : default_bootstore();
-    if (!o.init && !store_path) {
+    *f = (struct boot_files){.store_path = o->bootstore ? o->bootstore : default_bootstore()};
+    if (!o->init && !f->store_path) {
         fprintf(stderr, "serviceos-sim: no boot store: build it (ninja -C build "
                         "image/bootstore/bootstore.bin), give --bootstore FILE, or boot an "
                         "image with --init IMAGE\n");
         return 2;
     }
-    void *image = NULL, *store = NULL;
-    size_t image_len = 0, store_len = 0;
-    if (o.init && read_file(o.init, &image, &image_len)) {
-        fprintf(stderr, "serviceos-sim: cannot read init image '%s': %s\n", o.init,
+    if (o->init && read_file(o->init, &f->image, &f->image_len)) {
+        fprintf(stderr, "serviceos-sim: cannot read init image '%s': %s\n", o->init,
                 strerror(errno));
         return 2;
     }
-    if (store_path && read_file(store_path, &store, &store_len)) {
-        fprintf(stderr, "serviceos-sim: cannot read boot store '%s': %s\n", store_path,
+    if (f->store_path && read_file(f->store_path, &f->store, &f->store_len)) {
+        fprintf(stderr, "serviceos-sim: cannot read boot store '%s': %s\n", f->store_path,
                 strerror(errno));
         return 2;
     }
-    /* The boot store is checked whole before anything boots from it. */
-    struct bundle b;
-    struct bundle_entry root;
-    if (store) {
-        struct errmsg em;
-        if (bundle_open(&b, store, store_len, &em)) {
-            fprintf(stderr, "serviceos-sim: boot store %s is unusable: %s\n", store_path, em.msg);
-            return 2;
-        }
-        if (!o.init && (bundle_find(&b, "bin/rootmgr", &root) ||
-                        !(root.flags & BUNDLE_FLAG_STORED) || root.offset % 4096)) {
-            fprintf(stderr, "serviceos-sim: boot store %s has no page-aligned, uncompressed "
-                            "bin/rootmgr to start\n", store_path);
-            return 2;
-        }
+    return 0;
+}
+
+/*
+ * Fill g_bi: the RAM, then the init image and the boot store copied above it. The
+ * simulator only says where they are; core checks the store and, without an init
+ * image, starts its root manager (core/bootstore.c), as on every platform.
+ */
+static int fill_boot_info(struct options *o, struct boot_files *f)
+{
+    if (!o->init) { /* argv[0] for the first process; core names it after its image */
+        add_arg(o, "init");
+        if (o->safe)
+            add_arg(o, "mode=safe");
     }
-    if (!o.init) {
-        add_arg(&o, "rootmgr");
-        if (o.safe)
-            add_arg(&o, "mode=safe");
-    }
-    size_t ram = (size_t)o.mem_mib << 20;
-    host_time_init();
-    if (host_arena_init(ram + PAGE_UP(image_len) + PAGE_UP(store_len), 1024, 1ull << 32))
+    size_t ram = (size_t)o->mem_mib << 20;
+    if (host_arena_init(ram + PAGE_UP(f->image_len) + PAGE_UP(f->store_len), 1024, 1ull << 32))
         return 1;
     char *top = (char *)host_arena_base() + ram;
     g_bi.mem[0] = (struct hal_mem_range){HOST_PHYS_BASE, ram};
     g_bi.mem_count = 1;
-    g_bi.cpu_count = o.cpus;
-    if (image) {
-        memcpy(top, image, image_len);
+    g_bi.cpu_count = o->cpus;
+    if (f->image) {
+        memcpy(top, f->image, f->image_len);
         g_bi.init_base = HOST_PHYS_BASE + ram;
-        g_bi.init_size = image_len;
-        free(image);
+        g_bi.init_size = f->image_len;
+        free(f->image);
     }
-    if (store) {
-        memcpy(top + PAGE_UP(image_len), store, store_len);
-        g_bi.bootstore_base = HOST_PHYS_BASE + ram + PAGE_UP(image_len);
-        g_bi.bootstore_size = store_len;
-        if (!image) { /* the root manager runs straight from the boot store */
-            g_bi.init_base = g_bi.bootstore_base + root.offset;
-            g_bi.init_size = root.size;
-        }
-        free(store);
+    if (f->store) {
+        memcpy(top + PAGE_UP(f->image_len), f->store, f->store_len);
+        g_bi.bootstore_base = HOST_PHYS_BASE + ram + PAGE_UP(f->image_len);
+        g_bi.bootstore_size = f->store_len;
+        g_bi.bootstore_name = f->store_path;
+        free(f->store);
     }
-    memcpy(g_bi.init_args, o.init_args, o.init_args_len);
-    g_bi.init_args_len = o.init_args_len;
+    memcpy(g_bi.init_args, o->init_args, o->init_args_len);
+    g_bi.init_args_len = o->init_args_len;
     g_bi.platform = "hosted";
+    return 0;
+}
 
+/* Devices, vCPU 0 in core_main, and the main thread until power-off; the exit status. */
+static int run(const struct options *o, char **argv)
+{
     if (host_signals_init(hosted_user_fault)) {
         perror("serviceos-sim: signal handlers");
         return 1;
     }
-    host_vcpu_set_count(o.cpus);
-    if ((rc = open_disk(&o)))
+    host_vcpu_set_count(o->cpus);
+    int rc = open_disk(o);
+    if (rc)
         return rc;
-    if (!o.headless) { /* the window's keyboard and mouse: an input device */
+    if (!o->headless) { /* the window's keyboard and mouse: an input device */
         uint32_t w, h;
         host_sdl_grid_size(&w, &h);
         hosted_input_register(w, h);
@@ -332,7 +330,7 @@ int main(int argc, char **argv)
         return 1;
     }
     int status;
-    if (!o.headless && host_sdl_run("ServiceOS") >= 0 && host_power_status() < 0)
+    if (!o->headless && host_sdl_run("ServiceOS") >= 0 && host_power_status() < 0)
         status = 0; /* the window was closed */
     else
         status = host_power_wait();
@@ -344,4 +342,19 @@ int main(int argc, char **argv)
         return 1;
     }
     return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    struct boot_files f;
+    int rc = parse(argc, argv, &o);
+    if (!rc)
+        rc = read_boot_files(&o, &f);
+    if (rc)
+        return rc;
+    host_time_init();
+    if ((rc = fill_boot_info(&o, &f)))
+        return rc;
+    return run(&o, argv);
 }

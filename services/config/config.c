@@ -19,8 +19,8 @@
 
 #include <proto/status.h>
 
-#include "../status/heartbeat.h"
-#include "../storage/client.h"
+#include <client/heartbeat.h>
+#include <client/storage.h>
 #include "config_ops.h"
 #include "saved.h"
 

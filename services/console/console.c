@@ -11,7 +11,7 @@
 
 #include <proto/status.h>
 
-#include "../status/heartbeat.h"
+#include <client/heartbeat.h>
 #include "console_ops.h"
 
 int main(void)

@@ -15,7 +15,7 @@
 
 #include <proto/console.h>
 
-#include "../log/host_sys.h"
+#include "../lib/test/host_sys.h"
 #include "console_ops.h"
 
 static struct fake_req g_q;

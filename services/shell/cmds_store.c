@@ -15,7 +15,7 @@
 
 #include <proto/storage.h>
 
-#include "../storage/client.h"
+#include <client/storage.h>
 
 #define CALL_NS 30000000000ll
 

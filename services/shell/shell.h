@@ -14,7 +14,7 @@
 #include <sl/service.h>
 #include <sl/sl.h>
 
-#include "../status/mgrinfo.h"
+#include <client/mgrinfo.h>
 #include "format.h"
 #include "parse.h"
 

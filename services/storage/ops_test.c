@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "../log/host_sys.h"
+#include "../lib/test/host_sys.h"
 #include "fs/test/memdev.h"
 #include "storage.h"
 

@@ -12,7 +12,7 @@
 
 #include <proto/storage.h>
 
-#include "../lib/bundle/bundle.h"
+#include "bundle.h"
 #include "fs/sfs.h"
 
 enum node_kind { NODE_DIR = 1, NODE_FILE = 2, NODE_BOOT = 3, NODE_REVOKER = 4, NODE_REVOKED = 5 };
