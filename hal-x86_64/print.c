@@ -13,7 +13,7 @@
  */
 #include "x86.h"
 
-#include "lib/fmt.h"
+#include "fmt.h"
 
 static struct spinlock_like {
     volatile uint32_t v;
