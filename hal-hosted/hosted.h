@@ -28,6 +28,13 @@ void hosted_input_register(uint32_t width, uint32_t height);
 struct hal_dev_ops;
 bool hosted_input_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
 
+#define HOSTED_DISPLAY_LINE 21u /* the display's line: a request was shown */
+
+/* The window as a display device whose framebuffer is the arena range at fb_base
+ * (host/display.c holds the mode); listed after the input device. Before vCPUs start. */
+void hosted_display_register(uint64_t fb_base, uint64_t fb_size);
+bool hosted_display_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
+
 /* Called from host/trap_x86_64.S. */
 int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                        uint64_t a4);

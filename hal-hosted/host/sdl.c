@@ -5,7 +5,8 @@
  * vCPU threads write console output into a character grid (a small VT100 subset:
  * CR, LF, BS, TAB, and CSI K/J/H/A-D/m); the main thread owns SDL and redraws the grid
  * with the project's bitmap font (a PSF font converted at build time) when it changed.
- * Keys become the bytes a terminal would send. When the input device is live
+ * Keys become the bytes a terminal would send. Once the display device is used, the
+ * window shows it instead (sdl_display.c) and the pointer is in the display's pixels. When the input device is live
  * (host/input.c) every key press and release, pointer motion, button and wheel step is
  * also queued there as an event, the pointer in the text grid's pixels (COLS x ROWS
  * cells of the font's size) however the window is scaled.
@@ -14,6 +15,8 @@
  */
 #define _GNU_SOURCE
 #include "host.h"
+#include "display.h"
+#include "sdl_display.h"
 
 #include <SDL2/SDL.h>
 #include <pthread.h>
@@ -190,8 +193,11 @@ static int clamp(int v, int hi) { return v < 0 ? 0 : v >= hi ? hi - 1 : v; }
  */
 static void pointer(int x, int y)
 {
-    g_px = clamp(x, COLS * psf_font_width);
-    g_py = clamp(y, ROWS * psf_font_height);
+    uint32_t w = COLS * psf_font_width, h = ROWS * psf_font_height, pitch;
+    if (host_display_active())
+        host_display_mode(&w, &h, &pitch);
+    g_px = clamp(x, (int)w);
+    g_py = clamp(y, (int)h);
 }
 
 static void input_event(uint32_t type, uint32_t code, int32_t value)
@@ -247,6 +253,16 @@ static bool no_display(void)
     return !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY") && !getenv("SDL_VIDEODRIVER");
 }
 
+static uint32_t g_wake_event;
+
+/* A display request was queued (a vCPU thread): wake the loop; SDL_PushEvent is
+ * thread-safe. */
+static void wake(void)
+{
+    SDL_Event e = {.type = g_wake_event};
+    SDL_PushEvent(&e);
+}
+
 int host_sdl_run(const char *title)
 {
     memset(g_cells, ' ', sizeof(g_cells));
@@ -262,7 +278,7 @@ int host_sdl_run(const char *title)
     int w = COLS * psf_font_width, h = ROWS * psf_font_height;
     SDL_Window *win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                                        w, h, SDL_WINDOW_RESIZABLE);
-    SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1, 0) : NULL;
+    SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_PRESENTVSYNC) : NULL;
     SDL_Texture *tex = ren ? SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888,
                                                SDL_TEXTUREACCESS_STREAMING, w, h) : NULL;
     if (!tex) {
@@ -272,9 +288,13 @@ int host_sdl_run(const char *title)
     }
     SDL_RenderSetLogicalSize(ren, w, h);
     host_console_set_mirror(mirror);
+    g_wake_event = SDL_RegisterEvents(1);
+    if (g_wake_event != (uint32_t)-1)
+        host_display_set_waker(wake);
     SDL_StartTextInput();
     while (host_power_status() < 0) {
         SDL_Event ev;
+        bool redraw = false;
         if (SDL_WaitEventTimeout(&ev, 20)) {
             do {
                 if (ev.type == SDL_QUIT) {
@@ -288,9 +308,11 @@ int host_sdl_run(const char *title)
                 else if (ev.type == SDL_KEYDOWN)
                     key(&ev.key);
                 else if (ev.type == SDL_WINDOWEVENT)
-                    g_dirty = true;
+                    g_dirty = redraw = true;
             } while (SDL_PollEvent(&ev));
         }
+        if (host_sdl_display_frame(win, ren, redraw))
+            continue; /* the display owns the window now */
         if (g_dirty) {
             void *px;
             int pitch;
