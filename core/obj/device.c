@@ -46,6 +46,22 @@ static void io_free(struct dev_io *io)
     kfree(io);
 }
 
+/* A request with a bounce buffer of len bytes (none for 0); NULL when out of memory. */
+static struct dev_io *io_new(uint64_t len)
+{
+    struct dev_io *io = kmalloc(sizeof(*io));
+    if (!io)
+        return NULL;
+    *io = (struct dev_io){.npages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE};
+    io->buf = len ? pmm_alloc_run(io->npages, 1) : 0;
+    if (len && !io->buf) {
+        kfree(io);
+        return NULL;
+    }
+    waitq_init(&io->wq);
+    return io;
+}
+
 /* Make the objects for every device the HAL reports (once). */
 static void probe(void)
 {
@@ -172,16 +188,9 @@ static int64_t input_read(struct device *d, uint64_t flags, struct vmo *v, uint6
     int64_t give_up = hal_time_now() + IO_TIMEOUT_NS;
     len = MIN(len, (uint64_t)DEVICE_CHUNK);
     for (;;) {
-        struct dev_io *io = kmalloc(sizeof(*io));
+        struct dev_io *io = io_new(len);
         if (!io)
             return SOS_ERR_NO_MEMORY;
-        io->npages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
-        io->buf = pmm_alloc_run(io->npages, 1);
-        if (!io->buf) {
-            kfree(io);
-            return SOS_ERR_NO_MEMORY;
-        }
-        waitq_init(&io->wq);
         io->req = (struct hal_dev_req){.op = HAL_DEVOP_READ, .offset = flags, .buf = io->buf,
                                        .len = len, .cookie = (uint64_t)(uintptr_t)io};
         int err = run(d, io);
@@ -221,16 +230,9 @@ static int check_rects(const struct device *d, const struct sos_display_rect *r,
 static int64_t display_io(struct device *d, uint32_t op, uint64_t block, struct vmo *v,
                           uint64_t voff, uint64_t len)
 {
-    struct dev_io *io = kmalloc(sizeof(*io));
+    struct dev_io *io = io_new(len);
     if (!io)
         return SOS_ERR_NO_MEMORY;
-    io->npages = len ? ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE : 0;
-    io->buf = len ? pmm_alloc_run(io->npages, 1) : 0;
-    if (len && !io->buf) {
-        kfree(io);
-        return SOS_ERR_NO_MEMORY;
-    }
-    waitq_init(&io->wq);
     int err = 0;
     if (op == SOS_DEVICE_OP_PRESENT) {
         void *kbuf = hal_phys_to_virt(io->buf);
@@ -265,16 +267,9 @@ int64_t device_io(struct device *d, uint32_t op, uint64_t block, struct vmo *v, 
     uint64_t done = 0, bs = d->info.block_size ? d->info.block_size : 1;
     do {
         uint64_t n = MIN(len - done, (uint64_t)DEVICE_CHUNK);
-        struct dev_io *io = kmalloc(sizeof(*io));
+        struct dev_io *io = io_new(n);
         if (!io)
             return SOS_ERR_NO_MEMORY;
-        io->npages = n ? ALIGN_UP(n, PAGE_SIZE) / PAGE_SIZE : 0;
-        io->buf = n ? pmm_alloc_run(io->npages, 1) : 0;
-        if (n && !io->buf) {
-            kfree(io);
-            return SOS_ERR_NO_MEMORY;
-        }
-        waitq_init(&io->wq);
         void *kbuf = n ? hal_phys_to_virt(io->buf) : NULL;
         int err = op == SOS_DEVICE_OP_WRITE ? vmo_read(v, kbuf, voff + done, n) : 0;
         io->req = (struct hal_dev_req){.op = op, .offset = block + done / bs, .buf = io->buf,
