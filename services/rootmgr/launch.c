@@ -70,6 +70,19 @@ int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_
 }
 
 /* Resource k of m: what it names becomes a startup handle, called `name`. */
+/* The device class a resource names (block<N>, display<N>, input<N>), or 0. */
+static uint32_t device_resource(const char *what)
+{
+    static const struct { const char *prefix; uint32_t dev_class; } k[] = {
+        {"block", SOS_DEV_BLOCK}, {"display", SOS_DEV_DISPLAY}, {"input", SOS_DEV_INPUT}};
+    for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+        size_t n = strlen(k[i].prefix);
+        if (!strncmp(what, k[i].prefix, n) && what[n] >= '0' && what[n] <= '9')
+            return k[i].dev_class;
+    }
+    return 0;
+}
+
 static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *out, char *name)
 {
     const char *what = m->resources[k];
@@ -86,13 +99,14 @@ static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *o
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_TRANSFER, out);
     if (!strcmp(what, "power"))
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_MANAGE | SOS_RIGHT_TRANSFER, out);
-    if (!strncmp(what, "block", 5) && what[5] >= '0' && what[5] <= '9') { /* block<N> */
+    uint32_t dev_class = device_resource(what);
+    if (dev_class) { /* block<N>, display<N>, input<N> */
         char *end;
-        unsigned long idx = strtoul(what + 5, &end, 10);
+        unsigned long idx = strtoul(what + strcspn(what, "0123456789"), &end, 10);
         if (*end || idx > 15)
             return SOS_ERR_NOT_FOUND;
         sos_handle_t dev;
-        int err = (int)sos_device_open(g_rm.root, SOS_DEV_BLOCK, (uint32_t)idx, &dev);
+        int err = (int)sos_device_open(g_rm.root, dev_class, (uint32_t)idx, &dev);
         if (err)
             return err;
         /* read, write, wait and transfer: never duplicate, so it goes to one service */
@@ -163,9 +177,9 @@ static int build_handles(struct svc *s, struct spawn_set *ss)
         sos_handle_t h;
         char name[SOS_HANDLE_NAME_MAX];
         err = resource_handle(m, i, &h, name);
-        if (err == SOS_ERR_NOT_FOUND && !strncmp(m->resources[i], "block", 5)) {
+        if (err == SOS_ERR_NOT_FOUND && device_resource(m->resources[i])) {
             rm_log(LOG_NOTICE, "%s: there is no %s: started without it", m->name, m->resources[i]);
-            err = 0; /* a machine without that disk: the service copes (storage keeps RAM) */
+            err = 0; /* a machine without that device: the service copes (storage keeps RAM) */
             continue;
         }
         if (err && !m->resource_dir[i]) /* a storage directory's failure is said already */

@@ -104,5 +104,6 @@ void cmd_uptime(int argc, char **argv);
 void cmd_chaos(int argc, char **argv);
 void cmd_storage(int argc, char **argv);
 void cmd_store(int argc, char **argv);
+void cmd_gfx(int argc, char **argv); /* cmds_gfx.c */
 
 #endif
