@@ -20,6 +20,7 @@
 #include <proto/graphics.h>
 
 #include "graphics.h"
+#include "png.h"
 
 #define VIRTUAL_W 1024u
 #define VIRTUAL_H 768u
@@ -172,11 +173,20 @@ static int do_screenshot(struct sl_request *r)
         h = s->cur.h;
         stride = s->cur.stride;
     }
-    sos_handle_t vmo;
-    uint64_t bytes;
-    int err = png_encode(px, w, h, stride, &vmo, &bytes);
+    unsigned char *png;
+    size_t bytes;
+    sos_handle_t vmo = 0;
+    int err = png_encode(px, w, h, stride, &png, &bytes);
     if (err)
         return gfx_fail(r, err, "cannot encode the PNG");
+    if (!(err = (int)sos_vmo_create(bytes, 0, &vmo)))
+        err = (int)sos_vmo_write(vmo, png, 0, bytes);
+    free(png);
+    if (err) {
+        if (vmo)
+            sos_handle_close(vmo);
+        return gfx_fail(r, err, "no memory for the PNG");
+    }
     sl_msg_put_u32(r->reply, w);
     sl_msg_put_u32(r->reply, h);
     sl_msg_put_u64(r->reply, bytes);

@@ -66,8 +66,4 @@ void surf_closed(void *client);
 int surf_op(struct sl_request *r);
 struct surface *surf_find(uint32_t id);
 
-/* png.c: encode w x h pixels (0xAARRGGBB, `stride` bytes a line) as a PNG in a new VMO. */
-int png_encode(const uint32_t *px, uint32_t w, uint32_t h, uint32_t stride, sos_handle_t *vmo,
-               uint64_t *bytes);
-
 #endif
