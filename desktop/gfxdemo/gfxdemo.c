@@ -89,6 +89,39 @@ static void draw_square(int32_t x, uint32_t color)
     tk_fill(&c, x, SQ_Y, SQ, SQ, color);
 }
 
+/* Input for one of our surfaces (GFX_SURF_EVENT, from the compositor on the session's
+ * word): printed, except pointer motion. */
+static void on_event(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)s;
+    (void)pkt;
+    const char *name = arg;
+    struct gfx_surface *surf = name[0] == 'A' ? &g.a : &g.b;
+    uint8_t buf[128];
+    struct sos_chan_read rd = {.bytes = buf, .bytes_cap = sizeof(buf)};
+    while (surf->ch && sos_channel_read(surf->ch, &rd) == 0) {
+        struct sos_msg_hdr h;
+        struct sos_input_event e;
+        if (rd.actual_bytes == sizeof(h) + sizeof(e)) {
+            memcpy(&h, buf, sizeof(h));
+            memcpy(&e, buf + sizeof(h), sizeof(e));
+            if (h.ordinal == GFX_SURF_EVENT && e.type == GFX_EVENT_FOCUS)
+                printf("gfxdemo: %s focus %d\n", name, e.value);
+            else if (h.ordinal == GFX_SURF_EVENT && e.type != SOS_INPUT_MOTION)
+                printf("gfxdemo: %s %s code=%u value=%d x=%d y=%d\n", name,
+                       e.type == SOS_INPUT_KEY ? "key" : e.type == SOS_INPUT_BUTTON ? "button" : "wheel",
+                       e.code, e.value, e.x, e.y);
+        }
+        rd = (struct sos_chan_read){.bytes = buf, .bytes_cap = sizeof(buf)};
+    }
+}
+
+static void watch_input(void)
+{
+    sl_server_watch(&g.srv, g.a.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_event, "A");
+    sl_server_watch(&g.srv, g.b.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_event, "B");
+}
+
 static int make_surfaces(void)
 {
     int err = gfx_surface_create(&g.conn, A_W, A_H, A_X, A_Y, 1, GFX_SURF_VISIBLE | GFX_SURF_OPAQUE, &g.a);
@@ -125,8 +158,10 @@ static void tick(struct sl_server *s, const struct sos_port_packet *pkt, void *a
         printf("gfxdemo: graphics went away (peer closed): making the surfaces again\n");
         gfx_surface_destroy(&g.a);
         gfx_surface_destroy(&g.b);
-        if (!make_surfaces())
+        if (!make_surfaces()) {
+            watch_input();
             printf("gfxdemo: surfaces made again (%llu)\n", (unsigned long long)++g.recreated);
+        }
     }
 }
 
@@ -166,6 +201,7 @@ int main(void)
         printf("gfxdemo: cannot run: %s\n", sos_strerror(err));
         return 1;
     }
+    watch_input();
     printf("gfxdemo: ready: surfaces %u and %u, glyphs rasterised %u\n", g.a.id, g.b.id,
            g.sans.rasterised + g.sans_big.rasterised + g.mono.rasterised);
     sl_service_ready();

@@ -6,7 +6,8 @@
  * CR, LF, BS, TAB, and CSI K/J/H/A-D/m); the main thread owns SDL and redraws the grid
  * with the project's bitmap font (a PSF font converted at build time) when it changed.
  * Keys become the bytes a terminal would send. Once the display device is used, the
- * window shows it instead (sdl_display.c) and the pointer is in the display's pixels. When the input device is live
+ * window shows it instead (sdl_display.c), the pointer is in the display's pixels and
+ * keys go to the input device only (the console keeps standard input). When the input device is live
  * (host/input.c) every key press and release, pointer motion, button and wheel step is
  * also queued there as an event, the pointer in the text grid's pixels (COLS x ROWS
  * cells of the font's size) however the window is scaled.
@@ -303,11 +304,12 @@ int host_sdl_run(const char *title)
                     return 1; /* closed by the user */
                 }
                 input(&ev);
-                if (ev.type == SDL_TEXTINPUT)
+                bool console = !host_display_active(); /* keys are the text UI's until then */
+                if (console && ev.type == SDL_TEXTINPUT)
                     host_console_push(ev.text.text, strlen(ev.text.text));
-                else if (ev.type == SDL_KEYDOWN)
+                else if (console && ev.type == SDL_KEYDOWN)
                     key(&ev.key);
-                else if (ev.type == SDL_WINDOWEVENT)
+                if (ev.type == SDL_WINDOWEVENT)
                     g_dirty = redraw = true;
             } while (SDL_PollEvent(&ev));
         }

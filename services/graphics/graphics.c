@@ -233,6 +233,10 @@ static const struct sl_op g_ops[] = {
     {GFX_CREATE, sizeof(struct sos_msg_hdr), do_create},
     {GFX_SCREENSHOT, sizeof(struct sos_msg_hdr), do_screenshot},
     {GFX_MODE, sizeof(struct sos_msg_hdr), do_mode},
+    {GFX_WM_HIT, sizeof(struct sos_msg_hdr), wm_op},
+    {GFX_WM_DELIVER, sizeof(struct sos_msg_hdr), wm_op},
+    {GFX_WM_CURSOR, sizeof(struct sos_msg_hdr), wm_op},
+    {GFX_WM_RAISE, sizeof(struct sos_msg_hdr), wm_op},
     {GFX_SURF_PRESENT, sizeof(struct sos_msg_hdr), surf_op},
     {GFX_SURF_CONFIGURE, sizeof(struct sos_msg_hdr), surf_op},
     {GFX_SURF_RESIZE, sizeof(struct sos_msg_hdr), surf_op},
@@ -243,6 +247,7 @@ static const struct sl_op g_ops[] = {
 int main(void)
 {
     int err = open_output();
+    wm_init();
     if (err) {
         printf("graphics: cannot start: %s\n", sos_strerror(err));
         return 1;
@@ -258,5 +263,8 @@ int main(void)
     err = sl_service_ready();
     if (err)
         printf("graphics: the root manager did not take our ready: %s\n", sos_strerror(err));
+    sos_handle_t session; /* asking for the session service starts it: input follows us */
+    if (!sl_service_lookup("session", &session, sos_deadline_after(5000000000ll)))
+        sos_handle_close(session);
     return sl_server_run(&g_gfx.srv);
 }

@@ -27,6 +27,7 @@ struct surface {
     struct buffer cur, next; /* next: a resized buffer not presented yet (next.vmo != 0) */
     uint32_t flags;         /* GFX_SURF_*, as asked; shown once presented */
     uint32_t nconns;
+    struct surf_conn *input; /* the creator's channel: input goes there only */
     uint64_t presents;
 };
 
@@ -34,6 +35,7 @@ struct surface {
 struct surf_conn {
     struct surface *s;
     uint32_t rights; /* GFX_SURF_RIGHT_* */
+    sos_handle_t ch; /* our end */
 };
 
 #define GFX_CONN_MAX 256
@@ -65,5 +67,10 @@ struct surf_conn *surf_conn_of(const struct sl_request *r);
 void surf_closed(void *client);
 int surf_op(struct sl_request *r);
 struct surface *surf_find(uint32_t id);
+void surf_restack(void);
+
+/* wm.c: the window manager's requests (GFX_WM_*) and the cursor plane. */
+int wm_op(struct sl_request *r);
+void wm_init(void);
 
 #endif

@@ -85,7 +85,7 @@ struct surface *surf_find(uint32_t id)
     return NULL;
 }
 
-static void scene_rebuild(void)
+void surf_restack(void)
 {
     g_gfx.sc.n = 0;
     for (uint32_t i = 0; i < SCENE_MAX; i++)
@@ -105,7 +105,7 @@ static int add_conn(struct surface *s, uint32_t rights, sos_handle_t *out)
         free(c);
         return SOS_ERR_NO_MEMORY;
     }
-    *c = (struct surf_conn){s, rights};
+    *c = (struct surf_conn){s, rights, ends[0]};
     int err = sl_server_add_channel(&g_gfx.srv, ends[0], c);
     if (err) {
         sos_handle_close(ends[0]);
@@ -140,7 +140,7 @@ static void destroy(struct surface *s)
     unmap_buffer(&s->cur);
     unmap_buffer(&s->next);
     memset(s, 0, sizeof(*s));
-    scene_rebuild();
+    surf_restack();
     if (shown)
         gfx_show(&geo, 1);
 }
@@ -151,6 +151,8 @@ void surf_closed(void *client)
         if (g_gfx.conns[i] != client)
             continue;
         struct surface *s = g_gfx.conns[i]->s;
+        if (s->input == g_gfx.conns[i])
+            s->input = NULL;
         g_gfx.conns[i] = g_gfx.conns[--g_gfx.nconns];
         if (--s->nconns == 0)
             destroy(s);
@@ -210,12 +212,13 @@ int surf_create(struct sl_request *r)
         return gfx_fail(r, err, "cannot make the surface's channel");
     }
     s->used = true;
+    s->input = g_gfx.conns[g_gfx.nconns - 1];
     s->id = ++g_gfx.next_id;
     s->px.order = ++g_gfx.order;
     struct sl_peer *peer = r->client;
     snprintf(s->owner, sizeof(s->owner), "%s", peer ? peer->name : "?");
     set_px(s, x, y, z, 255, flags);
-    scene_rebuild();
+    surf_restack();
     sl_msg_put_u32(r->reply, s->id);
     sl_msg_put_u32(r->reply, s->cur.stride);
     sl_msg_put_u32(r->reply, s->cur.serial);
@@ -297,7 +300,7 @@ static int do_configure(struct sl_request *r, struct surf_conn *c)
     struct rect old = s->px.geo;
     bool was = s->px.visible;
     set_px(s, x, y, z, alpha, flags);
-    scene_rebuild();
+    surf_restack();
     struct rect d[2] = {old, s->px.geo};
     gfx_show(was ? d : d + 1, was ? (s->px.visible ? 2 : 1) : (s->px.visible ? 1 : 0));
     return 0;

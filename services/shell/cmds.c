@@ -400,7 +400,7 @@ const struct sh_cmd g_sh_cmds[] = {
     {"fsck", "", "check the store (every block's checksum and every invariant)", 0, 0, cmd_storage},
     {"store", "ls|cat|write|mkdir|rm|mv|cp|df|mounts|fsck|sync ...", "the storage commands", 1, SH_MAX_ARGS,
      cmd_store},
-    {"gfx", "outputs|surfaces|screenshot <path> [id]|mode <w>x<h>", "the graphics service: outputs, surfaces, screenshots, the mode",
+    {"gfx", "outputs|surfaces|sessions|screenshot <path> [id]|mode <w>x<h>", "the graphics service: outputs, surfaces, screenshots, the mode",
      1, 3, cmd_gfx},
     {"poweroff", "", "stop every service in order and power off", 0, 0, cmd_poweroff},
     {"reboot", "", "stop every service in order and reboot", 0, 0, cmd_reboot},

@@ -3,6 +3,7 @@
  *
  *   gfx outputs            the outputs (the display, or the virtual one)
  *   gfx surfaces           every surface: id, owner, place, size, z, alpha, serial
+ *   gfx sessions           the session service: focus, pointer, events routed
  *   gfx screenshot <path>  a PNG of the screen written to <path> in storage
  *   gfx screenshot <path> <id>   ... of one surface's buffer
  *   gfx mode <w>x<h>       change the display's mode
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include <client/graphics.h>
+#include <proto/session.h>
 
 #include "shell.h"
 
@@ -98,6 +100,38 @@ static void screenshot(const char *path, const char *id_text)
     free(buf);
 }
 
+static struct sl_conn_to g_session;
+
+/* The session service's view: focus, pointer, counts. */
+static void sessions(void)
+{
+    static bool init;
+    if (!init) {
+        sl_conn_to_init(&g_session, "session", 0);
+        init = true;
+    }
+    uint8_t qb[32], rb[128];
+    struct sl_msg q, r;
+    sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, SESSION_INFO);
+    sl_msg_begin(&r, rb, sizeof(rb), NULL, 0, SESSION_INFO);
+    int err = sh_call(&g_session, &q, &r);
+    struct sl_parse p = {.bad = true}; /* reads nothing until begun */
+    if (!err)
+        err = sl_parse_begin(&p, r.bytes, r.len, NULL, 0, NULL);
+    uint32_t focused = sl_parse_u32(&p), x = sl_parse_u32(&p), y = sl_parse_u32(&p);
+    uint32_t under = sl_parse_u32(&p);
+    uint64_t events = sl_parse_u64(&p), delivered = sl_parse_u64(&p), dropped = sl_parse_u64(&p);
+    uint32_t input = sl_parse_u32(&p);
+    if (!err)
+        err = sl_parse_end(&p);
+    if (err)
+        return failed("sessions", err);
+    sh_printf("input %s; focused surface %u; pointer at %d,%d over surface %u\n",
+              input ? "device read" : "none", focused, (int)x, (int)y, under);
+    sh_printf("events %llu, delivered %llu, dropped %llu\n", (unsigned long long)events,
+              (unsigned long long)delivered, (unsigned long long)dropped);
+}
+
 static void mode(const char *spec)
 {
     char *x = NULL, *end = NULL;
@@ -117,10 +151,12 @@ void cmd_gfx(int argc, char **argv)
         outputs();
     else if (!strcmp(sub, "surfaces") && argc == 2)
         surfaces();
+    else if (!strcmp(sub, "sessions") && argc == 2)
+        sessions();
     else if (!strcmp(sub, "screenshot") && (argc == 3 || argc == 4))
         screenshot(argv[2], argc == 4 ? argv[3] : NULL);
     else if (!strcmp(sub, "mode") && argc == 3)
         mode(argv[2]);
     else
-        sh_eprintf("usage: gfx outputs | surfaces | screenshot <path> [surface] | mode <w>x<h>\n");
+        sh_eprintf("usage: gfx outputs | surfaces | sessions | screenshot <path> [surface] | mode <w>x<h>\n");
 }

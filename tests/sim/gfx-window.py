@@ -9,7 +9,9 @@ their places (background, both surfaces, the upper surface covering the lower on
 where they overlap, the image's centre), both text lines (DejaVu Sans and DejaVu Sans
 Mono) are drawn and anti-aliased (many pixels, intermediate shades), and the square
 moves between two dumps. The service's own screenshot of the screen and of one surface
-lands in storage as a PNG. Then graphics is killed under the running demo: the root
+lands in storage as a PNG. With xdotool: a key before any click reaches no surface, a
+click focuses the surface under the pointer (the lower one too, which is raised), keys
+reach only the focused surface, the cursor follows the pointer. Then graphics is killed under the running demo: the root
 manager restarts it, the demo sees PEER_CLOSED and makes its surfaces again, and the
 window shows the demo again. --shot saves the first dump as a PNG. Without Xvfb,
 xdotool or xwd: TAP SKIP.
@@ -22,7 +24,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from xwdpix import XwdImage, write_png  # noqa: E402
-from xwindow import Proc, Tap, find_window, under_xvfb  # noqa: E402
+from xwindow import Proc, Tap, find_window, under_xvfb, xdo  # noqa: E402
 import subprocess  # noqa: E402
 
 KNOWN = [((10, 10), 0x203040, "the background"), ((70, 70), 0x3465a4, "A's title bar"),
@@ -68,6 +70,36 @@ def check_demo(tap, img, when):
         tap.check(got == rgb, f"{when}: {what} at ({x}, {y}) is {rgb:06x}", f"it is {got:06x}")
 
 
+def check_input(tap, sim, env, w):
+    """Keys reach only the focused surface; a click on the lower surface focuses and
+    raises it; the cursor plane follows the pointer."""
+    xdo(env, "mousemove", "--window", w, 10, 10)
+    xdo(env, "key", "--window", w, "a")  # nothing is focused yet: nobody gets it
+    xdo(env, "mousemove", "--window", w, 850, 590)
+    xdo(env, "click", "--window", w, 1)
+    tap.check(sim.wait_for(r"gfxdemo: B focus 1$", 20), "a click on B focuses B", sim.text()[-300:])
+    xdo(env, "key", "--window", w, "x")
+    tap.check(sim.wait_for(r"gfxdemo: B key code=27 value=1 ", 20), "a key reaches the focused B",
+              sim.text()[-300:])
+    xdo(env, "mousemove", "--window", w, 70, 250)
+    xdo(env, "click", "--window", w, 1)
+    tap.check(sim.wait_for(r"gfxdemo: A focus 1$", 20) and "gfxdemo: B focus 0" in sim.text(),
+              "a click on the lower surface A focuses it (B is told it lost the focus)",
+              sim.text()[-300:])
+    xdo(env, "key", "--window", w, "y")
+    tap.check(sim.wait_for(r"gfxdemo: A key code=28 value=1 ", 20), "a key reaches the focused A",
+              sim.text()[-300:])
+    out = sim.text()
+    tap.check("key code=4 " not in out and "A key code=27" not in out and "B key code=28" not in out,
+              "no key reached a surface that was not focused", out[-400:])
+    time.sleep(0.5)
+    img = shot(env, w)
+    got = img.rgb(500, 350) if img else None
+    tap.check(got == 0xf4f4f4, "the clicked surface A is raised above B", f"(500, 350) is {got}")
+    got = img.rgb(70, 250) if img else None
+    tap.check(got == 0x000000, "the cursor plane is drawn at the pointer", f"(70, 250) is {got}")
+
+
 def run(tap, a, env):
     sim = Proc([a.sim, "--disk", "none", "--bootstore", a.bootstore], env=env,
                stdin=subprocess.PIPE)
@@ -107,6 +139,7 @@ def run(tap, a, env):
     say("gfx screenshot /b.png 2")
     tap.check(sim.wait_for(r"^/b.png: PNG of a surface, \d+ bytes$", 20),
               "gfx screenshot of one surface", sim.text()[-300:])
+    check_input(tap, sim, env, w)
     say("kill graphics")
     again = sim.wait_for(r"gfxdemo: surfaces made again \(1\)$", 30)
     tap.check(again and "graphics went away (peer closed)" in sim.text(),

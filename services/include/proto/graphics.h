@@ -21,6 +21,20 @@
  *       a PNG of the screen as composed, or of one surface's buffer
  *   GFX_MODE       (u32 w, u32 h) -> ()                                       [manage]
  *
+ * The window manager's requests (the session service; the connection needs MANAGE,
+ * which only a manifest can give):
+ *
+ *   GFX_WM_HIT     (i32 x, i32 y) -> (u32 id: 0 for none)                    [manage]
+ *       the topmost visible surface showing a pixel there (transparent ones let the
+ *       pointer through)
+ *   GFX_WM_DELIVER (u32 id, 32-byte struct sos_input_event) -> ()            [manage]
+ *       queue GFX_SURF_EVENT with the event on that surface's first channel (only
+ *       there: no other surface or channel sees it); positions are made relative to
+ *       the surface
+ *   GFX_WM_CURSOR  (i32 x, i32 y, u32 visible) -> ()                         [manage]
+ *   GFX_WM_RAISE   (u32 id) -> ()                                            [manage]
+ *       put the surface above every other
+ *
  * On a surface channel (the rights are the channel's, GFX_SURF_RIGHT_*):
  *
  *   GFX_SURF_PRESENT   (u32 serial, u32 n, n x (u32 x, y, w, h)) -> ()        [present]
@@ -37,6 +51,10 @@
  *       another channel to this surface with at most these rights
  *   GFX_SURF_INFO      () -> (u32 id, i32 x, i32 y, u32 w, u32 h, u32 z, u32 alpha,
  *                             u32 flags, u32 serial, u32 rights)               [any]
+ *
+ *   GFX_SURF_EVENT     (32-byte struct sos_input_event), from the service, no reply:
+ *       input for this surface; type GFX_EVENT_FOCUS (value 1: focused, 0: not) or an
+ *       SOS_INPUT_* with x, y in the surface's pixels
  *
  * A request without the right fails with SOS_ERR_ACCESS_DENIED. Every request carries
  * a transaction id in its header (sos_msg_hdr), as in every protocol.
@@ -59,6 +77,14 @@
 #define GFX_SURF_RESIZE SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 18)
 #define GFX_SURF_SHARE SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 19)
 #define GFX_SURF_INFO SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 20)
+
+#define GFX_WM_HIT SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 8)
+#define GFX_WM_DELIVER SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 9)
+#define GFX_WM_CURSOR SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 10)
+#define GFX_WM_RAISE SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 11)
+#define GFX_SURF_EVENT SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 21)
+
+#define GFX_EVENT_FOCUS 0x100u
 
 #define GFX_OUTPUT_DEVICE (1u << 0)
 
