@@ -166,6 +166,13 @@ int main(void)
         return 1;
     }
     g.dev = sos_startup_handle("input0");
+    struct sos_info_device in = {0};
+    if (g.dev && (sos_object_get_info(g.dev, SOS_INFO_DEVICE, &in, sizeof(in)) < 0 ||
+                  in.block_size != sizeof(struct sos_input_event))) {
+        printf("session: input0 (%s) does not deliver struct sos_input_event records: not read\n",
+               in.name);
+        g.dev = 0; /* x86_64's virtio input devices, for now (docs/graphics.md) */
+    }
     if (g.dev && (err = start_input()))
         printf("session: cannot read the input device: %s\n", sos_strerror(err));
     if (!g.dev)
