@@ -4,7 +4,9 @@
  * Two overlapping surfaces: "A" (light theme, 560x360 at 60,60) with a title in DejaVu
  * Sans, a line in each font and the demo image (a PNG from the boot store, decoded by
  * the toolkit); "B" (dark theme, 420x300 at 440,300, above A) with text in DejaVu Sans
- * Mono and an orange square that moves to and fro, each step presented as just the two
+ * Mono, a form made with the toolkit's retained scene (a text field that takes the keys
+ * B gets, and a button: Tab moves the focus, Enter presses it), and an orange square
+ * that moves to and fro, each step presented as just the two
  * rectangles it left and entered. When the graphics service goes away (a surface
  * request says "peer closed") it says so and makes its surfaces again on the restarted
  * service. A service (on demand, `start gfxdemo`) because its manifest is what grants
@@ -23,7 +25,9 @@
 
 #include <client/graphics.h>
 #include <tk/canvas.h>
+#include <tk/draw.h>
 #include <tk/font.h>
+#include <tk/scene.h>
 
 #define A_X 60
 #define A_Y 60
@@ -36,6 +40,8 @@
 #define SQ 40
 #define SQ_Y 200
 #define STEP_NS 33000000ll
+#define FORM_Y 116 /* B's toolkit form: a text field and a button, B_W x FORM_H */
+#define FORM_H 44
 
 static struct {
     struct sl_server srv;
@@ -43,6 +49,8 @@ static struct {
     struct gfx_surface a, b;
     struct tk_font sans, sans_big, mono;
     struct tk_image logo;
+    struct tk_scene form;
+    int field, button;
     int32_t sq_x, dir;
     uint64_t steps, recreated;
 } g;
@@ -83,6 +91,68 @@ static void draw_b_static(void)
     tk_text(&c, &g.mono, 12, 94, "mono text, anti-aliased", 0xffd3d7cfu);
 }
 
+static int32_t measure(void *ctx, const char *t) { return tk_text_width(ctx, t); }
+
+/* B's form, built with the toolkit's scene: a text field that takes B's keys and a
+ * button; Tab moves the focus, Enter on the button counts a press. */
+static void build_form(void)
+{
+    struct tk_measure m = {measure, g.sans.ascent - g.sans.descent, &g.sans};
+    tk_scene_init(&g.form, B_W, FORM_H, &m, &tk_theme_dark);
+    g.form.n[0].pad = 6;
+    int row = tk_add(&g.form, 0, TK_BOX, NULL);
+    g.form.n[row].dir = TK_ROW;
+    g.form.n[row].grow = true;
+    g.form.n[row].pad = 2;
+    g.form.n[row].gap = 8;
+    g.field = tk_add(&g.form, row, TK_FIELD, "");
+    g.form.n[g.field].grow = true;
+    g.button = tk_add(&g.form, row, TK_BUTTON, "Send");
+    tk_layout(&g.form);
+    tk_focus_next(&g.form);
+}
+
+/* Draw and present what the form says changed. */
+static void show_form(void)
+{
+    struct tk_rect d[TK_DAMAGE_MAX];
+    uint32_t n = tk_take_damage(&g.form, d, TK_DAMAGE_MAX), r[4 * TK_DAMAGE_MAX];
+    struct tk_canvas c = canvas(&g.b);
+    c.px = (uint32_t *)((uint8_t *)c.px + (size_t)FORM_Y * c.stride);
+    c.h = FORM_H;
+    for (uint32_t i = 0; i < n; i++) {
+        tk_draw(&g.form, &c, &g.sans, &d[i]);
+        int32_t x0 = d[i].x < 0 ? 0 : d[i].x, y0 = d[i].y < 0 ? 0 : d[i].y;
+        int32_t x1 = d[i].x + d[i].w > B_W ? B_W : d[i].x + d[i].w;
+        int32_t y1 = d[i].y + d[i].h > FORM_H ? FORM_H : d[i].y + d[i].h;
+        uint32_t v[4] = {(uint32_t)x0, (uint32_t)(y0 + FORM_Y), (uint32_t)(x1 - x0), (uint32_t)(y1 - y0)};
+        memcpy(&r[4 * i], v, sizeof(v));
+    }
+    if (n && g.b.ch)
+        gfx_surface_present(&g.b, r, n);
+}
+
+/* A key for B: its character on a US layout, for the form. */
+static void form_key(uint32_t hid, bool shift)
+{
+    char ch = 0;
+    if (hid >= 4 && hid <= 29)
+        ch = (char)((shift ? 'A' : 'a') + (hid - 4));
+    else if (hid >= 30 && hid <= 38)
+        ch = (char)('1' + (hid - 30));
+    else if (hid == 39)
+        ch = '0';
+    else if (hid == 44)
+        ch = ' ';
+    uint32_t before = g.form.n[g.button].activations;
+    if (!tk_key(&g.form, hid, ch))
+        return;
+    if (g.form.n[g.button].activations != before)
+        printf("gfxdemo: B button pressed (%u)\n", g.form.n[g.button].activations);
+    else
+        printf("gfxdemo: B field '%s'\n", g.form.n[g.field].text);
+}
+
 static void draw_square(int32_t x, uint32_t color)
 {
     struct tk_canvas c = canvas(&g.b);
@@ -111,6 +181,10 @@ static void on_event(struct sl_server *s, const struct sos_port_packet *pkt, voi
                 printf("gfxdemo: %s %s code=%u value=%d x=%d y=%d\n", name,
                        e.type == SOS_INPUT_KEY ? "key" : e.type == SOS_INPUT_BUTTON ? "button" : "wheel",
                        e.code, e.value, e.x, e.y);
+            if (h.ordinal == GFX_SURF_EVENT && e.type == SOS_INPUT_KEY && e.value && name[0] == 'B') {
+                form_key(e.code, e.mods & SOS_INPUT_MOD_SHIFT);
+                show_form();
+            }
         }
         rd = (struct sos_chan_read){.bytes = buf, .bytes_cap = sizeof(buf)};
     }
@@ -134,6 +208,8 @@ static int make_surfaces(void)
     draw_a();
     draw_b_static();
     draw_square(g.sq_x, 0xffff8800u);
+    g.form.damage_all = true; /* a new buffer: the whole form */
+    show_form();
     if ((err = gfx_surface_present_all(&g.a)) || (err = gfx_surface_present_all(&g.b)))
         printf("gfxdemo: present: %s (%s)\n", sos_strerror(err), gfx_why());
     return err;
@@ -179,6 +255,8 @@ static int load(void)
         err = tk_font_load(&g.mono, mono, n2, 17);
     if (!err)
         err = tk_image_png(png, n3, &g.logo);
+    if (!err)
+        build_form();
     return err;
 }
 

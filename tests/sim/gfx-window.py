@@ -81,6 +81,12 @@ def check_input(tap, sim, env, w):
     xdo(env, "key", "--window", w, "x")
     tap.check(sim.wait_for(r"gfxdemo: B key code=27 value=1 ", 20), "a key reaches the focused B",
               sim.text()[-300:])
+    tap.check(sim.wait_for(r"gfxdemo: B field 'x'$", 20), "B's toolkit text field took the key",
+              sim.text()[-300:])
+    xdo(env, "key", "--window", w, "Tab")
+    xdo(env, "key", "--window", w, "Return")
+    tap.check(sim.wait_for(r"gfxdemo: B button pressed \(1\)$", 20),
+              "Tab moves the toolkit's focus to the button, Enter presses it", sim.text()[-300:])
     xdo(env, "mousemove", "--window", w, 70, 250)
     xdo(env, "click", "--window", w, 1)
     tap.check(sim.wait_for(r"gfxdemo: A focus 1$", 20) and "gfxdemo: B focus 0" in sim.text(),
