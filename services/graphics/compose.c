@@ -64,6 +64,11 @@ static void draw_surface(const struct scene *sc, const struct surface_px *s, con
         uint32_t *dst = sc->fb + (size_t)y * (sc->pitch / 4);
         const uint32_t *src = (const uint32_t *)((const uint8_t *)s->px +
                                                  (size_t)(y - s->geo.y) * s->stride);
+        if (s->opaque && s->alpha == 255) { /* nothing to blend: copy the row */
+            for (int32_t x = r->x; x < r->x + r->w; x++)
+                dst[x] = src[x - s->geo.x] | 0xff000000u;
+            continue;
+        }
         for (int32_t x = r->x; x < r->x + r->w; x++) {
             uint32_t p = src[x - s->geo.x];
             uint32_t a = s->opaque ? s->alpha : (p >> 24) * s->alpha / 255;
