@@ -7,7 +7,8 @@ Builds its own disk image (run.sh --image-only), boots it with a virtio-gpu-pci
 (id gpu0) and a QMP socket, and from the shell: `gfx outputs` names the virtio GPU as
 the display; `start gfxdemo`; then QMP `screendump` of gpu0 (a PPM) has the demo's
 known pixels (the background, both surfaces, B above A, the image's centre) and the
-moving square in two places in two dumps; poweroff ends with status 0.
+moving square in two places in two dumps; `gfx mode 800x600` makes the GPU show an
+800x600 resource with the demo composed again; poweroff ends with status 0.
 """
 import json
 import os
@@ -95,6 +96,16 @@ def run(tap, cmd, d):
     img2 = screendump(sock, os.path.join(d, "b.ppm")) if img else None
     x1, x2 = (square_x(img) if img else None), (square_x(img2) if img2 else None)
     tap.check(x1 is not None and x2 is not None and x1 != x2, "the square moves", f"{x1} then {x2}")
+    say("gfx mode 800x600")
+    ok = sim.wait_for(r"^mode 800x600$", 120)
+    time.sleep(2)
+    img3 = screendump(sock, os.path.join(d, "c.ppm")) if ok else None
+    tap.check(img3 is not None and (img3.width, img3.height) == (800, 600),
+              "gfx mode 800x600: the virtio GPU shows a new 800x600 resource",
+              "no image" if not img3 else f"{img3.width}x{img3.height}")
+    got = [img3.rgb(x, y) for (x, y), _, _ in KNOWN[:3]] if img3 else None
+    tap.check(got == [rgb for _, rgb, _ in KNOWN[:3]], "the demo composed again in the new mode",
+              f"{got}")
     say("poweroff")
     rc = sim.finish(120)
     sys.stderr.write(sim.text())
