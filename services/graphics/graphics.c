@@ -259,10 +259,10 @@ int main(void)
     }
     g_lib_close = g_gfx.srv.on_close;
     g_gfx.srv.on_close = on_close;
-    show_all(); /* the display is ours from here: the text console is gone */
     err = sl_service_ready();
     if (err)
         printf("graphics: the root manager did not take our ready: %s\n", sos_strerror(err));
+    show_all(); /* the display is ours from here: the text console is gone */
     sos_handle_t session; /* asking for the session service starts it: input follows us */
     if (!sl_service_lookup("session", &session, sos_deadline_after(5000000000ll)))
         sos_handle_close(session);
