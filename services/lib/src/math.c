@@ -1,8 +1,8 @@
 /*
  * services/lib/src/math.c - math.h's functions without a host libm.
  *
- * Rounding uses the FPU's truncating conversion on values that fit 64-bit integers
- * (larger doubles have no fraction); sqrt is the hardware instruction; exp and log are
+ * Rounding uses the FPU's truncating conversion below 2^52 (from there on a double
+ * has no fraction); sqrt is the hardware instruction; exp and log are
  * reduced to a small range and summed as series; cos reduces by 2*pi and sums its
  * series; acos goes through atan's series via sqrt. Precise to ~1e-15 relative on the
  * ranges graphics uses (font scales, gamma, curve flattening).
@@ -18,8 +18,8 @@ double fabs(double x) { return x < 0 ? -x : x; }
 
 double floor(double x)
 {
-    if (!(x > -4.5e15 && x < 4.5e15))
-        return x; /* no fraction (or NaN) */
+    if (!(x > -0x1p52 && x < 0x1p52))
+        return x; /* from 2^52 up a double has no fraction (or it is NaN) */
     double t = (double)(int64_t)x;
     return t > x ? t - 1 : t;
 }
@@ -39,13 +39,23 @@ double sqrt(double x)
 #endif
 }
 
+/* Exact: subtract y scaled by a power of two while it fits (each such subtraction is
+ * exact, since ay <= t <= ax < 2t), so the result never carries a rounding error. */
 double fmod(double x, double y)
 {
-    if (y == 0)
-        return 0;
-    double q = x / y;
-    q = q < 0 ? ceil(q) : floor(q);
-    return x - q * y;
+    double ax = fabs(x), ay = fabs(y);
+    if (ay == 0 || ax != ax || ay != ay || ax == HUGE_VAL)
+        return __builtin_nan("");
+    int ex, ey;
+    frexp(ay, &ey);
+    while (ax >= ay) {
+        frexp(ax, &ex);
+        double t = ldexp(ay, ex - ey);
+        if (t > ax)
+            t /= 2;
+        ax -= t;
+    }
+    return x < 0 ? -ax : ax;
 }
 
 double frexp(double x, int *e)
