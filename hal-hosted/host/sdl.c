@@ -279,7 +279,7 @@ int host_sdl_run(const char *title)
     int w = COLS * psf_font_width, h = ROWS * psf_font_height;
     SDL_Window *win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                                        w, h, SDL_WINDOW_RESIZABLE);
-    SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_PRESENTVSYNC) : NULL;
+    SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1, 0) : NULL;
     SDL_Texture *tex = ren ? SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888,
                                                SDL_TEXTUREACCESS_STREAMING, w, h) : NULL;
     if (!tex) {

@@ -6,8 +6,9 @@
  * recreates the texture and sizes the window (and the logical size the pointer is
  * reported in) to the new mode; a PRESENT uploads only its damage rectangles from the
  * framebuffer into the streaming texture. Then one frame is presented, paced to the
- * display's refresh (the renderer waits for vsync where the driver can; otherwise
- * frames are spaced by the refresh period), and only then are the requests completed.
+ * display's refresh (from the first frame the renderer waits for vsync where the
+ * driver can; where it cannot, as under Xvfb, frames are spaced by the refresh
+ * period), and only then are the requests completed.
  *
  * Layer: hal-hosted, host world (libc and SDL2 only).
  */
@@ -31,6 +32,7 @@ static bool remake(SDL_Window *win, SDL_Renderer *ren)
         g_tex = NULL;
     }
     if (!g_tex) {
+        SDL_RenderSetVSync(ren, 1); /* the display's frames wait for vsync (the console's never did) */
         g_tex = SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING,
                                   (int)w, (int)h);
         if (!g_tex) {
