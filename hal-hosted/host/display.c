@@ -1,8 +1,8 @@
 /*
  * hal-hosted/host/display.c - the simulator's display on the host side (display.h).
  *
- * A vCPU thread (the HAL, under the core lock) queues a PRESENT or MODE request and
- * wakes the window's thread; the window's thread takes what is queued, uploads the
+ * A vCPU thread (the HAL, under the core lock) queues a PRESENT or MODE request; the
+ * window's thread, which looks every 4 ms while the display is in use, takes it, uploads the
  * damaged rectangles from the framebuffer into its texture (or changes the mode),
  * presents one vsync-paced frame, and only then completes the requests: their cookies
  * go to the done ring and the display's line is raised, so a presenter is paced by the
@@ -26,7 +26,6 @@ static void *g_fb;
 static uint32_t g_maxw, g_maxh, g_w, g_h;
 static unsigned g_line;
 static bool g_init, g_active;
-static void (*g_waker)(void);
 
 void host_display_init(void *fb, uint32_t max_w, uint32_t max_h, uint32_t w, uint32_t h,
                        unsigned line)
@@ -66,8 +65,6 @@ void host_display_set_mode(uint32_t w, uint32_t h)
     pthread_mutex_unlock(&g_lock);
 }
 
-void host_display_set_waker(void (*fn)(void)) { g_waker = fn; }
-
 bool host_display_active(void) { return __atomic_load_n(&g_active, __ATOMIC_ACQUIRE); }
 
 bool host_display_submit(const struct host_display_req *r)
@@ -77,11 +74,8 @@ bool host_display_submit(const struct host_display_req *r)
     if (room)
         g_queue[g_qhead++ % HOST_DISPLAY_QUEUE] = *r;
     pthread_mutex_unlock(&g_lock);
-    if (room) {
+    if (room)
         __atomic_store_n(&g_active, true, __ATOMIC_RELEASE);
-        if (g_waker)
-            g_waker();
-    }
     return room;
 }
 

@@ -42,8 +42,6 @@ bool host_display_submit(const struct host_display_req *r);
 /* A completed request's cookie, or NULL (any thread). */
 void *host_display_done(void);
 
-/* The window's thread: wake me when a request is queued (called on the submitter). */
-void host_display_set_waker(void (*fn)(void));
 /* Has the display been used (a request arrived)? Then it owns the window. */
 bool host_display_active(void);
 /*

@@ -254,16 +254,6 @@ static bool no_display(void)
     return !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY") && !getenv("SDL_VIDEODRIVER");
 }
 
-static uint32_t g_wake_event;
-
-/* A display request was queued (a vCPU thread): wake the loop; SDL_PushEvent is
- * thread-safe. */
-static void wake(void)
-{
-    SDL_Event e = {.type = g_wake_event};
-    SDL_PushEvent(&e);
-}
-
 int host_sdl_run(const char *title)
 {
     memset(g_cells, ' ', sizeof(g_cells));
@@ -289,14 +279,14 @@ int host_sdl_run(const char *title)
     }
     SDL_RenderSetLogicalSize(ren, w, h);
     host_console_set_mirror(mirror);
-    g_wake_event = SDL_RegisterEvents(1);
-    if (g_wake_event != (uint32_t)-1)
-        host_display_set_waker(wake);
     SDL_StartTextInput();
     while (host_power_status() < 0) {
         SDL_Event ev;
         bool redraw = false;
-        if (SDL_WaitEventTimeout(&ev, 20)) {
+        /* Display requests are noticed within 4 ms; pushing an SDL event from a vCPU
+         * thread instead would make SDL send an X event to a window this thread may be
+         * closing at that moment. */
+        if (SDL_WaitEventTimeout(&ev, host_display_active() ? 4 : 20)) {
             do {
                 if (ev.type == SDL_QUIT) {
                     host_console_set_mirror(NULL);
