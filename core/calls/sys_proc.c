@@ -65,8 +65,9 @@ int64_t sys_process_spawn(uintptr_t uargs, uintptr_t out)
     struct spawn_req req = {image, in->name, in->args, in->a.args_len, in->a.priority,
                             in->a.nhandles, in->handles,
                             (const char(*)[SOS_HANDLE_NAME_MAX])in->names};
+    const char *why;
     if (!err)
-        err = spawn_process(&req, &p, &t);
+        err = spawn_process(&req, &p, &t, &why);
     if (err) {
         kfree(in);
         return err;
