@@ -163,14 +163,19 @@ static int run_spawn(struct sl_request *r, sos_handle_t vmo, const char *base, c
         argbuf[n++] = 0;
     struct sos_info_handle vi = {0};
     sos_object_get_info(vmo, SOS_INFO_HANDLE, &vi, sizeof(vi));
+    char why[SOS_SPAWN_REASON_MAX] = "";
     struct sos_spawn_args a = {.image = vmo, .name = base, .args = argbuf,
-                               .args_len = (uint32_t)n};
+                               .args_len = (uint32_t)n, .reason = why,
+                               .reason_len = sizeof(why)};
     int err = (int)sos_process_spawn(&a, &rp->proc);
     sos_handle_close(vmo);
     if (err) {
         if (from[0])
-            rm_log(LOG_WARNING, "%s: stored image %s refused: %s",
-                   ((struct client *)r->client)->name, from, sos_strerror(err));
+            rm_log(LOG_WARNING, "%s: stored image %s refused: %s%s%s%s",
+                   ((struct client *)r->client)->name, from, sos_strerror(err),
+                   why[0] ? " (" : "", why, why[0] ? ")" : "");
+        if (why[0]) /* the error reply carries the loader's reason */
+            sl_msg_put_str(r->reply, why);
         return err;
     }
     struct sos_info_handle ih;
