@@ -306,10 +306,8 @@ void rm_on_exit(struct sl_server *srv, const struct sos_port_packet *pkt, void *
     } else {
         s->phase = act == POLICY_GIVE_UP ? SVC_DEGRADED : SVC_EXITED;
         rm_fail_waiters(s, SOS_ERR_PEER_CLOSED);
-        if (act == POLICY_GIVE_UP && s->m->critical)
-            rm_log(LOG_CRITICAL, "critical service %s is down", s->m->name);
         if (act == POLICY_GIVE_UP)
-            rm_report_blocked(s);
+            rm_down_for_good(s);
     }
 }
 

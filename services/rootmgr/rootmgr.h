@@ -27,6 +27,7 @@
 #include <proto/mgr.h>
 
 #define RM_MAX_RUN 64 /* processes started with MGR_RUN, tracked for ps/kill */
+#define RM_NO_WAY_IN_STATUS 1 /* the power-off status when the console or shell cannot start */
 
 enum client_kind { CLIENT_SVC = 1, CLIENT_MGR = 2 };
 
@@ -101,6 +102,10 @@ void rm_log(uint32_t severity, const char *fmt, ...) __attribute__((format(print
 void rm_start_eligible(void);
 /* Log which waiting services can never start now that `down` is down for good. */
 void rm_report_blocked(const struct svc *down);
+/* `s` failed for good (its launch failed, or the policy gave up on it): say so when it
+ * is critical, report what now cannot start (emergency mode), and power off with the
+ * reason when it is itself the operator's way in (an `emergency` service). */
+void rm_down_for_good(struct svc *s);
 struct svc *rm_find(const char *name);
 /* An optional service that safe mode leaves off (grants to it are skipped). */
 bool rm_left_off(const struct svc *s);
@@ -128,6 +133,9 @@ int rm_dir_log(struct sl_request *r);
 void rm_ready(struct svc *s);
 void rm_fail_waiters(struct svc *s, int status);
 int rm_mgr_op(struct sl_request *r);
+/* Stop every service in reverse dependency order, then power off or reboot; `caller`
+ * names the service waiting in the request ("" for none): it is killed, not asked. */
+int rm_power(uint32_t mode, int64_t status, const char *caller);
 void rm_on_close(struct sl_server *srv, sos_handle_t ch, void *client);
 
 #endif
