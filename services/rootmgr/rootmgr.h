@@ -27,6 +27,7 @@
 #include <proto/mgr.h>
 
 #define RM_MAX_RUN 64 /* processes started with MGR_RUN, tracked for ps/kill */
+#define RM_STATE_BYTES 65536 /* resource=state: what a service keeps across restarts */
 #define RM_NO_WAY_IN_STATUS 1 /* the power-off status when the console or shell cannot start */
 
 enum client_kind { CLIENT_SVC = 1, CLIENT_MGR = 2 };
@@ -54,6 +55,7 @@ struct svc {
     sos_handle_t dir;   /* our end of its directory channel (served) */
     sos_handle_t serve; /* our end of its serve channel (we write SVC_CONNECT) */
     sos_handle_t image; /* the image VMO, kept for restarts */
+    sos_handle_t state; /* resource=state: a page kept across its restarts, or 0 */
     sos_handle_t timer; /* backoff or ready timeout */
     uint32_t timer_gen;
     struct restart_policy pol;
