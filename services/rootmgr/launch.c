@@ -4,7 +4,10 @@
  * A service gets exactly: "directory" (its channel to us), "serve" (where we hand it
  * client connections), one pre-connected channel per grant= named after the service it
  * reaches, and what its resource= lines name (a storage/<path> resource: a handle on
- * that directory, opened at every launch, named "storage/<path>"). Nothing else.
+ * that directory, opened at every launch, named "storage/<path>"; resource=state: a
+ * zeroed page made at the first launch and kept here, so that every instance gets the
+ * same one and finds what the one before left, such as the console's unread input).
+ * Nothing else.
  *
  * Layer: services (root manager).
  */
@@ -113,6 +116,18 @@ static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *o
     return SOS_ERR_NOT_FOUND;
 }
 
+/* resource=state: the service's page that outlives its instances. */
+static int state_handle(struct svc *s, sos_handle_t *out)
+{
+    if (!s->state) {
+        int err = (int)sos_vmo_create(RM_STATE_BYTES, 0, &s->state);
+        if (err)
+            return err;
+    }
+    return (int)sos_handle_duplicate(s->state, SOS_RIGHT_READ | SOS_RIGHT_WRITE | SOS_RIGHT_TRANSFER,
+                                     out);
+}
+
 struct spawn_set {
     struct sos_spawn_handle h[SOS_SPAWN_MAX_HANDLES];
     uint32_t n;
@@ -162,7 +177,12 @@ static int build_handles(struct svc *s, struct spawn_set *ss)
     for (uint32_t i = 0; i < m->n_resources && !err; i++) {
         sos_handle_t h;
         char name[SOS_HANDLE_NAME_MAX];
-        err = resource_handle(m, i, &h, name);
+        if (!strcmp(m->resources[i], "state")) {
+            snprintf(name, sizeof(name), "state");
+            err = state_handle(s, &h);
+        } else {
+            err = resource_handle(m, i, &h, name);
+        }
         if (err == SOS_ERR_NOT_FOUND && !strncmp(m->resources[i], "block", 5)) {
             rm_log(LOG_NOTICE, "%s: there is no %s: started without it", m->name, m->resources[i]);
             err = 0; /* a machine without that disk: the service copes (storage keeps RAM) */
@@ -306,10 +326,8 @@ void rm_on_exit(struct sl_server *srv, const struct sos_port_packet *pkt, void *
     } else {
         s->phase = act == POLICY_GIVE_UP ? SVC_DEGRADED : SVC_EXITED;
         rm_fail_waiters(s, SOS_ERR_PEER_CLOSED);
-        if (act == POLICY_GIVE_UP && s->m->critical)
-            rm_log(LOG_CRITICAL, "critical service %s is down", s->m->name);
         if (act == POLICY_GIVE_UP)
-            rm_report_blocked(s);
+            rm_down_for_good(s);
     }
 }
 

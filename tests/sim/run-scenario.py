@@ -19,6 +19,11 @@ transcript line). Lines of the transcript that are not expected are ignored, so 
 same scenario passes on every platform whose output agrees on the expected lines.
 Every expect line is one TAP case; the exit status is one more.
 
+An input line `@wait-for REGEX` is not typed: the lines after it are typed only once
+the output since the previous typed line matches REGEX (Python syntax, searched in the
+raw output; 20 s at most), as a person waits for a prompt. Without it the whole input
+is there from the start, as when it is piped.
+
 A scenario may boot more than once: each further `input:` after an `expect:` starts
 another boot of the same COMMAND, in order, with the same disk (a power-off and a boot
 again). The token @DISK@ in COMMAND is replaced by a fresh empty disk file made for
@@ -30,7 +35,11 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+
+WAIT_FOR = "@wait-for "
+WAIT_FOR_S = 20
 
 
 def normalise(line):
@@ -64,15 +73,59 @@ def parse(path):
     return boots
 
 
+def run_typed(cmd, inp, timeout):
+    """Run cmd typing inp line by line, pausing at @wait-for lines; (output, status)."""
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    out, cond = bytearray(), threading.Condition()
+
+    def reader():
+        while True:
+            b = os.read(p.stdout.fileno(), 4096)
+            with cond:
+                out.extend(b)
+                cond.notify_all()
+            if not b:
+                return
+
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    end, mark = time.monotonic() + timeout, 0
+    try:
+        for line in inp:
+            if line.startswith(WAIT_FOR):
+                rx = re.compile(line[len(WAIT_FOR):])
+                with cond:
+                    cond.wait_for(lambda: rx.search(out[mark:].decode("utf-8", "replace")
+                                                    .replace("\r", "")) is not None,
+                                  min(WAIT_FOR_S, max(0, end - time.monotonic())))
+                continue
+            with cond:
+                mark = len(out)
+            p.stdin.write((line + "\n").encode())
+            p.stdin.flush()
+        p.stdin.close()
+        rc = p.wait(max(0, end - time.monotonic()))
+    except (subprocess.TimeoutExpired, BrokenPipeError):
+        p.kill()
+        p.wait()
+        rc = None if p.returncode is None or time.monotonic() >= end else p.returncode
+    t.join(5)
+    return out.decode("utf-8", "replace"), rc
+
+
 def run_boot(cmd, inp, exp, want_status, timeout, n, transcript):
     """One boot; returns (cases so far, failures)."""
     t0 = time.monotonic()
-    try:
-        p = subprocess.run(cmd, input=("\n".join(inp) + "\n").encode(), stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=timeout)
-        out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
-    except subprocess.TimeoutExpired as e:
-        out, rc = (e.stdout or b"").decode("utf-8", "replace"), None
+    if any(l.startswith(WAIT_FOR) for l in inp):
+        out, rc = run_typed(cmd, inp, timeout)
+    else:
+        try:
+            p = subprocess.run(cmd, input=("\n".join(inp) + "\n").encode(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=timeout)
+            out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
+        except subprocess.TimeoutExpired as e:
+            out, rc = (e.stdout or b"").decode("utf-8", "replace"), None
     took = time.monotonic() - t0
     sys.stderr.write(out)
     if transcript is not None:
