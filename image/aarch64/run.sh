@@ -4,12 +4,14 @@
 # on this terminal. The exit status is the guest's power-off status.
 #
 #   image/aarch64/run.sh [--kernel-test | --testinit | --init ELF] [--args "WORDS"]
-#                        [--cmdline OPTS] [--disk FILE] [--build-only] [--no-build]
+#                        [--cmdline OPTS] [--disk FILE] [--net NET] [--build-only] [--no-build]
 #                        [-- QEMU ARGS]
 #
 #   --kernel-test   boot the kernel test image (ktest) as init
 #   --testinit      boot kernel8-testinit.img (image/aarch64/testinit as init)
 #   --init ELF      boot ELF as the init image (given to the kernel as the initrd)
+#   --build-init T  build the cross build's target T (e.g. tests/net/dhcptest) and boot
+#                   it as the init image
 #   --args WORDS    the init image's argv (after "--" on the kernel command line)
 #   --cmdline OPTS  more kernel options (e.g. sos.blktest: read block 0 of the disk)
 #   --disk FILE     the persistent data disk, a raw file attached as virtio-blk
@@ -17,6 +19,9 @@
 #                   ${XDG_DATA_HOME:-~/.local/share}/serviceos/aarch64-data.img; a
 #                   missing or empty FILE is made a blank 256 MiB disk; "none": no disk
 #                   (the test images get none unless --disk names one)
+#   --net NET       the network card (virtio-net on virtio-mmio, device net0): none
+#                   (default), user (QEMU's user-mode network, 10.0.2.15 by DHCP) or
+#                   tap:IFNAME (the existing TAP interface IFNAME, script=no)
 #   --build-only    configure and build the cross build, do not boot
 #   --no-build      boot what is built
 #
@@ -32,16 +37,18 @@ root=$PWD
 build=${SOS_AARCH64_BUILD:-build-aarch64}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 
-ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk=""
+ktest=0 build_only=0 no_build=0 init="" init_target="" args="" image=kernel8.img kopts="" disk="" net=none
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --kernel-test) ktest=1; shift ;;
     --testinit) image=kernel8-testinit.img; shift ;;
     --init) init="${2:-}"; shift 2 ;;
+    --build-init) init_target="${2:-}"; shift 2 ;;
     --args) args="${2:-}"; shift 2 ;;
     --cmdline) kopts="${2:-}"; shift 2 ;;
     --disk) disk="${2:-}"; shift 2 ;;
+    --net) net="${2:-}"; shift 2 ;;
     --build-only) build_only=1; shift ;;
     --no-build) no_build=1; shift ;;
     --) shift; qemu_extra=("$@"); break ;;
@@ -74,12 +81,14 @@ build_kernel() {
     # only what booting needs: other images being broken must not stop a boot
     local extra=()
     [ $ktest = 1 ] && extra+=(tests/ktest/ktest)
+    [ -n "$init_target" ] && extra+=("$init_target")
     ninja -C "$build" "hal-aarch64/$image" "hal-aarch64/$image.checked" "${extra[@]}" \
         >"$build.build.log" 2>&1 || { tail -40 "$build.build.log" >&2; exit 2; }
     flock -u 9
 }
 
 [ $ktest = 1 ] && image=kernel8-testinit.img
+[ -n "$init_target" ] && init="$build/$init_target"
 [ $no_build = 1 ] || build_kernel
 [ $build_only = 1 ] && exit 0
 
@@ -117,6 +126,14 @@ qemu=(qemu-system-aarch64 -M virt -cpu cortex-a76 -m "${SOS_QEMU_MEM:-512M}"
       -global virtio-mmio.force-legacy=false
       -semihosting-config enable=on,target=native
       -kernel "$kernel" -append "$cmdline")
+qemu+=(-nic none)
+case "$net" in
+none) ;;
+user) qemu+=(-netdev user,id=net0 -device virtio-net-device,netdev=net0) ;;
+tap:?*) qemu+=(-netdev "tap,id=net0,ifname=${net#tap:},script=no,downscript=no"
+               -device virtio-net-device,netdev=net0) ;;
+*) echo "run.sh: --net takes none, user or tap:IFNAME, not '$net'" >&2; exit 2 ;;
+esac
 [ -n "$init" ] && qemu+=(-initrd "$init")
 [ -n "$disk" ] && qemu+=(-drive "file=$disk,if=none,format=raw,id=disk0"
                          -device virtio-blk-device,drive=disk0)
