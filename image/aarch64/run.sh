@@ -10,7 +10,7 @@
 #   --kernel-test   boot the kernel test image (ktest) as init
 #   --testinit      boot kernel8-testinit.img (image/aarch64/testinit as init)
 #   --init ELF      boot ELF as the init image (given to the kernel as the initrd)
-#   --build-init T  build the cross build's target T (e.g. tests/net/dhcptest) and boot
+#   --build-init T  build the cross build's target T (e.g. services/nettest/nettest) and boot
 #                   it as the init image
 #   --args WORDS    the init image's argv (after "--" on the kernel command line)
 #   --cmdline OPTS  more kernel options (e.g. sos.blktest: read block 0 of the disk)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""run-dhcp.py [options] -- COMMAND... : boot the dhcptest image and expect a DHCP offer.
+"""run-dhcp.py [options] -- COMMAND... : boot the nettest image and expect a DHCP offer.
 
-COMMAND boots ServiceOS (serviceos-sim or serviceos-qemu) with --init dhcptest; the
+COMMAND boots ServiceOS (serviceos-sim or serviceos-qemu) with --init nettest; the
 word @TAP@ in it is replaced by the TAP interface this script makes. Output is TAP.
 
 With a TAP interface (the default), the test needs root and a working `unshare -n`:
@@ -13,7 +13,7 @@ or dnsmasq sends can leave it. Without root, unshare, ip or dnsmasq it says
 `1..0 # SKIP` with the reason.
 
   --no-namespace   run COMMAND as it is (the simulator's slirp answers DHCP itself)
-  --expect-absent  expect "dhcptest: no network device" and exit status 2 (--net none)
+  --expect-absent  expect "nettest: no network device" and exit status 2 (--net none)
   --timeout S      give up after S seconds (default 60)
 """
 import os
@@ -25,7 +25,7 @@ import tempfile
 import time
 
 TAP = 'sostap0'
-OFFER = 'dhcptest: offer 10.0.2.15 from 10.0.2.2'
+OFFER = 'nettest: offer 10.0.2.15 from 10.0.2.2'
 NETNS_MARK = 'SOS_NET_TEST_NAMESPACE'
 
 
@@ -73,7 +73,7 @@ def report(out, status, opts, what):
     for line in out.splitlines():
         print('# ' + line)
     if opts['absent']:
-        ok = status == 2 and 'dhcptest: no network device' in out
+        ok = status == 2 and 'nettest: no network device' in out
     else:
         ok = status == 0 and OFFER in out and 'check FAILED' not in out
     print(f'{"ok" if ok else "not ok"} 1 - {what} (exit status {status})')

@@ -1,27 +1,35 @@
 /*
- * tests/net/dhcptest.c - proves frames flow through network device 0: it broadcasts a
- * DHCPDISCOVER and prints the address the DHCPOFFER that answers it offers.
+ * services/nettest/nettest.c - proves frames flow through network device 0: it
+ * broadcasts a DHCPDISCOVER and prints the address the DHCPOFFER that answers it offers.
  *
- * Booted as the first process (--init dhcptest [SECONDS]) with the root resource. It
- * opens net0 (none: "dhcptest: no network device", status 2), prints the MAC and link,
- * checks that bad requests are refused with the documented errors, then sends a
- * hand-built Ethernet/IPv4/UDP/BOOTP DHCPDISCOVER every 2 s and waits on the device's
- * READABLE signal, reading frames without blocking, until an OFFER with our transaction
- * id arrives or SECONDS (default 20) pass. It prints
+ * Two ways to run it:
+ *  - as a service (nettest.svc: on demand, `start nettest` in the shell): its manifest
+ *    says resource=net0, so the root manager hands it the card as the startup handle
+ *    "net0" (read, write, wait, transfer; it checks that it cannot duplicate it); it
+ *    exits with 0 or 1;
+ *  - as the first process (--init nettest [SECONDS]) with the root resource, which opens
+ *    net0 itself (none: "nettest: no network device", status 2) and powers off with the
+ *    status at the end (tests/net/run-dhcp.py boots it so, in the sim and on QEMU).
  *
- *     dhcptest: offer 10.0.2.15 from 10.0.2.2
- *     dhcptest: counters rx=3 frames ... tx=1 ...
+ * It prints the MAC and link, checks that bad requests are refused with the documented
+ * errors, then sends a hand-built Ethernet/IPv4/UDP/BOOTP DHCPDISCOVER every 2 s and
+ * waits on the device's READABLE signal, reading frames without blocking, until an OFFER
+ * with our transaction id arrives or SECONDS (default 20) pass:
  *
- * and powers off with 0, or 1 when no offer came or a check failed. The frames are
- * built by hand because this is only a test of the device; the network stack is lwIP.
+ *     nettest: offer 10.0.2.15 from 10.0.2.2
+ *     nettest: counters rx=3 frames ... tx=1 ...
  *
- * Layer: tests (user image).
+ * The frames are built by hand because this only tests the device; the network stack
+ * is lwIP.
+ *
+ * Layer: services (tests).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sl/sl.h>
+#include <sl/startup.h>
 
 #define ETH_HDR 14u
 #define IP_HDR 20u
@@ -36,7 +44,8 @@ static uint8_t g_mac[6];
 
 static __attribute__((noreturn)) void finish(int status)
 {
-    sos_system_power(g_root, SOS_POWER_OFF, status);
+    if (g_root != SOS_HANDLE_INVALID) /* booted as init: the status is the machine's */
+        sos_system_power(g_root, SOS_POWER_OFF, status);
     exit(status);
 }
 
@@ -49,7 +58,7 @@ static int64_t io(sos_handle_t dev, uint32_t op, sos_handle_t vmo, uint64_t flag
 static void expect(const char *what, int64_t got, int64_t want)
 {
     if (got != want) {
-        printf("dhcptest: check FAILED: %s: %lld (%s), wanted %lld (%s)\n", what, (long long)got,
+        printf("nettest: check FAILED: %s: %lld (%s), wanted %lld (%s)\n", what, (long long)got,
                got < 0 ? sos_strerror((int)got) : "-", (long long)want,
                want < 0 ? sos_strerror((int)want) : "-");
         g_failed = 1;
@@ -134,7 +143,11 @@ static uint32_t parse_offer(const uint8_t *f, size_t n, uint32_t *server)
 static void check_bad_requests(sos_handle_t dev, sos_handle_t vmo)
 {
     sos_handle_t none;
-    expect("net1", sos_device_open(g_root, SOS_DEV_NET, 1, &none), SOS_ERR_NOT_FOUND);
+    if (g_root != SOS_HANDLE_INVALID)
+        expect("net1", sos_device_open(g_root, SOS_DEV_NET, 1, &none), SOS_ERR_NOT_FOUND);
+    else /* granted by a manifest: for this service alone */
+        expect("duplicate the card", sos_handle_duplicate(dev, SOS_RIGHT_READ, &none),
+               SOS_ERR_ACCESS_DENIED);
     expect("oversize frame", io(dev, SOS_DEVICE_OP_WRITE, vmo, 0, SOS_NET_FRAME_MAX + 1),
            SOS_ERR_OUT_OF_RANGE);
     expect("runt frame", io(dev, SOS_DEVICE_OP_WRITE, vmo, 0, SOS_NET_FRAME_MIN - 1),
@@ -146,7 +159,7 @@ static void check_bad_requests(sos_handle_t dev, sos_handle_t vmo)
     expect("bad buffer", io(dev, SOS_DEVICE_OP_WRITE, 0, 0, 60), SOS_ERR_BAD_HANDLE);
     expect("past the vmo", io(dev, SOS_DEVICE_OP_READ, vmo, 0, 8192), SOS_ERR_OUT_OF_RANGE);
     struct sos_info_net ni;
-    expect("info on the root", sos_object_get_info(g_root, SOS_INFO_NET, &ni, sizeof(ni)),
+    expect("info on the buffer", sos_object_get_info(vmo, SOS_INFO_NET, &ni, sizeof(ni)),
            SOS_ERR_WRONG_TYPE);
 }
 
@@ -155,7 +168,7 @@ static void print_counters(sos_handle_t dev)
     struct sos_info_net ni;
     if (sos_object_get_info(dev, SOS_INFO_NET, &ni, sizeof(ni)) != (int64_t)sizeof(ni))
         return;
-    printf("dhcptest: counters rx=%llu frames %llu bytes dropped=%llu errors=%llu "
+    printf("nettest: counters rx=%llu frames %llu bytes dropped=%llu errors=%llu "
            "tx=%llu frames %llu bytes dropped=%llu errors=%llu\n",
            (unsigned long long)ni.rx_frames, (unsigned long long)ni.rx_bytes,
            (unsigned long long)ni.rx_dropped, (unsigned long long)ni.rx_errors,
@@ -203,31 +216,37 @@ int main(int argc, char **argv)
 {
     long seconds = argc > 1 ? strtol(argv[1], NULL, 10) : 20;
     g_root = sos_startup_handle("root-resource");
-    sos_handle_t dev, vmo;
-    int64_t err = sos_device_open(g_root, SOS_DEV_NET, 0, &dev);
+    sos_handle_t dev = sos_startup_handle("net0"), vmo;
+    int64_t err = 0;
+    if (dev != SOS_HANDLE_INVALID)
+        printf("nettest: started with the card as startup handle net0\n");
+    else if (g_root == SOS_HANDLE_INVALID)
+        err = SOS_ERR_NOT_FOUND; /* a service whose manifest grants no card */
+    else
+        err = sos_device_open(g_root, SOS_DEV_NET, 0, &dev);
     if (err) {
-        printf("dhcptest: no network device (%s)\n", sos_strerror((int)err));
+        printf("nettest: no network device (%s)\n", sos_strerror((int)err));
         finish(2);
     }
     struct sos_info_net ni;
     expect("info", sos_object_get_info(dev, SOS_INFO_NET, &ni, sizeof(ni)), (int64_t)sizeof(ni));
     memcpy(g_mac, ni.mac, 6);
-    printf("dhcptest: mac %02x:%02x:%02x:%02x:%02x:%02x link %s frame_max %u\n", g_mac[0],
+    printf("nettest: mac %02x:%02x:%02x:%02x:%02x:%02x link %s frame_max %u\n", g_mac[0],
            g_mac[1], g_mac[2], g_mac[3], g_mac[4], g_mac[5], ni.link_up ? "up" : "down",
            ni.frame_max);
     if (sos_vmo_create(4096, 0, &vmo)) {
-        printf("dhcptest: no vmo\n");
+        printf("nettest: no vmo\n");
         finish(1);
     }
     check_bad_requests(dev, vmo);
-    printf("dhcptest: checks %s\n", g_failed ? "FAILED" : "ok");
+    printf("nettest: checks %s\n", g_failed ? "FAILED" : "ok");
     uint32_t server = 0, offer = discover(dev, vmo, seconds, &server);
     if (offer) {
-        print_ip("dhcptest: offer ", offer);
+        print_ip("nettest: offer ", offer);
         print_ip(" from ", server);
         printf("\n");
     } else {
-        printf("dhcptest: no offer within %ld s\n", seconds);
+        printf("nettest: no offer within %ld s\n", seconds);
     }
     print_counters(dev);
     finish(offer && !g_failed ? 0 : 1);
