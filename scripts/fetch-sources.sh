@@ -6,8 +6,8 @@
 #
 # apt-get runs through a PRIVATE configuration made from the system's own deb lines
 # (/etc/apt/sources.list, sources.list.d/*.list and deb822 *.sources): deb-src
-# equivalents go into the cache's apt/ folder together with their own package lists, and
-# every apt-get call names them with -o options. The system's apt configuration and
+# equivalents go into the cache's apt/ folder together with their own package lists and
+# apt caches, and every apt-get call names them with -o options. The system's apt configuration and
 # lists are never changed, and nothing here needs root. dpkg-source (dpkg-dev) checks
 # every file's size and hashes against the .dsc when it unpacks; dscverify (devscripts)
 # also checks the .dsc's signature when it is installed.
@@ -67,7 +67,7 @@ done
 
 # ---- the private apt configuration: deb-src lines from the system's deb lines
 apt_dir="$cache/apt"
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" || exit 1
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" || exit 1
 list="$apt_dir/sources.list"
 
 # One-line sources: keep the `deb` lines, as `deb-src`.
@@ -87,6 +87,7 @@ from_sources() {
     }
     /^[[:space:]]*#/ { next }
     /^[[:space:]]*$/ { flush(); next }
+    /^[[:space:]]/ { next }  # a continuation line (an inline key of Signed-By)
     {
         key = tolower($1); sub(/:$/, "", key); $1 = ""; sub(/^ +/, "")
         if (key == "types") types = $0
@@ -94,7 +95,7 @@ from_sources() {
         else if (key == "suites") ns = split($0, s, " ")
         else if (key == "components") comps = $0
         else if (key == "enabled") enabled = tolower($0)
-        else if (key == "signed-by") opts = "[signed-by=" $0 "] "
+        else if (key == "signed-by" && $0 ~ /^\//) opts = "[signed-by=" $0 "] "
     }
     END { flush() }' "$1"
 }
@@ -112,7 +113,7 @@ fi
 mv "$list.new" "$list"
 
 apt_opts=(-o "Dir::Etc::sourcelist=$list" -o "Dir::Etc::sourceparts=/nonexistent"
-          -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache::archives=$apt_dir/archives"
+          -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
           -o "Dir::State::status=/var/lib/dpkg/status" -o "Debug::NoLocking=1"
           -o "APT::Sandbox::User=$(id -un)")
 
@@ -176,4 +177,5 @@ if [ -n "$fail" ]; then
     say "the network parts of the build are skipped until: scripts/fetch-sources.sh succeeds"
     exit 1
 fi
+say "a build directory configured before this picks them up with: meson setup --reconfigure DIR"
 exit 0
