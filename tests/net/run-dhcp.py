@@ -14,6 +14,7 @@ or dnsmasq sends can leave it. Without root, unshare, ip or dnsmasq it says
 
   --no-namespace   run COMMAND as it is (the simulator's slirp answers DHCP itself)
   --expect-absent  expect "nettest: no network device" and exit status 2 (--net none)
+  --expect LINE    the line that proves it worked (default: the nettest offer)
   --timeout S      give up after S seconds (default 60)
 """
 import os
@@ -35,7 +36,7 @@ def skip(reason):
 
 
 def parse(argv):
-    opts = {'namespace': True, 'absent': False, 'timeout': 60.0}
+    opts = {'namespace': True, 'absent': False, 'timeout': 60.0, 'expect': OFFER}
     i = 0
     while i < len(argv) and argv[i] != '--':
         a = argv[i]
@@ -46,6 +47,9 @@ def parse(argv):
         elif a == '--timeout':
             i += 1
             opts['timeout'] = float(argv[i])
+        elif a == '--expect':
+            i += 1
+            opts['expect'] = argv[i]
         else:
             sys.exit(f'run-dhcp.py: unknown option {a}\n{__doc__}')
         i += 1
@@ -75,7 +79,7 @@ def report(out, status, opts, what):
     if opts['absent']:
         ok = status == 2 and 'nettest: no network device' in out
     else:
-        ok = status == 0 and OFFER in out and 'check FAILED' not in out
+        ok = status == 0 and opts['expect'] in out and 'check FAILED' not in out
     print(f'{"ok" if ok else "not ok"} 1 - {what} (exit status {status})')
     return 0 if ok else 1
 
@@ -122,7 +126,7 @@ def inside_namespace(opts, cmd):
             dns.terminate()
             dns.wait()
         log = open(os.path.join(work, 'dnsmasq.log')).read()
-    rc = report(out, status, opts, 'DHCP offer from dnsmasq over a TAP device')
+    rc = report(out, status, opts, f'"{opts["expect"]}" with dnsmasq over a TAP device')
     for line in log.splitlines():
         print('# dnsmasq: ' + line)
     return rc
@@ -132,7 +136,7 @@ def main():
     opts, cmd = parse(sys.argv[1:])
     if not opts['namespace']:
         out, status = run_guest(cmd, opts['timeout'])
-        what = 'no network device' if opts['absent'] else 'DHCP offer'
+        what = 'no network device' if opts['absent'] else f'"{opts["expect"]}"'
         return report(out, status, opts, what)
     if os.environ.get(NETNS_MARK) == '1':
         return inside_namespace(opts, cmd)

@@ -54,6 +54,8 @@
 #define LWIP_IPV6_DHCP6 0
 #define LWIP_IPV6_MLD 1
 #define LWIP_ICMP6 1
+/* 64-bit pointers do not fit in a fragment header's 8 bytes: copy the header instead */
+#define IPV6_FRAG_COPYHEADER 1
 
 /* transport and names */
 #define LWIP_RAW 1
