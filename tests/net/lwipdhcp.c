@@ -11,7 +11,9 @@
  *
  *     lwipdhcp: bound 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2
  *
- * and powers off with 0; 1 when SECONDS (default 30) pass first or the card fails, 2
+ * With HOST PORT (--init lwipdhcp SECONDS HOST PORT) it then connects there over TCP
+ * (raw API), sends "hello", expects it echoed and prints "lwipdhcp: tcp echo ok". It
+ * powers off with 0; 1 when SECONDS (default 30) pass first or something fails, 2
  * without a card. This is only a test that the library works in our runtime; the
  * network service is where lwIP belongs.
  *
@@ -30,6 +32,7 @@
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/sys.h"
+#include "lwip/tcp.h"
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 
@@ -103,6 +106,83 @@ static bool receive_all(struct netif *nif)
     }
 }
 
+/* Run lwIP (frames in, timers) until done() or `end`; false on a card failure. */
+static bool run_until(struct netif *nif, bool (*done)(struct netif *), sos_time_t end)
+{
+    while (!done(nif) && sos_clock_get() < end) {
+        sos_signals_t seen;
+        sos_object_wait_one(g_dev, SOS_SIG_READABLE, sos_clock_get() + 50000000ll, &seen);
+        if (!receive_all(nif))
+            return false;
+        sys_check_timeouts();
+    }
+    return true;
+}
+
+static bool bound(struct netif *nif) { return dhcp_supplied_address(nif); }
+
+/* ---- a TCP echo through the raw API */
+
+static int g_tcp; /* 0 under way, 1 echoed, -1 failed */
+static char g_echo[16];
+static size_t g_echo_len;
+
+static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    (void)arg, (void)err;
+    if (!p) { /* the peer closed */
+        g_tcp = g_echo_len == 5 && !memcmp(g_echo, "hello", 5) ? 1 : -1;
+        tcp_close(pcb);
+        return ERR_OK;
+    }
+    u16_t n = (u16_t)(p->tot_len < sizeof(g_echo) - g_echo_len ? p->tot_len : sizeof(g_echo) - g_echo_len);
+    g_echo_len += pbuf_copy_partial(p, g_echo + g_echo_len, n, 0);
+    tcp_recved(pcb, p->tot_len);
+    pbuf_free(p);
+    if (g_echo_len >= 5)
+        g_tcp = !memcmp(g_echo, "hello", 5) ? 1 : -1;
+    return ERR_OK;
+}
+
+static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    (void)arg;
+    if (err != ERR_OK || tcp_write(pcb, "hello", 5, TCP_WRITE_FLAG_COPY) != ERR_OK)
+        g_tcp = -1;
+    else
+        tcp_output(pcb);
+    return ERR_OK;
+}
+
+static void on_tcp_err(void *arg, err_t err)
+{
+    (void)arg;
+    printf("lwipdhcp: tcp error %d\n", err);
+    g_tcp = -1;
+}
+
+static bool tcp_settled(struct netif *nif) { (void)nif; return g_tcp != 0; }
+
+static bool tcp_echo(struct netif *nif, const char *host, u16_t port, sos_time_t end)
+{
+    ip_addr_t dst;
+    struct tcp_pcb *pcb = tcp_new();
+    if (!ipaddr_aton(host, &dst) || !pcb) {
+        printf("lwipdhcp: bad address %s\n", host);
+        return false;
+    }
+    tcp_recv(pcb, on_recv);
+    tcp_err(pcb, on_tcp_err);
+    if (tcp_connect(pcb, &dst, port, on_connected) != ERR_OK)
+        return false;
+    if (!run_until(nif, tcp_settled, end) || g_tcp != 1) {
+        printf("lwipdhcp: tcp echo from %s:%u failed (got %zu bytes)\n", host, port, g_echo_len);
+        return false;
+    }
+    printf("lwipdhcp: tcp echo ok\n");
+    return true;
+}
+
 static void print_ip4(const char *what, const ip4_addr_t *a)
 {
     char buf[IP4ADDR_STRLEN_MAX];
@@ -135,13 +215,8 @@ int main(int argc, char **argv)
         finish(1);
     }
     sos_time_t end = sos_clock_get() + seconds * 1000000000ll;
-    while (!dhcp_supplied_address(&nif) && sos_clock_get() < end) {
-        sos_signals_t seen;
-        sos_object_wait_one(g_dev, SOS_SIG_READABLE, sos_clock_get() + 50000000ll, &seen);
-        if (!receive_all(&nif))
-            finish(1);
-        sys_check_timeouts();
-    }
+    if (!run_until(&nif, bound, end))
+        finish(1);
     if (!dhcp_supplied_address(&nif)) {
         printf("lwipdhcp: no lease within %ld s (send errors %u)\n", seconds, g_tx_errors);
         finish(1);
@@ -150,5 +225,7 @@ int main(int argc, char **argv)
     print_ip4(" netmask ", netif_ip4_netmask(&nif));
     print_ip4(" gateway ", netif_ip4_gw(&nif));
     printf("\n");
+    if (argc > 3 && !tcp_echo(&nif, argv[2], (u16_t)strtoul(argv[3], NULL, 10), end))
+        finish(1);
     finish(0);
 }

@@ -15,14 +15,19 @@ or dnsmasq sends can leave it. Without root, unshare, ip or dnsmasq it says
   --no-namespace   run COMMAND as it is (the simulator's slirp answers DHCP itself)
   --expect-absent  expect "nettest: no network device" and exit status 2 (--net none)
   --expect LINE    the line that proves it worked (default: the nettest offer)
+  --echo-server    in the namespace also give lo the address 192.168.77.1 and run a TCP
+                   echo server on 192.168.77.1:7777 (for a guest behind the simulator's
+                   slirp, whose NAT connects there from inside the namespace)
   --timeout S      give up after S seconds (default 60)
 """
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 TAP = 'sostap0'
@@ -36,7 +41,7 @@ def skip(reason):
 
 
 def parse(argv):
-    opts = {'namespace': True, 'absent': False, 'timeout': 60.0, 'expect': OFFER}
+    opts = {'namespace': True, 'absent': False, 'timeout': 60.0, 'expect': OFFER, 'echo': False}
     i = 0
     while i < len(argv) and argv[i] != '--':
         a = argv[i]
@@ -44,6 +49,8 @@ def parse(argv):
             opts['namespace'] = False
         elif a == '--expect-absent':
             opts['absent'] = True
+        elif a == '--echo-server':
+            opts['echo'] = True
         elif a == '--timeout':
             i += 1
             opts['timeout'] = float(argv[i])
@@ -85,7 +92,9 @@ def report(out, status, opts, what):
 
 
 def sh(*args):
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    r = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode:
+        sys.exit(f'run-dhcp.py: {" ".join(args)}: {r.stderr.strip()}')
 
 
 def start_dnsmasq(work):
@@ -109,9 +118,30 @@ def start_dnsmasq(work):
     sys.exit('run-dhcp.py: dnsmasq did not start:\n' + open(os.path.join(work, 'dnsmasq.log')).read())
 
 
+def echo_server():
+    """A TCP echo server on 192.168.77.1:7777 (an address of the namespace's lo)."""
+    sh('ip', 'addr', 'add', '192.168.77.1/32', 'dev', 'lo')
+    srv = socket.create_server(('192.168.77.1', 7777))
+
+    def serve():
+        while True:
+            conn, _ = srv.accept()
+            with conn:
+                data = b''
+                while len(data) < 5:
+                    more = conn.recv(64)
+                    if not more:
+                        break
+                    data += more
+                conn.sendall(data)
+    threading.Thread(target=serve, daemon=True).start()
+
+
 def inside_namespace(opts, cmd):
-    """In the private namespace: TAP + dnsmasq, then the guest."""
+    """In the private namespace: TAP + dnsmasq (and the echo server), then the guest."""
     sh('ip', 'link', 'set', 'lo', 'up')
+    if opts['echo']:
+        echo_server()
     sh('ip', 'tuntap', 'add', 'dev', TAP, 'mode', 'tap')
     sh('ip', 'addr', 'add', '10.0.2.2/24', 'dev', TAP)
     sh('ip', 'link', 'set', TAP, 'up')
@@ -126,7 +156,7 @@ def inside_namespace(opts, cmd):
             dns.terminate()
             dns.wait()
         log = open(os.path.join(work, 'dnsmasq.log')).read()
-    rc = report(out, status, opts, f'"{opts["expect"]}" with dnsmasq over a TAP device')
+    rc = report(out, status, opts, f'"{opts["expect"]}" in a private network namespace')
     for line in log.splitlines():
         print('# dnsmasq: ' + line)
     return rc
