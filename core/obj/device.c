@@ -19,7 +19,7 @@
 #include "proc/sched.h"
 #include "proc/thread.h"
 
-#define POLL_NS 1000000ll            /* a device without a line is polled every 1 ms */
+#define POLL_NS DEVICE_POLL_NS
 #define IO_TIMEOUT_NS DEVICE_IO_TIMEOUT_NS
 
 static struct device *g_devs[DEVICE_MAX];

@@ -31,6 +31,7 @@ struct vmo;
 #define DEVICE_MAX 16u
 #define DEVICE_CHUNK (64u * 1024u) /* bytes per HAL request */
 #define DEVICE_IO_TIMEOUT_NS 30000000000ll /* a request that never completes fails then */
+#define DEVICE_POLL_NS 1000000ll /* a device without a line is polled this often */
 
 /* One request in flight (device.c); device_net.c uses it too. */
 struct dev_io {

@@ -26,8 +26,6 @@
 #include "mm/vmo.h"
 #include "proc/sched.h"
 
-#define POLL_NS 1000000ll
-
 int device_net_check(uint32_t op, uint64_t flags, uint64_t len)
 {
     if (op != SOS_DEVICE_OP_READ && op != SOS_DEVICE_OP_WRITE)
@@ -94,7 +92,7 @@ static int64_t net_read(struct device *d, uint64_t flags, struct vmo *v, uint64_
         if (now >= give_up)
             return SOS_ERR_TIMED_OUT;
         /* the bound is for devices without a line; with one, the wake-up is not lost */
-        int r = waitq_wait(&d->readable, MIN(give_up, now + (d->info.irq ? 100 : 1) * POLL_NS));
+        int r = waitq_wait(&d->readable, MIN(give_up, now + (d->info.irq ? 100 : 1) * DEVICE_POLL_NS));
         if (r == SOS_ERR_CANCELED)
             return r;
     }
