@@ -43,7 +43,7 @@
 #define VIRTIO_MMIO_MAGIC 0x74726976u /* "virt" */
 
 #define MAX_DEVS 8
-#define DMA_PAGES 32
+#define DMA_PAGES 96 /* a disk (about 5 pages) and a network card (about 35: its buffers) */
 
 struct vmmio {
     uintptr_t base;

@@ -13,10 +13,11 @@
  * completes at once with the oldest (then its buffer goes straight back to the device)
  * or with none. A frame too short to hold an Ethernet header counts as an error.
  *
- * Transmit queue (1): a WRITE is two descriptors, a header from a DMA slot per head and
- * the core's frame buffer; it completes when the device returns it (the interrupt),
- * and submit says SHOULD_WAIT while the ring has no room, so room freeing is that same
- * interrupt.
+ * Transmit queue (1): a WRITE copies the frame behind a zeroed header into one of the
+ * driver's own 2 KiB transmit buffers, posts it as one descriptor and completes at once
+ * (the caller's buffer is free again), so a sender never waits for the card; submit says
+ * SHOULD_WAIT while every transmit buffer is out. The card's used-buffer interrupt gives
+ * them back, which is the "room freed" signal.
  *
  * Layer: core drivers.
  */
@@ -34,20 +35,23 @@
 #define CFG_MAC 0u
 #define CFG_STATUS 6u
 #define NET_HDR 12u     /* struct virtio_net_hdr with num_buffers (VERSION_1) */
-#define RX_BUF 2048u    /* NET_HDR + SOS_NET_FRAME_MAX fits */
+#define BUF 2048u       /* NET_HDR + SOS_NET_FRAME_MAX fits */
 #define RX_WANT 32u
+#define TX_SLOTS 32u
 #define INSTANT_MAX 8u
 
 struct vnet {
     struct virtio_dev *dev;
     struct virtq rxq, txq;
-    uint8_t *rx_bufs; /* rxq.size buffers of RX_BUF, device-written */
+    uint8_t *rx_bufs; /* rxq.size buffers of BUF, device-written */
     paddr_t rx_pa;
+    uint8_t *tx_bufs; /* TX_SLOTS buffers of BUF, device-read */
+    paddr_t tx_pa;
+    uint16_t tx_free[TX_SLOTS]; /* transmit buffers not with the card */
+    uint16_t tx_nfree;
     uint16_t ready[VIRTQ_MAX_SIZE]; /* received, not yet read: buffer index */
     uint32_t ready_len[VIRTQ_MAX_SIZE];
     uint32_t ready_head, ready_count;
-    uint8_t *tx_hdrs; /* one zeroed header slot of 16 bytes per descriptor head */
-    paddr_t tx_hdr_pa;
     struct hal_dev_req *instant[INSTANT_MAX]; /* READs done in submit */
     uint32_t instant_head, instant_count;
     uint8_t mac[6];
@@ -58,7 +62,7 @@ struct vnet {
 
 static void rx_post(struct vnet *n, uint16_t i)
 {
-    struct virtq_buf b = {n->rx_pa + (paddr_t)i * RX_BUF, RX_BUF, true};
+    struct virtq_buf b = {n->rx_pa + (paddr_t)i * BUF, BUF, true};
     virtq_add(&n->rxq, &b, 1, (void *)(uintptr_t)(i + 1u));
 }
 
@@ -95,7 +99,7 @@ static void rx_read(struct vnet *n, struct hal_dev_req *r)
         uint32_t len = n->ready_len[n->ready_head];
         n->ready_head = (n->ready_head + 1) % VIRTQ_MAX_SIZE;
         n->ready_count--;
-        memcpy(hal_phys_to_virt(r->buf), n->rx_bufs + (size_t)i * RX_BUF + NET_HDR, len);
+        memcpy(hal_phys_to_virt(r->buf), n->rx_bufs + (size_t)i * BUF + NET_HDR, len);
         r->actual = len;
         rx_post(n, i);
         virtq_kick(&n->rxq);
@@ -103,30 +107,52 @@ static void rx_read(struct vnet *n, struct hal_dev_req *r)
     n->instant[(n->instant_head + n->instant_count++) % INSTANT_MAX] = r;
 }
 
+/* Take back the transmit buffers the card has sent. */
+static void tx_collect(struct vnet *n)
+{
+    void *c;
+    while ((c = virtq_get(&n->txq, NULL, NULL)) != NULL)
+        n->tx_free[n->tx_nfree++] = (uint16_t)((uintptr_t)c - 1);
+}
+
+/* Copy the frame into a free transmit buffer, post it and complete the WRITE. */
+static int tx_write(struct vnet *n, struct hal_dev_req *r)
+{
+    tx_collect(n);
+    if (!n->tx_nfree || !n->txq.num_free)
+        return SOS_ERR_SHOULD_WAIT;
+    uint16_t slot = n->tx_free[--n->tx_nfree];
+    uint8_t *b = n->tx_bufs + (size_t)slot * BUF;
+    memset(b, 0, NET_HDR); /* no offloads asked */
+    memcpy(b + NET_HDR, hal_phys_to_virt(r->buf), r->len);
+    struct virtq_buf vb = {n->tx_pa + (paddr_t)slot * BUF, (uint32_t)(NET_HDR + r->len), false};
+    int err = virtq_add(&n->txq, &vb, 1, (void *)(uintptr_t)(slot + 1u));
+    if (err) {
+        n->tx_free[n->tx_nfree++] = slot;
+        return err;
+    }
+    virtq_kick(&n->txq);
+    r->status = 0;
+    r->actual = r->len;
+    n->instant[(n->instant_head + n->instant_count++) % INSTANT_MAX] = r;
+    return 0;
+}
+
 static int vnet_submit(void *devp, struct hal_dev_req *req)
 {
     struct vnet *n = devp;
-    if (req->op == HAL_DEVOP_READ) {
-        if (req->len < SOS_NET_FRAME_MAX)
-            return SOS_ERR_BUFFER_TOO_SMALL;
-        if (n->instant_count == INSTANT_MAX)
-            return SOS_ERR_SHOULD_WAIT;
-        rx_read(n, req);
-        return 0;
-    }
-    if (req->op != HAL_DEVOP_WRITE)
+    bool rd = req->op == HAL_DEVOP_READ;
+    if (!rd && req->op != HAL_DEVOP_WRITE)
         return SOS_ERR_NOT_SUPPORTED;
-    if (req->len < SOS_NET_FRAME_MIN || req->len > SOS_NET_FRAME_MAX)
+    if (rd && req->len < SOS_NET_FRAME_MAX)
+        return SOS_ERR_BUFFER_TOO_SMALL;
+    if (!rd && (req->len < SOS_NET_FRAME_MIN || req->len > SOS_NET_FRAME_MAX))
         return SOS_ERR_OUT_OF_RANGE;
-    if (n->txq.num_free < 2)
+    if (n->instant_count == INSTANT_MAX)
         return SOS_ERR_SHOULD_WAIT;
-    uint16_t head = n->txq.free_head;
-    struct virtq_buf bufs[2] = {{n->tx_hdr_pa + (paddr_t)head * 16, NET_HDR, false},
-                                {req->buf, (uint32_t)req->len, false}};
-    int err = virtq_add(&n->txq, bufs, 2, req);
-    if (err)
-        return err;
-    virtq_kick(&n->txq);
+    if (!rd)
+        return tx_write(n, req);
+    rx_read(n, req);
     return 0;
 }
 
@@ -135,17 +161,12 @@ static struct hal_dev_req *vnet_poll(void *devp)
     struct vnet *n = devp;
     n->dev->t->irq_ack(n->dev);
     rx_collect(n); /* keep the receive ring moving even when nobody reads */
-    if (n->instant_count) {
-        struct hal_dev_req *r = n->instant[n->instant_head];
-        n->instant_head = (n->instant_head + 1) % INSTANT_MAX;
-        n->instant_count--;
-        return r;
-    }
-    struct hal_dev_req *r = virtq_get(&n->txq, NULL, NULL);
-    if (r) {
-        r->status = 0;
-        r->actual = r->len;
-    }
+    tx_collect(n);
+    if (!n->instant_count)
+        return NULL;
+    struct hal_dev_req *r = n->instant[n->instant_head];
+    n->instant_head = (n->instant_head + 1) % INSTANT_MAX;
+    n->instant_count--;
     return r;
 }
 
@@ -179,20 +200,22 @@ int virtio_net_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void 
     if (err)
         return err;
     size_t pages = (sizeof(struct vnet) + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE;
-    size_t rx_pages = RX_WANT * RX_BUF / HAL_PAGE_SIZE;
-    paddr_t pa = d->t->dma_alloc(d, pages + 1 + rx_pages);
+    size_t rx_pages = RX_WANT * BUF / HAL_PAGE_SIZE, tx_pages = TX_SLOTS * BUF / HAL_PAGE_SIZE;
+    paddr_t pa = d->t->dma_alloc(d, pages + rx_pages + tx_pages);
     if (!pa)
         return SOS_ERR_NO_MEMORY;
     struct vnet *n = hal_phys_to_virt(pa);
     n->dev = d;
     n->has_status = feat & VIRTIO_NET_F_STATUS;
-    n->tx_hdr_pa = pa + pages * HAL_PAGE_SIZE; /* 128 slots of 16 bytes */
-    n->tx_hdrs = hal_phys_to_virt(n->tx_hdr_pa);
-    n->rx_pa = n->tx_hdr_pa + HAL_PAGE_SIZE;
+    n->rx_pa = pa + pages * HAL_PAGE_SIZE;
     n->rx_bufs = hal_phys_to_virt(n->rx_pa);
+    n->tx_pa = n->rx_pa + rx_pages * HAL_PAGE_SIZE;
+    n->tx_bufs = hal_phys_to_virt(n->tx_pa);
+    for (uint16_t i = 0; i < TX_SLOTS; i++)
+        n->tx_free[n->tx_nfree++] = i;
     read_mac(n, feat & VIRTIO_NET_F_MAC);
     k_snprintf(n->name, sizeof(n->name), "virtio-net %s", d->name);
-    if ((err = virtq_init(&n->rxq, d, 0, RX_WANT)) || (err = virtq_init(&n->txq, d, 1, VIRTQ_MAX_SIZE))) {
+    if ((err = virtq_init(&n->rxq, d, 0, RX_WANT)) || (err = virtq_init(&n->txq, d, 1, TX_SLOTS))) {
         d->t->set_status(d, VIRTIO_STATUS_FAILED);
         return err;
     }

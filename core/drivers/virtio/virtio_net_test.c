@@ -4,13 +4,13 @@
  *
  * The fake plays the device's side of the rings: it receives a frame into the next
  * buffer the driver posted (header first) and reports it used, and takes a transmitted
- * chain (header, frame) off the available ring. Physical addresses are host pointers
+ * buffer (header, frame) off the available ring. Physical addresses are host pointers
  * (hal_phys_to_virt is the identity here). Checked: feature negotiation (MAC and
  * STATUS only; no offloads; VERSION_1 required), MAC and link from the configuration
  * space, a receive ring that is full after probe and stays full as frames are read,
  * frames in order, a full ring when nobody reads, runt frames counted and recycled,
- * transmit with a zeroed header, a full transmit ring (SHOULD_WAIT) and room again,
- * and bad requests.
+ * transmit copied behind a zeroed header and completed at once, transmit buffers
+ * running out (SHOULD_WAIT) and coming back, and bad requests.
  *
  * Layer: core tests (host).
  */
@@ -150,27 +150,26 @@ static bool dev_receive(const void *frame, uint32_t len)
     return true;
 }
 
-/* The device sends the next queued chain: its frame into out; its length, or 0. */
+/* The device sends the next queued buffer (header, frame): the frame into out; its
+   length, or 0 when nothing is queued. */
 static uint32_t dev_transmit(uint8_t *out)
 {
     struct fake_q *q = &g_f->q[1];
     if (q->last_avail == q->avail[1])
         return 0;
     uint16_t head = q->avail[2 + q->last_avail++ % q->size];
-    struct virtq_desc *h = &q->desc[head];
-    assert_int_equal(h->len, HDR);
-    assert_false(h->flags & VIRTQ_DESC_F_WRITE);
-    assert_true(h->flags & VIRTQ_DESC_F_NEXT);
+    struct virtq_desc *d = &q->desc[head];
+    assert_false(d->flags & (VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT));
+    assert_true(d->len > HDR);
     static const uint8_t zero[HDR];
-    assert_memory_equal(hal_phys_to_virt(h->addr), zero, HDR); /* no offloads asked */
-    struct virtq_desc *b = &q->desc[h->next];
-    assert_false(b->flags & (VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT));
-    memcpy(out, hal_phys_to_virt(b->addr), b->len);
+    uint8_t *b = hal_phys_to_virt(d->addr);
+    assert_memory_equal(b, zero, HDR); /* no offloads asked */
+    memcpy(out, b + HDR, d->len - HDR);
     uint16_t idx = ((uint16_t *)q->used)[1];
     q->used[1 + 2 * (idx % q->size)] = head;
     q->used[2 + 2 * (idx % q->size)] = 0;
     ((uint16_t *)q->used)[1] = (uint16_t)(idx + 1);
-    return b->len;
+    return d->len - HDR;
 }
 
 static uint8_t g_buf[2][SOS_NET_FRAME_MAX];
@@ -285,38 +284,50 @@ static void test_runt_frames_are_errors(void **state)
     assert_int_equal(g_f->q[0].avail[1], 33); /* its buffer was posted again */
 }
 
+static struct hal_dev_req write_req(uint32_t len)
+{
+    return (struct hal_dev_req){.op = HAL_DEVOP_WRITE, .buf = (paddr_t)(uintptr_t)g_buf[1],
+                                .len = len};
+}
+
 static void test_transmit(void **state)
 {
     (void)state;
     probe_ok();
     frame(g_buf[1], 60, 7);
-    struct hal_dev_req w = {.op = HAL_DEVOP_WRITE, .buf = (paddr_t)(uintptr_t)g_buf[1], .len = 60};
+    struct hal_dev_req w = write_req(60);
     assert_int_equal(g_ops->submit(g_dev, &w), 0);
     assert_true(g_f->q[1].notifies > 0);
-    assert_null(g_ops->poll(g_dev)); /* not sent yet */
-    uint8_t out[SOS_NET_FRAME_MAX];
-    assert_int_equal(dev_transmit(out), 60);
-    assert_memory_equal(out, g_buf[1], 60);
-    assert_ptr_equal(g_ops->poll(g_dev), &w);
+    assert_ptr_equal(g_ops->poll(g_dev), &w); /* done at once: the frame was copied */
     assert_int_equal(w.status, 0);
     assert_int_equal(w.actual, 60);
+    memset(g_buf[1], 0, 60); /* the caller's buffer is free again */
+    uint8_t out[SOS_NET_FRAME_MAX], want[60];
+    frame(want, 60, 7);
+    assert_int_equal(dev_transmit(out), 60);
+    assert_memory_equal(out, want, 60);
+    assert_null(g_ops->poll(g_dev));
 }
 
-static void test_transmit_ring_full(void **state)
+static void test_transmit_buffers_run_out(void **state)
 {
     (void)state;
     probe_ok();
-    static struct hal_dev_req w[QMAX / 2 + 1];
-    for (unsigned i = 0; i < QMAX / 2 + 1; i++)
-        w[i] = (struct hal_dev_req){.op = HAL_DEVOP_WRITE, .buf = (paddr_t)(uintptr_t)g_buf[1],
-                                    .len = SOS_NET_FRAME_MAX};
-    for (unsigned i = 0; i < QMAX / 2; i++) /* two descriptors each */
+    static struct hal_dev_req w[33];
+    for (unsigned i = 0; i < 33; i++)
+        w[i] = write_req(SOS_NET_FRAME_MAX);
+    for (unsigned i = 0; i < 32; i++) { /* every transmit buffer goes to the card */
         assert_int_equal(g_ops->submit(g_dev, &w[i]), 0);
-    assert_int_equal(g_ops->submit(g_dev, &w[QMAX / 2]), SOS_ERR_SHOULD_WAIT);
+        assert_ptr_equal(g_ops->poll(g_dev), &w[i]);
+    }
+    assert_int_equal(g_ops->submit(g_dev, &w[32]), SOS_ERR_SHOULD_WAIT);
     uint8_t out[SOS_NET_FRAME_MAX];
-    assert_int_equal(dev_transmit(out), SOS_NET_FRAME_MAX);
-    assert_ptr_equal(g_ops->poll(g_dev), &w[0]);
-    assert_int_equal(g_ops->submit(g_dev, &w[QMAX / 2]), 0); /* room again */
+    assert_int_equal(dev_transmit(out), SOS_NET_FRAME_MAX); /* the card sends one */
+    assert_int_equal(g_ops->submit(g_dev, &w[32]), 0);     /* room again */
+    assert_ptr_equal(g_ops->poll(g_dev), &w[32]);
+    for (unsigned i = 0; i < 32; i++)
+        assert_int_equal(dev_transmit(out), SOS_NET_FRAME_MAX);
+    assert_int_equal(dev_transmit(out), 0);
 }
 
 static void test_bad_requests(void **state)
@@ -347,7 +358,7 @@ int main(void)
         T(test_ring_full_when_nobody_reads),
         T(test_runt_frames_are_errors),
         T(test_transmit),
-        T(test_transmit_ring_full),
+        T(test_transmit_buffers_run_out),
         T(test_bad_requests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
