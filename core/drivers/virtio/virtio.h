@@ -30,7 +30,8 @@
  *         each struct virtio_input_event (type, code, value: Linux evdev codes) - as soon
  *         as one is available.
  *  net:   one Ethernet frame per request, as core/hal.h describes net devices: READ
- *         completes at once (a frame or none), WRITE when the device has sent it.
+ *         completes at once (a frame or none), WRITE once the frame is copied into a
+ *         transmit buffer of the driver (SHOULD_WAIT while all are with the card).
  *
  * Layer: core drivers (arch-neutral; core/hal.h and the core library only).
  */

@@ -52,7 +52,7 @@ struct vnet {
     uint16_t ready[VIRTQ_MAX_SIZE]; /* received, not yet read: buffer index */
     uint32_t ready_len[VIRTQ_MAX_SIZE];
     uint32_t ready_head, ready_count;
-    struct hal_dev_req *instant[INSTANT_MAX]; /* READs done in submit */
+    struct hal_dev_req *instant[INSTANT_MAX]; /* requests done in submit, for poll */
     uint32_t instant_head, instant_count;
     uint8_t mac[6];
     bool has_status;
