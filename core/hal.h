@@ -244,6 +244,13 @@ enum hal_dev_class {
     HAL_DEV_AUDIO = 5,
 };
 
+/* net: what the device knows of itself (the core counts frames and bytes it moved). */
+struct hal_net_info {
+    uint8_t mac[6];
+    uint8_t link_up;
+    uint64_t rx_dropped, rx_errors, tx_dropped, tx_errors;
+};
+
 struct hal_dev_info {
     uint32_t dev_class;  /* enum hal_dev_class */
     uint32_t irq;        /* line raised on completion, or 0 when polled */
@@ -251,6 +258,7 @@ struct hal_dev_info {
     uint64_t block_size; /* block: bytes per block; audio: frame rate */
     uint64_t block_count;/* block: device size in blocks */
     uint32_t width, height; /* display */
+    struct hal_net_info net; /* net: asked again whenever the core reports it */
 };
 
 /*
@@ -276,6 +284,15 @@ struct hal_dev_req {
  * records: it completes a READ at once with the whole events queued (actual may be 0;
  * offset holds SOS_INPUT_READ_* flags) and raises its line when events arrive, so the
  * core can wait for them without leaving a request with the device.
+ */
+
+/*
+ * A net device (block_size: the largest frame, SOS_NET_FRAME_MAX) moves whole Ethernet
+ * frames, one per request: a READ completes at once with the oldest received frame
+ * (actual = its length, 0 when none is queued; len holds any frame) and the device
+ * raises its line when frames arrive; a WRITE of one frame completes once the device
+ * has taken it (the buffer is free again) and the submit says SOS_ERR_SHOULD_WAIT while
+ * the transmit queue is full; the line also fires when room frees.
  */
 
 struct hal_dev_ops {

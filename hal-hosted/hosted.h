@@ -28,6 +28,12 @@ void hosted_input_register(uint32_t width, uint32_t height);
 struct hal_dev_ops;
 bool hosted_input_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
 
+#define HOSTED_NET_LINE 18u /* the network card's line: frames arrived, room freed */
+
+/* The backend host_net_open chose becomes a net device (after the input device). */
+void hosted_net_register(void);
+bool hosted_net_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
+
 /* Called from host/trap_x86_64.S. */
 int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                        uint64_t a4);

@@ -4,7 +4,8 @@
  * device_open needs the root resource with MANAGE: devices are bootstrap authority the
  * root manager hands to the one service its manifests name (storage gets block0).
  * device_io checks everything (op, rights on the device and on the VMO, block alignment,
- * ranges without overflow; for input devices whole event records and known flags)
+ * ranges without overflow; for input devices whole event records and known flags; for
+ * network devices one frame's length and known flags)
  * before the request goes out; the VMO is held for the whole
  * call, so a racing close cannot free it under the device.
  *
@@ -52,6 +53,10 @@ static int decode_io(sos_handle_t device, uintptr_t uio, struct device **d, stru
         if (io->len == 0 || io->len > SOS_INPUT_READ_MAX || io->len % bs ||
             (io->block & ~(uint64_t)SOS_INPUT_READ_NOWAIT))
             return SOS_ERR_INVALID_ARGS;
+    } else if ((*d)->info.dev_class == SOS_DEV_NET) {
+        err = device_net_check(io->op, io->block, io->len);
+        if (err)
+            return err;
     } else {
         if ((*d)->info.dev_class != SOS_DEV_BLOCK || !bs)
             return SOS_ERR_NOT_SUPPORTED;

@@ -249,12 +249,14 @@ static void test_info_bad_topic(void **state)
 {
     (void)state;
     uint8_t *buf = th_umem(PG);
-    static const uint32_t topics[] = {0, 7, 99, UINT32_MAX};
+    static const uint32_t topics[] = {0, SOS_INFO_NET + 1, 99, UINT32_MAX};
     sos_handle_t e = th_event();
     for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++) {
         assert_int_equal(u_object_get_info(e, topics[i], buf, PG), SOS_ERR_INVALID_ARGS);
         assert_int_equal(u_object_get_info(th_root(), topics[i], buf, PG), SOS_ERR_INVALID_ARGS);
     }
+    /* a known topic on the wrong kind of object */
+    assert_int_equal(u_object_get_info(e, SOS_INFO_NET, buf, PG), SOS_ERR_WRONG_TYPE);
     /* topics that need READ are refused first without it */
     assert_int_equal(u_object_get_info(th_dup(e, SOS_RIGHT_WAIT), 99, buf, PG),
                      SOS_ERR_ACCESS_DENIED);

@@ -216,6 +216,47 @@ uint32_t host_input_take(struct host_input_event *out, uint32_t max);
 /* Events dropped so far because the queue was full. */
 uint64_t host_input_dropped(void);
 
+/* ---- the network (net.c, net_slirp.c, net_tap.c): Ethernet frames to and from a host
+ * backend, moved by the libuv loop. Bounded queues each way: a frame for the guest that
+ * finds its queue full is dropped and counted (TCP retransmits), a frame from the guest
+ * that finds the transmit queue full is refused (the core waits for room). */
+
+#define HOST_NET_FRAME_MAX 1514u /* destination, source, type, 1500 bytes of payload */
+#define HOST_NET_FRAME_MIN 14u
+#define HOST_NET_QUEUE 64u       /* frames each way */
+
+struct host_net_stats {
+    uint64_t rx_dropped, rx_errors, tx_dropped, tx_errors;
+};
+
+/* Choose the backend before the loop starts: "slirp" (user-mode NAT, rootless; nothing
+ * is set up until the guest sends its first frame), "tap:IFNAME" (opens the TAP device
+ * now), "none". 0, or -1 with err saying why. */
+int host_net_open(const char *spec, char *err, size_t errlen);
+bool host_net_present(void);
+/* The line to raise on vCPU 0 when frames arrive or transmit room frees. */
+void host_net_set_line(unsigned line);
+void host_net_mac(uint8_t mac[6]);
+bool host_net_link_up(void);
+void host_net_stats(struct host_net_stats *out);
+/* Take the oldest frame for the guest into buf (len >= HOST_NET_FRAME_MAX); its length,
+ * 0 when none is queued. Any thread. */
+size_t host_net_recv(void *buf, size_t len);
+/* Queue a frame from the guest for the backend: 0, or -1 when the queue is full. */
+int host_net_send(const void *frame, size_t len);
+/* Called by the libuv loop's setup (uvloop.c). */
+int host_net_attach(void *loop);
+
+/* For the backends, on the loop thread: a frame for the guest. */
+void host_net_deliver(const void *frame, size_t len);
+void host_net_count_rx_error(void);
+struct host_net_backend {
+    int (*open)(const char *arg, char *err, size_t errlen);
+    int (*attach)(void *loop);
+    int (*send)(const void *frame, size_t len); /* 0, or -1: dropped */
+};
+extern const struct host_net_backend host_net_slirp, host_net_tap;
+
 /* ---- power */
 
 /* Ask the main thread to end the process with `status`; the caller blocks forever. */

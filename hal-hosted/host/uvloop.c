@@ -5,8 +5,8 @@
  * console ring; end of input is delivered as one EOT byte (0x04), which the console
  * service treats as the end of the operator's session. When the ring is full, reading
  * stops and the rest is held here until a vCPU says there is room (an async wakeup),
- * so a long piped script is never cut short. Device I/O (block, net) joins
- * this loop with the devices that need it.
+ * so a long piped script is never cut short. The disk (disk.c) and the network card
+ * (net.c) attach their I/O to this loop too.
  *
  * Layer: hal-hosted, host world (libc and libuv only).
  */
@@ -123,7 +123,7 @@ void host_console_init(void) {}
 int host_uv_start(int watch_stdin)
 {
     if (uv_loop_init(&g_loop) || uv_async_init(&g_loop, &g_space, on_space) ||
-        host_disk_attach(&g_loop))
+        host_disk_attach(&g_loop) || host_net_attach(&g_loop))
         return -1;
     host_console_on_space(space_from_vcpu);
     if (watch_stdin) {

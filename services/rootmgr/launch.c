@@ -72,6 +72,25 @@ int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_
     return 0;
 }
 
+/* Device `num` (decimal text) of a class, for one service: read, write, wait and
+   transfer, never duplicate. */
+static int device_handle(uint32_t dev_class, const char *num, sos_handle_t *out)
+{
+    char *end;
+    unsigned long idx = strtoul(num, &end, 10);
+    if (*end || idx > 15)
+        return SOS_ERR_NOT_FOUND;
+    sos_handle_t dev;
+    int err = (int)sos_device_open(g_rm.root, dev_class, (uint32_t)idx, &dev);
+    if (err)
+        return err;
+    err = (int)sos_handle_replace(dev, SOS_RIGHT_READ | SOS_RIGHT_WRITE | SOS_RIGHT_WAIT |
+                                           SOS_RIGHT_TRANSFER, out);
+    if (err)
+        sos_handle_close(dev);
+    return err;
+}
+
 /* Resource k of m: what it names becomes a startup handle, called `name`. */
 static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *out, char *name)
 {
@@ -89,22 +108,10 @@ static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *o
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_TRANSFER, out);
     if (!strcmp(what, "power"))
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_MANAGE | SOS_RIGHT_TRANSFER, out);
-    if (!strncmp(what, "block", 5) && what[5] >= '0' && what[5] <= '9') { /* block<N> */
-        char *end;
-        unsigned long idx = strtoul(what + 5, &end, 10);
-        if (*end || idx > 15)
-            return SOS_ERR_NOT_FOUND;
-        sos_handle_t dev;
-        int err = (int)sos_device_open(g_rm.root, SOS_DEV_BLOCK, (uint32_t)idx, &dev);
-        if (err)
-            return err;
-        /* read, write, wait and transfer: never duplicate, so it goes to one service */
-        err = (int)sos_handle_replace(dev, SOS_RIGHT_READ | SOS_RIGHT_WRITE | SOS_RIGHT_WAIT |
-                                               SOS_RIGHT_TRANSFER, out);
-        if (err)
-            sos_handle_close(dev);
-        return err;
-    }
+    if (!strncmp(what, "block", 5) && what[5] >= '0' && what[5] <= '9') /* block<N> */
+        return device_handle(SOS_DEV_BLOCK, what + 5, out);
+    if (!strncmp(what, "net", 3) && what[3] >= '0' && what[3] <= '9') /* net<N> */
+        return device_handle(SOS_DEV_NET, what + 3, out);
     if (!strcmp(what, "bootstore"))
         return (int)sos_handle_duplicate(g_rm.store, SOS_RIGHT_READ | SOS_RIGHT_MAP | SOS_RIGHT_TRANSFER, out);
     if (!strncmp(what, "bundle:", 7)) {
@@ -183,7 +190,8 @@ static int build_handles(struct svc *s, struct spawn_set *ss)
         } else {
             err = resource_handle(m, i, &h, name);
         }
-        if (err == SOS_ERR_NOT_FOUND && !strncmp(m->resources[i], "block", 5)) {
+        if (err == SOS_ERR_NOT_FOUND && (!strncmp(m->resources[i], "block", 5) ||
+                                         !strncmp(m->resources[i], "net", 3))) {
             rm_log(LOG_NOTICE, "%s: there is no %s: started without it", m->name, m->resources[i]);
             err = 0; /* a machine without that disk: the service copes (storage keeps RAM) */
             continue;

@@ -49,7 +49,7 @@ static bool fake_blk_complete(void);
 
 void hal_cpu_idle(void)
 {
-    if (fake_blk_complete())
+    if (fake_blk_complete() | th_fake_net_idle())
         return; /* a device finished something: its interrupt was delivered */
     if (g_deadline == INT64_MAX) {
         fprintf(stderr, "test HAL: every thread is blocked and no timer is armed (deadlock)\n");
@@ -301,7 +301,9 @@ static bool fake_blk_complete(void)
 
 bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
 {
-    if (index >= 2 || !th_fake_blk[index].present)
+    if (index == 2)
+        return th_fake_net_get(ops, dev); /* the network device (th_net.c) */
+    if (index > 2 || !th_fake_blk[index].present)
         return false;
     *ops = &g_fake_ops;
     *dev = &g_fake_devs[index];

@@ -148,6 +148,21 @@ struct th_fake_blk {
 };
 extern struct th_fake_blk th_fake_blk[2];
 
+/* The test HAL's fake network device (th_net.c; after the block devices, line
+   TH_FAKE_NET_LINE). Frames given to th_fake_net_arrive come in when the CPU next idles. */
+#define TH_FAKE_NET_LINE 46u
+#define TH_NET_FRAME_MAX 1514u
+struct th_fake_net {
+    bool present;  /* set before the first device_open */
+    bool tx_full;  /* WRITE submits say SHOULD_WAIT until the CPU next idles */
+    unsigned submits, tx_count;
+    uint8_t tx[TH_NET_FRAME_MAX]; /* the last frame sent */
+    size_t tx_len;
+    uint64_t rx_dropped;
+};
+extern struct th_fake_net th_fake_net;
+void th_fake_net_arrive(const void *frame, size_t len);
+
 /* Build a minimal static-PIE ELF64 image in a VMO (for spawn and ELF tests). */
 struct th_elf_opts {
     uint16_t machine;   /* 0: the host's */
