@@ -26,7 +26,7 @@
 #include <sos/errors.h>
 #include <sos/object.h>
 
-#include "lib/fmt.h"
+#include "fmt.h"
 #include "lib/kstring.h"
 
 #define VIRTIO_NET_F_MAC (1ull << 5)
