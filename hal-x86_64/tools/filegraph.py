@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""hal-x86_64/tools/filegraph.py - the HAL's file-level call graph and include graph.
+
+Calls: for every object of the kernel (build/hal-x86_64/kernel.elf.p/*.o) `nm` lists the
+symbols it defines and the ones it needs; file A depends on file B when A needs a symbol
+B defines (calls and data alike). Symbols no HAL file defines (the core's) are left out.
+Includes: the quoted #include lines of hal-x86_64's own .c, .S and .h files.
+For each graph it prints the edges and the strongly connected sets of more than one
+file (Tarjan): a set is a dependency circle, every file in it reaching every other.
+
+    hal-x86_64/tools/filegraph.py [BUILD_DIR]     (default: build)
+"""
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def obj_name(o):
+    n = o[:-2] if o.endswith('.o') else o
+    return n.replace('meson-generated_.._', '')
+
+
+def call_graph(objdir):
+    defs, needs = {}, {}
+    for o in sorted(os.listdir(objdir)):
+        if not o.endswith('.o'):
+            continue
+        name = obj_name(o)
+        if name.startswith('.._'):
+            continue  # the core and common/: outside the HAL, calls into them are left out
+        out = subprocess.run(['nm', os.path.join(objdir, o)], check=True,
+                             capture_output=True, text=True).stdout
+        needs[name] = set()
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) == 2 and f[0] == 'U':
+                needs[name].add(f[1])
+            elif len(f) == 3 and f[1] in 'TDBRCVW':
+                defs.setdefault(f[2], name)
+    graph = {n: set() for n in needs}
+    for n, syms in needs.items():
+        for s in syms:
+            d = defs.get(s)
+            if d and d != n:
+                graph[n].add(d)
+    return graph
+
+
+def declarations(header):
+    """Functions and variables a header declares for other files: prototypes and
+    externs, not macros, types or static inline helpers."""
+    with open(os.path.join(HERE, header)) as fh:
+        text = fh.read()
+    text = re.sub(r'/\*.*?\*/|//[^\n]*|^\s*#[^\n]*(\\\n[^\n]*)*', ' ', text, flags=re.S | re.M)
+    while True:  # drop bodies: structs, static inline functions
+        t = re.sub(r'\{[^{}]*\}', ' ', text)
+        if t == text:
+            break
+        text = t
+    n = 0
+    for stmt in text.split(';'):
+        stmt = ' '.join(stmt.split())
+        if not stmt or 'static inline' in stmt or stmt.startswith(('struct ', 'typedef ')) and '(' not in stmt:
+            continue
+        if stmt.startswith('extern ') or re.search(r'\w\s*\(', stmt):
+            n += 1
+    return n
+
+
+def visible(graph, f):
+    """The local headers `f` sees, directly or through other headers."""
+    seen, todo = set(), list(graph.get(f, ()))
+    while todo:
+        h = todo.pop()
+        if h not in seen:
+            seen.add(h)
+            todo.extend(graph.get(h, ()))
+    return seen
+
+
+def include_graph():
+    graph = {}
+    for f in sorted(os.listdir(HERE)):
+        if not re.search(r'\.(c|h|S)$', f) or f.endswith('_test.c'):
+            continue
+        graph[f] = set()
+        with open(os.path.join(HERE, f)) as fh:
+            for line in fh:
+                m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
+                if m and os.path.exists(os.path.join(HERE, m.group(1))):
+                    graph[f].add(m.group(1))
+    return graph
+
+
+def sccs(graph):
+    index, low, stack, on, out = {}, {}, [], set(), []
+    counter = [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            out.append(sorted(comp))
+
+    sys.setrecursionlimit(10000)
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def report(title, graph):
+    print(f'== {title}: {len(graph)} files, {sum(len(e) for e in graph.values())} edges')
+    for n in sorted(graph):
+        print(f'  {n} -> {" ".join(sorted(graph[n])) or "-"}')
+    big = [c for c in sccs(graph) if len(c) > 1]
+    print(f'  circles (strongly connected sets > 1): {len(big)}'
+          f'{"; sizes " + ", ".join(str(len(c)) for c in big) if big else ""}')
+    for c in big:
+        print(f'    {len(c)}: {" ".join(c)}')
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else 'build'
+    objdir = os.path.join(build, 'hal-x86_64', 'kernel.elf.p')
+    if not os.path.isdir(objdir):
+        sys.exit(f'filegraph: no objects in {objdir}: build the kernel first '
+                 f'(ninja -C {build} hal-x86_64/kernel.elf)')
+    report('calls (nm)', call_graph(objdir))
+    inc = include_graph()
+    report('includes', inc)
+    print('  declarations of other HAL files each source sees through its headers:')
+    for f in sorted(inc):
+        if not f.endswith('.h'):
+            hs = visible(inc, f)
+            print(f'    {f}: {sum(declarations(h) for h in hs)} (from {len(hs)} headers)')
+
+
+if __name__ == '__main__':
+    main()
