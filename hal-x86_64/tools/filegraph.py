@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """hal-x86_64/tools/filegraph.py - the HAL's file-level call graph and include graph.
 
-Calls: for every object of the kernel (build/hal-x86_64/kernel.elf.p/*.o) `nm` lists the
+Calls: for every object of the kernel (build/hal-x86_64/kernel.elf.p/*.o, as compile_commands.json lists them) `nm` lists the
 symbols it defines and the ones it needs; file A depends on file B when A needs a symbol
 B defines (calls and data alike). Symbols no HAL file defines (the core's) are left out.
 Includes: the quoted #include lines of hal-x86_64's own .c, .S and .h files.
@@ -10,6 +10,7 @@ file (Tarjan): a set is a dependency circle, every file in it reaching every oth
 
     hal-x86_64/tools/filegraph.py [BUILD_DIR]     (default: build)
 """
+import json
 import os
 import re
 import subprocess
@@ -23,11 +24,19 @@ def obj_name(o):
     return n.replace('meson-generated_.._', '')
 
 
-def call_graph(objdir):
+def kernel_objects(build):
+    """The kernel's objects as the build lists them now (stale ones of removed sources
+    may still lie in the directory)."""
+    with open(os.path.join(build, 'compile_commands.json')) as fh:
+        cmds = json.load(fh)
+    return sorted(os.path.basename(c['output']) for c in cmds
+                  if os.path.dirname(c['output']) == 'hal-x86_64/kernel.elf.p')
+
+
+def call_graph(build):
+    objdir = os.path.join(build, 'hal-x86_64', 'kernel.elf.p')
     defs, needs = {}, {}
-    for o in sorted(os.listdir(objdir)):
-        if not o.endswith('.o'):
-            continue
+    for o in kernel_objects(build):
         name = obj_name(o)
         if name.startswith('.._'):
             continue  # the core and common/: outside the HAL, calls into them are left out
@@ -140,11 +149,10 @@ def report(title, graph):
 
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else 'build'
-    objdir = os.path.join(build, 'hal-x86_64', 'kernel.elf.p')
-    if not os.path.isdir(objdir):
+    if not os.path.isdir(os.path.join(build, 'hal-x86_64', 'kernel.elf.p')):
         sys.exit(f'filegraph: no objects in {objdir}: build the kernel first '
                  f'(ninja -C {build} hal-x86_64/kernel.elf)')
-    report('calls (nm)', call_graph(objdir))
+    report('calls (nm)', call_graph(build))
     inc = include_graph()
     report('includes', inc)
     print('  declarations of other HAL files each source sees through its headers:')
