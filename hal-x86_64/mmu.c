@@ -31,18 +31,6 @@ static void set_cr3(uint64_t pml4)
     write_cr3(pml4);
 }
 
-/* ---- physical memory */
-
-void *hal_phys_to_virt(paddr_t pa) { return (void *)(uintptr_t)(X86_DIRECT_BASE + pa); }
-
-paddr_t hal_virt_to_phys(const void *va)
-{
-    uint64_t v = (uint64_t)(uintptr_t)va;
-    if (v >= X86_KERNEL_BASE)
-        return g_x86_boot->kernel_pa + (v - g_x86_boot->kernel_va);
-    return v - X86_DIRECT_BASE;
-}
-
 /* ---- table memory: the early pool during boot, the core's frames afterwards */
 
 static bool g_core_up;

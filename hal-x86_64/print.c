@@ -3,8 +3,7 @@
  *
  * Every line goes to the serial port and the screen console under one spinlock (taken
  * only once the other CPUs run), with interrupts off, so lines from two CPUs never
- * interleave. x86_fatal is for the HAL's own broken invariants before or outside
- * core_main: it prints and stops the machine with hal_panic_halt.
+ * interleave. (x86_fatal, which prints and stops, is in halt.c.)
  *
  * Its own file so that every HAL file that prints depends on this small one rather
  * than on boot.c, which itself calls into nearly every other file.
@@ -50,18 +49,4 @@ void x86_printf(const char *fmt, ...)
     int n = k_vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     hal_console_write(buf, (size_t)MIN_INT(n, (int)sizeof(buf) - 1));
-}
-
-void x86_fatal(const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    hal_irq_save();
-    va_start(ap, fmt);
-    int n = k_vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    x86_printf("\n*** x86_64 HAL: ");
-    hal_console_write(buf, (size_t)MIN_INT(n, (int)sizeof(buf) - 1));
-    x86_printf("\n");
-    hal_panic_halt();
 }

@@ -76,28 +76,6 @@ static const char *const g_exc_names[32] = {
     "reserved", "reserved", "reserved", "reserved", "reserved", "hypervisor injection",
     "VMM communication", "security", "reserved"};
 
-static bool kernel_addr_ok(uint64_t a)
-{
-    return a >= X86_KERNEL_BASE && a < (uint64_t)__kernel_end && (a & 7) == 0;
-}
-
-void x86_backtrace(uint64_t rbp, uint64_t rip)
-{
-    x86_printf("backtrace (addr2line -e kernel.elf ADDR):\n  %#llx\n", (unsigned long long)rip);
-    for (int depth = 0; depth < 32 && rbp; depth++) {
-        /* frames live on kernel stacks: the image's bss or the direct map */
-        if ((rbp & 7) || rbp < X86_DIRECT_BASE || rbp + 16 < rbp)
-            break;
-        uint64_t *f = (uint64_t *)rbp;
-        if (!f[1])
-            break;
-        x86_printf("  %#llx\n", (unsigned long long)f[1]);
-        if (f[0] <= rbp && !kernel_addr_ok(f[0]))
-            break;
-        rbp = f[0];
-    }
-}
-
 __attribute__((noreturn)) static void kernel_fault(const struct trap_frame *tf)
 {
     const char *name = tf->vector < 32 ? g_exc_names[tf->vector] : "interrupt";

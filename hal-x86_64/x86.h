@@ -154,20 +154,29 @@ static inline void mmio_write32(volatile void *p, uint32_t v) { *(volatile uint3
 #define MSR_PAT 0x277u
 #define MSR_APIC_BASE 0x1bu
 
-/* ---- boot.c */
+/* ---- bootinfo.c */
 extern const struct x86_boot *g_x86_boot;
 extern bool g_x86_on_qemu;
+bool x86_cmdline_has(const char *opt);
+void x86_cmdline_split(struct boot_info *bi);
+
+/* ---- physmem.c */
 /* Physically contiguous zeroed pages for the HAL before core_main (page tables, DMA
    rings); panics when memory is short. After core_main, single pages come from
    core_frame_alloc() instead (x86_dma_alloc picks). */
 paddr_t x86_early_alloc(size_t pages);
 paddr_t x86_dma_alloc(size_t pages);
-bool x86_cmdline_has(const char *opt);
+void x86_mem_ranges(struct boot_info *bi);
+void x86_mem_handover(void);
+
+/* ---- halt.c */
 /* Stop this CPU for good (panic=exit: leave QEMU with status 125 first). */
 __attribute__((noreturn)) void x86_halt(void);
+__attribute__((noreturn)) void x86_fatal(const char *fmt, ...);
+void x86_backtrace(uint64_t rbp, uint64_t rip);
+void x86_qemu_exit(int status);
 
 /* ---- print.c */
-__attribute__((noreturn)) void x86_fatal(const char *fmt, ...);
 void x86_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- cpu.c */
@@ -180,7 +189,6 @@ struct x86_cpu *x86_this_cpu(void);
 void x86_trap(struct trap_frame *tf);
 void x86_idt_init(void);
 void x86_idt_load(void);
-void x86_backtrace(uint64_t rbp, uint64_t rip);
 
 /* ---- mmu.c */
 void x86_mmu_init(void);
