@@ -72,6 +72,7 @@ void x86_fbcon_init(void)
             g_fb[y * g_stride_px + x] = BG;
     memset(g_shown, ' ', cells);
     g_on = true;
+    x86_console_add(x86_fbcon_write);
 }
 
 void x86_fbcon_disable(void) { g_on = false; }

@@ -34,6 +34,7 @@ void x86_serial_init(void)
     outb(COM1 + FCR, 0x07); /* FIFOs on and cleared */
     outb(COM1 + MCR, 0x0b); /* DTR, RTS, OUT2 (the IRQ gate) */
     g_present = true;
+    x86_console_add(x86_serial_write);
 }
 
 static void put(char c)

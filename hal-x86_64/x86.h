@@ -14,6 +14,7 @@
 #include <sos/errors.h>
 
 #include "hal.h"
+#include "pt.h"
 #include "x86/bootproto.h"
 
 #define MIN_INT(a, b) ((a) < (b) ? (a) : (b))
@@ -177,6 +178,8 @@ void x86_backtrace(uint64_t rbp, uint64_t rip);
 void x86_qemu_exit(int status);
 
 /* ---- print.c */
+typedef void (*x86_console_fn)(const char *buf, size_t len);
+void x86_console_add(x86_console_fn write); /* a console output, in boot order */
 void x86_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- cpu.c */
@@ -194,6 +197,10 @@ void x86_idt_load(void);
 void x86_mmu_init(void);
 void x86_mmu_ap_init(void);
 uint64_t x86_mmu_kernel_pml4(void);
+void x86_mmu_set_cr3(uint64_t pml4);
+void x86_mmu_frames_ready(void);
+extern uint64_t g_x86_pte_nx;
+extern const struct pt_ctx g_x86_pt;
 /* The page user %fs points at: a canary at +0x28 for stack-protected code. */
 void x86_fs_page_init(void);
 /* Map `size` bytes of device memory at physical `pa` into the kernel's device window;
