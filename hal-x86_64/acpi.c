@@ -10,7 +10,13 @@
  *
  * Layer: hal-x86_64.
  */
-#include "x86.h"
+#include "acpi.h"
+
+#include "hal.h"
+#include "cpu.h"
+#include "bootinfo.h"
+#include "halt.h"
+#include "print.h"
 
 #include "lib/kstring.h"
 

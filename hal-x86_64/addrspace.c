@@ -10,7 +10,14 @@
  *
  * Layer: hal-x86_64 (above mmu.c and tlb.c; the core and trap.c call it).
  */
-#include "x86.h"
+#include "mmu.h"
+
+#include <sos/errors.h>
+
+#include "hal.h"
+#include "cpu.h"
+#include "physmem.h"
+#include "tlb.h"
 
 #include "pt.h"
 

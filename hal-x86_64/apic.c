@@ -12,7 +12,14 @@
  *
  * Layer: hal-x86_64.
  */
-#include "x86.h"
+#include "apic.h"
+
+#include "hal.h"
+#include "cpu.h"
+#include "mmu.h"
+#include "halt.h"
+#include "print.h"
+#include "acpi.h"
 
 #define LAPIC_ID 0x20
 #define LAPIC_TPR 0x80

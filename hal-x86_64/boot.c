@@ -12,14 +12,24 @@
  *
  * Layer: hal-x86_64 (the top: calls every part, none calls back).
  */
-#include "x86.h"
-
-#include "fmt.h"
-#include "lib/kstring.h"
+#include "hal.h"
+#include "cpu.h"
+#include "bootinfo.h"
+#include "physmem.h"
+#include "mmu.h"
+#include "print.h"
+#include "serial.h"
+#include "fbcon.h"
+#include "acpi.h"
+#include "apic.h"
+#include "trap.h"
+#include "smp.h"
+#include "dev.h"
+#include "kbdcon.h"
+#include "selftest.h"
+#include "pci.h"
 
 static struct boot_info g_bi;
-
-const char *x86_cpu_features(void);
 
 /* ---------------------------------------------------------------- boot */
 

@@ -9,7 +9,10 @@
  *
  * Layer: hal-x86_64 (the bottom: reads the hand-off, calls no other HAL file).
  */
-#include "x86.h"
+#include "bootinfo.h"
+
+#include "hal.h"
+#include "cpu.h"
 
 #include "lib/kstring.h"
 

@@ -10,7 +10,11 @@
  *
  * Layer: hal-x86_64 (near the bottom: reads the hand-off, calls no other C file).
  */
-#include "x86.h"
+#include "cpu.h"
+
+#include "hal.h"
+#include "bootinfo.h"
+#include "mmu.h"
 
 #include "lib/kstring.h"
 
@@ -128,7 +132,6 @@ void x86_cpu_init_ap(unsigned id)
     features_init();
 }
 
-const char *x86_cpu_features(void);
 const char *x86_cpu_features(void)
 {
     uint64_t cr4;

@@ -12,7 +12,14 @@
  *
  * Layer: hal-x86_64.
  */
-#include "x86.h"
+#include "dev.h"
+
+#include <sos/errors.h>
+
+#include "hal.h"
+#include "cpu.h"
+#include "bootinfo.h"
+#include "fbcon.h"
 
 #include "lib/kstring.h"
 

@@ -62,7 +62,7 @@ hal_context_switch:
     mov (%rsi), %rsp
     fxrstor64 (%rsp)
     mov $0xc0000100, %ecx       /* user %fs: the canary page, whatever the last thread did */
-    movabs $0x00007fffffffc000, %rax /* X86_FS_VA (x86.h) */
+    movabs $0x00007fffffffc000, %rax /* X86_FS_VA (mmu.h) */
     mov %rax, %rdx
     shr $32, %rdx
     wrmsr

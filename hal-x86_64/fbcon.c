@@ -10,7 +10,13 @@
  *
  * Layer: hal-x86_64.
  */
-#include "x86.h"
+#include "fbcon.h"
+
+#include "hal.h"
+#include "bootinfo.h"
+#include "physmem.h"
+#include "mmu.h"
+#include "print.h"
 
 #include "lib/kstring.h"
 

@@ -11,9 +11,16 @@
  *
  * Layer: hal-x86_64 (above the console, print.c; below everything that can fail).
  */
-#include "x86.h"
+#include "halt.h"
+
+#include "hal.h"
+#include "cpu.h"
+#include "bootinfo.h"
+#include "print.h"
 
 #include "fmt.h"
+
+extern char __kernel_end[]; /* kernel.ld */
 
 /* ---------------------------------------------------------------- QEMU's exit */
 

@@ -11,7 +11,10 @@
  *
  * Layer: hal-x86_64.
  */
-#include "x86.h"
+#include "kbdcon.h"
+
+#include "hal.h"
+#include "physmem.h"
 
 #include "drivers/virtio/virtio.h"
 #include "lib/kstring.h"

@@ -14,9 +14,14 @@
  *
  * Layer: hal-x86_64 (above physmem.c and cpu.c).
  */
-#include "x86.h"
+#include "mmu.h"
 
-#include "lib/kstring.h"
+#include "hal.h"
+#include "cpu.h"
+#include "bootinfo.h"
+#include "physmem.h"
+#include "halt.h"
+
 #include "pt.h"
 
 static uint64_t g_kernel_pml4;   /* physical */

@@ -11,7 +11,11 @@
  */
 #include "pci.h"
 
-#include "lib/kstring.h"
+#include <sos/errors.h>
+
+#include "hal.h"
+#include "cpu.h"
+#include "mmu.h"
 
 static uint32_t addr(const struct pci_fn *f, unsigned off)
 {

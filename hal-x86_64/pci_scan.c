@@ -11,6 +11,9 @@
  */
 #include "pci.h"
 
+#include "hal.h"
+#include "print.h"
+
 static void probe_fn(struct pci_fn *f)
 {
     uint32_t id = pci_read32(f, 0);

@@ -11,7 +11,11 @@
  *
  * Layer: hal-x86_64 (above bootinfo.c; reports exhaustion through halt.c).
  */
-#include "x86.h"
+#include "physmem.h"
+
+#include "hal.h"
+#include "bootinfo.h"
+#include "halt.h"
 
 #include "lib/kstring.h"
 

@@ -14,7 +14,10 @@
  *
  * Layer: hal-x86_64.
  */
-#include "x86.h"
+#include "print.h"
+
+#include "hal.h"
+#include "cpu.h"
 
 #include "fmt.h"
 

@@ -8,7 +8,14 @@
  *
  * Layer: hal-x86_64 (a top-level part beside boot.c: only boot.c calls it).
  */
-#include "x86.h"
+#include "selftest.h"
+
+#include <sos/errors.h>
+
+#include "hal.h"
+#include "physmem.h"
+#include "print.h"
+#include "trap.h"
 
 #include "lib/kstring.h"
 

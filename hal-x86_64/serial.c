@@ -8,7 +8,12 @@
  *
  * Layer: hal-x86_64.
  */
-#include "x86.h"
+#include "serial.h"
+
+#include "hal.h"
+#include "cpu.h"
+#include "print.h"
+#include "apic.h"
 
 #define COM1 0x3f8
 #define RBR 0 /* receive buffer (read) / transmit holding (write) */

@@ -11,7 +11,17 @@
  *
  * Layer: hal-x86_64.
  */
-#include "x86.h"
+#include "smp.h"
+
+#include "hal.h"
+#include "cpu.h"
+#include "bootinfo.h"
+#include "physmem.h"
+#include "mmu.h"
+#include "print.h"
+#include "acpi.h"
+#include "apic.h"
+#include "trap.h"
 
 #include "lib/kstring.h"
 

@@ -9,7 +9,11 @@
  *
  * Layer: hal-x86_64 (above cpu.c and apic.c; called by addrspace.c and trap.c).
  */
-#include "x86.h"
+#include "tlb.h"
+
+#include "hal.h"
+#include "cpu.h"
+#include "apic.h"
 
 void hal_cpu_relax(void)
 {

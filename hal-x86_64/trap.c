@@ -16,11 +16,20 @@
  *
  * Layer: hal-x86_64.
  */
-#include "x86.h"
+#include "trap.h"
 
+#include <sos/errors.h>
 #include <sos/object.h>
 
-#include "lib/kstring.h"
+#include "hal.h"
+#include "cpu.h"
+#include "mmu.h"
+#include "halt.h"
+#include "print.h"
+#include "serial.h"
+#include "apic.h"
+#include "tlb.h"
+#include "kbdcon.h"
 
 extern const uint64_t x86_isr_table[256];
 extern char x86_copy_user_insn[], x86_copy_user_fixup[];

@@ -10,7 +10,15 @@
  *
  * Layer: hal-x86_64.
  */
+#include <sos/errors.h>
+
 #include "pci.h"
+
+#include "hal.h"
+#include "dev.h"
+#include "mmu.h"
+#include "physmem.h"
+#include "print.h"
 
 #include "drivers/virtio/virtio.h"
 #include "fmt.h"

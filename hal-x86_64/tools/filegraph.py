@@ -155,7 +155,7 @@ def main():
     report('calls (nm)', call_graph(build))
     inc = include_graph()
     report('includes', inc)
-    print('  declarations of other HAL files each source sees through its headers:')
+    print('  declarations (functions, variables) in the HAL headers each source includes, its own among them:')
     for f in sorted(inc):
         if not f.endswith('.h'):
             hs = visible(inc, f)
