@@ -7,8 +7,13 @@ B defines (calls and data alike). Symbols no HAL file defines (the core's) are l
 Includes: the quoted #include lines of hal-x86_64's own .c, .S and .h files.
 For each graph it prints the edges and the strongly connected sets of more than one
 file (Tarjan): a set is a dependency circle, every file in it reaching every other.
+For the calls it also prints each file's level (docs/x86_64.md, "File map").
 
-    hal-x86_64/tools/filegraph.py [BUILD_DIR]     (default: build)
+    hal-x86_64/tools/filegraph.py [--check] [BUILD_DIR]     (default: build)
+
+--check prints only what is wrong and exits 1 when the call graph has a circle other
+than the two known pairs (ALLOWED: one part in two languages each, docs/x86_64.md) or
+the include graph has any circle: the test x86-filegraph (suite unit) runs it.
 """
 import json
 import os
@@ -136,6 +141,25 @@ def sccs(graph):
     return out
 
 
+def levels(graph):
+    """Each file's level: 0 calls no other file, otherwise one more than the highest
+    level it calls (a circle counts as one unit). Lists the files level by level."""
+    comps = sccs(graph)
+    cid = {n: i for i, c in enumerate(comps) for n in c}
+    lvl = {}
+
+    def level(i):
+        if i not in lvl:
+            deps = {cid[w] for n in comps[i] for w in graph[n] if cid[w] != i}
+            lvl[i] = 1 + max((level(d) for d in deps), default=-1)
+        return lvl[i]
+
+    by = {}
+    for i, c in enumerate(comps):
+        by.setdefault(level(i), []).append('+'.join(c))
+    return [(k, sorted(by[k])) for k in sorted(by)]
+
+
 def report(title, graph):
     print(f'== {title}: {len(graph)} files, {sum(len(e) for e in graph.values())} edges')
     for n in sorted(graph):
@@ -147,12 +171,38 @@ def report(title, graph):
         print(f'    {len(c)}: {" ".join(c)}')
 
 
+ALLOWED = [['cpu.c', 'entry.S'], ['isr.S', 'trap.c']]
+
+
+def check(calls, inc):
+    bad = [c for c in sccs(calls) if len(c) > 1 and c not in ALLOWED]
+    bad_inc = [c for c in sccs(inc) if len(c) > 1]
+    for c in bad:
+        print(f'filegraph: these files call each other in a circle: {" ".join(c)}; '
+              f'move the shared code down (docs/x86_64.md, "File map")')
+    for c in bad_inc:
+        print(f'filegraph: these headers include each other in a circle: {" ".join(c)}')
+    if not bad and not bad_inc:
+        print(f'filegraph: {len(calls)} files, no circles but the known pairs '
+              f'{", ".join("+".join(c) for c in ALLOWED)}')
+    return 1 if bad or bad_inc else 0
+
+
 def main():
-    build = sys.argv[1] if len(sys.argv) > 1 else 'build'
+    args = sys.argv[1:]
+    checking = '--check' in args
+    args = [a for a in args if a != '--check']
+    build = args[0] if args else 'build'
     if not os.path.isdir(os.path.join(build, 'hal-x86_64', 'kernel.elf.p')):
         sys.exit(f'filegraph: no objects in {objdir}: build the kernel first '
                  f'(ninja -C {build} hal-x86_64/kernel.elf)')
-    report('calls (nm)', call_graph(build))
+    calls = call_graph(build)
+    if checking:
+        sys.exit(check(calls, include_graph()))
+    report('calls (nm)', calls)
+    print('  levels (a file calls only files of lower levels; a+b: a circle):')
+    for k, files in levels(calls):
+        print(f'    {k}: {" ".join(files)}')
     inc = include_graph()
     report('includes', inc)
     print('  declarations (functions, variables) in the HAL headers each source includes, its own among them:')
