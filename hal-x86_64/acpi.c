@@ -8,7 +8,8 @@
  * package, read with a small byte-level match rather than an AML interpreter. Tables
  * with a bad checksum are ignored. Without ACPI the HAL assumes the PC defaults.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above physmem.c and halt.c; apic.c, smp.c and boot.c read what it
+ * found).
  */
 #include "acpi.h"
 

@@ -10,7 +10,8 @@
  * APIC timer in one-shot mode, calibrated against the TSC; a deadline beyond the
  * counter's reach fires early and is re-armed here without bothering the core.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above acpi.c and mmu.c; trap.c, tlb.c, smp.c and serial.c call
+ * it).
  */
 #include "apic.h"
 

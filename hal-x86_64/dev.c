@@ -10,7 +10,8 @@
  * hal_dev_info reports width and height); it completes at once. Its first write takes
  * the screen from the text console.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above fbcon.c; kbdcon.c, virtio_pci.c and selftest.c use the
+ * list).
  */
 #include "dev.h"
 

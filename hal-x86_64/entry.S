@@ -11,7 +11,7 @@
  * isr.S. This file is cpu.c's assembly half: cpu.c points LSTAR and new contexts here
  * and sets up the IST stacks below; the code here reads cpu.c's SMAP flag.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (with cpu.c).
  */
 #define PCPU_KSTACK 8
 #define PCPU_USER_RSP 16

@@ -8,7 +8,7 @@
  * ANSI escape sequences are skipped. Once a display client takes the framebuffer
  * (x86_fbcon_disable) the console stays on serial only.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above mmu.c and physmem.c; adds itself to print.c as an output).
  */
 #include "fbcon.h"
 

@@ -6,7 +6,7 @@
  * when user code was interrupted, and calls x86_trap. x86_isr_table lists the stubs for
  * the IDT (trap.c): the two files are one part in two languages.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (with trap.c; reads cpu.c's g_x86_smap).
  */
     .text
     .macro ISR_NOERR n

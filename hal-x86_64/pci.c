@@ -7,7 +7,7 @@
  * mastering, INTx off, and one MSI-X vector to the boot CPU on a fresh HAL interrupt
  * line. The drivers use this file; the bus scan that finds them is pci_scan.c.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above mmu.c; the drivers and pci_scan.c use it).
  */
 #include "pci.h"
 

@@ -12,7 +12,7 @@
  * through half the HAL. Every file that prints depends on this small one, and it on
  * nothing above cpu.c.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (just above cpu.c; everything that prints depends on it).
  */
 #include "print.h"
 

@@ -6,7 +6,7 @@
  * receive FIFO, gives the bytes to core_console_input() and raises HAL_IRQ_CONSOLE.
  * When no UART answers (a PC without COM1) the console is the framebuffer alone.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above apic.c; adds itself to print.c as an output).
  */
 #include "serial.h"
 

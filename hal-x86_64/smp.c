@@ -9,7 +9,7 @@
  * %gs, control registers, MSRs, IDT, local APIC) and calls core_secondary_main.
  * hal_cpu_kick: an IPI on line HAL_IRQ_IPI to a running CPU. TLB shootdown is tlb.c.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above trap.c, apic.c and mmu.c; only boot.c and the core call it).
  */
 #include "smp.h"
 

@@ -14,7 +14,8 @@
  * Interrupt vectors 48 + line carry the HAL's lines (core/hal.h); a masked line is
  * remembered and raised again by a self-IPI when it is unmasked.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above apic.c, tlb.c, addrspace.c, serial.c and kbdcon.c; isr.S is
+ * its assembly half).
  */
 #include "trap.h"
 
