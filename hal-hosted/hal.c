@@ -36,13 +36,7 @@ static void deliver(bool from_user)
     uint32_t p;
     while ((p = host_vcpu_take_pending()) || host_console_pending()) {
         if (host_console_pending()) { /* offer what waits; the core takes what fits */
-            char buf[256];
-            size_t n, took;
-            do {
-                n = host_console_peek(buf, sizeof(buf));
-                took = n ? core_console_input(buf, n) : 0;
-                host_console_consume(took);
-            } while (n && took == n);
+            host_console_deliver(core_console_input);
             if (!p)
                 break;
         }

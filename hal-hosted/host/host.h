@@ -110,12 +110,13 @@ void host_console_init(void);
 void host_console_restore(void);
 void host_console_write(const char *buf, size_t len);
 /*
- * Console input waits in a 64 KiB ring until the core takes it: peek at it, then
- * consume what the core accepted. Nothing is ever dropped: when the ring is full the
- * producer holds back (push returns what fit) until on_space tells it there is room.
+ * Console input waits in a 64 KiB ring until the core takes it. deliver offers what
+ * waits to take() and removes what it accepted (returns how many bytes), one vCPU at a
+ * time, so no byte reaches the core twice; take must not call back into the console.
+ * Nothing is ever dropped: when the ring is full the producer holds back (push returns
+ * what fit) until on_space tells it there is room.
  */
-size_t host_console_peek(char *buf, size_t len);
-void host_console_consume(size_t n);
+size_t host_console_deliver(size_t (*take)(const char *buf, size_t len));
 bool host_console_pending(void);
 void host_console_on_space(void (*fn)(void)); /* called from a vCPU thread */
 /* Queue input bytes (from stdin or the window) and raise the console line on vCPU 0;
