@@ -19,6 +19,8 @@
 #define SIGBUS_ 7
 #define SIGSEGV_ 11
 
+_Static_assert(HOST_FAULT_STATUS == HOSTED_PANIC_STATUS, "a core fault exits like a panic");
+
 static uint32_t g_irq_enabled; /* device lines 16..31 the core listens to */
 
 /* ---- CPU */
@@ -84,9 +86,17 @@ void hal_user_enter(uintptr_t entry, uintptr_t sp, uintptr_t arg)
     host_enter_user(entry, sp & ~(uintptr_t)15, arg);
 }
 
+/* --test-core-fault (sim/main.c): tests see what a fault in core code does. */
+static volatile bool g_fault_on_syscall;
+void hosted_test_core_fault(void) { g_fault_on_syscall = true; }
+
 int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                        uint64_t a4)
 {
+    if (g_fault_on_syscall) { /* a wild write on the kernel side of the first syscall */
+        volatile uintptr_t wild = 16;
+        *(volatile int *)wild = 0;
+    }
     int64_t r = core_syscall(nr, a0, a1, a2, a3, a4);
     deliver(true);
     return r;

@@ -49,7 +49,8 @@ static const char *g_usage =
     "                    arguments are its argv\n"
     "  -h, --help        this text\n"
     "\n"
-    "The exit status is the status the system powered off with (70: kernel panic).\n"
+    "The exit status is the status the system powered off with (70: kernel panic or\n"
+    "a fault in kernel code).\n"
     "A reboot starts the simulator again with the same options.\n";
 
 struct options {
@@ -127,6 +128,8 @@ static int parse(int argc, char **argv, struct options *o)
             o->disk_mib = v;
         } else if (!strcmp(a, "--safe")) {
             o->safe = 1;
+        } else if (!strcmp(a, "--test-core-fault")) { /* for tests only: docs/sim.md */
+            hosted_test_core_fault();
         } else if (!strcmp(a, "--init")) {
             if (!argv[i + 1])
                 return bad("--init needs an image%s", "");

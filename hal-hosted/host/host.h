@@ -69,6 +69,9 @@ struct host_vcpu {
 
 extern __thread struct host_vcpu *host_tl_vcpu;
 
+/* A fault in core code (or in the simulator's threads) exits with this: a panic's. */
+#define HOST_FAULT_STATUS 70
+
 /* Install the signal handlers (faults, timer, kick) once, before any vCPU starts. */
 typedef void (*host_fault_fn)(unsigned sig, int code, uintptr_t addr, uintptr_t pc,
                               unsigned long err);
