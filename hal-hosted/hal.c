@@ -70,15 +70,20 @@ void hal_cpu_start_secondaries(void)
 void hal_context_init(struct hal_context *ctx, void *stack, size_t size,
                       void (*fn)(void *), void *arg)
 {
-    ctx->sp = host_ctx_init(stack, size, fn, arg);
+    ctx->sp = host_ctx_make(stack, size, fn, arg);
 }
 
+/* The core names the stack it switches to (hal_cpu_set_kernel_stack) just before. */
 void hal_context_switch(struct hal_context *from, struct hal_context *to)
 {
-    host_ctx_switch(&from->sp, to->sp);
+    host_ctx_go(&from->sp, to->sp, host_tl_vcpu->kstack_top);
 }
 
-void hal_cpu_set_kernel_stack(uintptr_t top) { host_tl_vcpu->kstack_top = top; }
+/* Under ASan the top HOST_CTX_RESERVE bytes of a kernel stack hold its bounds (ctx.c). */
+void hal_cpu_set_kernel_stack(uintptr_t top)
+{
+    host_tl_vcpu->kstack_top = top ? top - HOST_CTX_RESERVE : 0;
+}
 
 void hal_user_enter(uintptr_t entry, uintptr_t sp, uintptr_t arg)
 {

@@ -176,7 +176,7 @@ static void boot_cpu(unsigned id)
 /* The boot store built next to this binary (build/sim/../image/bootstore/bootstore.bin). */
 static char *default_bootstore(void)
 {
-    char self[4096];
+    static char self[4096]; /* lives as long as the process: nothing to free (LSan) */
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 64);
     if (n <= 0)
         return NULL;
@@ -185,7 +185,7 @@ static char *default_bootstore(void)
     if (!slash)
         return NULL;
     strcpy(slash, "/../image/bootstore/bootstore.bin");
-    return access(self, R_OK) == 0 ? strdup(self) : NULL;
+    return access(self, R_OK) == 0 ? self : NULL;
 }
 
 /* The per-user default disk: $XDG_DATA_HOME/serviceos/disk.img or ~/.local/share/... */
