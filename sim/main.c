@@ -56,7 +56,8 @@ static const char *g_usage =
     "                    arguments are its argv\n"
     "  -h, --help        this text\n"
     "\n"
-    "The exit status is the status the system powered off with (70: kernel panic).\n"
+    "The exit status is the status the system powered off with (70: kernel panic or\n"
+    "a fault in kernel code).\n"
     "A reboot starts the simulator again with the same options.\n";
 
 struct options {
@@ -139,6 +140,8 @@ static int parse(int argc, char **argv, struct options *o)
             o->net = argv[++i];
         } else if (!strcmp(a, "--safe")) {
             o->safe = 1;
+        } else if (!strcmp(a, "--test-core-fault")) { /* for tests only: docs/sim.md */
+            hosted_test_core_fault();
         } else if (!strcmp(a, "--init")) {
             if (!argv[i + 1])
                 return bad("--init needs an image%s", "");
@@ -185,7 +188,7 @@ static void boot_cpu(unsigned id)
 /* The boot store built next to this binary (build/sim/../image/bootstore/bootstore.bin). */
 static char *default_bootstore(void)
 {
-    char self[4096];
+    static char self[4096]; /* lives as long as the process: nothing to free (LSan) */
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 64);
     if (n <= 0)
         return NULL;
@@ -194,7 +197,7 @@ static char *default_bootstore(void)
     if (!slash)
         return NULL;
     strcpy(slash, "/../image/bootstore/bootstore.bin");
-    return access(self, R_OK) == 0 ? strdup(self) : NULL;
+    return access(self, R_OK) == 0 ? self : NULL;
 }
 
 /* The per-user default disk: $XDG_DATA_HOME/serviceos/disk.img or ~/.local/share/... */

@@ -92,23 +92,36 @@ static void on_async(int sig, siginfo_t *si, void *ucv)
         redirect_to_irq(ucv);
 }
 
+/*
+ * A fault outside user code: in the core (a vCPU thread) or in the simulator's own
+ * threads. Like a panic it stops the simulator with HOST_FAULT_STATUS (not an abort,
+ * whose 134 would say nothing). Only async-signal-safe calls: this is signal context.
+ */
+static __attribute__((noreturn)) void host_fault_stop(int sig, const struct host_vcpu *v,
+                                                      uintptr_t pc, const void *addr)
+{
+    char msg[200], where[40] = "a host thread of the simulator";
+    if (v)
+        snprintf(where, sizeof(where), "core code on vcpu %u", v->id);
+    int n = snprintf(msg, sizeof(msg),
+                     "\n*** serviceos-sim: kernel fault: %s in %s at pc %#lx, address %p\n",
+                     sig == SIGSEGV ? "segmentation fault" : sig == SIGBUS ? "bus error"
+                     : sig == SIGILL ? "illegal instruction" : sig == SIGFPE ? "arithmetic fault"
+                     : "breakpoint trap", where, (unsigned long)pc, addr);
+    if (write(2, msg, (size_t)n) < 0) {
+    }
+    host_backtrace();
+    host_console_restore();
+    _exit(HOST_FAULT_STATUS);
+}
+
 static void on_fault(int sig, siginfo_t *si, void *ucv)
 {
     struct host_vcpu *v = host_tl_vcpu;
     ucontext_t *uc = ucv;
     greg_t *g = uc->uc_mcontext.gregs;
-    if (!v || !v->in_user) {
-        char msg[160];
-        int n = snprintf(msg, sizeof(msg),
-                         "\n*** serviceos-sim: %s in core code at pc %#llx, address %p\n",
-                         strsignal(sig), (unsigned long long)g[REG_RIP], si->si_addr);
-        if (write(2, msg, (size_t)n) < 0) {
-        }
-        host_backtrace();
-        host_console_restore();
-        signal(SIGABRT, SIG_DFL);
-        abort();
-    }
+    if (!v || !v->in_user)
+        host_fault_stop(sig, v, (uintptr_t)g[REG_RIP], si->si_addr);
     v->in_user = 0;
     /* Call the core's fault entry on the kernel stack, as if user code had called it. */
     g[REG_RDI] = sig;
