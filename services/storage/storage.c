@@ -171,6 +171,8 @@ static int mount_disk(void)
     if (err)
         printf("storage: %s is not usable: %s (%s)\n", g_st.source, m.text[0] ? m.text : "-",
                sos_strerror(err));
+    else if (m.text[0]) /* a newer superblock was skipped */
+        printf("storage: %s: %s\n", g_st.source, m.text);
     return err;
 }
 

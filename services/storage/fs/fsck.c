@@ -407,13 +407,15 @@ int sfs_fsck(const struct sfs_dev *dev, unsigned flags, struct sfs_fsck *r)
     memset(r, 0, sizeof(*r));
     struct fsck k = {.r = r, .repair = flags & SFS_FSCK_REPAIR};
     struct sfs_msg msg;
-    int err = sfs_mount_ex(dev, 0, true, r, &k.fs, &msg);
+    int err = sfs_mount_ex(dev, 0, 0, true, r, &k.fs, &msg);
     if (err) {
         info(r, "cannot check the store: %s", err == SOS_ERR_NO_MEMORY ? "out of memory" : msg.text);
         return err;
     }
     struct sfs *fs = k.fs;
     r->generation = fs->sb.generation;
+    if (fs->note[0])
+        info(r, "%s", fs->note);
     uint64_t sb_blocks = fs->sb.used_blocks, sb_inodes = fs->sb.used_inodes;
     sfs_set_cache(fs, 256, UINT32_MAX);
     err = run(&k, sb_blocks, sb_inodes);

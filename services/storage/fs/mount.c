@@ -262,7 +262,21 @@ static int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t 
 
 /* ---- mount */
 
-static int read_supers(struct sfs *fs, const struct sfs_dev *dev, struct sfs_msg *msg)
+/*
+ * A superblock that claims a newer generation than the one chosen but was refused (a
+ * torn commit, or one crafted or damaged) rolls the store back: never silently. The
+ * note names the generation skipped and why; sfs_mount hands it to its caller.
+ */
+static void note_skipped(struct sfs *fs, unsigned slot, uint64_t claimed, const char *why)
+{
+    snprintf(fs->note, sizeof(fs->note),
+             "superblock slot %u (generation %llu) skipped: %.90s; mounted generation %llu", slot,
+             (unsigned long long)claimed, why, (unsigned long long)fs->sb.generation);
+}
+
+/* The valid superblock with the highest generation below `below` (0: any). */
+static int read_supers(struct sfs *fs, const struct sfs_dev *dev, uint64_t below,
+                       struct sfs_msg *msg)
 {
     uint8_t *raw = malloc(SFS_BLOCK);
     if (!raw)
@@ -270,6 +284,7 @@ static int read_supers(struct sfs *fs, const struct sfs_dev *dev, struct sfs_msg
     struct sfs_super best;
     bool have = false;
     struct sfs_msg why[2];
+    uint64_t claimed[2] = {0, 0}; /* the generation a superblock with our magic names */
     int ioerr = 0;
     for (unsigned slot = 0; slot < 2; slot++) {
         snprintf(why[slot].text, sizeof(why[slot].text), "unreadable");
@@ -279,12 +294,18 @@ static int read_supers(struct sfs *fs, const struct sfs_dev *dev, struct sfs_msg
         }
         struct sfs_super sb;
         memcpy(&sb, raw, sizeof(sb));
+        claimed[slot] = sb.magic == SFS_MAGIC ? sb.generation : 0;
         if (!valid_super(&sb, dev->nblocks, raw, &why[slot]))
             continue;
         if (sb.generation % 2 != slot) {
             snprintf(why[slot].text, sizeof(why[slot].text), "generation in the wrong slot");
             continue;
         }
+        if (below && sb.generation >= below) {
+            claimed[slot] = 0;
+            continue;
+        }
+        why[slot].text[0] = 0;
         if (!have || sb.generation > best.generation)
             best = sb;
         have = true;
@@ -297,11 +318,14 @@ static int read_supers(struct sfs *fs, const struct sfs_dev *dev, struct sfs_msg
         return ioerr && !strcmp(why[0].text, "unreadable") ? ioerr : SOS_ERR_BAD_FORMAT;
     }
     fs->sb = best;
+    for (unsigned slot = 0; slot < 2; slot++)
+        if (why[slot].text[0] && claimed[slot] > best.generation)
+            note_skipped(fs, slot, claimed[slot], why[slot].text);
     return 0;
 }
 
-int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, bool salvage, struct sfs_fsck *report,
-                 struct sfs **out, struct sfs_msg *msg)
+int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, uint64_t below, bool salvage,
+                 struct sfs_fsck *report, struct sfs **out, struct sfs_msg *msg)
 {
     if (msg)
         msg->text[0] = 0;
@@ -315,7 +339,7 @@ int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, bool salvage, struct
     fs->report = report;
     int err = cache_init(fs);
     if (!err)
-        err = read_supers(fs, dev, msg);
+        err = read_supers(fs, dev, below, msg);
     if (!err) {
         fs->used = calloc(1, (fs->sb.nblocks + 7) / 8);
         err = fs->used ? iused_grow(fs, fs->sb.ninodes) : SOS_ERR_NO_MEMORY;
@@ -335,13 +359,15 @@ int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, bool salvage, struct
         return err;
     }
     fs->cursor = SFS_FIRST_BLOCK;
+    if (fs->note[0])
+        say(msg, fs->note);
     *out = fs;
     return 0;
 }
 
 int sfs_mount(const struct sfs_dev *dev, unsigned flags, struct sfs **out, struct sfs_msg *msg)
 {
-    return sfs_mount_ex(dev, flags, false, NULL, out, msg);
+    return sfs_mount_ex(dev, flags, 0, false, NULL, out, msg);
 }
 
 void sfs_free(struct sfs *fs)

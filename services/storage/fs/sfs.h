@@ -79,7 +79,9 @@ int sfs_format(const struct sfs_dev *dev, uint64_t volume_id, struct sfs_msg *ms
  * Mount: pick the valid superblock with the highest generation, walk the metadata
  * (checking every metadata checksum, range and single ownership of each block) and
  * rebuild the free map. Anything written after that commit is simply unreferenced.
- * A foreign, newer, truncated or damaged store is refused with a reason in msg.
+ * A foreign, newer, truncated or damaged store is refused with a reason in msg. On
+ * success msg is empty, or says which newer superblock was skipped and why (a torn last
+ * commit, or a damaged or crafted superblock): the store is then one generation back.
  */
 int sfs_mount(const struct sfs_dev *dev, unsigned flags, struct sfs **out, struct sfs_msg *msg);
 /* Commit (when writable) and free. The store is freed even when the commit fails. */

@@ -101,6 +101,7 @@ struct sfs {
     bool rdonly, nocrc, salvage;
     int broken;
     char broken_msg[160];
+    char note[200]; /* what the mount skipped (a newer superblock), or empty */
     /* block cache */
     struct buf **hash;
     uint32_t hmask;
@@ -191,8 +192,9 @@ int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, stru
 
 /* mount.c */
 int sfs_commit(struct sfs *fs);
-int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, bool salvage, struct sfs_fsck *report,
-                 struct sfs **out, struct sfs_msg *msg);
+/* Mount the newest valid generation below `below` (0: the newest of all). */
+int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, uint64_t below, bool salvage,
+                 struct sfs_fsck *report, struct sfs **out, struct sfs_msg *msg);
 void sfs_free(struct sfs *fs);
 uint64_t sfs_now(struct sfs *fs);
 bool valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
