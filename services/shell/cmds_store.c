@@ -217,13 +217,15 @@ static void do_df(void)
     uint64_t files = sl_parse_u64(&p);
     uint32_t flags = sl_parse_u32(&p);
     const char *src = sl_parse_str(&p, NULL);
-    if (sl_parse_end(&p))
+    uint64_t resv = sl_parse_u64(&p);
+    if (sl_parse_end(&p) || freeb + resv > blocks)
         return;
-    char a[32], u[32], f[32];
+    char a[32], u[32], f[32], r[32];
     sh_printf("/         %s\n", src);
-    sh_printf("          size %s  used %s  free %s  files %llu%s%s\n",
-              fmt_kib(a, sizeof(a), blocks * bs), fmt_kib(u, sizeof(u), (blocks - freeb) * bs),
-              fmt_kib(f, sizeof(f), freeb * bs), (unsigned long long)files,
+    sh_printf("          size %s  used %s  free %s  reserved %s  files %llu%s%s\n",
+              fmt_kib(a, sizeof(a), blocks * bs), fmt_kib(u, sizeof(u), (blocks - freeb - resv) * bs),
+              fmt_kib(f, sizeof(f), freeb * bs), fmt_kib(r, sizeof(r), resv * bs),
+              (unsigned long long)files,
               flags & STORAGE_MOUNT_RO ? "  read-only" : "",
               flags & STORAGE_MOUNT_MEMORY ? "  in memory: lost at power-off" : "");
 }

@@ -775,11 +775,12 @@ static int do_df(struct sl_request *r)
     struct sfs_statfs sf;
     sfs_statfs(g_st.fs, &sf);
     sl_msg_put_u64(r->reply, sf.blocks);
-    sl_msg_put_u64(r->reply, sf.free_blocks);
+    sl_msg_put_u64(r->reply, sf.avail_blocks);
     sl_msg_put_u32(r->reply, sf.block_size);
     sl_msg_put_u64(r->reply, sf.inodes);
     sl_msg_put_u32(r->reply, (sf.read_only ? STORAGE_MOUNT_RO : 0) | (g_st.memory ? STORAGE_MOUNT_MEMORY : 0));
     sl_msg_put_str(r->reply, g_st.source);
+    sl_msg_put_u64(r->reply, sf.reserved_blocks);
     return 0;
 }
 

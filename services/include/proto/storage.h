@@ -13,7 +13,9 @@
  *       rights at most enumerate+read (READ) and write+create+delete (WRITE)
  *   STORAGE_MOUNTS ()  -> (u32 n, n x (str path, str source, str fstype, u32 flags))  [read]
  *   STORAGE_DF     ()  -> (u64 blocks, u64 free, u32 block_size, u64 inodes, u32 flags,
- *                          str source)                                           [read]
+ *                          str source, u64 reserved)                             [read]
+ *       free: what new data can use; reserved: kept back for removals (a full store
+ *       can always be freed) and copy-on-write; used is what is left
  *   STORAGE_FSCK   (u32 flags) -> (u32 errors, u32 repaired, u64 files, u64 dirs,
  *                          u64 blocks_checked, str log)                          [manage]
  *       checks the committed store (syncing first); STORAGE_FSCK_REPAIR is refused while

@@ -201,7 +201,10 @@ bool valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t 
                  struct sfs_msg *why);
 
 /* ops.c */
-int op_begin(struct sfs *fs, bool write, uint64_t reserve);
+int op_begin(struct sfs *fs, bool write, uint64_t need);
+int op_room(struct sfs *fs, uint64_t need);
+uint64_t op_paths(const struct sfs *fs);
+uint64_t op_reserve(const struct sfs *fs);
 int op_end(struct sfs *fs, int err);
 
 /* fsck.c */

@@ -140,11 +140,107 @@ static void test_skipped_newer_superblock_is_reported(void **state)
     assert_string_equal(m.text, "");
 }
 
+/* A 256-block (1 MiB) store filled until it refuses: writes first, then new files. */
+static int fill_small_store(void)
+{
+    sfs_drop(g_fs);
+    g_fs = NULL;
+    memdev_free(&g_md);
+    memdev_init(&g_md, 256);
+    struct sfs_msg m;
+    assert_int_equal(sfs_format(&g_md.dev, 7, &m), 0);
+    assert_int_equal(sfs_mount(&g_md.dev, 0, &g_fs, &m), 0);
+    static uint8_t blk[SFS_BLOCK];
+    uint64_t f = mk(SFS_ROOT_INO, "big", SFS_FILE);
+    int64_t r;
+    for (uint64_t off = 0; (r = sfs_write(g_fs, f, off, blk, SFS_BLOCK)) > 0; off += SFS_BLOCK)
+        ;
+    assert_int_equal(r, SOS_ERR_NO_SPACE);
+    uint64_t f2 = mk(SFS_ROOT_INO, "small", SFS_FILE);
+    assert_int_equal(sfs_write(g_fs, f2, 0, "keep", 4), 4);
+    char name[16];
+    int err = 0, made = 0;
+    for (; made < 2000 && !err; made++) { /* names, inode-table blocks: until refused */
+        snprintf(name, sizeof(name), "n%04d", made);
+        err = sfs_create(g_fs, SFS_ROOT_INO, name, strlen(name), SFS_DIR, NULL);
+    }
+    assert_int_equal(err, SOS_ERR_NO_SPACE);
+    assert_true(made > 3);
+    assert_null(sfs_broken_reason(g_fs));
+    assert_int_equal(sfs_sync(g_fs), 0);
+    return made - 1;
+}
+
+/*
+ * Once fewer than the reserved blocks were free, rm, mv and truncate all failed with
+ * "no space", even after a reboot, while statfs counted free blocks. Removal may use a
+ * reserve that nothing else may, and statfs says what new data can use.
+ */
+static void test_full_store_can_be_freed(void **state)
+{
+    (void)state;
+    fill_small_store();
+    struct sfs_statfs sf;
+    assert_int_equal(sfs_statfs(g_fs, &sf), 0);
+    assert_int_equal(sf.avail_blocks, 0);
+    assert_true(sf.reserved_blocks > 0);
+    assert_true(sf.free_blocks <= sf.reserved_blocks);
+    /* a reboot: the same */
+    struct sfs_msg m;
+    assert_int_equal(sfs_unmount(g_fs), 0);
+    assert_int_equal(sfs_mount(&g_md.dev, 0, &g_fs, &m), 0);
+    assert_int_equal(sfs_create(g_fs, SFS_ROOT_INO, "more", 4, SFS_FILE, NULL), SOS_ERR_NO_SPACE);
+    assert_int_equal(sfs_rename(g_fs, SFS_ROOT_INO, "n0000", 5, SFS_ROOT_INO, "moved", 5), 0);
+    uint64_t small;
+    assert_int_equal(sfs_lookup(g_fs, SFS_ROOT_INO, "small", 5, &small), 0);
+    assert_int_equal(sfs_truncate(g_fs, small, 0), 0); /* what `>` does first */
+    assert_int_equal(sfs_unlink(g_fs, SFS_ROOT_INO, "n0001", 5), 0);
+    assert_int_equal(sfs_unlink(g_fs, SFS_ROOT_INO, "big", 3), 0);
+    assert_null(sfs_broken_reason(g_fs));
+    assert_int_equal(sfs_statfs(g_fs, &sf), 0);
+    assert_true(sf.avail_blocks > 150); /* the big file's blocks, before the commit too */
+    assert_int_equal(sfs_sync(g_fs), 0);
+    assert_int_equal(sfs_statfs(g_fs, &sf), 0);
+    assert_int_equal(sf.avail_blocks + sf.reserved_blocks, sf.free_blocks);
+    assert_true(sf.avail_blocks > 150);
+    uint64_t f = mk(SFS_ROOT_INO, "again", SFS_FILE);
+    static uint8_t blk[SFS_BLOCK];
+    assert_int_equal(sfs_write(g_fs, f, 0, blk, SFS_BLOCK), SFS_BLOCK);
+    assert_int_equal(sfs_unmount(g_fs), 0);
+    struct sfs_fsck r;
+    assert_int_equal(sfs_fsck(&g_md.dev, 0, &r), 0);
+    assert_int_equal(r.errors, 0);
+    assert_int_equal(sfs_mount(&g_md.dev, 0, &g_fs, &m), 0);
+}
+
+/* A full store, rebooted: removal works at once (nothing pending to commit). */
+static void test_full_store_rm_after_reboot(void **state)
+{
+    (void)state;
+    int made = fill_small_store();
+    struct sfs_msg m;
+    assert_int_equal(sfs_unmount(g_fs), 0);
+    assert_int_equal(sfs_mount(&g_md.dev, 0, &g_fs, &m), 0);
+    char name[16];
+    for (int i = 0; i < made; i++) { /* empty directories: each frees next to nothing */
+        snprintf(name, sizeof(name), "n%04d", i);
+        assert_int_equal(sfs_unlink(g_fs, SFS_ROOT_INO, name, strlen(name)), 0);
+    }
+    assert_int_equal(sfs_unlink(g_fs, SFS_ROOT_INO, "big", 3), 0);
+    assert_int_equal(sfs_unmount(g_fs), 0);
+    assert_int_equal(sfs_mount(&g_md.dev, 0, &g_fs, &m), 0);
+    struct sfs_statfs sf;
+    assert_int_equal(sfs_statfs(g_fs, &sf), 0);
+    assert_true(sf.avail_blocks > 150);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_listing_ends_at_block_end, setup, teardown),
         cmocka_unit_test_setup_teardown(test_skipped_newer_superblock_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_full_store_can_be_freed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_full_store_rm_after_reboot, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
