@@ -190,7 +190,12 @@ int dir_is_empty(struct sfs *fs, const struct sfs_dinode *d, bool *empty);
 int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, struct sfs_dirent *out,
                  struct dloc *loc);
 
+/* walk.c */
+int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, uint64_t limit,
+              uint64_t owner, struct sfs_msg *msg);
+
 /* mount.c */
+void sfs_say(struct sfs_msg *m, const char *text);
 int sfs_commit(struct sfs *fs);
 /* Mount the newest valid generation below `below` (0: the newest of all). */
 int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, uint64_t below, bool salvage,
