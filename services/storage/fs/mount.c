@@ -159,7 +159,7 @@ static int read_supers(struct sfs *fs, const struct sfs_dev *dev, uint64_t below
     free(raw);
     if (!have) {
         char t[512];
-        snprintf(t, sizeof(t), "no usable superblock: %s; %s", why[0].text, why[1].text);
+        snprintf(t, sizeof(t), "no usable superblock: %.150s; %.150s", why[0].text, why[1].text);
         sfs_say(msg, t);
         return ioerr && !strcmp(why[0].text, "unreadable") ? ioerr : SOS_ERR_BAD_FORMAT;
     }
@@ -168,6 +168,14 @@ static int read_supers(struct sfs *fs, const struct sfs_dev *dev, uint64_t below
         if (why[slot].text[0] && claimed[slot] > best.generation)
             note_skipped(fs, slot, claimed[slot], why[slot].text);
     return 0;
+}
+
+uint64_t super_newest(const struct sfs_dev *dev)
+{
+    struct sfs *fs = calloc(1, sizeof(*fs));
+    uint64_t g = fs && !read_supers(fs, dev, 0, NULL) ? fs->sb.generation : 0;
+    free(fs);
+    return g;
 }
 
 int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, uint64_t below, bool salvage,

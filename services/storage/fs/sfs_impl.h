@@ -89,16 +89,18 @@ struct buf {
 struct sfs_cut {
     uint64_t owner;  /* inode number, or 0 for the inode table */
     uint32_t level;  /* the level of the block the pointer refers to */
-    uint32_t kind;   /* CUT_POINTER, CUT_INODE, CUT_SIZE */
+    uint32_t kind;   /* CUT_POINTER, CUT_INODE, CUT_SIZE, CUT_ADOPT */
     uint64_t index;  /* its index at that level */
     uint64_t value;  /* CUT_SIZE: the new size */
 };
-enum { CUT_POINTER = 1, CUT_INODE = 2, CUT_SIZE = 3 };
+/* CUT_ADOPT: keep the block at (owner, level, index) although it fails its checksum (walk.c) */
+enum { CUT_POINTER = 1, CUT_INODE = 2, CUT_SIZE = 3, CUT_ADOPT = 4 };
 
 struct sfs {
     struct sfs_dev dev;
     struct sfs_super sb;
     bool rdonly, nocrc, salvage;
+    uint32_t distrust; /* salvage walk: below a block kept despite its checksum */
     int broken;
     char broken_msg[160];
     char note[200]; /* what the mount skipped (a newer superblock), or empty */
@@ -167,6 +169,8 @@ int tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nb
 int tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
 int tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
              uint64_t *old);
+int tree_ptr(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
+             struct sfs_bp **slot);
 
 /* node.c */
 int inode_get(struct sfs *fs, uint64_t ino, struct sfs_dinode *out);
@@ -196,6 +200,8 @@ int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, ui
 
 /* mount.c */
 void sfs_say(struct sfs_msg *m, const char *text);
+/* The generation of the newest valid superblock (0: none). */
+uint64_t super_newest(const struct sfs_dev *dev);
 int sfs_commit(struct sfs *fs);
 /* Mount the newest valid generation below `below` (0: the newest of all). */
 int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, uint64_t below, bool salvage,
@@ -213,6 +219,8 @@ uint64_t op_reserve(const struct sfs *fs);
 int op_end(struct sfs *fs, int err);
 
 /* fsck.c */
+int fsck_open(const struct sfs_dev *dev, unsigned flags, uint64_t below, struct sfs_fsck *r,
+              struct sfs **out);
 void fsck_note(struct sfs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

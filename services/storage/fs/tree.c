@@ -212,33 +212,37 @@ int tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_
 }
 
 /*
+ * The pointer to the block at (level, idx), in a writable parent, without reading that
+ * block; NULL when a hole above it leaves it unreachable.
+ */
+int tree_ptr(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
+             struct sfs_bp **slot)
+{
+    struct sfs_bp *bp = root;
+    uint64_t leaf = idx << (8 * level); /* a block index below it, for slot_of */
+    for (uint32_t l = height; l > level && bp; l--) {
+        struct buf *b;
+        int err = bp->addr ? bp_cow(fs, bp, true, &b) : 0;
+        if (err)
+            return err;
+        bp = bp->addr ? bp_at(b, slot_of(leaf, l)) : NULL;
+    }
+    *slot = bp;
+    return 0;
+}
+
+/*
  * Make the pointer to the block at (level, idx) a hole, without reading that block;
  * *old (when not NULL) gets the address it held.
  */
 int tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
              uint64_t *old)
 {
+    struct sfs_bp *bp;
+    int err = tree_ptr(fs, root, level >= height ? level : height, level, idx, &bp);
     if (old)
-        *old = 0;
-    if (level >= height) {
-        if (old)
-            *old = root->addr;
-        *root = (struct sfs_bp){0, 0, 0};
-        return 0;
-    }
-    struct sfs_bp *bp = root;
-    uint64_t leaf = idx << (8 * level); /* a block index below it, for slot_of */
-    for (uint32_t l = height; l > level; l--) {
-        if (!bp->addr)
-            return 0;
-        struct buf *b;
-        int err = bp_cow(fs, bp, true, &b);
-        if (err)
-            return err;
-        bp = bp_at(b, slot_of(leaf, l));
-    }
-    if (old)
-        *old = bp->addr;
-    *bp = (struct sfs_bp){0, 0, 0};
-    return 0;
+        *old = bp && !err ? bp->addr : 0;
+    if (bp && !err)
+        *bp = (struct sfs_bp){0, 0, 0};
+    return err;
 }

@@ -23,8 +23,15 @@ static int add_cut(struct sfs *fs, struct sfs_cut cut)
     return 0;
 }
 
+/* Data blocks (leaves) below the pointer at (level, idx) that a file of `limit` blocks uses. */
+static uint64_t leaves_below(uint32_t level, uint64_t idx, uint64_t limit)
+{
+    uint64_t first = idx << (8 * level), span = tree_cap(level);
+    return first >= limit ? 0 : limit - first < span ? limit - first : span;
+}
+
 static int walk_problem(struct sfs *fs, struct sfs_msg *msg, uint64_t owner, uint32_t level,
-                        uint64_t idx, const char *what, uint64_t addr)
+                        uint64_t idx, uint64_t limit, const char *what, uint64_t addr)
 {
     char t[200];
     if (owner)
@@ -39,7 +46,18 @@ static int walk_problem(struct sfs *fs, struct sfs_msg *msg, uint64_t owner, uin
         return SOS_ERR_CORRUPT;
     }
     fsck_note(fs, "%s", t);
+    if (owner && fs->report)
+        fs->report->zeroed += leaves_below(level, idx, limit);
     return add_cut(fs, (struct sfs_cut){owner, level, CUT_POINTER, idx, 0});
+}
+
+/* Salvage: keep a metadata block that fails its checksum, pointer by pointer (above). */
+static int walk_adopt(struct sfs *fs, uint64_t owner, uint32_t level, uint64_t idx, uint64_t addr)
+{
+    fsck_note(fs, "%s %llu: checksum mismatch in a block (level %u, index %llu, at %llu): "
+              "kept what still matches its own checksums", owner ? "inode" : "inode table",
+              (unsigned long long)owner, level, (unsigned long long)idx, (unsigned long long)addr);
+    return add_cut(fs, (struct sfs_cut){owner, level, CUT_ADOPT, idx, 0});
 }
 
 static int add_fix(struct sfs *fs, uint64_t ino, uint32_t kind, uint64_t value)
@@ -111,8 +129,8 @@ static int walk_inodes(struct sfs *fs, const uint8_t *blk, uint64_t tblock, stru
  * Claim the block `bp` points to (at `level`, index `idx` of that level) and everything
  * below it. Blocks at indexes >= limit (in leaf units) must be holes.
  */
-int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx,
-                     uint64_t limit, uint64_t owner, struct sfs_msg *msg)
+int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, uint64_t limit,
+              uint64_t owner, struct sfs_msg *msg)
 {
     if (!bp.addr)
         return 0;
@@ -124,10 +142,10 @@ int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx,
     else if (bit_get(fs->used, bp.addr))
         bad = "second reference to a";
     if (bad)
-        return walk_problem(fs, msg, owner, level, idx, bad, bp.addr);
-    bool meta = level > 0 || owner == 0;
+        return walk_problem(fs, msg, owner, level, idx, limit, bad, bp.addr);
+    bool meta = level > 0 || owner == 0, adopted = false;
     uint8_t *blk = NULL;
-    if (meta) {
+    if (meta || fs->distrust) { /* a distrusted data block is read and checked too */
         blk = malloc(SFS_BLOCK);
         if (!blk)
             return SOS_ERR_NO_MEMORY;
@@ -136,27 +154,37 @@ int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx,
             free(blk);
             if (!fs->salvage)
                 sfs_say(msg, "I/O error reading metadata");
-            return err == SOS_ERR_CORRUPT ? walk_problem(fs, msg, owner, level, idx, "unreadable", bp.addr) : err;
+            return err == SOS_ERR_CORRUPT ? walk_problem(fs, msg, owner, level, idx, limit, "unreadable", bp.addr) : err;
         }
         if (!fs->nocrc && sfs_crc32c(0, blk, SFS_BLOCK) != bp.crc) {
-            free(blk);
-            return walk_problem(fs, msg, owner, level, idx, "checksum mismatch in a", bp.addr);
+            if (!meta || !fs->salvage) {
+                free(blk);
+                return walk_problem(fs, msg, owner, level, idx, limit, "checksum mismatch in a", bp.addr);
+            }
+            err = walk_adopt(fs, owner, level, idx, bp.addr);
+            if (err) {
+                free(blk);
+                return err;
+            }
+            adopted = true;
         }
     }
     bit_set(fs->used, bp.addr);
     fs->nused++;
+    fs->distrust += adopted;
     int err = 0;
     if (level > 0) {
         for (unsigned i = 0; i < SFS_PTRS && !err; i++) {
             struct sfs_bp c;
             memcpy(&c, blk + i * sizeof(c), sizeof(c));
             if (!c.addr && (c.crc || c.reserved) && !fs->salvage)
-                err = walk_problem(fs, msg, owner, level - 1, idx * SFS_PTRS + i, "junk in a hole", 0);
+                err = walk_problem(fs, msg, owner, level - 1, idx * SFS_PTRS + i, limit, "junk in a hole", 0);
             err = err ? err : walk_tree(fs, c, level - 1, idx * SFS_PTRS + i, limit, owner, msg);
         }
     } else if (owner == 0) {
         err = walk_inodes(fs, blk, idx, msg);
     }
+    fs->distrust -= adopted;
     free(blk);
     return err;
 }

@@ -234,6 +234,274 @@ static void test_full_store_rm_after_reboot(void **state)
     assert_true(sf.avail_blocks > 150);
 }
 
+/* ---- boot-time recovery */
+
+#define NDIRS 9
+#define PER_DIR 33
+#define NFILES (NDIRS * PER_DIR + 12) /* 309 */
+
+/*
+ * 309 files in nine directories and the root, one with 40 blocks (an indirect block),
+ * synced in steps; the last commit only appends to "log", so the generation before it
+ * holds all 309 files too.
+ */
+static uint64_t build_store(void)
+{
+    char name[32], text[64];
+    for (int d = 0; d < NDIRS; d++) {
+        snprintf(name, sizeof(name), "d%d", d);
+        uint64_t dir = mk(SFS_ROOT_INO, name, SFS_DIR);
+        for (int i = 0; i < PER_DIR; i++) {
+            snprintf(name, sizeof(name), "f%02d", i);
+            int n = snprintf(text, sizeof(text), "file %d/%d", d, i);
+            assert_int_equal(sfs_write(g_fs, mk(dir, name, SFS_FILE), 0, text, (size_t)n), n);
+        }
+        assert_int_equal(sfs_sync(g_fs), 0);
+    }
+    static uint8_t big[40 * SFS_BLOCK];
+    memset(big, 'b', sizeof(big));
+    assert_int_equal(sfs_write(g_fs, mk(SFS_ROOT_INO, "big", SFS_FILE), 0, big, sizeof(big)),
+                     sizeof(big));
+    uint64_t log = mk(SFS_ROOT_INO, "log", SFS_FILE);
+    assert_int_equal(sfs_write(g_fs, log, 0, "one\n", 4), 4);
+    for (int i = 2; i < 12; i++) {
+        snprintf(name, sizeof(name), "r%d", i);
+        mk(SFS_ROOT_INO, name, SFS_FILE);
+    }
+    assert_int_equal(sfs_sync(g_fs), 0);
+    assert_int_equal(sfs_write(g_fs, log, 4, "two\n", 4), 4);
+    assert_int_equal(sfs_sync(g_fs), 0);
+    return g_fs->sb.generation;
+}
+
+static uint64_t count_below(uint64_t dir, int depth)
+{
+    uint64_t pos = 0, n = 0;
+    struct sfs_dirent de;
+    while (sfs_readdir(g_fs, dir, &pos, &de) == 0)
+        n += de.type == SFS_DIR && depth < 8 ? count_below(de.ino, depth + 1) : de.type == SFS_FILE;
+    return n;
+}
+
+/* Files reachable from the root, lost+found included. */
+static uint64_t count_files(void) { return count_below(SFS_ROOT_INO, 0); }
+
+static struct sfs_open_report g_rep;
+
+static int open_store(void)
+{
+    if (g_fs)
+        sfs_drop(g_fs);
+    g_fs = NULL;
+    struct sfs_msg m;
+    int err = sfs_open(&g_md.dev, &g_fs, &g_rep, &m);
+    print_message("open: %s\n", m.text);
+    return err;
+}
+
+static void assert_store_clean(void)
+{
+    struct sfs_fsck r;
+    assert_int_equal(sfs_fsck(&g_md.dev, 0, &r), 0);
+    if (r.errors)
+        fail_msg("fsck: %u errors:\n%s", r.errors, r.log);
+}
+
+static void read_log(char *buf)
+{
+    uint64_t log;
+    assert_int_equal(sfs_lookup(g_fs, SFS_ROOT_INO, "log", 3, &log), 0);
+    memset(buf, 0, 16);
+    assert_true(sfs_read(g_fs, log, 0, buf, 15) >= 0);
+}
+
+/*
+ * One flipped bit in the newest inode-table root. fsck's repair at boot cut the
+ * pointer and committed a store of 2 files out of 309, while the generation before
+ * was intact. Now the boot falls back to it, says so, and loses only the last commit.
+ */
+static void fallback_after(void (*damage)(uint64_t addr))
+{
+    uint64_t gen = build_store();
+    uint64_t root = g_fs->sb.itab.addr;
+    assert_int_equal(g_fs->sb.itab_height, 1);
+    assert_int_equal(count_files(), NFILES);
+    sfs_drop(g_fs);
+    g_fs = NULL;
+    damage(root);
+    assert_int_equal(open_store(), 0);
+    assert_int_equal(g_rep.how, SFS_OPEN_FALLBACK);
+    assert_int_equal(g_rep.damaged_generation, gen);
+    assert_int_equal(g_rep.generation, gen - 1);
+    assert_int_equal(count_files(), NFILES);
+    char buf[16];
+    read_log(buf);
+    assert_string_equal(buf, "one\n"); /* the last commit is what was lost */
+    assert_int_equal(open_store(), 0); /* the fallback was committed: clean from now on */
+    assert_int_equal(g_rep.how, SFS_OPEN_CLEAN);
+    assert_int_equal(count_files(), NFILES);
+    assert_store_clean();
+}
+
+static void flip_bit(uint64_t addr) { g_md.blocks[addr * SFS_BLOCK + 2 * 16 + 1] ^= 0x04; }
+static void zero_block(uint64_t addr) { memset(g_md.blocks + addr * SFS_BLOCK, 0, SFS_BLOCK); }
+
+static void test_flipped_itab_root_falls_back(void **state)
+{
+    (void)state;
+    fallback_after(flip_bit);
+}
+
+static void test_zeroed_itab_root_falls_back(void **state)
+{
+    (void)state;
+    fallback_after(zero_block);
+}
+
+/* The generation before the newest is not there (its superblock slot zeroed). */
+static uint64_t build_single_super(void)
+{
+    uint64_t gen = build_store();
+    sfs_drop(g_fs);
+    g_fs = NULL;
+    memset(g_md.blocks + (1 - gen % 2) * SFS_BLOCK, 0, SFS_BLOCK);
+    struct sfs_msg m;
+    assert_int_equal(sfs_mount(&g_md.dev, 0, &g_fs, &m), 0);
+    return gen;
+}
+
+/* Files whose inode numbers lie in [lo, hi) (the records of one inode-table block). */
+static uint64_t files_in(uint64_t dir, uint64_t lo, uint64_t hi)
+{
+    uint64_t pos = 0, n = 0;
+    struct sfs_dirent de;
+    while (sfs_readdir(g_fs, dir, &pos, &de) == 0)
+        n += de.type == SFS_DIR ? files_in(de.ino, lo, hi) : de.ino >= lo && de.ino < hi;
+    return n;
+}
+
+/*
+ * Only one superblock, and a bit flipped in the inode table's root. The root's other
+ * pointers still match the blocks they point to: the repair keeps them, and only the 32
+ * records of the block whose pointer broke are gone. Losing files is not the boot's to
+ * decide: it mounts read-only with the rest readable, writes nothing, and says so.
+ */
+static void test_single_super_flipped_root_mounts_read_only(void **state)
+{
+    (void)state;
+    build_single_super();
+    uint64_t root = g_fs->sb.itab.addr;
+    uint64_t gone = files_in(SFS_ROOT_INO, 2 * SFS_IPB, 3 * SFS_IPB);
+    assert_true(gone > 20);
+    sfs_drop(g_fs);
+    g_fs = NULL;
+    flip_bit(root); /* the address of pointer 2 */
+    size_t size = (size_t)g_md.nblocks * SFS_BLOCK;
+    uint8_t *before = malloc(size);
+    memcpy(before, g_md.blocks, size);
+    assert_int_equal(open_store(), 0);
+    assert_int_equal(g_rep.how, SFS_OPEN_READONLY);
+    assert_true(g_rep.fsck.lost > 0);
+    assert_int_equal(count_files(), NFILES - gone);
+    assert_int_equal(sfs_create(g_fs, SFS_ROOT_INO, "x", 1, SFS_FILE, NULL), SOS_ERR_ACCESS_DENIED);
+    sfs_drop(g_fs);
+    g_fs = NULL;
+    assert_memory_equal(before, g_md.blocks, size); /* nothing written */
+    free(before);
+    /* the operator accepts the loss */
+    struct sfs_fsck r;
+    assert_int_equal(sfs_fsck(&g_md.dev, SFS_FSCK_REPAIR, &r), 0);
+    assert_true(r.repaired > 0);
+    assert_int_equal(r.lost, g_rep.fsck.lost);
+    assert_int_equal(open_store(), 0);
+    assert_int_equal(g_rep.how, SFS_OPEN_CLEAN);
+    assert_int_equal(count_files(), NFILES - gone);
+    assert_store_clean();
+}
+
+/*
+ * Only one superblock, and a bit flipped in a file's indirect block: the other 39
+ * pointers match their blocks, one block is replaced by zeros, no file is lost, so the
+ * boot repairs by itself.
+ */
+static void test_single_super_flipped_indirect_repairs(void **state)
+{
+    (void)state;
+    build_single_super();
+    uint64_t big;
+    assert_int_equal(sfs_lookup(g_fs, SFS_ROOT_INO, "big", 3, &big), 0);
+    struct sfs_dinode d;
+    assert_int_equal(inode_get(g_fs, big, &d), 0);
+    assert_int_equal(d.height, 1);
+    sfs_drop(g_fs);
+    g_fs = NULL;
+    flip_bit(d.root.addr);
+    assert_int_equal(open_store(), 0);
+    assert_int_equal(g_rep.how, SFS_OPEN_REPAIRED);
+    assert_int_equal(g_rep.fsck.lost, 0);
+    assert_int_equal(g_rep.fsck.zeroed, 1);
+    assert_int_equal(count_files(), NFILES);
+    static uint8_t buf[40 * SFS_BLOCK];
+    assert_int_equal(sfs_read(g_fs, big, 0, buf, sizeof(buf)), sizeof(buf));
+    for (size_t i = 0; i < sizeof(buf); i++)
+        if (buf[i] != (i / SFS_BLOCK == 2 ? 0 : 'b'))
+            fail_msg("byte %zu: %d", i, buf[i]);
+    assert_store_clean();
+}
+
+/*
+ * A fifth of the store's blocks zeroed (both generations share most of them). A file
+ * may be lost only when its own inode-table block (or the root above it) was hit;
+ * everything else stays readable, in place or in lost+found.
+ */
+static void test_fifth_of_blocks_zeroed(void **state)
+{
+    (void)state;
+    build_store();
+    struct sfs_stat st;
+    uint64_t itab_root = g_fs->sb.itab.addr;
+    uint64_t leaf[16];
+    for (unsigned i = 0; i < g_fs->sb.ninodes / SFS_IPB; i++) {
+        struct sfs_bp bp;
+        assert_int_equal(tree_leaf(g_fs, &g_fs->sb.itab, g_fs->sb.itab_height, i, &bp), 0);
+        leaf[i] = bp.addr;
+    }
+    uint64_t *used = calloc(g_md.nblocks, sizeof(*used)), nused = 0;
+    for (uint64_t b = SFS_FIRST_BLOCK; b < g_md.nblocks; b++)
+        if (bit_get(g_fs->used, b))
+            used[nused++] = b;
+    uint8_t *hit = calloc(1, g_md.nblocks);
+    srand(12345);
+    for (uint64_t k = 0; k < nused / 5;) {
+        uint64_t b = used[(uint64_t)rand() % nused];
+        if (!hit[b]++)
+            k++;
+    }
+    uint64_t expect = 0;
+    for (uint64_t ino = 2; ino < g_fs->sb.ninodes && !hit[itab_root]; ino++)
+        if (sfs_stat(g_fs, ino, &st) == 0 && st.type == SFS_FILE && !hit[leaf[ino / SFS_IPB]])
+            expect++;
+    assert_true(expect > NFILES / 2); /* the seed leaves something to lose */
+    sfs_drop(g_fs);
+    g_fs = NULL;
+    for (uint64_t b = 0; b < g_md.nblocks; b++)
+        if (hit[b])
+            zero_block(b);
+    assert_int_equal(open_store(), 0);
+    assert_true(g_rep.how == SFS_OPEN_READONLY || g_rep.how == SFS_OPEN_REPAIRED);
+    assert_true(count_files() >= expect);
+    struct sfs_fsck r;
+    sfs_drop(g_fs);
+    g_fs = NULL;
+    assert_int_equal(sfs_fsck(&g_md.dev, SFS_FSCK_REPAIR, &r), 0);
+    assert_int_equal(open_store(), 0);
+    assert_int_equal(g_rep.how, SFS_OPEN_CLEAN);
+    assert_true(count_files() >= expect);
+    assert_store_clean();
+    free(used);
+    free(hit);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +509,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_skipped_newer_superblock_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_store_can_be_freed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_store_rm_after_reboot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flipped_itab_root_falls_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_zeroed_itab_root_falls_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_single_super_flipped_root_mounts_read_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_single_super_flipped_indirect_repairs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fifth_of_blocks_zeroed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
