@@ -794,15 +794,17 @@ static int do_fsck(struct sl_request *r)
         return SOS_ERR_ACCESS_DENIED;
     if (sl_parse_end(&p))
         return SOS_ERR_INVALID_ARGS;
-    if (flags & STORAGE_FSCK_REPAIR)
-        return SOS_ERR_BAD_STATE; /* repair runs at boot, on a store nobody uses */
-    int err = sfs_sync(g_st.fs); /* check what is committed: everything, now */
-    if (err && !sfs_broken_reason(g_st.fs))
-        return err;
     struct sfs_fsck *f = malloc(sizeof(*f));
     if (!f)
         return SOS_ERR_NO_MEMORY;
-    err = sfs_fsck(&g_st.dev, 0, f);
+    int err;
+    if (flags & STORAGE_FSCK_REPAIR) {
+        err = st_repair(f);
+    } else {
+        err = sfs_sync(g_st.fs); /* check what is committed: everything, now */
+        if (!err || sfs_broken_reason(g_st.fs))
+            err = sfs_fsck(&g_st.dev, 0, f);
+    }
     if (!err) {
         sl_msg_put_u32(r->reply, f->errors);
         sl_msg_put_u32(r->reply, f->repaired);
@@ -810,6 +812,9 @@ static int do_fsck(struct sl_request *r)
         sl_msg_put_u64(r->reply, f->dirs);
         sl_msg_put_u64(r->reply, f->data_blocks_checked);
         sl_msg_put_str(r->reply, f->log);
+        sl_msg_put_u64(r->reply, f->lost);
+        sl_msg_put_u64(r->reply, f->zeroed);
+        sl_msg_put_u64(r->reply, f->adopted);
     }
     free(f);
     return err;
