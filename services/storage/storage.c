@@ -195,6 +195,8 @@ static void tune(void)
     sfs_set_cache(g_st.fs, 512, 2048);
 }
 
+static void make_namespaces(bool boot);
+
 /*
  * STORAGE_FSCK with repair: the store is unmounted (what is pending committed first),
  * repaired, and mounted again as at boot. Handles name (inode, generation), so they
@@ -215,6 +217,7 @@ int st_repair(struct sfs_fsck *r)
         exit(1);
     }
     tune();
+    make_namespaces(false); /* a repair may have taken one */
     return err;
 }
 
@@ -235,7 +238,8 @@ static int empty_dir(uint64_t dir, int depth)
     return 0;
 }
 
-static void make_namespaces(void)
+/* Make the namespaces that are missing; at boot, empty tmp too. */
+static void make_namespaces(bool boot)
 {
     struct sfs_statfs sf;
     if (sfs_statfs(g_st.fs, &sf) == 0 && sf.read_only)
@@ -246,7 +250,7 @@ static void make_namespaces(void)
         int err = sfs_lookup(g_st.fs, SFS_ROOT_INO, n, strlen(n), &ino);
         if (err == SOS_ERR_NOT_FOUND)
             err = sfs_create(g_st.fs, SFS_ROOT_INO, n, strlen(n), SFS_DIR, &ino);
-        if (!err && !strcmp(n, "tmp"))
+        if (!err && boot && !strcmp(n, "tmp"))
             err = empty_dir(ino, 0);
         if (err)
             printf("storage: namespace %s: %s\n", n, sos_strerror(err));
@@ -314,7 +318,7 @@ int main(void)
     }
     tune();
     open_boot_store();
-    make_namespaces();
+    make_namespaces(true);
     struct sfs_statfs sf;
     sfs_statfs(g_st.fs, &sf);
     printf("storage: %s: generation %llu, %llu of %llu blocks free\n", g_st.source,

@@ -54,9 +54,12 @@ static int walk_problem(struct sfs *fs, struct sfs_msg *msg, uint64_t owner, uin
 /* Salvage: keep a metadata block that fails its checksum, pointer by pointer (above). */
 static int walk_adopt(struct sfs *fs, uint64_t owner, uint32_t level, uint64_t idx, uint64_t addr)
 {
-    fsck_note(fs, "%s %llu: checksum mismatch in a block (level %u, index %llu, at %llu): "
-              "kept what still matches its own checksums", owner ? "inode" : "inode table",
-              (unsigned long long)owner, level, (unsigned long long)idx, (unsigned long long)addr);
+    char who[32] = "inode table";
+    if (owner)
+        snprintf(who, sizeof(who), "inode %llu", (unsigned long long)owner);
+    fsck_note(fs, "%s: checksum mismatch in a block (level %u, index %llu, at %llu): kept what "
+              "still matches its own checksums", who, level, (unsigned long long)idx,
+              (unsigned long long)addr);
     return add_cut(fs, (struct sfs_cut){owner, level, CUT_ADOPT, idx, 0});
 }
 
