@@ -565,9 +565,9 @@ int sfs_statfs(struct sfs *fs, struct sfs_statfs *out)
 {
     out->blocks = fs->sb.nblocks;
     out->free_blocks = free_blocks(fs);
-    out->reserved_blocks = op_paths(fs) + op_reserve(fs);
-    uint64_t freeable = free_blocks(fs) + fs->npending;
-    out->avail_blocks = freeable > out->reserved_blocks ? freeable - out->reserved_blocks : 0;
+    uint64_t freeable = free_blocks(fs) + fs->npending, keep = op_paths(fs) + op_reserve(fs);
+    out->reserved_blocks = freeable < keep ? freeable : keep; /* of the free ones */
+    out->avail_blocks = freeable - out->reserved_blocks;
     out->inodes = fs->inodes_used;
     out->generation = fs->sb.generation;
     out->volume_id = fs->sb.volume_id;

@@ -56,7 +56,9 @@ struct sfs_statfs {
     uint64_t blocks;      /* the store's size in blocks */
     uint64_t free_blocks; /* allocatable now (blocks freed since the last commit are not) */
     uint64_t avail_blocks;    /* what new data can take: free and freed, less the reserve */
-    uint64_t reserved_blocks; /* the reserve only removals (unlink, rename, truncate) use */
+    uint64_t reserved_blocks; /* of the free and freed ones, those kept back: the reserve
+                               * only removals (unlink, rename, truncate) use, and room
+                               * for copy-on-write (blocks - avail - reserved are used) */
     uint64_t inodes;      /* files and directories */
     uint64_t generation;  /* of the last commit */
     uint64_t volume_id;
