@@ -180,8 +180,8 @@ int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, ui
         for (unsigned i = 0; i < SFS_PTRS && !err; i++) {
             struct sfs_bp c;
             memcpy(&c, blk + i * sizeof(c), sizeof(c));
-            if (!c.addr && (c.crc || c.reserved) && !fs->salvage)
-                err = walk_problem(fs, msg, owner, level - 1, idx * SFS_PTRS + i, limit, "junk in a hole", 0);
+            if (!c.addr && (c.crc || c.reserved)) /* a hole must be all zero (0: no data lost) */
+                err = walk_problem(fs, msg, owner, level - 1, idx * SFS_PTRS + i, 0, "junk in a hole", 0);
             err = err ? err : walk_tree(fs, c, level - 1, idx * SFS_PTRS + i, limit, owner, msg);
         }
     } else if (owner == 0) {
