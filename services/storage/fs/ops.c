@@ -514,8 +514,11 @@ int sfs_truncate(struct sfs *fs, uint64_t ino, uint64_t size)
         err = SOS_ERR_OUT_OF_RANGE;
     if (!err)
         err = get_live(fs, ino, SFS_FILE, &d);
-    if (!err && size > d.size) /* growing: indirect blocks, and the reserve stays */
+    if (!err && size > d.size) { /* growing: indirect blocks, and the reserve stays */
         err = op_room(fs, SFS_MAX_HEIGHT + op_paths(fs) + op_reserve(fs));
+        if (!err) /* a commit in op_room filled in checksums our copy lacks */
+            err = get_live(fs, ino, SFS_FILE, &d);
+    }
     if (err)
         return op_end(fs, err);
     if (size < d.size) {
