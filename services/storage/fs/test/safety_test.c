@@ -3,7 +3,8 @@
  * directory whose entries end exactly at a block's end, damage the boot-time recovery
  * must not make worse (fallback to an intact older generation, a read-only mount when
  * neither repair nor fallback is safe, lost+found), a full store that must still let
- * files be removed, and a newer superblock that is skipped but never silently.
+ * files be removed (and a growing truncate that commits to make room), and a newer
+ * superblock that is skipped but never silently.
  *
  * Layer: services host tests.
  */
