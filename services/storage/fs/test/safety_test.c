@@ -456,6 +456,31 @@ static void test_single_super_flipped_root_mounts_read_only(void **state)
 }
 
 /*
+ * Only one superblock, and the inode table's root zeroed: nothing can be read, and the
+ * boot writes nothing either (what a better tool could still find stays on the disk).
+ */
+static void test_single_super_zeroed_root_writes_nothing(void **state)
+{
+    (void)state;
+    build_single_super();
+    uint64_t root = g_fs->sb.itab.addr;
+    sfs_drop(g_fs);
+    g_fs = NULL;
+    zero_block(root);
+    size_t size = (size_t)g_md.nblocks * SFS_BLOCK;
+    uint8_t *before = malloc(size);
+    memcpy(before, g_md.blocks, size);
+    assert_int_equal(open_store(), 0);
+    assert_int_equal(g_rep.how, SFS_OPEN_READONLY);
+    assert_true(g_rep.fsck.lost >= NFILES);
+    assert_int_equal(count_files(), 0);
+    sfs_drop(g_fs);
+    g_fs = NULL;
+    assert_memory_equal(before, g_md.blocks, size);
+    free(before);
+}
+
+/*
  * Only one superblock, and a bit flipped in a file's indirect block: the other 39
  * pointers match their blocks, one block is replaced by zeros, no file is lost, so the
  * boot repairs by itself.
@@ -549,6 +574,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_flipped_itab_root_falls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zeroed_itab_root_falls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_single_super_flipped_root_mounts_read_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_single_super_zeroed_root_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_single_super_flipped_indirect_repairs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fifth_of_blocks_zeroed, setup, teardown),
     };
