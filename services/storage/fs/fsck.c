@@ -253,6 +253,8 @@ static int check_dir(struct fsck *k, uint64_t dir)
         k->r->data_blocks_checked += b ? 1 : 0;
         if (b && (err = check_entries(k, dir, &dd, bi)))
             return err;
+        if (!b)
+            bi = tree_hole_end(fs, &dd.root, dd.height, bi);
         cache_trim(fs);
     }
     return 0;
@@ -393,6 +395,8 @@ static int check_data(struct fsck *k)
             if (err)
                 return err;
             k->r->data_blocks_checked += b ? 1 : 0;
+            if (!b)
+                bi = tree_hole_end(fs, &d.root, d.height, bi);
             cache_trim(fs);
         }
         if (changed && (err = inode_put(fs, i, &d)))

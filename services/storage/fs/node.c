@@ -184,8 +184,10 @@ int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, stru
         int err = dir_block(fs, d, bi, &b);
         if (err)
             return err;
-        if (!b)
+        if (!b) {
+            bi = tree_hole_end(fs, &d->root, d->height, bi);
             continue;
+        }
         const struct sfs_dhdr *h = dhdr(b->data);
         uint32_t off = bi == *pos / SFS_BLOCK ? (uint32_t)(*pos % SFS_BLOCK) : 0;
         if (off < sizeof(*h))
@@ -222,8 +224,10 @@ int dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, size_
         int err = dir_block(fs, d, bi, &b);
         if (err)
             return err;
-        if (!b)
+        if (!b) {
+            bi = tree_hole_end(fs, &d->root, d->height, bi);
             continue;
+        }
         const struct sfs_dhdr *h = dhdr(b->data);
         for (uint32_t e = sizeof(*h); e < h->used; e += SFS_DENT_LEN(b->data[e + 9]))
             if (b->data[e + 9] == len && !memcmp(b->data + e + SFS_DENT_FIXED, name, len)) {

@@ -169,6 +169,7 @@ int tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nb
 int tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
 int tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
              uint64_t *old);
+uint64_t tree_hole_end(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx);
 int tree_ptr(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
              struct sfs_bp **slot);
 

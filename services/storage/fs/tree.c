@@ -62,6 +62,45 @@ int tree_leaf(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64
     return 0;
 }
 
+/* tree_next below the pointer bp (covering leaves from `base`): 0 found, 1 none, or an error. */
+static int next_rec(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t base, uint64_t idx,
+                    uint64_t *next)
+{
+    if (!bp.addr)
+        return 1;
+    if (level == 0) {
+        *next = base;
+        return 0;
+    }
+    struct buf *b; /* stays cached: nothing here trims the cache */
+    int err = buf_read(fs, &bp, &b);
+    if (err)
+        return err;
+    uint64_t span = tree_cap(level - 1);
+    for (uint64_t i = idx > base ? (idx - base) / span : 0; i < SFS_PTRS; i++) {
+        uint64_t sub = base + i * span;
+        int r = next_rec(fs, *bp_at(b, (unsigned)i), level - 1, sub, idx > sub ? idx : sub, next);
+        if (r <= 0)
+            return r;
+    }
+    return 1;
+}
+
+/*
+ * Leaf idx is a hole: the last index of the run of holes it starts, read from the
+ * indirect blocks only (idx itself when they cannot be read). A walk over a sparse
+ * tree (loop: bi = tree_hole_end(...), then bi++) so jumps over its holes instead of
+ * asking for each of up to 256^4 blocks.
+ */
+uint64_t tree_hole_end(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx)
+{
+    if (height > SFS_MAX_HEIGHT || idx >= tree_cap(height))
+        return idx;
+    uint64_t next = tree_cap(height);
+    int r = next_rec(fs, *root, height, 0, idx, &next);
+    return r < 0 || next <= idx ? idx : next - 1;
+}
+
 /*
  * Make the block *bp points to writable (allocated in this transaction), copying the
  * committed one when `keep` (else its content is left zero for the caller to fill).
