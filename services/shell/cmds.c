@@ -397,7 +397,7 @@ const struct sh_cmd g_sh_cmds[] = {
     {"mv", "<from> <to>", "rename, atomically", 2, 2, cmd_storage},
     {"cp", "<from> <to>", "copy a file (from /boot too), durably", 2, 2, cmd_storage},
     {"df", "", "the store's size and free space", 0, 0, cmd_storage},
-    {"fsck", "", "check the store (every block's checksum and every invariant)", 0, 0, cmd_storage},
+    {"fsck", "[--repair]", "check the store (every block's checksum and every invariant); --repair fixes it", 0, 1, cmd_storage},
     {"store", "ls|cat|write|mkdir|rm|mv|cp|df|mounts|fsck|sync ...", "the storage commands", 1, SH_MAX_ARGS,
      cmd_store},
     {"poweroff", "", "stop every service in order and power off", 0, 0, cmd_poweroff},

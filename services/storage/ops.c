@@ -775,11 +775,12 @@ static int do_df(struct sl_request *r)
     struct sfs_statfs sf;
     sfs_statfs(g_st.fs, &sf);
     sl_msg_put_u64(r->reply, sf.blocks);
-    sl_msg_put_u64(r->reply, sf.free_blocks);
+    sl_msg_put_u64(r->reply, sf.avail_blocks);
     sl_msg_put_u32(r->reply, sf.block_size);
     sl_msg_put_u64(r->reply, sf.inodes);
     sl_msg_put_u32(r->reply, (sf.read_only ? STORAGE_MOUNT_RO : 0) | (g_st.memory ? STORAGE_MOUNT_MEMORY : 0));
     sl_msg_put_str(r->reply, g_st.source);
+    sl_msg_put_u64(r->reply, sf.reserved_blocks);
     return 0;
 }
 
@@ -793,15 +794,17 @@ static int do_fsck(struct sl_request *r)
         return SOS_ERR_ACCESS_DENIED;
     if (sl_parse_end(&p))
         return SOS_ERR_INVALID_ARGS;
-    if (flags & STORAGE_FSCK_REPAIR)
-        return SOS_ERR_BAD_STATE; /* repair runs at boot, on a store nobody uses */
-    int err = sfs_sync(g_st.fs); /* check what is committed: everything, now */
-    if (err && !sfs_broken_reason(g_st.fs))
-        return err;
     struct sfs_fsck *f = malloc(sizeof(*f));
     if (!f)
         return SOS_ERR_NO_MEMORY;
-    err = sfs_fsck(&g_st.dev, 0, f);
+    int err;
+    if (flags & STORAGE_FSCK_REPAIR) {
+        err = st_repair(f);
+    } else {
+        err = sfs_sync(g_st.fs); /* check what is committed: everything, now */
+        if (!err || sfs_broken_reason(g_st.fs))
+            err = sfs_fsck(&g_st.dev, 0, f);
+    }
     if (!err) {
         sl_msg_put_u32(r->reply, f->errors);
         sl_msg_put_u32(r->reply, f->repaired);
@@ -809,6 +812,9 @@ static int do_fsck(struct sl_request *r)
         sl_msg_put_u64(r->reply, f->dirs);
         sl_msg_put_u64(r->reply, f->data_blocks_checked);
         sl_msg_put_str(r->reply, f->log);
+        sl_msg_put_u64(r->reply, f->lost);
+        sl_msg_put_u64(r->reply, f->zeroed);
+        sl_msg_put_u64(r->reply, f->adopted);
     }
     free(f);
     return err;

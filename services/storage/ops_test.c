@@ -36,6 +36,16 @@ static sos_handle_t g_next_ch = 1000;
 
 void st_changed(void) { g_changes++; }
 int st_sync(void) { return sfs_sync(g_st.fs); }
+int st_repair(struct sfs_fsck *r) /* as storage.c's: unmount, repair, mount as at boot */
+{
+    sfs_unmount(g_st.fs);
+    int err = sfs_fsck(&g_st.dev, SFS_FSCK_REPAIR, r);
+    struct sfs_msg m;
+    struct sfs_open_report rep;
+    if (sfs_open(&g_st.dev, &g_st.fs, &rep, &m))
+        abort();
+    return err;
+}
 int st_bench(uint32_t mib, int64_t out[4])
 {
     (void)mib;

@@ -67,14 +67,37 @@ struct fsck {
 
 /* ---- the fixes the metadata walk asked for */
 
+/* Keep the block the pointer `bp` leads to as it is: its checksum becomes the block's. */
+static int adopt_block(struct sfs *fs, struct sfs_bp *bp)
+{
+    uint8_t *blk = bp && bp->addr ? malloc(SFS_BLOCK) : NULL;
+    if (!blk)
+        return bp && bp->addr ? SOS_ERR_NO_MEMORY : 0;
+    int err = dev_read(fs, bp->addr, 1, blk);
+    if (!err)
+        bp->crc = sfs_crc32c(0, blk, SFS_BLOCK);
+    free(blk);
+    return err;
+}
+
+/* A pointer-level fix in the tree of c->owner (0: the inode table): cut or adopt. */
+static int fix_tree(struct sfs *fs, struct sfs_bp *root, uint32_t height, const struct sfs_cut *c)
+{
+    if (c->kind == CUT_POINTER)
+        return tree_cut(fs, root, height, c->level, c->index, NULL);
+    struct sfs_bp *bp;
+    int err = tree_ptr(fs, root, height, c->level, c->index, &bp);
+    return err ? err : adopt_block(fs, bp);
+}
+
 static int cut_pointer(struct sfs *fs, const struct sfs_cut *c)
 {
     if (c->owner == 0)
-        return tree_cut(fs, &fs->sb.itab, fs->sb.itab_height, c->level, c->index, NULL);
+        return fix_tree(fs, &fs->sb.itab, fs->sb.itab_height, c);
     struct sfs_dinode d;
     int err = inode_get(fs, c->owner, &d);
     if (!err && d.type != SFS_FREE)
-        err = tree_cut(fs, &d.root, d.height, c->level, c->index, NULL);
+        err = fix_tree(fs, &d.root, d.height, c);
     return err ? err : inode_put(fs, c->owner, &d);
 }
 
@@ -84,7 +107,7 @@ static int apply_cuts(struct sfs *fs)
     for (size_t i = 0; i < fs->ncuts && !err; i++) {
         const struct sfs_cut *c = &fs->cuts[i];
         struct sfs_dinode d;
-        if (c->kind == CUT_POINTER) {
+        if (c->kind == CUT_POINTER || c->kind == CUT_ADOPT) {
             err = cut_pointer(fs, c);
         } else if (c->kind == CUT_INODE) {
             memset(&d, 0, sizeof(d));
@@ -217,6 +240,7 @@ static int check_dir(struct fsck *k, uint64_t dir)
             fsck_note(fs, "directory %llu: block %llu %s%s", (unsigned long long)dir,
                       (unsigned long long)bi, bad, k->repair ? ": dropped (its entries go to lost+found)" : "");
             uint64_t old; /* the mount walk claimed it: give it back */
+            k->r->zeroed++;
             err = tree_cut(fs, &dd.root, dd.height, 0, bi, &old);
             if (!err && old)
                 block_free(fs, old);
@@ -229,6 +253,8 @@ static int check_dir(struct fsck *k, uint64_t dir)
         k->r->data_blocks_checked += b ? 1 : 0;
         if (b && (err = check_entries(k, dir, &dd, bi)))
             return err;
+        if (!b)
+            bi = tree_hole_end(fs, &dd.root, dd.height, bi);
         cache_trim(fs);
     }
     return 0;
@@ -294,6 +320,7 @@ static int adopt(struct fsck *k, uint64_t ino)
     if (err)
         return err;
     bit_set(k->seen, ino);
+    k->r->adopted++;
     if (d.type == SFS_DIR) {
         k->r->dirs++;
         err = push(k, ino);
@@ -359,6 +386,7 @@ static int check_data(struct fsck *k)
                           (unsigned long long)i, (unsigned long long)bi,
                           k->repair ? ": replaced by zeros" : "");
                 uint64_t old;
+                k->r->zeroed++;
                 err = tree_cut(fs, &d.root, d.height, 0, bi, &old);
                 if (!err && old)
                     block_free(fs, old);
@@ -367,6 +395,8 @@ static int check_data(struct fsck *k)
             if (err)
                 return err;
             k->r->data_blocks_checked += b ? 1 : 0;
+            if (!b)
+                bi = tree_hole_end(fs, &d.root, d.height, bi);
             cache_trim(fs);
         }
         if (changed && (err = inode_put(fs, i, &d)))
@@ -378,6 +408,8 @@ static int check_data(struct fsck *k)
 static int run(struct fsck *k, uint64_t sb_blocks, uint64_t sb_inodes)
 {
     struct sfs *fs = k->fs;
+    /* what the superblock counts but the walk could not keep (records cut or cleared) */
+    k->r->lost = sb_inodes > fs->inodes_used ? sb_inodes - fs->inodes_used : 0;
     int err = apply_cuts(fs);
     if (!err)
         err = ensure_root(k);
@@ -402,33 +434,57 @@ static int run(struct fsck *k, uint64_t sb_blocks, uint64_t sb_inodes)
     return err;
 }
 
-int sfs_fsck(const struct sfs_dev *dev, unsigned flags, struct sfs_fsck *r)
+/*
+ * Check the newest generation below `below` (0: the newest), fixing it in memory with
+ * SFS_FSCK_REPAIR. On success *out is the store with the fixes made but not committed
+ * (mounted in salvage mode: the caller commits, drops, or keeps it read-only).
+ */
+int fsck_open(const struct sfs_dev *dev, unsigned flags, uint64_t below, struct sfs_fsck *r,
+              struct sfs **out)
 {
     memset(r, 0, sizeof(*r));
     struct fsck k = {.r = r, .repair = flags & SFS_FSCK_REPAIR};
     struct sfs_msg msg;
-    int err = sfs_mount_ex(dev, 0, true, r, &k.fs, &msg);
+    int err = sfs_mount_ex(dev, 0, below, true, r, &k.fs, &msg);
     if (err) {
         info(r, "cannot check the store: %s", err == SOS_ERR_NO_MEMORY ? "out of memory" : msg.text);
         return err;
     }
     struct sfs *fs = k.fs;
     r->generation = fs->sb.generation;
+    if (fs->note[0])
+        info(r, "%s", fs->note);
     uint64_t sb_blocks = fs->sb.used_blocks, sb_inodes = fs->sb.used_inodes;
     sfs_set_cache(fs, 256, UINT32_MAX);
     err = run(&k, sb_blocks, sb_inodes);
     r->blocks_used = fs->nused - fs->npending;
-    if (!err && k.repair && r->errors) {
-        fs->sb_dirty = true;
-        err = sfs_commit(fs);
-        if (!err)
-            r->repaired = r->errors;
-    }
     if (err)
         info(r, "fsck stopped: %s", err == SOS_ERR_IO ? "I/O error" : err == SOS_ERR_NO_MEMORY
                                                                   ? "out of memory" : "error");
     free(k.seen);
     free(k.queue);
+    if (err)
+        sfs_drop(fs);
+    else
+        *out = fs;
+    return err;
+}
+
+int sfs_fsck(const struct sfs_dev *dev, unsigned flags, struct sfs_fsck *r)
+{
+    struct sfs *fs;
+    int err = fsck_open(dev, flags, 0, r, &fs);
+    if (err)
+        return err;
+    if ((flags & SFS_FSCK_REPAIR) && r->errors) {
+        fs->sb_dirty = true;
+        err = sfs_commit(fs);
+        if (!err)
+            r->repaired = r->errors;
+        else
+            info(r, "fsck stopped: the repair's commit failed (%s)",
+                 err == SOS_ERR_IO ? "I/O error" : "out of memory");
+    }
     sfs_drop(fs);
     return err;
 }

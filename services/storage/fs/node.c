@@ -168,19 +168,28 @@ static void dloc_fill(struct dloc *loc, const struct buf *b, uint64_t bi, uint32
     loc->type = b->data[e + 8];
 }
 
-/* The next entry at or after *pos (block << 12 | offset); NOT_FOUND at the end. */
+/*
+ * A listing position: block * 4096 + offset. Added, never OR-ed: an entry may end at
+ * byte 4096 of its block, and that end is then the start of the next block (an OR put
+ * the cursor of an odd block back at its own start, and the listing never ended).
+ */
+static uint64_t dir_pos(uint64_t bi, uint32_t off) { return bi * SFS_BLOCK + off; }
+
+/* The next entry at or after *pos (dir_pos); NOT_FOUND at the end. */
 int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, struct sfs_dirent *out,
                  struct dloc *loc)
 {
-    for (uint64_t bi = *pos >> 12; bi < dir_blocks(d); bi++) {
+    for (uint64_t bi = *pos / SFS_BLOCK; bi < dir_blocks(d); bi++) {
         struct buf *b;
         int err = dir_block(fs, d, bi, &b);
         if (err)
             return err;
-        if (!b)
+        if (!b) {
+            bi = tree_hole_end(fs, &d->root, d->height, bi);
             continue;
+        }
         const struct sfs_dhdr *h = dhdr(b->data);
-        uint32_t off = bi == *pos >> 12 ? (uint32_t)(*pos & 0xfff) : 0;
+        uint32_t off = bi == *pos / SFS_BLOCK ? (uint32_t)(*pos % SFS_BLOCK) : 0;
         if (off < sizeof(*h))
             off = sizeof(*h);
         /* find the entry boundary at or after off */
@@ -199,10 +208,10 @@ int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, stru
         }
         if (loc)
             dloc_fill(loc, b, bi, e);
-        *pos = bi << 12 | (e + SFS_DENT_LEN(nl));
+        *pos = dir_pos(bi, e + SFS_DENT_LEN(nl));
         return 0;
     }
-    *pos = dir_blocks(d) << 12;
+    *pos = dir_pos(dir_blocks(d), 0);
     return SOS_ERR_NOT_FOUND;
 }
 
@@ -215,8 +224,10 @@ int dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, size_
         int err = dir_block(fs, d, bi, &b);
         if (err)
             return err;
-        if (!b)
+        if (!b) {
+            bi = tree_hole_end(fs, &d->root, d->height, bi);
             continue;
+        }
         const struct sfs_dhdr *h = dhdr(b->data);
         for (uint32_t e = sizeof(*h); e < h->used; e += SFS_DENT_LEN(b->data[e + 9]))
             if (b->data[e + 9] == len && !memcmp(b->data + e + SFS_DENT_FIXED, name, len)) {

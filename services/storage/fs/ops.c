@@ -12,11 +12,34 @@
  */
 #include "sfs_impl.h"
 
-/* Blocks an operation may need beyond its data: copy-on-write paths of two directory
- * trees, one file tree and the inode table, and new indirect blocks. */
-#define OP_RESERVE 48u
+/*
+ * Room. Copy-on-write needs new blocks even to remove something, so a store filled to
+ * the last block could never be freed. Every change keeps room for its own
+ * copy-on-write paths (two directory trees, a file tree, the inode table, a new
+ * directory or inode-table block: op_paths), and changes that add data or names also
+ * leave the removal reserve untouched behind them (op_reserve, as large again): only
+ * unlink, rename and a shrinking truncate may take from it. Their old blocks come back
+ * at the commit that op_room makes when it runs short while blocks wait to be freed.
+ */
+#define OP_PATHS 24u
 
-int op_begin(struct sfs *fs, bool write, uint64_t reserve)
+uint64_t op_paths(const struct sfs *fs) { return fs->sb.nblocks / 8 < OP_PATHS ? fs->sb.nblocks / 8 : OP_PATHS; }
+
+uint64_t op_reserve(const struct sfs *fs) { return op_paths(fs); }
+
+/* Are `need` blocks free? (commits first when blocks replaced since could make them so) */
+int op_room(struct sfs *fs, uint64_t need)
+{
+    if (free_blocks(fs) < need && fs->npending && !fs->salvage) {
+        /* a commit frees the blocks it replaced (fsck's repair stays one commit) */
+        int err = sfs_commit(fs);
+        if (err)
+            return err;
+    }
+    return free_blocks(fs) < need ? SOS_ERR_NO_SPACE : 0;
+}
+
+static int op_start(struct sfs *fs, bool write)
 {
     fs->op_mutated = false;
     if (!write)
@@ -25,21 +48,24 @@ int op_begin(struct sfs *fs, bool write, uint64_t reserve)
         return SOS_ERR_ACCESS_DENIED;
     if (fs->broken)
         return SOS_ERR_IO;
-    if (fs->ndirty >= fs->dirty_max) { /* a commit between operations, never inside one */
-        int err = sfs_commit(fs);
-        if (err)
-            return err;
-    }
-    uint64_t spare = fs->sb.nblocks / 4 < OP_RESERVE ? fs->sb.nblocks / 4 : OP_RESERVE;
-    if (free_blocks(fs) < reserve + spare && fs->npending && !fs->salvage) {
-        /* a commit frees the blocks it replaced (fsck's repair stays one commit) */
-        int err = sfs_commit(fs);
-        if (err)
-            return err;
-    }
-    if (free_blocks(fs) < reserve + spare)
-        return SOS_ERR_NO_SPACE;
-    return 0;
+    int err = 0;
+    if (fs->ndirty >= fs->dirty_max) /* a commit between operations, never inside one */
+        err = sfs_commit(fs);
+    return err;
+}
+
+/* Start an operation; a change that adds `need` blocks of data or names. */
+int op_begin(struct sfs *fs, bool write, uint64_t need)
+{
+    int err = op_start(fs, write);
+    return err || !write ? err : op_room(fs, need + op_paths(fs) + op_reserve(fs));
+}
+
+/* Start a removal (unlink, rename, shrinking truncate): it may use the reserve. */
+static int op_begin_remove(struct sfs *fs)
+{
+    int err = op_start(fs, true);
+    return err ? err : op_room(fs, op_paths(fs));
 }
 
 int op_end(struct sfs *fs, int err)
@@ -173,7 +199,7 @@ int sfs_unlink(struct sfs *fs, uint64_t dir, const char *name, size_t len)
     struct sfs_dinode dd, t;
     struct dloc loc;
     bool empty = true;
-    int err = op_begin(fs, true, 0);
+    int err = op_begin_remove(fs);
     if (!err && !sfs_name_ok(name, len))
         err = SOS_ERR_INVALID_ARGS;
     if (!err)
@@ -299,7 +325,7 @@ int sfs_rename(struct sfs *fs, uint64_t sdir, const char *sname, size_t slen, ui
                const char *dname, size_t dlen)
 {
     struct rename_plan p;
-    int err = op_begin(fs, true, 0);
+    int err = op_begin_remove(fs);
     if (!err)
         err = rename_check(fs, sdir, sname, slen, ddir, dname, dlen, &p);
     if (err == 1)
@@ -483,11 +509,16 @@ int64_t sfs_write(struct sfs *fs, uint64_t ino, uint64_t off, const void *buf, s
 int sfs_truncate(struct sfs *fs, uint64_t ino, uint64_t size)
 {
     struct sfs_dinode d;
-    int err = op_begin(fs, true, 0);
+    int err = op_begin_remove(fs);
     if (!err && size > MAX_FILE_BYTES)
         err = SOS_ERR_OUT_OF_RANGE;
     if (!err)
         err = get_live(fs, ino, SFS_FILE, &d);
+    if (!err && size > d.size) { /* growing: indirect blocks, and the reserve stays */
+        err = op_room(fs, SFS_MAX_HEIGHT + op_paths(fs) + op_reserve(fs));
+        if (!err) /* a commit in op_room filled in checksums our copy lacks */
+            err = get_live(fs, ino, SFS_FILE, &d);
+    }
     if (err)
         return op_end(fs, err);
     if (size < d.size) {
@@ -537,6 +568,9 @@ int sfs_statfs(struct sfs *fs, struct sfs_statfs *out)
 {
     out->blocks = fs->sb.nblocks;
     out->free_blocks = free_blocks(fs);
+    uint64_t freeable = free_blocks(fs) + fs->npending, keep = op_paths(fs) + op_reserve(fs);
+    out->reserved_blocks = freeable < keep ? freeable : keep; /* of the free ones */
+    out->avail_blocks = freeable - out->reserved_blocks;
     out->inodes = fs->inodes_used;
     out->generation = fs->sb.generation;
     out->volume_id = fs->sb.volume_id;

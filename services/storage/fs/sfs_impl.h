@@ -89,18 +89,21 @@ struct buf {
 struct sfs_cut {
     uint64_t owner;  /* inode number, or 0 for the inode table */
     uint32_t level;  /* the level of the block the pointer refers to */
-    uint32_t kind;   /* CUT_POINTER, CUT_INODE, CUT_SIZE */
+    uint32_t kind;   /* CUT_POINTER, CUT_INODE, CUT_SIZE, CUT_ADOPT */
     uint64_t index;  /* its index at that level */
     uint64_t value;  /* CUT_SIZE: the new size */
 };
-enum { CUT_POINTER = 1, CUT_INODE = 2, CUT_SIZE = 3 };
+/* CUT_ADOPT: keep the block at (owner, level, index) although it fails its checksum (walk.c) */
+enum { CUT_POINTER = 1, CUT_INODE = 2, CUT_SIZE = 3, CUT_ADOPT = 4 };
 
 struct sfs {
     struct sfs_dev dev;
     struct sfs_super sb;
     bool rdonly, nocrc, salvage;
+    uint32_t distrust; /* salvage walk: below a block kept despite its checksum */
     int broken;
     char broken_msg[160];
+    char note[200]; /* what the mount skipped (a newer superblock), or empty */
     /* block cache */
     struct buf **hash;
     uint32_t hmask;
@@ -166,6 +169,9 @@ int tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nb
 int tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
 int tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
              uint64_t *old);
+uint64_t tree_hole_end(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx);
+int tree_ptr(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
+             struct sfs_bp **slot);
 
 /* node.c */
 int inode_get(struct sfs *fs, uint64_t ino, struct sfs_dinode *out);
@@ -189,20 +195,33 @@ int dir_is_empty(struct sfs *fs, const struct sfs_dinode *d, bool *empty);
 int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, struct sfs_dirent *out,
                  struct dloc *loc);
 
+/* walk.c */
+int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, uint64_t limit,
+              uint64_t owner, struct sfs_msg *msg);
+
 /* mount.c */
+void sfs_say(struct sfs_msg *m, const char *text);
+/* The generation of the newest valid superblock (0: none). */
+uint64_t super_newest(const struct sfs_dev *dev);
 int sfs_commit(struct sfs *fs);
-int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, bool salvage, struct sfs_fsck *report,
-                 struct sfs **out, struct sfs_msg *msg);
+/* Mount the newest valid generation below `below` (0: the newest of all). */
+int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, uint64_t below, bool salvage,
+                 struct sfs_fsck *report, struct sfs **out, struct sfs_msg *msg);
 void sfs_free(struct sfs *fs);
 uint64_t sfs_now(struct sfs *fs);
 bool valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
                  struct sfs_msg *why);
 
 /* ops.c */
-int op_begin(struct sfs *fs, bool write, uint64_t reserve);
+int op_begin(struct sfs *fs, bool write, uint64_t need);
+int op_room(struct sfs *fs, uint64_t need);
+uint64_t op_paths(const struct sfs *fs);
+uint64_t op_reserve(const struct sfs *fs);
 int op_end(struct sfs *fs, int err);
 
 /* fsck.c */
+int fsck_open(const struct sfs_dev *dev, unsigned flags, uint64_t below, struct sfs_fsck *r,
+              struct sfs **out);
 void fsck_note(struct sfs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

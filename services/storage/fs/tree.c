@@ -62,6 +62,45 @@ int tree_leaf(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64
     return 0;
 }
 
+/* tree_next below the pointer bp (covering leaves from `base`): 0 found, 1 none, or an error. */
+static int next_rec(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t base, uint64_t idx,
+                    uint64_t *next)
+{
+    if (!bp.addr)
+        return 1;
+    if (level == 0) {
+        *next = base;
+        return 0;
+    }
+    struct buf *b; /* stays cached: nothing here trims the cache */
+    int err = buf_read(fs, &bp, &b);
+    if (err)
+        return err;
+    uint64_t span = tree_cap(level - 1);
+    for (uint64_t i = idx > base ? (idx - base) / span : 0; i < SFS_PTRS; i++) {
+        uint64_t sub = base + i * span;
+        int r = next_rec(fs, *bp_at(b, (unsigned)i), level - 1, sub, idx > sub ? idx : sub, next);
+        if (r <= 0)
+            return r;
+    }
+    return 1;
+}
+
+/*
+ * Leaf idx is a hole: the last index of the run of holes it starts, read from the
+ * indirect blocks only (idx itself when they cannot be read). A walk over a sparse
+ * tree (loop: bi = tree_hole_end(...), then bi++) so jumps over its holes instead of
+ * asking for each of up to 256^4 blocks.
+ */
+uint64_t tree_hole_end(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx)
+{
+    if (height > SFS_MAX_HEIGHT || idx >= tree_cap(height))
+        return idx;
+    uint64_t next = tree_cap(height);
+    int r = next_rec(fs, *root, height, 0, idx, &next);
+    return r < 0 || next <= idx ? idx : next - 1;
+}
+
 /*
  * Make the block *bp points to writable (allocated in this transaction), copying the
  * committed one when `keep` (else its content is left zero for the caller to fill).
@@ -212,33 +251,37 @@ int tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_
 }
 
 /*
+ * The pointer to the block at (level, idx), in a writable parent, without reading that
+ * block; NULL when a hole above it leaves it unreachable.
+ */
+int tree_ptr(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
+             struct sfs_bp **slot)
+{
+    struct sfs_bp *bp = root;
+    uint64_t leaf = idx << (8 * level); /* a block index below it, for slot_of */
+    for (uint32_t l = height; l > level && bp; l--) {
+        struct buf *b;
+        int err = bp->addr ? bp_cow(fs, bp, true, &b) : 0;
+        if (err)
+            return err;
+        bp = bp->addr ? bp_at(b, slot_of(leaf, l)) : NULL;
+    }
+    *slot = bp;
+    return 0;
+}
+
+/*
  * Make the pointer to the block at (level, idx) a hole, without reading that block;
  * *old (when not NULL) gets the address it held.
  */
 int tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
              uint64_t *old)
 {
+    struct sfs_bp *bp;
+    int err = tree_ptr(fs, root, level >= height ? level : height, level, idx, &bp);
     if (old)
-        *old = 0;
-    if (level >= height) {
-        if (old)
-            *old = root->addr;
-        *root = (struct sfs_bp){0, 0, 0};
-        return 0;
-    }
-    struct sfs_bp *bp = root;
-    uint64_t leaf = idx << (8 * level); /* a block index below it, for slot_of */
-    for (uint32_t l = height; l > level; l--) {
-        if (!bp->addr)
-            return 0;
-        struct buf *b;
-        int err = bp_cow(fs, bp, true, &b);
-        if (err)
-            return err;
-        bp = bp_at(b, slot_of(leaf, l));
-    }
-    if (old)
-        *old = bp->addr;
-    *bp = (struct sfs_bp){0, 0, 0};
-    return 0;
+        *old = bp && !err ? bp->addr : 0;
+    if (bp && !err)
+        *bp = (struct sfs_bp){0, 0, 0};
+    return err;
 }
