@@ -396,10 +396,16 @@ static bool clean_paths(const char *sub, int argc, char **argv, char (*buf)[STOR
     return true;
 }
 
+/* bench takes a size and fsck an option: every other subcommand's words are paths. */
+static bool takes_paths(const char *sub)
+{
+    return strcmp(sub, "bench") && strcmp(sub, "fsck");
+}
+
 static bool store_cmd(const char *sub, int argc, char **argv)
 {
     char paths[2][STORAGE_PATH_MAX];
-    if (strcmp(sub, "bench") && !clean_paths(sub, argc, argv, paths))
+    if (takes_paths(sub) && !clean_paths(sub, argc, argv, paths))
         return true;
     if (!strcmp(sub, "bench") && argc <= 1) {
         do_bench(argc ? argv[0] : NULL);
