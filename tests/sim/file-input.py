@@ -6,8 +6,8 @@ libuv's workers crashed at pc 0 in most runs).
 
 usage: file-input.py KIB RUNS -- COMMAND...
 
-Writes a file of about KIB KiB: lines `echo chunk N` padded with spaces to ~16 KiB (the
-console keeps the first bytes of an over-long line and drops the rest), then `poweroff`.
+Writes a file of about KIB KiB: lines `echo chunk N` padded with spaces to 1000 bytes
+(the console refuses lines over 1023 bytes), then `poweroff`.
 Runs COMMAND with that file as standard input RUNS times; each run is one TAP case:
 every chunk must come back once, in order, and the simulator must exit 0 (if the
 console service itself faults at boot, the chunks it held are lost: then the rest must
@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-LINE = 16 * 1024
+LINE = 1000
 
 
 def main():
