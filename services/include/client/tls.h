@@ -26,6 +26,9 @@ struct tls_entropy {
     int (*fill)(void *ctx, void *buf, size_t len);
 };
 
+/* On ServiceOS: the entropy_read system call (tls_entropy.c). */
+struct tls_entropy tls_entropy_system(void);
+
 #define TLS_SEED_BYTES 32        /* what BearSSL's HMAC-DRBG(SHA-256) wants */
 #define TLS_TRUST_MAX 1024       /* anchors in one store */
 #define TLS_CERT_MAX 16384       /* bytes of one DER certificate in a PEM bundle */
