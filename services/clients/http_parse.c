@@ -260,7 +260,10 @@ static int line_done(struct http_parser *p)
         p->state = HTTP_PS_CHUNK_SIZE;
         break;
     case HTTP_PS_TRAILERS:
-        err = empty ? (p->state = HTTP_PS_DONE, 0) : header_line(p, true);
+        if (empty)
+            p->state = HTTP_PS_DONE;
+        else
+            err = header_line(p, true);
         break;
     default:
         return fail(p, SOS_ERR_INTERNAL, "http parser: line in a body state");
