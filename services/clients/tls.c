@@ -223,6 +223,18 @@ static int setup(struct tls_conn *c, const struct tls_config *cfg, const char *h
     return 0;
 }
 
+/* An IPv6 literal or a dotted IPv4 address: BearSSL checks DNS names only, and SNI
+ * must not carry an address (RFC 6066). */
+static bool is_ip_literal(const char *host)
+{
+    if (strchr(host, ':'))
+        return true;
+    for (const char *c = host; *c; c++)
+        if (!(*c >= '0' && *c <= '9') && *c != '.')
+            return false;
+    return true;
+}
+
 int tls_client_open(const struct tls_config *cfg, const struct http_transport *lower,
                     const char *host, sos_time_t deadline, struct http_transport *out,
                     const char **why)
@@ -236,8 +248,8 @@ int tls_client_open(const struct tls_config *cfg, const struct http_transport *l
         *why = "no trust anchors for TLS";
     else if (cfg->unix_time == 0)
         *why = "no wall-clock time to check certificates";
-    else if (!host || !host[0])
-        *why = "TLS needs a host name";
+    else if (!host || !host[0] || is_ip_literal(host))
+        *why = "TLS needs a host name (certificates are checked for names, not addresses)";
     else if (!(c = malloc(sizeof(*c))))
         err = SOS_ERR_NO_MEMORY;
     if (!c) {

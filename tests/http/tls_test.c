@@ -102,12 +102,17 @@ static int fake_seed(void *ctx, void *buf, size_t len)
     return 0;
 }
 
-static int open_with(struct tls_config *cfg, struct lower *l, const char **why)
+static int open_host(struct tls_config *cfg, struct lower *l, const char *host, const char **why)
 {
     struct http_transport lower = {l, lower_read, lower_write, lower_close}, out;
-    int err = tls_client_open(cfg, &lower, "tlsloop.test", 1000, &out, why);
+    int err = tls_client_open(cfg, &lower, host, 1000, &out, why);
     assert_int_equal(l->closes, 1);
     return err;
+}
+
+static int open_with(struct tls_config *cfg, struct lower *l, const char **why)
+{
+    return open_host(cfg, l, "tlsloop.test", why);
 }
 
 static void test_open_refusals(void **state)
@@ -134,6 +139,13 @@ static void test_open_refusals(void **state)
     assert_string_equal(why, "no entropy source to seed TLS");
     assert_int_equal(l.writes, 0);
     cfg.entropy.fill = fake_seed;
+    static const char *addrs[] = {"127.0.0.1", "::1", "2001:db8::1", ""};
+    for (int i = 0; i < 4; i++) {
+        l = (struct lower){0};
+        assert_int_equal(open_host(&cfg, &l, addrs[i], &why), SOS_ERR_INVALID_ARGS);
+        assert_non_null(strstr(why, "TLS needs a host name"));
+        assert_int_equal(l.writes, 0);
+    }
 
     l = (struct lower){.read_result = SOS_ERR_TIMED_OUT};
     assert_int_equal(open_with(&cfg, &l, &why), SOS_ERR_TIMED_OUT);
