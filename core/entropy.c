@@ -41,7 +41,7 @@ static void jitter_fill(uint8_t *raw, size_t len)
             acc = (acc ^ (uint64_t)(hal_time_now() - t0)) * 0x100000001b3ull;
             acc ^= acc >> 29;
         }
-        raw[i] = (uint8_t)acc;
+        raw[i] = (uint8_t)(acc ^ sink);
     }
 }
 

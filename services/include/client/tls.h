@@ -57,8 +57,8 @@ struct tls_config {
 
 /*
  * Handshake over *lower for host (SNI and the DNS name the certificate must carry;
- * BearSSL matches names only, so a URL with an IP literal cannot pass). On success *out is a transport whose close sends
- * close_notify and closes lower too; reads return 0 only after the server's
+ * an IP address is refused with SOS_ERR_INVALID_ARGS: BearSSL matches names only). On
+ * success *out is a transport whose close sends close_notify and closes lower too; reads return 0 only after the server's
  * close_notify (an end of stream without it is SOS_ERR_PEER_CLOSED, so a truncated
  * body is never taken for a whole one). On failure lower is closed, *why says why:
  * SOS_ERR_ACCESS_DENIED for certificate problems ("certificate not trusted",
