@@ -49,7 +49,8 @@ static bool fake_blk_complete(void);
 
 void hal_cpu_idle(void)
 {
-    if (fake_blk_complete() | th_fake_net_idle())
+    bool blk = fake_blk_complete(), net = th_fake_net_idle(); /* both, always */
+    if (blk || net)
         return; /* a device finished something: its interrupt was delivered */
     if (g_deadline == INT64_MAX) {
         fprintf(stderr, "test HAL: every thread is blocked and no timer is armed (deadlock)\n");
