@@ -269,6 +269,14 @@ static void test_fetch_limits(void **state)
     req.max_body = 10;
     assert_int_equal(http_get(&conn, &req, &resp), 0);
     assert_int_equal(resp.body_len, 10);
+    /* max_redirects 0 follows none */
+    net.routes[1] = (struct route){"http://a/moved", "HTTP/1.1 301 M\r\nLocation: /x\r\n\r\n"};
+    req.url = "http://a/moved";
+    assert_int_equal(http_get(&conn, &req, &resp), SOS_ERR_OUT_OF_RANGE);
+    assert_string_equal(resp.error, "too many redirects (more than 0)");
+    req.max_redirects = 1;
+    assert_int_equal(http_get(&conn, &req, &resp), 0);
+    assert_int_equal(resp.redirects, 1);
     /* A deadline already past: the first read times out. */
     req.deadline = net.now;
     assert_int_equal(http_get(&conn, &req, &resp), SOS_ERR_TIMED_OUT);
