@@ -129,6 +129,11 @@ uintptr_t hal_as_syscall_entry(struct hal_as *as)
 /* ---- time and interrupts */
 
 int64_t hal_time_now(void) { return host_time_now(); }
+
+int hal_entropy_fill(void *buf, size_t len)
+{
+    return host_entropy_fill(buf, len) == 0 ? 0 : SOS_ERR_NOT_SUPPORTED;
+}
 void hal_timer_set(int64_t deadline) { host_vcpu_timer_set(deadline); }
 
 int hal_irq_enable(unsigned line)

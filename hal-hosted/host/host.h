@@ -132,6 +132,9 @@ void host_vcpu_timer_set(int64_t deadline);
 void host_time_init(void);
 int64_t host_time_now(void);
 
+/* len bytes from the host's getrandom: 0, or -1 if it fails. */
+int host_entropy_fill(void *buf, size_t len);
+
 /* Enter user code: never returns (trap_x86_64.S). */
 __attribute__((noreturn)) void host_enter_user(uintptr_t entry, uintptr_t sp, uintptr_t arg);
 /* The address user code calls for a syscall (trap_x86_64.S). */
