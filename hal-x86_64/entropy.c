@@ -10,7 +10,7 @@
  *
  * Layer: HAL (x86_64).
  */
-#include "x86.h"
+#include "cpu.h"
 
 #include <sos/errors.h>
 
