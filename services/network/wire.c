@@ -89,9 +89,11 @@ int net_req_decode(const void *bytes, uint32_t len, struct net_req *out)
     int err = decode_fields(&p, out);
     if (err == SOS_ERR_NOT_SUPPORTED)
         return err;
-    if (sl_parse_end(&p) || p.pos != p.len)
+    if (sl_parse_end(&p))
         return SOS_ERR_BAD_FORMAT;
-    return err;
+    if (err) /* a bad value: what follows it was not read */
+        return err;
+    return p.pos == p.len ? 0 : SOS_ERR_BAD_FORMAT;
 }
 
 int net_req_is_socket(uint32_t ordinal)
