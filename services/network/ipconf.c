@@ -105,6 +105,7 @@ static void use_static(const char *why)
     netif_set_addr(&g_net.nif, &g_cf.addr, &g_cf.mask, &g_cf.gw);
     use_config_dns();
     g_net.v4_state = NET_V4_STATIC;
+    g_net.addr_kick = true; /* the loop lets waiting requests go on, outside lwIP */
     char a[16], gw[16];
     net_log(LOG_INFO, "net0: static address %s/%s gateway %s (%s)",
             ip4addr_ntoa_r(&g_cf.addr, a, sizeof(a)), ip4addr_ntoa(&g_cf.mask),
@@ -146,11 +147,13 @@ void ipconf_on_status(struct netif *nif)
             ip4addr_ntoa_r(netif_ip4_gw(nif), gw, sizeof(gw)),
             ip4addr_ntoa_r(ip_2_ip4(&d->server_ip_addr), srv, sizeof(srv)),
             (unsigned)d->offered_t0_lease);
+    g_net.addr_kick = true; /* the loop lets waiting requests go on, outside lwIP */
 }
 
 void ipconf_tick(void)
 {
     link_poll();
+    ops_tick();
     if (g_net.v4_state == NET_V4_DHCP && !dhcp_supplied_address(&g_net.nif)) {
         net_log(LOG_WARNING, "net0: lease lost; asking DHCP again");
         g_net.v4_state = NET_V4_DHCP_WAIT;

@@ -72,6 +72,10 @@ static int run(void)
             return err;
         link_receive_all();
         sys_check_timeouts();
+        if (g_net.addr_kick) {
+            g_net.addr_kick = false;
+            ops_address_ready();
+        }
         if (sos_clock_get() >= next_tick) {
             if (g_net.have_card)
                 ipconf_tick();

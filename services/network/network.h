@@ -50,6 +50,7 @@ struct netsvc {
     int64_t lease_at_ns;    /* when the current lease was bound */
     int64_t dhcp_started_ns;
     bool fallback_tried;
+    bool addr_kick;         /* an address came: ops_address_ready from the loop */
     struct net_counters c;
 };
 
@@ -75,6 +76,8 @@ void ipconf_put_info(struct sl_msg *m);
 extern const struct sl_op g_net_ops[];
 extern const size_t g_net_nops;
 const char *net_ntoa(const ip_addr_t *a, char *buf, size_t n);
+void ops_address_ready(void); /* an address came: requests waiting for one go on */
+void ops_tick(void);          /* once a second: requests that waited too long fail */
 
 /* sock.c: a request on a socket channel (r->client is the socket). */
 bool sock_owns(const void *client);

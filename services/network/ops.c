@@ -6,7 +6,8 @@
  * (NET_RIGHT_*), then acts. What waits on the network (a name lookup, an echo reply,
  * a TCP handshake) is deferred: a pending slot keeps the reply's address, and lwIP's
  * callback or a timeout on lwIP's timer list answers it. A host is resolved first when
- * it is not an address literal; lwIP's DNS client keeps answers in its table
+ * it is not an address literal. Requests that come while DHCP has not yet bound (right
+ * after a start or a restart) wait for the lease, NET_ADDR_WAIT_MS at most; lwIP's DNS client keeps answers in its table
  * (DNS_TABLE_SIZE entries) for their TTL (at most DNS_MAX_TTL, a week), so a repeated
  * lookup is answered from there without a query.
  *
@@ -25,6 +26,7 @@
 #include "network.h"
 
 #define PEND_MAX 16
+#define NET_ADDR_WAIT_MS 15000 /* how long a request waits for DHCP's first lease */
 #define PING_ID 0x5053
 #define PING_DATA 32
 /* lwIP's DNS client reports a missing name and silence alike (a NULL address); an
@@ -41,6 +43,7 @@ struct pend {
     uint32_t timeout_ms;
     int64_t started_ns, sent_ns;
     ip_addr_t addr;
+    bool waiting; /* for an address: DHCP is under way */
 };
 
 static struct pend g_pend[PEND_MAX];
@@ -181,6 +184,10 @@ static void resolve(struct pend *q)
 {
     ip_addr_t a;
     q->started_ns = sos_clock_get();
+    if (g_net.v4_state == NET_V4_DHCP_WAIT && g_net.link_up) {
+        q->waiting = true; /* a request right after a (re)start: wait for the lease */
+        return;
+    }
     if (ipaddr_aton(q->host, &a)) {
         with_address(q, &a);
         return;
@@ -213,6 +220,25 @@ static int start_pending(struct sl_request *r, const struct net_req *q, uint32_t
         return SL_DEFER;
     }
     return SOS_ERR_NO_RESOURCES;
+}
+
+void ops_address_ready(void)
+{
+    for (int i = 0; i < PEND_MAX; i++)
+        if (g_pend[i].kind != PEND_FREE && g_pend[i].waiting) {
+            g_pend[i].waiting = false;
+            resolve(&g_pend[i]);
+        }
+}
+
+void ops_tick(void)
+{
+    for (int i = 0; i < PEND_MAX; i++) {
+        struct pend *q = &g_pend[i];
+        if (q->kind != PEND_FREE && q->waiting &&
+            sos_clock_get() - q->started_ns > SOS_MS(NET_ADDR_WAIT_MS))
+            pend_reply(q, SOS_ERR_BAD_STATE, NULL); /* no lease: the shell says so */
+    }
 }
 
 /* ---- the handlers */

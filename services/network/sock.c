@@ -115,6 +115,11 @@ static void fail_waits(struct sock *s, int status)
 static void tcp_detach(struct tcp_pcb *pcb)
 {
     tcp_arg(pcb, NULL);
+    if (pcb->state == LISTEN) { /* lwIP asserts on recv/sent/err callbacks of a listener */
+        tcp_accept(pcb, NULL);
+        tcp_close(pcb);
+        return;
+    }
     tcp_recv(pcb, NULL);
     tcp_sent(pcb, NULL);
     tcp_err(pcb, NULL);

@@ -18,6 +18,14 @@ or dnsmasq sends can leave it. Without root, unshare, ip or dnsmasq it says
   --echo-server    in the namespace also give lo the address 192.168.77.1 and run a TCP
                    echo server on 192.168.77.1:7777 (for a guest behind the simulator's
                    slirp, whose NAT connects there from inside the namespace)
+  --services       the network service's scenario: dnsmasq also answers DNS on the TAP
+                   address (repo.test is 10.0.2.2, other names under .test do not
+                   exist), and the namespace runs a TCP echo on 10.0.2.2:7007, a UDP
+                   echo on 10.0.2.2:7008, Python's http.server on 10.0.2.2:8080, and
+                   a client that connects to the guest's 10.0.2.15:7777 (until the
+                   guest listens), sends a line and expects it back. COMMAND prints
+                   TAP itself (run-scenario.py): its lines pass through, followed by
+                   the host side's own case.
   --timeout S      give up after S seconds (default 60)
 """
 import os
@@ -41,7 +49,8 @@ def skip(reason):
 
 
 def parse(argv):
-    opts = {'namespace': True, 'absent': False, 'timeout': 60.0, 'expect': OFFER, 'echo': False}
+    opts = {'namespace': True, 'absent': False, 'timeout': 60.0, 'expect': OFFER, 'echo': False,
+            'services': False}
     i = 0
     while i < len(argv) and argv[i] != '--':
         a = argv[i]
@@ -51,6 +60,8 @@ def parse(argv):
             opts['absent'] = True
         elif a == '--echo-server':
             opts['echo'] = True
+        elif a == '--services':
+            opts['services'] = True
         elif a == '--timeout':
             i += 1
             opts['timeout'] = float(argv[i])
@@ -97,12 +108,15 @@ def sh(*args):
         sys.exit(f'run-dhcp.py: {" ".join(args)}: {r.stderr.strip()}')
 
 
-def start_dnsmasq(work):
-    """dnsmasq on the TAP interface only: DHCP for 10.0.2.15, no DNS, no ping check."""
+def start_dnsmasq(work, dns=False):
+    """dnsmasq on the TAP interface only: DHCP for 10.0.2.15, no ping check; DNS only
+    with dns (repo.test is 10.0.2.2, the rest of .test does not exist, nothing is
+    forwarded anywhere)."""
     log = open(os.path.join(work, 'dnsmasq.log'), 'w')
+    names = ['--address=/repo.test/10.0.2.2', '--local=/test/', '--log-queries'] if dns else ['--port=0']
     p = subprocess.Popen(['dnsmasq', '--keep-in-foreground', '--no-daemon', '--conf-file=/dev/null',
-                          '--interface=' + TAP, '--bind-interfaces', '--except-interface=lo',
-                          '--port=0', '--no-resolv', '--no-hosts', '--no-ping',
+                          '--interface=' + TAP, '--bind-interfaces', '--except-interface=lo'] + names +
+                         ['--no-resolv', '--no-hosts', '--no-ping',
                           '--dhcp-authoritative', '--dhcp-range=10.0.2.15,10.0.2.15,255.255.255.0,1h',
                           '--dhcp-leasefile=' + os.path.join(work, 'leases'), '--log-dhcp',
                           '--pid-file=' + os.path.join(work, 'dnsmasq.pid'), '--user=root'],
@@ -137,6 +151,91 @@ def echo_server():
     threading.Thread(target=serve, daemon=True).start()
 
 
+def host_servers(work):
+    """TCP echo on 10.0.2.2:7007, UDP echo on :7008, http.server on :8080 (threads)."""
+    tcp = socket.create_server(('10.0.2.2', 7007))
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(('10.0.2.2', 7008))
+
+    def tcp_serve():
+        while True:
+            conn, _ = tcp.accept()
+            with conn:
+                while True:
+                    more = conn.recv(4096)
+                    if not more:
+                        break
+                    conn.sendall(more)
+
+    def udp_serve():
+        while True:
+            data, peer = udp.recvfrom(65536)
+            udp.sendto(data, peer)
+    for fn in (tcp_serve, udp_serve):
+        threading.Thread(target=fn, daemon=True).start()
+    with open(os.path.join(work, 'index.html'), 'w') as f:
+        f.write('served by the test\n')
+    http = subprocess.Popen([sys.executable, '-m', 'http.server', '--bind', '10.0.2.2',
+                             '--directory', work, '8080'], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    return http
+
+
+GUEST_LISTEN = ('10.0.2.15', 7777)
+HOST_LINE = b'bytes from the host\n'
+
+
+def host_client(result, deadline):
+    """Connect to the guest's `net listen 7777` (refused or unanswered until it listens:
+    try again), send HOST_LINE and expect it back; result['echo'] gets what came."""
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(GUEST_LISTEN, timeout=1) as c:
+                c.settimeout(10)
+                c.sendall(HOST_LINE)
+                got = b''
+                while len(got) < len(HOST_LINE):
+                    more = c.recv(4096)
+                    if not more:
+                        break
+                    got += more
+                result['echo'] = got
+                return
+        except OSError:
+            time.sleep(0.3)
+
+
+def run_services(opts, cmd, work):
+    """The service scenario: COMMAND's TAP, then the host side's case."""
+    http = host_servers(work)
+    result = {}
+    client = threading.Thread(target=host_client,
+                              args=(result, time.monotonic() + opts['timeout']), daemon=True)
+    client.start()
+    try:
+        out, status = run_guest([a.replace('@TAP@', TAP) for a in cmd], opts['timeout'] + 30)
+    finally:
+        http.terminate()
+        http.wait()
+    client.join(1)
+    n = 0
+    for line in out.splitlines():
+        if line.startswith('1..'):
+            n = int(line[3:])
+        elif line.startswith(('ok ', 'not ok ')):
+            print(line)
+        else:
+            print('# ' + line)
+    got = result.get('echo')
+    ok = got == HOST_LINE
+    print(f'{"ok" if ok else "not ok"} {n + 1} - the host connected to the guest\'s '
+          f'net listen 7777 and got its line back (got {got!r})')
+    crashes = [l for l in out.splitlines() if 'faulted' in l or 'assertion' in l]
+    print(f'{"not ok" if crashes else "ok"} {n + 2} - no process faulted {crashes}')
+    print(f'1..{n + 2}')
+    return 0 if ok and not crashes and status == 0 else 1
+
+
 def inside_namespace(opts, cmd):
     """In the private namespace: TAP + dnsmasq (and the echo server), then the guest."""
     sh('ip', 'link', 'set', 'lo', 'up')
@@ -149,14 +248,18 @@ def inside_namespace(opts, cmd):
     if 'default' in routes:  # never: a fresh namespace has no way out
         sys.exit('run-dhcp.py: the namespace has a default route; refusing to run')
     with tempfile.TemporaryDirectory(prefix='sos-net-') as work:
-        dns = start_dnsmasq(work)
+        dns = start_dnsmasq(work, opts['services'])
         try:
-            out, status = run_guest([a.replace('@TAP@', TAP) for a in cmd], opts['timeout'])
+            if opts['services']:
+                rc = run_services(opts, cmd, work)
+            else:
+                out, status = run_guest([a.replace('@TAP@', TAP) for a in cmd], opts['timeout'])
         finally:
             dns.terminate()
             dns.wait()
         log = open(os.path.join(work, 'dnsmasq.log')).read()
-    rc = report(out, status, opts, f'"{opts["expect"]}" in a private network namespace')
+    if not opts['services']:
+        rc = report(out, status, opts, f'"{opts["expect"]}" in a private network namespace')
     for line in log.splitlines():
         print('# dnsmasq: ' + line)
     return rc
