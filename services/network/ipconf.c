@@ -121,9 +121,11 @@ void ipconf_start(void)
         use_static("network.ipv4.mode=static");
         return;
     }
-    if (strcmp(g_cf.mode, "dhcp"))
-        net_log(LOG_WARNING, "network.ipv4.mode '%s' is not dhcp or static%s: using dhcp",
-                g_cf.mode, g_cf.have_static ? "" : " (or static without an address)");
+    if (!strcmp(g_cf.mode, "static"))
+        net_log(LOG_WARNING, "network.ipv4.mode is static but there is no usable "
+                             "network.ipv4.address: using dhcp");
+    else if (strcmp(g_cf.mode, "dhcp"))
+        net_log(LOG_WARNING, "network.ipv4.mode '%s' is not dhcp or static: using dhcp", g_cf.mode);
     g_net.v4_state = NET_V4_DHCP_WAIT;
     g_net.dhcp_started_ns = sos_clock_get();
     if (dhcp_start(&g_net.nif) != ERR_OK)
