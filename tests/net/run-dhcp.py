@@ -31,6 +31,7 @@ or dnsmasq sends can leave it. Without root, unshare, ip or dnsmasq it says
                    192.168.77.1, an address of the namespace's lo, where slirp's NAT
                    takes the guest's connections (no host client: slirp forwards
                    nothing in)
+  --no-dhcp        with --services: no dnsmasq at all (nothing answers DHCP or DNS)
   --timeout S      give up after S seconds (default 60)
 """
 import os
@@ -55,7 +56,7 @@ def skip(reason):
 
 def parse(argv):
     opts = {'namespace': True, 'absent': False, 'timeout': 60.0, 'expect': OFFER, 'echo': False,
-            'services': False, 'slirp': False}
+            'services': False, 'slirp': False, 'no_dhcp': False}
     i = 0
     while i < len(argv) and argv[i] != '--':
         a = argv[i]
@@ -69,6 +70,8 @@ def parse(argv):
             opts['services'] = True
         elif a == '--slirp':
             opts['slirp'] = True
+        elif a == '--no-dhcp':
+            opts['no_dhcp'] = True
         elif a == '--timeout':
             i += 1
             opts['timeout'] = float(argv[i])
@@ -218,7 +221,7 @@ def run_services(opts, cmd, work):
     result = {}
     client = threading.Thread(target=host_client,
                               args=(result, time.monotonic() + opts['timeout']), daemon=True)
-    if not opts['slirp']:
+    if not opts['slirp'] and not opts['no_dhcp']:
         client.start()
     try:
         out, status = run_guest([a.replace('@TAP@', TAP) for a in cmd], opts['timeout'] + 30)
@@ -236,7 +239,7 @@ def run_services(opts, cmd, work):
         else:
             print('# ' + line)
     ok = True
-    if not opts['slirp']:
+    if not opts['slirp'] and not opts['no_dhcp']:
         got = result.get('echo')
         ok = got == HOST_LINE
         n += 1
@@ -264,6 +267,9 @@ def inside_namespace(opts, cmd):
     if 'default' in routes:  # never: a fresh namespace has no way out
         sys.exit('run-dhcp.py: the namespace has a default route; refusing to run')
     with tempfile.TemporaryDirectory(prefix='sos-net-') as work:
+        if opts['no_dhcp']:
+            open(os.path.join(work, 'dnsmasq.log'), 'w').close()
+            return run_services(opts, cmd, work)
         dns = start_dnsmasq(work, opts['services'])
         try:
             if opts['services']:
