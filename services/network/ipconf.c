@@ -76,6 +76,10 @@ static void read_config(void)
     config_get("network.ipv4.address", g_cf.address, sizeof(g_cf.address));
     config_get("network.ipv4.gateway", g_cf.gateway, sizeof(g_cf.gateway));
     config_get("network.ipv4.dns", g_cf.dns, sizeof(g_cf.dns));
+    if (g_net.config.ch) { /* read once: no channel to a config that may restart lingers */
+        sos_handle_close(g_net.config.ch);
+        g_net.config.ch = 0;
+    }
     if (!g_cf.mode[0])
         strcpy(g_cf.mode, "dhcp");
     if (g_cf.address[0] && !parse_cidr(g_cf.address, &g_cf.addr, &g_cf.mask))

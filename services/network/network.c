@@ -96,6 +96,7 @@ int main(void)
     }
     g_lib_close = g_net.srv.on_close;
     g_net.srv.on_close = on_close;
+    sl_conn_to_keep(&g_net.srv, &g_net.log); /* log restarted: connect again at once */
     srand((unsigned)sos_clock_get());
     lwip_init();
     err = link_open();
