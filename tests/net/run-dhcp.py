@@ -35,6 +35,7 @@ or dnsmasq sends can leave it. Without root, unshare, ip or dnsmasq it says
   --timeout S      give up after S seconds (default 60)
 """
 import os
+import select
 import shutil
 import signal
 import socket
@@ -210,9 +211,55 @@ def host_client(result, deadline):
                         break
                     got += more
                 result['echo'] = got
-                return
+                break
         except OSError:
             time.sleep(0.3)
+    if 'echo' in result:
+        bulk_echo(result)
+
+
+BULK = 256 * 1024       # bytes the host sends through the guest's echo
+BULK_BOUND = 192 * 1024  # what may be in flight when nobody reads the echoes
+
+
+def bulk_echo(result):
+    """Backpressure: a second connection to the guest's echo sends without reading the
+    echoes (small host buffers) until it has stalled for 2 s; a bounded service has
+    then taken little (result['stalled_at']). Then it reads and sends on, and expects
+    every byte back in order (result['bulk_ok'])."""
+    data = bytes(i * 7 % 251 for i in range(BULK))
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    c.settimeout(10)
+    try:
+        c.connect(GUEST_LISTEN)
+        c.setblocking(False)
+        sent, last = 0, time.monotonic()
+        while sent < BULK and time.monotonic() - last < 2:
+            try:
+                sent += c.send(data[sent:sent + 4096])
+                last = time.monotonic()
+            except BlockingIOError:
+                time.sleep(0.05)
+        result['stalled_at'] = sent
+        got = bytearray()
+        end = time.monotonic() + 60
+        while len(got) < BULK and time.monotonic() < end:
+            r, w, _ = select.select([c], [c] if sent < BULK else [], [], 1)
+            if w:
+                sent += c.send(data[sent:sent + 4096])
+            if r:
+                more = c.recv(65536)
+                if not more:
+                    break
+                got += more
+        result['bulk_ok'] = bytes(got) == data
+        result['bulk_got'] = len(got)
+    except OSError as e:
+        result['bulk_error'] = str(e)
+    finally:
+        c.close()
 
 
 def run_services(opts, cmd, work):
@@ -245,6 +292,17 @@ def run_services(opts, cmd, work):
         n += 1
         print(f'{"ok" if ok else "not ok"} {n} - the host connected to the guest\'s '
               f'net listen 7777 and got its line back (got {got!r})')
+        stalled = result.get('stalled_at')
+        bounded = stalled is not None and stalled < BULK_BOUND
+        n += 1
+        print(f'{"ok" if bounded else "not ok"} {n} - a sender whose echoes nobody reads is '
+              f'held back: {stalled} of {BULK} bytes taken (bound {BULK_BOUND}) '
+              f'{result.get("bulk_error", "")}')
+        bulk = result.get('bulk_ok', False)
+        n += 1
+        print(f'{"ok" if bulk else "not ok"} {n} - then all {BULK} bytes came back in order '
+              f'(got {result.get("bulk_got")})')
+        ok = ok and bounded and bulk
     crashes = [l for l in out.splitlines() if 'faulted' in l or 'assertion' in l]
     print(f'{"not ok" if crashes else "ok"} {n + 1} - no process faulted {crashes}')
     print(f'1..{n + 1}')
