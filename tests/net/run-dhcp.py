@@ -39,6 +39,7 @@ import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -214,8 +215,47 @@ def host_client(result, deadline):
                 break
         except OSError:
             time.sleep(0.3)
-    if 'echo' in result:
+    if 'echo' in result:  # the guest now waits for the second connection: it is up
+        for key, family, addr in (('ping4', socket.AF_INET, (GUEST_LISTEN[0], 0)),
+                                  ('ping6', socket.AF_INET6, (GUEST_LL6, 0, 0, 0))):
+            try:
+                if family == socket.AF_INET6:
+                    addr = (GUEST_LL6, 0, 0, socket.if_nametoindex(TAP))
+                result[key] = icmp_echo(family, addr)
+            except OSError as e:
+                result[key + '_error'] = str(e)
         bulk_echo(result)
+
+
+GUEST_LL6 = 'fe80::5054:ff:fe12:3456'  # the guest's link-local address, from its MAC
+
+
+def icmp_echo(family, addr):
+    """One echo request to the guest (raw socket, root); True when it answers in 2 s."""
+    v6 = family == socket.AF_INET6
+    proto = socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP
+    req_type, rep_type = (128, 129) if v6 else (8, 0)
+    body = struct.pack('!HH', 0x5354, 1) + b'from the host'
+    msg = struct.pack('!BBH', req_type, 0, 0) + body
+    if not v6:  # the kernel sums ICMPv6 itself
+        padded = msg + b'\0' * (len(msg) % 2)
+        total = sum(struct.unpack('!%dH' % (len(padded) // 2), padded))
+        while total >> 16:
+            total = (total & 0xffff) + (total >> 16)
+        msg = struct.pack('!BBH', req_type, 0, ~total & 0xffff) + body
+    with socket.socket(family, socket.SOCK_RAW, proto) as s:
+        s.settimeout(0.5)
+        s.sendto(msg, addr)
+        end = time.monotonic() + 2
+        while time.monotonic() < end:
+            try:
+                pkt = s.recv(2048)
+            except socket.timeout:
+                continue
+            icmp = pkt if v6 else pkt[(pkt[0] & 15) * 4:]
+            if icmp[0] == rep_type and icmp[4:] == body:
+                return True
+    return False
 
 
 BULK = 256 * 1024       # bytes the host sends through the guest's echo
@@ -302,6 +342,12 @@ def run_services(opts, cmd, work):
         n += 1
         print(f'{"ok" if bulk else "not ok"} {n} - then all {BULK} bytes came back in order '
               f'(got {result.get("bulk_got")})')
+        for key, what in (('ping4', f'{GUEST_LISTEN[0]}'), ('ping6', f'{GUEST_LL6} (link-local)')):
+            n += 1
+            good = result.get(key, False)
+            print(f'{"ok" if good else "not ok"} {n} - the guest answers the host\'s ping of {what} '
+                  f'{result.get(key + "_error", "")}')
+            ok = ok and good
         ok = ok and bounded and bulk
     crashes = [l for l in out.splitlines() if 'faulted' in l or 'assertion' in l]
     print(f'{"not ok" if crashes else "ok"} {n + 1} - no process faulted {crashes}')
