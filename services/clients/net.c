@@ -119,15 +119,29 @@ int net_resolve(struct sl_conn_to *c, const char *name, char *addr, size_t cap)
     return err ? err : str_reply(&rep, addr, cap, NULL);
 }
 
+static void ping_req(struct sl_msg *req, const char *host, uint32_t timeout_ms)
+{
+    sl_msg_begin(req, g_req, sizeof(g_req), NULL, 0, NET_PING);
+    sl_msg_put_str(req, host);
+    sl_msg_put_u32(req, timeout_ms);
+}
+
 int net_ping(struct sl_conn_to *c, const char *host, uint32_t timeout_ms, char *addr,
              size_t cap, uint64_t *rtt_ns)
 {
     struct sl_msg req, rep;
-    sl_msg_begin(&req, g_req, sizeof(g_req), NULL, 0, NET_PING);
-    sl_msg_put_str(&req, host);
-    sl_msg_put_u32(&req, timeout_ms);
+    ping_req(&req, host, timeout_ms);
     int err = call(c, &req, &rep, NET_PING, NULL, 0, SOS_MS(30000 + timeout_ms));
     return err ? err : str_reply(&rep, addr, cap, rtt_ns);
+}
+
+int net_ping_start(sos_handle_t ch, uint32_t txid, const char *host, uint32_t timeout_ms)
+{
+    struct sl_msg req;
+    ping_req(&req, host, timeout_ms);
+    sl_msg_hdr(&req)->txid = txid;
+    int err = sl_msg_finish(&req);
+    return err ? err : sl_msg_send(ch, &req);
 }
 
 static int socket_reply(const struct sl_msg *rep, sos_handle_t *out)
@@ -217,6 +231,7 @@ static int finish(sos_handle_t s, uint32_t *len, sos_handle_t *h, uint32_t hcap,
 {
     struct sos_chan_read rd = {.bytes = g_rep, .handles = h, .bytes_cap = sizeof(g_rep),
                                .handles_cap = hcap};
+    *len = *nh = 0;
     int err = (int)sos_channel_read(s, &rd);
     if (err)
         return err;
@@ -289,6 +304,17 @@ int net_accept_finish(sos_handle_t l, sos_handle_t *sock, char *peer, size_t pee
     if (port)
         *port = pt;
     return err;
+}
+
+int net_ping_finish(sos_handle_t ch, char *addr, size_t cap, uint64_t *rtt_ns)
+{
+    uint32_t n = 0, nh = 0;
+    sos_handle_t h[2];
+    int err = finish(ch, &n, h, 2, &nh);
+    for (uint32_t i = 0; i < nh; i++) /* a ping's reply carries none */
+        sos_handle_close(h[i]);
+    struct sl_msg rep = {.bytes = g_rep, .len = n};
+    return err ? err : str_reply(&rep, addr, cap, rtt_ns);
 }
 
 static int wait_reply(sos_handle_t s, uint32_t timeout_ms)

@@ -87,7 +87,7 @@ static int run(void)
 
 int main(void)
 {
-    sl_conn_to_init(&g_net.log, "log", 0);
+    sl_conn_to_init(&g_net.log, "log", sos_startup_handle("log"));
     sl_conn_to_init(&g_net.config, "config", 0);
     int err = sl_service_init(&g_net.srv, g_net_ops, g_net_nops, &g_net);
     if (err) {

@@ -9,7 +9,8 @@
  * a BAD_STATE from the service is explained from NET_INFO (no card, no link, no
  * address yet, no DNS server). `net listen` is an echo server until Ctrl-C (or until
  * it has served n connections): it waits for the listener, and then for the socket,
- * beside the console session (sh_wait), so Ctrl-C ends it at any point.
+ * beside the console session (sh_wait), so Ctrl-C ends it at any point; `net ping`
+ * waits for each reply the same way.
  *
  * Layer: services (shell).
  */
@@ -161,14 +162,36 @@ static void net_resolve_cmd(const char *name)
         sh_printf("%s: %s\n", name, addr);
 }
 
+/* One echo, waiting beside Ctrl-C: 0 with the address and time, an error, or
+ * SOS_ERR_CANCELED on Ctrl-C (the endpoint channel is then dropped, late reply and all). */
+static int ping_once(const char *host, char *addr, size_t cap, uint64_t *rtt)
+{
+    int err = sl_conn_to_refresh(&g_sh.net, sos_deadline_after(SH_CALL_NS));
+    if (!err && !g_sh.net.ch)
+        err = SOS_ERR_PEER_CLOSED;
+    if (!err)
+        err = net_ping_start(g_sh.net.ch, sh_txid(), host, NET_WAIT_MS);
+    if (err)
+        return err;
+    int w = sh_wait(g_sh.net.ch);
+    if (w == SH_WAIT_READY)
+        return net_ping_finish(g_sh.net.ch, addr, cap, rtt);
+    sos_handle_close(g_sh.net.ch);
+    g_sh.net.ch = 0;
+    return w == SH_WAIT_INTERRUPT ? SOS_ERR_CANCELED : SOS_ERR_INTERNAL;
+}
+
 static void net_ping_cmd(const char *host, int count)
 {
     char addr[64];
-    int got = 0;
+    int got = 0, sent = 0;
     for (int i = 1; i <= count; i++) {
         uint64_t rtt = 0;
         sos_time_t next = sos_deadline_after(SOS_MS(1000));
-        int err = net_ping(&g_sh.net, host, NET_WAIT_MS, addr, sizeof(addr), &rtt);
+        int err = ping_once(host, addr, sizeof(addr), &rtt);
+        if (err == SOS_ERR_CANCELED)
+            break;
+        sent++;
         if (err == SOS_ERR_TIMED_OUT) {
             sh_printf("no reply from %s: seq %d (timed out)\n", host, i);
         } else if (err) {
@@ -180,10 +203,10 @@ static void net_ping_cmd(const char *host, int count)
                       (unsigned long long)(rtt / 1000000), (unsigned long long)(rtt / 1000 % 1000));
         }
         sh_flush();
-        if (i < count)
+        if (i < count) /* a Ctrl-C meanwhile waits in the session for the next sh_wait */
             sos_thread_sleep(next);
     }
-    sh_printf("%d sent, %d received\n", count, got);
+    sh_printf("%d sent, %d received\n", sent, got);
 }
 
 /* Read until the peer closes or nothing comes for NET_WAIT_MS; print what came. */

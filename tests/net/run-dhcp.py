@@ -349,8 +349,10 @@ def run_services(opts, cmd, work):
                   f'{result.get(key + "_error", "")}')
             ok = ok and good
         ok = ok and bounded and bulk
-    crashes = [l for l in out.splitlines() if 'faulted' in l or 'assertion' in l]
-    print(f'{"not ok" if crashes else "ok"} {n + 1} - no process faulted {crashes}')
+    crashes = [l for l in out.splitlines()
+               if 'faulted' in l or 'assertion' in l or 'did not stop' in l]
+    print(f'{"not ok" if crashes else "ok"} {n + 1} - no process faulted or hung at power-off '
+          f'{crashes}')
     print(f'1..{n + 1}')
     return 0 if ok and not crashes and status == 0 else 1
 

@@ -64,6 +64,9 @@ int net_recv_start(sos_handle_t s, uint32_t txid, uint32_t cap, uint32_t timeout
 int net_recv_finish(sos_handle_t s, void *buf, uint32_t cap, uint32_t *len, char *from,
                     size_t from_cap, uint32_t *port);
 int net_accept_start(sos_handle_t l, uint32_t txid, uint32_t timeout_ms);
+/* NET_PING on the endpoint channel ch (the caller's sl_conn_to's, refreshed first). */
+int net_ping_start(sos_handle_t ch, uint32_t txid, const char *host, uint32_t timeout_ms);
+int net_ping_finish(sos_handle_t ch, char *addr, size_t cap, uint64_t *rtt_ns);
 int net_accept_finish(sos_handle_t l, sos_handle_t *sock, char *peer, size_t peer_cap,
                       uint32_t *port);
 
