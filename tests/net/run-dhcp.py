@@ -125,7 +125,8 @@ def start_dnsmasq(work, dns=False):
     with dns (repo.test is 10.0.2.2, the rest of .test does not exist, nothing is
     forwarded anywhere)."""
     log = open(os.path.join(work, 'dnsmasq.log'), 'w')
-    names = ['--address=/repo.test/10.0.2.2', '--local=/test/', '--log-queries'] if dns else ['--port=0']
+    names = (['--address=/repo.test/10.0.2.2', '--local=/test/', '--log-queries', '--local-ttl=300']
+             if dns else ['--port=0'])
     p = subprocess.Popen(['dnsmasq', '--keep-in-foreground', '--no-daemon', '--conf-file=/dev/null',
                           '--interface=' + TAP, '--bind-interfaces', '--except-interface=lo'] + names +
                          ['--no-resolv', '--no-hosts', '--no-ping',
@@ -349,6 +350,15 @@ def run_services(opts, cmd, work):
                   f'{result.get(key + "_error", "")}')
             ok = ok and good
         ok = ok and bounded and bulk
+    if not opts['slirp'] and not opts['no_dhcp']:
+        # service.scn looks repo.test up three times: twice from the first instance of
+        # the service (the second from lwIP's table: the answer's TTL is 300 s) and once
+        # after `kill network`, from a new instance with an empty table
+        queries = open(os.path.join(work, 'dnsmasq.log')).read().count('query[A] repo.test')
+        n += 1
+        print(f'{"ok" if queries == 2 else "not ok"} {n} - dnsmasq saw {queries} queries for '
+              f'repo.test (2: the repeated lookup came from the DNS cache)')
+        ok = ok and queries == 2
     crashes = [l for l in out.splitlines()
                if 'faulted' in l or 'assertion' in l or 'did not stop' in l]
     print(f'{"not ok" if crashes else "ok"} {n + 1} - no process faulted or hung at power-off '
