@@ -284,6 +284,7 @@ def bulk_echo(result):
             except BlockingIOError:
                 time.sleep(0.05)
         result['stalled_at'] = sent
+        t0 = time.monotonic()
         got = bytearray()
         end = time.monotonic() + 60
         while len(got) < BULK and time.monotonic() < end:
@@ -295,6 +296,7 @@ def bulk_echo(result):
                 if not more:
                     break
                 got += more
+        result['bulk_s'] = time.monotonic() - t0
         result['bulk_ok'] = bytes(got) == data
         result['bulk_got'] = len(got)
     except OSError as e:
@@ -343,6 +345,10 @@ def run_services(opts, cmd, work):
         n += 1
         print(f'{"ok" if bulk else "not ok"} {n} - then all {BULK} bytes came back in order '
               f'(got {result.get("bulk_got")})')
+        if bulk:
+            secs = result['bulk_s']
+            print(f'# echo through the guest after the stall: {BULK - stalled} bytes out and '
+                  f'{BULK} back in {secs:.2f} s ({BULK / 1024 / secs:.0f} KiB/s each way)')
         for key, what in (('ping4', f'{GUEST_LISTEN[0]}'), ('ping6', f'{GUEST_LL6} (link-local)')):
             n += 1
             good = result.get(key, False)
