@@ -5,11 +5,12 @@
  * Each handler decodes with net_req_decode (wire.c), checks the connection's rights
  * (NET_RIGHT_*), then acts. What waits on the network (a name lookup, an echo reply,
  * a TCP handshake) is deferred: a pending slot keeps the reply's address, and lwIP's
- * callback or a timeout on lwIP's timer list answers it. A host is resolved first when
- * it is not an address literal. Requests that come while DHCP has not yet bound (right
- * after a start or a restart) wait for the lease, NET_ADDR_WAIT_MS at most; lwIP's DNS client keeps answers in its table
- * (DNS_TABLE_SIZE entries) for their TTL (at most DNS_MAX_TTL, a week), so a repeated
- * lookup is answered from there without a query.
+ * callback or a timeout on lwIP's timer list answers it. Requests that come while DHCP
+ * has not yet bound (right after a start or a restart) wait for the lease,
+ * NET_ADDR_WAIT_MS at most. A host is resolved first when it is not an address
+ * literal; lwIP's DNS client keeps answers in its table (DNS_TABLE_SIZE entries) for
+ * their TTL (at most DNS_MAX_TTL, a week), so a repeated lookup is answered from there
+ * without a query.
  *
  * Layer: services (network).
  */
