@@ -400,6 +400,9 @@ const struct sh_cmd g_sh_cmds[] = {
     {"fsck", "[--repair]", "check the store (every block's checksum and every invariant); --repair fixes it", 0, 1, cmd_storage},
     {"store", "ls|cat|write|mkdir|rm|mv|cp|df|mounts|fsck|sync ...", "the storage commands", 1, SH_MAX_ARGS,
      cmd_store},
+    {"net", "ifaces|route|stats|resolve|ping|connect|udp|listen ...",
+     "the network: interfaces, routes, names, ping, TCP and UDP (net alone: usage)", 1,
+     SH_MAX_ARGS, cmd_net},
     {"poweroff", "", "stop every service in order and power off", 0, 0, cmd_poweroff},
     {"reboot", "", "stop every service in order and reboot", 0, 0, cmd_reboot},
 };
