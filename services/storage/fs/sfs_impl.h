@@ -1,7 +1,8 @@
 /*
  * services/storage/fs/sfs_impl.h - sosfs internals: the on-disk records, the block
- * cache and allocator (cache.c), block trees (tree.c), inodes and directories (node.c),
- * the operations (ops.c), mount and commit (mount.c), fsck (fsck.c).
+ * cache (cache.c), the allocator (alloc.c), CRC-32C (crc/), block trees (tree.c),
+ * inodes and directories (node.c), the operations (ops.c), mount and commit (mount.c),
+ * fsck (fsck.c).
  *
  * Layer: services (storage format library).
  */
@@ -9,6 +10,7 @@
 #define SFS_IMPL_H
 
 #include "sfs.h"
+#include "crc/crc32c.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +141,12 @@ int buf_read(struct sfs *fs, const struct sfs_bp *bp, struct buf **out);
 int buf_new(struct sfs *fs, struct buf **out);
 void cache_trim(struct sfs *fs);
 void buf_mark_clean(struct sfs *fs, struct buf *b);
+/* Drop b from the cache (a dirty one is lost: alloc.c frees its block). */
+void buf_forget(struct sfs *fs, struct buf *b);
+int dev_read(struct sfs *fs, uint64_t block, uint32_t n, void *buf);
+int dev_write(struct sfs *fs, uint64_t block, uint32_t n, const void *buf);
+
+/* alloc.c */
 int block_alloc(struct sfs *fs, uint64_t *out);
 void block_free(struct sfs *fs, uint64_t addr);
 /* The array p of *cap elements of `size` bytes, twice as big (*cap updated), or NULL. */
@@ -147,12 +155,9 @@ bool bit_get(const uint8_t *m, uint64_t i);
 void bit_set(uint8_t *m, uint64_t i);
 void bit_clear(uint8_t *m, uint64_t i);
 uint64_t free_blocks(const struct sfs *fs);
-int dev_read(struct sfs *fs, uint64_t block, uint32_t n, void *buf);
-int dev_write(struct sfs *fs, uint64_t block, uint32_t n, const void *buf);
 bool block_direct(const struct sfs *fs, uint64_t addr);
 int direct_note(struct sfs *fs, uint64_t addr);
 void direct_clear(struct sfs *fs);
-uint32_t sfs_crc32c_sw(uint32_t crc, const void *buf, size_t len); /* the software path, for tests */
 
 /* tree.c */
 static inline uint64_t tree_cap(uint32_t height) { return 1ull << (8 * height); }
