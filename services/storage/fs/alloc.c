@@ -15,7 +15,7 @@
 
 /* ---- bitmaps and growing arrays */
 
-void *array_grow(void *p, size_t *cap, size_t size)
+void *sfs_array_grow(void *p, size_t *cap, size_t size)
 {
     size_t c = *cap ? *cap * 2 : 64;
     void *q = realloc(p, c * size);
@@ -24,59 +24,59 @@ void *array_grow(void *p, size_t *cap, size_t size)
     return q;
 }
 
-bool bit_get(const uint8_t *m, uint64_t i) { return (m[i >> 3] >> (i & 7)) & 1; }
-void bit_set(uint8_t *m, uint64_t i) { m[i >> 3] |= (uint8_t)(1u << (i & 7)); }
-void bit_clear(uint8_t *m, uint64_t i) { m[i >> 3] &= (uint8_t)~(1u << (i & 7)); }
+bool sfs_bit_get(const uint8_t *m, uint64_t i) { return (m[i >> 3] >> (i & 7)) & 1; }
+void sfs_bit_set(uint8_t *m, uint64_t i) { m[i >> 3] |= (uint8_t)(1u << (i & 7)); }
+void sfs_bit_clear(uint8_t *m, uint64_t i) { m[i >> 3] &= (uint8_t)~(1u << (i & 7)); }
 
 /* ---- data blocks written straight to the disk (see sfs_write) */
 
-bool block_direct(const struct sfs *fs, uint64_t addr)
+bool sfs_block_direct(const struct sfs *fs, uint64_t addr)
 {
-    return fs->direct && addr < fs->sb.nblocks && bit_get(fs->direct, addr);
+    return fs->direct && addr < fs->sb.nblocks && sfs_bit_get(fs->direct, addr);
 }
 
 /* Note that `addr` (allocated in this transaction) now holds data written directly. */
-int direct_note(struct sfs *fs, uint64_t addr)
+int sfs_direct_note(struct sfs *fs, uint64_t addr)
 {
     if (!fs->direct && !(fs->direct = calloc(1, (fs->sb.nblocks + 7) / 8)))
         return SOS_ERR_NO_MEMORY;
-    if (bit_get(fs->direct, addr))
+    if (sfs_bit_get(fs->direct, addr))
         return 0;
     if (fs->ndirect == fs->cap_direct) {
         size_t k = 0; /* first drop freed and repeated addresses */
         for (size_t i = 0; i < fs->ndirect; i++)
-            if (bit_get(fs->direct, fs->direct_list[i])) {
-                bit_clear(fs->direct, fs->direct_list[i]);
+            if (sfs_bit_get(fs->direct, fs->direct_list[i])) {
+                sfs_bit_clear(fs->direct, fs->direct_list[i]);
                 fs->direct_list[k++] = fs->direct_list[i];
             }
         for (size_t i = 0; i < k; i++)
-            bit_set(fs->direct, fs->direct_list[i]);
+            sfs_bit_set(fs->direct, fs->direct_list[i]);
         fs->ndirect = k;
         if (k >= fs->cap_direct / 2) {
-            uint64_t *l = array_grow(fs->direct_list, &fs->cap_direct, sizeof(*l));
+            uint64_t *l = sfs_array_grow(fs->direct_list, &fs->cap_direct, sizeof(*l));
             if (!l)
                 return SOS_ERR_NO_MEMORY;
             fs->direct_list = l;
         }
     }
-    bit_set(fs->direct, addr);
+    sfs_bit_set(fs->direct, addr);
     fs->direct_list[fs->ndirect++] = addr;
     return 0;
 }
 
 /* A commit made them part of the store: from now on they are copied on write. */
-void direct_clear(struct sfs *fs)
+void sfs_direct_clear(struct sfs *fs)
 {
     for (size_t i = 0; i < fs->ndirect; i++)
-        bit_clear(fs->direct, fs->direct_list[i]);
+        sfs_bit_clear(fs->direct, fs->direct_list[i]);
     fs->ndirect = 0;
 }
 
 /* ---- allocation */
 
-uint64_t free_blocks(const struct sfs *fs) { return fs->sb.nblocks - fs->nused; }
+uint64_t sfs_free_blocks(const struct sfs *fs) { return fs->sb.nblocks - fs->nused; }
 
-int block_alloc(struct sfs *fs, uint64_t *out)
+int sfs_block_alloc(struct sfs *fs, uint64_t *out)
 {
     uint64_t n = fs->sb.nblocks;
     if (fs->nused >= n)
@@ -90,8 +90,8 @@ int block_alloc(struct sfs *fs, uint64_t *out)
             tried += 7;
             continue;
         }
-        if (!bit_get(fs->used, i)) {
-            bit_set(fs->used, i);
+        if (!sfs_bit_get(fs->used, i)) {
+            sfs_bit_set(fs->used, i);
             fs->nused++;
             fs->cursor = i + 1;
             fs->op_mutated = true;
@@ -102,24 +102,24 @@ int block_alloc(struct sfs *fs, uint64_t *out)
     return SOS_ERR_NO_SPACE;
 }
 
-void block_free(struct sfs *fs, uint64_t addr)
+void sfs_block_free(struct sfs *fs, uint64_t addr)
 {
     fs->op_mutated = true;
-    struct buf *b = buf_find(fs, addr);
-    bool direct = block_direct(fs, addr);
+    struct buf *b = sfs_buf_find(fs, addr);
+    bool direct = sfs_block_direct(fs, addr);
     if ((b && b->dirty) || direct) { /* never committed: free now */
         if (b)
-            buf_forget(fs, b);
+            sfs_buf_forget(fs, b);
         if (direct)
-            bit_clear(fs->direct, addr);
-        bit_clear(fs->used, addr);
+            sfs_bit_clear(fs->direct, addr);
+        sfs_bit_clear(fs->used, addr);
         fs->nused--;
         return;
     }
     if (b)
-        buf_forget(fs, b);
+        sfs_buf_forget(fs, b);
     if (fs->npending == fs->cap_pending) {
-        uint64_t *p = array_grow(fs->pending, &fs->cap_pending, sizeof(*p));
+        uint64_t *p = sfs_array_grow(fs->pending, &fs->cap_pending, sizeof(*p));
         if (!p) /* cannot remember it: leak the block until the next mount */
             return;
         fs->pending = p;

@@ -6,7 +6,7 @@
  * ever written in place, since no commit refers to them). Dirty blocks stay until the
  * commit; clean ones are evicted least recently used first, only between operations, so
  * a block pointer held during an operation never dangles. A block is found by address in
- * a hash table. dev_read and dev_write wrap the device, checking the range read.
+ * a hash table. sfs_dev_read and sfs_dev_write wrap the device, checking the range read.
  * The allocator that hands out the addresses of new blocks is alloc.c.
  *
  * Layer: services (storage format library), above the device (struct sfs_dev) and
@@ -31,7 +31,7 @@ static void list_push(struct buf *head, struct buf *b)
     head->next = b;
 }
 
-int cache_init(struct sfs *fs)
+int sfs_cache_init(struct sfs *fs)
 {
     fs->hmask = 1023;
     fs->hash = calloc(fs->hmask + 1, sizeof(*fs->hash));
@@ -47,7 +47,7 @@ static uint32_t hslot(const struct sfs *fs, uint64_t a)
     return (uint32_t)((a * 0x9e3779b97f4a7c15ull) >> 40) & fs->hmask;
 }
 
-struct buf *buf_find(struct sfs *fs, uint64_t addr)
+struct buf *sfs_buf_find(struct sfs *fs, uint64_t addr)
 {
     for (struct buf *b = fs->hash[hslot(fs, addr)]; b; b = b->hnext)
         if (b->addr == addr)
@@ -75,7 +75,7 @@ static struct buf *buf_make(struct sfs *fs, uint64_t addr)
     return b;
 }
 
-void buf_forget(struct sfs *fs, struct buf *b)
+void sfs_buf_forget(struct sfs *fs, struct buf *b)
 {
     struct buf **pp = &fs->hash[hslot(fs, b->addr)];
     while (*pp != b)
@@ -90,18 +90,18 @@ void buf_forget(struct sfs *fs, struct buf *b)
     free(b);
 }
 
-void cache_free_all(struct sfs *fs)
+void sfs_cache_free_all(struct sfs *fs)
 {
     if (!fs->hash)
         return;
     for (uint32_t i = 0; i <= fs->hmask; i++)
         while (fs->hash[i])
-            buf_forget(fs, fs->hash[i]);
+            sfs_buf_forget(fs, fs->hash[i]);
     free(fs->hash);
     fs->hash = NULL;
 }
 
-int dev_read(struct sfs *fs, uint64_t block, uint32_t n, void *buf)
+int sfs_dev_read(struct sfs *fs, uint64_t block, uint32_t n, void *buf)
 {
     if (block >= fs->dev.nblocks || n > fs->dev.nblocks - block)
         return SOS_ERR_CORRUPT;
@@ -109,14 +109,14 @@ int dev_read(struct sfs *fs, uint64_t block, uint32_t n, void *buf)
     return err ? (err == SOS_ERR_CORRUPT ? err : SOS_ERR_IO) : 0;
 }
 
-int dev_write(struct sfs *fs, uint64_t block, uint32_t n, const void *buf)
+int sfs_dev_write(struct sfs *fs, uint64_t block, uint32_t n, const void *buf)
 {
     return fs->dev.write(fs->dev.ctx, block, n, buf) ? SOS_ERR_IO : 0;
 }
 
-int buf_read(struct sfs *fs, const struct sfs_bp *bp, struct buf **out)
+int sfs_buf_read(struct sfs *fs, const struct sfs_bp *bp, struct buf **out)
 {
-    struct buf *b = buf_find(fs, bp->addr);
+    struct buf *b = sfs_buf_find(fs, bp->addr);
     if (b) {
         if (!b->dirty) { /* most recently used first */
             list_del(b);
@@ -132,26 +132,26 @@ int buf_read(struct sfs *fs, const struct sfs_bp *bp, struct buf **out)
         return SOS_ERR_NO_MEMORY;
     fs->nclean++;
     list_push(&fs->lru, b);
-    int err = dev_read(fs, bp->addr, 1, b->data);
+    int err = sfs_dev_read(fs, bp->addr, 1, b->data);
     if (!err && !fs->nocrc && sfs_crc32c(0, b->data, SFS_BLOCK) != bp->crc)
         err = SOS_ERR_CORRUPT;
     if (err) {
-        buf_forget(fs, b);
+        sfs_buf_forget(fs, b);
         return err;
     }
     *out = b;
     return 0;
 }
 
-int buf_new(struct sfs *fs, struct buf **out)
+int sfs_buf_new(struct sfs *fs, struct buf **out)
 {
     uint64_t addr;
-    int err = block_alloc(fs, &addr);
+    int err = sfs_block_alloc(fs, &addr);
     if (err)
         return err;
     struct buf *b = buf_make(fs, addr);
     if (!b) {
-        bit_clear(fs->used, addr);
+        sfs_bit_clear(fs->used, addr);
         fs->nused--;
         return SOS_ERR_NO_MEMORY;
     }
@@ -163,7 +163,7 @@ int buf_new(struct sfs *fs, struct buf **out)
     return 0;
 }
 
-void buf_mark_clean(struct sfs *fs, struct buf *b)
+void sfs_buf_mark_clean(struct sfs *fs, struct buf *b)
 {
     list_del(b);
     b->dirty = false;
@@ -172,8 +172,8 @@ void buf_mark_clean(struct sfs *fs, struct buf *b)
     list_push(&fs->lru, b);
 }
 
-void cache_trim(struct sfs *fs)
+void sfs_cache_trim(struct sfs *fs)
 {
     while (fs->nclean > fs->clean_max && fs->lru.prev != &fs->lru)
-        buf_forget(fs, fs->lru.prev);
+        sfs_buf_forget(fs, fs->lru.prev);
 }

@@ -134,99 +134,99 @@ struct sfs {
 };
 
 /* cache.c */
-int cache_init(struct sfs *fs);
-void cache_free_all(struct sfs *fs);
-struct buf *buf_find(struct sfs *fs, uint64_t addr);
-int buf_read(struct sfs *fs, const struct sfs_bp *bp, struct buf **out);
-int buf_new(struct sfs *fs, struct buf **out);
-void cache_trim(struct sfs *fs);
-void buf_mark_clean(struct sfs *fs, struct buf *b);
+int sfs_cache_init(struct sfs *fs);
+void sfs_cache_free_all(struct sfs *fs);
+struct buf *sfs_buf_find(struct sfs *fs, uint64_t addr);
+int sfs_buf_read(struct sfs *fs, const struct sfs_bp *bp, struct buf **out);
+int sfs_buf_new(struct sfs *fs, struct buf **out);
+void sfs_cache_trim(struct sfs *fs);
+void sfs_buf_mark_clean(struct sfs *fs, struct buf *b);
 /* Drop b from the cache (a dirty one is lost: alloc.c frees its block). */
-void buf_forget(struct sfs *fs, struct buf *b);
-int dev_read(struct sfs *fs, uint64_t block, uint32_t n, void *buf);
-int dev_write(struct sfs *fs, uint64_t block, uint32_t n, const void *buf);
+void sfs_buf_forget(struct sfs *fs, struct buf *b);
+int sfs_dev_read(struct sfs *fs, uint64_t block, uint32_t n, void *buf);
+int sfs_dev_write(struct sfs *fs, uint64_t block, uint32_t n, const void *buf);
 
 /* alloc.c */
-int block_alloc(struct sfs *fs, uint64_t *out);
-void block_free(struct sfs *fs, uint64_t addr);
+int sfs_block_alloc(struct sfs *fs, uint64_t *out);
+void sfs_block_free(struct sfs *fs, uint64_t addr);
 /* The array p of *cap elements of `size` bytes, twice as big (*cap updated), or NULL. */
-void *array_grow(void *p, size_t *cap, size_t size);
-bool bit_get(const uint8_t *m, uint64_t i);
-void bit_set(uint8_t *m, uint64_t i);
-void bit_clear(uint8_t *m, uint64_t i);
-uint64_t free_blocks(const struct sfs *fs);
-bool block_direct(const struct sfs *fs, uint64_t addr);
-int direct_note(struct sfs *fs, uint64_t addr);
-void direct_clear(struct sfs *fs);
+void *sfs_array_grow(void *p, size_t *cap, size_t size);
+bool sfs_bit_get(const uint8_t *m, uint64_t i);
+void sfs_bit_set(uint8_t *m, uint64_t i);
+void sfs_bit_clear(uint8_t *m, uint64_t i);
+uint64_t sfs_free_blocks(const struct sfs *fs);
+bool sfs_block_direct(const struct sfs *fs, uint64_t addr);
+int sfs_direct_note(struct sfs *fs, uint64_t addr);
+void sfs_direct_clear(struct sfs *fs);
 
 /* tree.c */
 static inline uint64_t tree_cap(uint32_t height) { return 1ull << (8 * height); }
 static inline struct sfs_bp *bp_at(struct buf *b, unsigned i) { return (struct sfs_bp *)(void *)b->data + i; }
-int tree_read(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
+int sfs_tree_read(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
               struct buf **out);
-int tree_leaf(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
+int sfs_tree_leaf(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
               struct sfs_bp *out);
-int tree_write(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx, bool whole,
+int sfs_tree_write(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx, bool whole,
                struct buf **out);
-int tree_slot(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx,
+int sfs_tree_slot(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx,
               struct sfs_bp **slot);
-int tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
-int tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
-int tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
+int sfs_tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
+int sfs_tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
+int sfs_tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
              uint64_t *old);
-uint64_t tree_hole_end(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx);
-int tree_ptr(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
+uint64_t sfs_tree_hole_end(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx);
+int sfs_tree_ptr(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
              struct sfs_bp **slot);
 
 /* node.c */
-int inode_get(struct sfs *fs, uint64_t ino, struct sfs_dinode *out);
-int inode_put(struct sfs *fs, uint64_t ino, const struct sfs_dinode *in);
-int inode_alloc(struct sfs *fs, uint64_t *out);
-int inode_free(struct sfs *fs, uint64_t ino, struct sfs_dinode *d);
-int iused_grow(struct sfs *fs, uint64_t ninodes);
+int sfs_inode_get(struct sfs *fs, uint64_t ino, struct sfs_dinode *out);
+int sfs_inode_put(struct sfs *fs, uint64_t ino, const struct sfs_dinode *in);
+int sfs_inode_alloc(struct sfs *fs, uint64_t *out);
+int sfs_inode_free(struct sfs *fs, uint64_t ino, struct sfs_dinode *d);
+int sfs_iused_grow(struct sfs *fs, uint64_t ninodes);
 struct dloc {
     uint64_t block;
     uint32_t off;
     uint64_t ino;
     uint32_t type;
 };
-int dir_check_block(const struct sfs *fs, const uint8_t *blk);
-int dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, size_t len,
+int sfs_dir_check_block(const struct sfs *fs, const uint8_t *blk);
+int sfs_dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, size_t len,
              struct dloc *loc);
-int dir_add(struct sfs *fs, struct sfs_dinode *d, const char *name, size_t len, uint64_t ino,
+int sfs_dir_add(struct sfs *fs, struct sfs_dinode *d, const char *name, size_t len, uint64_t ino,
             uint32_t type);
-int dir_del(struct sfs *fs, struct sfs_dinode *d, const struct dloc *loc);
-int dir_is_empty(struct sfs *fs, const struct sfs_dinode *d, bool *empty);
-int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, struct sfs_dirent *out,
+int sfs_dir_del(struct sfs *fs, struct sfs_dinode *d, const struct dloc *loc);
+int sfs_dir_is_empty(struct sfs *fs, const struct sfs_dinode *d, bool *empty);
+int sfs_dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, struct sfs_dirent *out,
                  struct dloc *loc);
 
 /* walk.c */
-int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, uint64_t limit,
+int sfs_walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, uint64_t limit,
               uint64_t owner, struct sfs_msg *msg);
 
 /* mount.c */
 void sfs_say(struct sfs_msg *m, const char *text);
 /* The generation of the newest valid superblock (0: none). */
-uint64_t super_newest(const struct sfs_dev *dev);
+uint64_t sfs_super_newest(const struct sfs_dev *dev);
 int sfs_commit(struct sfs *fs);
 /* Mount the newest valid generation below `below` (0: the newest of all). */
 int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, uint64_t below, bool salvage,
                  struct sfs_fsck *report, struct sfs **out, struct sfs_msg *msg);
 void sfs_free(struct sfs *fs);
 uint64_t sfs_now(struct sfs *fs);
-bool valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
+bool sfs_valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
                  struct sfs_msg *why);
 
 /* ops.c */
-int op_begin(struct sfs *fs, bool write, uint64_t need);
-int op_room(struct sfs *fs, uint64_t need);
-uint64_t op_paths(const struct sfs *fs);
-uint64_t op_reserve(const struct sfs *fs);
-int op_end(struct sfs *fs, int err);
+int sfs_op_begin(struct sfs *fs, bool write, uint64_t need);
+int sfs_op_room(struct sfs *fs, uint64_t need);
+uint64_t sfs_op_paths(const struct sfs *fs);
+uint64_t sfs_op_reserve(const struct sfs *fs);
+int sfs_op_end(struct sfs *fs, int err);
 
 /* fsck.c */
-int fsck_open(const struct sfs_dev *dev, unsigned flags, uint64_t below, struct sfs_fsck *r,
+int sfs_fsck_open(const struct sfs_dev *dev, unsigned flags, uint64_t below, struct sfs_fsck *r,
               struct sfs **out);
-void fsck_note(struct sfs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sfs_fsck_note(struct sfs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
