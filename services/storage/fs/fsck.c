@@ -180,14 +180,14 @@ static int check_entries(struct fsck *k, uint64_t dir, struct sfs_dinode *dd, ui
         int err = sfs_tree_read(fs, &dd->root, dd->height, bi, &b);
         if (err || !b)
             return err;
-        const struct sfs_dhdr *h = (const struct sfs_dhdr *)(const void *)b->data;
+        const struct sfs_dhdr *h = sfs_dhdr_of(b->data);
         if (off >= h->used)
             return 0;
-        uint64_t e;
-        memcpy(&e, b->data + off, 8);
-        uint32_t type = b->data[off + 8], nl = b->data[off + 9];
+        const struct sfs_dent *de = sfs_dent_get(b->data, off);
+        uint64_t e = de->ino;
+        uint32_t type = de->type, nl = de->namelen;
         char name[SFS_NAME_MAX + 1];
-        memcpy(name, b->data + off + SFS_DENT_FIXED, nl);
+        memcpy(name, de->name, nl);
         name[nl] = 0;
         struct dloc here = {bi, off, e, type};
         struct sfs_dinode t;

@@ -31,8 +31,7 @@ static uint32_t super_crc(const uint8_t *raw) { return sfs_crc32c(0, raw, SFS_SB
 bool sfs_valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
                  struct sfs_msg *why)
 {
-    uint32_t crc;
-    memcpy(&crc, raw + SFS_SB_CRC_OFF, 4);
+    uint32_t crc = sfs_super_crc_get(raw);
     char t[200];
     if (sb->magic != SFS_MAGIC)
         snprintf(t, sizeof(t), "not a ServiceOS store (no sosfs magic)");
@@ -63,7 +62,7 @@ static int write_super(struct sfs *fs, const struct sfs_super *sb)
         return SOS_ERR_NO_MEMORY;
     memcpy(raw, sb, sizeof(*sb));
     uint32_t crc = super_crc(raw);
-    memcpy(raw + SFS_SB_CRC_OFF, &crc, 4);
+    sfs_super_crc_put(raw, crc);
     int err = fs->dev.write(fs->dev.ctx, sb->generation % 2, 1, raw);
     free(raw);
     return err ? SOS_ERR_IO : 0;
@@ -80,7 +79,7 @@ int sfs_format(const struct sfs_dev *dev, uint64_t volume_id, struct sfs_msg *ms
     uint8_t *blk = calloc(1, SFS_BLOCK);
     if (!blk)
         return SOS_ERR_NO_MEMORY;
-    struct sfs_dinode *root = (struct sfs_dinode *)(void *)blk + SFS_ROOT_INO;
+    struct sfs_dinode *root = sfs_dinode_at(blk, SFS_ROOT_INO);
     root->type = SFS_DIR;
     root->parent = SFS_ROOT_INO;
     root->gen = 1;
@@ -260,7 +259,7 @@ static void finish(struct sfs *fs, struct sfs_bp *bp, uint32_t level, bool itab)
             finish(fs, bp_at(b, i), level - 1, itab);
     } else if (itab) {
         for (unsigned i = 0; i < SFS_IPB; i++) {
-            struct sfs_dinode *d = (struct sfs_dinode *)(void *)b->data + i;
+            struct sfs_dinode *d = sfs_dinode_at(b->data, i);
             if (d->type != SFS_FREE)
                 finish(fs, &d->root, d->height, false);
         }

@@ -27,7 +27,7 @@ int sfs_inode_get(struct sfs *fs, uint64_t ino, struct sfs_dinode *out)
     if (!b)
         memset(out, 0, sizeof(*out));
     else
-        memcpy(out, b->data + (ino % SFS_IPB) * sizeof(*out), sizeof(*out));
+        memcpy(out, sfs_dinode_at(b->data, ino % SFS_IPB), sizeof(*out));
     return 0;
 }
 
@@ -37,7 +37,7 @@ int sfs_inode_put(struct sfs *fs, uint64_t ino, const struct sfs_dinode *in)
     int err = sfs_tree_write(fs, &fs->sb.itab, &fs->sb.itab_height, ino / SFS_IPB, false, &b);
     if (err)
         return err;
-    memcpy(b->data + (ino % SFS_IPB) * sizeof(*in), in, sizeof(*in));
+    memcpy(sfs_dinode_at(b->data, ino % SFS_IPB), in, sizeof(*in));
     fs->sb_dirty = true;
     return 0;
 }
@@ -116,24 +116,22 @@ bool sfs_name_ok(const char *name, size_t len)
     return true;
 }
 
-static const struct sfs_dhdr *dhdr(const uint8_t *blk) { return (const struct sfs_dhdr *)(const void *)blk; }
 
 /* Is this directory block well formed? (every entry in bounds, valid names and types) */
 int sfs_dir_check_block(const struct sfs *fs, const uint8_t *blk)
 {
-    const struct sfs_dhdr *h = dhdr(blk);
+    const struct sfs_dhdr *h = sfs_dhdr_of(blk);
     if (h->used < sizeof(*h) || h->used > SFS_BLOCK || h->reserved)
         return SOS_ERR_CORRUPT;
     uint32_t off = sizeof(*h), n = 0;
     while (off < h->used) {
         if (h->used - off < SFS_DENT_FIXED)
             return SOS_ERR_CORRUPT;
-        uint64_t ino;
-        memcpy(&ino, blk + off, 8);
-        uint8_t type = blk[off + 8], nl = blk[off + 9];
-        uint32_t rl = SFS_DENT_LEN(nl);
-        if (rl > h->used - off || !sfs_name_ok((const char *)blk + off + SFS_DENT_FIXED, nl) ||
-            (type != SFS_FILE && type != SFS_DIR) || ino <= SFS_ROOT_INO || ino >= fs->sb.ninodes)
+        const struct sfs_dent *e = sfs_dent_get(blk, off);
+        uint32_t rl = SFS_DENT_LEN(e->namelen);
+        if (rl > h->used - off || !sfs_name_ok(e->name, e->namelen) ||
+            (e->type != SFS_FILE && e->type != SFS_DIR) || e->ino <= SFS_ROOT_INO ||
+            e->ino >= fs->sb.ninodes)
             return SOS_ERR_CORRUPT;
         off += rl;
         n++;
@@ -164,8 +162,9 @@ static void dloc_fill(struct dloc *loc, const struct buf *b, uint64_t bi, uint32
 {
     loc->block = bi;
     loc->off = e;
-    memcpy(&loc->ino, b->data + e, 8);
-    loc->type = b->data[e + 8];
+    const struct sfs_dent *de = sfs_dent_get(b->data, e);
+    loc->ino = de->ino;
+    loc->type = de->type;
 }
 
 /*
@@ -188,22 +187,23 @@ int sfs_dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, 
             bi = sfs_tree_hole_end(fs, &d->root, d->height, bi);
             continue;
         }
-        const struct sfs_dhdr *h = dhdr(b->data);
+        const struct sfs_dhdr *h = sfs_dhdr_of(b->data);
         uint32_t off = bi == *pos / SFS_BLOCK ? (uint32_t)(*pos % SFS_BLOCK) : 0;
         if (off < sizeof(*h))
             off = sizeof(*h);
         /* find the entry boundary at or after off */
         uint32_t e = sizeof(*h);
         while (e < h->used && e < off)
-            e += SFS_DENT_LEN(b->data[e + 9]);
+            e += SFS_DENT_LEN(sfs_dent_get(b->data, e)->namelen);
         if (e >= h->used)
             continue;
-        uint8_t nl = b->data[e + 9];
+        const struct sfs_dent *de = sfs_dent_get(b->data, e);
+        uint8_t nl = de->namelen;
         if (out) {
-            memcpy(&out->ino, b->data + e, 8);
-            out->type = b->data[e + 8];
+            out->ino = de->ino;
+            out->type = de->type;
             out->namelen = nl;
-            memcpy(out->name, b->data + e + SFS_DENT_FIXED, nl);
+            memcpy(out->name, de->name, nl);
             out->name[nl] = 0;
         }
         if (loc)
@@ -228,13 +228,16 @@ int sfs_dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, s
             bi = sfs_tree_hole_end(fs, &d->root, d->height, bi);
             continue;
         }
-        const struct sfs_dhdr *h = dhdr(b->data);
-        for (uint32_t e = sizeof(*h); e < h->used; e += SFS_DENT_LEN(b->data[e + 9]))
-            if (b->data[e + 9] == len && !memcmp(b->data + e + SFS_DENT_FIXED, name, len)) {
+        const struct sfs_dhdr *h = sfs_dhdr_of(b->data);
+        for (uint32_t e = sizeof(*h); e < h->used;) {
+            const struct sfs_dent *de = sfs_dent_get(b->data, e);
+            if (de->namelen == len && !memcmp(de->name, name, len)) {
                 if (loc)
                     dloc_fill(loc, b, bi, e);
                 return 0;
             }
+            e += SFS_DENT_LEN(de->namelen);
+        }
     }
     return SOS_ERR_NOT_FOUND;
 }
@@ -249,7 +252,7 @@ int sfs_dir_add(struct sfs *fs, struct sfs_dinode *d, const char *name, size_t l
         int err = sfs_tree_read(fs, &d->root, d->height, bi, &b);
         if (err)
             return err;
-        if (!b || dhdr(b->data)->used + rl <= SFS_BLOCK)
+        if (!b || sfs_dhdr_of(b->data)->used + rl <= SFS_BLOCK)
             break;
     }
     struct buf *w;
@@ -263,12 +266,12 @@ int sfs_dir_add(struct sfs *fs, struct sfs_dinode *d, const char *name, size_t l
     }
     if (bi == nb)
         d->size += SFS_BLOCK;
-    uint8_t *e = w->data + h->used;
-    memset(e, 0, rl);
-    memcpy(e, &ino, 8);
-    e[8] = (uint8_t)type;
-    e[9] = (uint8_t)len;
-    memcpy(e + SFS_DENT_FIXED, name, len);
+    memset(w->data + h->used, 0, rl);
+    struct sfs_dent *e = sfs_dent_at(w->data, h->used);
+    e->ino = ino;
+    e->type = (uint8_t)type;
+    e->namelen = (uint8_t)len;
+    memcpy(e->name, name, len);
     h->used = (uint16_t)(h->used + rl);
     h->count++;
     return 0;
@@ -281,7 +284,7 @@ int sfs_dir_del(struct sfs *fs, struct sfs_dinode *d, const struct dloc *loc)
     if (err)
         return err;
     struct sfs_dhdr *h = (struct sfs_dhdr *)(void *)w->data;
-    uint32_t rl = SFS_DENT_LEN(w->data[loc->off + 9]);
+    uint32_t rl = SFS_DENT_LEN(sfs_dent_get(w->data, loc->off)->namelen);
     memmove(w->data + loc->off, w->data + loc->off + rl, h->used - loc->off - rl);
     h->used = (uint16_t)(h->used - rl);
     memset(w->data + h->used, 0, rl);

@@ -69,12 +69,56 @@ struct sfs_dhdr {
     uint16_t count; /* entries */
     uint32_t reserved;
 };
+/* A directory entry: SFS_DENT_LEN(namelen) bytes at an 8-byte aligned offset. */
+struct sfs_dent {
+    uint64_t ino;
+    uint8_t type;    /* SFS_FILE or SFS_DIR */
+    uint8_t namelen;
+    char name[];     /* namelen bytes, no terminator; zeros up to the next 8 */
+};
 #define SFS_DENT_FIXED 10u /* u64 ino, u8 type, u8 namelen, then the name */
 #define SFS_DENT_LEN(namelen) (((SFS_DENT_FIXED + (namelen)) + 7u) & ~7u)
+
+static inline const struct sfs_dhdr *sfs_dhdr_of(const uint8_t *blk)
+{
+    return (const struct sfs_dhdr *)(const void *)blk;
+}
+/* The entry at byte off of directory block blk (off a multiple of 8, below 4096 - 10). */
+static inline struct sfs_dent *sfs_dent_at(uint8_t *blk, uint32_t off)
+{
+    return (struct sfs_dent *)(void *)(blk + off);
+}
+static inline const struct sfs_dent *sfs_dent_get(const uint8_t *blk, uint32_t off)
+{
+    return (const struct sfs_dent *)(const void *)(blk + off);
+}
+/* Record i of an inode-table block (0..SFS_IPB-1), pointer i of a pointer block (0..255). */
+static inline struct sfs_dinode *sfs_dinode_at(uint8_t *blk, unsigned i)
+{
+    return (struct sfs_dinode *)(void *)blk + i;
+}
+static inline const struct sfs_dinode *sfs_dinode_in(const uint8_t *blk, unsigned i)
+{
+    return (const struct sfs_dinode *)(const void *)blk + i;
+}
+static inline const struct sfs_bp *sfs_bp_in(const uint8_t *blk, unsigned i)
+{
+    return (const struct sfs_bp *)(const void *)blk + i;
+}
+/* The superblock's own checksum, in the last 4 bytes of its 512. */
+static inline uint32_t sfs_super_crc_get(const uint8_t *raw)
+{
+    uint32_t crc;
+    memcpy(&crc, raw + SFS_SB_CRC_OFF, 4);
+    return crc;
+}
+static inline void sfs_super_crc_put(uint8_t *raw, uint32_t crc) { memcpy(raw + SFS_SB_CRC_OFF, &crc, 4); }
 
 _Static_assert(sizeof(struct sfs_bp) == 16, "sfs_bp");
 _Static_assert(sizeof(struct sfs_dinode) == 128, "sfs_dinode");
 _Static_assert(sizeof(struct sfs_super) <= SFS_SB_CRC_OFF, "sfs_super");
+_Static_assert(__builtin_offsetof(struct sfs_dent, name) == SFS_DENT_FIXED, "sfs_dent");
+_Static_assert(sizeof(struct sfs_dhdr) % 8 == 0, "sfs_dhdr keeps entries aligned");
 
 /* ---- in memory */
 

@@ -75,7 +75,7 @@ static int walk_inodes(struct sfs *fs, const uint8_t *blk, uint64_t tblock, stru
     for (unsigned i = 0; i < SFS_IPB; i++) {
         uint64_t ino = tblock * SFS_IPB + i;
         struct sfs_dinode d;
-        memcpy(&d, blk + i * sizeof(d), sizeof(d));
+        memcpy(&d, sfs_dinode_in(blk, i), sizeof(d));
         const char *bad = NULL;
         static const uint8_t zero[72];
         if (d.type == SFS_FREE) {
@@ -179,7 +179,7 @@ int sfs_walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx
     if (level > 0) {
         for (unsigned i = 0; i < SFS_PTRS && !err; i++) {
             struct sfs_bp c;
-            memcpy(&c, blk + i * sizeof(c), sizeof(c));
+            memcpy(&c, sfs_bp_in(blk, i), sizeof(c));
             if (!c.addr && (c.crc || c.reserved)) /* a hole must be all zero (0: no data lost) */
                 err = walk_problem(fs, msg, owner, level - 1, idx * SFS_PTRS + i, 0, "junk in a hole", 0);
             err = err ? err : sfs_walk_tree(fs, c, level - 1, idx * SFS_PTRS + i, limit, owner, msg);
