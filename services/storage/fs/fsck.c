@@ -194,7 +194,7 @@ static int check_entries(struct fsck *k, uint64_t dir, struct sfs_dinode *dd, ui
         const char *bad = entry_problem(k, dd, e, type, name, nl, &here, &t);
         if (bad) {
             sfs_fsck_note(fs, "directory %llu: entry '%s' %s%s", (unsigned long long)dir, name, bad,
-                      k->repair ? ": removed" : "");
+                          k->repair ? ": removed" : "");
             err = sfs_dir_del(fs, dd, &here); /* in memory; committed only by a repair */
             if (!err)
                 err = sfs_inode_put(fs, dir, dd);
@@ -205,8 +205,8 @@ static int check_entries(struct fsck *k, uint64_t dir, struct sfs_dinode *dd, ui
         sfs_bit_set(k->seen, e);
         if (t.parent != dir) {
             sfs_fsck_note(fs, "inode %llu ('%s'): parent link %llu, but it is in directory %llu%s",
-                      (unsigned long long)e, name, (unsigned long long)t.parent,
-                      (unsigned long long)dir, k->repair ? ": fixed" : "");
+                          (unsigned long long)e, name, (unsigned long long)t.parent,
+                          (unsigned long long)dir, k->repair ? ": fixed" : "");
             t.parent = dir;
             if ((err = sfs_inode_put(fs, e, &t)))
                 return err;
@@ -238,7 +238,7 @@ static int check_dir(struct fsck *k, uint64_t dir)
             return err;
         if (bad) {
             sfs_fsck_note(fs, "directory %llu: block %llu %s%s", (unsigned long long)dir,
-                      (unsigned long long)bi, bad, k->repair ? ": dropped (its entries go to lost+found)" : "");
+                          (unsigned long long)bi, bad, k->repair ? ": dropped (its entries go to lost+found)" : "");
             uint64_t old; /* the mount walk claimed it: give it back */
             k->r->zeroed++;
             err = sfs_tree_cut(fs, &dd.root, dd.height, 0, bi, &old);
@@ -356,7 +356,7 @@ static int find_lost(struct fsck *k)
             if (pass == 0 && d.parent < fs->sb.ninodes && lost(k, d.parent))
                 continue;
             sfs_fsck_note(fs, "inode %llu is in no directory: put in lost+found as #%llu",
-                      (unsigned long long)i, (unsigned long long)i);
+                          (unsigned long long)i, (unsigned long long)i);
             if ((err = adopt(k, i)))
                 return err;
         }
@@ -383,8 +383,8 @@ static int check_data(struct fsck *k)
             err = sfs_tree_read(fs, &d.root, d.height, bi, &b);
             if (err == SOS_ERR_CORRUPT) {
                 sfs_fsck_note(fs, "inode %llu: data block %llu fails its checksum%s",
-                          (unsigned long long)i, (unsigned long long)bi,
-                          k->repair ? ": replaced by zeros" : "");
+                              (unsigned long long)i, (unsigned long long)bi,
+                              k->repair ? ": replaced by zeros" : "");
                 uint64_t old;
                 k->r->zeroed++;
                 err = sfs_tree_cut(fs, &d.root, d.height, 0, bi, &old);
@@ -428,9 +428,9 @@ static int run(struct fsck *k, uint64_t sb_blocks, uint64_t sb_inodes)
     if (!err && fs->ncuts == 0 && k->r->errors == 0 &&
         (sb_blocks != fs->nused || sb_inodes != fs->inodes_used))
         sfs_fsck_note(fs, "superblock counts (%llu blocks, %llu inodes) differ from the tree (%llu, %llu)%s",
-                  (unsigned long long)sb_blocks, (unsigned long long)sb_inodes,
-                  (unsigned long long)fs->nused, (unsigned long long)fs->inodes_used,
-                  k->repair ? ": fixed" : "");
+                      (unsigned long long)sb_blocks, (unsigned long long)sb_inodes,
+                      (unsigned long long)fs->nused, (unsigned long long)fs->inodes_used,
+                      k->repair ? ": fixed" : "");
     return err;
 }
 
@@ -440,7 +440,7 @@ static int run(struct fsck *k, uint64_t sb_blocks, uint64_t sb_inodes)
  * (mounted in salvage mode: the caller commits, drops, or keeps it read-only).
  */
 int sfs_fsck_open(const struct sfs_dev *dev, unsigned flags, uint64_t below, struct sfs_fsck *r,
-              struct sfs **out)
+                  struct sfs **out)
 {
     memset(r, 0, sizeof(*r));
     struct fsck k = {.r = r, .repair = flags & SFS_FSCK_REPAIR};

@@ -29,7 +29,7 @@ void sfs_say(struct sfs_msg *m, const char *text)
 static uint32_t super_crc(const uint8_t *raw) { return sfs_crc32c(0, raw, SFS_SB_CRC_OFF); }
 
 bool sfs_valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
-                 struct sfs_msg *why)
+                     struct sfs_msg *why)
 {
     uint32_t crc = sfs_super_crc_get(raw);
     char t[200];

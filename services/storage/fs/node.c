@@ -176,7 +176,7 @@ static uint64_t dir_pos(uint64_t bi, uint32_t off) { return bi * SFS_BLOCK + off
 
 /* The next entry at or after *pos (dir_pos); NOT_FOUND at the end. */
 int sfs_dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, struct sfs_dirent *out,
-                 struct dloc *loc)
+                     struct dloc *loc)
 {
     for (uint64_t bi = *pos / SFS_BLOCK; bi < dir_blocks(d); bi++) {
         struct buf *b;
@@ -217,7 +217,7 @@ int sfs_dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, 
 
 /* One pass over each block, names compared in place (no copies, no boundary search). */
 int sfs_dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, size_t len,
-             struct dloc *loc)
+                 struct dloc *loc)
 {
     for (uint64_t bi = 0; bi < dir_blocks(d); bi++) {
         struct buf *b;
@@ -243,7 +243,7 @@ int sfs_dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, s
 }
 
 int sfs_dir_add(struct sfs *fs, struct sfs_dinode *d, const char *name, size_t len, uint64_t ino,
-            uint32_t type)
+                uint32_t type)
 {
     uint32_t rl = SFS_DENT_LEN(len);
     uint64_t bi, nb = dir_blocks(d);

@@ -207,20 +207,20 @@ void sfs_direct_clear(struct sfs *fs);
 static inline uint64_t tree_cap(uint32_t height) { return 1ull << (8 * height); }
 static inline struct sfs_bp *bp_at(struct buf *b, unsigned i) { return (struct sfs_bp *)(void *)b->data + i; }
 int sfs_tree_read(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
-              struct buf **out);
+                  struct buf **out);
 int sfs_tree_leaf(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
-              struct sfs_bp *out);
+                  struct sfs_bp *out);
 int sfs_tree_write(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx, bool whole,
-               struct buf **out);
+                   struct buf **out);
 int sfs_tree_slot(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx,
-              struct sfs_bp **slot);
+                  struct sfs_bp **slot);
 int sfs_tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
 int sfs_tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks);
 int sfs_tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
-             uint64_t *old);
+                 uint64_t *old);
 uint64_t sfs_tree_hole_end(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx);
 int sfs_tree_ptr(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
-             struct sfs_bp **slot);
+                 struct sfs_bp **slot);
 
 /* node.c */
 int sfs_inode_get(struct sfs *fs, uint64_t ino, struct sfs_dinode *out);
@@ -236,17 +236,17 @@ struct dloc {
 };
 int sfs_dir_check_block(const struct sfs *fs, const uint8_t *blk);
 int sfs_dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, size_t len,
-             struct dloc *loc);
+                 struct dloc *loc);
 int sfs_dir_add(struct sfs *fs, struct sfs_dinode *d, const char *name, size_t len, uint64_t ino,
-            uint32_t type);
+                uint32_t type);
 int sfs_dir_del(struct sfs *fs, struct sfs_dinode *d, const struct dloc *loc);
 int sfs_dir_is_empty(struct sfs *fs, const struct sfs_dinode *d, bool *empty);
 int sfs_dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, struct sfs_dirent *out,
-                 struct dloc *loc);
+                     struct dloc *loc);
 
 /* walk.c */
 int sfs_walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, uint64_t limit,
-              uint64_t owner, struct sfs_msg *msg);
+                  uint64_t owner, struct sfs_msg *msg);
 
 /* mount.c */
 void sfs_say(struct sfs_msg *m, const char *text);
@@ -259,7 +259,7 @@ int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, uint64_t below, bool
 void sfs_free(struct sfs *fs);
 uint64_t sfs_now(struct sfs *fs);
 bool sfs_valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
-                 struct sfs_msg *why);
+                     struct sfs_msg *why);
 
 /* ops.c */
 int sfs_op_begin(struct sfs *fs, bool write, uint64_t need);
@@ -270,7 +270,7 @@ int sfs_op_end(struct sfs *fs, int err);
 
 /* fsck.c */
 int sfs_fsck_open(const struct sfs_dev *dev, unsigned flags, uint64_t below, struct sfs_fsck *r,
-              struct sfs **out);
+                  struct sfs **out);
 void sfs_fsck_note(struct sfs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -18,7 +18,7 @@ static unsigned slot_of(uint64_t idx, uint32_t level)
 }
 
 int sfs_tree_read(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
-              struct buf **out)
+                  struct buf **out)
 {
     *out = NULL;
     if (height > SFS_MAX_HEIGHT)
@@ -43,7 +43,7 @@ int sfs_tree_read(struct sfs *fs, const struct sfs_bp *root, uint32_t height, ui
 
 /* The pointer to leaf block idx (a hole: addr 0), reading only indirect blocks. */
 int sfs_tree_leaf(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
-              struct sfs_bp *out)
+                  struct sfs_bp *out)
 {
     *out = (struct sfs_bp){0, 0, 0};
     if (height > SFS_MAX_HEIGHT)
@@ -162,7 +162,7 @@ int sfs_tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_
  * are made writable; the tree grows as needed): the leaf itself is left alone.
  */
 int sfs_tree_slot(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx,
-              struct sfs_bp **slot)
+                  struct sfs_bp **slot)
 {
     fs->op_mutated = true;
     int err = sfs_tree_grow(fs, root, height, idx + 1);
@@ -181,7 +181,7 @@ int sfs_tree_slot(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_
 }
 
 int sfs_tree_write(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx, bool whole,
-               struct buf **out)
+                   struct buf **out)
 {
     struct sfs_bp *bp;
     int err = sfs_tree_slot(fs, root, height, idx, &bp);
@@ -255,7 +255,7 @@ int sfs_tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uin
  * block; NULL when a hole above it leaves it unreachable.
  */
 int sfs_tree_ptr(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
-             struct sfs_bp **slot)
+                 struct sfs_bp **slot)
 {
     struct sfs_bp *bp = root;
     uint64_t leaf = idx << (8 * level); /* a block index below it, for slot_of */
@@ -275,7 +275,7 @@ int sfs_tree_ptr(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t 
  * *old (when not NULL) gets the address it held.
  */
 int sfs_tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
-             uint64_t *old)
+                 uint64_t *old)
 {
     struct sfs_bp *bp;
     int err = sfs_tree_ptr(fs, root, level >= height ? level : height, level, idx, &bp);

@@ -58,8 +58,8 @@ static int walk_adopt(struct sfs *fs, uint64_t owner, uint32_t level, uint64_t i
     if (owner)
         snprintf(who, sizeof(who), "inode %llu", (unsigned long long)owner);
     sfs_fsck_note(fs, "%s: checksum mismatch in a block (level %u, index %llu, at %llu): kept what "
-              "still matches its own checksums", who, level, (unsigned long long)idx,
-              (unsigned long long)addr);
+                  "still matches its own checksums", who, level, (unsigned long long)idx,
+                  (unsigned long long)addr);
     return add_cut(fs, (struct sfs_cut){owner, level, CUT_ADOPT, idx, 0});
 }
 
@@ -98,7 +98,7 @@ static int walk_inodes(struct sfs *fs, const uint8_t *blk, uint64_t tblock, stru
                 if (d.type == SFS_DIR)
                     sz -= sz % SFS_BLOCK;
                 sfs_fsck_note(fs, "inode %llu: size %llu does not fit its tree: set to %llu",
-                          (unsigned long long)ino, (unsigned long long)d.size, (unsigned long long)sz);
+                              (unsigned long long)ino, (unsigned long long)d.size, (unsigned long long)sz);
                 d.size = sz;
                 if (add_fix(fs, ino, CUT_SIZE, sz))
                     return SOS_ERR_NO_MEMORY;
@@ -133,7 +133,7 @@ static int walk_inodes(struct sfs *fs, const uint8_t *blk, uint64_t tblock, stru
  * below it. Blocks at indexes >= limit (in leaf units) must be holes.
  */
 int sfs_walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, uint64_t limit,
-              uint64_t owner, struct sfs_msg *msg)
+                  uint64_t owner, struct sfs_msg *msg)
 {
     if (!bp.addr)
         return 0;
