@@ -1,6 +1,6 @@
 /*
  * services/storage/storage.h - the storage service's state, shared by storage.c (start-up,
- * the disk, namespaces, commits) and ops.c (the requests of proto/storage.h).
+ * the disk, namespaces, commits) and ops*.c (the requests of proto/storage.h: ops.h).
  *
  * Layer: services (storage).
  */

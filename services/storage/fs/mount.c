@@ -28,11 +28,10 @@ void sfs_say(struct sfs_msg *m, const char *text)
 
 static uint32_t super_crc(const uint8_t *raw) { return sfs_crc32c(0, raw, SFS_SB_CRC_OFF); }
 
-bool valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
-                 struct sfs_msg *why)
+bool sfs_valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
+                     struct sfs_msg *why)
 {
-    uint32_t crc;
-    memcpy(&crc, raw + SFS_SB_CRC_OFF, 4);
+    uint32_t crc = sfs_super_crc_get(raw);
     char t[200];
     if (sb->magic != SFS_MAGIC)
         snprintf(t, sizeof(t), "not a ServiceOS store (no sosfs magic)");
@@ -63,7 +62,7 @@ static int write_super(struct sfs *fs, const struct sfs_super *sb)
         return SOS_ERR_NO_MEMORY;
     memcpy(raw, sb, sizeof(*sb));
     uint32_t crc = super_crc(raw);
-    memcpy(raw + SFS_SB_CRC_OFF, &crc, 4);
+    sfs_super_crc_put(raw, crc);
     int err = fs->dev.write(fs->dev.ctx, sb->generation % 2, 1, raw);
     free(raw);
     return err ? SOS_ERR_IO : 0;
@@ -80,7 +79,7 @@ int sfs_format(const struct sfs_dev *dev, uint64_t volume_id, struct sfs_msg *ms
     uint8_t *blk = calloc(1, SFS_BLOCK);
     if (!blk)
         return SOS_ERR_NO_MEMORY;
-    struct sfs_dinode *root = (struct sfs_dinode *)(void *)blk + SFS_ROOT_INO;
+    struct sfs_dinode *root = sfs_dinode_at(blk, SFS_ROOT_INO);
     root->type = SFS_DIR;
     root->parent = SFS_ROOT_INO;
     root->gen = 1;
@@ -141,7 +140,7 @@ static int read_supers(struct sfs *fs, const struct sfs_dev *dev, uint64_t below
         struct sfs_super sb;
         memcpy(&sb, raw, sizeof(sb));
         claimed[slot] = sb.magic == SFS_MAGIC ? sb.generation : 0;
-        if (!valid_super(&sb, dev->nblocks, raw, &why[slot]))
+        if (!sfs_valid_super(&sb, dev->nblocks, raw, &why[slot]))
             continue;
         if (sb.generation % 2 != slot) {
             snprintf(why[slot].text, sizeof(why[slot].text), "generation in the wrong slot");
@@ -170,7 +169,7 @@ static int read_supers(struct sfs *fs, const struct sfs_dev *dev, uint64_t below
     return 0;
 }
 
-uint64_t super_newest(const struct sfs_dev *dev)
+uint64_t sfs_super_newest(const struct sfs_dev *dev)
 {
     struct sfs *fs = calloc(1, sizeof(*fs));
     uint64_t g = fs && !read_supers(fs, dev, 0, NULL) ? fs->sb.generation : 0;
@@ -191,20 +190,20 @@ int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, uint64_t below, bool
     fs->nocrc = flags & SFS_MOUNT_NOCRC;
     fs->salvage = salvage;
     fs->report = report;
-    int err = cache_init(fs);
+    int err = sfs_cache_init(fs);
     if (!err)
         err = read_supers(fs, dev, below, msg);
     if (!err) {
         fs->used = calloc(1, (fs->sb.nblocks + 7) / 8);
-        err = fs->used ? iused_grow(fs, fs->sb.ninodes) : SOS_ERR_NO_MEMORY;
+        err = fs->used ? sfs_iused_grow(fs, fs->sb.ninodes) : SOS_ERR_NO_MEMORY;
     }
     if (!err) {
-        bit_set(fs->used, 0);
-        bit_set(fs->used, 1);
+        sfs_bit_set(fs->used, 0);
+        sfs_bit_set(fs->used, 1);
         fs->nused = 2;
-        err = walk_tree(fs, fs->sb.itab, fs->sb.itab_height, 0, fs->sb.ninodes / SFS_IPB, 0, msg);
+        err = sfs_walk_tree(fs, fs->sb.itab, fs->sb.itab_height, 0, fs->sb.ninodes / SFS_IPB, 0, msg);
     }
-    if (!err && !salvage && !bit_get(fs->iused, SFS_ROOT_INO)) {
+    if (!err && !salvage && !sfs_bit_get(fs->iused, SFS_ROOT_INO)) {
         sfs_say(msg, "the root directory is missing");
         err = SOS_ERR_CORRUPT;
     }
@@ -226,7 +225,7 @@ int sfs_mount(const struct sfs_dev *dev, unsigned flags, struct sfs **out, struc
 
 void sfs_free(struct sfs *fs)
 {
-    cache_free_all(fs);
+    sfs_cache_free_all(fs);
     free(fs->used);
     free(fs->iused);
     free(fs->pending);
@@ -252,7 +251,7 @@ static void finish(struct sfs *fs, struct sfs_bp *bp, uint32_t level, bool itab)
 {
     if (!bp->addr)
         return;
-    struct buf *b = buf_find(fs, bp->addr);
+    struct buf *b = sfs_buf_find(fs, bp->addr);
     if (!b || !b->dirty)
         return; /* unchanged: its checksum is already right */
     if (level > 0) {
@@ -260,7 +259,7 @@ static void finish(struct sfs *fs, struct sfs_bp *bp, uint32_t level, bool itab)
             finish(fs, bp_at(b, i), level - 1, itab);
     } else if (itab) {
         for (unsigned i = 0; i < SFS_IPB; i++) {
-            struct sfs_dinode *d = (struct sfs_dinode *)(void *)b->data + i;
+            struct sfs_dinode *d = sfs_dinode_at(b->data, i);
             if (d->type != SFS_FREE)
                 finish(fs, &d->root, d->height, false);
         }
@@ -295,7 +294,7 @@ static int write_dirty(struct sfs *fs)
         }
         for (size_t j = 0; j < k && k > 1; j++)
             memcpy(run + j * SFS_BLOCK, v[i + j]->data, SFS_BLOCK);
-        err = dev_write(fs, v[i]->addr, (uint32_t)k, k > 1 ? run : v[i]->data);
+        err = sfs_dev_write(fs, v[i]->addr, (uint32_t)k, k > 1 ? run : v[i]->data);
         i += k;
     }
     free(v);
@@ -334,14 +333,14 @@ int sfs_commit(struct sfs *fs)
     fs->sb = sb;
     fs->sb_dirty = false;
     while (fs->dirty.next != &fs->dirty)
-        buf_mark_clean(fs, fs->dirty.next);
+        sfs_buf_mark_clean(fs, fs->dirty.next);
     for (size_t i = 0; i < fs->npending; i++) { /* the last commit no longer needs them */
-        bit_clear(fs->used, fs->pending[i]);
+        sfs_bit_clear(fs->used, fs->pending[i]);
         fs->nused--;
     }
     fs->npending = 0;
-    direct_clear(fs);
-    cache_trim(fs);
+    sfs_direct_clear(fs);
+    sfs_cache_trim(fs);
     return 0;
 }
 
@@ -349,7 +348,7 @@ int sfs_sync(struct sfs *fs)
 {
     if (fs->rdonly)
         return 0;
-    int err = op_begin(fs, true, 0);
+    int err = sfs_op_begin(fs, true, 0);
     if (err == SOS_ERR_NO_SPACE)
         err = 0; /* a commit needs no new blocks */
     if (!err)

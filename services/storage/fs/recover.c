@@ -42,7 +42,7 @@ static int fall_back(const struct sfs_dev *dev, uint64_t below, struct sfs **out
     struct sfs *fs = NULL;
     if (!r)
         return SOS_ERR_NO_MEMORY;
-    int err = fsck_open(dev, 0, below, r, &fs);
+    int err = sfs_fsck_open(dev, 0, below, r, &fs);
     bool clean = !err && r->errors == 0;
     free(r);
     if (fs)
@@ -69,7 +69,7 @@ static int repair_or_protect(const struct sfs_dev *dev, struct sfs **out,
                              struct sfs_open_report *rep)
 {
     struct sfs *fs;
-    int err = fsck_open(dev, SFS_FSCK_REPAIR, 0, &rep->fsck, &fs);
+    int err = sfs_fsck_open(dev, SFS_FSCK_REPAIR, 0, &rep->fsck, &fs);
     if (err)
         return err;
     fs->report = NULL;
@@ -101,7 +101,7 @@ int sfs_open(const struct sfs_dev *dev, struct sfs **out, struct sfs_open_report
         return err;
     char why[sizeof(msg->text)];
     memcpy(why, msg->text, sizeof(why));
-    uint64_t g = super_newest(dev);
+    uint64_t g = sfs_super_newest(dev);
     rep->damaged_generation = g;
     err = g ? fall_back(dev, g, out, &rep->generation) : SOS_ERR_CORRUPT;
     if (!err) {

@@ -14,7 +14,7 @@
 static int add_cut(struct sfs *fs, struct sfs_cut cut)
 {
     if (fs->ncuts == fs->cap_cuts) {
-        struct sfs_cut *c = array_grow(fs->cuts, &fs->cap_cuts, sizeof(*c));
+        struct sfs_cut *c = sfs_array_grow(fs->cuts, &fs->cap_cuts, sizeof(*c));
         if (!c)
             return SOS_ERR_NO_MEMORY;
         fs->cuts = c;
@@ -45,7 +45,7 @@ static int walk_problem(struct sfs *fs, struct sfs_msg *msg, uint64_t owner, uin
         sfs_say(msg, t);
         return SOS_ERR_CORRUPT;
     }
-    fsck_note(fs, "%s", t);
+    sfs_fsck_note(fs, "%s", t);
     if (owner && fs->report)
         fs->report->zeroed += leaves_below(level, idx, limit);
     return add_cut(fs, (struct sfs_cut){owner, level, CUT_POINTER, idx, 0});
@@ -57,9 +57,9 @@ static int walk_adopt(struct sfs *fs, uint64_t owner, uint32_t level, uint64_t i
     char who[32] = "inode table";
     if (owner)
         snprintf(who, sizeof(who), "inode %llu", (unsigned long long)owner);
-    fsck_note(fs, "%s: checksum mismatch in a block (level %u, index %llu, at %llu): kept what "
-              "still matches its own checksums", who, level, (unsigned long long)idx,
-              (unsigned long long)addr);
+    sfs_fsck_note(fs, "%s: checksum mismatch in a block (level %u, index %llu, at %llu): kept what "
+                  "still matches its own checksums", who, level, (unsigned long long)idx,
+                  (unsigned long long)addr);
     return add_cut(fs, (struct sfs_cut){owner, level, CUT_ADOPT, idx, 0});
 }
 
@@ -75,7 +75,7 @@ static int walk_inodes(struct sfs *fs, const uint8_t *blk, uint64_t tblock, stru
     for (unsigned i = 0; i < SFS_IPB; i++) {
         uint64_t ino = tblock * SFS_IPB + i;
         struct sfs_dinode d;
-        memcpy(&d, blk + i * sizeof(d), sizeof(d));
+        memcpy(&d, sfs_dinode_in(blk, i), sizeof(d));
         const char *bad = NULL;
         static const uint8_t zero[72];
         if (d.type == SFS_FREE) {
@@ -97,8 +97,8 @@ static int walk_inodes(struct sfs *fs, const uint8_t *blk, uint64_t tblock, stru
                 uint64_t sz = d.size > tree_cap(d.height) * SFS_BLOCK ? tree_cap(d.height) * SFS_BLOCK : d.size;
                 if (d.type == SFS_DIR)
                     sz -= sz % SFS_BLOCK;
-                fsck_note(fs, "inode %llu: size %llu does not fit its tree: set to %llu",
-                          (unsigned long long)ino, (unsigned long long)d.size, (unsigned long long)sz);
+                sfs_fsck_note(fs, "inode %llu: size %llu does not fit its tree: set to %llu",
+                              (unsigned long long)ino, (unsigned long long)d.size, (unsigned long long)sz);
                 d.size = sz;
                 if (add_fix(fs, ino, CUT_SIZE, sz))
                     return SOS_ERR_NO_MEMORY;
@@ -111,17 +111,17 @@ static int walk_inodes(struct sfs *fs, const uint8_t *blk, uint64_t tblock, stru
                 sfs_say(msg, t);
                 return SOS_ERR_CORRUPT;
             }
-            fsck_note(fs, "%s: cleared", t);
+            sfs_fsck_note(fs, "%s: cleared", t);
             if (add_fix(fs, ino, CUT_INODE, 0))
                 return SOS_ERR_NO_MEMORY;
             continue;
         }
         if (d.type == SFS_FREE)
             continue;
-        bit_set(fs->iused, ino);
+        sfs_bit_set(fs->iused, ino);
         fs->inodes_used++;
         uint64_t nblk = (d.size + SFS_BLOCK - 1) / SFS_BLOCK;
-        int err = walk_tree(fs, d.root, d.height, 0, nblk, ino, msg);
+        int err = sfs_walk_tree(fs, d.root, d.height, 0, nblk, ino, msg);
         if (err)
             return err;
     }
@@ -132,8 +132,8 @@ static int walk_inodes(struct sfs *fs, const uint8_t *blk, uint64_t tblock, stru
  * Claim the block `bp` points to (at `level`, index `idx` of that level) and everything
  * below it. Blocks at indexes >= limit (in leaf units) must be holes.
  */
-int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, uint64_t limit,
-              uint64_t owner, struct sfs_msg *msg)
+int sfs_walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, uint64_t limit,
+                  uint64_t owner, struct sfs_msg *msg)
 {
     if (!bp.addr)
         return 0;
@@ -142,7 +142,7 @@ int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, ui
         bad = "pointer out of range to a";
     else if ((idx << (8 * level)) >= limit)
         bad = "pointer past the end to a";
-    else if (bit_get(fs->used, bp.addr))
+    else if (sfs_bit_get(fs->used, bp.addr))
         bad = "second reference to a";
     if (bad)
         return walk_problem(fs, msg, owner, level, idx, limit, bad, bp.addr);
@@ -152,7 +152,7 @@ int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, ui
         blk = malloc(SFS_BLOCK);
         if (!blk)
             return SOS_ERR_NO_MEMORY;
-        int err = dev_read(fs, bp.addr, 1, blk);
+        int err = sfs_dev_read(fs, bp.addr, 1, blk);
         if (err) {
             free(blk);
             if (!fs->salvage)
@@ -172,17 +172,17 @@ int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx, ui
             adopted = true;
         }
     }
-    bit_set(fs->used, bp.addr);
+    sfs_bit_set(fs->used, bp.addr);
     fs->nused++;
     fs->distrust += adopted;
     int err = 0;
     if (level > 0) {
         for (unsigned i = 0; i < SFS_PTRS && !err; i++) {
             struct sfs_bp c;
-            memcpy(&c, blk + i * sizeof(c), sizeof(c));
+            memcpy(&c, sfs_bp_in(blk, i), sizeof(c));
             if (!c.addr && (c.crc || c.reserved)) /* a hole must be all zero (0: no data lost) */
                 err = walk_problem(fs, msg, owner, level - 1, idx * SFS_PTRS + i, 0, "junk in a hole", 0);
-            err = err ? err : walk_tree(fs, c, level - 1, idx * SFS_PTRS + i, limit, owner, msg);
+            err = err ? err : sfs_walk_tree(fs, c, level - 1, idx * SFS_PTRS + i, limit, owner, msg);
         }
     } else if (owner == 0) {
         err = walk_inodes(fs, blk, idx, msg);

@@ -187,7 +187,7 @@ static void test_full_store_can_be_freed(void **state)
     assert_int_equal(sf.avail_blocks, 0);
     assert_true(sf.reserved_blocks > 0);
     assert_int_equal(sf.free_blocks, sf.reserved_blocks); /* nothing pending after the sync */
-    assert_true(sf.free_blocks <= op_paths(g_fs) + op_reserve(g_fs));
+    assert_true(sf.free_blocks <= sfs_op_paths(g_fs) + sfs_op_reserve(g_fs));
     /* a reboot: the same */
     struct sfs_msg m;
     assert_int_equal(sfs_unmount(g_fs), 0);
@@ -238,7 +238,7 @@ static void test_full_store_rm_after_reboot(void **state)
 }
 
 /*
- * A growing truncate that runs short commits to free what waits (op_room). It had read
+ * A growing truncate that runs short commits to free what waits (sfs_op_room). It had read
  * the inode before, so its copy kept the unfilled checksum of a block written in the
  * same transaction, and wrote it back: the block then failed its checksum (found by the
  * storage fuzzer). Every amount of fill on a 64-block store, one of which runs short.
@@ -515,7 +515,7 @@ static void test_single_super_flipped_indirect_repairs(void **state)
     uint64_t big;
     assert_int_equal(sfs_lookup(g_fs, SFS_ROOT_INO, "big", 3, &big), 0);
     struct sfs_dinode d;
-    assert_int_equal(inode_get(g_fs, big, &d), 0);
+    assert_int_equal(sfs_inode_get(g_fs, big, &d), 0);
     assert_int_equal(d.height, 1);
     sfs_drop(g_fs);
     g_fs = NULL;
@@ -547,12 +547,12 @@ static void test_fifth_of_blocks_zeroed(void **state)
     uint64_t leaf[16];
     for (unsigned i = 0; i < g_fs->sb.ninodes / SFS_IPB; i++) {
         struct sfs_bp bp;
-        assert_int_equal(tree_leaf(g_fs, &g_fs->sb.itab, g_fs->sb.itab_height, i, &bp), 0);
+        assert_int_equal(sfs_tree_leaf(g_fs, &g_fs->sb.itab, g_fs->sb.itab_height, i, &bp), 0);
         leaf[i] = bp.addr;
     }
     uint64_t *used = calloc(g_md.nblocks, sizeof(*used)), nused = 0;
     for (uint64_t b = SFS_FIRST_BLOCK; b < g_md.nblocks; b++)
-        if (bit_get(g_fs->used, b))
+        if (sfs_bit_get(g_fs->used, b))
             used[nused++] = b;
     uint8_t *hit = calloc(1, g_md.nblocks);
     srand(12345);
