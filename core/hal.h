@@ -210,6 +210,18 @@ int64_t hal_time_now(void);
  */
 void hal_timer_set(int64_t deadline);
 
+/* ---------------------------------------------------------------- entropy */
+
+/*
+ * Fill buf[0..len) from the platform's hardware entropy source: a CPU generator (x86_64
+ * RDSEED, else RDRAND; aarch64 RNDR) or, in the simulator, the host's getrandom.
+ * Returns 0, or SOS_ERR_NOT_SUPPORTED when there is none (or it keeps failing); the
+ * core then falls back to timer jitter, and in every case conditions the bytes with
+ * SHA-256 before user code sees them (core/entropy.c). Any context; bounded time (it
+ * never waits for an interrupt).
+ */
+int hal_entropy_fill(void *buf, size_t len);
+
 /* ---------------------------------------------------------------- interrupts */
 
 #define HAL_IRQ_TIMER 0u   /* the per-CPU deadline timer */
@@ -244,6 +256,13 @@ enum hal_dev_class {
     HAL_DEV_AUDIO = 5,
 };
 
+/* net: what the device knows of itself (the core counts frames and bytes it moved). */
+struct hal_net_info {
+    uint8_t mac[6];
+    uint8_t link_up;
+    uint64_t rx_dropped, rx_errors, tx_dropped, tx_errors;
+};
+
 struct hal_dev_info {
     uint32_t dev_class;  /* enum hal_dev_class */
     uint32_t irq;        /* line raised on completion, or 0 when polled */
@@ -255,6 +274,7 @@ struct hal_dev_info {
     uint32_t max_width, max_height; /* display: the largest mode */
     paddr_t fb_base;        /* display: the framebuffer, physically contiguous */
     uint64_t fb_size;       /* display: its bytes (a multiple of the page size) */
+    struct hal_net_info net; /* net: asked again whenever the core reports it */
 };
 
 /*
@@ -284,6 +304,15 @@ struct hal_dev_req {
  * records: it completes a READ at once with the whole events queued (actual may be 0;
  * offset holds SOS_INPUT_READ_* flags) and raises its line when events arrive, so the
  * core can wait for them without leaving a request with the device.
+ */
+
+/*
+ * A net device (block_size: the largest frame, SOS_NET_FRAME_MAX) moves whole Ethernet
+ * frames, one per request: a READ completes at once with the oldest received frame
+ * (actual = its length, 0 when none is queued; len holds any frame) and the device
+ * raises its line when frames arrive; a WRITE of one frame completes once the device
+ * has taken it (the buffer is free again) and the submit says SOS_ERR_SHOULD_WAIT while
+ * the transmit queue is full; the line also fires when room frees.
  */
 
 struct hal_dev_ops {

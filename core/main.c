@@ -154,15 +154,15 @@ static int start_init(void)
                             SOS_PRIO_DEFAULT, n, hs, (const char(*)[SOS_HANDLE_NAME_MAX])names};
     struct process *p;
     struct thread *t;
-    err = spawn_process(&req, &p, &t);
+    const char *why;
+    err = spawn_process(&req, &p, &t, &why);
     obj_unref(&image->obj);
     if (store)
         obj_unref(&store->obj);
     if (err) {
         for (uint32_t i = 0; i < n; i++)
             handle_free(hs[i]);
-        kprintf("core: cannot start the init image: %s (%s)\n", sos_strerror(err),
-                elf_last_error());
+        kprintf("core: cannot start the init image: %s (%s)\n", sos_strerror(err), why);
         return err;
     }
     thread_start(t);

@@ -35,6 +35,16 @@ bool hosted_input_get(unsigned index, const struct hal_dev_ops **ops, void **dev
 void hosted_display_register(uint64_t fb_base, uint64_t fb_size);
 bool hosted_display_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
 
+#define HOSTED_NET_LINE 18u /* the network card's line: frames arrived, room freed */
+
+/* The backend host_net_open chose becomes a net device (after the input device and
+ * the display). */
+void hosted_net_register(void);
+bool hosted_net_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
+
+/* For tests: the first syscall writes through a wild pointer in core context. */
+void hosted_test_core_fault(void);
+
 /* Called from host/trap_x86_64.S. */
 int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                        uint64_t a4);

@@ -8,9 +8,17 @@
  * structures. Interrupts: MSI-X entry 0 for every queue, configuration changes off;
  * the device gets its own HAL line.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (a driver: above pci.c, dev.c and mmu.c).
  */
+#include <sos/errors.h>
+
 #include "pci.h"
+
+#include "hal.h"
+#include "dev.h"
+#include "mmu.h"
+#include "physmem.h"
+#include "print.h"
 
 #include "drivers/virtio/virtio.h"
 #include "fmt.h"
@@ -195,7 +203,8 @@ static uint32_t device_type(const struct pci_fn *f)
 void x86_virtio_pci_probe(const struct pci_fn *f)
 {
     uint32_t type = device_type(f);
-    if ((type != VIRTIO_ID_BLOCK && type != VIRTIO_ID_INPUT && type != VIRTIO_ID_GPU) ||
+    if ((type != VIRTIO_ID_BLOCK && type != VIRTIO_ID_INPUT && type != VIRTIO_ID_NET &&
+         type != VIRTIO_ID_GPU) ||
         g_nvpci == MAX_VPCI)
         return;
     struct vpci *v = &g_vpci[g_nvpci];
@@ -217,6 +226,7 @@ void x86_virtio_pci_probe(const struct pci_fn *f)
     const struct hal_dev_ops *ops;
     void *dev;
     int err = type == VIRTIO_ID_BLOCK ? virtio_blk_probe(&v->vd, &ops, &dev)
+              : type == VIRTIO_ID_NET ? virtio_net_probe(&v->vd, &ops, &dev)
               : type == VIRTIO_ID_GPU ? virtio_gpu_probe(&v->vd, &ops, &dev)
                                       : virtio_input_probe(&v->vd, &ops, &dev);
     if (err) {

@@ -52,12 +52,20 @@ static const char *g_usage =
     "                    in use, a second simulator boots without a disk. Boots with\n"
     "                    --init use no disk unless given one.\n"
     "  --disk-size MiB   the size of a disk created now, 1..1048576 (default 64)\n"
+    "  --net slirp|tap:IFNAME|none\n"
+    "                    the network card (device net0). slirp (default): a private\n"
+    "                    user-mode network with NAT to the host's (10.0.2.15 by DHCP,\n"
+    "                    gateway 10.0.2.2, DNS 10.0.2.3; rootless; started only when\n"
+    "                    the system sends its first frame, so it costs nothing until\n"
+    "                    used). tap:IFNAME: the Linux TAP device IFNAME (needs\n"
+    "                    CAP_NET_ADMIN or a TAP device you own). none: no card.\n"
     "  --init IMAGE ...  boot IMAGE (a static-PIE ELF) as the first process instead of\n"
     "                    the root manager, with bootstrap authority; the remaining\n"
     "                    arguments are its argv\n"
     "  -h, --help        this text\n"
     "\n"
-    "The exit status is the status the system powered off with (70: kernel panic).\n"
+    "The exit status is the status the system powered off with (70: kernel panic or\n"
+    "a fault in kernel code).\n"
     "A reboot starts the simulator again with the same options.\n";
 
 struct options {
@@ -69,6 +77,7 @@ struct options {
     int safe;
     const char *disk;
     unsigned long disk_mib;
+    const char *net;
     char init_args[HAL_CMDLINE_MAX];
     uint32_t init_args_len;
 };
@@ -104,7 +113,7 @@ static int add_arg(struct options *o, const char *a)
 
 static int parse(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){.cpus = 1, .mem_mib = 128, .disk_mib = 64};
+    *o = (struct options){.cpus = 1, .mem_mib = 128, .disk_mib = 64, .net = "slirp"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned long v;
@@ -133,8 +142,14 @@ static int parse(int argc, char **argv, struct options *o)
             if (parse_num(argv[++i], 1, 1048576, &v))
                 return bad("--disk-size takes MiB from 1 to 1048576, not '%s'", argv[i] ? argv[i] : "");
             o->disk_mib = v;
+        } else if (!strcmp(a, "--net")) {
+            if (!argv[i + 1] || !argv[i + 1][0])
+                return bad("--net needs slirp, tap:IFNAME or none%s", "");
+            o->net = argv[++i];
         } else if (!strcmp(a, "--safe")) {
             o->safe = 1;
+        } else if (!strcmp(a, "--test-core-fault")) { /* for tests only: docs/sim.md */
+            hosted_test_core_fault();
         } else if (!strcmp(a, "--init")) {
             if (!argv[i + 1])
                 return bad("--init needs an image%s", "");
@@ -181,7 +196,7 @@ static void boot_cpu(unsigned id)
 /* The boot store built next to this binary (build/sim/../image/bootstore/bootstore.bin). */
 static char *default_bootstore(void)
 {
-    char self[4096];
+    static char self[4096]; /* lives as long as the process: nothing to free (LSan) */
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 64);
     if (n <= 0)
         return NULL;
@@ -190,7 +205,7 @@ static char *default_bootstore(void)
     if (!slash)
         return NULL;
     strcpy(slash, "/../image/bootstore/bootstore.bin");
-    return access(self, R_OK) == 0 ? strdup(self) : NULL;
+    return access(self, R_OK) == 0 ? self : NULL;
 }
 
 /* The per-user default disk: $XDG_DATA_HOME/serviceos/disk.img or ~/.local/share/... */
@@ -329,6 +344,13 @@ static int run(const struct options *o, char **argv)
     int rc = open_disk(o);
     if (rc)
         return rc;
+    char neterr[512];
+    if (host_net_open(o->net, neterr, sizeof(neterr))) {
+        fprintf(stderr, "serviceos-sim: %s\n", neterr);
+        return 2;
+    }
+    if (host_net_present())
+        hosted_net_register();
     if (!o->headless) { /* the window's keyboard and mouse: an input device */
         uint32_t w, h;
         host_sdl_grid_size(&w, &h);

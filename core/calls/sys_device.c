@@ -1,11 +1,12 @@
 /*
- * core/calls/sys_device.c - device_open and device_io.
+ * core/calls/sys_device.c - device_open, device_io and device_buffer.
  *
  * device_open needs the root resource with MANAGE: devices are bootstrap authority the
  * root manager hands to the one service its manifests name (storage gets block0).
  * device_io checks everything (op, rights on the device and on the VMO, block alignment,
- * ranges without overflow; for input devices whole event records and known flags)
- * before the request goes out; the VMO is held for the whole
+ * ranges without overflow; for input devices whole event records and known flags; for
+ * network devices one frame's length and known flags; for displays the rectangles'
+ * count and the mode's bounds) before the request goes out; the VMO is held for the whole
  * call, so a racing close cannot free it under the device.
  *
  * Layer: core syscalls.
@@ -61,6 +62,13 @@ static int check_display(const struct sos_device_io *io, const struct hal_dev_in
     return 0;
 }
 
+/* A network device moves one frame a call (device_net.c has the limits). */
+static int check_net(const struct sos_device_io *io)
+{
+    int err = device_net_check(io->op, io->block, io->len);
+    return err ? err : 1;
+}
+
 static int check_block(const struct sos_device_io *io, const struct hal_dev_info *info)
 {
     bool rd = io->op == SOS_DEVICE_OP_READ, wr = io->op == SOS_DEVICE_OP_WRITE;
@@ -93,6 +101,8 @@ static int decode_io(sos_handle_t device, uintptr_t uio, struct device **d, stru
     const struct hal_dev_info *info = &(*d)->info;
     if (info->dev_class == SOS_DEV_INPUT && info->block_size == sizeof(struct sos_input_event))
         err = check_input(io, info->block_size, rd);
+    else if (info->dev_class == SOS_DEV_NET)
+        err = check_net(io);
     else if (info->dev_class == SOS_DEV_DISPLAY)
         err = check_display(io, info);
     else

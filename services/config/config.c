@@ -183,6 +183,7 @@ int main(void)
         return 1;
     }
     cfg_store_init(&g_cfg.saved);
+    sl_conn_to_keep(&g_cfg.srv, &g_cfg.log); /* log restarted: connect again at once */
     load_defaults();
     load_saved();
     static struct heartbeat hb;
