@@ -32,18 +32,22 @@ static bool co_aligned(const unsigned char *d, const unsigned char *s)
 static bool aligned(const unsigned char *p) { return ((uintptr_t)p & (WSIZE - 1)) == 0; }
 
 /* Forwards; when d and s share their offset in a word, bytes up to the first word
- * boundary, then whole aligned words, then the tail. Every word access is aligned. */
-static void copy_up(unsigned char *d, const unsigned char *s, size_t n)
-{
-    if (co_aligned(d, s)) {
-        for (; n && !aligned(d); n--)
-            *d++ = *s++;
-        for (; n >= WSIZE; n -= WSIZE, d += WSIZE, s += WSIZE)
-            *(word_t *)d = *(const word_t *)s;
-    }
-    while (n--)
-        *d++ = *s++;
-}
+ * boundary, then whole aligned words, then the tail. Every word access is aligned. The
+ * body is shared by memcpy (restrict: the compiler may widen the word loop) and by
+ * memmove's forward case (no restrict: the buffers may overlap). */
+#define COPY_UP(d, s, n)                                                                   \
+    do {                                                                                   \
+        if (co_aligned(d, s)) {                                                            \
+            for (; n && !aligned(d); n--)                                                  \
+                *d++ = *s++;                                                               \
+            for (; n >= WSIZE; n -= WSIZE, d += WSIZE, s += WSIZE)                         \
+                *(word_t *)d = *(const word_t *)s;                                         \
+        }                                                                                  \
+        while (n--)                                                                        \
+            *d++ = *s++;                                                                   \
+    } while (0)
+
+static void copy_up(unsigned char *d, const unsigned char *s, size_t n) { COPY_UP(d, s, n); }
 
 /* Backwards from d + n and s + n, the same way round. */
 static void copy_down(unsigned char *d, const unsigned char *s, size_t n)
@@ -65,7 +69,9 @@ static void copy_down(unsigned char *d, const unsigned char *s, size_t n)
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-    copy_up(dst, src, n);
+    unsigned char *restrict d = dst;
+    const unsigned char *restrict s = src;
+    COPY_UP(d, s, n);
     return dst;
 }
 
@@ -75,9 +81,11 @@ void *memmove(void *dst, const void *src, size_t n)
     const unsigned char *s = src;
     if (d == s || n == 0)
         return dst;
-    if (d < s || d >= s + n) /* d below s, or no overlap: forwards is safe */
+    if (d >= s + n || s >= d + n)
+        return memcpy(dst, src, n); /* no overlap */
+    if (d < s) /* overlap with d below s: forwards */
         copy_up(d, s, n);
-    else /* d inside [s, s + n): backwards */
+    else /* overlap with d above s: backwards */
         copy_down(d, s, n);
     return dst;
 }
