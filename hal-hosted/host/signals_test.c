@@ -6,7 +6,8 @@
  * handler unless the handlers block it. host_irq_tramp is replaced here by a stub that
  * records the stack it was sent to: a redirect of a handler runs it on the vCPU's
  * alternate signal stack, which the real trampoline may leave holding a switched-out
- * thread's frames (the next signal overwrites them).
+ * thread's frames (the next signal overwrites them). Nor may a signal redirect code
+ * in a trampoline's entry window (see trap_x86_64.S).
  *
  * Layer: tests (host).
  */
@@ -17,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -45,6 +47,22 @@ __asm__(".text\n"
         "    popq %rax\n"
         "    popfq\n"
         "    ret $128\n");
+
+/* The stub trampoline has no entry window; the stub syscall entry's window holds a
+ * tgkill(pid, tid, sig), so that signal arrives with the pc inside the window. */
+__asm__(".text\n"
+        ".globl host_irq_entered\n"
+        "host_irq_entered = host_irq_tramp\n"
+        ".globl host_syscall_entry\n"
+        "host_syscall_entry:\n"
+        "kick_in_entry:\n"
+        "    movl $234, %eax\n" /* SYS_tgkill: rdi, rsi, rdx are the caller's */
+        "    syscall\n"
+        "    nop\n"
+        ".globl host_syscall_entered\n"
+        "host_syscall_entered:\n"
+        "    ret\n");
+void kick_in_entry(long pid, long tid, long sig) __asm__("kick_in_entry");
 
 void host_fault_tramp(void);
 void host_fault_tramp(void) { abort(); }
@@ -88,10 +106,34 @@ static void test_async_signals_never_redirect_a_handler(void **state)
     }
 }
 
+/* A signal that lands in a trampoline's entry, before in_user is cleared, leaves the
+ * line pending (the entry takes it on the way out) instead of redirecting: redirected,
+ * the thread could move to another vCPU while a register still names this one. */
+static void test_no_redirect_inside_an_entry(void **state)
+{
+    (void)state;
+    struct host_vcpu *v = host_vcpu_get(0);
+    g_tramp_calls = 0;
+    v->pending = 1u << HOST_LINE_IPI;
+    v->in_user = 1;
+    kick_in_entry(getpid(), gettid(), SIGRTMIN + 1);
+    v->in_user = 0;
+    v->pending = 0;
+    assert_int_equal(g_tramp_calls, 0);
+    /* outside the window the same signal is redirected: the test can see it */
+    v->pending = 1u << HOST_LINE_IPI;
+    v->in_user = 1;
+    raise(SIGRTMIN + 1);
+    v->in_user = 0;
+    v->pending = 0;
+    assert_int_equal(g_tramp_calls, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_async_signals_never_redirect_a_handler),
+        cmocka_unit_test(test_no_redirect_inside_an_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,6 +49,8 @@ static host_fault_fn g_user_fault;
 static struct timespec g_t0;
 
 void host_irq_tramp(void);
+void host_irq_entered(void);
+void host_syscall_entered(void);
 void host_fault_tramp(void);
 
 /* ---- time */
@@ -86,6 +88,18 @@ static void redirect_to_irq(ucontext_t *uc)
     g[REG_RIP] = (greg_t)host_irq_tramp;
 }
 
+/*
+ * Whether pc is where a trampoline has loaded this vCPU's address but not yet cleared
+ * in_user (trap_x86_64.S). Redirected there, the thread could be switched out and go on
+ * on another vCPU, then clear this vCPU's in_user and run on its kernel stack while
+ * this vCPU uses it too. The line stays pending: the entry takes it on its way out.
+ */
+static bool in_entry(uintptr_t pc)
+{
+    return (pc >= (uintptr_t)host_syscall_entry && pc < (uintptr_t)host_syscall_entered) ||
+           (pc >= (uintptr_t)host_irq_tramp && pc < (uintptr_t)host_irq_entered);
+}
+
 static void on_async(int sig, siginfo_t *si, void *ucv)
 {
     (void)si;
@@ -94,7 +108,8 @@ static void on_async(int sig, siginfo_t *si, void *ucv)
         return;
     if (sig == SIG_TIMER)
         __atomic_or_fetch(&v->pending, 1u << HOST_LINE_TIMER, __ATOMIC_SEQ_CST);
-    if (v->in_user && v->pending)
+    if (v->in_user && v->pending &&
+        !in_entry((uintptr_t)((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP]))
         redirect_to_irq(ucv);
 }
 
