@@ -59,6 +59,9 @@ static const char *g_usage =
     "                    the system sends its first frame, so it costs nothing until\n"
     "                    used). tap:IFNAME: the Linux TAP device IFNAME (needs\n"
     "                    CAP_NET_ADMIN or a TAP device you own). none: no card.\n"
+    "                    SOS_SIM_NET in the environment, when set, replaces the\n"
+    "                    default (the test suites set none: a test that wants a card\n"
+    "                    asks for one, and slirp only inside a private namespace).\n"
     "  --init IMAGE ...  boot IMAGE (a static-PIE ELF) as the first process instead of\n"
     "                    the root manager, with bootstrap authority; the remaining\n"
     "                    arguments are its argv\n"
@@ -113,7 +116,9 @@ static int add_arg(struct options *o, const char *a)
 
 static int parse(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){.cpus = 1, .mem_mib = 128, .disk_mib = 64, .net = "slirp"};
+    const char *net = getenv("SOS_SIM_NET");
+    *o = (struct options){.cpus = 1, .mem_mib = 128, .disk_mib = 64,
+                          .net = net && *net ? net : "slirp"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned long v;

@@ -10,7 +10,7 @@
 #define SFS_IMPL_H
 
 #include "sfs.h"
-#include "crc/crc32c.h"
+#include "../crc/crc32c.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * services/storage/fs/crc/crc32c_none.c - no CRC-32C instruction: the tables only.
+ * services/storage/crc/crc32c_none.c - no CRC-32C instruction: the tables only.
  *
  * Built where the architecture has no crc32c_<cpu>.c or the build does not enable its
  * instructions (aarch64 without +crc).

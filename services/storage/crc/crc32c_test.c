@@ -1,5 +1,5 @@
 /*
- * services/storage/fs/crc/crc32c_test.c - every CRC-32C implementation the build and
+ * services/storage/crc/crc32c_test.c - every CRC-32C implementation the build and
  * this CPU have (the tables, and the architecture file's instruction when there is
  * one): the known vectors (RFC 3720's and "123456789"), agreement with the tables on
  * pseudo-random buffers of odd lengths at every alignment, and sfs_crc32c (the
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "../sfs.h"
+#include "../fs/sfs.h"
 #include "crc32c.h"
 
 #define MAX_IMPLS 4

@@ -1,5 +1,5 @@
 /*
- * services/storage/fs/crc/crc32c_aarch64.c - CRC-32C with the Armv8 CRC32C instructions.
+ * services/storage/crc/crc32c_aarch64.c - CRC-32C with the Armv8 CRC32C instructions.
  *
  * The CRC instructions are optional in Armv8.0, so meson builds this file only when
  * the compiler's flags for the services enable them (__ARM_FEATURE_CRC32, e.g.

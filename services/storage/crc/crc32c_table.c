@@ -1,5 +1,5 @@
 /*
- * services/storage/fs/crc/crc32c_table.c - CRC-32C in software, slicing by 8.
+ * services/storage/crc/crc32c_table.c - CRC-32C in software, slicing by 8.
  *
  * Eight tables of 256 entries, made on first use: the update takes 8 bytes per step
  * with one table lookup per byte. It runs on every CPU and is the reference the other

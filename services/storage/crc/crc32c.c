@@ -1,5 +1,5 @@
 /*
- * services/storage/fs/crc/crc32c.c - sfs_crc32c: the fastest CRC-32C this CPU has.
+ * services/storage/crc/crc32c.c - sfs_crc32c: the fastest CRC-32C this CPU has.
  *
  * The first call lists the implementations (the tables, and whatever the architecture
  * file offers), times each on one block a few times, interleaved, and keeps the one
@@ -10,7 +10,7 @@
  */
 #include "crc32c.h"
 
-#include "../sfs.h"
+#include "../fs/sfs.h"
 
 #define CRC_MAX_IMPLS 4
 #define CRC_ROUNDS 3

@@ -1,5 +1,5 @@
 /*
- * services/storage/fs/crc/crc32c.h - the CRC-32C implementations behind sfs_crc32c.
+ * services/storage/crc/crc32c.h - the CRC-32C implementations behind sfs_crc32c.
  *
  * An implementation is a raw register update (no inversions at either end) over len
  * bytes. crc32c_table.c is always built; the build adds one architecture file chosen by

@@ -1,5 +1,5 @@
 /*
- * services/storage/fs/crc/crc32c_x86_64.c - CRC-32C with the SSE4.2 crc32 instruction.
+ * services/storage/crc/crc32c_x86_64.c - CRC-32C with the SSE4.2 crc32 instruction.
  *
  * Offered only when CPUID says the CPU has SSE4.2. Whether it is used is crc32c.c's
  * measured choice: under an emulator the instruction can be slower than the tables.
