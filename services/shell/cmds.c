@@ -403,6 +403,8 @@ const struct sh_cmd g_sh_cmds[] = {
     {"net", "ifaces|route|stats|resolve|ping|connect|udp|listen ...",
      "the network: interfaces, routes, names, ping, TCP and UDP (net alone: usage)", 1,
      SH_MAX_ARGS, cmd_net},
+    {"gfx", "outputs|surfaces|sessions|screenshot <path> [id]|mode <w>x<h>", "the graphics service: outputs, surfaces, screenshots, the mode",
+     1, 3, cmd_gfx},
     {"poweroff", "", "stop every service in order and power off", 0, 0, cmd_poweroff},
     {"reboot", "", "stop every service in order and reboot", 0, 0, cmd_reboot},
 };
