@@ -216,7 +216,11 @@ bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
         }
         index--;
     }
-    return hosted_input_get(index, ops, dev); /* the window's input (input.c) */
+    if (hosted_input_get(index, ops, dev)) /* the window's input (input.c) */
+        return true;
+    if (hosted_input_get(0, ops, dev))
+        index--;
+    return hosted_audio_get(index, ops, dev); /* the sound output (audio.c) */
 }
 
 void hal_power_off(int status) { host_power_off(status); }

@@ -7,6 +7,7 @@
 #ifndef HAL_HOSTED_HOSTED_H
 #define HAL_HOSTED_HOSTED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define HOSTED_PANIC_STATUS 70  /* the core panicked */
@@ -27,6 +28,13 @@ void hosted_input_register(uint32_t width, uint32_t height);
 /* The index-th input device (hal_dev_get's helper). */
 struct hal_dev_ops;
 bool hosted_input_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
+
+#define HOSTED_AUDIO_LINE 18u /* the sound device's line: a write completed */
+
+/* Open the host's sound device (host/audio.c) as an audio device, after the input
+ * device if any. Main thread, before vCPUs start. 0, or -1 (the reason printed). */
+int hosted_audio_register(void);
+bool hosted_audio_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
 
 /* Called from host/trap_x86_64.S. */
 int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,

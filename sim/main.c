@@ -31,6 +31,11 @@ static const char *g_usage =
     "                    input ends the console session (the shell powers off). There\n"
     "                    is no input device then (with a window, its keyboard and\n"
     "                    mouse are one, and keys also reach the console).\n"
+    "  --audio sdl|none  the sound output (an audio device for the audio service): SDL's\n"
+    "                    default device, also with --headless (default: sdl when the\n"
+    "                    host has a sound server, /dev/snd or SDL_AUDIODRIVER is set;\n"
+    "                    SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE=F writes the raw\n"
+    "                    48 kHz S16 stereo frames to F), or none\n"
     "  --cpus N          virtual CPUs, 1..16 (default 1)\n"
     "  --mem MiB         guest memory in MiB, 8..65536 (default 128)\n"
     "  --bootstore FILE  the boot store bundle (default: the one built next to this\n"
@@ -54,6 +59,7 @@ static const char *g_usage =
 
 struct options {
     int headless;
+    int audio; /* -1 auto, 0 none, 1 sdl */
     unsigned cpus;
     unsigned long mem_mib;
     const char *init;
@@ -96,7 +102,7 @@ static int add_arg(struct options *o, const char *a)
 
 static int parse(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){.cpus = 1, .mem_mib = 128, .disk_mib = 64};
+    *o = (struct options){.audio = -1, .cpus = 1, .mem_mib = 128, .disk_mib = 64};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned long v;
@@ -105,6 +111,11 @@ static int parse(int argc, char **argv, struct options *o)
             exit(0);
         } else if (!strcmp(a, "--headless")) {
             o->headless = 1;
+        } else if (!strcmp(a, "--audio")) {
+            const char *how = argv[++i] ? argv[i] : "";
+            if (strcmp(how, "sdl") && strcmp(how, "none"))
+                return bad("--audio takes 'sdl' or 'none', not '%s'", how);
+            o->audio = !strcmp(how, "sdl");
         } else if (!strcmp(a, "--cpus")) {
             if (parse_num(argv[++i], 1, HOST_MAX_VCPUS, &v))
                 return bad("--cpus takes a number from 1 to 16, not '%s'", argv[i] ? argv[i] : "");
@@ -237,6 +248,19 @@ static int open_disk(const struct options *o)
     return 0;
 }
 
+/* The sound output: asked for, or (by default) when the host has something to play on. */
+static void open_audio(const struct options *o)
+{
+    if (o->audio == 0)
+        return;
+    if (o->audio < 0 && !host_audio_available()) {
+        if (!o->headless)
+            fprintf(stderr, "serviceos-sim: no sound server or /dev/snd: no audio device\n");
+        return;
+    }
+    hosted_audio_register(); /* prints why when it cannot */
+}
+
 #define PAGE_UP(x) (((x) + 0xfffu) & ~(size_t)0xfff)
 
 int main(int argc, char **argv)
@@ -325,6 +349,7 @@ int main(int argc, char **argv)
         host_sdl_grid_size(&w, &h);
         hosted_input_register(w, h);
     }
+    open_audio(&o);
     if (host_uv_start(1))
         return 1;
     if (host_vcpu_start(0, boot_cpu)) {

@@ -4,7 +4,8 @@
  * device_open needs the root resource with MANAGE: devices are bootstrap authority the
  * root manager hands to the one service its manifests name (storage gets block0).
  * device_io checks everything (op, rights on the device and on the VMO, block alignment,
- * ranges without overflow; for input devices whole event records and known flags)
+ * ranges without overflow; for input devices whole event records and known flags; for
+ * audio devices writes of whole frames)
  * before the request goes out; the VMO is held for the whole
  * call, so a racing close cannot free it under the device.
  *
@@ -51,6 +52,11 @@ static int decode_io(sos_handle_t device, uintptr_t uio, struct device **d, stru
             return SOS_ERR_NOT_SUPPORTED;
         if (io->len == 0 || io->len > SOS_INPUT_READ_MAX || io->len % bs ||
             (io->block & ~(uint64_t)SOS_INPUT_READ_NOWAIT))
+            return SOS_ERR_INVALID_ARGS;
+    } else if ((*d)->info.dev_class == SOS_DEV_AUDIO && bs) {
+        if (!wr)
+            return SOS_ERR_NOT_SUPPORTED;
+        if (io->len == 0 || io->len > SOS_DEVICE_IO_MAX || io->len % bs || io->block)
             return SOS_ERR_INVALID_ARGS;
     } else {
         if ((*d)->info.dev_class != SOS_DEV_BLOCK || !bs)

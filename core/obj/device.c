@@ -88,7 +88,10 @@ void device_info(const struct device *d, struct sos_info_device *out)
 {
     *out = (struct sos_info_device){.dev_class = d->info.dev_class,
                                     .block_size = d->info.block_size,
-                                    .block_count = d->info.block_count};
+                                    .block_count = d->info.block_count,
+                                    .audio_rate = d->info.audio_rate,
+                                    .audio_channels = d->info.audio_channels,
+                                    .audio_format = d->info.audio_format};
     k_strlcpy(out->name, d->info.name, sizeof(out->name));
 }
 

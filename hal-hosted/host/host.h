@@ -216,6 +216,32 @@ uint32_t host_input_take(struct host_input_event *out, uint32_t max);
 /* Events dropped so far because the queue was full. */
 uint64_t host_input_dropped(void);
 
+/* ---- sound (audio.c): SDL's audio device behind a bounded frame queue */
+
+struct host_audio_info {
+    uint32_t rate, channels, frame_bytes; /* S16 little endian, interleaved */
+    uint32_t queue_frames;  /* what the queue holds: the latency a writer adds */
+    uint32_t period_frames; /* what SDL takes per callback */
+    char driver[16];        /* SDL's driver name ("pulseaudio", "disk", ...) */
+};
+
+/* Is there anything to play on: SDL_AUDIODRIVER set, a sound server's socket or
+ * /dev/snd? (Without one, SDL's probes only print errors.) */
+bool host_audio_available(void);
+/* Open the host's default sound device (main thread, before vCPUs start); completions
+ * raise `line` on vCPU 0. 0, or -1 with the reason printed. */
+int host_audio_open(unsigned line, struct host_audio_info *info);
+/*
+ * Queue len bytes of whole frames from buf (any thread); the buffer must stay valid
+ * until host_audio_done returns `cookie`. 0; 1 when too many buffers wait already (try
+ * again after a completion); -1 when closed or not whole frames.
+ */
+int host_audio_write(const void *buf, size_t len, void *cookie);
+/* The cookie of a completed write, or NULL (any thread). */
+void *host_audio_done(void);
+/* Frames played from the queue, and frames of silence played because it was dry. */
+void host_audio_counts(uint64_t *played, uint64_t *underrun);
+
 /* ---- power */
 
 /* Ask the main thread to end the process with `status`; the caller blocks forever. */

@@ -69,6 +69,35 @@ int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_
     return 0;
 }
 
+/* block<N> and audio<N> name devices; the device class, or 0 for other names. */
+static uint32_t device_class(const char *what)
+{
+    if (!strncmp(what, "block", 5) && what[5] >= '0' && what[5] <= '9')
+        return SOS_DEV_BLOCK;
+    if (!strncmp(what, "audio", 5) && what[5] >= '0' && what[5] <= '9')
+        return SOS_DEV_AUDIO;
+    return 0;
+}
+
+/* Device N of class cls (the number after the 5-letter prefix), for one service. */
+static int device_resource(const char *what, uint32_t cls, sos_handle_t *out)
+{
+    char *end;
+    unsigned long idx = strtoul(what + 5, &end, 10);
+    if (*end || idx > 15)
+        return SOS_ERR_NOT_FOUND;
+    sos_handle_t dev;
+    int err = (int)sos_device_open(g_rm.root, cls, (uint32_t)idx, &dev);
+    if (err)
+        return err;
+    /* read, write, wait and transfer: never duplicate, so it goes to one service */
+    err = (int)sos_handle_replace(dev, SOS_RIGHT_READ | SOS_RIGHT_WRITE | SOS_RIGHT_WAIT |
+                                           SOS_RIGHT_TRANSFER, out);
+    if (err)
+        sos_handle_close(dev);
+    return err;
+}
+
 /* Resource k of m: what it names becomes a startup handle, called `name`. */
 static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *out, char *name)
 {
@@ -86,22 +115,9 @@ static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *o
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_TRANSFER, out);
     if (!strcmp(what, "power"))
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_MANAGE | SOS_RIGHT_TRANSFER, out);
-    if (!strncmp(what, "block", 5) && what[5] >= '0' && what[5] <= '9') { /* block<N> */
-        char *end;
-        unsigned long idx = strtoul(what + 5, &end, 10);
-        if (*end || idx > 15)
-            return SOS_ERR_NOT_FOUND;
-        sos_handle_t dev;
-        int err = (int)sos_device_open(g_rm.root, SOS_DEV_BLOCK, (uint32_t)idx, &dev);
-        if (err)
-            return err;
-        /* read, write, wait and transfer: never duplicate, so it goes to one service */
-        err = (int)sos_handle_replace(dev, SOS_RIGHT_READ | SOS_RIGHT_WRITE | SOS_RIGHT_WAIT |
-                                               SOS_RIGHT_TRANSFER, out);
-        if (err)
-            sos_handle_close(dev);
-        return err;
-    }
+    uint32_t cls = device_class(what);
+    if (cls)
+        return device_resource(what, cls, out);
     if (!strcmp(what, "bootstore"))
         return (int)sos_handle_duplicate(g_rm.store, SOS_RIGHT_READ | SOS_RIGHT_MAP | SOS_RIGHT_TRANSFER, out);
     if (!strncmp(what, "bundle:", 7)) {
@@ -163,9 +179,10 @@ static int build_handles(struct svc *s, struct spawn_set *ss)
         sos_handle_t h;
         char name[SOS_HANDLE_NAME_MAX];
         err = resource_handle(m, i, &h, name);
-        if (err == SOS_ERR_NOT_FOUND && !strncmp(m->resources[i], "block", 5)) {
+        if (err == SOS_ERR_NOT_FOUND && device_class(m->resources[i])) {
             rm_log(LOG_NOTICE, "%s: there is no %s: started without it", m->name, m->resources[i]);
-            err = 0; /* a machine without that disk: the service copes (storage keeps RAM) */
+            err = 0; /* a machine without that device: the service copes (storage keeps
+                      * RAM, audio serves no endpoint) */
             continue;
         }
         if (err && !m->resource_dir[i]) /* a storage directory's failure is said already */
