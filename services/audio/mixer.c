@@ -14,6 +14,7 @@
  *
  * Layer: services (audio).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,11 +160,16 @@ static bool mix_all(struct audiosvc *a)
 
 static float g_master_gain = 1.0f;
 
+static float master_target(struct audiosvc *a)
+{
+    return au_load(&a->muted) ? 0.0f : mix_gain(au_load(&a->master));
+}
+
 /* Master gain, device format, device write. */
 static void output(struct audiosvc *a)
 {
     const struct endpoint *ep = &a->ep;
-    float target = au_load(&a->muted) ? 0.0f : mix_gain(au_load(&a->master));
+    float target = master_target(a);
     mix_scale(g_mb.acc, ep->channels, g_mb.frames, g_master_gain, target);
     g_master_gain = target;
     size_t clipped = mix_from_float(ep->format, g_mb.acc, (size_t)g_mb.frames * ep->channels,
@@ -172,7 +178,11 @@ static void output(struct audiosvc *a)
     uint32_t bytes = g_mb.frames * ep->frame_bytes;
     sos_vmo_write(g_mb.out_vmo, g_mb.out, 0, bytes);
     struct sos_device_io io = {.op = SOS_DEVICE_OP_WRITE, .vmo = g_mb.out_vmo, .len = bytes};
-    sos_device_io(ep->dev, &io);
+    int64_t r = sos_device_io(ep->dev, &io);
+    if (r < 0) {
+        printf("audio: device write: %s\n", sos_strerror((int)r));
+        sos_thread_sleep(sos_deadline_after(SOS_MS(PERIOD_MS)));
+    }
     __atomic_add_fetch(&a->periods, 1, __ATOMIC_RELAXED);
 }
 
@@ -185,6 +195,7 @@ static void mixer_main(void *arg)
             output(a);
             continue;
         }
+        g_master_gain = master_target(a); /* silent now: the next sound starts at it */
         sos_object_wait_one(a->wake, SOS_SIG_SIGNALED, SOS_TIME_INFINITE, NULL);
     }
 }
