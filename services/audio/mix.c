@@ -113,7 +113,11 @@ int rs_init(struct resampler *r, uint32_t in_rate, uint32_t out_rate, uint32_t c
 
 uint32_t rs_need(const struct resampler *r, uint32_t nout)
 {
-    return nout ? (uint32_t)((r->frac + (uint64_t)(nout - 1) * r->step) >> 32) + 1 : 0;
+    if (!nout)
+        return 0;
+    uint32_t looked = (uint32_t)((r->frac + (uint64_t)(nout - 1) * r->step) >> 32) + 1;
+    uint32_t used = rs_consumes(r, nout); /* more than looked at when downsampling */
+    return looked > used ? looked : used;
 }
 
 uint32_t rs_consumes(const struct resampler *r, uint32_t nout)
@@ -121,12 +125,16 @@ uint32_t rs_consumes(const struct resampler *r, uint32_t nout)
     return (uint32_t)((r->frac + (uint64_t)nout * r->step) >> 32);
 }
 
+/* The most n with frac + (n - 1) * step < avail (what it looks at is there) and
+ * frac + n * step < avail + 1 (what it consumes is there). */
 uint32_t rs_max_out(const struct resampler *r, uint32_t avail)
 {
     if (!avail)
         return 0;
     uint64_t span = ((uint64_t)avail << 32) - r->frac; /* > 0: frac < ONE */
-    uint64_t n = (span + r->step - 1) / r->step;
+    uint64_t looked = (span + r->step - 1) / r->step;
+    uint64_t used = (span + ONE + r->step - 1) / r->step - 1;
+    uint64_t n = looked < used ? looked : used;
     return n > 0xffffffffu ? 0xffffffffu : (uint32_t)n;
 }
 

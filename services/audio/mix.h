@@ -51,9 +51,11 @@ struct resampler {
 
 /* 0, or -1 for rates outside 1..192000 or ch not 1..2. */
 int rs_init(struct resampler *r, uint32_t in_rate, uint32_t out_rate, uint32_t ch);
-/* Input frames that producing `nout` frames reads (rs_run's nin). */
+/* Input frames that producing `nout` frames reads (rs_run's input): every frame it
+ * looks at and every frame it consumes. */
 uint32_t rs_need(const struct resampler *r, uint32_t nout);
-/* How many of those it consumes (the rest are only looked at, and read again later). */
+/* How many of those it consumes (upsampling may look one frame further, read again
+ * next time). */
 uint32_t rs_consumes(const struct resampler *r, uint32_t nout);
 /* The most output frames `avail` input frames can make. */
 uint32_t rs_max_out(const struct resampler *r, uint32_t avail);
