@@ -4,8 +4,9 @@
  * Configuration space through the legacy 0xcf8/0xcfc ports (the first 256 bytes, all
  * the HAL reads; every PC and q35 has them). Every bus, device and function is scanned
  * once at boot; the firmware has already assigned the BARs. Devices the HAL drives
- * (virtio, in virtio_pci.c) get memory decoding and bus mastering, INTx off, and one
- * MSI-X vector to the boot CPU on a fresh HAL interrupt line.
+ * (virtio, in virtio_pci.c; Intel HDA, in hda_pci.c) get memory decoding and bus
+ * mastering, INTx off, and one MSI-X (virtio) or MSI (HDA) vector to the boot CPU on a
+ * fresh HAL interrupt line.
  *
  * Layer: hal-x86_64.
  */
@@ -101,6 +102,21 @@ int pci_msix_setup(const struct pci_fn *f, unsigned line)
     return 0;
 }
 
+int pci_msi_setup(const struct pci_fn *f, unsigned line)
+{
+    unsigned cap = pci_find_cap(f, 0x05, 0);
+    if (!cap)
+        return SOS_ERR_NOT_SUPPORTED;
+    uint16_t ctl = pci_read16(f, cap + 2);
+    bool wide = ctl & 0x80; /* 64-bit address: the data register moves up */
+    pci_write32(f, cap + 4, 0xfee00000u | (x86_this_cpu()->apic_id << 12));
+    if (wide)
+        pci_write32(f, cap + 8, 0);
+    pci_write16(f, cap + (wide ? 12 : 8), (uint16_t)(X86_VEC_IRQ_BASE + line));
+    pci_write16(f, cap + 2, (uint16_t)((ctl & ~0x70u) | 1u)); /* one vector, enabled */
+    return 0;
+}
+
 static void probe_fn(struct pci_fn *f)
 {
     uint32_t id = pci_read32(f, 0);
@@ -110,6 +126,7 @@ static void probe_fn(struct pci_fn *f)
     f->class_code = cls >> 8;
     if (f->vendor == 0x1af4)
         x86_virtio_pci_probe(f);
+    x86_hda_pci_probe(f);
 }
 
 void x86_pci_init(void)

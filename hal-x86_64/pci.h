@@ -30,5 +30,9 @@ void pci_enable(const struct pci_fn *f);
 int pci_msix_setup(const struct pci_fn *f, unsigned line);
 
 void x86_virtio_pci_probe(const struct pci_fn *f);
+/* One MSI vector (fixed, edge) to the boot CPU raising HAL line `line`; 0 or an error. */
+int pci_msi_setup(const struct pci_fn *f, unsigned line);
+/* An Intel HDA controller (hda_pci.c): ignored unless it is one. */
+void x86_hda_pci_probe(const struct pci_fn *f);
 
 #endif
