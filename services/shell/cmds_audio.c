@@ -28,6 +28,9 @@
 #define TONE_AMP 0.5f
 #define WAV_MAX (16u << 20)
 #define PLAY_NS 120000000000ll /* a drain that has not ended in 2 min is reported */
+/* The rings hold 500 ms: the shell is no real-time thread, and on a busy machine a
+ * 100 ms ring runs dry (an underrun) while it waits for its turn. */
+#define RING_MS 500u
 
 static struct sl_conn_to g_au;
 static bool g_au_init;
@@ -84,7 +87,7 @@ static int tone_stream(struct tone_job *j, struct tone *t, uint32_t rate, uint32
 {
     struct audio_stream s;
     float buf[BLOCK];
-    int err = audio_stream_open(conn(), 1, SOS_AUDIO_FMT_F32, rate, 1, 0, &s);
+    int err = audio_stream_open(conn(), 1, SOS_AUDIO_FMT_F32, rate, 1, rate * RING_MS / 1000, &s);
     bool started = false;
     while (!err && *left) {
         uint32_t n = *left < BLOCK ? *left : BLOCK;
@@ -231,7 +234,9 @@ static void do_play(const char *path)
         return;
     }
     struct audio_stream s;
-    int err = audio_stream_open(conn(), 1, stream_format(w.sample), w.rate, w.channels, 0, &s);
+    uint32_t ring = w.rate * RING_MS / 1000;
+    int err = audio_stream_open(conn(), 1, stream_format(w.sample), w.rate, w.channels,
+                                w.frames < ring ? w.frames : ring, &s);
     if (!err)
         err = play_frames(&s, &w);
     uint32_t st;

@@ -97,6 +97,31 @@ def sine_step_limit(amp, f, rate):
     return amp * 2 * math.sin(math.pi * f / rate) + 2
 
 
+FULL = 32767
+
+
+def check_tone(t, x, rate, f, amp, what):
+    """A shell tone: f within 1 Hz, one second of frames, its level, no jump."""
+    got = zero_cross_freq(x, rate)
+    t.check(abs(got - f) <= 1.0, f"{what}: {got:.2f} Hz (want {f} +- 1)")
+    t.check(abs(len(x) - rate) <= 4, f"{what}: {len(x)} frames (want {rate})")
+    peak = max(abs(v) for v in x)
+    t.check(abs(peak - amp * FULL) <= 0.01 * amp * FULL + 2, f"{what}: peak {peak} (want {amp * FULL:.0f})")
+    step, lim = max_step(x), sine_step_limit(amp * FULL, f, rate)
+    t.check(step <= lim, f"{what}: largest step {step} (a sine allows {lim:.0f})")
+
+
+def check_wav_a660(t, x, rate):
+    """/boot/sounds/a660-22050.wav (0.5 s of 660 Hz at 22050 Hz) played at `rate`."""
+    got = zero_cross_freq(x, rate)
+    t.check(abs(got - 660) <= 1.0, f"22050 Hz WAV at {rate} Hz: {got:.2f} Hz (want 660 +- 1)")
+    want = rate // 2
+    t.check(abs(len(x) - want) <= want // 1000,
+            f"22050 Hz WAV at {rate} Hz: {len(x)} frames (want {want})")
+    step, lim = max_step(x), sine_step_limit(0.5 * FULL, 660, rate)
+    t.check(step <= lim, f"22050 Hz WAV: largest step {step} (a sine allows {lim:.0f})")
+
+
 class Tap:
     """TAP output: ok/not ok lines with the measured values as the description."""
 

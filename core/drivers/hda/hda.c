@@ -331,8 +331,11 @@ static void follow(struct hda *h)
         h->buf[(h->played + i) % BUF_BYTES] = 0;
     h->played += delta;
     h->last_lpib = lpib;
-    if (h->written < h->played) /* the DMA overtook us: what follows is silence */
-        h->written = h->played;
+    /* Nothing of ours ahead of the DMA (idle, or it overtook us): new sound starts a
+     * fragment further on, since a controller may have fetched a little past LPIB
+     * already (QEMU's did: 48 frames of a sound's start were lost). Between is silence. */
+    if (h->written <= h->played)
+        h->written = h->played + FRAG_BYTES;
 }
 
 /* Copy waiting writes in while they fit; a write completes when all of it is in. */
