@@ -36,6 +36,9 @@ static const char *g_usage =
     "                    host has a sound server, /dev/snd or SDL_AUDIODRIVER is set;\n"
     "                    SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE=F writes the raw\n"
     "                    48 kHz S16 stereo frames to F), or none\n"
+    "  --audio-stats     at power-off, print the sound device's latency from a write to\n"
+    "                    its first frame leaving for SDL (median, p99, max) and its\n"
+    "                    silent frames\n"
     "  --cpus N          virtual CPUs, 1..16 (default 1)\n"
     "  --mem MiB         guest memory in MiB, 8..65536 (default 128)\n"
     "  --bootstore FILE  the boot store bundle (default: the one built next to this\n"
@@ -60,6 +63,7 @@ static const char *g_usage =
 struct options {
     int headless;
     int audio; /* -1 auto, 0 none, 1 sdl */
+    int audio_stats;
     unsigned cpus;
     unsigned long mem_mib;
     const char *init;
@@ -116,6 +120,8 @@ static int parse(int argc, char **argv, struct options *o)
             if (strcmp(how, "sdl") && strcmp(how, "none"))
                 return bad("--audio takes 'sdl' or 'none', not '%s'", how);
             o->audio = !strcmp(how, "sdl");
+        } else if (!strcmp(a, "--audio-stats")) {
+            o->audio_stats = 1;
         } else if (!strcmp(a, "--cpus")) {
             if (parse_num(argv[++i], 1, HOST_MAX_VCPUS, &v))
                 return bad("--cpus takes a number from 1 to 16, not '%s'", argv[i] ? argv[i] : "");
@@ -261,6 +267,16 @@ static void open_audio(const struct options *o)
     hosted_audio_register(); /* prints why when it cannot */
 }
 
+static void print_audio_stats(void)
+{
+    struct host_audio_latency l;
+    host_audio_latency(&l);
+    fprintf(stderr, "serviceos-sim: audio: %llu writes, write to output median %u ms, p99 %u ms, "
+                    "max %u ms; %llu frames played, %llu silent (queue dry)\n",
+            (unsigned long long)l.writes, l.median_ms, l.p99_ms, l.max_ms,
+            (unsigned long long)l.played_frames, (unsigned long long)l.underrun_frames);
+}
+
 #define PAGE_UP(x) (((x) + 0xfffu) & ~(size_t)0xfff)
 
 int main(int argc, char **argv)
@@ -362,6 +378,8 @@ int main(int argc, char **argv)
     else
         status = host_power_wait();
     host_console_restore();
+    if (o.audio_stats)
+        print_audio_stats();
     if (status == HOSTED_REBOOT_STATUS) { /* the guest rebooted: boot again, same options */
         fprintf(stderr, "serviceos-sim: rebooting\n");
         execv("/proc/self/exe", argv);

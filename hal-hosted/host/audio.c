@@ -16,6 +16,9 @@
  * there the callback first waits up to HOST_AUDIO_DISK_WAIT_MS for the writer: captured
  * files then hold exactly what the guest wrote, whatever the host's load.
  *
+ * Each write's latency, from its arrival to its first frame leaving the queue for SDL,
+ * goes into a histogram of 1 ms buckets (host_audio_latency; --audio-stats prints it).
+ *
  * Layer: hal-hosted, host world (libc and SDL2 only).
  */
 #define _GNU_SOURCE
@@ -51,10 +54,21 @@ static unsigned g_ndone;
 static unsigned g_line;
 static bool g_disk, g_open;
 static uint64_t g_underrun_frames, g_played_frames;
+
+/* Latency from a write to its first frame leaving the queue: the queue position each
+ * write starts at and when it came, and a histogram of 1 ms buckets. */
+#define MARKS 64u
+#define BUCKETS 256u
+static struct { uint64_t pos; int64_t t; } g_marks[MARKS];
+static unsigned g_mark_head, g_mark_tail;
+static uint64_t g_in_bytes, g_out_bytes; /* ever queued, ever taken */
+static uint32_t g_lat_ms[BUCKETS];
+static uint64_t g_lat_n;
 static SDL_AudioDeviceID g_dev;
 
 static void q_put(const void *buf, size_t len)
 {
+    g_in_bytes += len;
     size_t tail = (g_head + g_fill) % sizeof(g_q), first = sizeof(g_q) - tail;
     if (first > len)
         first = len;
@@ -74,7 +88,20 @@ static size_t q_take(uint8_t *out, size_t len)
     memcpy(out + first, g_q, len - first);
     g_head = (g_head + len) % sizeof(g_q);
     g_fill -= len;
+    g_out_bytes += len;
     return len;
+}
+
+/* Writes whose first frame has now left the queue: into the histogram. */
+static void mark_taken(void)
+{
+    int64_t now = host_time_now();
+    while (g_mark_tail != g_mark_head && g_marks[g_mark_tail % MARKS].pos < g_out_bytes) {
+        int64_t ms = (now - g_marks[g_mark_tail % MARKS].t) / 1000000;
+        g_lat_ms[ms < 0 ? 0 : ms >= BUCKETS ? BUCKETS - 1 : ms]++;
+        g_lat_n++;
+        g_mark_tail++;
+    }
 }
 
 /* Move waiting bytes into the queue, oldest buffer first, as far as they fit (under
@@ -118,6 +145,7 @@ static void callback(void *arg, Uint8 *out, int len)
     if (g_disk && g_fill < (size_t)len)
         wait_fed((size_t)len);
     size_t got = q_take(out, (size_t)len);
+    mark_taken();
     memset(out + got, 0, (size_t)len - got);
     g_played_frames += got / FRAME_BYTES;
     g_underrun_frames += ((size_t)len - got) / FRAME_BYTES;
@@ -125,6 +153,15 @@ static void callback(void *arg, Uint8 *out, int len)
     pthread_mutex_unlock(&g_lock);
     if (raise)
         host_vcpu_raise(0, g_line);
+}
+
+/* Bytes of the waiting buffers not in the queue yet. */
+static uint64_t pending_bytes(void)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < g_npend; i++)
+        n += g_pend[i].len - g_pend[i].off;
+    return n;
 }
 
 static bool exists(const char *dir, const char *name)
@@ -179,6 +216,8 @@ int host_audio_write(const void *buf, size_t len, void *cookie)
         rc = 1;
     } else {
         g_pend[g_npend++] = (struct pending){buf, len, 0, cookie};
+        if (g_mark_head - g_mark_tail < MARKS) /* where its first frame will be */
+            g_marks[g_mark_head++ % MARKS] = (typeof(g_marks[0])){g_in_bytes + pending_bytes(), host_time_now()};
         admit();
         pthread_cond_signal(&g_fed);
     }
@@ -198,10 +237,22 @@ void *host_audio_done(void)
     return c;
 }
 
-void host_audio_counts(uint64_t *played, uint64_t *underrun)
+
+void host_audio_latency(struct host_audio_latency *out)
 {
     pthread_mutex_lock(&g_lock);
-    *played = g_played_frames;
-    *underrun = g_underrun_frames;
+    *out = (struct host_audio_latency){.writes = g_lat_n, .underrun_frames = g_underrun_frames,
+                                       .played_frames = g_played_frames};
+    uint64_t seen = 0;
+    for (unsigned ms = 0; ms < BUCKETS; ms++) {
+        if (!g_lat_ms[ms])
+            continue;
+        if (seen < (g_lat_n + 1) / 2 && seen + g_lat_ms[ms] >= (g_lat_n + 1) / 2)
+            out->median_ms = ms;
+        if (seen < g_lat_n * 99 / 100 + 1 && seen + g_lat_ms[ms] >= g_lat_n * 99 / 100 + 1)
+            out->p99_ms = ms;
+        out->max_ms = ms;
+        seen += g_lat_ms[ms];
+    }
     pthread_mutex_unlock(&g_lock);
 }

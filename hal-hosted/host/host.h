@@ -239,8 +239,14 @@ int host_audio_open(unsigned line, struct host_audio_info *info);
 int host_audio_write(const void *buf, size_t len, void *cookie);
 /* The cookie of a completed write, or NULL (any thread). */
 void *host_audio_done(void);
-/* Frames played from the queue, and frames of silence played because it was dry. */
-void host_audio_counts(uint64_t *played, uint64_t *underrun);
+/* What the device measured: writes whose first frame went out, the latency from a
+ * write's arrival to that (1 ms resolution), frames played and silent frames played
+ * because the queue was dry. */
+struct host_audio_latency {
+    uint64_t writes, played_frames, underrun_frames;
+    uint32_t median_ms, p99_ms, max_ms;
+};
+void host_audio_latency(struct host_audio_latency *out);
 
 /* ---- power */
 

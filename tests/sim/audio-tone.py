@@ -18,6 +18,7 @@ device takes frames as fast as the mixer makes them, so a background tone is ove
 before the next command is typed: the two-tone part needs the clock and is left out.
 """
 import os
+import re
 import sys
 import tempfile
 import time
@@ -34,7 +35,7 @@ def session(cmd, capture, delay):
     env = dict(os.environ, SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=capture)
     if delay is not None:
         env["SDL_DISKAUDIODELAY"] = delay
-    s = Session(cmd + ["--audio", "sdl"], env)
+    s = Session(cmd + ["--audio", "sdl", "--audio-stats"], env)
     overlap = delay != "0"
     steps = [
         ("audio endpoints", r"sim-audio +48000 Hz +2 ch +s16"),
@@ -97,6 +98,10 @@ def main():
         if not t.check(ok, "the session ran every command and powered off"):
             for line in out.splitlines()[-20:]:
                 print(f"#   {line}")
+        m = re.search(r"audio: (\d+) writes, write to output median (\d+) ms, p99 (\d+) ms, max (\d+) ms", out)
+        if t.check(bool(m) and int(m.group(1)) > 0, "the device measured its latency"):
+            print(f"# write to output: median {m.group(2)} ms, p99 {m.group(3)} ms, max {m.group(4)} ms "
+                  f"over {m.group(1)} writes")
         if os.path.exists(capture):
             left, right = am.read_raw(capture)
             print(f"# captured {len(left)} frames")
