@@ -158,13 +158,18 @@ static int do_open(struct sl_request *r)
                          .ring_frames = frames < min ? min : frames, .volume = 100,
                          .gain = 1.0f};
     snprintf(s->owner, sizeof(s->owner), "%s", p->name);
-    rs_init(&s->rs, rate, g_au.ep.rate, chans);
-    if ((err = make_ring(s)))
+    if ((err = srate_open(&s->rs, rate, g_au.ep.rate, chans)))
         return err;
+    s->tail_left = srate_tail(s->rs);
+    if ((err = make_ring(s))) {
+        srate_close(s->rs);
+        return err;
+    }
     if ((err = (int)sos_event_create(0, &s->space)) || (err = hand_out(r, s))) {
         if (s->space)
             sos_handle_close(s->space);
         unmake_ring(s);
+        srate_close(s->rs);
         return err;
     }
     au_store(&s->state, AUDIO_STATE_PAUSED);

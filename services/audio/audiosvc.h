@@ -21,6 +21,7 @@
 #include <proto/audio.h>
 
 #include "mix.h"
+#include "srate.h"
 
 #define STREAM_FREE 0u
 #define STREAM_CLOSING 9u /* other states: enum audio_stream_state */
@@ -37,7 +38,8 @@ struct stream {
     sos_handle_t vmo, space, ch;
     uint32_t volume; /* atomic, 0..100 */
     float gain;      /* the mixer's current gain (ramps toward volume) */
-    struct resampler rs;
+    struct srate *rs;           /* made by the server thread, closed by the mixer */
+    uint32_t tail_left;         /* the mixer's: silence still to feed when draining */
     uint64_t played, underruns; /* atomic: written by the mixer */
     uint32_t drain_pending;     /* atomic: 1 while a DRAIN waits for its reply */
     struct sl_deferred drain;

@@ -1,7 +1,7 @@
 /*
  * services/audio/mixer.c - the mixer thread: every period (PERIOD_MS of frames at the
  * device's rate) it pulls each running stream's frames out of its ring, converts them
- * to float32, resamples them to the device rate, adds them with the stream's ramped
+ * to float32, resamples them to the device rate (srate.h), adds them with the stream's ramped
  * gain, applies the ramped master gain, clips to the device format and writes the
  * period to the device. The device write blocks while the device's queue is full, so
  * the device's clock paces the loop. With nothing running the thread sleeps on the
@@ -9,7 +9,8 @@
  *
  * A running stream whose ring is short plays what it has, then silence, and counts
  * one underrun. A draining stream that can make no more frames is done: the mixer
- * answers its DRAIN and pauses it. Closing streams are torn down here (see
+ * answers its DRAIN and pauses it (after feeding the resampler silence until its
+ * filter is empty, so the last frames come out too). Closing streams are torn down here (see
  * audiosvc.h for who owns what).
  *
  * Layer: services (audio).
@@ -82,35 +83,60 @@ static void ring_copy(const struct stream *s, uint64_t pos, uint32_t n, uint8_t 
     memcpy(raw + (size_t)first * s->frame_bytes, s->data, (size_t)(n - first) * s->frame_bytes);
 }
 
+/* Resample what the ring holds, from frame position rpos, into g_mb.rs at `at`: frames
+ * made (up to n); *used gets the ring frames taken. */
+static uint32_t pull(struct stream *s, uint64_t rpos, uint32_t avail, uint32_t at, uint32_t n,
+                     uint32_t *used)
+{
+    uint32_t want = srate_want(s->rs, n);
+    want = want < avail ? want : avail;
+    ring_copy(s, rpos, want, g_mb.raw);
+    mix_to_float(s->format, g_mb.raw, (size_t)want * s->channels, g_mb.in);
+    return srate_run(s->rs, g_mb.in, want, g_mb.rs + (size_t)at * s->channels, n, used);
+}
+
+/* A draining stream whose ring is empty: feed the converter silence until what it
+ * holds has come out. Frames made. */
+static uint32_t flush(struct stream *s, uint32_t at, uint32_t n)
+{
+    uint32_t want = s->tail_left, used;
+    want = want < g_mb.frames ? want : g_mb.frames;
+    memset(g_mb.in, 0, (size_t)want * s->channels * sizeof(float));
+    uint32_t got = srate_run(s->rs, g_mb.in, want, g_mb.rs + (size_t)at * s->channels, n, &used);
+    s->tail_left -= used < s->tail_left ? used : s->tail_left;
+    if (!used)
+        s->tail_left = 0; /* it takes no more: nothing is left inside */
+    return got;
+}
+
 /* Mix up to one period of s into acc; true when a draining stream has run dry. */
 static bool mix_stream(struct stream *s, const struct endpoint *ep, uint32_t state)
 {
     struct audio_ring *r = s->ring;
-    uint64_t wpos = __atomic_load_n(&r->write_pos, __ATOMIC_ACQUIRE);
-    uint64_t rpos = r->read_pos;
-    uint64_t avail64 = wpos - rpos;
-    uint32_t avail = avail64 > s->ring_frames ? s->ring_frames : (uint32_t)avail64;
-    uint32_t n = g_mb.frames, can = rs_max_out(&s->rs, avail);
-    if (can < n) {
-        if (state == AUDIO_STATE_DRAINING)
-            n = can;
-        else if (state == AUDIO_STATE_RUNNING)
-            __atomic_add_fetch(&s->underruns, 1, __ATOMIC_RELAXED);
-        n = can < n ? can : n;
+    uint64_t wpos = __atomic_load_n(&r->write_pos, __ATOMIC_ACQUIRE), rpos = r->read_pos;
+    uint32_t avail = wpos - rpos > s->ring_frames ? s->ring_frames : (uint32_t)(wpos - rpos);
+    uint32_t n = 0, used;
+    for (int tries = 0; tries < 3 && n < g_mb.frames && avail; tries++) {
+        n += pull(s, rpos, avail, n, g_mb.frames - n, &used);
+        rpos += used;
+        avail -= used;
     }
+    bool draining = state == AUDIO_STATE_DRAINING;
+    while (draining && !avail && n < g_mb.frames && s->tail_left)
+        n += flush(s, n, g_mb.frames - n);
+    if (n < g_mb.frames && state == AUDIO_STATE_RUNNING)
+        __atomic_add_fetch(&s->underruns, 1, __ATOMIC_RELAXED);
     if (n) {
-        uint32_t need = rs_need(&s->rs, n), used = rs_consumes(&s->rs, n);
-        ring_copy(s, rpos, need, g_mb.raw);
-        mix_to_float(s->format, g_mb.raw, (size_t)need * s->channels, g_mb.in);
-        rs_run(&s->rs, g_mb.in, g_mb.rs, n);
         float target = mix_gain(au_load(&s->volume));
         mix_add(g_mb.acc, ep->channels, g_mb.rs, s->channels, n, s->gain, target);
         s->gain = target;
-        __atomic_store_n(&r->read_pos, rpos + used, __ATOMIC_RELEASE);
         __atomic_add_fetch(&s->played, n, __ATOMIC_RELAXED);
+    }
+    if (rpos != r->read_pos) {
+        __atomic_store_n(&r->read_pos, rpos, __ATOMIC_RELEASE);
         sos_object_signal(s->space, 0, SOS_SIG_SIGNALED);
     }
-    return state == AUDIO_STATE_DRAINING && n < g_mb.frames;
+    return draining && n < g_mb.frames && !avail && !s->tail_left;
 }
 
 /* The drain is over: answer it (without the library's allocating helper) and pause. */
@@ -123,6 +149,7 @@ static void drain_done(struct stream *s)
     uint32_t expect = AUDIO_STATE_DRAINING;
     __atomic_compare_exchange_n(&s->state, &expect, AUDIO_STATE_PAUSED, false, __ATOMIC_ACQ_REL,
                                 __ATOMIC_ACQUIRE);
+    s->tail_left = srate_tail(s->rs); /* for the next drain */
     if (__atomic_exchange_n(&s->drain_pending, 0, __ATOMIC_ACQ_REL)) {
         struct sos_msg_hdr h = {.txid = s->drain.txid, .ordinal = s->drain.ordinal,
                                 .flags = SOS_MSG_REPLY};
@@ -132,6 +159,8 @@ static void drain_done(struct stream *s)
 
 static void teardown(struct stream *s)
 {
+    srate_close(s->rs);
+    s->rs = NULL;
     sos_vm_unmap(sos_self_process(), (uint64_t)(uintptr_t)s->ring, s->map_len);
     sos_handle_close(s->vmo);
     sos_handle_close(s->space);

@@ -4,7 +4,9 @@
  *
  * `tone` and `play` open a stream, fill its ring, start it, feed it as the mixer frees
  * space, drain it and close it, then say what was played and how many underruns the
- * service counted. `tone ... &` plays on a thread of the shell instead, so the prompt
+ * service counted. A sound that fits the ring is not started but drained at once
+ * (DRAIN plays a paused stream to its end): between a START and a DRAIN the mixer
+ * could otherwise run the ring dry and count underruns that are none. `tone ... &` plays on a thread of the shell instead, so the prompt
  * comes back; that player reopens its stream when the service goes away (a stream's
  * channel reports PEER_CLOSED when the service dies) and `audio streams` reports how
  * it fared.
@@ -25,6 +27,7 @@
 #include <proto/storage.h>
 
 #define BLOCK 480u
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define TONE_AMP 0.5f
 #define WAV_MAX (16u << 20)
 #define PLAY_NS 120000000000ll /* a drain that has not ended in 2 min is reported */
@@ -94,8 +97,8 @@ static int tone_stream(struct tone_job *j, struct tone *t, uint32_t rate, uint32
         tone_fill(t, buf, n);
         err = audio_stream_write_all(&s, buf, n, SOS_TIME_INFINITE);
         *left -= err ? 0 : n;
-        if (!err && !started && (audio_stream_space(&s) < BLOCK || !*left)) {
-            err = audio_stream_start(&s); /* start once the ring is full: no underrun */
+        if (!err && !started && *left && audio_stream_space(&s) < MIN(BLOCK, *left)) {
+            err = audio_stream_start(&s); /* the rest must wait for room: play the ring */
             started = true;
         }
     }
@@ -212,8 +215,9 @@ static int play_frames(struct audio_stream *s, const struct wav_info *w)
         }
         err = audio_stream_write_all(s, src, n, SOS_TIME_INFINITE);
         at += n;
-        if (!err && !started && (audio_stream_space(s) < BLOCK || at == w->frames)) {
-            err = audio_stream_start(s);
+        uint32_t rest = w->frames - at;
+        if (!err && !started && rest && audio_stream_space(s) < MIN(BLOCK, rest)) {
+            err = audio_stream_start(s); /* the rest must wait for room: play the ring */
             started = true;
         }
     }
