@@ -59,29 +59,27 @@ struct elf64_rela {
     int64_t addend;
 };
 
-static const char *g_elf_error = "";
-const char *elf_last_error(void) { return g_elf_error; }
-
-static int fail(const char *why, int err)
+/* Say why in *why (the caller's, never a global: two CPUs may load at once). */
+static int fail(const char **why, const char *reason, int err)
 {
-    g_elf_error = why;
+    *why = reason;
     return err;
 }
 
-static int check_header(const struct elf64_ehdr *h, uint64_t size)
+static int check_header(const struct elf64_ehdr *h, uint64_t size, const char **why)
 {
     if (h->ident[0] != 0x7f || h->ident[1] != 'E' || h->ident[2] != 'L' || h->ident[3] != 'F')
-        return fail("not an ELF file", SOS_ERR_BAD_FORMAT);
+        return fail(why, "not an ELF file", SOS_ERR_BAD_FORMAT);
     if (h->ident[4] != 2 || h->ident[5] != 1 || h->ident[6] != 1)
-        return fail("not a little-endian ELF64 version 1 file", SOS_ERR_BAD_FORMAT);
+        return fail(why, "not a little-endian ELF64 version 1 file", SOS_ERR_BAD_FORMAT);
     if (h->type != ET_DYN)
-        return fail("not a position-independent (ET_DYN) image", SOS_ERR_NOT_SUPPORTED);
+        return fail(why, "not a position-independent (ET_DYN) image", SOS_ERR_NOT_SUPPORTED);
     if (h->machine != hal_elf_machine())
-        return fail("built for another CPU architecture", SOS_ERR_NOT_SUPPORTED);
+        return fail(why, "built for another CPU architecture", SOS_ERR_NOT_SUPPORTED);
     if (h->phentsize != sizeof(struct elf64_phdr) || h->phnum == 0 || h->phnum > ELF_MAX_PHDRS)
-        return fail("bad program header table size", SOS_ERR_BAD_FORMAT);
+        return fail(why, "bad program header table size", SOS_ERR_BAD_FORMAT);
     if (h->phoff > size || (uint64_t)h->phnum * sizeof(struct elf64_phdr) > size - h->phoff)
-        return fail("program headers lie outside the file", SOS_ERR_BAD_FORMAT);
+        return fail(why, "program headers lie outside the file", SOS_ERR_BAD_FORMAT);
     return 0;
 }
 
@@ -90,26 +88,27 @@ struct layout {
     const struct elf64_phdr *dyn;
 };
 
-static int check_load(const struct elf64_phdr *ph, uint64_t size, uint64_t *prev_end)
+static int check_load(const struct elf64_phdr *ph, uint64_t size, uint64_t *prev_end,
+                      const char **why)
 {
     if (ph->memsz == 0 && ph->filesz == 0)
         return 0; /* empty; one with file bytes but no memory is refused below */
     if ((ph->flags & PF_W) && (ph->flags & PF_X))
-        return fail("a segment is writable and executable", SOS_ERR_ACCESS_DENIED);
+        return fail(why, "a segment is writable and executable", SOS_ERR_ACCESS_DENIED);
     if (ph->filesz > ph->memsz || ph->offset > size || ph->filesz > size - ph->offset)
-        return fail("a segment lies outside the file", SOS_ERR_BAD_FORMAT);
+        return fail(why, "a segment lies outside the file", SOS_ERR_BAD_FORMAT);
     if (ph->vaddr % PAGE_SIZE != ph->offset % PAGE_SIZE)
-        return fail("a segment is misaligned", SOS_ERR_BAD_FORMAT);
+        return fail(why, "a segment is misaligned", SOS_ERR_BAD_FORMAT);
     if (ph->vaddr + ph->memsz < ph->vaddr || ph->vaddr + ph->memsz > ELF_MAX_SPAN)
-        return fail("a segment is too large", SOS_ERR_BAD_FORMAT);
+        return fail(why, "a segment is too large", SOS_ERR_BAD_FORMAT);
     if (ALIGN_DOWN(ph->vaddr, PAGE_SIZE) < *prev_end)
-        return fail("segments overlap or share a page", SOS_ERR_BAD_FORMAT);
+        return fail(why, "segments overlap or share a page", SOS_ERR_BAD_FORMAT);
     *prev_end = ALIGN_UP(ph->vaddr + ph->memsz, PAGE_SIZE);
     return 0;
 }
 
 static int check_phdrs(const struct elf64_phdr *ph, unsigned n, uint64_t size,
-                       struct layout *l)
+                       struct layout *l, const char **why)
 {
     uint64_t prev_end = 0;
     l->lo = UINT64_MAX;
@@ -117,14 +116,14 @@ static int check_phdrs(const struct elf64_phdr *ph, unsigned n, uint64_t size,
     l->dyn = NULL;
     for (unsigned i = 0; i < n; i++) {
         if (ph[i].type == PT_INTERP)
-            return fail("needs a dynamic linker (PT_INTERP)", SOS_ERR_NOT_SUPPORTED);
+            return fail(why, "needs a dynamic linker (PT_INTERP)", SOS_ERR_NOT_SUPPORTED);
         if (ph[i].type == PT_TLS)
-            return fail("uses thread-local storage", SOS_ERR_NOT_SUPPORTED);
+            return fail(why, "uses thread-local storage", SOS_ERR_NOT_SUPPORTED);
         if (ph[i].type == PT_DYNAMIC)
             l->dyn = &ph[i];
         if (ph[i].type != PT_LOAD)
             continue;
-        int err = check_load(&ph[i], size, &prev_end);
+        int err = check_load(&ph[i], size, &prev_end, why);
         if (err)
             return err;
         if (ph[i].memsz) {
@@ -133,7 +132,7 @@ static int check_phdrs(const struct elf64_phdr *ph, unsigned n, uint64_t size,
         }
     }
     if (l->hi <= l->lo)
-        return fail("no loadable segment", SOS_ERR_BAD_FORMAT);
+        return fail(why, "no loadable segment", SOS_ERR_BAD_FORMAT);
     return 0;
 }
 
@@ -159,10 +158,11 @@ static int copy_segments(struct vmo *img, struct vmo *span, const struct elf64_p
     return err;
 }
 
-static int read_span(struct vmo *span, uint64_t lo, uint64_t vaddr, void *dst, size_t len)
+static int read_span(struct vmo *span, uint64_t lo, uint64_t vaddr, void *dst, size_t len,
+                     const char **why)
 {
     if (vaddr < lo || vaddr - lo > span->size || len > span->size - (vaddr - lo))
-        return fail("dynamic data lies outside the image", SOS_ERR_BAD_FORMAT);
+        return fail(why, "dynamic data lies outside the image", SOS_ERR_BAD_FORMAT);
     return vmo_read(span, dst, vaddr - lo, len);
 }
 
@@ -170,7 +170,8 @@ struct relocs {
     uint64_t rela, relasz, relaent;
 };
 
-static int read_dynamic(struct vmo *span, const struct layout *l, struct relocs *r)
+static int read_dynamic(struct vmo *span, const struct layout *l, struct relocs *r,
+                        const char **why)
 {
     *r = (struct relocs){0, 0, sizeof(struct elf64_rela)};
     if (!l->dyn)
@@ -178,25 +179,25 @@ static int read_dynamic(struct vmo *span, const struct layout *l, struct relocs 
     uint64_t count = l->dyn->filesz / sizeof(struct elf64_dyn);
     for (uint64_t i = 0; i < count && i < 512; i++) {
         struct elf64_dyn d;
-        int err = read_span(span, l->lo, l->dyn->vaddr + i * sizeof(d), &d, sizeof(d));
+        int err = read_span(span, l->lo, l->dyn->vaddr + i * sizeof(d), &d, sizeof(d), why);
         if (err)
             return err;
         if (d.tag == DT_NULL)
             break;
         switch (d.tag) {
         case DT_NEEDED:
-            return fail("needs shared libraries (DT_NEEDED)", SOS_ERR_NOT_SUPPORTED);
+            return fail(why, "needs shared libraries (DT_NEEDED)", SOS_ERR_NOT_SUPPORTED);
         case DT_REL:
         case DT_RELSZ:
         case DT_RELRSZ:
             if (d.val)
-                return fail("has REL or RELR relocations (only RELA is supported)",
+                return fail(why, "has REL or RELR relocations (only RELA is supported)",
                             SOS_ERR_NOT_SUPPORTED);
             break;
         case DT_PLTRELSZ:
         case DT_JMPREL:
             if (d.val)
-                return fail("has PLT relocations (it is not static)", SOS_ERR_NOT_SUPPORTED);
+                return fail(why, "has PLT relocations (it is not static)", SOS_ERR_NOT_SUPPORTED);
             break;
         case DT_RELA: r->rela = d.val; break;
         case DT_RELASZ: r->relasz = d.val; break;
@@ -205,24 +206,24 @@ static int read_dynamic(struct vmo *span, const struct layout *l, struct relocs 
         }
     }
     if (r->relaent != sizeof(struct elf64_rela))
-        return fail("bad DT_RELAENT", SOS_ERR_BAD_FORMAT);
+        return fail(why, "bad DT_RELAENT", SOS_ERR_BAD_FORMAT);
     return 0;
 }
 
 static int apply_relocs(struct vmo *span, const struct layout *l, const struct relocs *r,
-                        uint64_t base)
+                        uint64_t base, const char **why)
 {
     uint32_t want = hal_elf_machine() == 62 ? R_X86_64_RELATIVE : R_AARCH64_RELATIVE;
     uint64_t span_size = l->hi - l->lo;
     for (uint64_t off = 0; off + sizeof(struct elf64_rela) <= r->relasz; off += sizeof(struct elf64_rela)) {
         struct elf64_rela rel;
-        int err = read_span(span, l->lo, r->rela + off, &rel, sizeof(rel));
+        int err = read_span(span, l->lo, r->rela + off, &rel, sizeof(rel), why);
         if (err)
             return err;
         if ((uint32_t)rel.info != want || (rel.info >> 32) != 0)
-            return fail("has a relocation other than RELATIVE", SOS_ERR_NOT_SUPPORTED);
+            return fail(why, "has a relocation other than RELATIVE", SOS_ERR_NOT_SUPPORTED);
         if (rel.offset < l->lo || rel.offset - l->lo > span_size - 8)
-            return fail("a relocation points outside the image", SOS_ERR_BAD_FORMAT);
+            return fail(why, "a relocation points outside the image", SOS_ERR_BAD_FORMAT);
         uint64_t v = base - l->lo + (uint64_t)rel.addend;
         err = vmo_write(span, &v, rel.offset - l->lo, sizeof(v));
         if (err)
@@ -270,14 +271,14 @@ static bool entry_ok(const struct elf64_ehdr *h, const struct elf64_phdr *ph, un
 }
 
 static int load_span(struct process *p, struct vmo *image, const struct elf64_ehdr *h,
-                     const struct elf64_phdr *ph, struct elf_image *out)
+                     const struct elf64_phdr *ph, struct elf_image *out, const char **why)
 {
     struct layout l;
-    int err = check_phdrs(ph, h->phnum, image->size, &l);
+    int err = check_phdrs(ph, h->phnum, image->size, &l, why);
     if (err)
         return err;
     if (!entry_ok(h, ph, h->phnum))
-        return fail("the entry point is not in an executable segment", SOS_ERR_BAD_FORMAT);
+        return fail(why, "the entry point is not in an executable segment", SOS_ERR_BAD_FORMAT);
     struct vmo *span = vmo_new(l.hi - l.lo, 0, &err);
     if (!span)
         return err;
@@ -287,9 +288,9 @@ static int load_span(struct process *p, struct vmo *image, const struct elf64_eh
     if (!err)
         err = copy_segments(image, span, ph, h->phnum, l.lo);
     if (!err)
-        err = read_dynamic(span, &l, &r);
+        err = read_dynamic(span, &l, &r, why);
     if (!err)
-        err = apply_relocs(span, &l, &r, base);
+        err = apply_relocs(span, &l, &r, base, why);
     if (!err)
         err = map_segments(p, span, ph, h->phnum, &l, base);
     obj_unref(&span->obj); /* the mappings hold it now */
@@ -298,16 +299,19 @@ static int load_span(struct process *p, struct vmo *image, const struct elf64_eh
     return err;
 }
 
-int elf_load(struct process *p, struct vmo *image, struct elf_image *out)
+int elf_load(struct process *p, struct vmo *image, struct elf_image *out, const char **why)
 {
-    g_elf_error = "";
+    const char *unused;
+    if (!why)
+        why = &unused;
+    *why = "";
     struct elf64_ehdr h;
     if (image->size < sizeof(h))
-        return fail("too small to be an ELF file", SOS_ERR_BAD_FORMAT);
+        return fail(why, "too small to be an ELF file", SOS_ERR_BAD_FORMAT);
     int err = vmo_read(image, &h, 0, sizeof(h));
     if (err)
         return err;
-    err = check_header(&h, image->size);
+    err = check_header(&h, image->size, why);
     if (err)
         return err;
     struct elf64_phdr *ph = kmalloc(h.phnum * sizeof(*ph));
@@ -315,7 +319,7 @@ int elf_load(struct process *p, struct vmo *image, struct elf_image *out)
         return SOS_ERR_NO_MEMORY;
     err = vmo_read(image, ph, h.phoff, h.phnum * sizeof(*ph));
     if (!err)
-        err = load_span(p, image, &h, ph, out);
+        err = load_span(p, image, &h, ph, out, why);
     kfree(ph);
     return err;
 }

@@ -25,10 +25,11 @@ struct elf_image {
     uint64_t span;
 };
 
-/* Load `image` into p's address space. On error nothing stays mapped. */
-int elf_load(struct process *p, struct vmo *image, struct elf_image *out);
-
-/* The reason the last elf_load failed on this CPU (for messages), or "". */
-const char *elf_last_error(void);
+/*
+ * Load `image` into p's address space. On error nothing stays mapped. *why (when `why`
+ * is not NULL) is set to a static string: "" on success or when the failure was not the
+ * image's fault (out of memory), else what is wrong with the image ("not an ELF file").
+ */
+int elf_load(struct process *p, struct vmo *image, struct elf_image *out, const char **why);
 
 #endif

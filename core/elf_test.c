@@ -81,8 +81,7 @@ static int load(size_t len)
         err = vmo_write(v, g_img, 0, len);
     struct process *p = v ? process_new("elf-test", &err) : NULL;
     if (p) {
-        g_r.err = elf_load(p, v, &g_r.img);
-        g_r.why = elf_last_error();
+        g_r.err = elf_load(p, v, &g_r.img, &g_r.why);
         g_r.nmaps = p->vm->nmaps;
         if (!g_r.err) {
             uintptr_t b = g_r.img.base;
@@ -133,7 +132,7 @@ struct row {
     void (*patch)(uint8_t *b);
     int nrelocs;
     int err;
-    const char *why; /* a part of elf_last_error() */
+    const char *why; /* a part of the reason elf_load gives */
 };
 
 static void p_magic0(uint8_t *b) { b[0] = 0x7e; }

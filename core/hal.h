@@ -52,9 +52,11 @@ struct boot_info {
     struct hal_mem_range mem[HAL_MAX_MEM_RANGES];
     uint32_t mem_count;
     uint32_t cpu_count;        /* CPUs the HAL can start (>= 1) */
-    paddr_t bootstore_base;    /* the bootstore bundle, or 0 */
+    paddr_t bootstore_base;    /* the bootstore bundle, or 0; core checks it whole */
     uint64_t bootstore_size;
-    paddr_t init_base;         /* an ELF image to run as the first process, or 0 */
+    const char *bootstore_name; /* where it came from, for messages ("initrd", a path) */
+    paddr_t init_base;         /* an ELF image to run as the first process, or 0: core
+                                  then starts the boot store's bin/rootmgr */
     uint64_t init_size;
     char init_args[HAL_CMDLINE_MAX]; /* NUL-separated argv for the init image */
     uint32_t init_args_len;
@@ -208,6 +210,18 @@ int64_t hal_time_now(void);
  */
 void hal_timer_set(int64_t deadline);
 
+/* ---------------------------------------------------------------- entropy */
+
+/*
+ * Fill buf[0..len) from the platform's hardware entropy source: a CPU generator (x86_64
+ * RDSEED, else RDRAND; aarch64 RNDR) or, in the simulator, the host's getrandom.
+ * Returns 0, or SOS_ERR_NOT_SUPPORTED when there is none (or it keeps failing); the
+ * core then falls back to timer jitter, and in every case conditions the bytes with
+ * SHA-256 before user code sees them (core/entropy.c). Any context; bounded time (it
+ * never waits for an interrupt).
+ */
+int hal_entropy_fill(void *buf, size_t len);
+
 /* ---------------------------------------------------------------- interrupts */
 
 #define HAL_IRQ_TIMER 0u   /* the per-CPU deadline timer */
@@ -242,6 +256,13 @@ enum hal_dev_class {
     HAL_DEV_AUDIO = 5,
 };
 
+/* net: what the device knows of itself (the core counts frames and bytes it moved). */
+struct hal_net_info {
+    uint8_t mac[6];
+    uint8_t link_up;
+    uint64_t rx_dropped, rx_errors, tx_dropped, tx_errors;
+};
+
 struct hal_dev_info {
     uint32_t dev_class;  /* enum hal_dev_class */
     uint32_t irq;        /* line raised on completion, or 0 when polled */
@@ -251,6 +272,7 @@ struct hal_dev_info {
     uint32_t width, height; /* display */
     uint32_t audio_rate;  /* audio: frames per second */
     uint16_t audio_channels, audio_format; /* audio: samples per frame, SOS_AUDIO_FMT_* */
+    struct hal_net_info net; /* net: asked again whenever the core reports it */
 };
 
 /*
@@ -280,6 +302,15 @@ struct hal_dev_req {
  * An audio device (HAL_DEV_AUDIO) takes WRITEs of whole frames in the format its info
  * names and completes each once all of it is in its queue (block_count frames deep),
  * raising its line then; it plays silence when the queue runs dry.
+ */
+
+/*
+ * A net device (block_size: the largest frame, SOS_NET_FRAME_MAX) moves whole Ethernet
+ * frames, one per request: a READ completes at once with the oldest received frame
+ * (actual = its length, 0 when none is queued; len holds any frame) and the device
+ * raises its line when frames arrive; a WRITE of one frame completes once the device
+ * has taken it (the buffer is free again) and the submit says SOS_ERR_SHOULD_WAIT while
+ * the transmit queue is full; the line also fires when room frees.
  */
 
 struct hal_dev_ops {

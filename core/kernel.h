@@ -21,7 +21,7 @@
 #include <sos/sos.h>
 
 #include "hal.h"
-#include "lib/fmt.h"
+#include "fmt.h"
 #include "lib/kstring.h"
 #include "lib/list.h"
 

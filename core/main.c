@@ -2,14 +2,16 @@
  * core/main.c - boot, interrupts and faults: the entries the HALs call.
  *
  * core_main: memory, object caches, per-CPU state and idle threads, the root resource,
- * then the first process (the init image, or the root manager from the boot store) with
- * bootstrap authority: the root resource, the boot store VMO, and the init image VMO.
+ * then the first process (the init image, or the root manager from the boot store, which
+ * core/bootstore.c checks and picks) with bootstrap authority: the root resource, the
+ * boot store VMO, and the init image VMO.
  *
  * Layer: core.
  */
 #include "kernel.h"
 
 #include "audit.h"
+#include "bootstore.h"
 #include "elf_load.h"
 #include "ipc/channel.h"
 #include "ipc/port.h"
@@ -152,15 +154,15 @@ static int start_init(void)
                             SOS_PRIO_DEFAULT, n, hs, (const char(*)[SOS_HANDLE_NAME_MAX])names};
     struct process *p;
     struct thread *t;
-    err = spawn_process(&req, &p, &t);
+    const char *why;
+    err = spawn_process(&req, &p, &t, &why);
     obj_unref(&image->obj);
     if (store)
         obj_unref(&store->obj);
     if (err) {
         for (uint32_t i = 0; i < n; i++)
             handle_free(hs[i]);
-        kprintf("core: cannot start the init image: %s (%s)\n", sos_strerror(err),
-                elf_last_error());
+        kprintf("core: cannot start the init image: %s (%s)\n", sos_strerror(err), why);
         return err;
     }
     thread_start(t);
@@ -192,6 +194,7 @@ void core_main(const struct boot_info *bi)
     kprintf("ServiceOS core: %llu MiB, %u cpu(s), platform %s\n",
             (unsigned long long)(pmm_total_frames() * PAGE_SIZE >> 20), bi->cpu_count,
             bi->platform ? bi->platform : "?");
+    bootstore_select(&g_boot);
     if (start_init())
         hal_power_off(3);
     for (unsigned i = 1; i < bi->cpu_count && i < HAL_MAX_CPUS; i++)

@@ -239,6 +239,7 @@ static void fill_boot_info(struct boot_info *bi, unsigned platform)
     bi->init_size = (uintptr_t)_init_image_end - (uintptr_t)_init_image_start;
     bi->bootstore_size = (uintptr_t)_bootstore_end - (uintptr_t)_bootstore_start;
     bi->bootstore_base = bi->bootstore_size ? virt_to_phys(_bootstore_start) : 0;
+    bi->bootstore_name = "embedded in the kernel image";
     if (g_plat.initrd_start) {
         uint64_t s = g_plat.initrd_start, n = g_plat.initrd_end - g_plat.initrd_start;
         mem_exclude(bi, s, s + n);
@@ -249,6 +250,7 @@ static void fill_boot_info(struct boot_info *bi, unsigned platform)
         } else {
             bi->bootstore_base = s;
             bi->bootstore_size = n;
+            bi->bootstore_name = "from the initrd";
         }
     }
     if (!bi->init_size)

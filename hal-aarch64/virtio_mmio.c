@@ -43,7 +43,7 @@
 #define VIRTIO_MMIO_MAGIC 0x74726976u /* "virt" */
 
 #define MAX_DEVS 8
-#define DMA_PAGES 32
+#define DMA_PAGES 96 /* a disk (about 5 pages) and a network card (about 35: its buffers) */
 
 struct vmmio {
     uintptr_t base;
@@ -182,7 +182,7 @@ static void probe_slot(uint64_t pa, uint32_t intid)
     if (mmio_read32(base + R_MAGIC) != VIRTIO_MMIO_MAGIC)
         return;
     uint32_t version = mmio_read32(base + R_VERSION), id = mmio_read32(base + R_DEVICE_ID);
-    if (id != VIRTIO_ID_BLOCK || g_nvm == MAX_DEVS)
+    if ((id != VIRTIO_ID_BLOCK && id != VIRTIO_ID_NET) || g_nvm == MAX_DEVS)
         return;
     if (version != 2) {
         kprintf("virtio-mmio: %#llx is a legacy (version %u) device; skipped "
@@ -199,7 +199,8 @@ static void probe_slot(uint64_t pa, uint32_t intid)
     k_snprintf(v->vd.name, sizeof(v->vd.name), "mmio %#llx", (unsigned long long)pa);
     const struct hal_dev_ops *ops;
     void *dev;
-    int err = virtio_blk_probe(&v->vd, &ops, &dev);
+    int err = id == VIRTIO_ID_NET ? virtio_net_probe(&v->vd, &ops, &dev)
+                                  : virtio_blk_probe(&v->vd, &ops, &dev);
     if (err) {
         kprintf("virtio-mmio: %s failed to start: %s\n", v->vd.name, sos_strerror(err));
         return;
@@ -207,9 +208,14 @@ static void probe_slot(uint64_t pa, uint32_t intid)
     g_nvm++;
     struct hal_dev_info info;
     ops->info(dev, &info);
-    kprintf("virtio: %s, %llu blocks of %llu bytes, line %u\n", info.name,
-            (unsigned long long)info.block_count, (unsigned long long)info.block_size,
-            info.irq);
+    if (info.dev_class == HAL_DEV_NET)
+        kprintf("virtio: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, line %u\n", info.name,
+                info.net.mac[0], info.net.mac[1], info.net.mac[2], info.net.mac[3],
+                info.net.mac[4], info.net.mac[5], info.irq);
+    else
+        kprintf("virtio: %s, %llu blocks of %llu bytes, line %u\n", info.name,
+                (unsigned long long)info.block_count, (unsigned long long)info.block_size,
+                info.irq);
     g_devs[g_ndevs].ops = ops;
     g_devs[g_ndevs].dev = dev;
     g_ndevs++;

@@ -29,12 +29,21 @@ void hosted_input_register(uint32_t width, uint32_t height);
 struct hal_dev_ops;
 bool hosted_input_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
 
-#define HOSTED_AUDIO_LINE 18u /* the sound device's line: a write completed */
+#define HOSTED_NET_LINE 18u /* the network card's line: frames arrived, room freed */
 
-/* Open the host's sound device (host/audio.c) as an audio device, after the input
- * device if any. Main thread, before vCPUs start. 0, or -1 (the reason printed). */
+/* The backend host_net_open chose becomes a net device (after the input device). */
+void hosted_net_register(void);
+bool hosted_net_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
+
+#define HOSTED_AUDIO_LINE 19u /* the sound device's line: a write completed */
+
+/* Open the host's sound device (host/audio.c) as an audio device, after the network
+ * card if any. Main thread, before vCPUs start. 0, or -1 (the reason printed). */
 int hosted_audio_register(void);
 bool hosted_audio_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
+
+/* For tests: the first syscall writes through a wild pointer in core context. */
+void hosted_test_core_fault(void);
 
 /* Called from host/trap_x86_64.S. */
 int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,

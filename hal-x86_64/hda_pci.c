@@ -4,12 +4,16 @@
  * core/drivers/hda: BAR 0 mapped uncached, bus mastering, an MSI to the boot CPU on a
  * fresh HAL line (without MSI the device is polled), and boot-time DMA memory.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (a driver: above pci.c, dev.c, mmu.c and physmem.c).
  */
 #include "pci.h"
 
+#include "dev.h"
+#include "mmu.h"
+#include "physmem.h"
+#include "print.h"
 #include "drivers/hda/hda.h"
-#include "lib/fmt.h"
+#include "fmt.h"
 
 #define HDA_CLASS 0x0403u /* multimedia, HD audio */
 

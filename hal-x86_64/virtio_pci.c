@@ -8,12 +8,20 @@
  * structures. Interrupts: MSI-X entry 0 for every queue, configuration changes off;
  * the device gets its own HAL line.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (a driver: above pci.c, dev.c and mmu.c).
  */
+#include <sos/errors.h>
+
 #include "pci.h"
 
+#include "hal.h"
+#include "dev.h"
+#include "mmu.h"
+#include "physmem.h"
+#include "print.h"
+
 #include "drivers/virtio/virtio.h"
-#include "lib/fmt.h"
+#include "fmt.h"
 #include "lib/kstring.h"
 
 #define CAP_COMMON 1
@@ -195,7 +203,8 @@ static uint32_t device_type(const struct pci_fn *f)
 void x86_virtio_pci_probe(const struct pci_fn *f)
 {
     uint32_t type = device_type(f);
-    if ((type != VIRTIO_ID_BLOCK && type != VIRTIO_ID_INPUT) || g_nvpci == MAX_VPCI)
+    if ((type != VIRTIO_ID_BLOCK && type != VIRTIO_ID_INPUT && type != VIRTIO_ID_NET) ||
+        g_nvpci == MAX_VPCI)
         return;
     struct vpci *v = &g_vpci[g_nvpci];
     memset(v, 0, sizeof(*v));
@@ -216,6 +225,7 @@ void x86_virtio_pci_probe(const struct pci_fn *f)
     const struct hal_dev_ops *ops;
     void *dev;
     int err = type == VIRTIO_ID_BLOCK ? virtio_blk_probe(&v->vd, &ops, &dev)
+              : type == VIRTIO_ID_NET ? virtio_net_probe(&v->vd, &ops, &dev)
                                       : virtio_input_probe(&v->vd, &ops, &dev);
     if (err) {
         x86_printf("virtio: %s (type %u) failed to start: %d\n", v->vd.name, type, err);

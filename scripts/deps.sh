@@ -4,7 +4,7 @@
 
 SOS_PKGS_BUILD="meson ninja-build pkg-config gcc libc6-dev python3 zlib1g-dev dpkg-dev"
 SOS_PKGS_SIM="libsdl2-dev libuv1-dev libslirp-dev kbd"
-SOS_PKGS_TEST="libcmocka-dev clang libclang-rt-14-dev xvfb xauth xdotool"
+SOS_PKGS_TEST="libcmocka-dev clang libclang-rt-14-dev xvfb xauth xdotool dnsmasq-base iproute2 openssl"
 SOS_PKGS_QEMU="clang lld qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64 mtools dosfstools gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler zlib1g-dev:arm64"
 
 sos_missing_pkgs() {
@@ -54,4 +54,18 @@ sos_ensure_pkgs() {
     esac
     echo "serviceos: install them with: sudo apt-get install$missing" >&2
     return 1
+}
+
+# sos_ensure_sources: the Debian source packages built freestanding (lwIP, BearSSL; see
+# scripts/fetch-sources.sh) - fetched into the cache when root, else only reported. Never
+# fails the caller: without them the build leaves the network parts out and says so.
+sos_ensure_sources() {
+    scripts/fetch-sources.sh --check 2>/dev/null && return 0
+    if [ "$(id -u)" = 0 ]; then
+        scripts/fetch-sources.sh || echo "serviceos: building without the network stack" >&2
+    else
+        echo "serviceos: lwIP/BearSSL sources not cached: run scripts/fetch-sources.sh" \
+             "(no root needed) for the network parts" >&2
+    fi
+    return 0
 }

@@ -1,10 +1,11 @@
 /*
  * sim/main.c - serviceos-sim: boot the core on hal-hosted inside this process.
  *
- * Parses the command line, loads the init image into the top of the simulated RAM,
- * starts vCPU 0 in core_main, and waits on the main thread (running the SDL window
- * unless --headless) until the system powers off; the process exits with the status
- * the system powered off with.
+ * Parses the command line, loads the init image and the boot store into the top of the
+ * simulated RAM (core checks the store and picks its root manager), starts vCPU 0 in
+ * core_main, and waits on the main thread (running the SDL window unless --headless)
+ * until the system powers off; the process exits with the status the system powered
+ * off with. main is three steps: parse, fill_boot_info (after read_boot_files), run.
  *
  * Layer: sim (sees everything hosted).
  */
@@ -16,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bundle.h"
 #include "hal.h"
 #include "host.h"
 #include "hosted.h"
@@ -52,12 +52,20 @@ static const char *g_usage =
     "                    in use, a second simulator boots without a disk. Boots with\n"
     "                    --init use no disk unless given one.\n"
     "  --disk-size MiB   the size of a disk created now, 1..1048576 (default 64)\n"
+    "  --net slirp|tap:IFNAME|none\n"
+    "                    the network card (device net0). slirp (default): a private\n"
+    "                    user-mode network with NAT to the host's (10.0.2.15 by DHCP,\n"
+    "                    gateway 10.0.2.2, DNS 10.0.2.3; rootless; started only when\n"
+    "                    the system sends its first frame, so it costs nothing until\n"
+    "                    used). tap:IFNAME: the Linux TAP device IFNAME (needs\n"
+    "                    CAP_NET_ADMIN or a TAP device you own). none: no card.\n"
     "  --init IMAGE ...  boot IMAGE (a static-PIE ELF) as the first process instead of\n"
     "                    the root manager, with bootstrap authority; the remaining\n"
     "                    arguments are its argv\n"
     "  -h, --help        this text\n"
     "\n"
-    "The exit status is the status the system powered off with (70: kernel panic).\n"
+    "The exit status is the status the system powered off with (70: kernel panic or\n"
+    "a fault in kernel code).\n"
     "A reboot starts the simulator again with the same options.\n";
 
 struct options {
@@ -71,6 +79,7 @@ struct options {
     int safe;
     const char *disk;
     unsigned long disk_mib;
+    const char *net;
     char init_args[HAL_CMDLINE_MAX];
     uint32_t init_args_len;
 };
@@ -106,7 +115,7 @@ static int add_arg(struct options *o, const char *a)
 
 static int parse(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){.audio = -1, .cpus = 1, .mem_mib = 128, .disk_mib = 64};
+    *o = (struct options){.audio = -1, .cpus = 1, .mem_mib = 128, .disk_mib = 64, .net = "slirp"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned long v;
@@ -142,8 +151,14 @@ static int parse(int argc, char **argv, struct options *o)
             if (parse_num(argv[++i], 1, 1048576, &v))
                 return bad("--disk-size takes MiB from 1 to 1048576, not '%s'", argv[i] ? argv[i] : "");
             o->disk_mib = v;
+        } else if (!strcmp(a, "--net")) {
+            if (!argv[i + 1] || !argv[i + 1][0])
+                return bad("--net needs slirp, tap:IFNAME or none%s", "");
+            o->net = argv[++i];
         } else if (!strcmp(a, "--safe")) {
             o->safe = 1;
+        } else if (!strcmp(a, "--test-core-fault")) { /* for tests only: docs/sim.md */
+            hosted_test_core_fault();
         } else if (!strcmp(a, "--init")) {
             if (!argv[i + 1])
                 return bad("--init needs an image%s", "");
@@ -190,7 +205,7 @@ static void boot_cpu(unsigned id)
 /* The boot store built next to this binary (build/sim/../image/bootstore/bootstore.bin). */
 static char *default_bootstore(void)
 {
-    char self[4096];
+    static char self[4096]; /* lives as long as the process: nothing to free (LSan) */
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 64);
     if (n <= 0)
         return NULL;
@@ -199,7 +214,7 @@ static char *default_bootstore(void)
     if (!slash)
         return NULL;
     strcpy(slash, "/../image/bootstore/bootstore.bin");
-    return access(self, R_OK) == 0 ? strdup(self) : NULL;
+    return access(self, R_OK) == 0 ? self : NULL;
 }
 
 /* The per-user default disk: $XDG_DATA_HOME/serviceos/disk.img or ~/.local/share/... */
@@ -279,93 +294,98 @@ static void print_audio_stats(void)
 
 #define PAGE_UP(x) (((x) + 0xfffu) & ~(size_t)0xfff)
 
-int main(int argc, char **argv)
+/* The files the simulator boots: an init image, the boot store, or both. */
+struct boot_files {
+    void *image, *store;
+    size_t image_len, store_len;
+    const char *store_path;
+};
+
+/* Read the files the options name; 0, or 2 when the simulator must not start. */
+static int read_boot_files(const struct options *o, struct boot_files *f)
 {
-    struct options o;
-    int rc = parse(argc, argv, &o);
-    if (rc)
-        return rc;
-    const char *store_path = o.bootstore ? o.bootstore : default_bootstore();
-    if (!o.init && !store_path) {
+    *f = (struct boot_files){.store_path = o->bootstore ? o->bootstore : default_bootstore()};
+    if (!o->init && !f->store_path) {
         fprintf(stderr, "serviceos-sim: no boot store: build it (ninja -C build "
                         "image/bootstore/bootstore.bin), give --bootstore FILE, or boot an "
                         "image with --init IMAGE\n");
         return 2;
     }
-    void *image = NULL, *store = NULL;
-    size_t image_len = 0, store_len = 0;
-    if (o.init && read_file(o.init, &image, &image_len)) {
-        fprintf(stderr, "serviceos-sim: cannot read init image '%s': %s\n", o.init,
+    if (o->init && read_file(o->init, &f->image, &f->image_len)) {
+        fprintf(stderr, "serviceos-sim: cannot read init image '%s': %s\n", o->init,
                 strerror(errno));
         return 2;
     }
-    if (store_path && read_file(store_path, &store, &store_len)) {
-        fprintf(stderr, "serviceos-sim: cannot read boot store '%s': %s\n", store_path,
+    if (f->store_path && read_file(f->store_path, &f->store, &f->store_len)) {
+        fprintf(stderr, "serviceos-sim: cannot read boot store '%s': %s\n", f->store_path,
                 strerror(errno));
         return 2;
     }
-    /* The boot store is checked whole before anything boots from it. */
-    struct bundle b;
-    struct bundle_entry root;
-    if (store) {
-        struct errmsg em;
-        if (bundle_open(&b, store, store_len, &em)) {
-            fprintf(stderr, "serviceos-sim: boot store %s is unusable: %s\n", store_path, em.msg);
-            return 2;
-        }
-        if (!o.init && (bundle_find(&b, "bin/rootmgr", &root) ||
-                        !(root.flags & BUNDLE_FLAG_STORED) || root.offset % 4096)) {
-            fprintf(stderr, "serviceos-sim: boot store %s has no page-aligned, uncompressed "
-                            "bin/rootmgr to start\n", store_path);
-            return 2;
-        }
+    return 0;
+}
+
+/*
+ * Fill g_bi: the RAM, then the init image and the boot store copied above it. The
+ * simulator only says where they are; core checks the store and, without an init
+ * image, starts its root manager (core/bootstore.c), as on every platform.
+ */
+static int fill_boot_info(struct options *o, struct boot_files *f)
+{
+    if (!o->init) { /* argv[0] for the first process; core names it after its image */
+        add_arg(o, "init");
+        if (o->safe)
+            add_arg(o, "mode=safe");
     }
-    if (!o.init) {
-        add_arg(&o, "rootmgr");
-        if (o.safe)
-            add_arg(&o, "mode=safe");
-    }
-    size_t ram = (size_t)o.mem_mib << 20;
-    host_time_init();
-    if (host_arena_init(ram + PAGE_UP(image_len) + PAGE_UP(store_len), 1024, 1ull << 32))
+    size_t ram = (size_t)o->mem_mib << 20;
+    if (host_arena_init(ram + PAGE_UP(f->image_len) + PAGE_UP(f->store_len), 1024, 1ull << 32))
         return 1;
     char *top = (char *)host_arena_base() + ram;
     g_bi.mem[0] = (struct hal_mem_range){HOST_PHYS_BASE, ram};
     g_bi.mem_count = 1;
-    g_bi.cpu_count = o.cpus;
-    if (image) {
-        memcpy(top, image, image_len);
+    g_bi.cpu_count = o->cpus;
+    if (f->image) {
+        memcpy(top, f->image, f->image_len);
         g_bi.init_base = HOST_PHYS_BASE + ram;
-        g_bi.init_size = image_len;
-        free(image);
+        g_bi.init_size = f->image_len;
+        free(f->image);
     }
-    if (store) {
-        memcpy(top + PAGE_UP(image_len), store, store_len);
-        g_bi.bootstore_base = HOST_PHYS_BASE + ram + PAGE_UP(image_len);
-        g_bi.bootstore_size = store_len;
-        if (!image) { /* the root manager runs straight from the boot store */
-            g_bi.init_base = g_bi.bootstore_base + root.offset;
-            g_bi.init_size = root.size;
-        }
-        free(store);
+    if (f->store) {
+        memcpy(top + PAGE_UP(f->image_len), f->store, f->store_len);
+        g_bi.bootstore_base = HOST_PHYS_BASE + ram + PAGE_UP(f->image_len);
+        g_bi.bootstore_size = f->store_len;
+        g_bi.bootstore_name = f->store_path;
+        free(f->store);
     }
-    memcpy(g_bi.init_args, o.init_args, o.init_args_len);
-    g_bi.init_args_len = o.init_args_len;
+    memcpy(g_bi.init_args, o->init_args, o->init_args_len);
+    g_bi.init_args_len = o->init_args_len;
     g_bi.platform = "hosted";
+    return 0;
+}
 
+/* Devices, vCPU 0 in core_main, and the main thread until power-off; the exit status. */
+static int run(const struct options *o, char **argv)
+{
     if (host_signals_init(hosted_user_fault)) {
         perror("serviceos-sim: signal handlers");
         return 1;
     }
-    host_vcpu_set_count(o.cpus);
-    if ((rc = open_disk(&o)))
+    host_vcpu_set_count(o->cpus);
+    int rc = open_disk(o);
+    if (rc)
         return rc;
-    if (!o.headless) { /* the window's keyboard and mouse: an input device */
+    char neterr[512];
+    if (host_net_open(o->net, neterr, sizeof(neterr))) {
+        fprintf(stderr, "serviceos-sim: %s\n", neterr);
+        return 2;
+    }
+    if (host_net_present())
+        hosted_net_register();
+    if (!o->headless) { /* the window's keyboard and mouse: an input device */
         uint32_t w, h;
         host_sdl_grid_size(&w, &h);
         hosted_input_register(w, h);
     }
-    open_audio(&o);
+    open_audio(o);
     if (host_uv_start(1))
         return 1;
     if (host_vcpu_start(0, boot_cpu)) {
@@ -373,12 +393,12 @@ int main(int argc, char **argv)
         return 1;
     }
     int status;
-    if (!o.headless && host_sdl_run("ServiceOS") >= 0 && host_power_status() < 0)
+    if (!o->headless && host_sdl_run("ServiceOS") >= 0 && host_power_status() < 0)
         status = 0; /* the window was closed */
     else
         status = host_power_wait();
     host_console_restore();
-    if (o.audio_stats)
+    if (o->audio_stats)
         print_audio_stats();
     if (status == HOSTED_REBOOT_STATUS) { /* the guest rebooted: boot again, same options */
         fprintf(stderr, "serviceos-sim: rebooting\n");
@@ -387,4 +407,19 @@ int main(int argc, char **argv)
         return 1;
     }
     return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    struct boot_files f;
+    int rc = parse(argc, argv, &o);
+    if (!rc)
+        rc = read_boot_files(&o, &f);
+    if (rc)
+        return rc;
+    host_time_init();
+    if ((rc = fill_boot_info(&o, &f)))
+        return rc;
+    return run(&o, argv);
 }

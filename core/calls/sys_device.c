@@ -5,9 +5,9 @@
  * root manager hands to the one service its manifests name (storage gets block0).
  * device_io checks everything (op, rights on the device and on the VMO, block alignment,
  * ranges without overflow; for input devices whole event records and known flags; for
- * audio devices writes of whole frames)
- * before the request goes out; the VMO is held for the whole
- * call, so a racing close cannot free it under the device.
+ * audio devices writes of whole frames; for network devices one frame's length and
+ * known flags) before the request goes out; the VMO is held for the whole call, so a
+ * racing close cannot free it under the device.
  *
  * Layer: core syscalls.
  */
@@ -58,6 +58,10 @@ static int decode_io(sos_handle_t device, uintptr_t uio, struct device **d, stru
             return SOS_ERR_NOT_SUPPORTED;
         if (io->len == 0 || io->len > SOS_DEVICE_IO_MAX || io->len % bs || io->block)
             return SOS_ERR_INVALID_ARGS;
+    } else if ((*d)->info.dev_class == SOS_DEV_NET) {
+        err = device_net_check(io->op, io->block, io->len);
+        if (err)
+            return err;
     } else {
         if ((*d)->info.dev_class != SOS_DEV_BLOCK || !bs)
             return SOS_ERR_NOT_SUPPORTED;

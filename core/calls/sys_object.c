@@ -193,6 +193,7 @@ int64_t sys_object_get_info(sos_handle_t handle, uint32_t topic, uintptr_t buf, 
         struct sos_info_thread t;
         struct sos_info_vmo v;
         struct sos_info_device d;
+        struct sos_info_net n;
     } u;
     size_t need;
     struct handle *h;
@@ -240,6 +241,12 @@ int64_t sys_object_get_info(sos_handle_t handle, uint32_t topic, uintptr_t buf, 
             return SOS_ERR_WRONG_TYPE;
         device_info((const struct device *)o, &u.d);
         need = sizeof(u.d);
+        break;
+    case SOS_INFO_NET:
+        if (o->kind != SOS_OBJ_DEVICE || ((struct device *)o)->info.dev_class != SOS_DEV_NET)
+            return SOS_ERR_WRONG_TYPE;
+        device_net_info((struct device *)o, &u.n);
+        need = sizeof(u.n);
         break;
     default:
         return SOS_ERR_INVALID_ARGS;

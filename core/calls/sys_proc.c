@@ -30,8 +30,13 @@ static int spawn_decode(uintptr_t uargs, uintptr_t out, struct spawn_in *in, str
     if (err)
         return err;
     if (a->nhandles > SOS_SPAWN_MAX_HANDLES || a->args_len > SOS_SPAWN_MAX_ARGS_BYTES ||
-        a->priority > SOS_PRIO_MAX || (a->flags & ~SOS_SPAWN_WANT_THREAD))
+        a->priority > SOS_PRIO_MAX || (a->flags & ~SOS_SPAWN_WANT_THREAD) ||
+        (a->reason && !a->reason_len))
         return SOS_ERR_INVALID_ARGS;
+    if (a->reason)
+        err = check_user_out((uintptr_t)a->reason, a->reason_len);
+    if (err)
+        return err;
     err = GET_OBJ(a->image, SOS_OBJ_VMO, SOS_RIGHT_READ, struct vmo, image);
     if (!err)
         err = copy_str_from_user(in->name, (uintptr_t)a->name, sizeof(in->name));
@@ -50,6 +55,18 @@ static int spawn_decode(uintptr_t uargs, uintptr_t out, struct spawn_in *in, str
     return err;
 }
 
+/* Hand back why the spawn failed, cut to the caller's buffer (checked in decode). */
+static void give_reason(const struct sos_spawn_args *a, const char *why)
+{
+    if (!a->reason)
+        return;
+    size_t n = MIN(strlen(why), a->reason_len - 1);
+    const char nul = 0;
+    /* the spawn's own error is the answer: a buffer unmapped since decode loses the text */
+    if (!copy_to_user((uintptr_t)a->reason, why, n))
+        copy_to_user((uintptr_t)a->reason + n, &nul, 1);
+}
+
 int64_t sys_process_spawn(uintptr_t uargs, uintptr_t out)
 {
     struct spawn_in *in = kmalloc(sizeof(*in));
@@ -65,8 +82,12 @@ int64_t sys_process_spawn(uintptr_t uargs, uintptr_t out)
     struct spawn_req req = {image, in->name, in->args, in->a.args_len, in->a.priority,
                             in->a.nhandles, in->handles,
                             (const char(*)[SOS_HANDLE_NAME_MAX])in->names};
-    if (!err)
-        err = spawn_process(&req, &p, &t);
+    const char *why;
+    if (!err) {
+        err = spawn_process(&req, &p, &t, &why);
+        if (err)
+            give_reason(&in->a, why);
+    }
     if (err) {
         kfree(in);
         return err;

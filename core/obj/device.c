@@ -6,7 +6,8 @@
  * whoever collects its completion, so the device never writes into freed memory.
  *
  * Input devices (device.h) complete reads at once; a reader with nothing to read waits
- * on the device's `readable` queue, which the device's line wakes.
+ * on the device's `readable` queue, which the device's line wakes. Network devices
+ * work the same way, frame by frame, in device_net.c.
  *
  * Layer: core objects.
  */
@@ -18,16 +19,8 @@
 #include "proc/sched.h"
 #include "proc/thread.h"
 
-#define POLL_NS 1000000ll            /* a device without a line is polled every 1 ms */
-#define IO_TIMEOUT_NS 30000000000ll  /* a request that never completes fails after 30 s */
-
-struct dev_io {
-    struct hal_dev_req req;
-    struct waitq wq;
-    paddr_t buf;
-    size_t npages;
-    bool done, orphan;
-};
+#define POLL_NS DEVICE_POLL_NS
+#define IO_TIMEOUT_NS DEVICE_IO_TIMEOUT_NS
 
 static struct device *g_devs[DEVICE_MAX];
 static unsigned g_ndevs;
@@ -36,7 +29,7 @@ static bool g_probed;
 static void device_destroy(struct object *o) { kfree(o); } /* never: the table keeps a ref */
 static const struct obj_ops g_device_ops = {"device", device_destroy, NULL};
 
-static void io_free(struct dev_io *io)
+void device_io_free(struct dev_io *io)
 {
     if (io->buf)
         pmm_free_run(io->buf, io->npages);
@@ -64,6 +57,8 @@ static void probe(void)
         if (d->info.irq && hal_irq_enable(d->info.irq))
             d->info.irq = 0; /* a line the HAL cannot give: poll instead */
         waitq_init(&d->readable);
+        if (d->info.dev_class == SOS_DEV_NET) /* nothing known yet: let a waiter look */
+            obj_signal(&d->obj, 0, SOS_SIG_READABLE | SOS_SIG_WRITABLE);
         g_devs[g_ndevs++] = d;
     }
 }
@@ -104,7 +99,7 @@ static void collect(struct device *d)
         io->done = true;
         d->inflight--;
         if (io->orphan)
-            io_free(io);
+            device_io_free(io);
         else
             waitq_wake(&io->wq, 1, 0);
     }
@@ -116,7 +111,9 @@ bool device_irq(unsigned line)
     for (unsigned i = 0; i < g_ndevs; i++)
         if (g_devs[i]->info.irq == line) {
             collect(g_devs[i]);
-            waitq_wake(&g_devs[i]->readable, ~0u, 0); /* input: events arrived */
+            waitq_wake(&g_devs[i]->readable, ~0u, 0); /* input, net: events arrived */
+            if (g_devs[i]->info.dev_class == SOS_DEV_NET)
+                obj_signal(&g_devs[i]->obj, 0, SOS_SIG_READABLE | SOS_SIG_WRITABLE);
             any = true;
         }
     if (any)
@@ -124,8 +121,7 @@ bool device_irq(unsigned line)
     return any;
 }
 
-/* Submit io and wait for it; on a kill or a timeout the request is left to the device. */
-static int run(struct device *d, struct dev_io *io)
+int device_run(struct device *d, struct dev_io *io)
 {
     int64_t give_up = hal_time_now() + IO_TIMEOUT_NS;
     int err;
@@ -136,6 +132,11 @@ static int run(struct device *d, struct dev_io *io)
     }
     if (err)
         return err;
+    return device_wait(d, io, give_up);
+}
+
+int device_wait(struct device *d, struct dev_io *io, int64_t give_up)
+{
     d->inflight++;
     collect(d); /* some requests complete at once, without an interrupt */
     while (!io->done) {
@@ -181,14 +182,14 @@ static int64_t input_read(struct device *d, uint64_t flags, struct vmo *v, uint6
         waitq_init(&io->wq);
         io->req = (struct hal_dev_req){.op = HAL_DEVOP_READ, .offset = flags, .buf = io->buf,
                                        .len = len, .cookie = (uint64_t)(uintptr_t)io};
-        int err = run(d, io);
+        int err = device_run(d, io);
         if (io->orphan)
             return err;
         uint64_t got = err ? 0 : MIN(io->req.actual, len);
         got -= got % sizeof(struct sos_input_event);
         if (got)
             err = vmo_write(v, hal_phys_to_virt(io->buf), voff, got);
-        io_free(io);
+        device_io_free(io);
         if (err)
             return err;
         if (got || (flags & SOS_INPUT_READ_NOWAIT))
@@ -207,6 +208,8 @@ static int64_t input_read(struct device *d, uint64_t flags, struct vmo *v, uint6
 int64_t device_io(struct device *d, uint32_t op, uint64_t block, struct vmo *v, uint64_t voff,
                   uint64_t len)
 {
+    if (d->info.dev_class == SOS_DEV_NET)
+        return device_net_io(d, op, block, v, voff, len);
     if (is_input(d))
         return op == SOS_DEVICE_OP_READ ? input_read(d, block, v, voff, len)
                                         : SOS_ERR_NOT_SUPPORTED;
@@ -228,12 +231,12 @@ int64_t device_io(struct device *d, uint32_t op, uint64_t block, struct vmo *v, 
         io->req = (struct hal_dev_req){.op = op, .offset = block + done / bs, .buf = io->buf,
                                        .len = n, .cookie = (uint64_t)(uintptr_t)io};
         if (!err)
-            err = run(d, io);
+            err = device_run(d, io);
         if (io->orphan)
             return err;
         if (!err && op == SOS_DEVICE_OP_READ)
             err = vmo_write(v, kbuf, voff + done, n);
-        io_free(io);
+        device_io_free(io);
         if (err)
             return err;
         done += n;

@@ -113,12 +113,13 @@ static int self_handles(struct process *p, struct thread *t, sos_handle_t *sp, s
     return err;
 }
 
-static int setup(struct process *p, struct thread *t, const struct spawn_req *r)
+static int setup(struct process *p, struct thread *t, const struct spawn_req *r,
+                 const char **why)
 {
     struct elf_image img;
     uintptr_t stack = 0, sb = 0;
     sos_handle_t vals[SOS_SPAWN_MAX_HANDLES], sp, st;
-    int err = elf_load(p, r->image, &img);
+    int err = elf_load(p, r->image, &img, why);
     if (!err)
         err = map_stack(p, &stack);
     if (!err)
@@ -141,8 +142,10 @@ static int setup(struct process *p, struct thread *t, const struct spawn_req *r)
     return 0;
 }
 
-int spawn_process(const struct spawn_req *req, struct process **pout, struct thread **tout)
+int spawn_process(const struct spawn_req *req, struct process **pout, struct thread **tout,
+                  const char **why)
 {
+    *why = "";
     if (req->nhandles > SOS_SPAWN_MAX_HANDLES || req->args_len > SOS_SPAWN_MAX_ARGS_BYTES)
         return SOS_ERR_OUT_OF_RANGE;
     int err;
@@ -156,7 +159,7 @@ int spawn_process(const struct spawn_req *req, struct process **pout, struct thr
     }
     if (req->priority)
         t->prio = MIN(req->priority, SOS_PRIO_MAX);
-    err = setup(p, t, req);
+    err = setup(p, t, req, why);
     if (err) {
         thread_kill(t); /* never ran: detaches and frees it */
         obj_unref(&p->obj);

@@ -25,8 +25,10 @@ struct spawn_req {
 
 /*
  * Create the process, load the image, build the startup block and install the handles;
- * the main thread is created but not started. On error nothing was taken from `req`.
+ * the main thread is created but not started. On error nothing was taken from `req`, and
+ * *why says what is wrong with the image ("" when the failure was not the image's).
  */
-int spawn_process(const struct spawn_req *req, struct process **pout, struct thread **tout);
+int spawn_process(const struct spawn_req *req, struct process **pout, struct thread **tout,
+                  const char **why);
 
 #endif

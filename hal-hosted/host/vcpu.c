@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <ucontext.h>
@@ -54,6 +55,21 @@ int64_t host_time_now(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (int64_t)(t.tv_sec - g_t0.tv_sec) * 1000000000 + (t.tv_nsec - g_t0.tv_nsec);
+}
+
+/* The host kernel's generator (getrandom, blocking only until it is seeded at boot). */
+int host_entropy_fill(void *buf, size_t len)
+{
+    uint8_t *p = buf;
+    while (len > 0) {
+        ssize_t n = getrandom(p, len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n, len -= (size_t)n;
+    }
+    return 0;
 }
 
 /* ---- futex */
@@ -92,23 +108,36 @@ static void on_async(int sig, siginfo_t *si, void *ucv)
         redirect_to_irq(ucv);
 }
 
+/*
+ * A fault outside user code: in the core (a vCPU thread) or in the simulator's own
+ * threads. Like a panic it stops the simulator with HOST_FAULT_STATUS (not an abort,
+ * whose 134 would say nothing). Only async-signal-safe calls: this is signal context.
+ */
+static __attribute__((noreturn)) void host_fault_stop(int sig, const struct host_vcpu *v,
+                                                      uintptr_t pc, const void *addr)
+{
+    char msg[200], where[40] = "a host thread of the simulator";
+    if (v)
+        snprintf(where, sizeof(where), "core code on vcpu %u", v->id);
+    int n = snprintf(msg, sizeof(msg),
+                     "\n*** serviceos-sim: kernel fault: %s in %s at pc %#lx, address %p\n",
+                     sig == SIGSEGV ? "segmentation fault" : sig == SIGBUS ? "bus error"
+                     : sig == SIGILL ? "illegal instruction" : sig == SIGFPE ? "arithmetic fault"
+                     : "breakpoint trap", where, (unsigned long)pc, addr);
+    if (write(2, msg, (size_t)n) < 0) {
+    }
+    host_backtrace();
+    host_console_restore();
+    _exit(HOST_FAULT_STATUS);
+}
+
 static void on_fault(int sig, siginfo_t *si, void *ucv)
 {
     struct host_vcpu *v = host_tl_vcpu;
     ucontext_t *uc = ucv;
     greg_t *g = uc->uc_mcontext.gregs;
-    if (!v || !v->in_user) {
-        char msg[160];
-        int n = snprintf(msg, sizeof(msg),
-                         "\n*** serviceos-sim: %s in core code at pc %#llx, address %p\n",
-                         strsignal(sig), (unsigned long long)g[REG_RIP], si->si_addr);
-        if (write(2, msg, (size_t)n) < 0) {
-        }
-        host_backtrace();
-        host_console_restore();
-        signal(SIGABRT, SIG_DFL);
-        abort();
-    }
+    if (!v || !v->in_user)
+        host_fault_stop(sig, v, (uintptr_t)g[REG_RIP], si->si_addr);
     v->in_user = 0;
     /* Call the core's fault entry on the kernel stack, as if user code had called it. */
     g[REG_RDI] = sig;

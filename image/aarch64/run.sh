@@ -4,12 +4,14 @@
 # on this terminal. The exit status is the guest's power-off status.
 #
 #   image/aarch64/run.sh [--kernel-test | --testinit | --init ELF] [--args "WORDS"]
-#                        [--cmdline OPTS] [--disk FILE] [--build-only] [--no-build]
+#                        [--cmdline OPTS] [--disk FILE] [--net NET] [--build-only] [--no-build]
 #                        [--headless] [--timeout SECONDS] [--print-command] [-- QEMU ARGS]
 #
 #   --kernel-test   boot the kernel test image (ktest) as init
 #   --testinit      boot kernel8-testinit.img (image/aarch64/testinit as init)
 #   --init ELF      boot ELF as the init image (given to the kernel as the initrd)
+#   --build-init T  build the cross build's target T (e.g. services/nettest/nettest) and boot
+#                   it as the init image
 #   --args WORDS    the init image's argv (after "--" on the kernel command line)
 #   --cmdline OPTS  more kernel options (e.g. sos.blktest: read block 0 of the disk)
 #   --disk FILE     the persistent data disk, a raw file attached as virtio-blk
@@ -18,6 +20,9 @@
 #                   missing or empty FILE is made a blank 256 MiB disk; "none": no disk
 #                   (the test images get none unless --disk names one); --data-disk
 #                   is the same option (as on x86_64)
+#   --net NET       the network card (virtio-net on virtio-mmio, device net0): none
+#                   (default), user (QEMU's user-mode network, 10.0.2.15 by DHCP) or
+#                   tap:IFNAME (the existing TAP interface IFNAME, script=no)
 #   --build-only    configure and build the cross build, do not boot (kernel8.img and
 #                   the Raspberry Pi 5 boot folder build-aarch64/hal-aarch64/sdboot/)
 #   --no-build      boot what is built
@@ -37,19 +42,21 @@ root=$PWD
 build=${SOS_AARCH64_BUILD:-build-aarch64}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 
-ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk="" print=0
+ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk="" print=0 init_target="" net=none
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --kernel-test) ktest=1; shift ;;
     --testinit) image=kernel8-testinit.img; shift ;;
     --init) init="${2:-}"; shift 2 ;;
+    --build-init) init_target="${2:-}"; shift 2 ;;
     --args) args="${2:-}"; shift 2 ;;
     --cmdline) kopts="${2:-}"; shift 2 ;;
     --disk|--data-disk) disk="${2:-}"; shift 2 ;;
     --headless) shift ;;
     --timeout) SOS_QEMU_TIMEOUT="${2:-}"; shift 2 ;;
     --print-command) print=1; shift ;;
+    --net) net="${2:-}"; shift 2 ;;
     --build-only) build_only=1; shift ;;
     --no-build) no_build=1; shift ;;
     --) shift; qemu_extra=("$@"); break ;;
@@ -84,12 +91,14 @@ build_kernel() {
     [ $ktest = 1 ] && extra+=(tests/ktest/ktest)
     # the Raspberry Pi 5 boot folder (hal-aarch64/sdboot/) comes with kernel8.img
     [ "$image" = kernel8.img ] && extra+=(hal-aarch64/sdboot.stamp)
+    [ -n "$init_target" ] && extra+=("$init_target")
     ninja -C "$build" "hal-aarch64/$image" "hal-aarch64/$image.checked" "${extra[@]}" \
         >"$build.build.log" 2>&1 || { tail -40 "$build.build.log" >&2; exit 2; }
     flock -u 9
 }
 
 [ $ktest = 1 ] && image=kernel8-testinit.img
+[ -n "$init_target" ] && init="$build/$init_target"
 [ $no_build = 1 ] || build_kernel
 [ $build_only = 1 ] && exit 0
 
@@ -127,6 +136,14 @@ qemu=(qemu-system-aarch64 -M virt -cpu cortex-a76 -m "${SOS_QEMU_MEM:-512M}"
       -global virtio-mmio.force-legacy=false
       -semihosting-config enable=on,target=native
       -kernel "$kernel" -append "$cmdline")
+qemu+=(-nic none)
+case "$net" in
+none) ;;
+user) qemu+=(-netdev user,id=net0 -device virtio-net-device,netdev=net0) ;;
+tap:?*) qemu+=(-netdev "tap,id=net0,ifname=${net#tap:},script=no,downscript=no"
+               -device virtio-net-device,netdev=net0) ;;
+*) echo "run.sh: --net takes none, user or tap:IFNAME, not '$net'" >&2; exit 2 ;;
+esac
 [ -n "$init" ] && qemu+=(-initrd "$init")
 [ -n "$disk" ] && qemu+=(-drive "file=$disk,if=none,format=raw,id=disk0"
                          -device virtio-blk-device,drive=disk0)

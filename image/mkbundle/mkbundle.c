@@ -8,7 +8,7 @@
  * the bundle's executables), so a broken manifest fails the build, not the boot.
  * Exit status: 0 success, 1 invalid bundle or input content, 2 usage, 3 I/O error.
  *
- * Layer: image/ host tool (libc). The format itself is services/lib/bundle, the same
+ * Layer: image/ host tool (libc). The format itself is common/bundle, the same
  * code the targets run.
  */
 #include <errno.h>

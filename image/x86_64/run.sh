@@ -27,6 +27,10 @@
 #                       backend when the host has neither) and a boot with piped input
 #                       (tests) into a discarded WAV file, never on the host's sound
 #   --audio none        no sound card
+#   --net none|user|tap:IFNAME
+#                       the network card (virtio-net-pci, device net0): none (default),
+#                       user (QEMU's user-mode network, 10.0.2.15 by DHCP) or the
+#                       existing TAP interface IFNAME (script=no)
 #   --print-command     print the QEMU command line instead of running it
 #
 # The build's own output goes to DIR/x86_64-build.log (shown only when it fails), and
@@ -40,7 +44,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 headless=0 ktest=0 init="" cmdline="" cmdline_set=0 data="" build="$root/build" nobuild=0
-image_only="" image="" tmo="" kernel_arg="" bootstore_arg="" smp=2 print=0 audio_file="" audio=1
+image_only="" image="" tmo="" kernel_arg="" bootstore_arg="" smp=2 print=0 net=none
+audio_file="" audio=1
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -60,6 +65,7 @@ while [ $# -gt 0 ]; do
     --audio-file) audio_file=$2; shift ;;
     --audio) [ "${2:-}" = none ] || { echo "run.sh: --audio takes 'none' (see --audio-file)" >&2; exit 2; }
              audio=0; shift ;;
+    --net) net=$2; shift ;;
     --print-command) print=1 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     --) shift; qemu_extra=("$@"); break ;;
@@ -222,6 +228,15 @@ if [ $headless = 0 ] && [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; 
     echo "run.sh: no display (DISPLAY and WAYLAND_DISPLAY are unset): no window, the serial console only" >&2
     headless=1
 fi
+
+case "$net" in
+none) nic=() ;;
+user) nic=(-netdev user,id=net0) ;;
+tap:?*) nic=(-netdev "tap,id=net0,ifname=${net#tap:},script=no,downscript=no") ;;
+*) die "--net takes none, user or tap:IFNAME, not '$net'" ;;
+esac
+[ ${#nic[@]} = 0 ] || nic+=(-device virtio-net-pci,netdev=net0,disable-legacy=on,romfile=)
+
 if [ $headless = 1 ]; then
     display=(-display none)
 else
@@ -253,7 +268,7 @@ cmd=(qemu-system-x86_64 -M q35 -m 512M -smp "$smp" "${machine[@]}" -name Service
      "${disks[@]}"
      -device virtio-keyboard-pci,disable-legacy=on -device virtio-tablet-pci,disable-legacy=on
      -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${sound[@]}"
-     -nic none -serial stdio -monitor none "${display[@]}" "${qemu_extra[@]}")
+     -nic none "${nic[@]}" -serial stdio -monitor none "${display[@]}" "${qemu_extra[@]}")
 # piped input waits until the kernel owns the UART (the firmware would eat it)
 if [ ! -t 0 ]; then
     cmd=(python3 "$here/serial_relay.py" "ServiceOS x86_64: kernel entry" -- "${cmd[@]}")

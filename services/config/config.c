@@ -19,8 +19,8 @@
 
 #include <proto/status.h>
 
-#include "../status/heartbeat.h"
-#include "../storage/client.h"
+#include <client/heartbeat.h>
+#include <client/storage.h>
 #include "config_ops.h"
 #include "saved.h"
 
@@ -183,6 +183,7 @@ int main(void)
         return 1;
     }
     cfg_store_init(&g_cfg.saved);
+    sl_conn_to_keep(&g_cfg.srv, &g_cfg.log); /* log restarted: connect again at once */
     load_defaults();
     load_saved();
     static struct heartbeat hb;

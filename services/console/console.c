@@ -11,7 +11,7 @@
 
 #include <proto/status.h>
 
-#include "../status/heartbeat.h"
+#include <client/heartbeat.h>
 #include "console_ops.h"
 
 int main(void)
@@ -24,6 +24,7 @@ int main(void)
     }
     g_con.lib_close = g_con.srv.on_close; /* frees the peer records: keep it in the chain */
     g_con.srv.on_close = con_on_close;
+    con_restore(sos_startup_handle("state")); /* none: a restart may lose read-ahead input */
     g_con.input = sos_startup_handle("console");
     if (!g_con.input) {
         printf("console: no console resource was granted: output only\n");

@@ -7,6 +7,12 @@
  * clients such as the shell, with echo, editing and history (edit.c). Output, echo
  * included, goes out through the kernel's debug console.
  *
+ * Input read but not yet sent in an event (the type-ahead of a paused session, the line
+ * being edited, input waiting for a session) is copied to the page "state", which the
+ * root manager keeps across our restarts, before every event is sent and after every
+ * read; a console that is killed and started again types it in again (con_restore), so
+ * no byte that had reached the console is lost, nor sent twice.
+ *
  * Sessions form a stack: the last attached is in the foreground and gets the input;
  * when its channel closes (or its client goes away) the one below takes over. Input
  * that arrives while nobody is attached waits for the first session.
@@ -50,9 +56,59 @@ static void flush(void)
 
 static struct csess *foreground(void) { return g_con.n ? g_con.stack[g_con.n - 1] : NULL; }
 
+/* ---- what survives a restart: [u32 length][bytes] in the state page */
+
+struct saved {
+    uint32_t len;
+    char bytes[sizeof(g_con.pending)];
+};
+
+static void save(const struct session *s)
+{
+    static struct saved sv;
+    if (!g_con.state)
+        return;
+    if (s) {
+        sv.len = (uint32_t)session_unsent(s, sv.bytes, sizeof(sv.bytes));
+    } else {
+        sv.len = g_con.pending_len;
+        memcpy(sv.bytes, g_con.pending, g_con.pending_len);
+    }
+    /* one write: a kill lands before it or after it, never in between */
+    sos_vmo_write(g_con.state, &sv, 0, sizeof(sv.len) + sv.len);
+}
+
+void con_restore(sos_handle_t state)
+{
+    uint64_t size = 0;
+    uint32_t n = 0;
+    if (!state)
+        return;
+    if (sos_vmo_get_size(state, &size) < 0 || size < sizeof(struct saved)) {
+        printf("console: the state page is too small (%llu bytes): input read ahead is lost "
+               "if the console restarts\n", (unsigned long long)size);
+        return;
+    }
+    g_con.state = state;
+    if (sos_vmo_read(state, &n, 0, sizeof(n)) < 0)
+        return;
+    n = n < sizeof(g_con.pending) ? n : (uint32_t)sizeof(g_con.pending);
+    if (sos_vmo_read(state, g_con.pending, sizeof(n), n) == 0)
+        g_con.pending_len = n;
+}
+
+static struct csess *foreground(void);
+
+static void save_now(void)
+{
+    struct csess *fg = foreground();
+    save(fg ? &fg->s : NULL);
+}
+
 static void on_event(void *arg, unsigned ev, const char *line)
 {
     struct csess *cs = arg;
+    save(&cs->s); /* what comes after this event, before the event goes out */
     uint8_t buf[CONSOLE_LINE_MAX + 64];
     struct sl_msg m;
     uint32_t ord = ev == EDIT_LINE ? CONSOLE_LINE : ev == EDIT_EOF ? CONSOLE_EOF : CONSOLE_INTERRUPT;
@@ -162,6 +218,7 @@ void con_pump(void)
         }
         flush();
     } while (prune(NULL)); /* a session went: the one below may want input now */
+    save_now();
 }
 
 void con_on_input(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
@@ -272,6 +329,7 @@ void con_on_close(struct sl_server *s, sos_handle_t ch, void *client)
     if (client && client != (void *)s && prune(client))
         con_pump();
     flush();
+    save_now();
     if (g_con.lib_close)
         g_con.lib_close(s, ch, client);
 }

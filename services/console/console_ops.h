@@ -11,6 +11,8 @@
 #include <sl/service.h>
 #include <sl/sl.h>
 
+#include <proto/console.h>
+
 #include "edit.h"
 
 #define MAX_SESSIONS 4
@@ -29,8 +31,9 @@ struct consolesvc {
     sos_handle_t input; /* the root resource (read+wait): console input */
     struct csess *stack[MAX_SESSIONS];
     uint32_t n;
-    char pending[EDIT_TYPEAHEAD]; /* input while no session is attached */
+    char pending[EDIT_TYPEAHEAD + CONSOLE_LINE_MAX]; /* input while no session is attached */
     uint32_t pending_len;
+    sos_handle_t state; /* resource=state: unsent input kept for our successor, or 0 */
     sl_close_fn lib_close;
     char echo[4 * EDIT_TYPEAHEAD];
     struct edit_out out;
@@ -40,6 +43,8 @@ extern struct consolesvc g_con;
 extern const struct sl_op g_con_ops[3];
 
 void con_init(void);
+/* Take the input a killed predecessor had read but not sent (resource "state"). */
+void con_restore(sos_handle_t state);
 /* Read console input while a session (or the pending buffer) wants it. */
 void con_pump(void);
 void con_on_input(struct sl_server *s, const struct sos_port_packet *pkt, void *arg);

@@ -1,7 +1,7 @@
 /*
  * services/console/console_ops_test.c - the console service on the host: sessions,
  * flow control through the protocol, reading ahead at most one line, clients going
- * away, and every request cut short or garbled.
+ * away, every request cut short or garbled, and the input a restarted console keeps.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 
 #include <proto/console.h>
 
-#include "../log/host_sys.h"
+#include "../lib/test/host_sys.h"
 #include "console_ops.h"
 
 static struct fake_req g_q;
@@ -78,6 +78,91 @@ static const char *screen(void)
 {
     g_fake.out[g_fake.out_len] = 0;
     return g_fake.out;
+}
+
+/* ---- the state page (resource "state"), faked: each write is kept with the number of
+ * channel writes made before it, to check what was saved when an event went out */
+
+static struct {
+    uint8_t page[65536];
+    struct { uint32_t before; char text[64]; } log[256];
+    uint32_t n;
+} g_page;
+
+int64_t sos_vmo_read(sos_handle_t vmo, void *buf, uint64_t off, size_t len)
+{
+    if (vmo != 9 || off + len > sizeof(g_page.page))
+        return SOS_ERR_BAD_HANDLE;
+    memcpy(buf, g_page.page + off, len);
+    return 0;
+}
+
+int64_t sos_vmo_write(sos_handle_t vmo, const void *buf, uint64_t off, size_t len)
+{
+    if (vmo != 9 || off + len > sizeof(g_page.page))
+        return SOS_ERR_BAD_HANDLE;
+    memcpy(g_page.page + off, buf, len);
+    uint32_t n;
+    memcpy(&n, g_page.page, 4);
+    if (g_page.n < 256) {
+        g_page.log[g_page.n].before = g_fake.nwrites;
+        uint32_t k = n < 63 ? n : 63;
+        memcpy(g_page.log[g_page.n].text, g_page.page + 4, k);
+        g_page.log[g_page.n].text[k] = 0;
+        g_page.n++;
+    }
+    return 0;
+}
+
+/* What the page held when channel write `w` went out. */
+int64_t sos_vmo_get_size(sos_handle_t vmo, uint64_t *size)
+{
+    *size = sizeof(g_page.page);
+    return vmo == 9 ? 0 : SOS_ERR_BAD_HANDLE;
+}
+
+static const char *saved_at(uint32_t w)
+{
+    const char *s = "(nothing)";
+    for (uint32_t i = 0; i < g_page.n && g_page.log[i].before <= w; i++)
+        s = g_page.log[i].text;
+    return s;
+}
+
+static const char *saved_now(void) { return g_page.n ? g_page.log[g_page.n - 1].text : "(nothing)"; }
+
+/* A console killed while a command runs keeps what it had read ahead: its successor
+ * (same page, same kernel input) sends it, once, before anything typed later. */
+static void test_restart_keeps_read_ahead(void **state)
+{
+    (void)state;
+    memset(&g_page, 0, sizeof(g_page));
+    con_restore(9);
+    send(con_do_attach, CONSOLE_ATTACH, "> ", 21, &g_shell);
+    type("ab");
+    assert_string_equal(saved_now(), "ab"); /* the line being edited */
+    type("c\n");
+    assert_string_equal(events(21), "L:abc;");
+    assert_string_equal(saved_at(0), ""); /* saved without the line before it went */
+    type("kill console\necho one\necho two\n"); /* paused: reads one line ahead */
+    assert_string_equal(saved_now(), "kill console\n");
+    send(con_do_prompt, CONSOLE_PROMPT, "", 0, &g_shell);
+    assert_string_equal(events(21), "L:abc;L:kill console;");
+    assert_string_equal(saved_at(1), "");
+    assert_string_equal(saved_now(), "echo one\n"); /* the line read while it runs */
+    /* killed now: a new instance, the same page and kernel input */
+    free(g_con.stack[0]);
+    memset(&g_con, 0, sizeof(g_con));
+    con_init();
+    g_con.input = 3;
+    con_restore(9);
+    assert_int_equal(g_con.pending_len, 9);
+    send(con_do_attach, CONSOLE_ATTACH, "> ", 22, &g_shell);
+    assert_string_equal(events(22), "L:echo one;");
+    assert_string_equal(saved_now(), "echo two\n");
+    send(con_do_prompt, CONSOLE_PROMPT, "", 0, &g_shell);
+    assert_string_equal(events(22), "L:echo one;L:echo two;");
+    assert_string_equal(saved_now(), "");
 }
 
 static void test_session_lines_and_prompt(void **state)
@@ -166,6 +251,7 @@ int main(void)
         cmocka_unit_test_setup(test_session_lines_and_prompt, setup),
         cmocka_unit_test_setup(test_rights_and_bad_requests, setup),
         cmocka_unit_test_setup(test_sessions_stack, setup),
+        cmocka_unit_test_setup(test_restart_keeps_read_ahead, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

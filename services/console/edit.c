@@ -297,11 +297,12 @@ static void ahead_interrupts(struct session *s, struct edit_out *o)
 {
     uint32_t i = 0;
     while (i < s->ahead_len && s->ahead[i] == 0x03) {
-        i++;
+        s->fed = ++i;
         interrupt_now(s, o);
     }
     memmove(s->ahead, s->ahead + i, s->ahead_len - i);
     s->ahead_len -= i;
+    s->fed = 0;
 }
 
 /* One byte while reading a line. */
@@ -344,10 +345,24 @@ void session_resume(struct session *s, const char *prompt, struct edit_out *o)
     s->paused = false;
     puts_(o, s->prompt);
     uint32_t i = 0;
-    while (i < s->ahead_len && !s->paused)
-        feed(s, (unsigned char)s->ahead[i++], o);
+    while (i < s->ahead_len && !s->paused) {
+        s->fed = ++i; /* the byte fed now is no longer the type-ahead's */
+        feed(s, (unsigned char)s->ahead[i - 1], o);
+    }
     memmove(s->ahead, s->ahead + i, s->ahead_len - i);
     s->ahead_len -= i;
+    s->fed = 0;
     if (s->paused)
         ahead_interrupts(s, o);
+}
+
+size_t session_unsent(const struct session *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    if (!s->paused)
+        for (uint32_t i = 0; i < s->ed.len && n < cap; i++)
+            out[n++] = s->ed.buf[i];
+    for (uint32_t i = s->fed; i < s->ahead_len && n < cap; i++)
+        out[n++] = s->ahead[i];
+    return n;
 }

@@ -92,6 +92,7 @@ struct session {
     char ahead[EDIT_TYPEAHEAD];
     uint32_t ahead_len;
     uint64_t ahead_lost;
+    uint32_t fed; /* type-ahead bytes already fed, while session_resume works through it */
     session_event_fn ev;
     void *arg;
 };
@@ -108,9 +109,18 @@ void session_input(struct session *s, const char *bytes, size_t n, struct edit_o
 /*
  * Whether the session wants more bytes now: while it reads a line, or while paused until
  * a whole line is typed ahead (enough to see whether a ^C is the running command's).
- * The rest may stay where it is (the kernel's console buffer), so that a console that
- * restarts loses at most the one line it had read ahead.
+ * The rest stays where it is (the kernel's console buffer); what was read ahead is
+ * kept for a restarted console through session_unsent.
  */
 bool session_wants_input(const struct session *s);
+
+/*
+ * The input this session holds that no event has carried yet: the line being edited
+ * (while reading) and the type-ahead not yet fed, as bytes to type again; at most `cap`
+ * go to `out`; returns how many. Called from the event callback it leaves out the line
+ * being sent, so a console that saves it before sending (and is killed at any point)
+ * hands its successor every byte once: nothing lost, nothing run twice.
+ */
+size_t session_unsent(const struct session *s, char *out, size_t cap);
 
 #endif

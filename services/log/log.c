@@ -22,8 +22,8 @@
 
 #include <proto/status.h>
 
-#include "../status/heartbeat.h"
-#include "../storage/client.h"
+#include <client/heartbeat.h>
+#include <client/storage.h>
 #include "log_ops.h"
 #include "persist.h"
 

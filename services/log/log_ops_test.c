@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "host_sys.h"
+#include "../lib/test/host_sys.h"
 #include "log_ops.h"
 
 static struct fake_req g_q;

@@ -4,7 +4,10 @@
  * A service gets exactly: "directory" (its channel to us), "serve" (where we hand it
  * client connections), one pre-connected channel per grant= named after the service it
  * reaches, and what its resource= lines name (a storage/<path> resource: a handle on
- * that directory, opened at every launch, named "storage/<path>"). Nothing else.
+ * that directory, opened at every launch, named "storage/<path>"; resource=state: a
+ * zeroed page made at the first launch and kept here, so that every instance gets the
+ * same one and finds what the one before left, such as the console's unread input).
+ * Nothing else.
  *
  * Layer: services (root manager).
  */
@@ -69,28 +72,36 @@ int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_
     return 0;
 }
 
-/* block<N> and audio<N> name devices; the device class, or 0 for other names. */
-static uint32_t device_class(const char *what)
+/* block<N>, net<N> and audio<N> name devices: the class, with *num at N; 0 for other
+   names. */
+static uint32_t device_class(const char *what, const char **num)
 {
-    if (!strncmp(what, "block", 5) && what[5] >= '0' && what[5] <= '9')
-        return SOS_DEV_BLOCK;
-    if (!strncmp(what, "audio", 5) && what[5] >= '0' && what[5] <= '9')
-        return SOS_DEV_AUDIO;
+    static const struct {
+        const char *prefix;
+        uint32_t dev_class;
+    } k[] = {{"block", SOS_DEV_BLOCK}, {"net", SOS_DEV_NET}, {"audio", SOS_DEV_AUDIO}};
+    for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+        size_t n = strlen(k[i].prefix);
+        if (!strncmp(what, k[i].prefix, n) && what[n] >= '0' && what[n] <= '9') {
+            *num = what + n;
+            return k[i].dev_class;
+        }
+    }
     return 0;
 }
 
-/* Device N of class cls (the number after the 5-letter prefix), for one service. */
-static int device_resource(const char *what, uint32_t cls, sos_handle_t *out)
+/* Device `num` (decimal text) of a class, for one service: read, write, wait and
+   transfer, never duplicate. */
+static int device_handle(uint32_t dev_class, const char *num, sos_handle_t *out)
 {
     char *end;
-    unsigned long idx = strtoul(what + 5, &end, 10);
+    unsigned long idx = strtoul(num, &end, 10);
     if (*end || idx > 15)
         return SOS_ERR_NOT_FOUND;
     sos_handle_t dev;
-    int err = (int)sos_device_open(g_rm.root, cls, (uint32_t)idx, &dev);
+    int err = (int)sos_device_open(g_rm.root, dev_class, (uint32_t)idx, &dev);
     if (err)
         return err;
-    /* read, write, wait and transfer: never duplicate, so it goes to one service */
     err = (int)sos_handle_replace(dev, SOS_RIGHT_READ | SOS_RIGHT_WRITE | SOS_RIGHT_WAIT |
                                            SOS_RIGHT_TRANSFER, out);
     if (err)
@@ -115,9 +126,10 @@ static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *o
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_TRANSFER, out);
     if (!strcmp(what, "power"))
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_MANAGE | SOS_RIGHT_TRANSFER, out);
-    uint32_t cls = device_class(what);
+    const char *num;
+    uint32_t cls = device_class(what, &num);
     if (cls)
-        return device_resource(what, cls, out);
+        return device_handle(cls, num, out);
     if (!strcmp(what, "bootstore"))
         return (int)sos_handle_duplicate(g_rm.store, SOS_RIGHT_READ | SOS_RIGHT_MAP | SOS_RIGHT_TRANSFER, out);
     if (!strncmp(what, "bundle:", 7)) {
@@ -127,6 +139,18 @@ static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *o
         return rm_image_vmo(entry, out);
     }
     return SOS_ERR_NOT_FOUND;
+}
+
+/* resource=state: the service's page that outlives its instances. */
+static int state_handle(struct svc *s, sos_handle_t *out)
+{
+    if (!s->state) {
+        int err = (int)sos_vmo_create(RM_STATE_BYTES, 0, &s->state);
+        if (err)
+            return err;
+    }
+    return (int)sos_handle_duplicate(s->state, SOS_RIGHT_READ | SOS_RIGHT_WRITE | SOS_RIGHT_TRANSFER,
+                                     out);
 }
 
 struct spawn_set {
@@ -178,8 +202,14 @@ static int build_handles(struct svc *s, struct spawn_set *ss)
     for (uint32_t i = 0; i < m->n_resources && !err; i++) {
         sos_handle_t h;
         char name[SOS_HANDLE_NAME_MAX];
-        err = resource_handle(m, i, &h, name);
-        if (err == SOS_ERR_NOT_FOUND && device_class(m->resources[i])) {
+        const char *num;
+        if (!strcmp(m->resources[i], "state")) {
+            snprintf(name, sizeof(name), "state");
+            err = state_handle(s, &h);
+        } else {
+            err = resource_handle(m, i, &h, name);
+        }
+        if (err == SOS_ERR_NOT_FOUND && device_class(m->resources[i], &num)) {
             rm_log(LOG_NOTICE, "%s: there is no %s: started without it", m->name, m->resources[i]);
             err = 0; /* a machine without that device: the service copes (storage keeps
                       * RAM, audio serves no endpoint) */
@@ -323,10 +353,8 @@ void rm_on_exit(struct sl_server *srv, const struct sos_port_packet *pkt, void *
     } else {
         s->phase = act == POLICY_GIVE_UP ? SVC_DEGRADED : SVC_EXITED;
         rm_fail_waiters(s, SOS_ERR_PEER_CLOSED);
-        if (act == POLICY_GIVE_UP && s->m->critical)
-            rm_log(LOG_CRITICAL, "critical service %s is down", s->m->name);
         if (act == POLICY_GIVE_UP)
-            rm_report_blocked(s);
+            rm_down_for_good(s);
     }
 }
 

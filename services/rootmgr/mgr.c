@@ -163,14 +163,19 @@ static int run_spawn(struct sl_request *r, sos_handle_t vmo, const char *base, c
         argbuf[n++] = 0;
     struct sos_info_handle vi = {0};
     sos_object_get_info(vmo, SOS_INFO_HANDLE, &vi, sizeof(vi));
+    char why[SOS_SPAWN_REASON_MAX] = "";
     struct sos_spawn_args a = {.image = vmo, .name = base, .args = argbuf,
-                               .args_len = (uint32_t)n};
+                               .args_len = (uint32_t)n, .reason = why,
+                               .reason_len = sizeof(why)};
     int err = (int)sos_process_spawn(&a, &rp->proc);
     sos_handle_close(vmo);
     if (err) {
         if (from[0])
-            rm_log(LOG_WARNING, "%s: stored image %s refused: %s",
-                   ((struct client *)r->client)->name, from, sos_strerror(err));
+            rm_log(LOG_WARNING, "%s: stored image %s refused: %s%s%s%s",
+                   ((struct client *)r->client)->name, from, sos_strerror(err),
+                   why[0] ? " (" : "", why, why[0] ? ")" : "");
+        if (why[0]) /* the error reply carries the loader's reason */
+            sl_msg_put_str(r->reply, why);
         return err;
     }
     struct sos_info_handle ih;
@@ -309,15 +314,8 @@ static int do_ps(struct sl_request *r)
     return 0;
 }
 
-static int do_power(struct sl_request *r)
+int rm_power(uint32_t mode, int64_t status, const char *caller)
 {
-    struct sl_parse p;
-    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
-    uint32_t mode = sl_parse_u32(&p), status = sl_parse_u32(&p);
-    if (sl_parse_end(&p) || mode > SOS_POWER_REBOOT)
-        return SOS_ERR_INVALID_ARGS;
-    rm_log(LOG_NOTICE, "%s requested %s: stopping services", ((struct client *)r->client)->name,
-           mode == SOS_POWER_OFF ? "power-off" : "reboot");
     g_rm.shutting_down = true;
     for (unsigned i = 0; i < RM_MAX_RUN; i++)
         if (g_rm.runs[i].proc)
@@ -333,10 +331,23 @@ static int do_power(struct sl_request *r)
             g_rm.log = 0;
         }
         /* the caller waits in this call: it cannot stop itself, so it is ended */
-        rm_stop(s, !strcmp(s->m->name, ((struct client *)r->client)->name));
+        rm_stop(s, !strcmp(s->m->name, caller));
     }
     printf("rootmgr: services stopped; %s\n", mode == SOS_POWER_OFF ? "powering off" : "rebooting");
-    return (int)sos_system_power(g_rm.root, mode, (int64_t)status);
+    return (int)sos_system_power(g_rm.root, mode, status);
+}
+
+static int do_power(struct sl_request *r)
+{
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t mode = sl_parse_u32(&p), status = sl_parse_u32(&p);
+    if (sl_parse_end(&p) || mode > SOS_POWER_REBOOT)
+        return SOS_ERR_INVALID_ARGS;
+    const char *caller = ((struct client *)r->client)->name;
+    rm_log(LOG_NOTICE, "%s requested %s: stopping services", caller,
+           mode == SOS_POWER_OFF ? "power-off" : "reboot");
+    return rm_power(mode, (int64_t)status, caller);
 }
 
 static int do_boot(struct sl_request *r)

@@ -171,13 +171,30 @@ void rm_start_eligible(void)
         if (s->phase != SVC_WAITING || !deps_ready(s))
             continue;
         int err = rm_launch(s);
-        if (err) {
+        if (err) { /* a bad image does not get better: no restart, but never a hang */
             s->phase = SVC_DEGRADED;
             snprintf(s->detail, sizeof(s->detail), "launch failed: %s", sos_strerror(err));
             rm_log(LOG_ERROR, "%s: %s", s->m->name, s->detail);
             rm_fail_waiters(s, err);
+            rm_down_for_good(s); /* may start others (emergency mode) or power off */
+            if (g_rm.shutting_down)
+                return;
         }
     }
+}
+
+void rm_down_for_good(struct svc *s)
+{
+    if (s->m->critical)
+        rm_log(LOG_CRITICAL, "critical service %s is down", s->m->name);
+    if (s->m->emergency && !g_rm.shutting_down) {
+        /* the console or the shell: with it gone nobody can look or act */
+        rm_log(LOG_CRITICAL, "%s cannot start (%s) and it is the operator's way in: powering off",
+               s->m->name, s->detail);
+        rm_power(SOS_POWER_OFF, RM_NO_WAY_IN_STATUS, "");
+        return;
+    }
+    rm_report_blocked(s);
 }
 
 /* ---- boot */

@@ -27,6 +27,8 @@
 #include <proto/mgr.h>
 
 #define RM_MAX_RUN 64 /* processes started with MGR_RUN, tracked for ps/kill */
+#define RM_STATE_BYTES 65536 /* resource=state: what a service keeps across restarts */
+#define RM_NO_WAY_IN_STATUS 1 /* the power-off status when the console or shell cannot start */
 
 enum client_kind { CLIENT_SVC = 1, CLIENT_MGR = 2 };
 
@@ -53,6 +55,7 @@ struct svc {
     sos_handle_t dir;   /* our end of its directory channel (served) */
     sos_handle_t serve; /* our end of its serve channel (we write SVC_CONNECT) */
     sos_handle_t image; /* the image VMO, kept for restarts */
+    sos_handle_t state; /* resource=state: a page kept across its restarts, or 0 */
     sos_handle_t timer; /* backoff or ready timeout */
     uint32_t timer_gen;
     struct restart_policy pol;
@@ -101,6 +104,10 @@ void rm_log(uint32_t severity, const char *fmt, ...) __attribute__((format(print
 void rm_start_eligible(void);
 /* Log which waiting services can never start now that `down` is down for good. */
 void rm_report_blocked(const struct svc *down);
+/* `s` failed for good (its launch failed, or the policy gave up on it): say so when it
+ * is critical, report what now cannot start (emergency mode), and power off with the
+ * reason when it is itself the operator's way in (an `emergency` service). */
+void rm_down_for_good(struct svc *s);
 struct svc *rm_find(const char *name);
 /* An optional service that safe mode leaves off (grants to it are skipped). */
 bool rm_left_off(const struct svc *s);
@@ -128,6 +135,9 @@ int rm_dir_log(struct sl_request *r);
 void rm_ready(struct svc *s);
 void rm_fail_waiters(struct svc *s, int status);
 int rm_mgr_op(struct sl_request *r);
+/* Stop every service in reverse dependency order, then power off or reboot; `caller`
+ * names the service waiting in the request ("" for none): it is killed, not asked. */
+int rm_power(uint32_t mode, int64_t status, const char *caller);
 void rm_on_close(struct sl_server *srv, sos_handle_t ch, void *client);
 
 #endif

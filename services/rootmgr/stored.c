@@ -5,7 +5,7 @@
  * The root manager has no manifest: it connects to storage itself (rm_connect, read and
  * manage) when it first needs to, and again when that connection is found closed (storage
  * restarted). Only on use: a connection made at every storage ready would be one more
- * thing to settle after each restart. Opens go through services/storage/client.c. Every
+ * thing to settle after each restart. Opens go through services/clients/storage.c. Every
  * call has a deadline (CALL_NS here, client.c's for opens): storage never calls the root
  * manager while serving (and its ready is answered before anything that needs it is
  * launched, dir.c), so the wait is bounded by storage's own work.
@@ -28,7 +28,7 @@
 
 #include <proto/storage.h>
 
-#include "../storage/client.h"
+#include <client/storage.h>
 
 #define CALL_NS 5000000000ll
 #define STORED_IMAGE_MAX (32u << 20)

@@ -6,8 +6,16 @@
  * The console and the shell itself are spared (killing them ends this session).
  * Output is one summary line, so scenario tests can check it.
  *
+ * The counts are compared exactly, each taken once the system is at rest: the shell's
+ * own connections to services that were killed are made again (a client keeps the dead
+ * end of such a channel until it next uses it, one channel object; which ones are dead
+ * would otherwise depend on which services died last), and then the counts must not
+ * change for longer than a heartbeat period (services look the status service up
+ * again on their next heartbeat). A count that differs after that is a leak.
+ *
  * Layer: services (shell).
  */
+#include "format.h"
 #include "shell.h"
 
 #include <proto/mgr.h>
@@ -17,7 +25,9 @@
 #include <string.h>
 
 #define READY_WAIT_NS 5000000000ll
-#define SETTLE_NS 2000000000ll
+#define SETTLE_NS 1500000000ll      /* unchanged this long: at rest (> STATUS_HEARTBEAT_PERIOD_NS) */
+#define SETTLE_MAX_NS 15000000000ll /* else they never settle */
+#define SAMPLE_NS 50000000ll
 
 static uint64_t g_rand;
 
@@ -71,6 +81,36 @@ static bool same(const struct sos_info_kstats *a, const struct sos_info_kstats *
     return a->handles == b->handles;
 }
 
+/* The shell's connections to services that were killed: made again now. */
+static void refresh_own(void)
+{
+    struct sl_conn_to *own[] = {&g_sh.log, &g_sh.config, &g_sh.status, &g_sh.storage};
+    for (unsigned i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+        sl_conn_to_refresh(own[i], sos_deadline_after(READY_WAIT_NS));
+}
+
+/* The counts once they have not changed for SETTLE_NS; false if they never settle. */
+static bool at_rest(struct sos_info_kstats *k)
+{
+    refresh_own();
+    sos_time_t end = sos_clock_get() + SETTLE_MAX_NS, since = sos_clock_get();
+    if (!counts(k))
+        return false;
+    while (sos_clock_get() < end) {
+        sos_thread_sleep(sos_clock_get() + SAMPLE_NS);
+        struct sos_info_kstats now;
+        if (!counts(&now))
+            return false;
+        if (!same(k, &now)) {
+            *k = now;
+            since = sos_clock_get();
+        } else if (sos_clock_get() - since >= SETTLE_NS) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* One kill of a random victim and the wait for its restart; false on failure. */
 static bool one_round(uint32_t *restarts)
 {
@@ -84,7 +124,7 @@ static bool one_round(uint32_t *restarts)
         return false;
     struct mgr_svc s = g_sh.svcs[pick[next_rand() % np]];
     if (kill_pid(s.pid) || !wait_restarted(s.name, s.pid)) {
-        sh_printf("chaos: %s did not come back after a kill\n", s.name);
+        sh_eprintf("chaos: %s did not come back after a kill\n", s.name);
         return false;
     }
     (*restarts)++;
@@ -102,10 +142,14 @@ void cmd_chaos(int argc, char **argv)
     g_rand = seed;
     struct sos_info_kstats before, after;
     uint32_t restarts = 0, warm = 0;
+    if (!g_sh.kernel) {
+        sh_eprintf("chaos: no kernel statistics (resource 'kernel' missing)\n");
+        return;
+    }
     for (int i = 0; i < 3; i++) /* warm up: every slab cache and connection in use */
         one_round(&warm);
-    if (!counts(&before)) {
-        sh_eprintf("chaos: no kernel statistics (resource 'kernel' missing)\n");
+    if (!at_rest(&before)) {
+        sh_eprintf("chaos: the kernel's counts do not settle before the kills\n");
         return;
     }
     uint64_t kills = 0;
@@ -113,19 +157,17 @@ void cmd_chaos(int argc, char **argv)
         if (!one_round(&restarts))
             break;
     }
-    /* services finish their restart chores (lookups, heartbeats) within a moment */
-    sos_time_t end = sos_clock_get() + SETTLE_NS;
-    bool back = false;
-    while (!back && sos_clock_get() < end) {
-        back = counts(&after) && same(&before, &after);
-        if (!back)
-            sos_thread_sleep(sos_clock_get() + 10000000);
-    }
+    bool rest = at_rest(&after), back = rest && same(&before, &after);
     sh_printf("chaos: %llu kills, %u restarts, kernel objects %s\n", (unsigned long long)kills,
               restarts, back ? "back to their baseline" : "NOT back to their baseline");
-    if (!back)
-        for (unsigned i = 0; i < SOS_OBJ_KIND_COUNT; i++)
-            if (before.objects[i] != after.objects[i])
-                sh_printf("chaos: kind %u: %llu before, %llu after\n", i,
-                          (unsigned long long)before.objects[i], (unsigned long long)after.objects[i]);
+    if (!rest)
+        sh_printf("chaos: the counts did not settle within %llu s\n",
+                  (unsigned long long)(SETTLE_MAX_NS / 1000000000));
+    for (unsigned i = 1; i < SOS_OBJ_KIND_COUNT; i++)
+        if (before.objects[i] != after.objects[i])
+            sh_printf("chaos: %s: %llu before, %llu after\n", fmt_object_kind(i),
+                      (unsigned long long)before.objects[i], (unsigned long long)after.objects[i]);
+    if (before.handles != after.handles)
+        sh_printf("chaos: handles: %llu before, %llu after\n", (unsigned long long)before.handles,
+                  (unsigned long long)after.handles);
 }

@@ -430,6 +430,21 @@ static int wait_end(uint64_t pid, const char *name)
     return err;
 }
 
+/* The loader's reason an error reply with status err carries (proto/mgr.h), or "". */
+static const char *refusal_reason(const struct sl_msg *rep, int err, char *buf, size_t cap)
+{
+    struct sl_parse p;
+    struct sos_msg_hdr h;
+    uint32_t len;
+    buf[0] = 0;
+    if (sl_parse_begin(&p, rep->bytes, rep->len, NULL, 0, &h) || h.status != err)
+        return buf;
+    const char *why = sl_parse_str(&p, &len);
+    if (why && !sl_parse_end(&p))
+        snprintf(buf, cap, "%.*s", (int)len, why);
+    return buf;
+}
+
 void cmd_run(int argc, char **argv)
 {
     char args[1024];
@@ -452,7 +467,7 @@ void cmd_run(int argc, char **argv)
         sh_eprintf("run: the arguments are too long\n");
         return;
     }
-    uint8_t b[1200], rb[64];
+    uint8_t b[1200], rb[64 + SOS_SPAWN_REASON_MAX];
     struct sl_msg req, rep;
     uint32_t ord = stored ? MGR_RUN_STORED : MGR_RUN;
     sl_msg_begin(&req, b, sizeof(b), NULL, 0, ord);
@@ -473,7 +488,9 @@ void cmd_run(int argc, char **argv)
         return;
     }
     if (err) {
-        sh_eprintf("run %s: %s\n", argv[1], sh_errtext(err));
+        char why[SOS_SPAWN_REASON_MAX];
+        refusal_reason(&rep, err, why, sizeof(why));
+        sh_eprintf("run %s: %s%s%s\n", argv[1], sh_errtext(err), why[0] ? ": " : "", why);
         return;
     }
     const char *base = strrchr(argv[1], '/');

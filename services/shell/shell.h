@@ -14,7 +14,7 @@
 #include <sl/service.h>
 #include <sl/sl.h>
 
-#include "../status/mgrinfo.h"
+#include <client/mgrinfo.h>
 #include "format.h"
 #include "parse.h"
 
@@ -24,7 +24,7 @@
 
 struct shell {
     struct sl_server srv;
-    struct sl_conn_to console, log, config, status, rm, storage;
+    struct sl_conn_to console, log, config, status, rm, storage, net;
     sos_handle_t session;     /* our end of the console session, or 0 */
     uint64_t session_gen;     /* tells a stale watch packet from the current one */
     sos_handle_t retry_timer; /* attaching again after the console went away */
@@ -108,6 +108,7 @@ void cmd_uptime(int argc, char **argv);
 void cmd_chaos(int argc, char **argv);
 void cmd_storage(int argc, char **argv);
 void cmd_store(int argc, char **argv);
+void cmd_net(int argc, char **argv);
 void cmd_audio(int argc, char **argv);
 
 #endif

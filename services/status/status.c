@@ -18,7 +18,7 @@
 #include <proto/status.h>
 
 #include "health.h"
-#include "mgrinfo.h"
+#include <client/mgrinfo.h>
 
 struct statussvc {
     struct sl_server srv;

@@ -15,7 +15,7 @@
 
 #include <sos/errors.h>
 
-#include "../../services/lib/bundle/bundle.h"
+#include "../../common/bundle/bundle.h"
 
 #define MAX_ENTRY (16u << 20) /* the reader allows zlib's ratio; keep the fuzzer fast */
 

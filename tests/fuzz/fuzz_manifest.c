@@ -16,7 +16,7 @@
 
 #include <sos/errors.h>
 
-#include "../../services/lib/manifest/manifest.h"
+#include "../../common/manifest/manifest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -133,6 +133,9 @@ bool th_contains(const char *s, const char *sub);
 /* hal_power_off in tests longjmps here when set; th_power_status() gives the status. */
 const char *th_console(void);
 extern jmp_buf *th_power_jmp;
+
+/* hal_entropy_fill says SOS_ERR_NOT_SUPPORTED while this is set. */
+extern bool th_entropy_missing;
 int th_power_status(void);
 
 /* The test HAL's fake block devices (index 0: line TH_FAKE_BLK_LINE; 1: polled). */
@@ -148,8 +151,24 @@ struct th_fake_blk {
 };
 extern struct th_fake_blk th_fake_blk[2];
 
-/* The test HAL's fake audio output (after the block devices; polled): S16 stereo at
- * 48 kHz, its writes complete at once; data holds the last write (its last 4 KiB). */
+/* The test HAL's fake network device (th_net.c; after the block devices, line
+   TH_FAKE_NET_LINE). Frames given to th_fake_net_arrive come in when the CPU next idles. */
+#define TH_FAKE_NET_LINE 46u
+#define TH_NET_FRAME_MAX 1514u
+struct th_fake_net {
+    bool present;  /* set before the first device_open */
+    bool tx_full;  /* WRITE submits say SHOULD_WAIT until the CPU next idles */
+    unsigned submits, tx_count;
+    uint8_t tx[TH_NET_FRAME_MAX]; /* the last frame sent */
+    size_t tx_len;
+    uint64_t rx_dropped;
+};
+extern struct th_fake_net th_fake_net;
+void th_fake_net_arrive(const void *frame, size_t len);
+
+/* The test HAL's fake audio output (after the block devices and the network device;
+ * polled): S16 stereo at 48 kHz, its writes complete at once; data holds the last write
+ * (its last 4 KiB). */
 struct th_fake_audio {
     bool present; /* set before the first device_open */
     uint64_t bytes; /* written so far */

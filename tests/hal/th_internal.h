@@ -16,5 +16,9 @@ extern void (*th_user_main)(uintptr_t startup);
 void core_init(const struct boot_info *bi);
 /* Map the shared helpers' user memory into the (new) test process (th_util.c). */
 void th_scratch_map(void);
+/* The fake network device (th_net.c): deliver what is on the wire, free transmit room
+   (true when it raised its line); hal_dev_get's helper. */
+bool th_fake_net_idle(void);
+bool th_fake_net_get(const struct hal_dev_ops **ops, void **dev);
 
 #endif

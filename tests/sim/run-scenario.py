@@ -19,10 +19,22 @@ transcript line). Lines of the transcript that are not expected are ignored, so 
 same scenario passes on every platform whose output agrees on the expected lines.
 Every expect line is one TAP case; the exit status is one more.
 
+An input line `@wait-for REGEX` is not typed: the lines after it are typed only once
+the output since the previous typed line matches REGEX (Python syntax, searched in the
+raw output; 20 s at most), as a person waits for a prompt. Without it the whole input
+is there from the start, as when it is piped.
+
 A scenario may boot more than once: each further `input:` after an `expect:` starts
 another boot of the same COMMAND, in order, with the same disk (a power-off and a boot
 again). The token @DISK@ in COMMAND is replaced by a fresh empty disk file made for
 this run (removed afterwards), so scenarios never see each other's or the user's disk.
+
+    host: <program> <args...>  (in an expect part; optional, any number)
+
+runs a program on the host after that boot, before the next, with @DISK@ in its
+arguments replaced by the disk file and a relative program path taken from the source
+tree (tests/sim/sfs-damage.py damages a store the way a failing disk would); its
+failure fails the scenario. Scenarios that use it run in the simulator only.
 """
 import argparse
 import os
@@ -30,7 +42,11 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+
+WAIT_FOR = "@wait-for "
+WAIT_FOR_S = 20
 
 
 def normalise(line):
@@ -42,37 +58,98 @@ def normalise(line):
 
 
 def parse(path):
-    """A list of boots: (input lines, expect lines, exit status)."""
-    boots, section, inp, exp, status = [], None, [], [], 0
+    """A list of boots: (input lines, expect lines, exit status, host commands after)."""
+    boots, section, inp, exp, status, host = [], None, [], [], 0, []
     for raw in open(path, encoding="utf-8").read().splitlines():
         if raw.startswith("#") and section != "input":
             continue
         if raw.strip() in ("input:", "expect:"):
             if raw.strip() == "input:" and section == "expect":
-                boots.append((inp, exp, status))
-                inp, exp, status = [], [], 0
+                boots.append((inp, exp, status, host))
+                inp, exp, status, host = [], [], 0, []
             section = raw.strip()[:-1]
             continue
         if raw.startswith("exit:") and section == "expect":
             status = int(raw.split(":", 1)[1])
             continue
+        if raw.startswith("host:") and section == "expect":
+            host.append(raw.split(":", 1)[1].split())
+            continue
         if section == "input":
             inp.append(raw)
         elif section == "expect" and raw.strip():
             exp.append(raw)
-    boots.append((inp, exp, status))
+    boots.append((inp, exp, status, host))
     return boots
+
+
+def run_typed(cmd, inp, timeout):
+    """Run cmd typing inp line by line, pausing at @wait-for lines; (output, status)."""
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    out, cond = bytearray(), threading.Condition()
+
+    def reader():
+        while True:
+            b = os.read(p.stdout.fileno(), 4096)
+            with cond:
+                out.extend(b)
+                cond.notify_all()
+            if not b:
+                return
+
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    end, mark = time.monotonic() + timeout, 0
+    try:
+        for line in inp:
+            if line.startswith(WAIT_FOR):
+                rx = re.compile(line[len(WAIT_FOR):])
+                with cond:
+                    cond.wait_for(lambda: rx.search(out[mark:].decode("utf-8", "replace")
+                                                    .replace("\r", "")) is not None,
+                                  min(WAIT_FOR_S, max(0, end - time.monotonic())))
+                continue
+            with cond:
+                mark = len(out)
+            p.stdin.write((line + "\n").encode())
+            p.stdin.flush()
+        p.stdin.close()
+        rc = p.wait(max(0, end - time.monotonic()))
+    except (subprocess.TimeoutExpired, BrokenPipeError):
+        p.kill()
+        p.wait()
+        rc = None if p.returncode is None or time.monotonic() >= end else p.returncode
+    t.join(5)
+    return out.decode("utf-8", "replace"), rc
+
+
+def run_host(argv, disk, n):
+    """A host step between boots (one TAP case)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    argv = [disk if a == "@DISK@" else a for a in argv]
+    if not os.path.isabs(argv[0]):
+        argv[0] = os.path.join(root, argv[0])
+    p = subprocess.run([sys.executable] + argv if argv[0].endswith(".py") else argv,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    sys.stderr.write(p.stdout.decode("utf-8", "replace"))
+    ok = p.returncode == 0
+    print(f"{'ok' if ok else 'not ok'} {n} - host: {' '.join(argv[1:])}")
+    return 0 if ok else 1
 
 
 def run_boot(cmd, inp, exp, want_status, timeout, n, transcript):
     """One boot; returns (cases so far, failures)."""
     t0 = time.monotonic()
-    try:
-        p = subprocess.run(cmd, input=("\n".join(inp) + "\n").encode(), stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=timeout)
-        out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
-    except subprocess.TimeoutExpired as e:
-        out, rc = (e.stdout or b"").decode("utf-8", "replace"), None
+    if any(l.startswith(WAIT_FOR) for l in inp):
+        out, rc = run_typed(cmd, inp, timeout)
+    else:
+        try:
+            p = subprocess.run(cmd, input=("\n".join(inp) + "\n").encode(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=timeout)
+            out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
+        except subprocess.TimeoutExpired as e:
+            out, rc = (e.stdout or b"").decode("utf-8", "replace"), None
     took = time.monotonic() - t0
     sys.stderr.write(out)
     if transcript is not None:
@@ -121,9 +198,12 @@ def main():
     transcript = [] if a.transcript else None
     n = failed = 0
     try:
-        for inp, exp, status in boots:
+        for inp, exp, status, host in boots:
             n, f = run_boot(cmd, inp, exp, status, a.timeout, n, transcript)
             failed += f
+            for h in host:
+                n += 1
+                failed += run_host(h, disk, n)
     finally:
         if disk:
             os.unlink(disk)

@@ -9,7 +9,7 @@
 #include <sos/errors.h>
 #include <sos/object.h>
 
-#include "lib/fmt.h"
+#include "fmt.h"
 #include "lib/kstring.h"
 
 /* Controller registers (HDA 1.0a, section 3.3). */

@@ -2,7 +2,7 @@
  * core/drivers/virtio/virtio.h - virtio devices over any transport.
  *
  * The split virtqueue (virtqueue.c) and the device drivers (virtio_blk.c,
- * virtio_input.c) are arch-neutral and know nothing of PCI or MMIO. A HAL finds a
+ * virtio_input.c, virtio_net.c) are arch-neutral and know nothing of PCI or MMIO. A HAL finds a
  * device, fills a struct virtio_dev with a transport (its ops table below), and calls a
  * driver's probe function, which negotiates features, sets up its queues and returns a
  * core/hal.h device (ops + dev) for hal_dev_get(). hal-x86_64 implements the transport
@@ -29,6 +29,9 @@
  *  input: READ with a buffer of at least 8 bytes completes with as many events as fit,
  *         each struct virtio_input_event (type, code, value: Linux evdev codes) - as soon
  *         as one is available.
+ *  net:   one Ethernet frame per request, as core/hal.h describes net devices: READ
+ *         completes at once (a frame or none), WRITE once the frame is copied into a
+ *         transmit buffer of the driver (SHOULD_WAIT while all are with the card).
  *
  * Layer: core drivers (arch-neutral; core/hal.h and the core library only).
  */
@@ -135,6 +138,7 @@ int virtio_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t *accepted);
 /* Probe a device of the driver's kind: on success the HAL lists (*ops, *dev). */
 int virtio_blk_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
 int virtio_input_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
+int virtio_net_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
 
 /* An input event as the input device delivers it (virtio-input, Linux evdev codes). */
 struct virtio_input_event {

@@ -13,7 +13,7 @@
 
 #include <sos/errors.h>
 
-#include "lib/fmt.h"
+#include "fmt.h"
 #include "lib/kstring.h"
 
 #define VIRTIO_BLK_F_RO (1ull << 5)

@@ -68,6 +68,7 @@ enum sos_info_topic {
     SOS_INFO_THREAD = 4,       /* struct sos_info_thread */
     SOS_INFO_VMO = 5,          /* struct sos_info_vmo */
     SOS_INFO_DEVICE = 6,       /* struct sos_info_device */
+    SOS_INFO_NET = 7,          /* struct sos_info_net, a network device */
 };
 
 struct sos_info_handle {
@@ -169,6 +170,41 @@ struct sos_device_io {
 
 #define SOS_INPUT_READ_NOWAIT (1u << 0)
 #define SOS_INPUT_READ_MAX (64u * 1024u)
+
+/*
+ * Network devices (SOS_DEV_NET; sos_info_device.block_size is SOS_NET_FRAME_MAX) move
+ * whole Ethernet frames (destination, source, type, payload; no FCS) through
+ * device_io, one frame a call, `block` holding SOS_NET_IO_* flags:
+ *  - READ (device READ, vmo WRITE): the oldest received frame; `len` must hold any
+ *    frame (>= SOS_NET_FRAME_MAX, else BUFFER_TOO_SMALL). Returns its length. With none
+ *    queued it waits for one (TIMED_OUT after 30 s), or with SOS_NET_IO_NOWAIT returns
+ *    0 at once.
+ *  - WRITE (device WRITE, vmo READ): sends `len` bytes, SOS_NET_FRAME_MIN..MAX (a
+ *    longer frame is OUT_OF_RANGE, a shorter one INVALID_ARGS). Returns `len` once the
+ *    device has taken the frame. When its transmit queue is full it waits for room, or
+ *    with SOS_NET_IO_NOWAIT fails with SHOULD_WAIT.
+ * Signals on the device object, for waiting on it beside channels: READABLE when frames
+ * may have arrived, WRITABLE when transmit room may have freed. The device's interrupt
+ * sets them; a NOWAIT read that finds nothing clears READABLE, a NOWAIT write that
+ * finds no room clears WRITABLE, so a waiter never sleeps through an arrival.
+ */
+#define SOS_NET_FRAME_MIN 14u
+#define SOS_NET_FRAME_MAX 1514u
+#define SOS_NET_IO_NOWAIT (1u << 0)
+
+/* object_get_info(SOS_INFO_NET) on a network device: address, link and counters. */
+struct sos_info_net {
+    uint8_t mac[6];
+    uint8_t link_up;      /* 1: the link is up (devices that cannot tell say up) */
+    uint8_t reserved;
+    uint32_t frame_max;   /* SOS_NET_FRAME_MAX */
+    uint64_t rx_frames, rx_bytes;
+    uint64_t rx_dropped;  /* frames lost before anyone read them (the queue was full) */
+    uint64_t rx_errors;   /* frames the device refused (damaged, too long) */
+    uint64_t tx_frames, tx_bytes;
+    uint64_t tx_dropped;  /* frames taken but never sent */
+    uint64_t tx_errors;   /* sends the device failed */
+};
 
 #define SOS_INPUT_KEY 1u     /* code: USB HID usage (page 7); value 1 down, 0 up, 2 repeat */
 #define SOS_INPUT_MOTION 2u  /* the pointer moved to x, y */

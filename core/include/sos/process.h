@@ -28,9 +28,22 @@ struct sos_spawn_args {
     const struct sos_spawn_handle *handles; /* moved into the child on success */
     sos_handle_t thread_out; /* out: the main thread's handle (0 when not wanted) */
     uint32_t flags;
+    char *reason;        /* out: why the image was refused (NULL when not wanted) */
+    uint32_t reason_len; /* bytes at reason, the NUL included */
 };
 
 #define SOS_SPAWN_WANT_THREAD (1u << 0)
+
+/*
+ * The reason buffer. When the arguments were accepted but the spawn failed, the kernel
+ * writes there what is wrong with the image ("not an ELF file"), or "" when the failure
+ * was not the image's (out of memory), cut to reason_len - 1 bytes and NUL-terminated.
+ * It is checked with the other arguments, before anything is done: a buffer that is not
+ * writable for reason_len bytes is SOS_ERR_BAD_ADDRESS, a reason_len of 0 with a
+ * pointer SOS_ERR_INVALID_ARGS. A successful spawn leaves it alone. Every reason the
+ * loader gives fits in SOS_SPAWN_REASON_MAX bytes.
+ */
+#define SOS_SPAWN_REASON_MAX 96u
 
 /*
  * The startup block. The kernel maps it read-only into a new process and passes its

@@ -18,6 +18,8 @@
  *                                         storage ("/home/hello": a path from the top
  *                                         of the store, read by the root manager through
  *                                         the storage service); MGR_WAIT works on it
+ * MGR_RUN and MGR_RUN_STORED: when the kernel's loader refuses the image, the error
+ * reply carries (str reason), what is wrong with it ("not an ELF file").
  *
  * service = (str name, u32 phase, u64 pid, u32 restarts, u64 start_to_ready_ns,
  *            u32 flags, str detail)

@@ -30,7 +30,8 @@ enum sos_protocol {
     PROTO_CONSOLE = 6,
     PROTO_STATUS = 7,
     PROTO_STORAGE = 8,
-    PROTO_AUDIO = 9,
+    PROTO_NET = 9,
+    PROTO_AUDIO = 10,
 };
 
 /*

@@ -1,7 +1,7 @@
 /*
  * stdio.h - formatted output of the services/lib libc subset.
  *
- * Layer: services/lib (libc subset). snprintf/vsnprintf are core/lib/fmt.c (flags
+ * Layer: services/lib (libc subset). snprintf/vsnprintf are common/fmt.c (flags
  * "-+ 0#", width, precision, hh h l ll z t j, conversions d i u x X o c s p %; no
  * floating point). printf/puts/putchar write to the debug console through
  * sos_debug_write, one write per call, so lines from different processes do not mix.

@@ -143,6 +143,50 @@ void sl_conn_to_init(struct sl_conn_to *c, const char *name, sos_handle_t initia
     c->ch = initial;
 }
 
+#define CONN_KEEP_WAIT_NS 5000000000ll /* a restart is quicker; a lookup cut short leaves
+                                         the root manager's late answer in our directory */
+
+static void conn_watch(struct sl_conn_to *c);
+
+static void conn_closed(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)s;
+    (void)pkt;
+    struct sl_conn_to *c = arg;
+    sos_signals_t seen = 0;
+    if (!c->ch || sos_object_wait_one(c->ch, SOS_SIG_PEER_CLOSED, 0, &seen) != 0)
+        return; /* not this channel's watch: a call replaced the channel and watches it */
+    sl_conn_to_refresh(c, sos_deadline_after(CONN_KEEP_WAIT_NS));
+    conn_watch(c);
+}
+
+/* One watch per channel: a call that replaced the channel watches the new one. */
+static void conn_watch(struct sl_conn_to *c)
+{
+    if (c->keep && c->ch)
+        sl_server_watch(c->keep, c->ch, SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE, conn_closed, c);
+}
+
+void sl_conn_to_keep(struct sl_server *srv, struct sl_conn_to *c)
+{
+    c->keep = srv;
+    conn_watch(c);
+}
+
+int sl_conn_to_refresh(struct sl_conn_to *c, sos_time_t deadline)
+{
+    sos_signals_t seen = 0;
+    if (c->ch && sos_object_wait_one(c->ch, SOS_SIG_PEER_CLOSED, 0, &seen) != 0)
+        return 0; /* still live (a watch from an earlier channel of the same number) */
+    if (c->ch)
+        sos_handle_close(c->ch);
+    c->ch = 0;
+    int err = sl_service_lookup(c->name, &c->ch, deadline);
+    if (err)
+        c->ch = 0;
+    return err;
+}
+
 int sl_conn_to_call(struct sl_conn_to *c, const struct sl_msg *req, struct sl_msg *rep,
                     sos_time_t deadline)
 {
@@ -151,6 +195,7 @@ int sl_conn_to_call(struct sl_conn_to *c, const struct sl_msg *req, struct sl_ms
             int err = sl_service_lookup(c->name, &c->ch, deadline);
             if (err)
                 return err;
+            conn_watch(c);
         }
         uint32_t cap = rep->cap, hcap = rep->hcap;
         int err = sl_call(c->ch, req, rep, deadline);

@@ -1,6 +1,6 @@
 /*
  * services/lib/src/stdio.c - formatted output: snprintf and friends over the core's
- * formatter (core/lib/fmt.c, compiled into this library), printf/puts/putchar over the
+ * formatter (common/fmt.c, compiled into this library), printf/puts/putchar over the
  * debug console.
  *
  * printf formats into a stack buffer (or, for long output, a heap buffer) and writes it

@@ -1,5 +1,5 @@
 /*
- * services/lib/test/stdio_test.c - snprintf (core/lib/fmt.c as the runtime builds it)
+ * services/lib/test/stdio_test.c - snprintf (common/fmt.c as the runtime builds it)
  * against glibc: every flag combination with widths and precisions for the integer
  * conversions and length modifiers, strings, characters, pointers, truncation; and
  * printf/puts through the console.

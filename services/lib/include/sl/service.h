@@ -41,6 +41,7 @@ int sl_service_log(uint32_t severity, const char *msg);
 struct sl_conn_to {
     char name[32];
     sos_handle_t ch;
+    struct sl_server *keep; /* sl_conn_to_keep: the loop that watches ch, or NULL */
 };
 
 /* Take over `initial` (a granted startup handle, or 0 to look it up when first used). */
@@ -52,5 +53,16 @@ void sl_conn_to_init(struct sl_conn_to *c, const char *name, sos_handle_t initia
  */
 int sl_conn_to_call(struct sl_conn_to *c, const struct sl_msg *req, struct sl_msg *rep,
                     sos_time_t deadline);
+
+/*
+ * If the service went away (its end of the channel closed), drop the dead channel and
+ * look the service up again now (waiting while it restarts, until `deadline`), instead
+ * of at the next call; 0 when the connection is live afterwards.
+ */
+int sl_conn_to_refresh(struct sl_conn_to *c, sos_time_t deadline);
+
+/* Refresh on loop `srv` as soon as the service goes away, so that no dead channel
+ * lingers until the next call (the chaos test counts kernel objects). */
+void sl_conn_to_keep(struct sl_server *srv, struct sl_conn_to *c);
 
 #endif
