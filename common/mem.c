@@ -7,8 +7,10 @@
  * The compiler may emit calls to these itself, so they keep their standard names; every
  * build that compiles this file passes -fno-tree-loop-distribute-patterns so the loops
  * below are not turned back into calls to themselves. Bulk work goes a word at a time
- * when the pointers allow it; word_t may alias anything, so the word loops are defined
- * behaviour whatever the caller's buffers hold.
+ * when both pointers sit at the same offset in a word: bytes up to a word boundary,
+ * then words, so every word access is aligned (word_t is not a 1-aligned type: a
+ * misaligned one is undefined behaviour, which UBSan reports); word_t may alias
+ * anything, so the word loops are defined whatever the caller's buffers hold.
  *
  * Layer: common (freestanding; names no platform).
  */
@@ -21,16 +23,55 @@
 typedef uint64_t __attribute__((may_alias)) word_t;
 #define WSIZE sizeof(word_t)
 
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+/* Whether d and s can reach word alignment together (the same offset in a word). */
+static bool co_aligned(const unsigned char *d, const unsigned char *s)
 {
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if ((((uintptr_t)d | (uintptr_t)s) & (WSIZE - 1)) == 0) {
-        for (; n >= WSIZE; n -= WSIZE, d += WSIZE, s += WSIZE)
+    return (((uintptr_t)d ^ (uintptr_t)s) & (WSIZE - 1)) == 0;
+}
+
+static bool aligned(const unsigned char *p) { return ((uintptr_t)p & (WSIZE - 1)) == 0; }
+
+/* Forwards; when d and s share their offset in a word, bytes up to the first word
+ * boundary, then whole aligned words, then the tail. Every word access is aligned. The
+ * body is shared by memcpy (restrict: the compiler may widen the word loop) and by
+ * memmove's forward case (no restrict: the buffers may overlap). */
+#define COPY_UP(d, s, n)                                                                   \
+    do {                                                                                   \
+        if (co_aligned(d, s)) {                                                            \
+            for (; n && !aligned(d); n--)                                                  \
+                *d++ = *s++;                                                               \
+            for (; n >= WSIZE; n -= WSIZE, d += WSIZE, s += WSIZE)                         \
+                *(word_t *)d = *(const word_t *)s;                                         \
+        }                                                                                  \
+        while (n--)                                                                        \
+            *d++ = *s++;                                                                   \
+    } while (0)
+
+static void copy_up(unsigned char *d, const unsigned char *s, size_t n) { COPY_UP(d, s, n); }
+
+/* Backwards from d + n and s + n, the same way round. */
+static void copy_down(unsigned char *d, const unsigned char *s, size_t n)
+{
+    d += n;
+    s += n;
+    if (co_aligned(d, s)) {
+        for (; n && !aligned(d); n--)
+            *--d = *--s;
+        for (; n >= WSIZE; n -= WSIZE) {
+            d -= WSIZE;
+            s -= WSIZE;
             *(word_t *)d = *(const word_t *)s;
+        }
     }
     while (n--)
-        *d++ = *s++;
+        *--d = *--s;
+}
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
+    unsigned char *restrict d = dst;
+    const unsigned char *restrict s = src;
+    COPY_UP(d, s, n);
     return dst;
 }
 
@@ -42,27 +83,10 @@ void *memmove(void *dst, const void *src, size_t n)
         return dst;
     if (d >= s + n || s >= d + n)
         return memcpy(dst, src, n); /* no overlap */
-    bool words = (((uintptr_t)d | (uintptr_t)s) & (WSIZE - 1)) == 0;
-    if (d < s) { /* overlap with d below s: copy forwards */
-        if (words)
-            for (; n >= WSIZE; n -= WSIZE, d += WSIZE, s += WSIZE)
-                *(word_t *)d = *(const word_t *)s;
-        while (n--)
-            *d++ = *s++;
-        return dst;
-    }
-    /* overlap with d above s: copy backwards */
-    d += n;
-    s += n;
-    if (words) {
-        for (; n >= WSIZE; n -= WSIZE) {
-            d -= WSIZE;
-            s -= WSIZE;
-            *(word_t *)d = *(const word_t *)s;
-        }
-    }
-    while (n--)
-        *--d = *--s;
+    if (d < s) /* overlap with d below s: forwards */
+        copy_up(d, s, n);
+    else /* overlap with d above s: backwards */
+        copy_down(d, s, n);
     return dst;
 }
 

@@ -11,8 +11,14 @@
  * or idles. Faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE) in user code become a call of the
  * core's fault entry on the kernel stack; in core code they are a panic.
  *
- * All handlers use SA_NODEFER and an empty mask, so a handler that never returns
- * normally (a fault redirected into the core) leaves no signal blocked.
+ * Every handler blocks the two async signals (timer, kick) while it runs: an async
+ * signal that interrupted a handler would find in_user still set and redirect the
+ * handler itself into host_irq_tramp, on this vCPU's alternate stack; the core may then
+ * switch threads, and the next signal reuses the alternate stack under the frames of
+ * the thread switched out, which later returns through them into garbage (seen as
+ * services faulting at a `ret` in libc under input floods and load).
+ * Handlers return through sigreturn, which restores the interrupted code's mask, so a
+ * redirected context takes signals again at once. Fault handlers also use SA_NODEFER.
  *
  * Layer: hal-hosted, host world (libc only).
  */
@@ -44,6 +50,8 @@ static host_fault_fn g_user_fault;
 static struct timespec g_t0;
 
 void host_irq_tramp(void);
+void host_irq_entered(void);
+void host_syscall_entered(void);
 void host_fault_tramp(void);
 
 /* ---- time */
@@ -96,6 +104,18 @@ static void redirect_to_irq(ucontext_t *uc)
     g[REG_RIP] = (greg_t)host_irq_tramp;
 }
 
+/*
+ * Whether pc is where a trampoline has loaded this vCPU's address but not yet cleared
+ * in_user (trap_x86_64.S). Redirected there, the thread could be switched out and go on
+ * on another vCPU, then clear this vCPU's in_user and run on its kernel stack while
+ * this vCPU uses it too. The line stays pending: the entry takes it on its way out.
+ */
+static bool in_entry(uintptr_t pc)
+{
+    return (pc >= (uintptr_t)host_syscall_entry && pc < (uintptr_t)host_syscall_entered) ||
+           (pc >= (uintptr_t)host_irq_tramp && pc < (uintptr_t)host_irq_entered);
+}
+
 static void on_async(int sig, siginfo_t *si, void *ucv)
 {
     (void)si;
@@ -104,7 +124,8 @@ static void on_async(int sig, siginfo_t *si, void *ucv)
         return;
     if (sig == SIG_TIMER)
         __atomic_or_fetch(&v->pending, 1u << HOST_LINE_TIMER, __ATOMIC_SEQ_CST);
-    if (v->in_user && v->pending)
+    if (v->in_user && v->pending &&
+        !in_entry((uintptr_t)((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP]))
         redirect_to_irq(ucv);
 }
 
@@ -163,13 +184,17 @@ int host_signals_init(host_fault_fn user_fault)
     g_user_fault = user_fault;
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
+    /* async signals wait while any handler runs: see the top of the file */
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIG_TIMER);
+    sigaddset(&sa.sa_mask, SIG_KICK);
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTART;
     sa.sa_sigaction = on_fault;
     int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
     for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         if (sigaction(sigs[i], &sa, NULL))
             return -1;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
     sa.sa_sigaction = on_async;
     if (sigaction(SIG_TIMER, &sa, NULL) || sigaction(SIG_KICK, &sa, NULL))
         return -1;
