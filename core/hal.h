@@ -267,13 +267,15 @@ struct hal_dev_info {
     uint32_t dev_class;  /* enum hal_dev_class */
     uint32_t irq;        /* line raised on completion, or 0 when polled */
     char name[32];
-    uint64_t block_size; /* block: bytes per block; audio: frame rate */
-    uint64_t block_count;/* block: device size in blocks */
+    uint64_t block_size; /* block: bytes per block; audio: bytes per frame */
+    uint64_t block_count;/* block: device size in blocks; audio: frames it queues */
     uint32_t width, height; /* display: the current mode */
     uint32_t pitch;         /* display: bytes per line of the framebuffer */
     uint32_t max_width, max_height; /* display: the largest mode */
     paddr_t fb_base;        /* display: the framebuffer, physically contiguous */
     uint64_t fb_size;       /* display: its bytes (a multiple of the page size) */
+    uint32_t audio_rate;  /* audio: frames per second */
+    uint16_t audio_channels, audio_format; /* audio: samples per frame, SOS_AUDIO_FMT_* */
     struct hal_net_info net; /* net: asked again whenever the core reports it */
 };
 
@@ -304,6 +306,10 @@ struct hal_dev_req {
  * records: it completes a READ at once with the whole events queued (actual may be 0;
  * offset holds SOS_INPUT_READ_* flags) and raises its line when events arrive, so the
  * core can wait for them without leaving a request with the device.
+ *
+ * An audio device (HAL_DEV_AUDIO) takes WRITEs of whole frames in the format its info
+ * names and completes each once all of it is in its queue (block_count frames deep),
+ * raising its line then; it plays silence when the queue runs dry.
  */
 
 /*

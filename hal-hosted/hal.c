@@ -220,6 +220,12 @@ static void disk_info(void *dev, struct hal_dev_info *out)
 
 static const struct hal_dev_ops g_disk_ops = {disk_submit, disk_poll, disk_info};
 
+/* After the disk, in this order: the window's input (input.c), the window as a display
+ * (display.c), the network card (net.c), the sound output (audio.c); each absent or one. */
+typedef bool (*dev_get_fn)(unsigned index, const struct hal_dev_ops **ops, void **dev);
+static const dev_get_fn g_dev_gets[] = {hosted_input_get, hosted_display_get, hosted_net_get,
+                                        hosted_audio_get};
+
 bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
 {
     if (g_disk_bytes) {
@@ -230,15 +236,13 @@ bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
         }
         index--;
     }
-    if (hosted_input_get(index, ops, dev)) /* the window's input (input.c) */
-        return true;
-    if (hosted_input_get(0, ops, dev))
-        index--;
-    if (hosted_display_get(index, ops, dev)) /* the window as a display (display.c) */
-        return true;
-    if (hosted_display_get(0, ops, dev))
-        index--;
-    return hosted_net_get(index, ops, dev); /* the network card (net.c) */
+    for (unsigned i = 0; i < sizeof(g_dev_gets) / sizeof(g_dev_gets[0]); i++) {
+        if (g_dev_gets[i](index, ops, dev))
+            return true;
+        if (g_dev_gets[i](0, ops, dev))
+            index--;
+    }
+    return false;
 }
 
 void hal_power_off(int status) { host_power_off(status); }

@@ -7,6 +7,7 @@
 #ifndef HAL_HOSTED_HOSTED_H
 #define HAL_HOSTED_HOSTED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define HOSTED_PANIC_STATUS 70  /* the core panicked */
@@ -41,6 +42,13 @@ bool hosted_display_get(unsigned index, const struct hal_dev_ops **ops, void **d
  * the display). */
 void hosted_net_register(void);
 bool hosted_net_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
+
+#define HOSTED_AUDIO_LINE 19u /* the sound device's line: a write completed */
+
+/* Open the host's sound device (host/audio.c) as an audio device, after the network
+ * card if any. Main thread, before vCPUs start. 0, or -1 (the reason printed). */
+int hosted_audio_register(void);
+bool hosted_audio_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
 
 /* For tests: the first syscall writes through a wild pointer in core context. */
 void hosted_test_core_fault(void);

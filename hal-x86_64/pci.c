@@ -3,9 +3,9 @@
  *
  * Configuration space through the legacy 0xcf8/0xcfc ports (the first 256 bytes, all
  * the HAL reads; every PC and q35 has them); the firmware has already assigned the
- * BARs. Devices the HAL drives (virtio, in virtio_pci.c) get memory decoding and bus
- * mastering, INTx off, and one MSI-X vector to the boot CPU on a fresh HAL interrupt
- * line. The drivers use this file; the bus scan that finds them is pci_scan.c.
+ * BARs. Devices the HAL drives (virtio, in virtio_pci.c; Intel HDA, in hda_pci.c) get
+ * memory decoding and bus mastering, INTx off, and one MSI-X (virtio) or MSI (HDA)
+ * vector to the boot CPU on a fresh HAL interrupt line. The drivers use this file; the bus scan that finds them is pci_scan.c.
  *
  * Layer: hal-x86_64 (above mmu.c; the drivers and pci_scan.c use it).
  */
@@ -102,5 +102,20 @@ int pci_msix_setup(const struct pci_fn *f, unsigned line)
     uint16_t ctl = pci_read16(f, cap + 2);
     ctl = (uint16_t)((ctl | 0x8000) & ~0x4000); /* enable, no function mask */
     pci_write16(f, cap + 2, ctl);
+    return 0;
+}
+
+int pci_msi_setup(const struct pci_fn *f, unsigned line)
+{
+    unsigned cap = pci_find_cap(f, 0x05, 0);
+    if (!cap)
+        return SOS_ERR_NOT_SUPPORTED;
+    uint16_t ctl = pci_read16(f, cap + 2);
+    bool wide = ctl & 0x80; /* 64-bit address: the data register moves up */
+    pci_write32(f, cap + 4, 0xfee00000u | (x86_this_cpu()->apic_id << 12));
+    if (wide)
+        pci_write32(f, cap + 8, 0);
+    pci_write16(f, cap + (wide ? 12 : 8), (uint16_t)(X86_VEC_IRQ_BASE + line));
+    pci_write16(f, cap + 2, (uint16_t)((ctl & ~0x70u) | 1u)); /* one vector, enabled */
     return 0;
 }

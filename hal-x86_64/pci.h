@@ -29,11 +29,17 @@ uint64_t pci_bar(const struct pci_fn *f, unsigned bar);
 void pci_enable(const struct pci_fn *f);
 /* Route MSI-X table entry 0 to `line` (vector 48 + line) on the boot CPU. */
 int pci_msix_setup(const struct pci_fn *f, unsigned line);
+/* One MSI vector (fixed, edge) to the boot CPU raising HAL line `line`; 0 or an error. */
+int pci_msi_setup(const struct pci_fn *f, unsigned line);
 
 /* ---- pci_scan.c */
 void x86_pci_init(void); /* scan every bus once and hand each function to its driver */
 
 /* ---- virtio_pci.c */
 void x86_virtio_pci_probe(const struct pci_fn *f);
+
+/* ---- hda_pci.c */
+/* An Intel HDA controller: ignored unless it is one. */
+void x86_hda_pci_probe(const struct pci_fn *f);
 
 #endif

@@ -3,7 +3,8 @@
  * driver.
  *
  * Every bus, device and function is scanned once (configuration space through pci.c);
- * virtio functions (vendor 0x1af4) go to virtio_pci.c. The scan is kept apart from
+ * virtio functions (vendor 0x1af4) go to virtio_pci.c, an Intel HDA controller to
+ * hda_pci.c. The scan is kept apart from
  * pci.c (the accessors both the scan and the drivers use) so that a driver never calls
  * back into the code that probed it.
  *
@@ -23,6 +24,7 @@ static void probe_fn(struct pci_fn *f)
     f->class_code = cls >> 8;
     if (f->vendor == 0x1af4)
         x86_virtio_pci_probe(f);
+    x86_hda_pci_probe(f);
 }
 
 void x86_pci_init(void)

@@ -19,7 +19,7 @@
 set -u
 
 # name=version (Debian source version; the unpacked folder drops the Debian revision)
-SOS_SOURCES="lwip=2.1.3+dfsg1 bearssl=0.6+dfsg.1"
+SOS_SOURCES="lwip=2.1.3+dfsg1 bearssl=0.6+dfsg.1 speexdsp=1.2.1"
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/serviceos/sources"
 say() { echo "fetch-sources: $*" >&2; }

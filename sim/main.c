@@ -39,6 +39,14 @@ static const char *g_usage =
     "                    input ends the console session (the shell powers off). There\n"
     "                    is no input device then (with a window, its keyboard and\n"
     "                    mouse are one, and keys also reach the console).\n"
+    "  --audio sdl|none  the sound output (an audio device for the audio service): SDL's\n"
+    "                    default device, also with --headless (default: sdl when the\n"
+    "                    host has a sound server, /dev/snd or SDL_AUDIODRIVER is set;\n"
+    "                    SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE=F writes the raw\n"
+    "                    48 kHz S16 stereo frames to F), or none\n"
+    "  --audio-stats     at power-off, print the sound device's latency from a write to\n"
+    "                    its first frame leaving for SDL (median, p99, max) and its\n"
+    "                    silent frames\n"
     "  --cpus N          virtual CPUs, 1..16 (default 1)\n"
     "  --mem MiB         guest memory in MiB, 8..65536 (default 128)\n"
     "  --bootstore FILE  the boot store bundle (default: the one built next to this\n"
@@ -73,6 +81,8 @@ static const char *g_usage =
 
 struct options {
     int headless;
+    int audio; /* -1 auto, 0 none, 1 sdl */
+    int audio_stats;
     unsigned cpus;
     unsigned long mem_mib;
     const char *init;
@@ -117,7 +127,7 @@ static int add_arg(struct options *o, const char *a)
 static int parse(int argc, char **argv, struct options *o)
 {
     const char *net = getenv("SOS_SIM_NET");
-    *o = (struct options){.cpus = 1, .mem_mib = 128, .disk_mib = 64,
+    *o = (struct options){.audio = -1, .cpus = 1, .mem_mib = 128, .disk_mib = 64,
                           .net = net && *net ? net : "slirp"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -127,6 +137,13 @@ static int parse(int argc, char **argv, struct options *o)
             exit(0);
         } else if (!strcmp(a, "--headless")) {
             o->headless = 1;
+        } else if (!strcmp(a, "--audio")) {
+            const char *how = argv[++i] ? argv[i] : "";
+            if (strcmp(how, "sdl") && strcmp(how, "none"))
+                return bad("--audio takes 'sdl' or 'none', not '%s'", how);
+            o->audio = !strcmp(how, "sdl");
+        } else if (!strcmp(a, "--audio-stats")) {
+            o->audio_stats = 1;
         } else if (!strcmp(a, "--cpus")) {
             if (parse_num(argv[++i], 1, HOST_MAX_VCPUS, &v))
                 return bad("--cpus takes a number from 1 to 16, not '%s'", argv[i] ? argv[i] : "");
@@ -265,6 +282,29 @@ static int open_disk(const struct options *o)
     return 0;
 }
 
+/* The sound output: asked for, or (by default) when the host has something to play on. */
+static void open_audio(const struct options *o)
+{
+    if (o->audio == 0)
+        return;
+    if (o->audio < 0 && !host_audio_available()) {
+        if (!o->headless)
+            fprintf(stderr, "serviceos-sim: no sound server or /dev/snd: no audio device\n");
+        return;
+    }
+    hosted_audio_register(); /* prints why when it cannot */
+}
+
+static void print_audio_stats(void)
+{
+    struct host_audio_latency l;
+    host_audio_latency(&l);
+    fprintf(stderr, "serviceos-sim: audio: %llu writes, write to output median %u ms, p99 %u ms, "
+                    "max %u ms; %llu frames played, %llu silent (queue dry)\n",
+            (unsigned long long)l.writes, l.median_ms, l.p99_ms, l.max_ms,
+            (unsigned long long)l.played_frames, (unsigned long long)l.underrun_frames);
+}
+
 #define PAGE_UP(x) (((x) + 0xfffu) & ~(size_t)0xfff)
 
 /* The files the simulator boots: an init image, the boot store, or both. */
@@ -364,6 +404,7 @@ static int run(const struct options *o, char **argv)
                           1024, 768, HOSTED_DISPLAY_LINE);
         hosted_display_register(HOST_PHYS_BASE + g_fb_offset, SIM_FB_BYTES);
     }
+    open_audio(o);
     if (host_uv_start(1))
         return 1;
     if (host_vcpu_start(0, boot_cpu)) {
@@ -376,6 +417,8 @@ static int run(const struct options *o, char **argv)
     else
         status = host_power_wait();
     host_console_restore();
+    if (o->audio_stats)
+        print_audio_stats();
     if (status == HOSTED_REBOOT_STATUS) { /* the guest rebooted: boot again, same options */
         fprintf(stderr, "serviceos-sim: rebooting\n");
         execv("/proc/self/exe", argv);

@@ -5,9 +5,10 @@
  * root manager hands to the one service its manifests name (storage gets block0).
  * device_io checks everything (op, rights on the device and on the VMO, block alignment,
  * ranges without overflow; for input devices whole event records and known flags; for
- * network devices one frame's length and known flags; for displays the rectangles'
- * count and the mode's bounds) before the request goes out; the VMO is held for the whole
- * call, so a racing close cannot free it under the device.
+ * network devices one frame's length and known flags; for audio devices writes of whole
+ * frames; for displays the rectangles' count and the mode's bounds) before the request
+ * goes out; the VMO is held for the whole call, so a racing close cannot free it under
+ * the device.
  *
  * Layer: core syscalls.
  */
@@ -69,6 +70,16 @@ static int check_net(const struct sos_device_io *io)
     return err ? err : 1;
 }
 
+/* An audio output takes WRITEs of whole frames (frame: bytes per frame), block 0. */
+static int check_audio(const struct sos_device_io *io, uint64_t frame)
+{
+    if (io->op != SOS_DEVICE_OP_WRITE)
+        return SOS_ERR_NOT_SUPPORTED;
+    if (io->len == 0 || io->len > SOS_DEVICE_IO_MAX || io->len % frame || io->block)
+        return SOS_ERR_INVALID_ARGS;
+    return 1;
+}
+
 static int check_block(const struct sos_device_io *io, const struct hal_dev_info *info)
 {
     bool rd = io->op == SOS_DEVICE_OP_READ, wr = io->op == SOS_DEVICE_OP_WRITE;
@@ -103,6 +114,8 @@ static int decode_io(sos_handle_t device, uintptr_t uio, struct device **d, stru
         err = check_input(io, info->block_size, rd);
     else if (info->dev_class == SOS_DEV_NET)
         err = check_net(io);
+    else if (info->dev_class == SOS_DEV_AUDIO && info->block_size)
+        err = check_audio(io, info->block_size);
     else if (info->dev_class == SOS_DEV_DISPLAY)
         err = check_display(io, info);
     else

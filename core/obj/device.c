@@ -104,7 +104,9 @@ void device_info(const struct device *d, struct sos_info_device *out)
                                     .block_count = i->block_count, .width = i->width,
                                     .height = i->height, .pitch = i->pitch,
                                     .max_width = i->max_width, .max_height = i->max_height,
-                                    .fb_size = i->fb_size};
+                                    .fb_size = i->fb_size, .audio_rate = i->audio_rate,
+                                    .audio_channels = i->audio_channels,
+                                    .audio_format = i->audio_format};
     k_strlcpy(out->name, d->info.name, sizeof(out->name));
 }
 

@@ -2,7 +2,8 @@
  * core/obj/device_test.c - device objects, device_open and device_io on the test HAL's
  * fake block devices: success paths (interrupt-completed, instantly completed and
  * polled devices), every bad input, rights, a device that stays busy or never answers,
- * a killed caller, and counts back to where they were.
+ * a killed caller, and counts back to where they were; and the fake audio output's
+ * writes of whole frames.
  *
  * Layer: core tests.
  */
@@ -222,10 +223,44 @@ static void test_io_caller_killed(void **state)
     assert_int_equal(u_handle_close(g->h[1]), 0); /* no crash, no hang, the device works */
 }
 
+/* An audio device: its format in the info, writes of whole frames, nothing else. */
+static void test_audio(void **state)
+{
+    (void)state;
+    assert_int_equal(u_device_open(th_root(), SOS_DEV_AUDIO, 0, &g->h[0]), 0);
+    sos_handle_t d = g->h[0], v = make_vmo();
+    assert_int_equal(u_object_get_info(d, SOS_INFO_DEVICE, &g->info, sizeof(g->info)),
+                     (int64_t)sizeof(g->info));
+    assert_int_equal(g->info.dev_class, SOS_DEV_AUDIO);
+    assert_int_equal(g->info.audio_rate, 48000);
+    assert_int_equal(g->info.audio_channels, 2);
+    assert_int_equal(g->info.audio_format, SOS_AUDIO_FMT_S16);
+    assert_int_equal(g->info.block_size, 4);
+    assert_string_equal(g->info.name, "fake-audio");
+    for (int i = 0; i < 16; i++)
+        g->buf[i] = (uint8_t)(i + 1);
+    assert_int_equal(u_vmo_write(v, g->buf, 0, 16), 0);
+    uint64_t before = th_fake_audio.bytes;
+    assert_int_equal(io(d, SOS_DEVICE_OP_WRITE, v, 0, 0, 16), 16);
+    assert_int_equal(th_fake_audio.bytes - before, 16);
+    assert_memory_equal(th_fake_audio.data, g->buf, 16);
+    assert_int_equal(io(d, SOS_DEVICE_OP_WRITE, v, 0, 0, 6), SOS_ERR_INVALID_ARGS); /* a frame and a half */
+    assert_int_equal(io(d, SOS_DEVICE_OP_WRITE, v, 0, 0, 0), SOS_ERR_INVALID_ARGS);
+    assert_int_equal(io(d, SOS_DEVICE_OP_WRITE, v, 1, 0, 16), SOS_ERR_INVALID_ARGS); /* block */
+    assert_int_equal(io(d, SOS_DEVICE_OP_WRITE, v, 0, 0, SOS_DEVICE_IO_MAX + 4), SOS_ERR_INVALID_ARGS);
+    assert_int_equal(io(d, SOS_DEVICE_OP_WRITE, v, 0, 8192, 16), SOS_ERR_OUT_OF_RANGE);
+    assert_int_equal(io(d, SOS_DEVICE_OP_READ, v, 0, 0, 16), SOS_ERR_NOT_SUPPORTED);
+    assert_int_equal(io(d, SOS_DEVICE_OP_FLUSH, v, 0, 0, 0), SOS_ERR_NOT_SUPPORTED);
+    assert_int_equal(u_handle_duplicate(v, SOS_RIGHT_WRITE, &g->h[2]), 0); /* no READ */
+    assert_int_equal(io(d, SOS_DEVICE_OP_WRITE, g->h[2], 0, 0, 16), SOS_ERR_ACCESS_DENIED);
+    assert_int_equal(th_fake_audio.bytes - before, 16); /* nothing refused reached it */
+}
+
 int main(void)
 {
     th_fake_blk[0].present = true;
     th_fake_blk[1].present = true;
+    th_fake_audio.present = true;
     const struct CMUnitTest tests[] = {
         T(test_open_and_info),
         T(test_open_bad_inputs),
@@ -238,6 +273,7 @@ int main(void)
         T(test_io_device_errors),
         T(test_io_never_completes),
         T(test_io_caller_killed),
+        T(test_audio),
     };
     return TH_RUN(tests);
 }

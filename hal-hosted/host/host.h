@@ -297,6 +297,37 @@ struct host_net_backend {
     int (*send)(const void *frame, size_t len); /* 0, or -1: dropped */
 };
 extern const struct host_net_backend host_net_slirp, host_net_tap;
+/* ---- sound (audio.c): SDL's audio device behind a bounded frame queue */
+
+struct host_audio_info {
+    uint32_t rate, channels, frame_bytes; /* S16 little endian, interleaved */
+    uint32_t queue_frames;  /* what the queue holds: the latency a writer adds */
+    uint32_t period_frames; /* what SDL takes per callback */
+    char driver[16];        /* SDL's driver name ("pulseaudio", "disk", ...) */
+};
+
+/* Is there anything to play on: SDL_AUDIODRIVER set, a sound server's socket or
+ * /dev/snd? (Without one, SDL's probes only print errors.) */
+bool host_audio_available(void);
+/* Open the host's default sound device (main thread, before vCPUs start); completions
+ * raise `line` on vCPU 0. 0, or -1 with the reason printed. */
+int host_audio_open(unsigned line, struct host_audio_info *info);
+/*
+ * Queue len bytes of whole frames from buf (any thread); the buffer must stay valid
+ * until host_audio_done returns `cookie`. 0; 1 when too many buffers wait already (try
+ * again after a completion); -1 when closed or not whole frames.
+ */
+int host_audio_write(const void *buf, size_t len, void *cookie);
+/* The cookie of a completed write, or NULL (any thread). */
+void *host_audio_done(void);
+/* What the device measured: writes whose first frame went out, the latency from a
+ * write's arrival to that (1 ms resolution), frames played and silent frames played
+ * because the queue was dry. */
+struct host_audio_latency {
+    uint64_t writes, played_frames, underrun_frames;
+    uint32_t median_ms, p99_ms, max_ms;
+};
+void host_audio_latency(struct host_audio_latency *out);
 
 /* ---- power */
 

@@ -274,7 +274,7 @@ int host_sdl_run(const char *title)
                                                SDL_TEXTUREACCESS_STREAMING, w, h) : NULL;
     if (!tex) {
         fprintf(stderr, "serviceos-sim: cannot open a window (%s); use --headless\n", SDL_GetError());
-        SDL_Quit();
+        SDL_QuitSubSystem(SDL_INIT_VIDEO); /* the sound device stays */
         return -1;
     }
     SDL_RenderSetLogicalSize(ren, w, h);

@@ -21,6 +21,12 @@
 #   --image PATH        boot this disk image as it is (made with --image-only)
 #   --timeout SECONDS   stop QEMU after this long (exit 124)
 #   --smp N             CPUs (default 2)
+#   --audio-file PATH   the sound card (Intel HDA) plays into this WAV file (48 kHz S16
+#                       stereo, QEMU's wav audiodev); without it an interactive boot plays
+#                       on the host's sound (PulseAudio, ALSA, or QEMU's silent 'none'
+#                       backend when the host has neither) and a boot with piped input
+#                       (tests) into a discarded WAV file, never on the host's sound
+#   --audio none        no sound card
 #   --net none|user|tap:IFNAME
 #                       the network card (virtio-net-pci, device net0): none (default),
 #                       user (QEMU's user-mode network, 10.0.2.15 by DHCP) or the
@@ -39,6 +45,7 @@ root=$(cd "$here/../.." && pwd)
 
 headless=0 ktest=0 init="" cmdline="" cmdline_set=0 data="" build="$root/build" nobuild=0
 image_only="" image="" tmo="" kernel_arg="" bootstore_arg="" smp=2 print=0 net=none
+audio_file="" audio=1
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -55,6 +62,9 @@ while [ $# -gt 0 ]; do
     --image) image=$2; shift ;;
     --timeout) tmo=$2; shift ;;
     --smp) smp=$2; shift ;;
+    --audio-file) audio_file=$2; shift ;;
+    --audio) [ "${2:-}" = none ] || { echo "run.sh: --audio takes 'none' (see --audio-file)" >&2; exit 2; }
+             audio=0; shift ;;
     --net) net=$2; shift ;;
     --print-command) print=1 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -233,6 +243,23 @@ else
     display=(-vga std)
 fi
 
+# The sound card: Intel HDA with one output codec, on the backend chosen above.
+sound=()
+if [ $audio = 1 ]; then
+    if [ -n "$audio_file" ]; then
+        backend="wav,path=$audio_file,out.frequency=48000"
+    elif [ ! -t 0 ]; then
+        backend="wav,path=$tmp/audio.wav,out.frequency=48000"
+    elif [ -n "${PULSE_SERVER:-}" ] || [ -S "${XDG_RUNTIME_DIR:-/nonexistent}/pulse/native" ]; then
+        backend="pa"
+    elif [ -d /dev/snd ]; then
+        backend="alsa"
+    else
+        backend="none"
+    fi
+    sound=(-audiodev "$backend,id=snd" -device intel-hda -device hda-output,audiodev=snd)
+fi
+
 cmd=(qemu-system-x86_64 -M q35 -m 512M -smp "$smp" "${machine[@]}" -name ServiceOS
      -drive "if=pflash,format=raw,readonly=on,file=$code"
      -drive "if=pflash,format=raw,file=$tmp/vars.fd"
@@ -240,7 +267,7 @@ cmd=(qemu-system-x86_64 -M q35 -m 512M -smp "$smp" "${machine[@]}" -name Service
      -device ide-hd,drive=boot,bootindex=0
      "${disks[@]}"
      -device virtio-keyboard-pci,disable-legacy=on -device virtio-tablet-pci,disable-legacy=on
-     -device isa-debug-exit,iobase=0xf4,iosize=0x04
+     -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${sound[@]}"
      -nic none "${nic[@]}" -serial stdio -monitor none "${display[@]}" "${qemu_extra[@]}")
 # piped input waits until the kernel owns the UART (the firmware would eat it)
 if [ ! -t 0 ]; then

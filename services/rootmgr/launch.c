@@ -91,13 +91,13 @@ static int device_handle(uint32_t dev_class, const char *num, sos_handle_t *out)
     return err;
 }
 
-/* The device class a resource names (block<N>, net<N>, display<N>, input<N>) with *num
-   at its number, or 0. */
+/* The device class a resource names (block<N>, net<N>, display<N>, input<N>, audio<N>)
+   with *num at its number, or 0. */
 static uint32_t device_resource(const char *what, const char **num)
 {
     static const struct { const char *prefix; uint32_t dev_class; } k[] = {
         {"block", SOS_DEV_BLOCK}, {"net", SOS_DEV_NET}, {"display", SOS_DEV_DISPLAY},
-        {"input", SOS_DEV_INPUT}};
+        {"input", SOS_DEV_INPUT}, {"audio", SOS_DEV_AUDIO}};
     for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
         size_t n = strlen(k[i].prefix);
         if (!strncmp(what, k[i].prefix, n) && what[n] >= '0' && what[n] <= '9') {
@@ -127,7 +127,7 @@ static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *o
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_MANAGE | SOS_RIGHT_TRANSFER, out);
     const char *num;
     uint32_t dev_class = device_resource(what, &num);
-    if (dev_class) /* block<N>, net<N>, display<N>, input<N> */
+    if (dev_class) /* block<N>, net<N>, display<N>, input<N>, audio<N> */
         return device_handle(dev_class, num, out);
     if (!strcmp(what, "bootstore"))
         return (int)sos_handle_duplicate(g_rm.store, SOS_RIGHT_READ | SOS_RIGHT_MAP | SOS_RIGHT_TRANSFER, out);
@@ -210,7 +210,8 @@ static int build_handles(struct svc *s, struct spawn_set *ss)
         }
         if (err == SOS_ERR_NOT_FOUND && device_resource(m->resources[i], &num)) {
             rm_log(LOG_NOTICE, "%s: there is no %s: started without it", m->name, m->resources[i]);
-            err = 0; /* a machine without that device: the service copes (storage keeps RAM) */
+            err = 0; /* a machine without that device: the service copes (storage keeps
+                      * RAM, audio serves no endpoint) */
             continue;
         }
         if (err && !m->resource_dir[i]) /* a storage directory's failure is said already */

@@ -177,6 +177,27 @@ int sh_store_put(const char *path, const void *data, size_t len)
     return err;
 }
 
+int sh_store_get(const char *what, const char *path, size_t max, char **out, size_t *len)
+{
+    char clean[STORAGE_PATH_MAX];
+    if (!sh_path_clean(path, clean, sizeof(clean))) {
+        sh_eprintf("%s: the path is too long\n", what);
+        return SOS_ERR_INVALID_ARGS;
+    }
+    g_typed[0] = path;
+    g_cleaned[0] = clean;
+    g_cleaned[1] = NULL;
+    sos_handle_t top;
+    int err = st_open("/", STORAGE_R_READ, STORAGE_O_DIR, &top, NULL);
+    if (!err) {
+        err = stc_read_file(top, clean[0] == '/' ? clean + 1 : clean, max, out, len);
+        sos_handle_close(top);
+    }
+    if (err)
+        fail_at(what, clean, err, false);
+    return err;
+}
+
 static void do_write(const char *path, int argc, char **argv)
 {
     char *text = malloc(STORAGE_IO_MAX);

@@ -92,6 +92,10 @@ void sh_run_line(char *line);
  * 0 or an error, said already. */
 int sh_store_put(const char *path, const void *data, size_t len);
 
+/* cmds_store.c: the whole file at `path` (at most max bytes) into *out (malloc'd); 0 or
+ * an error, said already under `what`. */
+int sh_store_get(const char *what, const char *path, size_t max, char **out, size_t *len);
+
 /* The operator-facing text for an error from a call. */
 const char *sh_errtext(int err);
 
@@ -106,5 +110,6 @@ void cmd_storage(int argc, char **argv);
 void cmd_store(int argc, char **argv);
 void cmd_net(int argc, char **argv);
 void cmd_gfx(int argc, char **argv); /* cmds_gfx.c */
+void cmd_audio(int argc, char **argv);
 
 #endif

@@ -36,6 +36,9 @@ static const struct bench g_benches[] = {
     {"obj_event", bench_obj_event, 500, 1000, 0, 1},
     {"obj_channel", bench_obj_channel, 500, 1000, 0, 1},
     {"obj_vmo", bench_obj_vmo, 500, 1000, 0, 1},
+    {"audio_mix_1", bench_audio_mix, 20, 300, 1, 1},
+    {"audio_mix_4", bench_audio_mix, 10, 300, 4, 1},
+    {"audio_mix_16", bench_audio_mix, 4, 300, 16, 1},
     {"memory", bench_memory, 0, 0, 0, 1},
 };
 #define NBENCH (sizeof(g_benches) / sizeof(g_benches[0]))

@@ -111,6 +111,7 @@ int bench_server_main(const char *kind);
 int bench_null_syscall(const struct bench *b);
 int bench_clock_get(const struct bench *b);
 int bench_obj_event(const struct bench *b);
+int bench_audio_mix(const struct bench *b);
 int bench_obj_channel(const struct bench *b);
 int bench_obj_vmo(const struct bench *b);
 int bench_yield(const struct bench *b);

@@ -313,11 +313,58 @@ static bool fake_blk_complete(void)
     return raised;
 }
 
+struct th_fake_audio th_fake_audio;
+static struct hal_dev_req *g_audio_done[8];
+static unsigned g_audio_ndone;
+
+static int fake_audio_submit(void *dev, struct hal_dev_req *r)
+{
+    (void)dev;
+    if (r->op != HAL_DEVOP_WRITE)
+        return SOS_ERR_NOT_SUPPORTED;
+    if (g_audio_ndone == 8)
+        return SOS_ERR_SHOULD_WAIT;
+    size_t n = r->len < sizeof(th_fake_audio.data) ? r->len : sizeof(th_fake_audio.data);
+    memcpy(th_fake_audio.data, (uint8_t *)hal_phys_to_virt(r->buf) + r->len - n, n);
+    th_fake_audio.bytes += r->len;
+    r->status = 0;
+    r->actual = r->len;
+    g_audio_done[g_audio_ndone++] = r;
+    return 0;
+}
+
+static struct hal_dev_req *fake_audio_poll(void *dev)
+{
+    (void)dev;
+    if (!g_audio_ndone)
+        return NULL;
+    struct hal_dev_req *r = g_audio_done[0];
+    memmove(g_audio_done, g_audio_done + 1, --g_audio_ndone * sizeof(r));
+    return r;
+}
+
+static void fake_audio_info(void *dev, struct hal_dev_info *out)
+{
+    (void)dev;
+    *out = (struct hal_dev_info){.dev_class = HAL_DEV_AUDIO, .block_size = 4, .block_count = 1440,
+                                 .audio_rate = 48000, .audio_channels = 2,
+                                 .audio_format = SOS_AUDIO_FMT_S16};
+    snprintf(out->name, sizeof(out->name), "fake-audio");
+}
+
+static const struct hal_dev_ops g_fake_audio_ops = {fake_audio_submit, fake_audio_poll,
+                                                    fake_audio_info};
+
 bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
 {
-    if (index == 2)
-        return th_fake_net_get(ops, dev); /* the network device (th_net.c) */
-    if (index > 2 || !th_fake_blk[index].present)
+    if (index == 2 && th_fake_net_get(ops, dev)) /* the network device (th_net.c) */
+        return true;
+    if (index == (th_fake_net.present ? 3u : 2u) && th_fake_audio.present) { /* then audio */
+        *ops = &g_fake_audio_ops;
+        *dev = &th_fake_audio;
+        return true;
+    }
+    if (index >= 2 || !th_fake_blk[index].present)
         return false;
     *ops = &g_fake_ops;
     *dev = &g_fake_devs[index];

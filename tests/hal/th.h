@@ -166,6 +166,16 @@ struct th_fake_net {
 extern struct th_fake_net th_fake_net;
 void th_fake_net_arrive(const void *frame, size_t len);
 
+/* The test HAL's fake audio output (after the block devices and the network device;
+ * polled): S16 stereo at 48 kHz, its writes complete at once; data holds the last write
+ * (its last 4 KiB). */
+struct th_fake_audio {
+    bool present; /* set before the first device_open */
+    uint64_t bytes; /* written so far */
+    uint8_t data[4096];
+};
+extern struct th_fake_audio th_fake_audio;
+
 /* Build a minimal static-PIE ELF64 image in a VMO (for spawn and ELF tests). */
 struct th_elf_opts {
     uint16_t machine;   /* 0: the host's */

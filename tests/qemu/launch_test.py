@@ -65,6 +65,16 @@ def main():
     case("x86_64 --kernel-test gets no data disk (the user's saved data is never touched)",
          rc == 0 and "data.img" not in out and "id=data" not in out and not made, out + err)
 
+    wav = os.path.join(tmp, "out.wav")
+    rc, out, err = run(["./serviceos-qemu", "--arch", "x86_64", "--image", fake_img, "--net", "user",
+                        "--audio-file", wav, "--print-command"], user, nodisplay)
+    case("x86_64 takes --net and --audio-file together: a network card and a sound card",
+         rc == 0 and "virtio-net-pci" in out and "intel-hda" in out and wav in out, out + err)
+    rc, out, err = run(["./serviceos-qemu", "--arch", "x86_64", "--image", fake_img,
+                        "--audio", "none", "--print-command"], user, nodisplay)
+    case("x86_64 --audio none: no sound card; no --net: no network card",
+         rc == 0 and "intel-hda" not in out and "virtio-net-pci" not in out, out + err)
+
     disk = os.path.join(tmp, "mine.img")
     for arch, opt in (("x86_64", "--disk"), ("aarch64", "--data-disk")):
         extra = ["--image", fake_img] if arch == "x86_64" else ["--no-build"]

@@ -124,13 +124,16 @@ struct sos_info_vmo {
 struct sos_info_device {
     uint32_t dev_class; /* SOS_DEV_* */
     uint32_t flags;
-    uint64_t block_size;  /* block: bytes per block */
-    uint64_t block_count; /* block: the device's size in blocks */
+    uint64_t block_size;  /* block: bytes per block; audio: bytes per frame */
+    uint64_t block_count; /* block: the device's size in blocks; audio: frames it buffers */
     char name[SOS_NAME_MAX];
     /* display: the current mode; the framebuffer (device_buffer) holds fb_size bytes,
      * line y of the picture at y * pitch, pixels 32-bit 0xAARRGGBB (alpha ignored) */
     uint32_t width, height, pitch, max_width, max_height, reserved2;
     uint64_t fb_size;
+    uint32_t audio_rate;     /* audio: frames per second */
+    uint16_t audio_channels; /* audio: interleaved samples per frame */
+    uint16_t audio_format;   /* audio: SOS_AUDIO_FMT_* */
 };
 
 /* device_io: one synchronous request through a VMO buffer. */
@@ -178,6 +181,17 @@ struct sos_display_rect {
  */
 #define SOS_INPUT_READ_NOWAIT (1u << 0)
 #define SOS_INPUT_READ_MAX (64u * 1024u)
+
+/*
+ * Audio output devices (SOS_DEV_AUDIO) take WRITEs of whole frames (block_size bytes
+ * each, `block` 0, at most SOS_DEVICE_IO_MAX bytes) in the format sos_info_device
+ * names. A WRITE returns once every frame is in the device's queue, which holds
+ * block_count frames: a writer is paced by the device's clock. Nothing else is
+ * supported. When the queue runs dry the device plays silence.
+ */
+#define SOS_AUDIO_FMT_S16 1u /* signed 16-bit little endian */
+#define SOS_AUDIO_FMT_S32 2u /* signed 32-bit little endian */
+#define SOS_AUDIO_FMT_F32 3u /* IEEE float, -1.0 .. 1.0 */
 
 /*
  * Network devices (SOS_DEV_NET; sos_info_device.block_size is SOS_NET_FRAME_MAX) move

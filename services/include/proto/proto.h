@@ -31,6 +31,7 @@ enum sos_protocol {
     PROTO_STATUS = 7,
     PROTO_STORAGE = 8,
     PROTO_NET = 9,
+    PROTO_AUDIO = 10,
     PROTO_GRAPHICS = 16, /* the compositor (proto/graphics.h) */
     PROTO_SESSION = 17,  /* input focus (proto/session.h) */
 };

@@ -15,6 +15,8 @@
  *   host_sched_yield_1cpu    two pinned threads calling sched_yield (one switch per call)
  *   host_malloc_free_N       malloc(N) and free of the kernel object's size
  *   host_scm_rights_8        64 bytes + 8 fds over an AF_UNIX socket pair and back
+ *   host_audio_mix_N         one audio mixer period of N streams (../mixwork.c, the code
+ *                            the image runs as audio_mix_N)
  *
  * Layer: tests/bench (host program).
  */
@@ -33,6 +35,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "../mixwork.h"
 
 typedef int64_t (*batch_fn)(void *state, uint32_t n);
 
@@ -459,6 +462,30 @@ static void scm_rights(struct h_results *out)
     close(p.sock[1]);
 }
 
+/* ---- the audio mixer's period (the same code as the image's audio_mix_N) */
+
+static int64_t b_mix(void *state, uint32_t n)
+{
+    int64_t t0 = h_now();
+    for (uint32_t i = 0; i < n; i++)
+        mixwork_period(state);
+    return h_now() - t0;
+}
+
+static void audio_mix(struct h_results *out, const char *name, uint32_t streams, uint32_t batch)
+{
+    static struct mixwork w;
+    if (mixwork_init(&w, streams, malloc)) {
+        h_add(out, name)->error = true;
+        mixwork_free(&w, free);
+        return;
+    }
+    char extra[64];
+    snprintf(extra, sizeof(extra), "streams=%u frames=480 in=44100 out=48000", streams);
+    sample(out, name, b_mix, &w, batch, 300, extra);
+    mixwork_free(&w, free);
+}
+
 /* ---- all of them */
 
 void h_baselines(const struct h_cfg *c, const struct h_sizes *sz, struct h_results *out)
@@ -480,4 +507,7 @@ void h_baselines(const struct h_cfg *c, const struct h_sizes *sz, struct h_resul
     malloc_free(out, "event", sz->event, 1);
     malloc_free(out, "channel", sz->channel, 2);
     malloc_free(out, "vmo", sz->vmo, 1);
+    audio_mix(out, "host_audio_mix_1", 1, 20);
+    audio_mix(out, "host_audio_mix_4", 4, 10);
+    audio_mix(out, "host_audio_mix_16", 16, 4);
 }
