@@ -29,7 +29,7 @@ unsigned hal_cpu_id(void) { return host_tl_vcpu->id; }
 unsigned hal_cpu_count(void) { return host_vcpu_count(); }
 unsigned long hal_irq_save(void) { return 0; }
 void hal_irq_restore(unsigned long state) { (void)state; }
-void hal_cpu_relax(void) { __builtin_ia32_pause(); }
+void hal_cpu_relax(void) { host_cpu_relax(); }
 void hal_cpu_kick(unsigned cpu) { host_vcpu_raise(cpu, HOST_LINE_IPI); }
 
 /* Deliver every pending virtual interrupt of this vCPU to the core. */

@@ -125,6 +125,7 @@ void host_vcpu_raise(unsigned id, unsigned line);
 uint32_t host_vcpu_take_pending(void);
 /* Block the calling vCPU until a line is pending. */
 void host_vcpu_wait(void);
+void host_cpu_relax(void); /* a spinning vCPU waits (relax.c) */
 /* Arm the calling vCPU's one-shot timer at monotonic ns `deadline` (INT64_MAX: off). */
 void host_vcpu_timer_set(int64_t deadline);
 
