@@ -149,6 +149,73 @@ int pkg_open(struct pkg *p, const void *data, size_t len, struct errmsg *err);
 int pkg_read_file(const struct pkg *p, const struct pkg_file *f, void *buf, size_t cap,
                   struct errmsg *err);
 
+/* --- repository index (pkg_index.c) --------------------------------------------------- */
+
+#define PKG_INDEX_MAX 64      /* packages (all versions) one index lists */
+#define PKG_INDEX_TEXT_MAX 65536
+#define PKG_REPO_PATH_MAX 95
+
+/* One package version a repository offers. */
+struct pkg_avail {
+    char name[PKG_NAME_MAX + 1];
+    char version_text[PKG_VERSION_MAX + 1];
+    struct pkg_version version;
+    char arch[PKG_ARCH_MAX + 1];
+    uint8_t sha256[SHA256_SIZE];  /* of the whole package file */
+    uint32_t size;                /* bytes of the package file */
+    char path[PKG_REPO_PATH_MAX + 1]; /* in the repository: packages/<name>-<version>.pkg */
+    char description[PKG_TEXT_MAX + 1];
+    struct pkg_dep dep[PKG_MAX_DEPENDS];
+    uint32_t dep_count;
+};
+
+struct pkg_index {
+    struct pkg_avail pkg[PKG_INDEX_MAX];
+    uint32_t count;
+};
+
+/* Parses a repository index (sospkg repo writes it; docs/packages.md). Entries are in
+ * name and version order with no version twice; depends= and description= lines name
+ * a package= above them. Errors say "index:LINE: ...". */
+int pkg_index_parse(const char *text, size_t len, struct pkg_index *ix, struct errmsg *err);
+
+/* The entry for name at exactly version v, or at the newest version when v is NULL. */
+const struct pkg_avail *pkg_index_find(const struct pkg_index *ix, const char *name,
+                                       const struct pkg_version *v);
+
+/* --- dependency resolution (pkg_resolve.c) ----------------------------------------- */
+
+#define PKG_MAX_INSTALLED 64
+
+/* An installed package as the resolver sees it. */
+struct pkg_have {
+    char name[PKG_NAME_MAX + 1];
+    struct pkg_version version;
+    struct pkg_dep dep[PKG_MAX_DEPENDS];
+    uint32_t dep_count;
+};
+
+/* What to do: the index entries to install or replace, dependencies before the
+ * packages that need them. */
+struct pkg_plan {
+    const struct pkg_avail *step[PKG_INDEX_MAX];
+    uint32_t count;
+};
+
+/* Plans installing (or updating to) name, at exactly *want when want is not NULL, else
+ * at the newest version that fits, with every dependency, on a machine of architecture
+ * arch that has have[0..n). Nothing installed may be left with a dependency it no
+ * longer meets. Chooses the newest version of each package that meets every constraint
+ * on it (no backtracking: docs/packages.md). */
+int pkg_resolve(const struct pkg_index *ix, const struct pkg_have *have, uint32_t n,
+                const char *name, const struct pkg_version *want, const char *arch,
+                struct pkg_plan *plan, struct errmsg *err);
+
+/* 0 if name can be removed from have[0..n): no other installed package depends on it;
+ * else SOS_ERR_BAD_STATE naming the one that does. */
+int pkg_check_remove(const struct pkg_have *have, uint32_t n, const char *name,
+                     struct errmsg *err);
+
 /* --- writing (pkg_write.c; host tools and tests) ----------------------------------- */
 
 struct pkg_write_input {

@@ -25,57 +25,21 @@
 
 #include "../fmt.h"
 #include "../manifest/manifest_impl.h"
-
-#define LINE_MAX_BYTES 512
+#include "pkg_impl.h"
 
 struct iparse {
+    struct pkg_lines lp; /* first: the line walk hands this struct to parse_line */
     struct pkg_info *info;
-    struct errmsg *err;
-    unsigned line;
     bool seen[5]; /* format, name, version, arch, description */
 };
 
-static int perr(struct iparse *p, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int perr(struct iparse *p, int code, const char *fmt, ...)
-{
-    char msg[ERRMSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    k_vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return errmsg_at(p->err, code, PKG_INFO_ENTRY, p->line, "%s", msg);
-}
-
-/* Re-files a message a value parser left in p->err under the current line. */
-static int relabel(struct iparse *p, int rc)
-{
-    if (!p->err)
-        return rc;
-    char msg[ERRMSG_MAX];
-    m_strlcpy(msg, p->err->msg, sizeof msg);
-    return perr(p, rc, "%s", msg);
-}
-
-static bool is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r';
-}
+#define perr(p, ...) pkg_perr(&(p)->lp, __VA_ARGS__)
+#define relabel(p, rc) pkg_relabel(&(p)->lp, rc)
 
 static int copy_text(struct iparse *p, const char *key, const char *v, size_t n, char *dst,
                      size_t cap)
 {
-    if (n >= cap)
-        return perr(p, SOS_ERR_INVALID_ARGS, "%s is longer than %zu bytes", key, cap - 1);
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] < 0x20 || v[i] > 0x7e)
-            return perr(p, SOS_ERR_INVALID_ARGS, "%s has a byte outside printable ASCII",
-                        key);
-        dst[i] = v[i];
-    }
-    dst[n] = 0;
-    return 0;
+    return pkg_copy_text(&p->lp, key, v, n, dst, cap);
 }
 
 static int val_format(struct iparse *p, const char *v, size_t n)
@@ -88,7 +52,7 @@ static int val_format(struct iparse *p, const char *v, size_t n)
 
 static int val_name(struct iparse *p, const char *v, size_t n)
 {
-    int rc = pkg_check_name(v, n, p->err);
+    int rc = pkg_check_name(v, n, p->lp.err);
     if (rc)
         return relabel(p, rc);
     return copy_text(p, "name", v, n, p->info->name, sizeof p->info->name);
@@ -96,7 +60,7 @@ static int val_name(struct iparse *p, const char *v, size_t n)
 
 static int val_version(struct iparse *p, const char *v, size_t n)
 {
-    int rc = pkg_version_parse(v, n, &p->info->version, p->err);
+    int rc = pkg_version_parse(v, n, &p->info->version, p->lp.err);
     if (rc)
         return relabel(p, rc);
     return copy_text(p, "version", v, n, p->info->version_text,
@@ -127,7 +91,7 @@ static int val_depends(struct iparse *p, const char *v, size_t n)
     if (in->dep_count == PKG_MAX_DEPENDS)
         return perr(p, SOS_ERR_INVALID_ARGS, "more than %d dependencies", PKG_MAX_DEPENDS);
     struct pkg_dep *d = &in->dep[in->dep_count];
-    int rc = pkg_dep_parse(v, n, d, p->err);
+    int rc = pkg_dep_parse(v, n, d, p->lp.err);
     if (rc)
         return relabel(p, rc);
     for (uint32_t i = 0; i < in->dep_count; i++)
@@ -135,48 +99,6 @@ static int val_depends(struct iparse *p, const char *v, size_t n)
             return perr(p, SOS_ERR_INVALID_ARGS, "dependency '%s' named twice (put every "
                         "constraint on one line)", d->name);
     in->dep_count++;
-    return 0;
-}
-
-/* Splits the next blank-separated word off v[*i..n). */
-static size_t word(const char *v, size_t n, size_t *i, const char **out)
-{
-    while (*i < n && is_blank(v[*i]))
-        (*i)++;
-    *out = v + *i;
-    size_t start = *i;
-    while (*i < n && !is_blank(v[*i]))
-        (*i)++;
-    return *i - start;
-}
-
-static int parse_hex(const char *w, size_t len, uint8_t out[SHA256_SIZE])
-{
-    if (len != PKG_HEX_SIZE)
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        char c = w[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (d < 0)
-            return -1;
-        out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] | d : d << 4);
-    }
-    return 0;
-}
-
-static int parse_size(const char *w, size_t len, uint32_t *out)
-{
-    uint64_t n = 0;
-    if (len == 0 || len > 10 || (w[0] == '0' && len > 1))
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        if (w[i] < '0' || w[i] > '9')
-            return -1;
-        n = n * 10 + (uint64_t)(w[i] - '0');
-    }
-    if (n > 0xffffffffu)
-        return -1;
-    *out = (uint32_t)n;
     return 0;
 }
 
@@ -189,10 +111,10 @@ static int val_file(struct iparse *p, const char *v, size_t n)
     const char *w[5];
     size_t wl[5], i = 0;
     for (int k = 0; k < 5; k++)
-        wl[k] = word(v, n, &i, &w[k]);
+        wl[k] = pkg_word(v, n, &i, &w[k]);
     if (wl[3] == 0 || wl[4] != 0)
         return perr(p, SOS_ERR_INVALID_ARGS, "file= takes PATH KIND SHA256 SIZE");
-    int rc = bundle_check_name(w[0], wl[0], p->err);
+    int rc = bundle_check_name(w[0], wl[0], p->lp.err);
     if (rc)
         return relabel(p, rc);
     rc = copy_text(p, "file path", w[0], wl[0], f->path, sizeof f->path);
@@ -206,10 +128,10 @@ static int val_file(struct iparse *p, const char *v, size_t n)
     if (!f->kind)
         return perr(p, SOS_ERR_INVALID_ARGS, "file '%s': kind must be manifest, "
                     "executable, config or data", f->path);
-    if (parse_hex(w[2], wl[2], f->sha256))
+    if (pkg_parse_hex(w[2], wl[2], f->sha256))
         return perr(p, SOS_ERR_INVALID_ARGS, "file '%s': SHA-256 must be 64 lower-case "
                     "hex digits", f->path);
-    if (parse_size(w[3], wl[3], &f->size))
+    if (pkg_parse_size(w[3], wl[3], &f->size))
         return perr(p, SOS_ERR_INVALID_ARGS, "file '%s': size must be a decimal number "
                     "below 2^32", f->path);
     if (pkg_info_file(in, f->path))
@@ -230,38 +152,12 @@ static const struct ikey g_ikeys[] = {
     {"depends", val_depends, -1}, {"file", val_file, -1},
 };
 
-static int parse_line(struct iparse *p, const char *s, size_t n)
+static int parse_line(void *ctx, const char *s, size_t kl, const char *v, size_t vn)
 {
-    while (n && is_blank(*s)) {
-        s++;
-        n--;
-    }
-    while (n && is_blank(s[n - 1]))
-        n--;
-    if (n == 0 || s[0] == '#')
-        return 0;
-    size_t eq = 0;
-    while (eq < n && s[eq] != '=')
-        eq++;
-    if (eq == n)
-        return perr(p, SOS_ERR_INVALID_ARGS, "expected key=value");
-    size_t kl = eq;
-    while (kl && is_blank(s[kl - 1]))
-        kl--;
-    const char *v = s + eq + 1;
-    size_t vn = n - eq - 1;
-    while (vn && is_blank(*v)) {
-        v++;
-        vn--;
-    }
+    struct iparse *p = ctx;
     for (size_t k = 0; k < sizeof g_ikeys / sizeof g_ikeys[0]; k++) {
         const struct ikey *key = &g_ikeys[k];
-        if (m_strlen(key->name) != kl)
-            continue;
-        size_t j = 0;
-        while (j < kl && key->name[j] == s[j])
-            j++;
-        if (j != kl)
+        if (!pkg_key_is(s, kl, key->name))
             continue;
         if (key->once >= 0 && p->seen[key->once])
             return perr(p, SOS_ERR_INVALID_ARGS, "%s given twice", key->name);
@@ -276,27 +172,14 @@ static int parse_line(struct iparse *p, const char *s, size_t n)
 
 int pkg_info_parse(const char *text, size_t len, struct pkg_info *info, struct errmsg *err)
 {
-    struct iparse p = {.info = info, .err = err};
+    struct iparse p = {.lp = {.file = PKG_INFO_ENTRY, .err = err}, .info = info};
     *info = (struct pkg_info){0};
     if (len > PKG_INFO_MAX)
         return errmsg_set(err, SOS_ERR_INVALID_ARGS, "%s is %zu bytes, at most %d",
                           PKG_INFO_ENTRY, len, PKG_INFO_MAX);
-    size_t at = 0;
-    while (at < len) {
-        p.line++;
-        size_t end = at;
-        while (end < len && text[end] != '\n' && text[end] != 0)
-            end++;
-        if (end < len && text[end] == 0)
-            return perr(&p, SOS_ERR_INVALID_ARGS, "NUL byte in the text");
-        if (end - at >= LINE_MAX_BYTES)
-            return perr(&p, SOS_ERR_INVALID_ARGS, "line longer than %d bytes",
-                        LINE_MAX_BYTES - 1);
-        int rc = parse_line(&p, text + at, end - at);
-        if (rc)
-            return rc;
-        at = end + 1;
-    }
+    int rc = pkg_each_line(&p.lp, text, len, parse_line, &p);
+    if (rc)
+        return rc;
     static const char *const required[] = {"format", "name", "version", "arch"};
     for (int k = 0; k < 4; k++)
         if (!p.seen[k])
