@@ -179,6 +179,19 @@ struct pkg_index {
  * a package= above them. Errors say "index:LINE: ...". */
 int pkg_index_parse(const char *text, size_t len, struct pkg_index *ix, struct errmsg *err);
 
+/* The same, handing every line whose key the index does not know to extra(ctx, key,
+ * key length, value, value length, err), which returns 0 or an error with its message
+ * in err (the line number is put in front). A record that embeds
+ * an index, like the package service's generations, keeps its own keys so). */
+int pkg_index_parse_ext(const char *text, size_t len, struct pkg_index *ix,
+                        int (*extra)(void *ctx, const char *k, size_t kl, const char *v,
+                                     size_t vn, struct errmsg *err),
+                        void *ctx, struct errmsg *err);
+
+/* Writes ix as index text (what pkg_index_parse reads back the same) into out[0..cap);
+ * sets *written. SOS_ERR_BUFFER_TOO_SMALL when it does not fit. */
+int pkg_index_format(const struct pkg_index *ix, char *out, size_t cap, size_t *written);
+
 /* The entry for name at exactly version v, or at the newest version when v is NULL. */
 const struct pkg_avail *pkg_index_find(const struct pkg_index *ix, const char *name,
                                        const struct pkg_version *v);

@@ -47,4 +47,8 @@ bool pkg_key_is(const char *key, size_t kl, const char *name);
 int pkg_copy_text(struct pkg_lines *p, const char *what, const char *v, size_t n, char *dst,
                   size_t cap);
 
+/* Appends printf output to out[0..cap) at *at; false (nothing appended) when full. */
+bool pkg_put(char *out, size_t cap, size_t *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 #endif

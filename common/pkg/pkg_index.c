@@ -25,6 +25,9 @@ struct xparse {
     struct pkg_lines lp;
     struct pkg_index *ix;
     bool format;
+    int (*extra)(void *ctx, const char *k, size_t kl, const char *v, size_t vn,
+                 struct errmsg *err);
+    void *ctx;
 };
 
 /* The entry of the package= line above that names name[0..n), or NULL. */
@@ -131,12 +134,26 @@ static int index_line(void *ctx, const char *k, size_t kl, const char *v, size_t
         return val_package(p, v, vn);
     if (pkg_key_is(k, kl, "depends") || pkg_key_is(k, kl, "description"))
         return val_owned(p, pkg_key_is(k, kl, "depends"), v, vn);
+    if (p->extra) {
+        int rc = p->extra(p->ctx, k, kl, v, vn, p->lp.err);
+        return rc ? pkg_relabel(&p->lp, rc) : 0;
+    }
     return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "unknown key");
 }
 
 int pkg_index_parse(const char *text, size_t len, struct pkg_index *ix, struct errmsg *err)
 {
-    struct xparse p = {.lp = {.file = "index", .err = err}, .ix = ix};
+    return pkg_index_parse_ext(text, len, ix, NULL, NULL, err);
+}
+
+int pkg_index_parse_ext(const char *text, size_t len, struct pkg_index *ix,
+                        int (*extra)(void *ctx, const char *k, size_t kl, const char *v,
+                                     size_t vn, struct errmsg *err),
+                        void *ctx, struct errmsg *err)
+{
+    struct xparse p = {.lp = {.file = "index", .err = err}, .ix = ix, .extra = extra,
+                       .ctx = ctx};
+
     ix->count = 0;
     if (len > PKG_INDEX_TEXT_MAX)
         return errmsg_set(err, SOS_ERR_INVALID_ARGS, "index is %zu bytes, at most %d", len,
@@ -158,4 +175,27 @@ const struct pkg_avail *pkg_index_find(const struct pkg_index *ix, const char *n
             (v ? pkg_version_cmp(&ix->pkg[i].version, v) == 0 : true))
             best = &ix->pkg[i]; /* in version order: the last match is the newest */
     return best;
+}
+
+int pkg_index_format(const struct pkg_index *ix, char *out, size_t cap, size_t *written)
+{
+    size_t at = 0;
+    bool ok = cap > 0 && pkg_put(out, cap, &at, "format=%d\n", PKG_FORMAT);
+    for (uint32_t i = 0; ok && i < ix->count; i++) {
+        const struct pkg_avail *a = &ix->pkg[i];
+        char hex[PKG_HEX_SIZE + 1], dep[160];
+        pkg_hex(a->sha256, hex);
+        ok = pkg_put(out, cap, &at, "package=%s %s %s %s %u %s\n", a->name, a->version_text,
+                 a->arch, hex, (unsigned)a->size, a->path);
+        for (uint32_t k = 0; ok && k < a->dep_count; k++) {
+            pkg_dep_format(&a->dep[k], dep, sizeof dep);
+            ok = pkg_put(out, cap, &at, "depends=%s %s\n", a->name, dep);
+        }
+        if (ok && a->description[0])
+            ok = pkg_put(out, cap, &at, "description=%s %s\n", a->name, a->description);
+    }
+    if (!ok)
+        return SOS_ERR_BUFFER_TOO_SMALL;
+    *written = at;
+    return 0;
 }

@@ -210,39 +210,23 @@ void pkg_hex(const uint8_t sha[SHA256_SIZE], char hex[PKG_HEX_SIZE + 1])
     hex[PKG_HEX_SIZE] = 0;
 }
 
-/* Appends one formatted line; false when out is full. */
-static bool emit(char *out, size_t cap, size_t *at, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static bool emit(char *out, size_t cap, size_t *at, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = k_vsnprintf(out + *at, cap - *at, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= cap - *at)
-        return false;
-    *at += (size_t)n;
-    return true;
-}
-
 int pkg_info_format(const struct pkg_info *info, char *out, size_t cap, size_t *written)
 {
     size_t at = 0;
-    bool ok = cap > 0 && emit(out, cap, &at, "format=%d\nname=%s\nversion=%s\narch=%s\n",
+    bool ok = cap > 0 && pkg_put(out, cap, &at, "format=%d\nname=%s\nversion=%s\narch=%s\n",
                               PKG_FORMAT, info->name, info->version_text, info->arch);
     if (ok && info->description[0])
-        ok = emit(out, cap, &at, "description=%s\n", info->description);
+        ok = pkg_put(out, cap, &at, "description=%s\n", info->description);
     for (uint32_t i = 0; ok && i < info->dep_count; i++) {
         char dep[160];
         pkg_dep_format(&info->dep[i], dep, sizeof dep);
-        ok = emit(out, cap, &at, "depends=%s\n", dep);
+        ok = pkg_put(out, cap, &at, "depends=%s\n", dep);
     }
     for (uint32_t i = 0; ok && i < info->file_count; i++) {
         const struct pkg_file *f = &info->file[i];
         char hex[PKG_HEX_SIZE + 1];
         pkg_hex(f->sha256, hex);
-        ok = emit(out, cap, &at, "file=%s %s %s %u\n", f->path, bundle_kind_name(f->kind),
+        ok = pkg_put(out, cap, &at, "file=%s %s %s %u\n", f->path, bundle_kind_name(f->kind),
                   hex, (unsigned)f->size);
     }
     if (!ok)

@@ -65,7 +65,14 @@ static void test_index(void **state)
     assert_string_equal(a->description, "The application");
     assert_int_equal(a->dep_count, 1);
     assert_null(pkg_index_find(&g_ix, "nope", NULL));
+    static char text[PKG_INDEX_TEXT_MAX];
+    static struct pkg_index again;
+    size_t n = 0;
     struct errmsg err = {0};
+    assert_int_equal(pkg_index_format(&g_ix, text, sizeof text, &n), 0);
+    assert_int_equal(pkg_index_parse(text, n, &again, &err), 0);
+    assert_memory_equal(&again, &g_ix, sizeof again);
+    assert_int_equal(pkg_index_format(&g_ix, text, 100, &n), SOS_ERR_BUFFER_TOO_SMALL);
     static const struct {
         const char *text, *msg;
     } bad[] = {

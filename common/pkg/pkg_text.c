@@ -151,3 +151,15 @@ int pkg_copy_text(struct pkg_lines *p, const char *what, const char *v, size_t n
     dst[n] = 0;
     return 0;
 }
+
+bool pkg_put(char *out, size_t cap, size_t *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = k_vsnprintf(out + *at, cap - *at, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= cap - *at)
+        return false;
+    *at += (size_t)n;
+    return true;
+}

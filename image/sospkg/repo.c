@@ -92,22 +92,19 @@ static int by_name_version(const void *a, const void *b)
     return c ? c : pkg_version_cmp(&x->version, &y->version);
 }
 
-static void index_block(FILE *f, const struct loaded *l, const char *file)
+/* The index entry of a loaded package stored at file. */
+static void index_entry(const struct loaded *l, const char *file, struct pkg_avail *a)
 {
     const struct pkg_info *in = &l->pkg.info;
-    uint8_t sha[SHA256_SIZE];
-    char hex[PKG_HEX_SIZE + 1];
-    sha256(l->data, l->size, sha);
-    pkg_hex(sha, hex);
-    fprintf(f, "package=%s %s %s %s %zu %s\n", in->name, in->version_text, in->arch, hex,
-            l->size, file);
-    for (uint32_t i = 0; i < in->dep_count; i++) {
-        char dep[160];
-        pkg_dep_format(&in->dep[i], dep, sizeof dep);
-        fprintf(f, "depends=%s %s\n", in->name, dep);
-    }
-    if (in->description[0])
-        fprintf(f, "description=%s %s\n", in->name, in->description);
+    *a = (struct pkg_avail){.version = in->version, .size = (uint32_t)l->size,
+                            .dep_count = in->dep_count};
+    strcpy(a->name, in->name);
+    strcpy(a->version_text, in->version_text);
+    strcpy(a->arch, in->arch);
+    strcpy(a->description, in->description);
+    snprintf(a->path, sizeof a->path, "%.95s", file);
+    memcpy(a->dep, in->dep, sizeof a->dep);
+    sha256(l->data, l->size, a->sha256);
 }
 
 /* Copies every package into dir/packages and writes dir/index through a temporary. */
@@ -117,10 +114,13 @@ static int write_repo(const char *dir, struct loaded **v, int n)
     snprintf(path, sizeof path, "%s/packages", dir);
     if ((mkdir(dir, 0755) && errno != EEXIST) || (mkdir(path, 0755) && errno != EEXIST))
         return sospkg_fail(EXIT_IO, "cannot make '%s': %s", path, strerror(errno));
-    char *text = NULL;
+    static struct pkg_index ix;
+    static char text[PKG_INDEX_TEXT_MAX];
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    fputs("format=1\n", f);
+    if (n > PKG_INDEX_MAX)
+        return sospkg_fail(EXIT_INVALID, "%d packages, an index holds at most %d", n,
+                           PKG_INDEX_MAX);
+    ix.count = 0;
     for (int i = 0; i < n; i++) {
         const struct pkg_info *in = &v[i]->pkg.info;
         if (i && !by_name_version(&v[i - 1], &v[i]))
@@ -130,12 +130,12 @@ static int write_repo(const char *dir, struct loaded **v, int n)
         snprintf(path, sizeof path, "%s/%s", dir, file);
         if (hostfile_write(path, v[i]->data, v[i]->size))
             return sospkg_fail(EXIT_IO, "cannot write '%s': %s", path, strerror(errno));
-        index_block(f, v[i], file);
+        index_entry(v[i], file, &ix.pkg[ix.count++]);
     }
-    fclose(f);
+    if (pkg_index_format(&ix, text, sizeof text, &len))
+        return sospkg_fail(EXIT_INVALID, "the index would exceed %d bytes", PKG_INDEX_TEXT_MAX);
     snprintf(path, sizeof path, "%s/index", dir);
     int rc = hostfile_write(path, text, len);
-    free(text);
     return rc ? sospkg_fail(EXIT_IO, "cannot write '%s': %s", path, strerror(errno)) : 0;
 }
 
