@@ -400,6 +400,8 @@ const struct sh_cmd g_sh_cmds[] = {
     {"fsck", "", "check the store (every block's checksum and every invariant)", 0, 0, cmd_storage},
     {"store", "ls|cat|write|mkdir|rm|mv|cp|df|mounts|fsck|sync ...", "the storage commands", 1, SH_MAX_ARGS,
      cmd_store},
+    {"pkg", "list|search|show|install|update|remove|rollback|history|verify|repair|gc|repo ...",
+     "packages (docs/packages.md)", 1, SH_MAX_ARGS, cmd_pkg},
     {"poweroff", "", "stop every service in order and power off", 0, 0, cmd_poweroff},
     {"reboot", "", "stop every service in order and reboot", 0, 0, cmd_reboot},
 };

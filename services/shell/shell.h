@@ -104,5 +104,7 @@ void cmd_uptime(int argc, char **argv);
 void cmd_chaos(int argc, char **argv);
 void cmd_storage(int argc, char **argv);
 void cmd_store(int argc, char **argv);
+void cmd_pkg(int argc, char **argv);
+void cmd_run_pkg(int argc, char **argv);
 
 #endif
