@@ -22,66 +22,14 @@
 
 #include "pkgdb.h"
 #include "test/memstore.h"
+#include "test/testrepo.h"
 
 static struct memstore g_repo;
 static struct pkg_index g_ix;
 
-/* Builds package name-version with files (path=content pairs) into the repository. */
-static void add_pkg(const char *name, const char *version, const char *deps,
-                    const char *const *files)
-{
-    static struct pkg_info info;
-    struct pkg_write_input in[8];
-    size_t n = 0;
-    memset(&info, 0, sizeof info);
-    strcpy(info.name, name);
-    strcpy(info.version_text, version);
-    assert_int_equal(pkg_version_parse(version, strlen(version), &info.version, NULL), 0);
-    strcpy(info.arch, "any");
-    if (deps) {
-        assert_int_equal(pkg_dep_parse(deps, strlen(deps), &info.dep[0], NULL), 0);
-        info.dep_count = 1;
-    }
-    for (; files[2 * n]; n++)
-        in[n] = (struct pkg_write_input){files[2 * n], bundle_kind_for_path(files[2 * n]),
-                                         files[2 * n + 1], strlen(files[2 * n + 1])};
-    size_t cap = pkg_write_bound(in, n), len = 0;
-    uint8_t *buf = malloc(cap);
-    struct errmsg err;
-    assert_int_equal(pkg_write(&info, in, n, buf, cap, &len, &err), 0);
-    struct pkg_avail *a = &g_ix.pkg[g_ix.count++];
-    *a = (struct pkg_avail){.version = info.version, .size = (uint32_t)len,
-                            .dep_count = info.dep_count};
-    strcpy(a->name, name);
-    strcpy(a->version_text, version);
-    strcpy(a->arch, "any");
-    memcpy(a->dep, info.dep, sizeof a->dep);
-    snprintf(a->path, sizeof a->path, "packages/%s-%s.pkg", name, version);
-    sha256(buf, len, a->sha256);
-    memstore_put(&g_repo, a->path, buf, len);
-    free(buf);
-}
-
-/* The test repository: greet-data 1 (data), hello 1.0 and 1.1 (1.1 needs greet-data),
- * clash 1 (claims hello's path), lib 1 and app 1 (app needs lib). In index order. */
 static void make_repo(void)
 {
-    memstore_free(&g_repo);
-    memstore_init(&g_repo);
-    g_ix.count = 0;
-    add_pkg("app", "1", "lib >=1", (const char *const[]){"bin/app", "app", NULL});
-    add_pkg("clash", "1", NULL, (const char *const[]){"bin/hello", "not hello", NULL});
-    add_pkg("greet-data", "1", NULL,
-            (const char *const[]){"data/greet/words", "hello, world\n", NULL});
-    add_pkg("hello", "1.0", NULL,
-            (const char *const[]){"bin/hello", "hello image v1",
-                                  "manifests/hello.svc", "service=hello\nimage=bin/hello\n",
-                                  NULL});
-    add_pkg("hello", "1.1", "greet-data >=1",
-            (const char *const[]){"bin/hello", "hello image v1.1",
-                                  "manifests/hello.svc", "service=hello\nimage=bin/hello\n",
-                                  NULL});
-    add_pkg("lib", "1", NULL, (const char *const[]){"lib/x", "lib", NULL});
+    testrepo_make(&g_repo, &g_ix);
 }
 
 static struct pkg_version V(const char *s)
