@@ -172,7 +172,11 @@ int pkgdb_commit(struct pkgdb *db, struct pkg_gen *g, const struct pkgdb_new *pk
     if (rc)
         return rc;
     /* The pointer names the new generation now: it is current, durable or not. */
+    static struct pkg_gen old;
+    old = db->cur;
     db->cur = *g;
+    if (db->hooks.changed)
+        db->hooks.changed(db->hooks.ctx, &old, &db->cur);
     if ((rc = st->sync(st->ctx)) != 0)
         errmsg_set(err, rc, "generation %u is current, but the sync after the switch "
                    "failed: a power cut may still return to generation %u",

@@ -353,5 +353,6 @@ int main(void)
         printf("package: the root manager did not take our ready: %s\n", sos_strerror(err));
         return 1;
     }
+    pkgsvc_activate_init();
     return sl_server_run(&g_pkg.srv);
 }

@@ -82,10 +82,24 @@ struct pkg_gen {
     struct pkg_index set;  /* installed packages, one version of each, by name */
 };
 
+/* What the service does around a change (activation of packaged services); each may
+ * be NULL (the host tests). */
+struct pkgdb_hooks {
+    void *ctx;
+    /* A package about to be installed, checked but nothing written: an error refuses
+     * the whole change. */
+    int (*admit)(void *ctx, const struct pkg *p, struct errmsg *err);
+    /* A package about to be removed: called before the commit (its services stop). */
+    void (*leaving)(void *ctx, const struct pkg_avail *a);
+    /* A new generation is current; old is the one before it. */
+    void (*changed)(void *ctx, const struct pkg_gen *old, const struct pkg_gen *cur);
+};
+
 struct pkgdb {
     const struct pkg_store *st;
     char arch[PKG_ARCH_MAX + 1];
     struct pkg_gen cur;
+    struct pkgdb_hooks hooks;
 };
 
 /* Loads the current generation (none yet: an empty generation 0) and removes

@@ -49,6 +49,10 @@ void pkgsvc_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * the state directory's file "repos". */
 int pkgsvc_repo_op(const char *op, const char *name, struct errmsg *err);
 int pkgsvc_repos_load(void);
+/* activate.c: installs pkgdb's hooks (packaged services reach the root manager) and
+ * makes the current generation's services known; after sl_service_ready. */
+void pkgsvc_activate_init(void);
+
 /* The repository that offers name (the first added), or NULL. */
 struct pkgsvc_repo *pkgsvc_repo_for(const char *name);
 

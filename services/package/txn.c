@@ -60,8 +60,8 @@ int pkg_fetch_all(const struct pkg_fetch *f, const char *path, size_t max_len,
 }
 
 /* The package in data is what the index entry a says, and every file reads back. */
-static int check_package(const struct pkg_avail *a, const uint8_t *data, size_t len,
-                         struct errmsg *err)
+static int check_package(const struct pkgdb_hooks *h, const struct pkg_avail *a,
+                         const uint8_t *data, size_t len, struct errmsg *err)
 {
     static struct pkg p;
     uint8_t sha[SHA256_SIZE];
@@ -92,6 +92,8 @@ static int check_package(const struct pkg_avail *a, const uint8_t *data, size_t 
                  : errmsg_set(err, SOS_ERR_NO_MEMORY, "out of memory");
         free(buf);
     }
+    if (!rc && h->admit)
+        rc = h->admit(h->ctx, &p, err);
     return rc;
 }
 
@@ -188,8 +190,8 @@ static void free_news(struct pkgdb_new *news, size_t n)
 }
 
 /* Fetches and checks every step of the plan into news[]. */
-static int fetch_plan(const struct pkg_plan *plan, const struct pkg_fetch *f,
-                      struct pkgdb_new *news, struct errmsg *err)
+static int fetch_plan(const struct pkgdb *db, const struct pkg_plan *plan,
+                      const struct pkg_fetch *f, struct pkgdb_new *news, struct errmsg *err)
 {
     for (uint32_t i = 0; i < plan->count; i++) {
         const struct pkg_avail *a = plan->step[i];
@@ -198,7 +200,7 @@ static int fetch_plan(const struct pkg_plan *plan, const struct pkg_fetch *f,
         int rc = pkg_fetch_all(f, a->path, a->size, &data, &len, err);
         if (!rc) {
             news[i] = (struct pkgdb_new){a, data, len};
-            rc = check_package(a, data, len, err);
+            rc = check_package(&db->hooks, a, data, len, err);
         }
         if (rc) {
             free_news(news, i + 1); /* news[] starts zeroed: a failed fetch left NULL */
@@ -227,7 +229,7 @@ int pkgdb_install(struct pkgdb *db, const struct pkg_index *repo, const struct p
         return errmsg_set(err, SOS_ERR_NO_RESOURCES, "more than %d packages installed",
                           PKG_MAX_INSTALLED);
     memset(news, 0, sizeof news);
-    rc = fetch_plan(&plan, f, news, err);
+    rc = fetch_plan(db, &plan, f, news, err);
     if (rc)
         return rc;
     g = (struct pkg_gen){.parent = db->cur.number, .set = db->cur.set};
@@ -258,6 +260,8 @@ int pkgdb_remove(struct pkgdb *db, const char *name, struct errmsg *err)
         return rc;
     g = (struct pkg_gen){.parent = db->cur.number, .set = db->cur.set};
     snprintf(g.reason, sizeof g.reason, "remove %s %s", name, g.set.pkg[at].version_text);
+    if (db->hooks.leaving) /* its services stop before its files go */
+        db->hooks.leaving(db->hooks.ctx, &g.set.pkg[at]);
     memmove(&g.set.pkg[at], &g.set.pkg[at + 1], (g.set.count - (uint32_t)at - 1) *
             sizeof g.set.pkg[0]);
     g.set.count--;
