@@ -15,6 +15,9 @@
 #include <string.h>
 
 #include <proto/pkg.h>
+#include <proto/status.h>
+
+#include <client/heartbeat.h>
 
 #include "pkgsvc.h"
 
@@ -329,6 +332,16 @@ static const struct sl_op g_ops[] = {
     {PKG_WHICH, 0, do_which},
 };
 
+/* Storage went away (restarted): every directory handle the service holds is dead, and
+ * only the root manager can hand out its resources again. A clean exit gets a fresh
+ * start with fresh handles (restart=always: a clean exit costs no restart budget). */
+static void on_storage_gone(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)pkt;
+    (void)arg;
+    sl_server_stop(srv, 0);
+}
+
 int main(void)
 {
     int err = sl_service_init(&g_pkg.srv, g_ops, sizeof g_ops / sizeof g_ops[0], &g_pkg);
@@ -341,6 +354,9 @@ int main(void)
     struct errmsg e = {0};
     if (!g_pkg.state_dir)
         printf("package: no state directory (resource storage/data/pkg)\n");
+    else
+        sl_server_watch(&g_pkg.srv, g_pkg.state_dir, SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE,
+                        on_storage_gone, NULL);
     pkgsvc_store_init(&g_pkg.store, g_pkg.state_dir);
     if (g_pkg.state_dir && pkgdb_open(&g_pkg.db, &g_pkg.store, PKG_ARCH, &e) == 0)
         g_pkg.db_ok = true;
@@ -354,5 +370,8 @@ int main(void)
         return 1;
     }
     pkgsvc_activate_init();
+    static struct heartbeat hb;
+    if (heartbeat_start(&g_pkg.srv, &hb, STATUS_HEARTBEAT_PERIOD_NS))
+        printf("package: cannot send heartbeats\n");
     return sl_server_run(&g_pkg.srv);
 }
