@@ -105,6 +105,9 @@ static int val_owned(struct xparse *p, bool depends, const char *v, size_t vn)
                         "one above", depends ? "depends=" : "description=");
     while (i < vn && (v[i] == ' ' || v[i] == '\t'))
         i++;
+    if (!depends && a->description[0])
+        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "description given twice for %s",
+                        a->name);
     if (!depends)
         return pkg_copy_text(&p->lp, "description", v + i, vn - i, a->description,
                              sizeof a->description);

@@ -88,6 +88,8 @@ static void test_index(void **state)
         {"format=1\npackage=a 1 any " H " -1 p\n", "index:2: size must be a decimal"},
         {"format=1\npackage=a 1 any " H " 1 ../p\n", "index:2: "},
         {"format=1\nfoo=1\n", "index:2: unknown key"},
+        {"format=1\npackage=a 1 any " H " 1 p\ndescription=a x\ndescription=a y\n",
+         "index:4: description given twice for a"},
         {"format=1\npackage=b 1 any " H " 1 p\npackage=a 1 any " H " 1 p\n",
          "index:3: a 1: packages must be in name and version order, each version once"},
         {"", "index: empty (no format= line)"},

@@ -5,6 +5,8 @@
  * guards a whole package file:
  *   - as package.info text: a manifest that parses must format to text that parses to
  *     the same struct (the parser and the formatter agree);
+ *   - as a repository index (and a generation record, which is one with keys of its
+ *     own): the same round trip, and every dependency in it must print and parse back;
  *   - as a package file: pkg_open either fails with a message or gives a package whose
  *     every file reads back (or fails cleanly), and whose files, written again with
  *     pkg_write, make a package that opens to the same manifest.
@@ -41,6 +43,32 @@ static void as_info(const uint8_t *data, size_t size)
     check(pkg_info_format(&info, text, sizeof text, &n) == 0);
     check(pkg_info_parse(text, n, &again, &err) == 0);
     check(memcmp(&info, &again, sizeof info) == 0);
+}
+
+static int any_key(void *ctx, const char *k, size_t kl, const char *v, size_t vn,
+                   struct errmsg *err)
+{
+    (void)ctx, (void)k, (void)kl, (void)v, (void)vn, (void)err;
+    return 0;
+}
+
+static void as_index(const uint8_t *data, size_t size)
+{
+    static struct pkg_index ix, again;
+    static char text[PKG_INDEX_TEXT_MAX];
+    struct errmsg err = {0};
+    pkg_index_parse_ext((const char *)data, size, &ix, any_key, NULL, &err);
+    int rc = pkg_index_parse((const char *)data, size, &ix, &err);
+    if (rc) {
+        check(rc < 0 && err.msg[0] != 0);
+        return;
+    }
+    size_t n = 0;
+    if (pkg_index_format(&ix, text, sizeof text, &n))
+        return; /* descriptions and dependencies may format longer than they parsed */
+    check(pkg_index_parse(text, n, &again, &err) == 0);
+    check(again.count == ix.count &&
+          memcmp(ix.pkg, again.pkg, ix.count * sizeof ix.pkg[0]) == 0);
 }
 
 /* Rewrites the files that read back into a new package and reopens it. */
@@ -87,6 +115,7 @@ static void as_package(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     as_info(data, size);
+    as_index(data, size);
     as_package(data, size);
     return 0;
 }
