@@ -34,6 +34,9 @@ int pkg_each_line(struct pkg_lines *p, const char *text, size_t len, pkg_line_fn
 /* The next blank-separated word of v[*i..n) in *out; its length (0 at the end). */
 size_t pkg_word(const char *v, size_t n, size_t *i, const char **out);
 
+/* Exactly 2n lower-case hex digits into out[0..n); 0 or -1. */
+int pkg_unhex(const char *w, size_t len, uint8_t *out, size_t n);
+
 /* 64 lower-case hex digits; 0 or -1. */
 int pkg_parse_hex(const char *w, size_t len, uint8_t out[SHA256_SIZE]);
 

@@ -99,9 +99,9 @@ size_t pkg_word(const char *v, size_t n, size_t *i, const char **out)
     return *i - start;
 }
 
-int pkg_parse_hex(const char *w, size_t len, uint8_t out[SHA256_SIZE])
+int pkg_unhex(const char *w, size_t len, uint8_t *out, size_t n)
 {
-    if (len != PKG_HEX_SIZE)
+    if (len != 2 * n)
         return -1;
     for (size_t i = 0; i < len; i++) {
         char c = w[i];
@@ -111,6 +111,11 @@ int pkg_parse_hex(const char *w, size_t len, uint8_t out[SHA256_SIZE])
         out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] | d : d << 4);
     }
     return 0;
+}
+
+int pkg_parse_hex(const char *w, size_t len, uint8_t out[SHA256_SIZE])
+{
+    return pkg_unhex(w, len, out, SHA256_SIZE);
 }
 
 int pkg_parse_size(const char *w, size_t len, uint32_t *out)
