@@ -21,6 +21,7 @@
 #include <sos/errors.h>
 
 #include "crypto_api.h"
+#include "ed25519_detached.h"
 #include "pkg_meta.h"
 
 static const char *const g_seed[3] = {
@@ -57,14 +58,7 @@ static int setup(void **state)
 
 static bool verify(const uint8_t pub[32], const uint8_t sig[64], const void *msg, size_t len)
 {
-    unsigned char *sm = malloc(64 + len), *m = malloc(64 + len);
-    unsigned long long mlen;
-    memcpy(sm, sig, 64);
-    memcpy(sm + 64, msg, len);
-    bool ok = crypto_sign_ed25519_open(m, &mlen, sm, 64 + len, pub) == 0;
-    free(sm);
-    free(m);
-    return ok;
+    return sos_ed25519_verify(pub, sig, msg, len);
 }
 
 /* body signed by the keys listed in signers (indexes, -1 ends), into out. */

@@ -5,6 +5,8 @@
  *   sospkg show FILE        manifest and files; every file inflated and hashed
  *   sospkg verify FILE      the same, silent on success
  *   sospkg repo -o DIR PKG...   DIR/packages/<name>-<version>.pkg and DIR/index
+ *   sospkg keygen | meta-sign | meta-verify   signed metadata (meta.c; only when the
+ *                                             Ed25519 sources were fetched)
  *
  * build: INFO is the package.info head (format, name, version, arch, description,
  * depends; no file= lines: sospkg writes those from the files). Files come from every
@@ -49,7 +51,10 @@ static void usage(FILE *f)
     fputs("usage: sospkg build -o OUT -i INFO [-d DIR] [PATH=SRC[:KIND] ...]\n"
           "       sospkg show FILE\n"
           "       sospkg verify FILE\n"
-          "       sospkg repo -o DIR PKG...\n", f);
+          "       sospkg repo -o DIR PKG...\n"
+          "       sospkg keygen -o KEYFILE\n"
+          "       sospkg meta-sign -k KEYFILE FILE\n"
+          "       sospkg meta-verify -r ROLE -t N [-v MIN] [-n NOW] FILE PUBKEY...\n", f);
 }
 
 struct files {
@@ -209,6 +214,14 @@ int main(int argc, char **argv)
         return sospkg_show(argv[2], false);
     if (!strcmp(cmd, "repo"))
         return sospkg_repo(argc - 2, argv + 2);
+#ifdef SOSPKG_ED25519
+    if (!strcmp(cmd, "keygen"))
+        return sospkg_keygen(argc - 2, argv + 2);
+    if (!strcmp(cmd, "meta-sign"))
+        return sospkg_meta_sign(argc - 2, argv + 2);
+    if (!strcmp(cmd, "meta-verify"))
+        return sospkg_meta_verify(argc - 2, argv + 2);
+#endif
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
         usage(stdout);
         return 0;

@@ -20,4 +20,9 @@ int sospkg_show(const char *path, bool print);
 /* sospkg repo -o DIR PKG... */
 int sospkg_repo(int argc, char **argv);
 
+/* meta.c: keygen, meta-sign, meta-verify (with the host Ed25519) */
+int sospkg_keygen(int argc, char **argv);
+int sospkg_meta_sign(int argc, char **argv);
+int sospkg_meta_verify(int argc, char **argv);
+
 #endif
