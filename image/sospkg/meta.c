@@ -42,7 +42,7 @@ static void put_hex(FILE *f, const uint8_t *p, size_t n)
         fprintf(f, "%02x", p[i]);
 }
 
-static int read_key(const char *path, uint8_t sk[64])
+int sospkg_read_key(const char *path, uint8_t sk[64])
 {
     size_t len = 0;
     char *text = hostfile_read(path, &len);
@@ -79,7 +79,7 @@ int sospkg_meta_sign(int argc, char **argv)
     uint8_t sk[64], id[META_KEYID_SIZE];
     if (argc != 3 || strcmp(argv[0], "-k"))
         return sospkg_fail(EXIT_USAGE, "meta-sign -k KEYFILE FILE");
-    int rc = read_key(argv[1], sk);
+    int rc = sospkg_read_key(argv[1], sk);
     size_t len = 0;
     char *text = rc ? NULL : hostfile_read(argv[2], &len);
     if (rc || !text)

@@ -7,7 +7,10 @@ Ed25519, common/pkg pkg_meta) and Debian's python3-nacl (libsodium), both ways:
     removed;
   - the same body signed by sospkg meta-sign verifies with python3-nacl, signature by
     signature, over exactly the bytes before the first signature= line;
-  - keys made by sospkg keygen sign what python3-nacl verifies with the printed key.
+  - keys made by sospkg keygen sign what python3-nacl verifies with the printed key;
+  - a repository made by sospkg repo and signed by sospkg tuf passes sospkg tuf-verify
+    (TUF's update procedure), python3-nacl verifies its timestamp, and a changed index
+    or a time past the expiry is refused by name.
 
 Usage: meta_interop.py SOSPKG ed25519|none. Prints TAP (SKIP without python3-nacl or
 without sospkg's Ed25519). Layer: tests (host).
@@ -49,6 +52,40 @@ def keyid(pub):
 def run(*args):
     p = subprocess.run([SOSPKG, *args], capture_output=True, text=True)
     return p.returncode, p.stdout + p.stderr
+
+
+def tuf_checks(t):
+    tree, repo = os.path.join(t, "tree"), os.path.join(t, "repo")
+    os.makedirs(os.path.join(tree, "data"))
+    open(os.path.join(tree, "data", "x"), "w").write("x\n")
+    info = os.path.join(t, "info")
+    open(info, "w").write("format=1\nname=x\nversion=1\narch=any\n")
+    pkg = os.path.join(t, "x-1.pkg")
+    run("build", "-o", pkg, "-i", info, "-d", tree)
+    run("repo", "-o", repo, pkg)
+    kf = os.path.join(t, "repo-key")
+    rc, pub = run("keygen", "-o", kf)
+    rc, out = run("tuf", "-o", repo, "-k", kf, "-e", "4000000000")
+    root = os.path.join(repo, "root.1")
+    rc, out = run("tuf-verify", "-r", root, repo)
+    check("a repository signed by sospkg tuf passes tuf-verify", rc == 0 and
+          out.startswith("ok: root 1, timestamp 1"), out)
+    ts = open(os.path.join(repo, "timestamp"), "rb").read()
+    body = ts[:ts.index(b"signature=")]
+    sig = ts.decode().splitlines()[-1].split()[1]
+    try:
+        nacl.signing.VerifyKey(bytes.fromhex(pub.strip())).verify(body, bytes.fromhex(sig))
+        good = True
+    except Exception:
+        good = False
+    check("python3-nacl verifies the repository's timestamp", good)
+    rc, out = run("tuf-verify", "-r", root, "-n", "4000000001", repo)
+    check("past the expiry: freeze attack", rc == 1 and "freeze attack" in out, out)
+    with open(os.path.join(repo, "index"), "a") as f:
+        f.write("depends=x evil >=1\n")
+    rc, out = run("tuf-verify", "-r", root, repo)
+    check("an index grown after signing is refused", rc == 1 and
+          "index: not the file the targets role signed" in out, out)
 
 
 def main():
@@ -104,6 +141,8 @@ def main():
         fresh = False
     check("a key from sospkg keygen signs what python3-nacl verifies",
           rc == 0 and rc2 == 0 and fresh, out + out2)
+
+    tuf_checks(t)
 
     print(f"1..{len(results)}")
     for i, (name, good, detail) in enumerate(results, 1):

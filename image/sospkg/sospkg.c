@@ -5,8 +5,9 @@
  *   sospkg show FILE        manifest and files; every file inflated and hashed
  *   sospkg verify FILE      the same, silent on success
  *   sospkg repo -o DIR PKG...   DIR/packages/<name>-<version>.pkg and DIR/index
- *   sospkg keygen | meta-sign | meta-verify   signed metadata (meta.c; only when the
- *                                             Ed25519 sources were fetched)
+ *   sospkg keygen | meta-sign | meta-verify   signed metadata (meta.c) and
+ *   sospkg tuf | tuf-verify                   TUF (tuf.c); only when the Ed25519
+ *                                             sources were fetched
  *
  * build: INFO is the package.info head (format, name, version, arch, description,
  * depends; no file= lines: sospkg writes those from the files). Files come from every
@@ -54,7 +55,9 @@ static void usage(FILE *f)
           "       sospkg repo -o DIR PKG...\n"
           "       sospkg keygen -o KEYFILE\n"
           "       sospkg meta-sign -k KEYFILE FILE\n"
-          "       sospkg meta-verify -r ROLE -t N [-v MIN] [-n NOW] FILE PUBKEY...\n", f);
+          "       sospkg meta-verify -r ROLE -t N [-v MIN] [-n NOW] FILE PUBKEY...\n"
+          "       sospkg tuf -o REPO -k KEYFILE [-v VERSION] [-e EXPIRES]\n"
+          "       sospkg tuf-verify -r ROOTFILE [-n NOW] REPO\n", f);
 }
 
 struct files {
@@ -221,6 +224,10 @@ int main(int argc, char **argv)
         return sospkg_meta_sign(argc - 2, argv + 2);
     if (!strcmp(cmd, "meta-verify"))
         return sospkg_meta_verify(argc - 2, argv + 2);
+    if (!strcmp(cmd, "tuf"))
+        return sospkg_tuf(argc - 2, argv + 2);
+    if (!strcmp(cmd, "tuf-verify"))
+        return sospkg_tuf_verify(argc - 2, argv + 2);
 #endif
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
         usage(stdout);

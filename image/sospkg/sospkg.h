@@ -24,5 +24,11 @@ int sospkg_repo(int argc, char **argv);
 int sospkg_keygen(int argc, char **argv);
 int sospkg_meta_sign(int argc, char **argv);
 int sospkg_meta_verify(int argc, char **argv);
+/* A KEYFILE of keygen: NaCl's 64-byte secret key in hex. */
+int sospkg_read_key(const char *path, unsigned char sk[64]);
+
+/* tuf.c: tuf (sign a repository), tuf-verify (the client's update procedure) */
+int sospkg_tuf(int argc, char **argv);
+int sospkg_tuf_verify(int argc, char **argv);
 
 #endif
