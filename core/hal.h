@@ -210,6 +210,18 @@ int64_t hal_time_now(void);
  */
 void hal_timer_set(int64_t deadline);
 
+/* ---------------------------------------------------------------- entropy */
+
+/*
+ * Fill buf[0..len) from the platform's hardware entropy source: a CPU generator (x86_64
+ * RDSEED, else RDRAND; aarch64 RNDR) or, in the simulator, the host's getrandom.
+ * Returns 0, or SOS_ERR_NOT_SUPPORTED when there is none (or it keeps failing); the
+ * core then falls back to timer jitter, and in every case conditions the bytes with
+ * SHA-256 before user code sees them (core/entropy.c). Any context; bounded time (it
+ * never waits for an interrupt).
+ */
+int hal_entropy_fill(void *buf, size_t len);
+
 /* ---------------------------------------------------------------- interrupts */
 
 #define HAL_IRQ_TIMER 0u   /* the per-CPU deadline timer */

@@ -213,6 +213,10 @@ static const struct row g_rows[] = {
     R(device_io, BAD, BUF, 0, 0, 0, SOS_ERR_INVALID_ARGS), /* op 0, checked first */
     R(device_io, BAD, 0, 0, 0, 0, E_ADDR),
     R(device_io, EVENT, WILD, 0, 0, 0, E_ADDR),
+    R(entropy_read, WILD, 8, 0, 0, 0, E_ADDR),
+    R(entropy_read, RO, 8, 0, 0, 0, E_ADDR),
+    R(entropy_read, EDGE, 8, 0, 0, 0, E_ADDR),
+    R(entropy_read, BUF, 257, 0, 0, 0, SOS_ERR_OUT_OF_RANGE),
 };
 #define NROWS (sizeof(g_rows) / sizeof(g_rows[0]))
 
@@ -344,7 +348,7 @@ static void test_every_syscall_has_a_row(void **state)
         if (!found)
             fail_msg("syscall %llu has no bad-input row", (unsigned long long)nr);
     }
-    assert_int_equal(SOS_SYS_COUNT, 48); /* a new syscall needs rows here */
+    assert_int_equal(SOS_SYS_COUNT, 49); /* a new syscall needs rows here */
 }
 
 static void test_unknown_numbers(void **state)

@@ -19,6 +19,8 @@
 #define SIGBUS_ 7
 #define SIGSEGV_ 11
 
+_Static_assert(HOST_FAULT_STATUS == HOSTED_PANIC_STATUS, "a core fault exits like a panic");
+
 static uint32_t g_irq_enabled; /* device lines 16..31 the core listens to */
 
 /* ---- CPU */
@@ -36,13 +38,7 @@ static void deliver(bool from_user)
     uint32_t p;
     while ((p = host_vcpu_take_pending()) || host_console_pending()) {
         if (host_console_pending()) { /* offer what waits; the core takes what fits */
-            char buf[256];
-            size_t n, took;
-            do {
-                n = host_console_peek(buf, sizeof(buf));
-                took = n ? core_console_input(buf, n) : 0;
-                host_console_consume(took);
-            } while (n && took == n);
+            host_console_deliver(core_console_input);
             if (!p)
                 break;
         }
@@ -74,15 +70,20 @@ void hal_cpu_start_secondaries(void)
 void hal_context_init(struct hal_context *ctx, void *stack, size_t size,
                       void (*fn)(void *), void *arg)
 {
-    ctx->sp = host_ctx_init(stack, size, fn, arg);
+    ctx->sp = host_ctx_make(stack, size, fn, arg);
 }
 
+/* The core names the stack it switches to (hal_cpu_set_kernel_stack) just before. */
 void hal_context_switch(struct hal_context *from, struct hal_context *to)
 {
-    host_ctx_switch(&from->sp, to->sp);
+    host_ctx_go(&from->sp, to->sp, host_tl_vcpu->kstack_top);
 }
 
-void hal_cpu_set_kernel_stack(uintptr_t top) { host_tl_vcpu->kstack_top = top; }
+/* Under ASan the top HOST_CTX_RESERVE bytes of a kernel stack hold its bounds (ctx.c). */
+void hal_cpu_set_kernel_stack(uintptr_t top)
+{
+    host_tl_vcpu->kstack_top = top ? top - HOST_CTX_RESERVE : 0;
+}
 
 void hal_user_enter(uintptr_t entry, uintptr_t sp, uintptr_t arg)
 {
@@ -90,9 +91,17 @@ void hal_user_enter(uintptr_t entry, uintptr_t sp, uintptr_t arg)
     host_enter_user(entry, sp & ~(uintptr_t)15, arg);
 }
 
+/* --test-core-fault (sim/main.c): tests see what a fault in core code does. */
+static volatile bool g_fault_on_syscall;
+void hosted_test_core_fault(void) { g_fault_on_syscall = true; }
+
 int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                        uint64_t a4)
 {
+    if (g_fault_on_syscall) { /* a wild write on the kernel side of the first syscall */
+        volatile uintptr_t wild = 16;
+        *(volatile int *)wild = 0;
+    }
     int64_t r = core_syscall(nr, a0, a1, a2, a3, a4);
     deliver(true);
     return r;
@@ -120,6 +129,11 @@ uintptr_t hal_as_syscall_entry(struct hal_as *as)
 /* ---- time and interrupts */
 
 int64_t hal_time_now(void) { return host_time_now(); }
+
+int hal_entropy_fill(void *buf, size_t len)
+{
+    return host_entropy_fill(buf, len) == 0 ? 0 : SOS_ERR_NOT_SUPPORTED;
+}
 void hal_timer_set(int64_t deadline) { host_vcpu_timer_set(deadline); }
 
 int hal_irq_enable(unsigned line)

@@ -34,6 +34,9 @@ bool hosted_input_get(unsigned index, const struct hal_dev_ops **ops, void **dev
 void hosted_net_register(void);
 bool hosted_net_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
 
+/* For tests: the first syscall writes through a wild pointer in core context. */
+void hosted_test_core_fault(void);
+
 /* Called from host/trap_x86_64.S. */
 int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                        uint64_t a4);

@@ -1,5 +1,5 @@
 /*
- * hal-x86_64/acpi.c - the ACPI tables the HAL needs, and power.
+ * hal-x86_64/acpi.c - the ACPI tables the HAL needs, and power (hal_power_off, hal_reboot).
  *
  * From the RSDP the loader found: the XSDT (or RSDT), then the MADT (local APIC and I/O
  * APIC addresses, CPUs, ISA interrupt overrides), the MCFG (PCI Express configuration
@@ -8,9 +8,16 @@
  * package, read with a small byte-level match rather than an AML interpreter. Tables
  * with a bad checksum are ignored. Without ACPI the HAL assumes the PC defaults.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above physmem.c and halt.c; apic.c, smp.c and boot.c read what it
+ * found).
  */
-#include "x86.h"
+#include "acpi.h"
+
+#include "hal.h"
+#include "cpu.h"
+#include "bootinfo.h"
+#include "halt.h"
+#include "print.h"
 
 #include "lib/kstring.h"
 
@@ -201,4 +208,27 @@ void x86_acpi_reset(void)
         outb((uint16_t)g_reset_addr, g_reset_value);
     else if (g_reset_space == 0 && g_reset_addr && g_reset_addr < g_x86_boot->direct_size)
         *(volatile uint8_t *)hal_phys_to_virt(g_reset_addr) = g_reset_value;
+}
+
+/* ---------------------------------------------------------------- core/hal.h: power */
+
+void hal_power_off(int status)
+{
+    hal_irq_save();
+    x86_qemu_exit(status);
+    x86_acpi_power_off();
+}
+
+void hal_reboot(void)
+{
+    hal_irq_save();
+    x86_acpi_reset();
+    outb(0x64, 0xfe); /* the keyboard controller's reset line */
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) none = {0, 0};
+    __asm__ volatile("lidt %0; int3" ::"m"(none)); /* triple fault */
+    for (;;)
+        __asm__ volatile("hlt");
 }

@@ -10,9 +10,17 @@
  * APIC timer in one-shot mode, calibrated against the TSC; a deadline beyond the
  * counter's reach fires early and is re-armed here without bothering the core.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above acpi.c and mmu.c; trap.c, tlb.c, smp.c and serial.c call
+ * it).
  */
-#include "x86.h"
+#include "apic.h"
+
+#include "hal.h"
+#include "cpu.h"
+#include "mmu.h"
+#include "halt.h"
+#include "print.h"
+#include "acpi.h"
 
 #define LAPIC_ID 0x20
 #define LAPIC_TPR 0x80

@@ -1,18 +1,25 @@
 /*
  * hal-x86_64/cpu.c - the CPU: GDT and TSS, control registers and feature bits
  * (NX, SMEP, SMAP, UMIP, PAT, SSE), the syscall MSRs, per-CPU data through %gs, and the
- * CPU and context functions of core/hal.h.
+ * CPU and context functions of core/hal.h (those that reach other CPUs are in smp.c and
+ * tlb.c). entry.S is this file's assembly half: the syscall entry and context start it
+ * points at, the IST stacks, and it reads g_x86_smap.
  *
  * The GDT layout is fixed by syscall/sysret: STAR's user base 0x18 makes sysret load
  * CS = 0x28 (64-bit user code) and SS = 0x20 (user data).
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (near the bottom: reads the hand-off, calls no other C file).
  */
-#include "x86.h"
+#include "cpu.h"
+
+#include "hal.h"
+#include "bootinfo.h"
+#include "mmu.h"
 
 #include "lib/kstring.h"
 
 struct x86_cpu g_x86_cpus[HAL_MAX_CPUS];
+unsigned g_x86_ncpus = 1; /* the CPUs that run the core (smp.c starts them) */
 bool g_x86_smap;
 extern char x86_ist_stacks[];
 extern void x86_syscall_entry(void);
@@ -125,7 +132,6 @@ void x86_cpu_init_ap(unsigned id)
     features_init();
 }
 
-const char *x86_cpu_features(void);
 const char *x86_cpu_features(void)
 {
     uint64_t cr4;
@@ -171,20 +177,6 @@ void hal_irq_restore(unsigned long state)
 {
     if (state & 0x200)
         __asm__ volatile("sti" ::: "memory");
-}
-
-void hal_cpu_relax(void)
-{
-    __asm__ volatile("pause");
-    if (g_x86_ncpus > 1) /* a CPU spinning for the core lock still answers shootdowns */
-        x86_flush_if_asked();
-}
-
-void hal_cpu_kick(unsigned cpu)
-{
-    if (cpu == hal_cpu_id() || cpu >= g_x86_ncpus)
-        return;
-    x86_apic_send_ipi(g_x86_cpus[cpu].apic_id, X86_VEC_IPI);
 }
 
 

@@ -1,145 +1,20 @@
 /*
- * hal-x86_64/entry.S - every way into and out of the kernel.
+ * hal-x86_64/entry.S - the kernel's other ways in and out: system calls, contexts, user
+ * mode, user copies.
  *
- * _start: the loader jumps here with %rdi = struct x86_boot (direct-map address) on the
- * loader's page tables; we take our own boot stack and call x86_kernel_main.
- * Exceptions and interrupts: 256 stubs push a vector (and a zero error code where the
- * CPU pushes none) and share isr_common, which saves the registers into a struct
- * trap_frame, swaps %gs when user code was interrupted, and calls x86_trap.
  * syscall: the entry swaps %gs, switches to the thread's kernel stack and calls
  * core_syscall(nr, a0..a4) (the user's %r10 carries a2, the C ABI's %rcx).
  * Contexts: hal_context_switch saves the callee-saved registers and the FPU/SSE state
  * on the old stack. hal_user_enter leaves for ring 3 with iretq.
  * hal_copy_*: rep movsb between stac/clac, with a fault fixup (see trap.c).
+ * The kernel's first instructions are in start.S, exception and interrupt entry in
+ * isr.S. This file is cpu.c's assembly half: cpu.c points LSTAR and new contexts here
+ * and sets up the IST stacks below; the code here reads cpu.c's SMAP flag.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (with cpu.c).
  */
 #define PCPU_KSTACK 8
 #define PCPU_USER_RSP 16
-
-    .section .text.boot, "ax"
-    .globl _start
-_start:
-    cli
-    cld
-    lea boot_stack_top(%rip), %rsp
-    xor %ebp, %ebp
-    call x86_kernel_main
-1:  hlt
-    jmp 1b
-
-/* ---------------------------------------------------------------- traps */
-
-    .text
-    .macro ISR_NOERR n
-    .balign 16
-isr_\n:
-    pushq $0
-    pushq $\n
-    jmp isr_common
-    .endm
-
-    .macro ISR_ERR n
-    .balign 16
-isr_\n:
-    pushq $\n
-    jmp isr_common
-    .endm
-
-    .balign 16
-isr_common:
-    testb $3, 24(%rsp)          /* the interrupted CS */
-    jz 1f
-    swapgs
-1:  pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
-    cld
-    testb $1, g_x86_smap(%rip)  /* user code may have set AC: SMAP must hold here */
-    jz 2f
-    clac
-2:  mov %rsp, %rdi
-    testb $3, 8*18(%rsp)
-    jz 3f
-    xor %ebp, %ebp              /* backtraces stop at the user boundary */
-3:  call x86_trap
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
-    add $16, %rsp               /* vector and error code */
-    testb $3, 8(%rsp)
-    jz 4f
-    swapgs
-4:  iretq
-
-/* the vectors where the CPU pushes an error code */
-    .irp n, 0,1,2,3,4,5,6,7
-    ISR_NOERR \n
-    .endr
-    ISR_ERR 8
-    ISR_NOERR 9
-    .irp n, 10,11,12,13,14
-    ISR_ERR \n
-    .endr
-    ISR_NOERR 15
-    ISR_NOERR 16
-    ISR_ERR 17
-    .irp n, 18,19,20
-    ISR_NOERR \n
-    .endr
-    ISR_ERR 21
-    .irp n, 22,23,24,25,26,27,28
-    ISR_NOERR \n
-    .endr
-    ISR_ERR 29
-    ISR_ERR 30
-    ISR_NOERR 31
-    .altmacro
-    .set i, 32
-    .rept 224
-    ISR_NOERR %i
-    .set i, i + 1
-    .endr
-    .noaltmacro
-
-    .section .rodata
-    .balign 8
-    .globl x86_isr_table
-x86_isr_table:
-    .macro ISR_PTR n
-    .quad isr_\n
-    .endm
-    .altmacro
-    .set i, 0
-    .rept 256
-    ISR_PTR %i
-    .set i, i + 1
-    .endr
-    .noaltmacro
 
 /* ---------------------------------------------------------------- syscall */
 
@@ -187,7 +62,7 @@ hal_context_switch:
     mov (%rsi), %rsp
     fxrstor64 (%rsp)
     mov $0xc0000100, %ecx       /* user %fs: the canary page, whatever the last thread did */
-    movabs $0x00007fffffffc000, %rax /* X86_FS_VA (x86.h) */
+    movabs $0x00007fffffffc000, %rax /* X86_FS_VA (mmu.h) */
     mov %rax, %rdx
     shr $32, %rdx
     wrmsr
@@ -284,10 +159,6 @@ x86_user_stub:
 /* ---------------------------------------------------------------- stacks */
 
     .bss
-    .balign 16
-boot_stack:
-    .skip 32768
-boot_stack_top:
     .globl x86_ist_stacks
     .balign 16
 x86_ist_stacks:

@@ -8,9 +8,15 @@
  * ANSI escape sequences are skipped. Once a display client takes the framebuffer
  * (x86_fbcon_disable) the console stays on serial only.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above mmu.c and physmem.c; adds itself to print.c as an output).
  */
-#include "x86.h"
+#include "fbcon.h"
+
+#include "hal.h"
+#include "bootinfo.h"
+#include "physmem.h"
+#include "mmu.h"
+#include "print.h"
 
 #include "lib/kstring.h"
 
@@ -72,6 +78,7 @@ void x86_fbcon_init(void)
             g_fb[y * g_stride_px + x] = BG;
     memset(g_shown, ' ', cells);
     g_on = true;
+    x86_console_add(x86_fbcon_write);
 }
 
 void x86_fbcon_disable(void) { g_on = false; }

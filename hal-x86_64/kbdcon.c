@@ -9,9 +9,12 @@
  * first input device whose name says "Keyboard". When a client takes over, the events
  * of the HAL's last queued read are lost.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above dev.c; trap.c hands it device lines).
  */
-#include "x86.h"
+#include "kbdcon.h"
+
+#include "hal.h"
+#include "physmem.h"
 
 #include "drivers/virtio/virtio.h"
 #include "lib/kstring.h"

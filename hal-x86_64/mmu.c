@@ -1,5 +1,5 @@
 /*
- * hal-x86_64/mmu.c - the kernel's mappings and the user address spaces.
+ * hal-x86_64/mmu.c - the kernel's mappings, and the page-table memory every space uses.
  *
  * Layout (bootproto.h): user code in the lower half below X86_USER_TOP, the syscall
  * stub page at X86_STUB_VA; physical memory at X86_DIRECT_BASE (built by the loader
@@ -8,39 +8,30 @@
  * upper entries never change after boot (the device window's PDPT exists from the
  * start), so all spaces see every later kernel mapping.
  *
- * User pages: read-only unless HAL_PROT_WRITE, NX unless HAL_PROT_EXEC. Table pages
- * come from core_frame_alloc(); pt.c does the walking.
+ * Table pages come from the early pool during boot and from core_frame_alloc() once the
+ * core runs (g_x86_pt, for this file and addrspace.c); pt.c does the walking. The user
+ * address spaces are addrspace.c.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above physmem.c and cpu.c).
  */
-#include "x86.h"
+#include "mmu.h"
 
-#include "lib/kstring.h"
+#include "hal.h"
+#include "cpu.h"
+#include "bootinfo.h"
+#include "physmem.h"
+#include "halt.h"
+
 #include "pt.h"
-
-/* A space is its PML4 page: the opaque pointer is that page's direct-map address. */
-static inline paddr_t as_pml4(const struct hal_as *as) { return hal_virt_to_phys(as); }
 
 static uint64_t g_kernel_pml4;   /* physical */
 static uint64_t g_mmio_next = X86_MMIO_BASE;
-static uint64_t g_nx_bit;
+uint64_t g_x86_pte_nx; /* PTE_NX when the CPU has NX, else 0 */
 
-static void set_cr3(uint64_t pml4)
+void x86_mmu_set_cr3(uint64_t pml4)
 {
     x86_this_cpu()->cr3 = pml4;
     write_cr3(pml4);
-}
-
-/* ---- physical memory */
-
-void *hal_phys_to_virt(paddr_t pa) { return (void *)(uintptr_t)(X86_DIRECT_BASE + pa); }
-
-paddr_t hal_virt_to_phys(const void *va)
-{
-    uint64_t v = (uint64_t)(uintptr_t)va;
-    if (v >= X86_KERNEL_BASE)
-        return g_x86_boot->kernel_pa + (v - g_x86_boot->kernel_va);
-    return v - X86_DIRECT_BASE;
 }
 
 /* ---- table memory: the early pool during boot, the core's frames afterwards */
@@ -66,21 +57,21 @@ static void *pt_phys(void *env, uint64_t pa)
     return hal_phys_to_virt(pa);
 }
 
-static const struct pt_ctx g_pt = {pt_alloc, pt_free, pt_phys, NULL};
+const struct pt_ctx g_x86_pt = {pt_alloc, pt_free, pt_phys, NULL};
 
 /* ---- the kernel half */
 
 void x86_mmu_init(void)
 {
     g_kernel_pml4 = read_cr3() & PTE_ADDR;
-    g_nx_bit = g_x86_boot->nx ? PTE_NX : 0;
+    g_x86_pte_nx = g_x86_boot->nx ? PTE_NX : 0;
     uint64_t *pml4 = hal_phys_to_virt(g_kernel_pml4);
     for (unsigned i = 0; i < 256; i++) /* the loader's identity page */
         pml4[i] = 0;
     unsigned mmio_slot = (X86_MMIO_BASE >> 39) & 511;
     if (!(pml4[mmio_slot] & PTE_P))
         pml4[mmio_slot] = x86_early_alloc(1) | PTE_P | PTE_W;
-    set_cr3(g_kernel_pml4);
+    x86_mmu_set_cr3(g_kernel_pml4);
 }
 
 void x86_mmu_ap_init(void) { write_cr3(g_kernel_pml4); }
@@ -92,151 +83,12 @@ void *x86_mmio_map(paddr_t pa, uint64_t size, bool wc)
     uint64_t off = pa & 4095;
     uint64_t pages = (off + size + 4095) / 4096;
     uint64_t va = g_mmio_next;
-    uint64_t flags = PTE_P | PTE_W | PTE_G | g_nx_bit | (wc ? PTE_PWT : (PTE_PCD | PTE_PWT));
-    if (pt_map(&g_pt, g_kernel_pml4, va, pa - off, pages, flags))
+    uint64_t flags = PTE_P | PTE_W | PTE_G | g_x86_pte_nx | (wc ? PTE_PWT : (PTE_PCD | PTE_PWT));
+    if (pt_map(&g_x86_pt, g_kernel_pml4, va, pa - off, pages, flags))
         x86_fatal("mmu: no memory to map device memory at %#llx", (unsigned long long)pa);
     g_mmio_next += (pages + 1) * 4096; /* a guard page between windows */
     return (void *)(uintptr_t)(va + off);
 }
 
-/*
- * User %fs: code built with the stack protector (Debian's static zlib, linked into
- * services) reads its canary at %fs:0x28, so every user thread's %fs points at this
- * read-only page, mapped into each space outside the core's range like the stub page.
- * The canary is random per boot (RDRAND when the CPU has it, else the TSC).
- */
-static paddr_t g_fs_page;
-_Static_assert(X86_FS_VA == 0x00007fffffffc000ull, "entry.S writes this value to FS_BASE");
-
-void x86_fs_page_init(void)
-{
-    g_fs_page = x86_early_alloc(1);
-    uint64_t v = rdtsc() * 0x9e3779b97f4a7c15ull;
-    uint32_t r[4];
-    cpuid(1, 0, r);
-    if (r[2] & (1u << 30)) {
-        uint64_t x;
-        unsigned char ok;
-        __asm__ volatile("rdrand %0; setc %1" : "=r"(x), "=qm"(ok));
-        if (ok)
-            v ^= x;
-    }
-    v &= ~0xffull; /* a zero low byte stops string overruns at the canary */
-    *(uint64_t *)((uint8_t *)hal_phys_to_virt(g_fs_page) + 0x28) = v;
-}
-
 /* Called once the core's frame allocator works (the first address space). */
-static void core_frames_ready(void) { g_core_up = true; }
-
-/* ---- user address spaces */
-
-unsigned hal_elf_machine(void) { return 62; /* EM_X86_64 */ }
-
-int hal_as_create(struct hal_as **out)
-{
-    core_frames_ready();
-    paddr_t pml4 = core_frame_alloc();
-    if (!pml4)
-        return SOS_ERR_NO_MEMORY;
-    uint64_t *k = hal_phys_to_virt(g_kernel_pml4), *u = hal_phys_to_virt(pml4);
-    for (unsigned i = 256; i < 512; i++)
-        u[i] = k[i];
-    uint64_t stub_pa = hal_virt_to_phys(x86_user_stub);
-    if (pt_map(&g_pt, pml4, X86_STUB_VA, stub_pa, 1, PTE_P | PTE_U) ||
-        pt_map(&g_pt, pml4, X86_FS_VA, g_fs_page, 1, PTE_P | PTE_U | g_nx_bit)) {
-        pt_free_tables(&g_pt, pml4, 0, 255);
-        core_frame_free(pml4);
-        return SOS_ERR_NO_MEMORY;
-    }
-    *out = (struct hal_as *)u;
-    return 0;
-}
-
-void hal_as_destroy(struct hal_as *as)
-{
-    paddr_t pml4 = as_pml4(as);
-    if ((read_cr3() & PTE_ADDR) == pml4)
-        set_cr3(g_kernel_pml4);
-    pt_free_tables(&g_pt, pml4, 0, 255); /* leaves are the core's pages (or the stub) */
-    core_frame_free(pml4);
-}
-
-void hal_as_range(struct hal_as *as, uintptr_t *base, uintptr_t *size)
-{
-    (void)as;
-    *base = 0;
-    *size = X86_USER_TOP;
-}
-
-/* x86 cannot map a page without read access: "no access" is a non-present entry. */
-static uint64_t leaf_bits(unsigned prot)
-{
-    if (!(prot & (HAL_PROT_READ | HAL_PROT_WRITE | HAL_PROT_EXEC)))
-        return PT_NOACCESS;
-    return PTE_P | PTE_U | ((prot & HAL_PROT_WRITE) ? PTE_W : 0) |
-           ((prot & HAL_PROT_EXEC) ? 0 : g_nx_bit);
-}
-
-bool x86_user_noaccess(uint64_t va)
-{
-    if (va >= X86_USER_TOP)
-        return false;
-    uint64_t e = pt_lookup(&g_pt, read_cr3() & PTE_ADDR, va & ~4095ull);
-    return (e & PT_NOACCESS) && !(e & PTE_P);
-}
-
-static bool user_range_ok(uintptr_t va, size_t npages)
-{
-    return (va & 4095) == 0 && va < X86_USER_TOP && npages <= (X86_USER_TOP - va) / 4096;
-}
-
-int hal_as_map(struct hal_as *as, uintptr_t va, paddr_t pa, size_t npages, unsigned prot)
-{
-    if (!user_range_ok(va, npages))
-        return SOS_ERR_INVALID_ARGS;
-    return pt_map(&g_pt, as_pml4(as), va, pa, npages, leaf_bits(prot)) ? SOS_ERR_NO_MEMORY : 0;
-}
-
-/* Drop stale translations here and on every other CPU where the space is live; a
-   space that is not live somewhere gets fresh tables at its next activation. */
-static void flush(struct hal_as *as, uintptr_t va, size_t npages)
-{
-    x86_shootdown(as_pml4(as));
-    if ((read_cr3() & PTE_ADDR) != as_pml4(as))
-        return;
-    if (npages > 64) {
-        write_cr3(as_pml4(as));
-        return;
-    }
-    for (size_t i = 0; i < npages; i++)
-        invlpg(va + i * 4096);
-}
-
-void hal_as_unmap(struct hal_as *as, uintptr_t va, size_t npages)
-{
-    if (!user_range_ok(va, npages))
-        return;
-    if (pt_unmap(&g_pt, as_pml4(as), va, npages))
-        flush(as, va, npages);
-}
-
-void hal_as_protect(struct hal_as *as, uintptr_t va, size_t npages, unsigned prot)
-{
-    if (!user_range_ok(va, npages))
-        return;
-    if (pt_protect(&g_pt, as_pml4(as), va, npages, leaf_bits(prot)))
-        flush(as, va, npages);
-}
-
-void hal_as_activate(struct hal_as *as)
-{
-    uint64_t want = as ? as_pml4(as) : g_kernel_pml4;
-    if ((read_cr3() & PTE_ADDR) != want)
-        set_cr3(want);
-}
-
-uintptr_t hal_as_syscall_entry(struct hal_as *as)
-{
-    (void)as;
-    return X86_STUB_VA;
-}
+void x86_mmu_frames_ready(void) { g_core_up = true; }

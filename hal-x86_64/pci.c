@@ -2,16 +2,20 @@
  * hal-x86_64/pci.c - PCI enumeration, BARs and MSI-X.
  *
  * Configuration space through the legacy 0xcf8/0xcfc ports (the first 256 bytes, all
- * the HAL reads; every PC and q35 has them). Every bus, device and function is scanned
- * once at boot; the firmware has already assigned the BARs. Devices the HAL drives
- * (virtio, in virtio_pci.c) get memory decoding and bus mastering, INTx off, and one
- * MSI-X vector to the boot CPU on a fresh HAL interrupt line.
+ * the HAL reads; every PC and q35 has them); the firmware has already assigned the
+ * BARs. Devices the HAL drives (virtio, in virtio_pci.c) get memory decoding and bus
+ * mastering, INTx off, and one MSI-X vector to the boot CPU on a fresh HAL interrupt
+ * line. The drivers use this file; the bus scan that finds them is pci_scan.c.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above mmu.c; the drivers and pci_scan.c use it).
  */
 #include "pci.h"
 
-#include "lib/kstring.h"
+#include <sos/errors.h>
+
+#include "hal.h"
+#include "cpu.h"
+#include "mmu.h"
 
 static uint32_t addr(const struct pci_fn *f, unsigned off)
 {
@@ -99,35 +103,4 @@ int pci_msix_setup(const struct pci_fn *f, unsigned line)
     ctl = (uint16_t)((ctl | 0x8000) & ~0x4000); /* enable, no function mask */
     pci_write16(f, cap + 2, ctl);
     return 0;
-}
-
-static void probe_fn(struct pci_fn *f)
-{
-    uint32_t id = pci_read32(f, 0);
-    f->vendor = (uint16_t)id;
-    f->device = (uint16_t)(id >> 16);
-    uint32_t cls = pci_read32(f, 0x08);
-    f->class_code = cls >> 8;
-    if (f->vendor == 0x1af4)
-        x86_virtio_pci_probe(f);
-}
-
-void x86_pci_init(void)
-{
-    unsigned found = 0;
-    for (unsigned bus = 0; bus < 256; bus++)
-        for (unsigned dev = 0; dev < 32; dev++) {
-            struct pci_fn f = {(uint8_t)bus, (uint8_t)dev, 0};
-            if (pci_read16(&f, 0) == 0xffff)
-                continue;
-            unsigned nfn = (pci_read8(&f, 0x0e) & 0x80) ? 8 : 1;
-            for (unsigned fn = 0; fn < nfn; fn++) {
-                f.fn = (uint8_t)fn;
-                if (pci_read16(&f, 0) == 0xffff)
-                    continue;
-                probe_fn(&f);
-                found++;
-            }
-        }
-    x86_printf("pci: %u functions\n", found);
 }

@@ -1,12 +1,13 @@
 /*
- * hal-x86_64/pci.h - PCI configuration access for the HAL's drivers.
+ * hal-x86_64/pci.h - PCI configuration access for the HAL's drivers (pci.c), the bus scan
+ * (pci_scan.c) and the drivers' probe entry points.
  *
  * Layer: hal-x86_64.
  */
 #ifndef HAL_X86_64_PCI_H
 #define HAL_X86_64_PCI_H
 
-#include "x86.h"
+#include <stdint.h>
 
 struct pci_fn {
     uint8_t bus, dev, fn;
@@ -29,6 +30,10 @@ void pci_enable(const struct pci_fn *f);
 /* Route MSI-X table entry 0 to `line` (vector 48 + line) on the boot CPU. */
 int pci_msix_setup(const struct pci_fn *f, unsigned line);
 
+/* ---- pci_scan.c */
+void x86_pci_init(void); /* scan every bus once and hand each function to its driver */
+
+/* ---- virtio_pci.c */
 void x86_virtio_pci_probe(const struct pci_fn *f);
 
 #endif

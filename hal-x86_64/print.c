@@ -1,17 +1,23 @@
 /*
  * hal-x86_64/print.c - the kernel console: hal_console_write, x86_printf, x86_fatal.
  *
- * Every line goes to the serial port and the screen console under one spinlock (taken
- * only once the other CPUs run), with interrupts off, so lines from two CPUs never
- * interleave. x86_fatal is for the HAL's own broken invariants before or outside
- * core_main: it prints and stops the machine with hal_panic_halt.
+ * Every line goes to each console output in the order they were added (the serial port,
+ * then the screen console) under one spinlock (taken only once the other CPUs run),
+ * with interrupts off, so lines from two CPUs never interleave. (x86_fatal, which prints
+ * and stops, is in halt.c.)
  *
- * Its own file so that every HAL file that prints depends on this small one rather
- * than on boot.c, which itself calls into nearly every other file.
+ * The outputs add themselves (x86_console_add) when they come up, rather than this file
+ * calling serial.c and fbcon.c: they map device memory, route interrupts and allocate
+ * pages, and all of that reports failures here, so a direct call would close a circle
+ * through half the HAL. Every file that prints depends on this small one, and it on
+ * nothing above cpu.c.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (just above cpu.c; everything that prints depends on it).
  */
-#include "x86.h"
+#include "print.h"
+
+#include "hal.h"
+#include "cpu.h"
 
 #include "fmt.h"
 
@@ -32,12 +38,23 @@ static void con_unlock(void)
         __atomic_store_n(&g_con_lock.v, 0, __ATOMIC_RELEASE);
 }
 
+#define MAX_OUTPUTS 2
+
+static x86_console_fn g_outputs[MAX_OUTPUTS];
+static unsigned g_noutputs;
+
+void x86_console_add(x86_console_fn write)
+{
+    if (g_noutputs < MAX_OUTPUTS)
+        g_outputs[g_noutputs++] = write;
+}
+
 void hal_console_write(const char *buf, size_t len)
 {
     unsigned long s = hal_irq_save();
     con_lock();
-    x86_serial_write(buf, len);
-    x86_fbcon_write(buf, len);
+    for (unsigned i = 0; i < g_noutputs; i++)
+        g_outputs[i](buf, len);
     con_unlock();
     hal_irq_restore(s);
 }
@@ -50,18 +67,4 @@ void x86_printf(const char *fmt, ...)
     int n = k_vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     hal_console_write(buf, (size_t)MIN_INT(n, (int)sizeof(buf) - 1));
-}
-
-void x86_fatal(const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    hal_irq_save();
-    va_start(ap, fmt);
-    int n = k_vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    x86_printf("\n*** x86_64 HAL: ");
-    hal_console_write(buf, (size_t)MIN_INT(n, (int)sizeof(buf) - 1));
-    x86_printf("\n");
-    hal_panic_halt();
 }

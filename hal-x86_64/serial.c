@@ -6,9 +6,14 @@
  * receive FIFO, gives the bytes to core_console_input() and raises HAL_IRQ_CONSOLE.
  * When no UART answers (a PC without COM1) the console is the framebuffer alone.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above apic.c; adds itself to print.c as an output).
  */
-#include "x86.h"
+#include "serial.h"
+
+#include "hal.h"
+#include "cpu.h"
+#include "print.h"
+#include "apic.h"
 
 #define COM1 0x3f8
 #define RBR 0 /* receive buffer (read) / transmit holding (write) */
@@ -34,6 +39,7 @@ void x86_serial_init(void)
     outb(COM1 + FCR, 0x07); /* FIFOs on and cleared */
     outb(COM1 + MCR, 0x0b); /* DTR, RTS, OUT2 (the IRQ gate) */
     g_present = true;
+    x86_console_add(x86_serial_write);
 }
 
 static void put(char c)

@@ -7,16 +7,21 @@
  * hal_cpu_start_secondaries sends INIT-SIPI-SIPI to one CPU at a time and waits until
  * it reports in from x86_ap_entry, which sets up the CPU like the boot CPU (GDT, TSS,
  * %gs, control registers, MSRs, IDT, local APIC) and calls core_secondary_main.
+ * hal_cpu_kick: an IPI on line HAL_IRQ_IPI to a running CPU. TLB shootdown is tlb.c.
  *
- * TLB shootdown: only the core-lock holder changes user page tables. When it removes
- * or narrows mappings of a space that is live on other CPUs, it marks those CPUs and
- * sends them X86_VEC_FLUSH, then waits until each has reloaded %cr3. A marked CPU
- * flushes in the interrupt, or, if it is spinning for the core lock with interrupts
- * off, in hal_cpu_relax(): so the wait can never deadlock.
- *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above trap.c, apic.c and mmu.c; only boot.c and the core call it).
  */
-#include "x86.h"
+#include "smp.h"
+
+#include "hal.h"
+#include "cpu.h"
+#include "bootinfo.h"
+#include "physmem.h"
+#include "mmu.h"
+#include "print.h"
+#include "acpi.h"
+#include "apic.h"
+#include "trap.h"
 
 #include "lib/kstring.h"
 
@@ -30,7 +35,6 @@ static unsigned g_want;          /* CPUs the core was told about */
 static paddr_t g_low;            /* 4 pages below 1 MiB: start page, PML4, PDPT, PD */
 static paddr_t g_stacks;         /* (g_want - 1) boot stacks */
 static volatile uint32_t g_alive;
-unsigned g_x86_ncpus = 1;
 
 static paddr_t find_low_pages(void)
 {
@@ -137,32 +141,9 @@ void hal_cpu_start_secondaries(void)
     x86_printf("smp: %u CPUs running\n", g_x86_ncpus);
 }
 
-/* ---------------------------------------------------------------- TLB shootdown */
-
-void x86_flush_if_asked(void)
+void hal_cpu_kick(unsigned cpu)
 {
-    struct x86_cpu *c = x86_this_cpu();
-    if (__atomic_load_n(&c->flush_req, __ATOMIC_ACQUIRE)) {
-        write_cr3(read_cr3());
-        __atomic_store_n(&c->flush_req, 0, __ATOMIC_RELEASE);
-    }
-}
-
-void x86_shootdown(uint64_t pml4)
-{
-    if (g_x86_ncpus < 2)
+    if (cpu == hal_cpu_id() || cpu >= g_x86_ncpus)
         return;
-    unsigned me = hal_cpu_id();
-    bool sent = false;
-    for (unsigned i = 0; i < g_x86_ncpus; i++) {
-        struct x86_cpu *c = &g_x86_cpus[i];
-        if (i == me || __atomic_load_n(&c->cr3, __ATOMIC_ACQUIRE) != pml4)
-            continue;
-        __atomic_store_n(&c->flush_req, 1, __ATOMIC_RELEASE);
-        x86_apic_send_ipi(c->apic_id, X86_VEC_FLUSH);
-        sent = true;
-    }
-    for (unsigned i = 0; sent && i < g_x86_ncpus; i++)
-        while (__atomic_load_n(&g_x86_cpus[i].flush_req, __ATOMIC_ACQUIRE))
-            __asm__ volatile("pause");
+    x86_apic_send_ipi(g_x86_cpus[cpu].apic_id, X86_VEC_IPI);
 }

@@ -14,13 +14,23 @@
  * Interrupt vectors 48 + line carry the HAL's lines (core/hal.h); a masked line is
  * remembered and raised again by a self-IPI when it is unmasked.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (above apic.c, tlb.c, addrspace.c, serial.c and kbdcon.c; isr.S is
+ * its assembly half).
  */
-#include "x86.h"
+#include "trap.h"
 
+#include <sos/errors.h>
 #include <sos/object.h>
 
-#include "lib/kstring.h"
+#include "hal.h"
+#include "cpu.h"
+#include "mmu.h"
+#include "halt.h"
+#include "print.h"
+#include "serial.h"
+#include "apic.h"
+#include "tlb.h"
+#include "kbdcon.h"
 
 extern const uint64_t x86_isr_table[256];
 extern char x86_copy_user_insn[], x86_copy_user_fixup[];
@@ -75,28 +85,6 @@ static const char *const g_exc_names[32] = {
     "SIMD floating point", "virtualization", "control protection", "reserved",
     "reserved", "reserved", "reserved", "reserved", "reserved", "hypervisor injection",
     "VMM communication", "security", "reserved"};
-
-static bool kernel_addr_ok(uint64_t a)
-{
-    return a >= X86_KERNEL_BASE && a < (uint64_t)__kernel_end && (a & 7) == 0;
-}
-
-void x86_backtrace(uint64_t rbp, uint64_t rip)
-{
-    x86_printf("backtrace (addr2line -e kernel.elf ADDR):\n  %#llx\n", (unsigned long long)rip);
-    for (int depth = 0; depth < 32 && rbp; depth++) {
-        /* frames live on kernel stacks: the image's bss or the direct map */
-        if ((rbp & 7) || rbp < X86_DIRECT_BASE || rbp + 16 < rbp)
-            break;
-        uint64_t *f = (uint64_t *)rbp;
-        if (!f[1])
-            break;
-        x86_printf("  %#llx\n", (unsigned long long)f[1]);
-        if (f[0] <= rbp && !kernel_addr_ok(f[0]))
-            break;
-        rbp = f[0];
-    }
-}
 
 __attribute__((noreturn)) static void kernel_fault(const struct trap_frame *tf)
 {

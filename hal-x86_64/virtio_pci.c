@@ -8,9 +8,17 @@
  * structures. Interrupts: MSI-X entry 0 for every queue, configuration changes off;
  * the device gets its own HAL line.
  *
- * Layer: hal-x86_64.
+ * Layer: hal-x86_64 (a driver: above pci.c, dev.c and mmu.c).
  */
+#include <sos/errors.h>
+
 #include "pci.h"
+
+#include "hal.h"
+#include "dev.h"
+#include "mmu.h"
+#include "physmem.h"
+#include "print.h"
 
 #include "drivers/virtio/virtio.h"
 #include "fmt.h"

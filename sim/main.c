@@ -51,12 +51,16 @@ static const char *g_usage =
     "                    the system sends its first frame, so it costs nothing until\n"
     "                    used). tap:IFNAME: the Linux TAP device IFNAME (needs\n"
     "                    CAP_NET_ADMIN or a TAP device you own). none: no card.\n"
+    "                    SOS_SIM_NET in the environment, when set, replaces the\n"
+    "                    default (the test suites set none: a test that wants a card\n"
+    "                    asks for one, and slirp only inside a private namespace).\n"
     "  --init IMAGE ...  boot IMAGE (a static-PIE ELF) as the first process instead of\n"
     "                    the root manager, with bootstrap authority; the remaining\n"
     "                    arguments are its argv\n"
     "  -h, --help        this text\n"
     "\n"
-    "The exit status is the status the system powered off with (70: kernel panic).\n"
+    "The exit status is the status the system powered off with (70: kernel panic or\n"
+    "a fault in kernel code).\n"
     "A reboot starts the simulator again with the same options.\n";
 
 struct options {
@@ -104,7 +108,9 @@ static int add_arg(struct options *o, const char *a)
 
 static int parse(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){.cpus = 1, .mem_mib = 128, .disk_mib = 64, .net = "slirp"};
+    const char *net = getenv("SOS_SIM_NET");
+    *o = (struct options){.cpus = 1, .mem_mib = 128, .disk_mib = 64,
+                          .net = net && *net ? net : "slirp"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned long v;
@@ -139,6 +145,8 @@ static int parse(int argc, char **argv, struct options *o)
             o->net = argv[++i];
         } else if (!strcmp(a, "--safe")) {
             o->safe = 1;
+        } else if (!strcmp(a, "--test-core-fault")) { /* for tests only: docs/sim.md */
+            hosted_test_core_fault();
         } else if (!strcmp(a, "--init")) {
             if (!argv[i + 1])
                 return bad("--init needs an image%s", "");
@@ -185,7 +193,7 @@ static void boot_cpu(unsigned id)
 /* The boot store built next to this binary (build/sim/../image/bootstore/bootstore.bin). */
 static char *default_bootstore(void)
 {
-    char self[4096];
+    static char self[4096]; /* lives as long as the process: nothing to free (LSan) */
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 64);
     if (n <= 0)
         return NULL;
@@ -194,7 +202,7 @@ static char *default_bootstore(void)
     if (!slash)
         return NULL;
     strcpy(slash, "/../image/bootstore/bootstore.bin");
-    return access(self, R_OK) == 0 ? strdup(self) : NULL;
+    return access(self, R_OK) == 0 ? self : NULL;
 }
 
 /* The per-user default disk: $XDG_DATA_HOME/serviceos/disk.img or ~/.local/share/... */

@@ -1,11 +1,12 @@
 /*
- * core/calls/sys_system.c - console, clock, interrupts, audit, faults and power.
+ * core/calls/sys_system.c - console, clock, entropy, interrupts, audit, faults and power.
  *
  * Layer: core syscalls.
  */
 #include "calls/calls.h"
 
 #include "audit.h"
+#include "entropy.h"
 #include "mm/heap.h"
 #include "obj/console.h"
 #include "obj/fault_ring.h"
@@ -32,6 +33,21 @@ int64_t sys_debug_write(uintptr_t buf, size_t len)
 }
 
 int64_t sys_clock_get(void) { return hal_time_now(); }
+
+/* Random bytes need no capability: they reveal nothing and change nothing. */
+int64_t sys_entropy_read(uintptr_t buf, size_t len)
+{
+    uint8_t tmp[ENTROPY_READ_MAX];
+    if (len > ENTROPY_READ_MAX)
+        return SOS_ERR_OUT_OF_RANGE;
+    int err = check_user_out(buf, len);
+    if (err)
+        return err;
+    entropy_read(tmp, len);
+    err = copy_to_user(buf, tmp, len);
+    memset(tmp, 0, sizeof(tmp));
+    return err ? err : (int64_t)len;
+}
 
 int64_t sys_interrupt_create(sos_handle_t resource, uint32_t line, uintptr_t out)
 {

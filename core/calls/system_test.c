@@ -1,5 +1,6 @@
 /*
- * core/calls/system_test.c - the system calls: debug_write, clock_get, system_power,
+ * core/calls/system_test.c - the system calls: debug_write, clock_get, entropy_read,
+ * system_power,
  * audit_read and object_get_info's topics (console_read, fault_read and the interrupt
  * calls are tested beside their objects in core/obj/).
  */
@@ -77,6 +78,52 @@ static void test_clock_get_is_virtual_and_monotonic(void **state)
         assert_int_equal(now, prev + i * 37);
         prev = now;
     }
+}
+
+/* ---- entropy */
+
+static void test_entropy_read(void **state)
+{
+    (void)state;
+    uint8_t *a = th_umem(PG), *b = th_umem(PG);
+    assert_int_equal(u_entropy_read(a, 32), 32);
+    assert_int_equal(u_entropy_read(b, 32), 32);
+    assert_false(th_all_zero(a, 32));
+    assert_memory_not_equal(a, b, 32); /* the test HAL's source is a counter: conditioned */
+    assert_int_equal(u_entropy_read(a, 256), 256);
+    assert_memory_not_equal(a, a + 32, 32); /* blocks of one call differ too */
+    assert_int_equal(u_entropy_read(b, 7), 7);
+    assert_int_equal(u_entropy_read(b, 0), 0);
+    assert_int_equal(u_entropy_read(NULL, 0), 0);
+}
+
+static void test_entropy_read_refusals(void **state)
+{
+    (void)state;
+    uint8_t *buf = th_umem(PG);
+    void *ro = th_page_with(SOS_VM_READ, "secret", 6);
+    char local[16];
+    assert_int_equal(u_entropy_read(buf, 257), SOS_ERR_OUT_OF_RANGE);
+    assert_int_equal(u_entropy_read(buf, SIZE_MAX), SOS_ERR_OUT_OF_RANGE);
+    assert_int_equal(u_entropy_read(NULL, 8), SOS_ERR_BAD_ADDRESS);
+    assert_int_equal(u_entropy_read(ro, 8), SOS_ERR_BAD_ADDRESS);
+    assert_memory_equal(ro, "secret", 6);
+    assert_int_equal(u_entropy_read(local, 8), SOS_ERR_BAD_ADDRESS);
+    assert_int_equal(u_entropy_read(buf + PG - 4, 8), SOS_ERR_BAD_ADDRESS);
+}
+
+/* Without a hardware source the core samples timer jitter; on the test HAL's virtual
+ * clock that has no entropy at all, yet outputs still never repeat. */
+static void test_entropy_read_without_source(void **state)
+{
+    (void)state;
+    uint8_t *a = th_umem(PG);
+    th_entropy_missing = true;
+    assert_int_equal(u_entropy_read(a, 64), 64);
+    assert_int_equal(u_entropy_read(a + 64, 64), 64);
+    th_entropy_missing = false;
+    assert_memory_not_equal(a, a + 32, 32);
+    assert_memory_not_equal(a, a + 64, 64);
 }
 
 /* ---- power */
@@ -300,6 +347,9 @@ int main(void)
         TH_TEST(test_debug_write_limits),
         TH_TEST(test_debug_write_bad_pointers),
         TH_TEST(test_clock_get_is_virtual_and_monotonic),
+        TH_TEST(test_entropy_read),
+        TH_TEST(test_entropy_read_refusals),
+        TH_TEST(test_entropy_read_without_source),
         TH_TEST(test_power_off),
         TH_TEST(test_power_reboot),
         TH_TEST(test_power_refusals),

@@ -2,8 +2,8 @@
  * core/lib/kstring.h - the memory and string functions the core uses.
  *
  * The compiler may emit calls to memcpy/memset/memmove/memcmp itself, so these keep
- * their standard names. A bare-metal kernel links core/lib/kstring.c; the hosted and
- * test builds get them from the host C library.
+ * their standard names. A bare-metal kernel links common/mem.c (the same file the
+ * userspace runtime uses); the hosted and test builds get them from the host C library.
  *
  * Layer: core library.
  */
@@ -12,11 +12,7 @@
 
 #include <stddef.h>
 
-void *memcpy(void *restrict dst, const void *restrict src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
+#include "mem.h" /* memcpy, memmove, memset, memcmp, strlen */
 
 /* Core-only helpers (prefixed so they never clash with a host C library). */
 size_t k_strnlen(const char *s, size_t max);

@@ -19,6 +19,7 @@
 #define RING 65536u
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t g_deliver_lock = PTHREAD_MUTEX_INITIALIZER; /* see host_console_deliver */
 static char g_ring[RING];
 static uint32_t g_head, g_tail;
 static void (*g_mirror)(const char *, size_t);
@@ -92,7 +93,7 @@ bool host_console_pending(void)
     return __atomic_load_n(&g_head, __ATOMIC_ACQUIRE) != __atomic_load_n(&g_tail, __ATOMIC_ACQUIRE);
 }
 
-size_t host_console_peek(char *buf, size_t len)
+static size_t console_peek(char *buf, size_t len)
 {
     size_t n = 0;
     pthread_mutex_lock(&g_lock);
@@ -102,7 +103,7 @@ size_t host_console_peek(char *buf, size_t len)
     return n;
 }
 
-void host_console_consume(size_t n)
+static void console_consume(size_t n)
 {
     pthread_mutex_lock(&g_lock);
     bool was_full = g_head - g_tail == RING;
@@ -110,6 +111,26 @@ void host_console_consume(size_t n)
     pthread_mutex_unlock(&g_lock);
     if (was_full && n && g_space)
         g_space(); /* the reader of standard input waits for room */
+}
+
+/*
+ * Peek, offer, consume is one step under g_deliver_lock: every vCPU delivers, and two
+ * that peeked the same bytes would both hand them to the core (lines run twice) and
+ * both consume (the tail passes the head, and old bytes come round again).
+ */
+size_t host_console_deliver(size_t (*take)(const char *buf, size_t len))
+{
+    char buf[256];
+    size_t n, took, total = 0;
+    pthread_mutex_lock(&g_deliver_lock);
+    do {
+        n = console_peek(buf, sizeof(buf));
+        took = n ? take(buf, n) : 0;
+        console_consume(took);
+        total += took;
+    } while (n && took == n);
+    pthread_mutex_unlock(&g_deliver_lock);
+    return total;
 }
 
 void host_console_on_space(void (*fn)(void)) { g_space = fn; }

@@ -43,6 +43,40 @@ void host_ctx_switch(uintptr_t *from_sp, uintptr_t to_sp);
 /* A stack pointer that starts fn(arg) when switched to; fn must not return. */
 uintptr_t host_ctx_init(void *stack, size_t size, void (*fn)(void *), void *arg);
 
+/*
+ * Kernel stacks as AddressSanitizer fibers (ctx.c). A build with ASan must tell it
+ * which stack runs after each hand-written switch, or it mistakes frames for overflows
+ * and cannot clean up the frames a noreturn call leaves behind. host_ctx_make is
+ * host_ctx_init that keeps the stack's bounds in its top HOST_CTX_RESERVE bytes (user
+ * entries must start below them) and clears stale poison from frames used before;
+ * host_ctx_go is host_ctx_switch to the context whose stack has entry top `to_top`
+ * (the top minus the reserve). Without ASan they are the plain calls and the reserve
+ * is 0.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define HOST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HOST_ASAN 1
+#endif
+#endif
+#ifdef HOST_ASAN
+#define HOST_CTX_RESERVE 32u
+uintptr_t host_ctx_make(void *stack, size_t size, void (*fn)(void *), void *arg);
+void host_ctx_go(uintptr_t *from_sp, uintptr_t to_sp, uintptr_t to_top);
+#else
+#define HOST_CTX_RESERVE 0u
+static inline uintptr_t host_ctx_make(void *stack, size_t size, void (*fn)(void *), void *arg)
+{
+    return host_ctx_init(stack, size, fn, arg);
+}
+static inline void host_ctx_go(uintptr_t *from_sp, uintptr_t to_sp, uintptr_t to_top)
+{
+    (void)to_top;
+    host_ctx_switch(from_sp, to_sp);
+}
+#endif
+
 /* ---- vCPUs (vcpu.c): host threads running the core, with virtual interrupts */
 
 #define HOST_MAX_VCPUS 16
@@ -68,6 +102,9 @@ struct host_vcpu {
 };
 
 extern __thread struct host_vcpu *host_tl_vcpu;
+
+/* A fault in core code (or in the simulator's threads) exits with this: a panic's. */
+#define HOST_FAULT_STATUS 70
 
 /* Install the signal handlers (faults, timer, kick) once, before any vCPU starts. */
 typedef void (*host_fault_fn)(unsigned sig, int code, uintptr_t addr, uintptr_t pc,
@@ -95,6 +132,9 @@ void host_vcpu_timer_set(int64_t deadline);
 void host_time_init(void);
 int64_t host_time_now(void);
 
+/* len bytes from the host's getrandom: 0, or -1 if it fails. */
+int host_entropy_fill(void *buf, size_t len);
+
 /* Enter user code: never returns (trap_x86_64.S). */
 __attribute__((noreturn)) void host_enter_user(uintptr_t entry, uintptr_t sp, uintptr_t arg);
 /* The address user code calls for a syscall (trap_x86_64.S). */
@@ -110,12 +150,13 @@ void host_console_init(void);
 void host_console_restore(void);
 void host_console_write(const char *buf, size_t len);
 /*
- * Console input waits in a 64 KiB ring until the core takes it: peek at it, then
- * consume what the core accepted. Nothing is ever dropped: when the ring is full the
- * producer holds back (push returns what fit) until on_space tells it there is room.
+ * Console input waits in a 64 KiB ring until the core takes it. deliver offers what
+ * waits to take() and removes what it accepted (returns how many bytes), one vCPU at a
+ * time, so no byte reaches the core twice; take must not call back into the console.
+ * Nothing is ever dropped: when the ring is full the producer holds back (push returns
+ * what fit) until on_space tells it there is room.
  */
-size_t host_console_peek(char *buf, size_t len);
-void host_console_consume(size_t n);
+size_t host_console_deliver(size_t (*take)(const char *buf, size_t len));
 bool host_console_pending(void);
 void host_console_on_space(void (*fn)(void)); /* called from a vCPU thread */
 /* Queue input bytes (from stdin or the window) and raise the console line on vCPU 0;

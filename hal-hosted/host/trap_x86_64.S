@@ -15,7 +15,9 @@
  *
  * in_user is cleared before the stack switch on the way in and set after the switch
  * back on the way out, so an async signal that redirects user code always finds the
- * kernel stack free.
+ * kernel stack free. From host_syscall_entry to host_syscall_entered and from
+ * host_irq_tramp to host_irq_entered a register holds this vCPU's address while
+ * in_user is still set: the signal handler does not redirect code there (vcpu.c).
  *
  * Layer: hal-hosted, host world.
  */
@@ -35,6 +37,8 @@
 host_syscall_entry:
     LOAD_VCPU %rax
     movl $0, VCPU_IN_USER(%rax)
+    .globl host_syscall_entered
+host_syscall_entered:
     movq %rsp, %r10
     movq VCPU_KSTACK(%rax), %rsp
     pushq %r10
@@ -80,6 +84,8 @@ host_irq_tramp:
     movq %rsp, %r12
     LOAD_VCPU %r13
     movl $0, VCPU_IN_USER(%r13)
+    .globl host_irq_entered
+host_irq_entered:
     movq VCPU_KSTACK(%r13), %rsp
     call hosted_irq_entry
     movq %r12, %rsp

@@ -37,6 +37,8 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 static char g_held[4096 + 1];
 static size_t g_held_len, g_held_off;
 static int g_eof;
+static int g_paused;  /* reading stopped until there is room (the stream case) */
+static int g_fs_busy; /* a file read is in flight: never start a second one */
 static uv_async_t g_space;
 static void fs_read_next(void);
 
@@ -55,7 +57,8 @@ static int flush_held(void)
 
 static void hold(const char *buf, size_t n, int eof)
 {
-    memcpy(g_held, buf, n);
+    if (n) /* at the end buf may be NULL */
+        memcpy(g_held, buf, n);
     g_held_len = n;
     g_held_off = 0;
     if (eof)
@@ -69,19 +72,28 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         return;
     hold(buf->base, n > 0 ? (size_t)n : 0, n < 0);
     bool all = flush_held();
-    if (n < 0 || !all)
+    if (n < 0 || !all) {
         uv_read_stop(s); /* at the end, or until there is room */
+        g_paused = n >= 0;
+    }
 }
 
+/*
+ * Room in the ring (a vCPU consumed from a full one): push what is held, then read on
+ * if reading had stopped for room. The wakeup also comes while a file read is still in
+ * flight (its callback continues) or while the stream reads: then nothing restarts.
+ */
 static void on_space(uv_async_t *a)
 {
     (void)a;
-    if (!flush_held())
+    if (!flush_held() || g_eof)
         return;
-    if (g_in && !g_eof)
+    if (g_in && g_paused) {
+        g_paused = 0;
         uv_read_start(g_in, on_alloc, on_read);
-    else if (!g_in && !g_eof)
+    } else if (!g_in && !g_fs_busy) {
         fs_read_next();
+    }
 }
 
 static void space_from_vcpu(void) { uv_async_send(&g_space); }
@@ -94,6 +106,7 @@ static void on_fs_read(uv_fs_t *req)
 {
     ssize_t n = req->result;
     uv_fs_req_cleanup(req);
+    g_fs_busy = 0;
     hold(g_fsbuf, n > 0 ? (size_t)n : 0, n <= 0);
     if (flush_held() && n > 0)
         fs_read_next(); /* else on_space continues */
@@ -102,7 +115,12 @@ static void on_fs_read(uv_fs_t *req)
 static void fs_read_next(void)
 {
     uv_buf_t b = uv_buf_init(g_fsbuf, sizeof(g_fsbuf));
-    uv_fs_read(&g_loop, &g_fsreq, 0, &b, 1, -1, on_fs_read);
+    if (uv_fs_read(&g_loop, &g_fsreq, 0, &b, 1, -1, on_fs_read) == 0) {
+        g_fs_busy = 1;
+    } else { /* cannot read on: end the session as at the end of the file */
+        hold(NULL, 0, 1);
+        flush_held();
+    }
 }
 
 static void *loop_main(void *arg)

@@ -11,8 +11,14 @@
  * or idles. Faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE) in user code become a call of the
  * core's fault entry on the kernel stack; in core code they are a panic.
  *
- * All handlers use SA_NODEFER and an empty mask, so a handler that never returns
- * normally (a fault redirected into the core) leaves no signal blocked.
+ * Every handler blocks the two async signals (timer, kick) while it runs: an async
+ * signal that interrupted a handler would find in_user still set and redirect the
+ * handler itself into host_irq_tramp, on this vCPU's alternate stack; the core may then
+ * switch threads, and the next signal reuses the alternate stack under the frames of
+ * the thread switched out, which later returns through them into garbage (seen as
+ * services faulting at a `ret` in libc under input floods and load).
+ * Handlers return through sigreturn, which restores the interrupted code's mask, so a
+ * redirected context takes signals again at once. Fault handlers also use SA_NODEFER.
  *
  * Layer: hal-hosted, host world (libc only).
  */
@@ -27,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <ucontext.h>
@@ -43,6 +50,8 @@ static host_fault_fn g_user_fault;
 static struct timespec g_t0;
 
 void host_irq_tramp(void);
+void host_irq_entered(void);
+void host_syscall_entered(void);
 void host_fault_tramp(void);
 
 /* ---- time */
@@ -54,6 +63,21 @@ int64_t host_time_now(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (int64_t)(t.tv_sec - g_t0.tv_sec) * 1000000000 + (t.tv_nsec - g_t0.tv_nsec);
+}
+
+/* The host kernel's generator (getrandom, blocking only until it is seeded at boot). */
+int host_entropy_fill(void *buf, size_t len)
+{
+    uint8_t *p = buf;
+    while (len > 0) {
+        ssize_t n = getrandom(p, len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n, len -= (size_t)n;
+    }
+    return 0;
 }
 
 /* ---- futex */
@@ -80,6 +104,18 @@ static void redirect_to_irq(ucontext_t *uc)
     g[REG_RIP] = (greg_t)host_irq_tramp;
 }
 
+/*
+ * Whether pc is where a trampoline has loaded this vCPU's address but not yet cleared
+ * in_user (trap_x86_64.S). Redirected there, the thread could be switched out and go on
+ * on another vCPU, then clear this vCPU's in_user and run on its kernel stack while
+ * this vCPU uses it too. The line stays pending: the entry takes it on its way out.
+ */
+static bool in_entry(uintptr_t pc)
+{
+    return (pc >= (uintptr_t)host_syscall_entry && pc < (uintptr_t)host_syscall_entered) ||
+           (pc >= (uintptr_t)host_irq_tramp && pc < (uintptr_t)host_irq_entered);
+}
+
 static void on_async(int sig, siginfo_t *si, void *ucv)
 {
     (void)si;
@@ -88,8 +124,32 @@ static void on_async(int sig, siginfo_t *si, void *ucv)
         return;
     if (sig == SIG_TIMER)
         __atomic_or_fetch(&v->pending, 1u << HOST_LINE_TIMER, __ATOMIC_SEQ_CST);
-    if (v->in_user && v->pending)
+    if (v->in_user && v->pending &&
+        !in_entry((uintptr_t)((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP]))
         redirect_to_irq(ucv);
+}
+
+/*
+ * A fault outside user code: in the core (a vCPU thread) or in the simulator's own
+ * threads. Like a panic it stops the simulator with HOST_FAULT_STATUS (not an abort,
+ * whose 134 would say nothing). Only async-signal-safe calls: this is signal context.
+ */
+static __attribute__((noreturn)) void host_fault_stop(int sig, const struct host_vcpu *v,
+                                                      uintptr_t pc, const void *addr)
+{
+    char msg[200], where[40] = "a host thread of the simulator";
+    if (v)
+        snprintf(where, sizeof(where), "core code on vcpu %u", v->id);
+    int n = snprintf(msg, sizeof(msg),
+                     "\n*** serviceos-sim: kernel fault: %s in %s at pc %#lx, address %p\n",
+                     sig == SIGSEGV ? "segmentation fault" : sig == SIGBUS ? "bus error"
+                     : sig == SIGILL ? "illegal instruction" : sig == SIGFPE ? "arithmetic fault"
+                     : "breakpoint trap", where, (unsigned long)pc, addr);
+    if (write(2, msg, (size_t)n) < 0) {
+    }
+    host_backtrace();
+    host_console_restore();
+    _exit(HOST_FAULT_STATUS);
 }
 
 static void on_fault(int sig, siginfo_t *si, void *ucv)
@@ -97,18 +157,8 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
     struct host_vcpu *v = host_tl_vcpu;
     ucontext_t *uc = ucv;
     greg_t *g = uc->uc_mcontext.gregs;
-    if (!v || !v->in_user) {
-        char msg[160];
-        int n = snprintf(msg, sizeof(msg),
-                         "\n*** serviceos-sim: %s in core code at pc %#llx, address %p\n",
-                         strsignal(sig), (unsigned long long)g[REG_RIP], si->si_addr);
-        if (write(2, msg, (size_t)n) < 0) {
-        }
-        host_backtrace();
-        host_console_restore();
-        signal(SIGABRT, SIG_DFL);
-        abort();
-    }
+    if (!v || !v->in_user)
+        host_fault_stop(sig, v, (uintptr_t)g[REG_RIP], si->si_addr);
     v->in_user = 0;
     /* Call the core's fault entry on the kernel stack, as if user code had called it. */
     g[REG_RDI] = sig;
@@ -134,13 +184,17 @@ int host_signals_init(host_fault_fn user_fault)
     g_user_fault = user_fault;
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
+    /* async signals wait while any handler runs: see the top of the file */
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIG_TIMER);
+    sigaddset(&sa.sa_mask, SIG_KICK);
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTART;
     sa.sa_sigaction = on_fault;
     int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
     for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         if (sigaction(sigs[i], &sa, NULL))
             return -1;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
     sa.sa_sigaction = on_async;
     if (sigaction(SIG_TIMER, &sa, NULL) || sigaction(SIG_KICK, &sa, NULL))
         return -1;

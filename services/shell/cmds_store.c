@@ -1,6 +1,6 @@
 /*
  * services/shell/cmds_store.c - the storage commands: ls, cat, write, mkdir, rm, mv, cp,
- * df, fsck, and `store <ls|cat|write|mkdir|rm|mv|cp|df|mounts|sync|bench>`.
+ * df, fsck [--repair], and `store <ls|cat|write|mkdir|rm|mv|cp|df|mounts|sync|bench>`.
  *
  * Each command opens the top of the store (STORAGE_OPEN "/", the shell's connection
  * has manage) and works with paths from there; `write` syncs before it says done.
@@ -255,13 +255,15 @@ static void do_df(void)
     uint64_t files = sl_parse_u64(&p);
     uint32_t flags = sl_parse_u32(&p);
     const char *src = sl_parse_str(&p, NULL);
-    if (sl_parse_end(&p))
+    uint64_t resv = sl_parse_u64(&p);
+    if (sl_parse_end(&p) || freeb + resv > blocks)
         return;
-    char a[32], u[32], f[32];
+    char a[32], u[32], f[32], r[32];
     sh_printf("/         %s\n", src);
-    sh_printf("          size %s  used %s  free %s  files %llu%s%s\n",
-              fmt_kib(a, sizeof(a), blocks * bs), fmt_kib(u, sizeof(u), (blocks - freeb) * bs),
-              fmt_kib(f, sizeof(f), freeb * bs), (unsigned long long)files,
+    sh_printf("          size %s  used %s  free %s  reserved %s  files %llu%s%s\n",
+              fmt_kib(a, sizeof(a), blocks * bs), fmt_kib(u, sizeof(u), (blocks - freeb - resv) * bs),
+              fmt_kib(f, sizeof(f), freeb * bs), fmt_kib(r, sizeof(r), resv * bs),
+              (unsigned long long)files,
               flags & STORAGE_MOUNT_RO ? "  read-only" : "",
               flags & STORAGE_MOUNT_MEMORY ? "  in memory: lost at power-off" : "");
 }
@@ -289,13 +291,22 @@ static void do_mounts(void)
     }
 }
 
-static void do_fsck(void)
+/* What a repair loses (or, after a check, would lose): said even when it is nothing. */
+static void say_losses(bool repair, uint64_t lost, uint64_t zeroed, uint64_t adopted)
+{
+    sh_printf("fsck: %s %llu files and directories, %llu data blocks %s zeros, %llu %s /lost+found\n",
+              repair ? "lost" : "a repair would lose", (unsigned long long)lost,
+              (unsigned long long)zeroed, repair ? "replaced by" : "to",
+              (unsigned long long)adopted, repair ? "put in" : "to");
+}
+
+static void do_fsck(bool repair)
 {
     uint8_t b[64];
     uint8_t *rb = malloc(8192);
     struct sl_msg req, rep;
     sl_msg_begin(&req, b, sizeof(b), NULL, 0, STORAGE_FSCK);
-    sl_msg_put_u32(&req, 0);
+    sl_msg_put_u32(&req, repair ? STORAGE_FSCK_REPAIR : 0);
     sl_msg_begin(&rep, rb, 8192, NULL, 0, STORAGE_FSCK);
     int err = rb ? sl_conn_to_call(&g_sh.storage, &req, &rep, sos_deadline_after(CALL_NS)) : SOS_ERR_NO_MEMORY;
     struct sl_parse p;
@@ -304,16 +315,22 @@ static void do_fsck(void)
         free(rb);
         return;
     }
-    uint32_t errors = sl_parse_u32(&p);
-    sl_parse_u32(&p);
+    uint32_t errors = sl_parse_u32(&p), repaired = sl_parse_u32(&p);
     uint64_t files = sl_parse_u64(&p), dirs = sl_parse_u64(&p), blocks = sl_parse_u64(&p);
     const char *log = sl_parse_str(&p, NULL);
+    uint64_t lost = sl_parse_u64(&p), zeroed = sl_parse_u64(&p), adopted = sl_parse_u64(&p);
     if (!sl_parse_end(&p)) {
-        if (errors)
+        if (errors && repair)
+            sh_printf("fsck: %u problems, %u repaired:\n%s", errors, repaired, log);
+        else if (errors)
             sh_printf("fsck: %u problems:\n%s", errors, log);
         else
             sh_printf("fsck: clean: %llu files, %llu directories, %llu blocks checked\n",
                       (unsigned long long)files, (unsigned long long)dirs, (unsigned long long)blocks);
+        if (errors)
+            say_losses(repair, lost, zeroed, adopted);
+        if (errors && !repair)
+            sh_printf("fsck: `fsck --repair` repairs it\n");
     }
     free(rb);
 }
@@ -379,10 +396,16 @@ static bool clean_paths(const char *sub, int argc, char **argv, char (*buf)[STOR
     return true;
 }
 
+/* bench takes a size and fsck an option: every other subcommand's words are paths. */
+static bool takes_paths(const char *sub)
+{
+    return strcmp(sub, "bench") && strcmp(sub, "fsck");
+}
+
 static bool store_cmd(const char *sub, int argc, char **argv)
 {
     char paths[2][STORAGE_PATH_MAX];
-    if (strcmp(sub, "bench") && !clean_paths(sub, argc, argv, paths))
+    if (takes_paths(sub) && !clean_paths(sub, argc, argv, paths))
         return true;
     if (!strcmp(sub, "bench") && argc <= 1) {
         do_bench(argc ? argv[0] : NULL);
@@ -406,8 +429,8 @@ static bool store_cmd(const char *sub, int argc, char **argv)
         do_df();
     else if (!strcmp(sub, "mounts") && argc == 0)
         do_mounts();
-    else if (!strcmp(sub, "fsck") && argc == 0)
-        do_fsck();
+    else if (!strcmp(sub, "fsck") && argc <= 1 && (!argc || !strcmp(argv[0], "--repair")))
+        do_fsck(argc == 1);
     else if (!strcmp(sub, "sync") && argc == 0)
         do_sync();
     else
@@ -426,5 +449,5 @@ void cmd_store(int argc, char **argv)
 {
     if (!store_cmd(argv[1], argc - 2, argv + 2))
         sh_eprintf("usage: store ls [path] | cat <path> | write <path> <text...> | mkdir <path> | "
-                  "rm <path> | mv <from> <to> | cp <from> <to> | df | mounts | fsck | sync | bench [MiB]\n");
+                  "rm <path> | mv <from> <to> | cp <from> <to> | df | mounts | fsck [--repair] | sync | bench [MiB]\n");
 }

@@ -24,7 +24,7 @@
 
 struct shell {
     struct sl_server srv;
-    struct sl_conn_to console, log, config, status, rm, storage;
+    struct sl_conn_to console, log, config, status, rm, storage, net;
     sos_handle_t session;     /* our end of the console session, or 0 */
     uint64_t session_gen;     /* tells a stale watch packet from the current one */
     sos_handle_t retry_timer; /* attaching again after the console went away */
@@ -104,6 +104,7 @@ void cmd_uptime(int argc, char **argv);
 void cmd_chaos(int argc, char **argv);
 void cmd_storage(int argc, char **argv);
 void cmd_store(int argc, char **argv);
+void cmd_net(int argc, char **argv);
 void cmd_pkg(int argc, char **argv);
 void cmd_run_pkg(int argc, char **argv);
 

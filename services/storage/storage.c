@@ -4,9 +4,10 @@
  *
  * The disk is the "block0" startup handle (a kernel device object the root manager got
  * with the root resource); blocks move through one mapped VMO. A blank disk is
- * formatted; a store that fails to mount because it is damaged is repaired (fsck) and
- * mounted again; a foreign or unreadable disk is left alone, and the service keeps its
- * store in memory instead, saying so. The namespaces home, state, config, data, tmp and
+ * formatted; a damaged store is mounted as sfs_open decides (an intact older
+ * generation, a repair that loses no file, or read-only and untouched), and fsck
+ * --repair unmounts, repairs and mounts it again; a foreign or unreadable disk is left
+ * alone, and the service keeps its store in memory instead, saying so. The namespaces home, state, config, data, tmp and
  * backups are made when missing, and tmp is emptied at every boot. Changes are committed
  * one second after the last one, on every sync request and when the service stops.
  *
@@ -147,30 +148,76 @@ static bool blank(void)
     return zero;
 }
 
+static uint64_t clock_ns(void *ctx)
+{
+    (void)ctx;
+    return (uint64_t)sos_clock_get();
+}
+
+/* What sfs_open did about damage, on the console (the fsck lines only when it found some). */
+static void say_open(int err, const struct sfs_open_report *rep, const struct sfs_msg *m)
+{
+    if (!err && (rep->how == SFS_OPEN_REPAIRED || rep->how == SFS_OPEN_READONLY))
+        printf("storage: fsck of generation %llu: %u problems\n%s",
+               (unsigned long long)rep->damaged_generation, rep->fsck.errors, rep->fsck.log);
+    if (err)
+        printf("storage: %s is not usable: %s (%s)\n", g_st.source, m->text[0] ? m->text : "-",
+               sos_strerror(err));
+    else if (m->text[0]) /* a fallback, a repair, a read-only mount or a skipped superblock */
+        printf("storage: %s: %s\n", g_st.source, m->text);
+    if (!err && rep->how == SFS_OPEN_READONLY)
+        printf("storage: the store is mounted read-only; `fsck --repair` in the shell repairs it\n");
+}
+
+/* Mount the disk's store, recovering from damage as sfs_open does (docs/storage.md). */
 static int mount_disk(void)
 {
     struct sfs_msg m;
-    int err = sfs_mount(&g_st.dev, 0, &g_st.fs, &m);
+    struct sfs_open_report *rep = calloc(1, sizeof(*rep));
+    if (!rep)
+        return SOS_ERR_NO_MEMORY;
+    int err = sfs_open(&g_st.dev, &g_st.fs, rep, &m);
     if (err == SOS_ERR_BAD_FORMAT && blank()) {
         printf("storage: %s is blank: making a new store\n", g_st.source);
         uint64_t id = (uint64_t)sos_clock_get() * 0x9e3779b97f4a7c15ull;
         err = sfs_format(&g_st.dev, id, &m);
         if (!err)
-            err = sfs_mount(&g_st.dev, 0, &g_st.fs, &m);
-    } else if (err == SOS_ERR_CORRUPT) {
-        printf("storage: %s: %s: repairing\n", g_st.source, m.text);
-        struct sfs_fsck *r = malloc(sizeof(*r));
-        err = r ? sfs_fsck(&g_st.dev, SFS_FSCK_REPAIR, r) : SOS_ERR_NO_MEMORY;
-        if (r) {
-            printf("storage: fsck: %u problems, %u repaired\n%s", r->errors, r->repaired, r->log);
-            free(r);
-        }
-        if (!err)
-            err = sfs_mount(&g_st.dev, 0, &g_st.fs, &m);
+            err = sfs_open(&g_st.dev, &g_st.fs, rep, &m);
     }
-    if (err)
-        printf("storage: %s is not usable: %s (%s)\n", g_st.source, m.text[0] ? m.text : "-",
-               sos_strerror(err));
+    say_open(err, rep, &m);
+    free(rep);
+    return err;
+}
+
+static void tune(void)
+{
+    sfs_set_clock(g_st.fs, clock_ns, NULL);
+    sfs_set_cache(g_st.fs, 512, 2048);
+}
+
+static void make_namespaces(bool boot);
+
+/*
+ * STORAGE_FSCK with repair: the store is unmounted (what is pending committed first),
+ * repaired, and mounted again as at boot. Handles name (inode, generation), so they
+ * keep working, or say "not found" when the repair took their file.
+ */
+int st_repair(struct sfs_fsck *r)
+{
+    if (g_st.memory)
+        return SOS_ERR_NOT_SUPPORTED;
+    sfs_unmount(g_st.fs); /* a broken store is freed all the same */
+    g_st.fs = NULL;
+    int err = sfs_fsck(&g_st.dev, SFS_FSCK_REPAIR, r);
+    printf("storage: fsck --repair: %u problems, %u repaired; %llu files and directories lost, "
+           "%llu data blocks replaced by zeros, %llu put in /lost+found\n", r->errors, r->repaired,
+           (unsigned long long)r->lost, (unsigned long long)r->zeroed, (unsigned long long)r->adopted);
+    if (mount_disk()) { /* a restart boots the service again, as after any failure */
+        printf("storage: the store does not mount after the repair: stopping\n");
+        exit(1);
+    }
+    tune();
+    make_namespaces(false); /* a repair may have taken one */
     return err;
 }
 
@@ -191,15 +238,19 @@ static int empty_dir(uint64_t dir, int depth)
     return 0;
 }
 
-static void make_namespaces(void)
+/* Make the namespaces that are missing; at boot, empty tmp too. */
+static void make_namespaces(bool boot)
 {
+    struct sfs_statfs sf;
+    if (sfs_statfs(g_st.fs, &sf) == 0 && sf.read_only)
+        return; /* as it is: nothing may be written */
     for (unsigned i = 0; i < sizeof(g_namespaces) / sizeof(g_namespaces[0]); i++) {
         const char *n = g_namespaces[i];
         uint64_t ino;
         int err = sfs_lookup(g_st.fs, SFS_ROOT_INO, n, strlen(n), &ino);
         if (err == SOS_ERR_NOT_FOUND)
             err = sfs_create(g_st.fs, SFS_ROOT_INO, n, strlen(n), SFS_DIR, &ino);
-        if (!err && !strcmp(n, "tmp"))
+        if (!err && boot && !strcmp(n, "tmp"))
             err = empty_dir(ino, 0);
         if (err)
             printf("storage: namespace %s: %s\n", n, sos_strerror(err));
@@ -239,12 +290,6 @@ void st_changed(void)
         g_st.commit_armed = true;
 }
 
-static uint64_t clock_ns(void *ctx)
-{
-    (void)ctx;
-    return (uint64_t)sos_clock_get();
-}
-
 static void open_boot_store(void)
 {
     sos_handle_t vmo = sos_startup_handle("bootstore");
@@ -271,10 +316,9 @@ int main(void)
             return 1;
         }
     }
-    sfs_set_clock(g_st.fs, clock_ns, NULL);
-    sfs_set_cache(g_st.fs, 512, 2048);
+    tune();
     open_boot_store();
-    make_namespaces();
+    make_namespaces(true);
     struct sfs_statfs sf;
     sfs_statfs(g_st.fs, &sf);
     printf("storage: %s: generation %llu, %llu of %llu blocks free\n", g_st.source,

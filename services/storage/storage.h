@@ -1,6 +1,6 @@
 /*
  * services/storage/storage.h - the storage service's state, shared by storage.c (start-up,
- * the disk, namespaces, commits) and ops.c (the requests of proto/storage.h).
+ * the disk, namespaces, commits) and ops*.c (the requests of proto/storage.h: ops.h).
  *
  * Layer: services (storage).
  */
@@ -67,6 +67,8 @@ void st_on_close(struct sl_server *s, sos_handle_t ch, void *client);
 /* storage.c: a change was made: commit within a second. */
 void st_changed(void);
 int st_sync(void);
+/* STORAGE_FSCK_REPAIR: unmount, repair (r says what), mount again. */
+int st_repair(struct sfs_fsck *r);
 /* STORAGE_BENCH: ns for fs write, fs read, raw write, raw read of `mib` MiB. */
 int st_bench(uint32_t mib, int64_t out[4]);
 

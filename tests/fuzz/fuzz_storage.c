@@ -6,7 +6,9 @@
  * without checksum checks, so mutations reach the structure checks behind them.
  * Each disk is mounted; when that works, the tree is walked, files read, and a few
  * changes made and synced. Then fsck checks it, fsck repairs a copy, and a second check
- * of the repaired copy must be clean and the repaired store must mount. Nothing may
+ * of the repaired copy must be clean and the repaired store must mount. The boot's
+ * sfs_open runs on a copy of the disk as it came: a fallback or a repair must leave a
+ * store that checks clean, a read-only mount must have written nothing. Nothing may
  * crash, leak or read out of bounds (ASan/UBSan in the clang build).
  *
  * Seeds: tests/fuzz/corpus/storage/ (made by services/storage/fs/test/mkseeds.c).
@@ -65,6 +67,27 @@ static void exercise(struct sfs *fs)
     sfs_sync(fs);
 }
 
+/* sfs_open on a copy of the disk: what it promises about what it leaves behind. */
+static void open_copy(const struct memdev *src)
+{
+    struct memdev md;
+    memdev_init(&md, BLOCKS);
+    memcpy(md.blocks, src->blocks, (size_t)BLOCKS * SFS_BLOCK);
+    struct sfs *fs;
+    struct sfs_msg msg;
+    static struct sfs_open_report rep;
+    if (sfs_open(&md.dev, &fs, &rep, &msg) == 0) {
+        exercise(fs);
+        sfs_unmount(fs);
+        struct sfs_fsck r;
+        if (rep.how == SFS_OPEN_READONLY)
+            check(memcmp(md.blocks, src->blocks, (size_t)BLOCKS * SFS_BLOCK) == 0);
+        else if (rep.how != SFS_OPEN_CLEAN) /* a clean mount walked metadata only */
+            check(sfs_fsck(&md.dev, 0, &r) == 0 && r.errors == 0);
+    }
+    memdev_free(&md);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -84,6 +107,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct sfs *fs;
     struct sfs_msg msg;
+    if (!(mode & 1))
+        open_copy(&md);
     if (sfs_mount(&md.dev, (mode & 1) ? SFS_MOUNT_NOCRC : 0, &fs, &msg) == 0) {
         exercise(fs);
         sfs_unmount(fs);

@@ -49,7 +49,8 @@ static bool fake_blk_complete(void);
 
 void hal_cpu_idle(void)
 {
-    if (fake_blk_complete() | th_fake_net_idle())
+    bool blk = fake_blk_complete(), net = th_fake_net_idle(); /* both, always */
+    if (blk || net)
         return; /* a device finished something: its interrupt was delivered */
     if (g_deadline == INT64_MAX) {
         fprintf(stderr, "test HAL: every thread is blocked and no timer is armed (deadlock)\n");
@@ -174,6 +175,19 @@ uintptr_t hal_as_syscall_entry(struct hal_as *as)
 
 
 int64_t hal_time_now(void) { return g_now; }
+
+/* A fake source: a counter's bytes (the core's conditioning must still make every
+ * output differ), or none while th_entropy_missing is set (the core's jitter then). */
+bool th_entropy_missing;
+int hal_entropy_fill(void *buf, size_t len)
+{
+    static uint8_t next;
+    if (th_entropy_missing)
+        return SOS_ERR_NOT_SUPPORTED;
+    for (size_t i = 0; i < len; i++)
+        ((uint8_t *)buf)[i] = next++;
+    return 0;
+}
 void hal_timer_set(int64_t deadline) { g_deadline = deadline; }
 
 int hal_irq_enable(unsigned line)

@@ -133,6 +133,9 @@ bool th_contains(const char *s, const char *sub);
 /* hal_power_off in tests longjmps here when set; th_power_status() gives the status. */
 const char *th_console(void);
 extern jmp_buf *th_power_jmp;
+
+/* hal_entropy_fill says SOS_ERR_NOT_SUPPORTED while this is set. */
+extern bool th_entropy_missing;
 int th_power_status(void);
 
 /* The test HAL's fake block devices (index 0: line TH_FAKE_BLK_LINE; 1: polled). */

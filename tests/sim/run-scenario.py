@@ -28,6 +28,13 @@ A scenario may boot more than once: each further `input:` after an `expect:` sta
 another boot of the same COMMAND, in order, with the same disk (a power-off and a boot
 again). The token @DISK@ in COMMAND is replaced by a fresh empty disk file made for
 this run (removed afterwards), so scenarios never see each other's or the user's disk.
+
+    host: <program> <args...>  (in an expect part; optional, any number)
+
+runs a program on the host after that boot, before the next, with @DISK@ in its
+arguments replaced by the disk file and a relative program path taken from the source
+tree (tests/sim/sfs-damage.py damages a store the way a failing disk would); its
+failure fails the scenario. Scenarios that use it run in the simulator only.
 """
 import argparse
 import os
@@ -51,25 +58,28 @@ def normalise(line):
 
 
 def parse(path):
-    """A list of boots: (input lines, expect lines, exit status)."""
-    boots, section, inp, exp, status = [], None, [], [], 0
+    """A list of boots: (input lines, expect lines, exit status, host commands after)."""
+    boots, section, inp, exp, status, host = [], None, [], [], 0, []
     for raw in open(path, encoding="utf-8").read().splitlines():
         if raw.startswith("#") and section != "input":
             continue
         if raw.strip() in ("input:", "expect:"):
             if raw.strip() == "input:" and section == "expect":
-                boots.append((inp, exp, status))
-                inp, exp, status = [], [], 0
+                boots.append((inp, exp, status, host))
+                inp, exp, status, host = [], [], 0, []
             section = raw.strip()[:-1]
             continue
         if raw.startswith("exit:") and section == "expect":
             status = int(raw.split(":", 1)[1])
             continue
+        if raw.startswith("host:") and section == "expect":
+            host.append(raw.split(":", 1)[1].split())
+            continue
         if section == "input":
             inp.append(raw)
         elif section == "expect" and raw.strip():
             exp.append(raw)
-    boots.append((inp, exp, status))
+    boots.append((inp, exp, status, host))
     return boots
 
 
@@ -112,6 +122,20 @@ def run_typed(cmd, inp, timeout):
         rc = None if p.returncode is None or time.monotonic() >= end else p.returncode
     t.join(5)
     return out.decode("utf-8", "replace"), rc
+
+
+def run_host(argv, disk, n):
+    """A host step between boots (one TAP case)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    argv = [disk if a == "@DISK@" else a for a in argv]
+    if not os.path.isabs(argv[0]):
+        argv[0] = os.path.join(root, argv[0])
+    p = subprocess.run([sys.executable] + argv if argv[0].endswith(".py") else argv,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    sys.stderr.write(p.stdout.decode("utf-8", "replace"))
+    ok = p.returncode == 0
+    print(f"{'ok' if ok else 'not ok'} {n} - host: {' '.join(argv[1:])}")
+    return 0 if ok else 1
 
 
 def run_boot(cmd, inp, exp, want_status, timeout, n, transcript):
@@ -174,9 +198,12 @@ def main():
     transcript = [] if a.transcript else None
     n = failed = 0
     try:
-        for inp, exp, status in boots:
+        for inp, exp, status, host in boots:
             n, f = run_boot(cmd, inp, exp, status, a.timeout, n, transcript)
             failed += f
+            for h in host:
+                n += 1
+                failed += run_host(h, disk, n)
     finally:
         if disk:
             os.unlink(disk)

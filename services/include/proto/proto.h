@@ -30,7 +30,8 @@ enum sos_protocol {
     PROTO_CONSOLE = 6,
     PROTO_STATUS = 7,
     PROTO_STORAGE = 8,
-    PROTO_PKG = 12,    /* packages (services/package); 9-11 left to the network work */
+    PROTO_NET = 9,
+    PROTO_PKG = 12,    /* packages (services/package) */
 };
 
 /*

@@ -13,11 +13,17 @@
  *       rights at most enumerate+read (READ) and write+create+delete (WRITE)
  *   STORAGE_MOUNTS ()  -> (u32 n, n x (str path, str source, str fstype, u32 flags))  [read]
  *   STORAGE_DF     ()  -> (u64 blocks, u64 free, u32 block_size, u64 inodes, u32 flags,
- *                          str source)                                           [read]
+ *                          str source, u64 reserved)                             [read]
+ *       free: what new data can use; reserved: kept back for removals (a full store
+ *       can always be freed) and copy-on-write; used is what is left
  *   STORAGE_FSCK   (u32 flags) -> (u32 errors, u32 repaired, u64 files, u64 dirs,
- *                          u64 blocks_checked, str log)                          [manage]
- *       checks the committed store (syncing first); STORAGE_FSCK_REPAIR is refused while
- *       the store is mounted (repair happens at boot when mounting finds damage)
+ *                          u64 blocks_checked, str log, u64 lost, u64 zeroed,
+ *                          u64 adopted)                                          [manage]
+ *       checks the committed store (syncing first); lost: files and directories that
+ *       cannot be kept, zeroed: data blocks that cannot be read, adopted: inodes in no
+ *       directory (what a repair loses, replaces by zeros, puts in /lost+found).
+ *       STORAGE_FSCK_REPAIR unmounts the store (committing first), repairs it in one
+ *       commit and mounts it again; handles stay valid unless their file was lost
  *   STORAGE_SYNC   ()  -> ()                                                     [write]
  *   STORAGE_BENCH  (u32 mib) -> (u64 fs_write_ns, u64 fs_read_ns, u64 raw_write_ns,
  *                          u64 raw_read_ns)                                      [manage]

@@ -1,9 +1,9 @@
 /*
- * services/lib/src/string.c - memory and string functions.
+ * services/lib/src/string.c - the string functions of the libc subset.
  *
- * Compiled with -fno-tree-loop-distribute-patterns (where the compiler has it) so the
- * loops in memset/memcpy are not turned back into calls to themselves. Bulk copies go
- * a word at a time when both pointers allow it.
+ * memcpy, memmove, memset, memcmp and strlen come from common/mem.c, which the
+ * bare-metal kernels share. Compiled with -fno-tree-loop-distribute-patterns (where the
+ * compiler has it) so no loop here becomes a call to one of those.
  *
  * Layer: services/lib (libc subset).
  */
@@ -12,79 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef uint64_t __attribute__((may_alias)) word_t;
-#define WSIZE sizeof(word_t)
-
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if ((((uintptr_t)d | (uintptr_t)s) & (WSIZE - 1)) == 0) {
-        for (; n >= WSIZE; n -= WSIZE, d += WSIZE, s += WSIZE)
-            *(word_t *)d = *(const word_t *)s;
-    }
-    while (n--)
-        *d++ = *s++;
-    return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if (d == s || n == 0)
-        return dst;
-    if (d >= s + n || s >= d + n)
-        return memcpy(dst, src, n); /* no overlap */
-    bool words = (((uintptr_t)d | (uintptr_t)s) & (WSIZE - 1)) == 0;
-    if (d < s) { /* overlap with d below s: copy forwards */
-        if (words)
-            for (; n >= WSIZE; n -= WSIZE, d += WSIZE, s += WSIZE)
-                *(word_t *)d = *(const word_t *)s;
-        while (n--)
-            *d++ = *s++;
-        return dst;
-    }
-    /* overlap with d above s: copy backwards */
-    d += n;
-    s += n;
-    if (words) {
-        for (; n >= WSIZE; n -= WSIZE) {
-            d -= WSIZE;
-            s -= WSIZE;
-            *(word_t *)d = *(const word_t *)s;
-        }
-    }
-    while (n--)
-        *--d = *--s;
-    return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-    unsigned char *d = dst;
-    unsigned char b = (unsigned char)c;
-    while (n && ((uintptr_t)d & (WSIZE - 1))) {
-        *d++ = b;
-        n--;
-    }
-    word_t w = b * (word_t)0x0101010101010101ull;
-    for (; n >= WSIZE; n -= WSIZE, d += WSIZE)
-        *(word_t *)d = w;
-    while (n--)
-        *d++ = b;
-    return dst;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-    const unsigned char *x = a, *y = b;
-    for (; n; n--, x++, y++)
-        if (*x != *y)
-            return *x < *y ? -1 : 1;
-    return 0;
-}
 
 void *memchr(const void *s, int c, size_t n)
 {
@@ -102,14 +29,6 @@ void *memrchr(const void *s, int c, size_t n)
         if (*--p == (unsigned char)c)
             return (void *)p;
     return NULL;
-}
-
-size_t strlen(const char *s)
-{
-    const char *p = s;
-    while (*p)
-        p++;
-    return (size_t)(p - s);
 }
 
 size_t strnlen(const char *s, size_t max)

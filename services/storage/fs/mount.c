@@ -1,6 +1,6 @@
 /*
- * services/storage/fs/mount.c - format, mount (superblock choice and the metadata walk
- * that rebuilds the free map), commit, unmount.
+ * services/storage/fs/mount.c - format, mount (superblock choice, then the metadata walk
+ * of walk.c that rebuilds the free map), commit, unmount.
  *
  * The commit point: (1) every new block is written (whole data blocks already were, by
  * sfs_write), (2) flush, (3) the superblock with generation g+1 goes to slot (g+1) % 2,
@@ -13,7 +13,7 @@
  */
 #include "sfs_impl.h"
 
-static void say(struct sfs_msg *m, const char *text)
+void sfs_say(struct sfs_msg *m, const char *text)
 {
     if (!m)
         return;
@@ -28,11 +28,10 @@ static void say(struct sfs_msg *m, const char *text)
 
 static uint32_t super_crc(const uint8_t *raw) { return sfs_crc32c(0, raw, SFS_SB_CRC_OFF); }
 
-bool valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
-                 struct sfs_msg *why)
+bool sfs_valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t *raw,
+                     struct sfs_msg *why)
 {
-    uint32_t crc;
-    memcpy(&crc, raw + SFS_SB_CRC_OFF, 4);
+    uint32_t crc = sfs_super_crc_get(raw);
     char t[200];
     if (sb->magic != SFS_MAGIC)
         snprintf(t, sizeof(t), "not a ServiceOS store (no sosfs magic)");
@@ -52,7 +51,7 @@ bool valid_super(const struct sfs_super *sb, uint64_t dev_blocks, const uint8_t 
         snprintf(t, sizeof(t), "superblock fields out of range");
     else
         return true;
-    say(why, t);
+    sfs_say(why, t);
     return false;
 }
 
@@ -63,7 +62,7 @@ static int write_super(struct sfs *fs, const struct sfs_super *sb)
         return SOS_ERR_NO_MEMORY;
     memcpy(raw, sb, sizeof(*sb));
     uint32_t crc = super_crc(raw);
-    memcpy(raw + SFS_SB_CRC_OFF, &crc, 4);
+    sfs_super_crc_put(raw, crc);
     int err = fs->dev.write(fs->dev.ctx, sb->generation % 2, 1, raw);
     free(raw);
     return err ? SOS_ERR_IO : 0;
@@ -74,13 +73,13 @@ static int write_super(struct sfs *fs, const struct sfs_super *sb)
 int sfs_format(const struct sfs_dev *dev, uint64_t volume_id, struct sfs_msg *msg)
 {
     if (dev->nblocks < 16) {
-        say(msg, "the device is too small for a store (16 blocks at least)");
+        sfs_say(msg, "the device is too small for a store (16 blocks at least)");
         return SOS_ERR_OUT_OF_RANGE;
     }
     uint8_t *blk = calloc(1, SFS_BLOCK);
     if (!blk)
         return SOS_ERR_NO_MEMORY;
-    struct sfs_dinode *root = (struct sfs_dinode *)(void *)blk + SFS_ROOT_INO;
+    struct sfs_dinode *root = sfs_dinode_at(blk, SFS_ROOT_INO);
     root->type = SFS_DIR;
     root->parent = SFS_ROOT_INO;
     root->gen = 1;
@@ -102,167 +101,27 @@ int sfs_format(const struct sfs_dev *dev, uint64_t volume_id, struct sfs_msg *ms
         err = dev->flush(dev->ctx);
     free(blk);
     if (err)
-        say(msg, "I/O error while formatting");
+        sfs_say(msg, "I/O error while formatting");
     return err ? SOS_ERR_IO : 0;
-}
-
-/* ---- the metadata walk */
-
-static int add_cut(struct sfs *fs, struct sfs_cut cut)
-{
-    if (fs->ncuts == fs->cap_cuts) {
-        struct sfs_cut *c = array_grow(fs->cuts, &fs->cap_cuts, sizeof(*c));
-        if (!c)
-            return SOS_ERR_NO_MEMORY;
-        fs->cuts = c;
-    }
-    fs->cuts[fs->ncuts++] = cut;
-    return 0;
-}
-
-static int walk_problem(struct sfs *fs, struct sfs_msg *msg, uint64_t owner, uint32_t level,
-                        uint64_t idx, const char *what, uint64_t addr)
-{
-    char t[200];
-    if (owner)
-        snprintf(t, sizeof(t), "inode %llu: %s block (level %u, index %llu, at %llu)",
-                 (unsigned long long)owner, what, level, (unsigned long long)idx,
-                 (unsigned long long)addr);
-    else
-        snprintf(t, sizeof(t), "inode table: %s block (level %u, index %llu, at %llu)", what,
-                 level, (unsigned long long)idx, (unsigned long long)addr);
-    if (!fs->salvage) {
-        say(msg, t);
-        return SOS_ERR_CORRUPT;
-    }
-    fsck_note(fs, "%s", t);
-    return add_cut(fs, (struct sfs_cut){owner, level, CUT_POINTER, idx, 0});
-}
-
-static int add_fix(struct sfs *fs, uint64_t ino, uint32_t kind, uint64_t value)
-{
-    return add_cut(fs, (struct sfs_cut){ino, 0, kind, 0, value});
-}
-
-static int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx,
-                     uint64_t limit, uint64_t owner, struct sfs_msg *msg);
-
-/* Check the 32 records of an inode-table block and walk each live inode's tree. */
-static int walk_inodes(struct sfs *fs, const uint8_t *blk, uint64_t tblock, struct sfs_msg *msg)
-{
-    for (unsigned i = 0; i < SFS_IPB; i++) {
-        uint64_t ino = tblock * SFS_IPB + i;
-        struct sfs_dinode d;
-        memcpy(&d, blk + i * sizeof(d), sizeof(d));
-        const char *bad = NULL;
-        static const uint8_t zero[72];
-        if (d.type == SFS_FREE) {
-            if (d.flags || d.height || d.size || d.parent || d.mtime || d.root.addr ||
-                d.root.crc || d.root.reserved || memcmp(d.reserved, zero, sizeof(zero)))
-                bad = "free record that is not clear";
-        } else if (ino == 0 || (d.type != SFS_FILE && d.type != SFS_DIR)) {
-            bad = "bad type";
-        } else if (d.height > SFS_MAX_HEIGHT || d.flags || memcmp(d.reserved, zero, sizeof(zero))) {
-            bad = "bad fields";
-        } else if (ino == SFS_ROOT_INO && (d.type != SFS_DIR || d.parent != SFS_ROOT_INO)) {
-            bad = "root is not a directory";
-        }
-        if (!bad && d.type != SFS_FREE &&
-            (d.size > tree_cap(d.height) * SFS_BLOCK || (d.type == SFS_DIR && d.size % SFS_BLOCK))) {
-            if (!fs->salvage) {
-                bad = "size does not fit its tree";
-            } else {
-                uint64_t sz = d.size > tree_cap(d.height) * SFS_BLOCK ? tree_cap(d.height) * SFS_BLOCK : d.size;
-                if (d.type == SFS_DIR)
-                    sz -= sz % SFS_BLOCK;
-                fsck_note(fs, "inode %llu: size %llu does not fit its tree: set to %llu",
-                          (unsigned long long)ino, (unsigned long long)d.size, (unsigned long long)sz);
-                d.size = sz;
-                if (add_fix(fs, ino, CUT_SIZE, sz))
-                    return SOS_ERR_NO_MEMORY;
-            }
-        }
-        if (bad) {
-            char t[120];
-            snprintf(t, sizeof(t), "inode %llu: %s", (unsigned long long)ino, bad);
-            if (!fs->salvage) {
-                say(msg, t);
-                return SOS_ERR_CORRUPT;
-            }
-            fsck_note(fs, "%s: cleared", t);
-            if (add_fix(fs, ino, CUT_INODE, 0))
-                return SOS_ERR_NO_MEMORY;
-            continue;
-        }
-        if (d.type == SFS_FREE)
-            continue;
-        bit_set(fs->iused, ino);
-        fs->inodes_used++;
-        uint64_t nblk = (d.size + SFS_BLOCK - 1) / SFS_BLOCK;
-        int err = walk_tree(fs, d.root, d.height, 0, nblk, ino, msg);
-        if (err)
-            return err;
-    }
-    return 0;
-}
-
-/*
- * Claim the block `bp` points to (at `level`, index `idx` of that level) and everything
- * below it. Blocks at indexes >= limit (in leaf units) must be holes.
- */
-static int walk_tree(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t idx,
-                     uint64_t limit, uint64_t owner, struct sfs_msg *msg)
-{
-    if (!bp.addr)
-        return 0;
-    const char *bad = NULL;
-    if (bp.addr < SFS_FIRST_BLOCK || bp.addr >= fs->sb.nblocks)
-        bad = "pointer out of range to a";
-    else if ((idx << (8 * level)) >= limit)
-        bad = "pointer past the end to a";
-    else if (bit_get(fs->used, bp.addr))
-        bad = "second reference to a";
-    if (bad)
-        return walk_problem(fs, msg, owner, level, idx, bad, bp.addr);
-    bool meta = level > 0 || owner == 0;
-    uint8_t *blk = NULL;
-    if (meta) {
-        blk = malloc(SFS_BLOCK);
-        if (!blk)
-            return SOS_ERR_NO_MEMORY;
-        int err = dev_read(fs, bp.addr, 1, blk);
-        if (err) {
-            free(blk);
-            if (!fs->salvage)
-                say(msg, "I/O error reading metadata");
-            return err == SOS_ERR_CORRUPT ? walk_problem(fs, msg, owner, level, idx, "unreadable", bp.addr) : err;
-        }
-        if (!fs->nocrc && sfs_crc32c(0, blk, SFS_BLOCK) != bp.crc) {
-            free(blk);
-            return walk_problem(fs, msg, owner, level, idx, "checksum mismatch in a", bp.addr);
-        }
-    }
-    bit_set(fs->used, bp.addr);
-    fs->nused++;
-    int err = 0;
-    if (level > 0) {
-        for (unsigned i = 0; i < SFS_PTRS && !err; i++) {
-            struct sfs_bp c;
-            memcpy(&c, blk + i * sizeof(c), sizeof(c));
-            if (!c.addr && (c.crc || c.reserved) && !fs->salvage)
-                err = walk_problem(fs, msg, owner, level - 1, idx * SFS_PTRS + i, "junk in a hole", 0);
-            err = err ? err : walk_tree(fs, c, level - 1, idx * SFS_PTRS + i, limit, owner, msg);
-        }
-    } else if (owner == 0) {
-        err = walk_inodes(fs, blk, idx, msg);
-    }
-    free(blk);
-    return err;
 }
 
 /* ---- mount */
 
-static int read_supers(struct sfs *fs, const struct sfs_dev *dev, struct sfs_msg *msg)
+/*
+ * A superblock that claims a newer generation than the one chosen but was refused (a
+ * torn commit, or one crafted or damaged) rolls the store back: never silently. The
+ * note names the generation skipped and why; sfs_mount hands it to its caller.
+ */
+static void note_skipped(struct sfs *fs, unsigned slot, uint64_t claimed, const char *why)
+{
+    snprintf(fs->note, sizeof(fs->note),
+             "superblock slot %u (generation %llu) skipped: %.90s; mounted generation %llu", slot,
+             (unsigned long long)claimed, why, (unsigned long long)fs->sb.generation);
+}
+
+/* The valid superblock with the highest generation below `below` (0: any). */
+static int read_supers(struct sfs *fs, const struct sfs_dev *dev, uint64_t below,
+                       struct sfs_msg *msg)
 {
     uint8_t *raw = malloc(SFS_BLOCK);
     if (!raw)
@@ -270,6 +129,7 @@ static int read_supers(struct sfs *fs, const struct sfs_dev *dev, struct sfs_msg
     struct sfs_super best;
     bool have = false;
     struct sfs_msg why[2];
+    uint64_t claimed[2] = {0, 0}; /* the generation a superblock with our magic names */
     int ioerr = 0;
     for (unsigned slot = 0; slot < 2; slot++) {
         snprintf(why[slot].text, sizeof(why[slot].text), "unreadable");
@@ -279,12 +139,18 @@ static int read_supers(struct sfs *fs, const struct sfs_dev *dev, struct sfs_msg
         }
         struct sfs_super sb;
         memcpy(&sb, raw, sizeof(sb));
-        if (!valid_super(&sb, dev->nblocks, raw, &why[slot]))
+        claimed[slot] = sb.magic == SFS_MAGIC ? sb.generation : 0;
+        if (!sfs_valid_super(&sb, dev->nblocks, raw, &why[slot]))
             continue;
         if (sb.generation % 2 != slot) {
             snprintf(why[slot].text, sizeof(why[slot].text), "generation in the wrong slot");
             continue;
         }
+        if (below && sb.generation >= below) {
+            claimed[slot] = 0;
+            continue;
+        }
+        why[slot].text[0] = 0;
         if (!have || sb.generation > best.generation)
             best = sb;
         have = true;
@@ -292,16 +158,27 @@ static int read_supers(struct sfs *fs, const struct sfs_dev *dev, struct sfs_msg
     free(raw);
     if (!have) {
         char t[512];
-        snprintf(t, sizeof(t), "no usable superblock: %s; %s", why[0].text, why[1].text);
-        say(msg, t);
+        snprintf(t, sizeof(t), "no usable superblock: %.150s; %.150s", why[0].text, why[1].text);
+        sfs_say(msg, t);
         return ioerr && !strcmp(why[0].text, "unreadable") ? ioerr : SOS_ERR_BAD_FORMAT;
     }
     fs->sb = best;
+    for (unsigned slot = 0; slot < 2; slot++)
+        if (why[slot].text[0] && claimed[slot] > best.generation)
+            note_skipped(fs, slot, claimed[slot], why[slot].text);
     return 0;
 }
 
-int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, bool salvage, struct sfs_fsck *report,
-                 struct sfs **out, struct sfs_msg *msg)
+uint64_t sfs_super_newest(const struct sfs_dev *dev)
+{
+    struct sfs *fs = calloc(1, sizeof(*fs));
+    uint64_t g = fs && !read_supers(fs, dev, 0, NULL) ? fs->sb.generation : 0;
+    free(fs);
+    return g;
+}
+
+int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, uint64_t below, bool salvage,
+                 struct sfs_fsck *report, struct sfs **out, struct sfs_msg *msg)
 {
     if (msg)
         msg->text[0] = 0;
@@ -313,21 +190,21 @@ int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, bool salvage, struct
     fs->nocrc = flags & SFS_MOUNT_NOCRC;
     fs->salvage = salvage;
     fs->report = report;
-    int err = cache_init(fs);
+    int err = sfs_cache_init(fs);
     if (!err)
-        err = read_supers(fs, dev, msg);
+        err = read_supers(fs, dev, below, msg);
     if (!err) {
         fs->used = calloc(1, (fs->sb.nblocks + 7) / 8);
-        err = fs->used ? iused_grow(fs, fs->sb.ninodes) : SOS_ERR_NO_MEMORY;
+        err = fs->used ? sfs_iused_grow(fs, fs->sb.ninodes) : SOS_ERR_NO_MEMORY;
     }
     if (!err) {
-        bit_set(fs->used, 0);
-        bit_set(fs->used, 1);
+        sfs_bit_set(fs->used, 0);
+        sfs_bit_set(fs->used, 1);
         fs->nused = 2;
-        err = walk_tree(fs, fs->sb.itab, fs->sb.itab_height, 0, fs->sb.ninodes / SFS_IPB, 0, msg);
+        err = sfs_walk_tree(fs, fs->sb.itab, fs->sb.itab_height, 0, fs->sb.ninodes / SFS_IPB, 0, msg);
     }
-    if (!err && !salvage && !bit_get(fs->iused, SFS_ROOT_INO)) {
-        say(msg, "the root directory is missing");
+    if (!err && !salvage && !sfs_bit_get(fs->iused, SFS_ROOT_INO)) {
+        sfs_say(msg, "the root directory is missing");
         err = SOS_ERR_CORRUPT;
     }
     if (err) {
@@ -335,18 +212,20 @@ int sfs_mount_ex(const struct sfs_dev *dev, unsigned flags, bool salvage, struct
         return err;
     }
     fs->cursor = SFS_FIRST_BLOCK;
+    if (fs->note[0])
+        sfs_say(msg, fs->note);
     *out = fs;
     return 0;
 }
 
 int sfs_mount(const struct sfs_dev *dev, unsigned flags, struct sfs **out, struct sfs_msg *msg)
 {
-    return sfs_mount_ex(dev, flags, false, NULL, out, msg);
+    return sfs_mount_ex(dev, flags, 0, false, NULL, out, msg);
 }
 
 void sfs_free(struct sfs *fs)
 {
-    cache_free_all(fs);
+    sfs_cache_free_all(fs);
     free(fs->used);
     free(fs->iused);
     free(fs->pending);
@@ -372,7 +251,7 @@ static void finish(struct sfs *fs, struct sfs_bp *bp, uint32_t level, bool itab)
 {
     if (!bp->addr)
         return;
-    struct buf *b = buf_find(fs, bp->addr);
+    struct buf *b = sfs_buf_find(fs, bp->addr);
     if (!b || !b->dirty)
         return; /* unchanged: its checksum is already right */
     if (level > 0) {
@@ -380,7 +259,7 @@ static void finish(struct sfs *fs, struct sfs_bp *bp, uint32_t level, bool itab)
             finish(fs, bp_at(b, i), level - 1, itab);
     } else if (itab) {
         for (unsigned i = 0; i < SFS_IPB; i++) {
-            struct sfs_dinode *d = (struct sfs_dinode *)(void *)b->data + i;
+            struct sfs_dinode *d = sfs_dinode_at(b->data, i);
             if (d->type != SFS_FREE)
                 finish(fs, &d->root, d->height, false);
         }
@@ -415,7 +294,7 @@ static int write_dirty(struct sfs *fs)
         }
         for (size_t j = 0; j < k && k > 1; j++)
             memcpy(run + j * SFS_BLOCK, v[i + j]->data, SFS_BLOCK);
-        err = dev_write(fs, v[i]->addr, (uint32_t)k, k > 1 ? run : v[i]->data);
+        err = sfs_dev_write(fs, v[i]->addr, (uint32_t)k, k > 1 ? run : v[i]->data);
         i += k;
     }
     free(v);
@@ -454,14 +333,14 @@ int sfs_commit(struct sfs *fs)
     fs->sb = sb;
     fs->sb_dirty = false;
     while (fs->dirty.next != &fs->dirty)
-        buf_mark_clean(fs, fs->dirty.next);
+        sfs_buf_mark_clean(fs, fs->dirty.next);
     for (size_t i = 0; i < fs->npending; i++) { /* the last commit no longer needs them */
-        bit_clear(fs->used, fs->pending[i]);
+        sfs_bit_clear(fs->used, fs->pending[i]);
         fs->nused--;
     }
     fs->npending = 0;
-    direct_clear(fs);
-    cache_trim(fs);
+    sfs_direct_clear(fs);
+    sfs_cache_trim(fs);
     return 0;
 }
 
@@ -469,7 +348,7 @@ int sfs_sync(struct sfs *fs)
 {
     if (fs->rdonly)
         return 0;
-    int err = op_begin(fs, true, 0);
+    int err = sfs_op_begin(fs, true, 0);
     if (err == SOS_ERR_NO_SPACE)
         err = 0; /* a commit needs no new blocks */
     if (!err)

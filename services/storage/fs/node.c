@@ -16,33 +16,33 @@
 
 /* ---- inodes */
 
-int inode_get(struct sfs *fs, uint64_t ino, struct sfs_dinode *out)
+int sfs_inode_get(struct sfs *fs, uint64_t ino, struct sfs_dinode *out)
 {
     if (ino == 0 || ino >= fs->sb.ninodes)
         return SOS_ERR_NOT_FOUND;
     struct buf *b;
-    int err = tree_read(fs, &fs->sb.itab, fs->sb.itab_height, ino / SFS_IPB, &b);
+    int err = sfs_tree_read(fs, &fs->sb.itab, fs->sb.itab_height, ino / SFS_IPB, &b);
     if (err)
         return err;
     if (!b)
         memset(out, 0, sizeof(*out));
     else
-        memcpy(out, b->data + (ino % SFS_IPB) * sizeof(*out), sizeof(*out));
+        memcpy(out, sfs_dinode_at(b->data, ino % SFS_IPB), sizeof(*out));
     return 0;
 }
 
-int inode_put(struct sfs *fs, uint64_t ino, const struct sfs_dinode *in)
+int sfs_inode_put(struct sfs *fs, uint64_t ino, const struct sfs_dinode *in)
 {
     struct buf *b;
-    int err = tree_write(fs, &fs->sb.itab, &fs->sb.itab_height, ino / SFS_IPB, false, &b);
+    int err = sfs_tree_write(fs, &fs->sb.itab, &fs->sb.itab_height, ino / SFS_IPB, false, &b);
     if (err)
         return err;
-    memcpy(b->data + (ino % SFS_IPB) * sizeof(*in), in, sizeof(*in));
+    memcpy(sfs_dinode_at(b->data, ino % SFS_IPB), in, sizeof(*in));
     fs->sb_dirty = true;
     return 0;
 }
 
-int iused_grow(struct sfs *fs, uint64_t ninodes)
+int sfs_iused_grow(struct sfs *fs, uint64_t ninodes)
 {
     if (ninodes <= fs->icap)
         return 0;
@@ -59,11 +59,11 @@ int iused_grow(struct sfs *fs, uint64_t ninodes)
 }
 
 /* A free inode number (the table grows by a block when it is full). */
-int inode_alloc(struct sfs *fs, uint64_t *out)
+int sfs_inode_alloc(struct sfs *fs, uint64_t *out)
 {
     for (uint64_t i = 2; i < fs->sb.ninodes; i++)
-        if (!bit_get(fs->iused, i)) {
-            bit_set(fs->iused, i);
+        if (!sfs_bit_get(fs->iused, i)) {
+            sfs_bit_set(fs->iused, i);
             fs->inodes_used++;
             *out = i;
             return 0;
@@ -71,32 +71,32 @@ int inode_alloc(struct sfs *fs, uint64_t *out)
     uint64_t first = fs->sb.ninodes;
     if (tree_cap(SFS_MAX_HEIGHT) <= first / SFS_IPB)
         return SOS_ERR_NO_SPACE;
-    int err = iused_grow(fs, first + SFS_IPB);
+    int err = sfs_iused_grow(fs, first + SFS_IPB);
     if (err)
         return err;
     fs->sb.ninodes += SFS_IPB;
     fs->sb_dirty = true;
     fs->op_mutated = true;
-    bit_set(fs->iused, first);
+    sfs_bit_set(fs->iused, first);
     fs->inodes_used++;
     *out = first;
     return 0;
 }
 
 /* Free inode `ino` (record d): its tree, then the record (keeping its generation). */
-int inode_free(struct sfs *fs, uint64_t ino, struct sfs_dinode *d)
+int sfs_inode_free(struct sfs *fs, uint64_t ino, struct sfs_dinode *d)
 {
-    int err = tree_truncate(fs, &d->root, &d->height, 0);
+    int err = sfs_tree_truncate(fs, &d->root, &d->height, 0);
     if (err)
         return err;
     struct sfs_dinode z;
     memset(&z, 0, sizeof(z));
     z.gen = d->gen;
-    err = inode_put(fs, ino, &z);
+    err = sfs_inode_put(fs, ino, &z);
     if (err)
         return err;
-    if (bit_get(fs->iused, ino)) {
-        bit_clear(fs->iused, ino);
+    if (sfs_bit_get(fs->iused, ino)) {
+        sfs_bit_clear(fs->iused, ino);
         fs->inodes_used--;
     }
     return 0;
@@ -116,24 +116,22 @@ bool sfs_name_ok(const char *name, size_t len)
     return true;
 }
 
-static const struct sfs_dhdr *dhdr(const uint8_t *blk) { return (const struct sfs_dhdr *)(const void *)blk; }
 
 /* Is this directory block well formed? (every entry in bounds, valid names and types) */
-int dir_check_block(const struct sfs *fs, const uint8_t *blk)
+int sfs_dir_check_block(const struct sfs *fs, const uint8_t *blk)
 {
-    const struct sfs_dhdr *h = dhdr(blk);
+    const struct sfs_dhdr *h = sfs_dhdr_of(blk);
     if (h->used < sizeof(*h) || h->used > SFS_BLOCK || h->reserved)
         return SOS_ERR_CORRUPT;
     uint32_t off = sizeof(*h), n = 0;
     while (off < h->used) {
         if (h->used - off < SFS_DENT_FIXED)
             return SOS_ERR_CORRUPT;
-        uint64_t ino;
-        memcpy(&ino, blk + off, 8);
-        uint8_t type = blk[off + 8], nl = blk[off + 9];
-        uint32_t rl = SFS_DENT_LEN(nl);
-        if (rl > h->used - off || !sfs_name_ok((const char *)blk + off + SFS_DENT_FIXED, nl) ||
-            (type != SFS_FILE && type != SFS_DIR) || ino <= SFS_ROOT_INO || ino >= fs->sb.ninodes)
+        const struct sfs_dent *e = sfs_dent_get(blk, off);
+        uint32_t rl = SFS_DENT_LEN(e->namelen);
+        if (rl > h->used - off || !sfs_name_ok(e->name, e->namelen) ||
+            (e->type != SFS_FILE && e->type != SFS_DIR) || e->ino <= SFS_ROOT_INO ||
+            e->ino >= fs->sb.ninodes)
             return SOS_ERR_CORRUPT;
         off += rl;
         n++;
@@ -145,16 +143,16 @@ static uint64_t dir_blocks(const struct sfs_dinode *d) { return d->size / SFS_BL
 
 /*
  * Directory block bi, checked (NULL for a hole, an empty block). The check runs once
- * while the block stays cached unchanged (tree_write clears the mark): walking a
+ * while the block stays cached unchanged (sfs_tree_write clears the mark): walking a
  * directory asks for its entries one at a time, and checking the whole block for each
  * made a lookup quadratic in the entries per block.
  */
 static int dir_block(struct sfs *fs, const struct sfs_dinode *d, uint64_t bi, struct buf **out)
 {
-    int err = tree_read(fs, &d->root, d->height, bi, out);
+    int err = sfs_tree_read(fs, &d->root, d->height, bi, out);
     if (err || !*out)
         return err;
-    if (!(*out)->dir_ok && dir_check_block(fs, (*out)->data))
+    if (!(*out)->dir_ok && sfs_dir_check_block(fs, (*out)->data))
         return SOS_ERR_CORRUPT;
     (*out)->dir_ok = true;
     return 0;
@@ -164,85 +162,101 @@ static void dloc_fill(struct dloc *loc, const struct buf *b, uint64_t bi, uint32
 {
     loc->block = bi;
     loc->off = e;
-    memcpy(&loc->ino, b->data + e, 8);
-    loc->type = b->data[e + 8];
+    const struct sfs_dent *de = sfs_dent_get(b->data, e);
+    loc->ino = de->ino;
+    loc->type = de->type;
 }
 
-/* The next entry at or after *pos (block << 12 | offset); NOT_FOUND at the end. */
-int dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, struct sfs_dirent *out,
-                 struct dloc *loc)
+/*
+ * A listing position: block * 4096 + offset. Added, never OR-ed: an entry may end at
+ * byte 4096 of its block, and that end is then the start of the next block (an OR put
+ * the cursor of an odd block back at its own start, and the listing never ended).
+ */
+static uint64_t dir_pos(uint64_t bi, uint32_t off) { return bi * SFS_BLOCK + off; }
+
+/* The next entry at or after *pos (dir_pos); NOT_FOUND at the end. */
+int sfs_dir_entry_at(struct sfs *fs, const struct sfs_dinode *d, uint64_t *pos, struct sfs_dirent *out,
+                     struct dloc *loc)
 {
-    for (uint64_t bi = *pos >> 12; bi < dir_blocks(d); bi++) {
+    for (uint64_t bi = *pos / SFS_BLOCK; bi < dir_blocks(d); bi++) {
         struct buf *b;
         int err = dir_block(fs, d, bi, &b);
         if (err)
             return err;
-        if (!b)
+        if (!b) {
+            bi = sfs_tree_hole_end(fs, &d->root, d->height, bi);
             continue;
-        const struct sfs_dhdr *h = dhdr(b->data);
-        uint32_t off = bi == *pos >> 12 ? (uint32_t)(*pos & 0xfff) : 0;
+        }
+        const struct sfs_dhdr *h = sfs_dhdr_of(b->data);
+        uint32_t off = bi == *pos / SFS_BLOCK ? (uint32_t)(*pos % SFS_BLOCK) : 0;
         if (off < sizeof(*h))
             off = sizeof(*h);
         /* find the entry boundary at or after off */
         uint32_t e = sizeof(*h);
         while (e < h->used && e < off)
-            e += SFS_DENT_LEN(b->data[e + 9]);
+            e += SFS_DENT_LEN(sfs_dent_get(b->data, e)->namelen);
         if (e >= h->used)
             continue;
-        uint8_t nl = b->data[e + 9];
+        const struct sfs_dent *de = sfs_dent_get(b->data, e);
+        uint8_t nl = de->namelen;
         if (out) {
-            memcpy(&out->ino, b->data + e, 8);
-            out->type = b->data[e + 8];
+            out->ino = de->ino;
+            out->type = de->type;
             out->namelen = nl;
-            memcpy(out->name, b->data + e + SFS_DENT_FIXED, nl);
+            memcpy(out->name, de->name, nl);
             out->name[nl] = 0;
         }
         if (loc)
             dloc_fill(loc, b, bi, e);
-        *pos = bi << 12 | (e + SFS_DENT_LEN(nl));
+        *pos = dir_pos(bi, e + SFS_DENT_LEN(nl));
         return 0;
     }
-    *pos = dir_blocks(d) << 12;
+    *pos = dir_pos(dir_blocks(d), 0);
     return SOS_ERR_NOT_FOUND;
 }
 
 /* One pass over each block, names compared in place (no copies, no boundary search). */
-int dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, size_t len,
-             struct dloc *loc)
+int sfs_dir_find(struct sfs *fs, const struct sfs_dinode *d, const char *name, size_t len,
+                 struct dloc *loc)
 {
     for (uint64_t bi = 0; bi < dir_blocks(d); bi++) {
         struct buf *b;
         int err = dir_block(fs, d, bi, &b);
         if (err)
             return err;
-        if (!b)
+        if (!b) {
+            bi = sfs_tree_hole_end(fs, &d->root, d->height, bi);
             continue;
-        const struct sfs_dhdr *h = dhdr(b->data);
-        for (uint32_t e = sizeof(*h); e < h->used; e += SFS_DENT_LEN(b->data[e + 9]))
-            if (b->data[e + 9] == len && !memcmp(b->data + e + SFS_DENT_FIXED, name, len)) {
+        }
+        const struct sfs_dhdr *h = sfs_dhdr_of(b->data);
+        for (uint32_t e = sizeof(*h); e < h->used;) {
+            const struct sfs_dent *de = sfs_dent_get(b->data, e);
+            if (de->namelen == len && !memcmp(de->name, name, len)) {
                 if (loc)
                     dloc_fill(loc, b, bi, e);
                 return 0;
             }
+            e += SFS_DENT_LEN(de->namelen);
+        }
     }
     return SOS_ERR_NOT_FOUND;
 }
 
-int dir_add(struct sfs *fs, struct sfs_dinode *d, const char *name, size_t len, uint64_t ino,
-            uint32_t type)
+int sfs_dir_add(struct sfs *fs, struct sfs_dinode *d, const char *name, size_t len, uint64_t ino,
+                uint32_t type)
 {
     uint32_t rl = SFS_DENT_LEN(len);
     uint64_t bi, nb = dir_blocks(d);
     struct buf *b = NULL;
     for (bi = 0; bi < nb; bi++) { /* the first block with room */
-        int err = tree_read(fs, &d->root, d->height, bi, &b);
+        int err = sfs_tree_read(fs, &d->root, d->height, bi, &b);
         if (err)
             return err;
-        if (!b || dhdr(b->data)->used + rl <= SFS_BLOCK)
+        if (!b || sfs_dhdr_of(b->data)->used + rl <= SFS_BLOCK)
             break;
     }
     struct buf *w;
-    int err = tree_write(fs, &d->root, &d->height, bi, false, &w);
+    int err = sfs_tree_write(fs, &d->root, &d->height, bi, false, &w);
     if (err)
         return err;
     struct sfs_dhdr *h = (struct sfs_dhdr *)(void *)w->data;
@@ -252,25 +266,25 @@ int dir_add(struct sfs *fs, struct sfs_dinode *d, const char *name, size_t len, 
     }
     if (bi == nb)
         d->size += SFS_BLOCK;
-    uint8_t *e = w->data + h->used;
-    memset(e, 0, rl);
-    memcpy(e, &ino, 8);
-    e[8] = (uint8_t)type;
-    e[9] = (uint8_t)len;
-    memcpy(e + SFS_DENT_FIXED, name, len);
+    memset(w->data + h->used, 0, rl);
+    struct sfs_dent *e = sfs_dent_at(w->data, h->used);
+    e->ino = ino;
+    e->type = (uint8_t)type;
+    e->namelen = (uint8_t)len;
+    memcpy(e->name, name, len);
     h->used = (uint16_t)(h->used + rl);
     h->count++;
     return 0;
 }
 
-int dir_del(struct sfs *fs, struct sfs_dinode *d, const struct dloc *loc)
+int sfs_dir_del(struct sfs *fs, struct sfs_dinode *d, const struct dloc *loc)
 {
     struct buf *w;
-    int err = tree_write(fs, &d->root, &d->height, loc->block, false, &w);
+    int err = sfs_tree_write(fs, &d->root, &d->height, loc->block, false, &w);
     if (err)
         return err;
     struct sfs_dhdr *h = (struct sfs_dhdr *)(void *)w->data;
-    uint32_t rl = SFS_DENT_LEN(w->data[loc->off + 9]);
+    uint32_t rl = SFS_DENT_LEN(sfs_dent_get(w->data, loc->off)->namelen);
     memmove(w->data + loc->off, w->data + loc->off + rl, h->used - loc->off - rl);
     h->used = (uint16_t)(h->used - rl);
     memset(w->data + h->used, 0, rl);
@@ -278,10 +292,10 @@ int dir_del(struct sfs *fs, struct sfs_dinode *d, const struct dloc *loc)
     return 0;
 }
 
-int dir_is_empty(struct sfs *fs, const struct sfs_dinode *d, bool *empty)
+int sfs_dir_is_empty(struct sfs *fs, const struct sfs_dinode *d, bool *empty)
 {
     uint64_t pos = 0;
-    int err = dir_entry_at(fs, d, &pos, NULL, NULL);
+    int err = sfs_dir_entry_at(fs, d, &pos, NULL, NULL);
     *empty = err == SOS_ERR_NOT_FOUND;
     return err == SOS_ERR_NOT_FOUND ? 0 : err;
 }

@@ -55,6 +55,10 @@ struct sfs_dirent {
 struct sfs_statfs {
     uint64_t blocks;      /* the store's size in blocks */
     uint64_t free_blocks; /* allocatable now (blocks freed since the last commit are not) */
+    uint64_t avail_blocks;    /* what new data can take: free and freed, less the reserve */
+    uint64_t reserved_blocks; /* of the free and freed ones, those kept back: the reserve
+                               * only removals (unlink, rename, truncate) use, and room
+                               * for copy-on-write (blocks - avail - reserved are used) */
     uint64_t inodes;      /* files and directories */
     uint64_t generation;  /* of the last commit */
     uint64_t volume_id;
@@ -64,7 +68,7 @@ struct sfs_statfs {
 
 /* A human-readable reason for a refusal (mount, format, fsck). */
 struct sfs_msg {
-    char text[200];
+    char text[400];
 };
 
 struct sfs;
@@ -79,7 +83,9 @@ int sfs_format(const struct sfs_dev *dev, uint64_t volume_id, struct sfs_msg *ms
  * Mount: pick the valid superblock with the highest generation, walk the metadata
  * (checking every metadata checksum, range and single ownership of each block) and
  * rebuild the free map. Anything written after that commit is simply unreferenced.
- * A foreign, newer, truncated or damaged store is refused with a reason in msg.
+ * A foreign, newer, truncated or damaged store is refused with a reason in msg. On
+ * success msg is empty, or says which newer superblock was skipped and why (a torn last
+ * commit, or a damaged or crafted superblock): the store is then one generation back.
  */
 int sfs_mount(const struct sfs_dev *dev, unsigned flags, struct sfs **out, struct sfs_msg *msg);
 /* Commit (when writable) and free. The store is freed even when the commit fails. */
@@ -138,6 +144,9 @@ bool sfs_name_ok(const char *name, size_t len);
 struct sfs_fsck {
     uint32_t errors;   /* problems found */
     uint32_t repaired; /* of which repaired (SFS_FSCK_REPAIR) */
+    uint64_t lost;     /* files and directories the superblock counts that cannot be kept */
+    uint64_t zeroed;   /* data blocks that cannot be read: replaced by zeros on repair */
+    uint64_t adopted;  /* inodes no entry reached: put in /lost+found on repair */
     uint64_t files, dirs;
     uint64_t blocks_used, data_blocks_checked;
     uint64_t generation;
@@ -155,6 +164,35 @@ struct sfs_fsck {
  * or an error (with r->log saying why) when the store cannot be read at all.
  */
 int sfs_fsck(const struct sfs_dev *dev, unsigned flags, struct sfs_fsck *r);
+
+/* ---- boot: mount, recovering from damage without making it worse */
+
+enum sfs_open_how {
+    SFS_OPEN_CLEAN,    /* the newest generation mounted as it is */
+    SFS_OPEN_REPAIRED, /* it was damaged; the repair lost no file (in lost+found at worst) */
+    SFS_OPEN_FALLBACK, /* it was damaged; the intact generation before it is the store now */
+    SFS_OPEN_READONLY, /* damaged, and both would lose files: read-only, nothing written */
+};
+
+struct sfs_open_report {
+    uint32_t how;                /* enum sfs_open_how */
+    uint64_t generation;         /* the generation mounted */
+    uint64_t damaged_generation; /* the newest, when it was damaged (else 0) */
+    struct sfs_fsck fsck;        /* the check of the damaged generation, with what a repair loses */
+};
+
+/*
+ * Mount for use, at boot (docs/storage.md, "Damage at boot"). A clean newest generation
+ * is mounted as sfs_mount does. When its metadata is damaged: the generation before it,
+ * if it checks clean (every block), becomes the store again (committed over the damaged
+ * superblock); else the damaged one is repaired in memory, and that repair is committed
+ * when it loses no file or directory; else the store is mounted read-only with what can
+ * be read (the repair's view, lost+found included) and nothing is written: the operator
+ * decides (sfs_fsck with SFS_FSCK_REPAIR). msg says in one line what was done. Errors
+ * as sfs_mount (a foreign or blank store is refused, not touched).
+ */
+int sfs_open(const struct sfs_dev *dev, struct sfs **out, struct sfs_open_report *rep,
+             struct sfs_msg *msg);
 
 /* CRC-32C (Castagnoli), as the format uses it. */
 uint32_t sfs_crc32c(uint32_t crc, const void *buf, size_t len);

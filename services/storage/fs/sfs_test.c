@@ -356,7 +356,7 @@ static void test_torn_superblock_falls_back(void **state)
 static uint64_t data_block_of(uint64_t ino)
 {
     struct sfs_dinode d;
-    assert_int_equal(inode_get(g_fs, ino, &d), 0);
+    assert_int_equal(sfs_inode_get(g_fs, ino, &d), 0);
     assert_int_equal(d.height, 0);
     return d.root.addr;
 }
@@ -415,7 +415,7 @@ static void test_fsck_metadata_damage(void **state)
     sfs_write(g_fs, f, 0, buf, len);
     assert_int_equal(sfs_sync(g_fs), 0);
     struct sfs_dinode d;
-    inode_get(g_fs, f, &d);
+    sfs_inode_get(g_fs, f, &d);
     assert_int_equal(d.height, 1);
     uint64_t ind = d.root.addr;
     sfs_drop(g_fs);

@@ -17,8 +17,8 @@ static unsigned slot_of(uint64_t idx, uint32_t level)
     return (unsigned)((idx >> (8 * (level - 1))) & 0xff);
 }
 
-int tree_read(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
-              struct buf **out)
+int sfs_tree_read(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
+                  struct buf **out)
 {
     *out = NULL;
     if (height > SFS_MAX_HEIGHT)
@@ -30,7 +30,7 @@ int tree_read(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64
         if (!bp.addr)
             return 0;
         struct buf *b;
-        int err = buf_read(fs, &bp, &b);
+        int err = sfs_buf_read(fs, &bp, &b);
         if (err)
             return err;
         if (level == 0) {
@@ -42,8 +42,8 @@ int tree_read(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64
 }
 
 /* The pointer to leaf block idx (a hole: addr 0), reading only indirect blocks. */
-int tree_leaf(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
-              struct sfs_bp *out)
+int sfs_tree_leaf(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx,
+                  struct sfs_bp *out)
 {
     *out = (struct sfs_bp){0, 0, 0};
     if (height > SFS_MAX_HEIGHT)
@@ -53,13 +53,52 @@ int tree_leaf(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64
     struct sfs_bp bp = *root;
     for (uint32_t level = height; level > 0 && bp.addr; level--) {
         struct buf *b;
-        int err = buf_read(fs, &bp, &b);
+        int err = sfs_buf_read(fs, &bp, &b);
         if (err)
             return err;
         bp = *bp_at(b, slot_of(idx, level));
     }
     *out = bp;
     return 0;
+}
+
+/* tree_next below the pointer bp (covering leaves from `base`): 0 found, 1 none, or an error. */
+static int next_rec(struct sfs *fs, struct sfs_bp bp, uint32_t level, uint64_t base, uint64_t idx,
+                    uint64_t *next)
+{
+    if (!bp.addr)
+        return 1;
+    if (level == 0) {
+        *next = base;
+        return 0;
+    }
+    struct buf *b; /* stays cached: nothing here trims the cache */
+    int err = sfs_buf_read(fs, &bp, &b);
+    if (err)
+        return err;
+    uint64_t span = tree_cap(level - 1);
+    for (uint64_t i = idx > base ? (idx - base) / span : 0; i < SFS_PTRS; i++) {
+        uint64_t sub = base + i * span;
+        int r = next_rec(fs, *bp_at(b, (unsigned)i), level - 1, sub, idx > sub ? idx : sub, next);
+        if (r <= 0)
+            return r;
+    }
+    return 1;
+}
+
+/*
+ * Leaf idx is a hole: the last index of the run of holes it starts, read from the
+ * indirect blocks only (idx itself when they cannot be read). A walk over a sparse
+ * tree (loop: bi = sfs_tree_hole_end(...), then bi++) so jumps over its holes instead of
+ * asking for each of up to 256^4 blocks.
+ */
+uint64_t sfs_tree_hole_end(struct sfs *fs, const struct sfs_bp *root, uint32_t height, uint64_t idx)
+{
+    if (height > SFS_MAX_HEIGHT || idx >= tree_cap(height))
+        return idx;
+    uint64_t next = tree_cap(height);
+    int r = next_rec(fs, *root, height, 0, idx, &next);
+    return r < 0 || next <= idx ? idx : next - 1;
 }
 
 /*
@@ -71,25 +110,25 @@ static int bp_cow(struct sfs *fs, struct sfs_bp *bp, bool keep, struct buf **out
     fs->op_mutated = true;
     struct buf *old = NULL;
     if (bp->addr) {
-        struct buf *b = buf_find(fs, bp->addr);
+        struct buf *b = sfs_buf_find(fs, bp->addr);
         if (b && b->dirty) {
             *out = b;
             return 0;
         }
         if (keep) {
-            int err = buf_read(fs, bp, &old);
+            int err = sfs_buf_read(fs, bp, &old);
             if (err)
                 return err;
         }
     }
     struct buf *nb;
-    int err = buf_new(fs, &nb);
+    int err = sfs_buf_new(fs, &nb);
     if (err)
         return err;
     if (old)
         memcpy(nb->data, old->data, SFS_BLOCK);
     if (bp->addr)
-        block_free(fs, bp->addr); /* forgets `old` */
+        sfs_block_free(fs, bp->addr); /* forgets `old` */
     bp->addr = nb->addr;
     bp->crc = 0;
     *out = nb;
@@ -97,7 +136,7 @@ static int bp_cow(struct sfs *fs, struct sfs_bp *bp, bool keep, struct buf **out
 }
 
 /* Grow the tree until it can hold `nblocks` (the old root becomes slot 0 of a new one). */
-int tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks)
+int sfs_tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks)
 {
     if (*height > SFS_MAX_HEIGHT)
         return SOS_ERR_CORRUPT;
@@ -106,7 +145,7 @@ int tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nb
             return SOS_ERR_OUT_OF_RANGE;
         if (root->addr) {
             struct buf *nb;
-            int err = buf_new(fs, &nb);
+            int err = sfs_buf_new(fs, &nb);
             if (err)
                 return err;
             *bp_at(nb, 0) = *root;
@@ -122,11 +161,11 @@ int tree_grow(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nb
  * The pointer to leaf block idx, in a writable parent (the indirect blocks on the way
  * are made writable; the tree grows as needed): the leaf itself is left alone.
  */
-int tree_slot(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx,
-              struct sfs_bp **slot)
+int sfs_tree_slot(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx,
+                  struct sfs_bp **slot)
 {
     fs->op_mutated = true;
-    int err = tree_grow(fs, root, height, idx + 1);
+    int err = sfs_tree_grow(fs, root, height, idx + 1);
     if (err)
         return err;
     struct sfs_bp *bp = root;
@@ -141,11 +180,11 @@ int tree_slot(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t id
     return 0;
 }
 
-int tree_write(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx, bool whole,
-               struct buf **out)
+int sfs_tree_write(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t idx, bool whole,
+                   struct buf **out)
 {
     struct sfs_bp *bp;
-    int err = tree_slot(fs, root, height, idx, &bp);
+    int err = sfs_tree_slot(fs, root, height, idx, &bp);
     if (!err)
         err = bp_cow(fs, bp, !whole, out);
     if (!err)
@@ -161,7 +200,7 @@ static int free_subtree(struct sfs *fs, struct sfs_bp bp, uint32_t level)
     fs->op_mutated = true;
     if (level > 0) {
         struct buf *b;
-        int err = buf_read(fs, &bp, &b);
+        int err = sfs_buf_read(fs, &bp, &b);
         if (err)
             return err;
         struct sfs_bp kids[SFS_PTRS];
@@ -172,7 +211,7 @@ static int free_subtree(struct sfs *fs, struct sfs_bp bp, uint32_t level)
                 return err;
         }
     }
-    block_free(fs, bp.addr);
+    sfs_block_free(fs, bp.addr);
     return 0;
 }
 
@@ -196,7 +235,7 @@ static int trunc_rec(struct sfs *fs, struct sfs_bp *bp, uint32_t level, uint64_t
     return err;
 }
 
-int tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks)
+int sfs_tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_t nblocks)
 {
     if (*height > SFS_MAX_HEIGHT)
         return SOS_ERR_CORRUPT;
@@ -212,33 +251,37 @@ int tree_truncate(struct sfs *fs, struct sfs_bp *root, uint32_t *height, uint64_
 }
 
 /*
+ * The pointer to the block at (level, idx), in a writable parent, without reading that
+ * block; NULL when a hole above it leaves it unreachable.
+ */
+int sfs_tree_ptr(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
+                 struct sfs_bp **slot)
+{
+    struct sfs_bp *bp = root;
+    uint64_t leaf = idx << (8 * level); /* a block index below it, for slot_of */
+    for (uint32_t l = height; l > level && bp; l--) {
+        struct buf *b;
+        int err = bp->addr ? bp_cow(fs, bp, true, &b) : 0;
+        if (err)
+            return err;
+        bp = bp->addr ? bp_at(b, slot_of(leaf, l)) : NULL;
+    }
+    *slot = bp;
+    return 0;
+}
+
+/*
  * Make the pointer to the block at (level, idx) a hole, without reading that block;
  * *old (when not NULL) gets the address it held.
  */
-int tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
-             uint64_t *old)
+int sfs_tree_cut(struct sfs *fs, struct sfs_bp *root, uint32_t height, uint32_t level, uint64_t idx,
+                 uint64_t *old)
 {
+    struct sfs_bp *bp;
+    int err = sfs_tree_ptr(fs, root, level >= height ? level : height, level, idx, &bp);
     if (old)
-        *old = 0;
-    if (level >= height) {
-        if (old)
-            *old = root->addr;
-        *root = (struct sfs_bp){0, 0, 0};
-        return 0;
-    }
-    struct sfs_bp *bp = root;
-    uint64_t leaf = idx << (8 * level); /* a block index below it, for slot_of */
-    for (uint32_t l = height; l > level; l--) {
-        if (!bp->addr)
-            return 0;
-        struct buf *b;
-        int err = bp_cow(fs, bp, true, &b);
-        if (err)
-            return err;
-        bp = bp_at(b, slot_of(leaf, l));
-    }
-    if (old)
-        *old = bp->addr;
-    *bp = (struct sfs_bp){0, 0, 0};
-    return 0;
+        *old = bp && !err ? bp->addr : 0;
+    if (bp && !err)
+        *bp = (struct sfs_bp){0, 0, 0};
+    return err;
 }

@@ -98,7 +98,7 @@ static int one(const struct op *ops, struct memdev *md, const uint8_t *base, cha
         snprintf(why, wsz, "a failure was injected but no call reported it");
         rc = -1;
     } else if ((err = sfs_mount(&md->dev, SFS_MOUNT_RDONLY, &fs, &m))) {
-        snprintf(why, wsz, "mount after the failure: %s", m.text);
+        snprintf(why, wsz, "mount after the failure: %.200s", m.text);
         rc = -1;
     } else {
         uint64_t h = store_hash(fs);

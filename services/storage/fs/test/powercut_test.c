@@ -140,7 +140,7 @@ static void check_cut(const struct run *r, struct memdev *md, size_t cut, int va
     md->fail_read_at = md->fail_write_at = 0;
     int err = sfs_mount(&md->dev, SFS_MOUNT_RDONLY, &fs, &m);
     if (err) {
-        snprintf(why, sizeof(why), "mount refused: %s", m.text);
+        snprintf(why, sizeof(why), "mount refused: %.200s", m.text);
         fail(r, why, cut, variant);
         return;
     }

@@ -27,7 +27,8 @@
 #define MEMP_NUM_TCP_PCB 32
 #define MEMP_NUM_TCP_PCB_LISTEN 16
 #define MEMP_NUM_TCP_SEG 128
-#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
+/* the network service: a timeout per socket (RECV, ACCEPT or connect), ping, resolve */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 64)
 #define PBUF_POOL_SIZE 64
 #define PBUF_POOL_BUFSIZE 1536
 
