@@ -269,7 +269,11 @@ struct hal_dev_info {
     char name[32];
     uint64_t block_size; /* block: bytes per block; audio: frame rate */
     uint64_t block_count;/* block: device size in blocks */
-    uint32_t width, height; /* display */
+    uint32_t width, height; /* display: the current mode */
+    uint32_t pitch;         /* display: bytes per line of the framebuffer */
+    uint32_t max_width, max_height; /* display: the largest mode */
+    paddr_t fb_base;        /* display: the framebuffer, physically contiguous */
+    uint64_t fb_size;       /* display: its bytes (a multiple of the page size) */
     struct hal_net_info net; /* net: asked again whenever the core reports it */
 };
 
@@ -290,6 +294,10 @@ struct hal_dev_req {
 #define HAL_DEVOP_READ 1u
 #define HAL_DEVOP_WRITE 2u
 #define HAL_DEVOP_FLUSH 3u /* block: make earlier completed writes durable */
+#define HAL_DEVOP_PRESENT 4u /* display: buf holds len / 16 struct sos_display_rect, already
+                              * checked against the mode; complete when they are shown */
+#define HAL_DEVOP_MODE 5u    /* display: offset = width << 32 | height, checked against the
+                              * maximum; info() reports the new mode once it completes */
 
 /*
  * An input device whose block_size is sizeof(struct sos_input_event) delivers those

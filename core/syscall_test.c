@@ -217,6 +217,8 @@ static const struct row g_rows[] = {
     R(entropy_read, RO, 8, 0, 0, 0, E_ADDR),
     R(entropy_read, EDGE, 8, 0, 0, 0, E_ADDR),
     R(entropy_read, BUF, 257, 0, 0, 0, SOS_ERR_OUT_OF_RANGE),
+    R(device_buffer, BAD, BUF, 0, 0, 0, E_HANDLE),
+    R(device_buffer, EVENT, BUF, 0, 0, 0, E_TYPE),
 };
 #define NROWS (sizeof(g_rows) / sizeof(g_rows[0]))
 
@@ -348,7 +350,7 @@ static void test_every_syscall_has_a_row(void **state)
         if (!found)
             fail_msg("syscall %llu has no bad-input row", (unsigned long long)nr);
     }
-    assert_int_equal(SOS_SYS_COUNT, 49); /* a new syscall needs rows here */
+    assert_int_equal(SOS_SYS_COUNT, 50); /* a new syscall needs rows here */
 }
 
 static void test_unknown_numbers(void **state)

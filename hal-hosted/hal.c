@@ -234,6 +234,10 @@ bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
         return true;
     if (hosted_input_get(0, ops, dev))
         index--;
+    if (hosted_display_get(index, ops, dev)) /* the window as a display (display.c) */
+        return true;
+    if (hosted_display_get(0, ops, dev))
+        index--;
     return hosted_net_get(index, ops, dev); /* the network card (net.c) */
 }
 

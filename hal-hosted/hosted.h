@@ -28,9 +28,17 @@ void hosted_input_register(uint32_t width, uint32_t height);
 struct hal_dev_ops;
 bool hosted_input_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
 
+#define HOSTED_DISPLAY_LINE 21u /* the display's line: a request was shown */
+
+/* The window as a display device whose framebuffer is the arena range at fb_base
+ * (host/display.c holds the mode); listed after the input device. Before vCPUs start. */
+void hosted_display_register(uint64_t fb_base, uint64_t fb_size);
+bool hosted_display_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
+
 #define HOSTED_NET_LINE 18u /* the network card's line: frames arrived, room freed */
 
-/* The backend host_net_open chose becomes a net device (after the input device). */
+/* The backend host_net_open chose becomes a net device (after the input device and
+ * the display). */
 void hosted_net_register(void);
 bool hosted_net_get(unsigned index, const struct hal_dev_ops **ops, void **dev);
 

@@ -203,7 +203,8 @@ static uint32_t device_type(const struct pci_fn *f)
 void x86_virtio_pci_probe(const struct pci_fn *f)
 {
     uint32_t type = device_type(f);
-    if ((type != VIRTIO_ID_BLOCK && type != VIRTIO_ID_INPUT && type != VIRTIO_ID_NET) ||
+    if ((type != VIRTIO_ID_BLOCK && type != VIRTIO_ID_INPUT && type != VIRTIO_ID_NET &&
+         type != VIRTIO_ID_GPU) ||
         g_nvpci == MAX_VPCI)
         return;
     struct vpci *v = &g_vpci[g_nvpci];
@@ -226,6 +227,7 @@ void x86_virtio_pci_probe(const struct pci_fn *f)
     void *dev;
     int err = type == VIRTIO_ID_BLOCK ? virtio_blk_probe(&v->vd, &ops, &dev)
               : type == VIRTIO_ID_NET ? virtio_net_probe(&v->vd, &ops, &dev)
+              : type == VIRTIO_ID_GPU ? virtio_gpu_probe(&v->vd, &ops, &dev)
                                       : virtio_input_probe(&v->vd, &ops, &dev);
     if (err) {
         x86_printf("virtio: %s (type %u) failed to start: %d\n", v->vd.name, type, err);

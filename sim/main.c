@@ -20,6 +20,14 @@
 #include "hal.h"
 #include "host.h"
 #include "hosted.h"
+#include "display.h"
+
+/* The window's display (docs/graphics.md): its framebuffer sits in the arena above the
+ * boot store, large enough for the largest mode. */
+#define SIM_FB_MAX_W 1920u
+#define SIM_FB_MAX_H 1200u
+#define SIM_FB_BYTES ((size_t)SIM_FB_MAX_W * SIM_FB_MAX_H * 4)
+static size_t g_fb_offset; /* arena offset of the framebuffer; 0 without a window */
 
 static const char *g_usage =
     "usage: serviceos-sim [options] [--init IMAGE [ARGS...]]\n"
@@ -302,8 +310,11 @@ static int fill_boot_info(struct options *o, struct boot_files *f)
             add_arg(o, "mode=safe");
     }
     size_t ram = (size_t)o->mem_mib << 20;
-    if (host_arena_init(ram + PAGE_UP(f->image_len) + PAGE_UP(f->store_len), 1024, 1ull << 32))
+    size_t fb = o->headless ? 0 : SIM_FB_BYTES;
+    if (host_arena_init(ram + PAGE_UP(f->image_len) + PAGE_UP(f->store_len) + fb, 1024, 1ull << 32))
         return 1;
+    if (fb)
+        g_fb_offset = ram + PAGE_UP(f->image_len) + PAGE_UP(f->store_len);
     char *top = (char *)host_arena_base() + ram;
     g_bi.mem[0] = (struct hal_mem_range){HOST_PHYS_BASE, ram};
     g_bi.mem_count = 1;
@@ -349,6 +360,9 @@ static int run(const struct options *o, char **argv)
         uint32_t w, h;
         host_sdl_grid_size(&w, &h);
         hosted_input_register(w, h);
+        host_display_init((char *)host_arena_base() + g_fb_offset, SIM_FB_MAX_W, SIM_FB_MAX_H,
+                          1024, 768, HOSTED_DISPLAY_LINE);
+        hosted_display_register(HOST_PHYS_BASE + g_fb_offset, SIM_FB_BYTES);
     }
     if (host_uv_start(1))
         return 1;

@@ -5,6 +5,9 @@
  * killed while the device still owns the buffer, the request is orphaned and freed by
  * whoever collects its completion, so the device never writes into freed memory.
  *
+ * Display devices take PRESENT (the damage rectangles, copied in and checked against
+ * the mode) and MODE; the device completes a PRESENT once the picture is shown.
+ *
  * Input devices (device.h) complete reads at once; a reader with nothing to read waits
  * on the device's `readable` queue, which the device's line wakes. Network devices
  * work the same way, frame by frame, in device_net.c.
@@ -34,6 +37,21 @@ void device_io_free(struct dev_io *io)
     if (io->buf)
         pmm_free_run(io->buf, io->npages);
     kfree(io);
+}
+
+struct dev_io *device_io_new(uint64_t len)
+{
+    struct dev_io *io = kmalloc(sizeof(*io));
+    if (!io)
+        return NULL;
+    *io = (struct dev_io){.npages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE};
+    io->buf = len ? pmm_alloc_run(io->npages, 1) : 0;
+    if (len && !io->buf) {
+        kfree(io);
+        return NULL;
+    }
+    waitq_init(&io->wq);
+    return io;
 }
 
 /* Make the objects for every device the HAL reports (once). */
@@ -81,9 +99,12 @@ int device_find(uint32_t dev_class, uint32_t index, struct device **out)
 
 void device_info(const struct device *d, struct sos_info_device *out)
 {
-    *out = (struct sos_info_device){.dev_class = d->info.dev_class,
-                                    .block_size = d->info.block_size,
-                                    .block_count = d->info.block_count};
+    const struct hal_dev_info *i = &d->info;
+    *out = (struct sos_info_device){.dev_class = i->dev_class, .block_size = i->block_size,
+                                    .block_count = i->block_count, .width = i->width,
+                                    .height = i->height, .pitch = i->pitch,
+                                    .max_width = i->max_width, .max_height = i->max_height,
+                                    .fb_size = i->fb_size};
     k_strlcpy(out->name, d->info.name, sizeof(out->name));
 }
 
@@ -167,16 +188,9 @@ static int64_t input_read(struct device *d, uint64_t flags, struct vmo *v, uint6
     int64_t give_up = hal_time_now() + IO_TIMEOUT_NS;
     len = MIN(len, (uint64_t)DEVICE_CHUNK);
     for (;;) {
-        struct dev_io *io = kmalloc(sizeof(*io));
+        struct dev_io *io = device_io_new(len);
         if (!io)
             return SOS_ERR_NO_MEMORY;
-        io->npages = ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE;
-        io->buf = pmm_alloc_run(io->npages, 1);
-        if (!io->buf) {
-            kfree(io);
-            return SOS_ERR_NO_MEMORY;
-        }
-        waitq_init(&io->wq);
         io->req = (struct hal_dev_req){.op = HAL_DEVOP_READ, .offset = flags, .buf = io->buf,
                                        .len = len, .cookie = (uint64_t)(uintptr_t)io};
         int err = device_run(d, io);
@@ -202,27 +216,62 @@ static int64_t input_read(struct device *d, uint64_t flags, struct vmo *v, uint6
     }
 }
 
+/* Rectangles inside the current mode (the decode step checked their count). */
+static int check_rects(const struct device *d, const struct sos_display_rect *r, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (!r[i].w || !r[i].h || r[i].x >= d->info.width || r[i].y >= d->info.height ||
+            r[i].w > d->info.width - r[i].x || r[i].h > d->info.height - r[i].y)
+            return SOS_ERR_OUT_OF_RANGE;
+    return 0;
+}
+
+/* A display's PRESENT (rectangles from the VMO) or MODE; a mode change refreshes info. */
+static int64_t display_io(struct device *d, uint32_t op, uint64_t block, struct vmo *v,
+                          uint64_t voff, uint64_t len)
+{
+    struct dev_io *io = device_io_new(len);
+    if (!io)
+        return SOS_ERR_NO_MEMORY;
+    int err = 0;
+    if (op == SOS_DEVICE_OP_PRESENT) {
+        void *kbuf = hal_phys_to_virt(io->buf);
+        err = vmo_read(v, kbuf, voff, len);
+        if (!err)
+            err = check_rects(d, kbuf, len / sizeof(struct sos_display_rect));
+    }
+    io->req = (struct hal_dev_req){.op = op == SOS_DEVICE_OP_PRESENT ? HAL_DEVOP_PRESENT : HAL_DEVOP_MODE,
+                                   .offset = block, .buf = io->buf, .len = len,
+                                   .cookie = (uint64_t)(uintptr_t)io};
+    if (!err)
+        err = device_run(d, io);
+    if (io->orphan)
+        return err;
+    device_io_free(io);
+    if (!err && op == SOS_DEVICE_OP_MODE) {
+        uint32_t irq = d->info.irq; /* the core's choice (0: polled) stays */
+        d->ops->info(d->dev, &d->info);
+        d->info.irq = irq;
+    }
+    return err ? err : (int64_t)len;
+}
+
 int64_t device_io(struct device *d, uint32_t op, uint64_t block, struct vmo *v, uint64_t voff,
                   uint64_t len)
 {
     if (d->info.dev_class == SOS_DEV_NET)
         return device_net_io(d, op, block, v, voff, len);
+    if (d->info.dev_class == SOS_DEV_DISPLAY)
+        return display_io(d, op, block, v, voff, len);
     if (is_input(d))
         return op == SOS_DEVICE_OP_READ ? input_read(d, block, v, voff, len)
                                         : SOS_ERR_NOT_SUPPORTED;
     uint64_t done = 0, bs = d->info.block_size ? d->info.block_size : 1;
     do {
         uint64_t n = MIN(len - done, (uint64_t)DEVICE_CHUNK);
-        struct dev_io *io = kmalloc(sizeof(*io));
+        struct dev_io *io = device_io_new(n);
         if (!io)
             return SOS_ERR_NO_MEMORY;
-        io->npages = n ? ALIGN_UP(n, PAGE_SIZE) / PAGE_SIZE : 0;
-        io->buf = n ? pmm_alloc_run(io->npages, 1) : 0;
-        if (n && !io->buf) {
-            kfree(io);
-            return SOS_ERR_NO_MEMORY;
-        }
-        waitq_init(&io->wq);
         void *kbuf = n ? hal_phys_to_virt(io->buf) : NULL;
         int err = op == SOS_DEVICE_OP_WRITE ? vmo_read(v, kbuf, voff + done, n) : 0;
         io->req = (struct hal_dev_req){.op = op, .offset = block + done / bs, .buf = io->buf,

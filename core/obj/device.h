@@ -76,6 +76,9 @@ int64_t device_io(struct device *d, uint32_t op, uint64_t block, struct vmo *v, 
 int device_run(struct device *d, struct dev_io *io);
 /* The second half of device_run, for a request already submitted. */
 int device_wait(struct device *d, struct dev_io *io, int64_t give_up);
+/* A request with a bounce buffer of len bytes (none for 0), its wait queue ready; NULL
+ * when out of memory. device_io_free frees both. */
+struct dev_io *device_io_new(uint64_t len);
 void device_io_free(struct dev_io *io);
 
 /* Network devices (device_net.c): check a request's op, flags and length (the decode

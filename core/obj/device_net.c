@@ -21,8 +21,6 @@
  */
 #include "obj/device.h"
 
-#include "mm/heap.h"
-#include "mm/pmm.h"
 #include "mm/vmo.h"
 #include "proc/sched.h"
 
@@ -42,18 +40,10 @@ int device_net_check(uint32_t op, uint64_t flags, uint64_t len)
 /* A request with a one-page bounce buffer (a frame fits in one page). */
 static struct dev_io *net_req(uint32_t op, uint64_t len)
 {
-    struct dev_io *io = kmalloc(sizeof(*io));
-    if (!io)
-        return NULL;
-    *io = (struct dev_io){.npages = 1};
-    io->buf = pmm_alloc_run(1, 1);
-    if (!io->buf) {
-        kfree(io);
-        return NULL;
-    }
-    waitq_init(&io->wq);
-    io->req = (struct hal_dev_req){.op = op, .buf = io->buf, .len = len,
-                                   .cookie = (uint64_t)(uintptr_t)io};
+    struct dev_io *io = device_io_new(len);
+    if (io)
+        io->req = (struct hal_dev_req){.op = op, .buf = io->buf, .len = len,
+                                       .cookie = (uint64_t)(uintptr_t)io};
     return io;
 }
 

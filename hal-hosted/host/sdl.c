@@ -5,7 +5,9 @@
  * vCPU threads write console output into a character grid (a small VT100 subset:
  * CR, LF, BS, TAB, and CSI K/J/H/A-D/m); the main thread owns SDL and redraws the grid
  * with the project's bitmap font (a PSF font converted at build time) when it changed.
- * Keys become the bytes a terminal would send. When the input device is live
+ * Keys become the bytes a terminal would send. Once the display device is used, the
+ * window shows it instead (sdl_display.c), the pointer is in the display's pixels and
+ * keys go to the input device only (the console keeps standard input). When the input device is live
  * (host/input.c) every key press and release, pointer motion, button and wheel step is
  * also queued there as an event, the pointer in the text grid's pixels (COLS x ROWS
  * cells of the font's size) however the window is scaled.
@@ -14,6 +16,8 @@
  */
 #define _GNU_SOURCE
 #include "host.h"
+#include "display.h"
+#include "sdl_display.h"
 
 #include <SDL2/SDL.h>
 #include <pthread.h>
@@ -190,8 +194,11 @@ static int clamp(int v, int hi) { return v < 0 ? 0 : v >= hi ? hi - 1 : v; }
  */
 static void pointer(int x, int y)
 {
-    g_px = clamp(x, COLS * psf_font_width);
-    g_py = clamp(y, ROWS * psf_font_height);
+    uint32_t w = COLS * psf_font_width, h = ROWS * psf_font_height, pitch;
+    if (host_display_active())
+        host_display_mode(&w, &h, &pitch);
+    g_px = clamp(x, (int)w);
+    g_py = clamp(y, (int)h);
 }
 
 static void input_event(uint32_t type, uint32_t code, int32_t value)
@@ -275,7 +282,11 @@ int host_sdl_run(const char *title)
     SDL_StartTextInput();
     while (host_power_status() < 0) {
         SDL_Event ev;
-        if (SDL_WaitEventTimeout(&ev, 20)) {
+        bool redraw = false;
+        /* Display requests are noticed within 4 ms; pushing an SDL event from a vCPU
+         * thread instead would make SDL send an X event to a window this thread may be
+         * closing at that moment. */
+        if (SDL_WaitEventTimeout(&ev, host_display_active() ? 4 : 20)) {
             do {
                 if (ev.type == SDL_QUIT) {
                     host_console_set_mirror(NULL);
@@ -283,14 +294,17 @@ int host_sdl_run(const char *title)
                     return 1; /* closed by the user */
                 }
                 input(&ev);
-                if (ev.type == SDL_TEXTINPUT)
+                bool console = !host_display_active(); /* keys are the text UI's until then */
+                if (console && ev.type == SDL_TEXTINPUT)
                     host_console_push(ev.text.text, strlen(ev.text.text));
-                else if (ev.type == SDL_KEYDOWN)
+                else if (console && ev.type == SDL_KEYDOWN)
                     key(&ev.key);
-                else if (ev.type == SDL_WINDOWEVENT)
-                    g_dirty = true;
+                if (ev.type == SDL_WINDOWEVENT)
+                    g_dirty = redraw = true;
             } while (SDL_PollEvent(&ev));
         }
+        if (host_sdl_display_frame(win, ren, redraw))
+            continue; /* the display owns the window now */
         if (g_dirty) {
             void *px;
             int pitch;

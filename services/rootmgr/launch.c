@@ -91,6 +91,23 @@ static int device_handle(uint32_t dev_class, const char *num, sos_handle_t *out)
     return err;
 }
 
+/* The device class a resource names (block<N>, net<N>, display<N>, input<N>) with *num
+   at its number, or 0. */
+static uint32_t device_resource(const char *what, const char **num)
+{
+    static const struct { const char *prefix; uint32_t dev_class; } k[] = {
+        {"block", SOS_DEV_BLOCK}, {"net", SOS_DEV_NET}, {"display", SOS_DEV_DISPLAY},
+        {"input", SOS_DEV_INPUT}};
+    for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+        size_t n = strlen(k[i].prefix);
+        if (!strncmp(what, k[i].prefix, n) && what[n] >= '0' && what[n] <= '9') {
+            *num = what + n;
+            return k[i].dev_class;
+        }
+    }
+    return 0;
+}
+
 /* Resource k of m: what it names becomes a startup handle, called `name`. */
 static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *out, char *name)
 {
@@ -108,10 +125,10 @@ static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *o
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_TRANSFER, out);
     if (!strcmp(what, "power"))
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_MANAGE | SOS_RIGHT_TRANSFER, out);
-    if (!strncmp(what, "block", 5) && what[5] >= '0' && what[5] <= '9') /* block<N> */
-        return device_handle(SOS_DEV_BLOCK, what + 5, out);
-    if (!strncmp(what, "net", 3) && what[3] >= '0' && what[3] <= '9') /* net<N> */
-        return device_handle(SOS_DEV_NET, what + 3, out);
+    const char *num;
+    uint32_t dev_class = device_resource(what, &num);
+    if (dev_class) /* block<N>, net<N>, display<N>, input<N> */
+        return device_handle(dev_class, num, out);
     if (!strcmp(what, "bootstore"))
         return (int)sos_handle_duplicate(g_rm.store, SOS_RIGHT_READ | SOS_RIGHT_MAP | SOS_RIGHT_TRANSFER, out);
     if (!strncmp(what, "bundle:", 7)) {
@@ -184,16 +201,16 @@ static int build_handles(struct svc *s, struct spawn_set *ss)
     for (uint32_t i = 0; i < m->n_resources && !err; i++) {
         sos_handle_t h;
         char name[SOS_HANDLE_NAME_MAX];
+        const char *num;
         if (!strcmp(m->resources[i], "state")) {
             snprintf(name, sizeof(name), "state");
             err = state_handle(s, &h);
         } else {
             err = resource_handle(m, i, &h, name);
         }
-        if (err == SOS_ERR_NOT_FOUND && (!strncmp(m->resources[i], "block", 5) ||
-                                         !strncmp(m->resources[i], "net", 3))) {
+        if (err == SOS_ERR_NOT_FOUND && device_resource(m->resources[i], &num)) {
             rm_log(LOG_NOTICE, "%s: there is no %s: started without it", m->name, m->resources[i]);
-            err = 0; /* a machine without that disk: the service copes (storage keeps RAM) */
+            err = 0; /* a machine without that device: the service copes (storage keeps RAM) */
             continue;
         }
         if (err && !m->resource_dir[i]) /* a storage directory's failure is said already */

@@ -405,6 +405,8 @@ const struct sh_cmd g_sh_cmds[] = {
      SH_MAX_ARGS, cmd_net},
     {"pkg", "list|search|show|install|update|remove|rollback|history|verify|repair|gc|repo ...",
      "packages (docs/packages.md)", 1, SH_MAX_ARGS, cmd_pkg},
+    {"gfx", "outputs|surfaces|sessions|screenshot <path> [id]|mode <w>x<h>", "the graphics service: outputs, surfaces, screenshots, the mode",
+     1, 3, cmd_gfx},
     {"poweroff", "", "stop every service in order and power off", 0, 0, cmd_poweroff},
     {"reboot", "", "stop every service in order and reboot", 0, 0, cmd_reboot},
 };

@@ -107,5 +107,6 @@ void cmd_store(int argc, char **argv);
 void cmd_net(int argc, char **argv);
 void cmd_pkg(int argc, char **argv);
 void cmd_run_pkg(int argc, char **argv);
+void cmd_gfx(int argc, char **argv); /* cmds_gfx.c */
 
 #endif

@@ -139,6 +139,8 @@ int virtio_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t *accepted);
 int virtio_blk_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
 int virtio_input_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
 int virtio_net_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
+/* A 2D GPU as a display device (PRESENT, MODE; docs/graphics.md). */
+int virtio_gpu_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
 
 /* An input event as the input device delivers it (virtio-input, Linux evdev codes). */
 struct virtio_input_event {

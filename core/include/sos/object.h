@@ -127,12 +127,18 @@ struct sos_info_device {
     uint64_t block_size;  /* block: bytes per block */
     uint64_t block_count; /* block: the device's size in blocks */
     char name[SOS_NAME_MAX];
+    /* display: the current mode; the framebuffer (device_buffer) holds fb_size bytes,
+     * line y of the picture at y * pitch, pixels 32-bit 0xAARRGGBB (alpha ignored) */
+    uint32_t width, height, pitch, max_width, max_height, reserved2;
+    uint64_t fb_size;
 };
 
 /* device_io: one synchronous request through a VMO buffer. */
 #define SOS_DEVICE_OP_READ 1u  /* blocks -> vmo (device READ, vmo WRITE) */
 #define SOS_DEVICE_OP_WRITE 2u /* vmo -> blocks (device WRITE, vmo READ) */
 #define SOS_DEVICE_OP_FLUSH 3u /* make completed writes durable (device WRITE) */
+#define SOS_DEVICE_OP_PRESENT 4u /* display: show damage rectangles (device WRITE, vmo READ) */
+#define SOS_DEVICE_OP_MODE 5u    /* display: set the mode, block = width << 32 | height */
 
 struct sos_device_io {
     uint32_t op;       /* SOS_DEVICE_OP_* */
@@ -142,6 +148,22 @@ struct sos_device_io {
     uint64_t len;      /* bytes, a multiple of the block size, at most SOS_DEVICE_IO_MAX */
 };
 #define SOS_DEVICE_IO_MAX (1u << 20)
+
+/*
+ * Display devices (SOS_DEV_DISPLAY). The picture lives in the device's framebuffer,
+ * a physical VMO that device_buffer hands out (read, write, map). A PRESENT names the
+ * parts that changed: the VMO range holds `len / 16` struct sos_display_rect (1 to
+ * SOS_DISPLAY_RECTS_MAX, each inside the current mode, none empty); `block` is 0. It
+ * returns once the device has shown them (the sim: after the next vsync-paced frame),
+ * so a presenter is paced by the display. A MODE request (no VMO) asks for width x
+ * height (1 .. max_width x max_height); the framebuffer stays the same VMO, its pitch
+ * follows the width. Either fails with SOS_ERR_INVALID_ARGS on bad values, and
+ * SOS_ERR_OUT_OF_RANGE for a rectangle outside the mode.
+ */
+struct sos_display_rect {
+    uint32_t x, y, w, h;
+};
+#define SOS_DISPLAY_RECTS_MAX 256u
 
 /*
  * Input devices (SOS_DEV_INPUT) that report events in this format say so with

@@ -1,0 +1,179 @@
+/*
+ * desktop/toolkit/scene_test.c - the toolkit's retained scene on the host: column and
+ * row layout (padding, gaps, natural and fixed sizes, growing children), damage from
+ * changes (and none from a change that changes nothing), focus navigation with
+ * wrap-around, keys into a text field and onto a button, scroll views clamped, themes,
+ * and refusals (a full scene, a child of a leaf).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <tk/scene.h>
+
+static int32_t width8(void *ctx, const char *t)
+{
+    (void)ctx;
+    return (int32_t)strlen(t) * 8;
+}
+
+static const struct tk_measure g_m = {width8, 16, NULL};
+static struct tk_scene g_s;
+
+static void rect_is(int i, int32_t x, int32_t y, int32_t w, int32_t h)
+{
+    const struct tk_rect *r = &g_s.n[i].r;
+    if (r->x != x || r->y != y || r->w != w || r->h != h)
+        fail_msg("node %d at %d,%d %dx%d, wanted %d,%d %dx%d", i, r->x, r->y, r->w, r->h, x, y, w, h);
+}
+
+static void test_column(void **state)
+{
+    (void)state;
+    tk_scene_init(&g_s, 200, 100, &g_m, &tk_theme_light);
+    g_s.n[0].pad = 10;
+    g_s.n[0].gap = 5;
+    int t = tk_add(&g_s, 0, TK_TEXT, "abc");
+    int b = tk_add(&g_s, 0, TK_BUTTON, "ok");
+    int g = tk_add(&g_s, 0, TK_BOX, NULL);
+    g_s.n[g].grow = true;
+    tk_layout(&g_s);
+    rect_is(t, 10, 10, 180, 16);
+    rect_is(b, 10, 31, 180, 28);   /* 16 + 2 x 6 of padding */
+    rect_is(g, 10, 64, 180, 26);   /* what is left: 100 - 10 - 64 */
+}
+
+static void test_row_grow_and_fixed(void **state)
+{
+    (void)state;
+    tk_scene_init(&g_s, 300, 40, &g_m, &tk_theme_light);
+    int row = tk_add(&g_s, 0, TK_BOX, NULL);
+    g_s.n[row].dir = TK_ROW;
+    g_s.n[row].grow = true;
+    g_s.n[row].gap = 4;
+    int a = tk_add(&g_s, row, TK_TEXT, "ab");
+    int f = tk_add(&g_s, row, TK_FIELD, "");
+    g_s.n[f].grow = true;
+    int i = tk_add(&g_s, row, TK_IMAGE, NULL);
+    g_s.n[i].img_w = 20;
+    g_s.n[i].img_h = 20;
+    int x = tk_add(&g_s, row, TK_BOX, NULL);
+    g_s.n[x].w = 30; /* fixed */
+    tk_layout(&g_s);
+    rect_is(row, 0, 0, 300, 40);
+    rect_is(a, 0, 0, 16, 40);
+    rect_is(f, 20, 0, 300 - 16 - 20 - 30 - 12, 40);
+    rect_is(i, 300 - 30 - 4 - 20, 0, 20, 40);
+    rect_is(x, 270, 0, 30, 40);
+}
+
+static void test_damage(void **state)
+{
+    (void)state;
+    struct tk_rect d[TK_DAMAGE_MAX];
+    tk_scene_init(&g_s, 200, 100, &g_m, &tk_theme_light);
+    int row = tk_add(&g_s, 0, TK_BOX, NULL);
+    g_s.n[row].dir = TK_ROW;
+    int t = tk_add(&g_s, row, TK_TEXT, "abc");
+    int u = tk_add(&g_s, row, TK_TEXT, "z");
+    tk_layout(&g_s);
+    assert_int_equal(tk_take_damage(&g_s, d, TK_DAMAGE_MAX), 1); /* the first frame: all */
+    assert_int_equal(d[0].w, 200);
+    tk_set_text(&g_s, t, "abc");
+    assert_int_equal(tk_take_damage(&g_s, d, TK_DAMAGE_MAX), 0); /* nothing changed */
+    tk_set_text(&g_s, t, "abcd");
+    uint32_t n = tk_take_damage(&g_s, d, TK_DAMAGE_MAX);
+    assert_true(n >= 3);                 /* the text, its new size, the neighbour it moved */
+    bool moved = false;
+    for (uint32_t k = 0; k < n; k++)
+        moved |= d[k].x == 32 && d[k].w == 8; /* u's new place */
+    assert_true(moved);
+    rect_is(u, 32, 0, 8, 16);
+    tk_set_theme(&g_s, &tk_theme_dark);
+    assert_int_equal(tk_take_damage(&g_s, d, TK_DAMAGE_MAX), 1);
+    assert_int_equal(d[0].h, 100);
+}
+
+static void test_focus_and_keys(void **state)
+{
+    (void)state;
+    tk_scene_init(&g_s, 200, 200, &g_m, &tk_theme_light);
+    tk_add(&g_s, 0, TK_TEXT, "label");
+    int b1 = tk_add(&g_s, 0, TK_BUTTON, "one");
+    int f = tk_add(&g_s, 0, TK_FIELD, "");
+    int b2 = tk_add(&g_s, 0, TK_BUTTON, "two");
+    tk_layout(&g_s);
+    assert_int_equal(g_s.focus, -1);
+    assert_false(tk_key(&g_s, 4, 'a')); /* nothing focused */
+    tk_focus_next(&g_s);
+    assert_int_equal(g_s.focus, b1);
+    assert_true(tk_key(&g_s, 40, 0)); /* Enter */
+    assert_int_equal(g_s.n[b1].activations, 1);
+    assert_true(tk_key(&g_s, 43, 0)); /* Tab */
+    assert_int_equal(g_s.focus, f);
+    assert_true(tk_key(&g_s, 4, 'h'));
+    assert_true(tk_key(&g_s, 5, 'i'));
+    assert_string_equal(g_s.n[f].text, "hi");
+    assert_true(tk_key(&g_s, 42, 0)); /* Backspace */
+    assert_string_equal(g_s.n[f].text, "h");
+    tk_focus_next(&g_s);
+    assert_int_equal(g_s.focus, b2);
+    tk_focus_next(&g_s); /* wraps past the label */
+    assert_int_equal(g_s.focus, b1);
+    tk_focus_prev(&g_s);
+    assert_int_equal(g_s.focus, b2);
+    assert_false(tk_key(&g_s, 4, 'x')); /* a button takes no text */
+}
+
+static void test_scroll(void **state)
+{
+    (void)state;
+    tk_scene_init(&g_s, 100, 50, &g_m, &tk_theme_light);
+    int sv = tk_add(&g_s, 0, TK_SCROLL, NULL);
+    g_s.n[sv].grow = true;
+    int first = -1;
+    for (int k = 0; k < 10; k++) { /* 10 lines of 16: 160 of content in a view of 50 */
+        int i = tk_add(&g_s, sv, TK_TEXT, "line");
+        first = first < 0 ? i : first;
+    }
+    tk_layout(&g_s);
+    rect_is(first, 0, 0, 100, 16);
+    tk_scroll_by(&g_s, sv, 30);
+    rect_is(first, 0, -30, 100, 16);
+    tk_scroll_by(&g_s, sv, 1000);
+    assert_int_equal(g_s.n[sv].scroll, 110); /* clamped to content - view */
+    tk_scroll_by(&g_s, sv, -5000);
+    assert_int_equal(g_s.n[sv].scroll, 0);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    tk_scene_init(&g_s, 10, 10, &g_m, &tk_theme_light);
+    int t = tk_add(&g_s, 0, TK_TEXT, "x");
+    assert_int_equal(tk_add(&g_s, t, TK_TEXT, "child of a leaf"), -1);
+    assert_int_equal(tk_add(&g_s, 999, TK_TEXT, "no parent"), -1);
+    while (tk_add(&g_s, 0, TK_BOX, NULL) >= 0)
+        ;
+    assert_int_equal(g_s.count, TK_NODES_MAX);
+    char longtext[300];
+    memset(longtext, 'a', sizeof(longtext) - 1);
+    longtext[299] = 0;
+    tk_set_text(&g_s, t, longtext);
+    assert_int_equal(strlen(g_s.n[t].text), TK_TEXT_MAX - 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_column), cmocka_unit_test(test_row_grow_and_fixed),
+        cmocka_unit_test(test_damage), cmocka_unit_test(test_focus_and_keys),
+        cmocka_unit_test(test_scroll), cmocka_unit_test(test_refusals),
+    };
+    return cmocka_run_group_tests_name("toolkit-scene", tests, NULL, NULL);
+}

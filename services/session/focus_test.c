@@ -1,0 +1,97 @@
+/*
+ * services/session/focus_test.c - the focus policy on the host: keys reach only the
+ * focused surface (and none before a click), a click on the lower of two surfaces
+ * focuses and raises it and tells the other it lost the focus, a click over nothing
+ * or a transparent part (hit 0) changes nothing, the release goes to the pressed
+ * surface, and a vanished surface is forgotten.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include <sos/object.h>
+
+#include "focus.h"
+
+enum { A = 1, B = 2 };
+
+static void test_keys_need_focus(void **state)
+{
+    (void)state;
+    struct focus f = {0};
+    struct route r = focus_route(&f, SOS_INPUT_KEY, 4, 1, B);
+    assert_int_equal(r.to, 0); /* the pointer is over B but nothing is focused */
+    r = focus_route(&f, SOS_INPUT_BUTTON, 1, 1, B);
+    assert_int_equal(r.to, B);
+    assert_int_equal(r.focus_in, B);
+    assert_int_equal(r.focus_out, 0);
+    assert_int_equal(r.raise, B);
+    r = focus_route(&f, SOS_INPUT_BUTTON, 1, 0, B);
+    r = focus_route(&f, SOS_INPUT_BUTTON, 1, 1, B); /* B again: raised, the focus stays */
+    assert_int_equal(r.focus_in, 0);
+    assert_int_equal(r.raise, B);
+    r = focus_route(&f, SOS_INPUT_KEY, 4, 1, A); /* the pointer moved over A: keys stay with B */
+    assert_int_equal(r.to, B);
+}
+
+static void test_click_lower_focuses_it(void **state)
+{
+    (void)state;
+    struct focus f = {.focused = B};
+    struct route r = focus_route(&f, SOS_INPUT_BUTTON, 1, 1, A);
+    assert_int_equal(r.to, A);
+    assert_int_equal(r.focus_in, A);
+    assert_int_equal(r.focus_out, B);
+    assert_int_equal(r.raise, A);
+    assert_int_equal(f.focused, A);
+    r = focus_route(&f, SOS_INPUT_KEY, 5, 1, 0);
+    assert_int_equal(r.to, A);
+}
+
+static void test_click_on_nothing(void **state)
+{
+    (void)state;
+    struct focus f = {.focused = A};
+    struct route r = focus_route(&f, SOS_INPUT_BUTTON, 1, 1, 0); /* a transparent pixel */
+    assert_int_equal(r.to, 0);
+    assert_int_equal(r.focus_in, 0);
+    assert_int_equal(r.raise, 0);
+    assert_int_equal(f.focused, A);
+}
+
+static void test_grab_and_pointer(void **state)
+{
+    (void)state;
+    struct focus f = {0};
+    assert_int_equal(focus_route(&f, SOS_INPUT_MOTION, 0, 0, A).to, A);
+    assert_int_equal(focus_route(&f, SOS_INPUT_WHEEL, 0, -1, B).to, B);
+    focus_route(&f, SOS_INPUT_BUTTON, 1, 1, A);
+    assert_int_equal(focus_route(&f, SOS_INPUT_MOTION, 0, 0, B).to, A); /* dragging */
+    assert_int_equal(focus_route(&f, SOS_INPUT_BUTTON, 1, 0, B).to, A); /* release */
+    assert_int_equal(focus_route(&f, SOS_INPUT_MOTION, 0, 0, B).to, B);
+    assert_int_equal(focus_route(&f, 99, 0, 0, B).to, 0);               /* unknown type */
+}
+
+static void test_forget(void **state)
+{
+    (void)state;
+    struct focus f = {0};
+    focus_route(&f, SOS_INPUT_BUTTON, 1, 1, A);
+    focus_forget(&f, A);
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 4, 1, A).to, 0);
+    assert_int_equal(focus_route(&f, SOS_INPUT_MOTION, 0, 0, B).to, B);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keys_need_focus), cmocka_unit_test(test_click_lower_focuses_it),
+        cmocka_unit_test(test_click_on_nothing), cmocka_unit_test(test_grab_and_pointer),
+        cmocka_unit_test(test_forget),
+    };
+    return cmocka_run_group_tests_name("session-focus", tests, NULL, NULL);
+}

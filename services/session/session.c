@@ -1,0 +1,182 @@
+/*
+ * services/session/session.c - the session service: input to surfaces.
+ *
+ * It alone reads the input device (the startup handle "input0", granted by its
+ * manifest), on a thread of its own that blocks in device_io and passes each batch of
+ * events to the service loop through a channel. The loop decides where each event goes
+ * by the focus policy (focus.c) and tells the compositor through its window-manager
+ * requests (GFX_WM_*, which need MANAGE on the graphics connection: the manifest gives
+ * it, nothing else can): where the cursor is, which surface is under the pointer,
+ * which to raise, and to which surface to deliver the event. The compositor hands an
+ * event to that one surface's channel, so no surface reads another's input.
+ *
+ * Layer: services/session.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <client/graphics.h>
+#include <proto/session.h>
+#include <sl/thread.h>
+
+#include "focus.h"
+
+#define BATCH 32u
+
+static struct {
+    struct sl_server srv;
+    struct sl_conn_to gfx;
+    struct focus focus;
+    sos_handle_t dev, pipe_in, pipe_out, vmo;
+    struct sl_thread reader;
+    int32_t px, py;
+    uint32_t under;
+    uint64_t events, delivered, dropped;
+} g;
+
+/* The reader thread: events from the device to the loop, a batch per message. */
+static void reader(void *arg)
+{
+    (void)arg;
+    struct sos_input_event ev[BATCH];
+    for (;;) {
+        struct sos_device_io io = {SOS_DEVICE_OP_READ, g.vmo, 0, 0, sizeof(ev)};
+        int64_t n = sos_device_io(g.dev, &io);
+        if (n == SOS_ERR_TIMED_OUT)
+            continue;
+        if (n <= 0 || sos_vmo_read(g.vmo, ev, 0, (size_t)n) ||
+            sos_channel_write(g.pipe_in, ev, (uint32_t)n, NULL, 0) == SOS_ERR_PEER_CLOSED)
+            return;
+    }
+}
+
+static int wm_call(uint32_t ordinal, const uint32_t *v, uint32_t n, const void *extra,
+                   uint32_t extra_len, uint32_t *out)
+{
+    uint8_t qb[128], rb[128];
+    struct sl_msg q, r;
+    sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, ordinal);
+    sl_msg_begin(&r, rb, sizeof(rb), NULL, 0, ordinal);
+    for (uint32_t i = 0; i < n; i++)
+        sl_msg_put_u32(&q, v[i]);
+    if (extra)
+        sl_msg_put(&q, extra, extra_len);
+    int err = sl_conn_to_call(&g.gfx, &q, &r, sos_deadline_after(GFX_TIMEOUT_NS));
+    if (!err && out) {
+        struct sl_parse p;
+        sl_parse_begin(&p, r.bytes, r.len, NULL, 0, NULL);
+        *out = sl_parse_u32(&p);
+        err = sl_parse_end(&p);
+    }
+    return err;
+}
+
+static void deliver(uint32_t id, const struct sos_input_event *e)
+{
+    uint32_t v[1] = {id};
+    if (id && !wm_call(GFX_WM_DELIVER, v, 1, e, sizeof(*e), NULL)) {
+        g.delivered++;
+        return;
+    }
+    g.dropped++;
+    if (id)
+        focus_forget(&g.focus, id);
+}
+
+static void focus_event(uint32_t id, int32_t value)
+{
+    struct sos_input_event e = {.type = GFX_EVENT_FOCUS, .value = value, .x = g.px, .y = g.py};
+    deliver(id, &e);
+}
+
+static void route(const struct sos_input_event *e)
+{
+    g.events++;
+    if (e->type == SOS_INPUT_MOTION || e->type == SOS_INPUT_BUTTON || e->type == SOS_INPUT_WHEEL) {
+        g.px = e->x;
+        g.py = e->y;
+        uint32_t c[3] = {(uint32_t)g.px, (uint32_t)g.py, 1};
+        wm_call(GFX_WM_CURSOR, c, 3, NULL, 0, NULL);
+        if (wm_call(GFX_WM_HIT, c, 2, NULL, 0, &g.under))
+            g.under = 0;
+    }
+    struct route r = focus_route(&g.focus, e->type, e->code, e->value, g.under);
+    if (r.raise) {
+        uint32_t v[1] = {r.raise};
+        wm_call(GFX_WM_RAISE, v, 1, NULL, 0, NULL);
+    }
+    if (r.focus_out)
+        focus_event(r.focus_out, 0);
+    if (r.focus_in)
+        focus_event(r.focus_in, 1);
+    deliver(r.to, e);
+}
+
+static void on_input(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)s;
+    (void)pkt;
+    (void)arg;
+    struct sos_input_event ev[BATCH];
+    struct sos_chan_read rd = {.bytes = ev, .bytes_cap = sizeof(ev)};
+    while (sos_channel_read(g.pipe_out, &rd) == 0) {
+        for (uint32_t i = 0; i < rd.actual_bytes / sizeof(ev[0]); i++)
+            route(&ev[i]);
+        rd = (struct sos_chan_read){.bytes = ev, .bytes_cap = sizeof(ev)};
+    }
+}
+
+static int do_info(struct sl_request *r)
+{
+    const struct sl_peer *p = r->client;
+    if (!p || p == (void *)r->srv || !(p->rights & SOS_RIGHT_READ))
+        return SOS_ERR_ACCESS_DENIED;
+    uint32_t v[] = {g.focus.focused, (uint32_t)g.px, (uint32_t)g.py, g.under};
+    for (int i = 0; i < 4; i++)
+        sl_msg_put_u32(r->reply, v[i]);
+    sl_msg_put_u64(r->reply, g.events);
+    sl_msg_put_u64(r->reply, g.delivered);
+    sl_msg_put_u64(r->reply, g.dropped);
+    sl_msg_put_u32(r->reply, g.dev ? 1 : 0);
+    return 0;
+}
+
+static const struct sl_op g_ops[] = {{SESSION_INFO, sizeof(struct sos_msg_hdr), do_info}};
+
+static int start_input(void)
+{
+    sos_handle_t ends[2];
+    int err = (int)sos_vmo_create(BATCH * sizeof(struct sos_input_event), 0, &g.vmo);
+    if (!err)
+        err = (int)sos_channel_create(0, ends);
+    if (err)
+        return err;
+    g.pipe_in = ends[0];
+    g.pipe_out = ends[1];
+    err = sl_server_watch(&g.srv, g.pipe_out, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_input, NULL);
+    return err ? err : sl_thread_start(&g.reader, reader, NULL, 64 * 1024);
+}
+
+int main(void)
+{
+    sl_conn_to_init(&g.gfx, "graphics", 0);
+    int err = sl_service_init(&g.srv, g_ops, 1, &g);
+    if (err) {
+        printf("session: cannot serve: %s\n", sos_strerror(err));
+        return 1;
+    }
+    g.dev = sos_startup_handle("input0");
+    struct sos_info_device in = {0};
+    if (g.dev && (sos_object_get_info(g.dev, SOS_INFO_DEVICE, &in, sizeof(in)) < 0 ||
+                  in.block_size != sizeof(struct sos_input_event))) {
+        printf("session: input0 (%s) does not deliver struct sos_input_event records: not read\n",
+               in.name);
+        g.dev = 0; /* x86_64's virtio input devices, for now (docs/graphics.md) */
+    }
+    if (g.dev && (err = start_input()))
+        printf("session: cannot read the input device: %s\n", sos_strerror(err));
+    if (!g.dev)
+        printf("session: no input device: nothing to route\n");
+    sl_service_ready();
+    return sl_server_run(&g.srv);
+}
