@@ -135,8 +135,6 @@ bool dev_add(const struct hal_dev_ops *ops, void *dev); /* false when the list i
 /* virtio_mmio.c: probe the device tree's virtio-mmio slots (before core_main) */
 void virtio_mmio_init(void);
 
-/* pci_ecam.c: scan the ECAM host bridge's root bus, place BARs, probe (before core_main) */
-void pci_ecam_init(void);
 
 /* power */
 void power_configure(void);

@@ -14,6 +14,7 @@
  * Layer: hal-aarch64.
  */
 #include "arch.h"
+#include "pci_ecam.h"
 #include "fdt_plat.h"
 #include "platform.h"
 

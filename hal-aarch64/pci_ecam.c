@@ -1,6 +1,7 @@
 /*
  * hal-aarch64/pci_ecam.c - PCIe through a generic ECAM host bridge (QEMU virt), and the
- * drivers found on it: an Intel HDA controller for core/drivers/hda.
+ * drivers found on it: an Intel HDA controller for core/drivers/hda (pci_ecam.h is
+ * what a further driver, e.g. virtio-pci, would use).
  *
  * The device tree names the bridge (fdt_pci.c): its ECAM window, which boot.c maps as
  * device memory together with the 32-bit memory window. Nothing has placed the BARs
@@ -13,17 +14,17 @@
  * Interrupts are the legacy INTx lines routed by the tree's interrupt-map to GIC SPIs,
  * level-triggered; the HAL masks a device line while the core handles it (hal.c), and
  * the HDA driver acknowledges the stream's status on every poll, which lowers INTx.
- * MSI through the GICv2m frame would avoid sharing a line with other functions (four
- * SPIs serve every slot), but INTx needs nothing beyond the tree and is what the Pi's
- * and most hosts' bridges provide too.
+ * MSI through QEMU virt's GICv2m frame would spare the sharing of lines (four SPIs
+ * serve every slot), but INTx needs nothing beyond the device tree.
  *
  * Layer: hal-aarch64 (a transport: above mmu.c, dev.c and core/drivers).
  */
+#include "pci_ecam.h"
+
 #include "arch.h"
 #include "fdt_plat.h"
 
 #include "drivers/hda/hda.h"
-#include "drivers/pci/pci.h"
 #include "kernel.h"
 
 #define HDA_CLASS 0x0403u /* multimedia, HD audio */
@@ -59,17 +60,16 @@ void pci_cfg_write(const struct pci_fn *f, unsigned off, unsigned width, uint32_
         *(volatile uint32_t *)a = v;
 }
 
-/* The CPU address of a bus address in the 32-bit memory window, 0 when outside it. */
-static uint64_t bus_to_cpu(uint64_t bus_addr)
+uintptr_t pci_ecam_bar_va(const struct pci_fn *f, unsigned bar)
 {
     const struct fdt_pci_window *w = &g_plat.pci.mem32;
+    uint64_t bus_addr = pci_bar(f, bar);
     if (!bus_addr || bus_addr < w->pci || bus_addr - w->pci >= w->size)
         return 0;
-    return bus_addr - w->pci + w->cpu;
+    return mmio_va(bus_addr - w->pci + w->cpu);
 }
 
-/* The HAL line INTx of `f` raises (GIC id - 16, hal.c), 0 when it has none. */
-static unsigned intx_line(const struct pci_fn *f)
+unsigned pci_ecam_intx_line(const struct pci_fn *f)
 {
     uint32_t id = fdt_pci_intx(&g_plat.pci, f->bus, f->dev, f->fn, pci_read8(f, PCI_INT_PIN));
     return id >= 32 ? id - 16 : 0;
@@ -77,11 +77,11 @@ static unsigned intx_line(const struct pci_fn *f)
 
 static void hda_attach(const struct pci_fn *f)
 {
-    uint64_t regs = bus_to_cpu(pci_bar(f, 0));
+    uintptr_t regs = pci_ecam_bar_va(f, 0);
     if (g_hda_found || !regs)
         return;
     pci_enable(f, true);
-    struct hda_bus b = {.regs = (volatile uint8_t *)mmio_va(regs), .irq_line = intx_line(f),
+    struct hda_bus b = {.regs = (volatile uint8_t *)regs, .irq_line = pci_ecam_intx_line(f),
                         .dma_alloc = dma_alloc};
     k_snprintf(b.name, sizeof(b.name), "pci %02x:%02x.%x", f->bus, f->dev, f->fn);
     const struct hal_dev_ops *ops;
