@@ -6,7 +6,9 @@
  * tables from a pool in .bss:
  *   TTBR1: the kernel image at KERNEL_VBASE (text RX, rodata R, data RW; 4 KiB pages),
  *          the linear map of every RAM range (RW, never executable; blocks where
- *          aligned), and the devices the HAL drives (device memory);
+ *          aligned), and the devices the HAL drives (device memory: the UART, the
+ *          GIC, the virtio-mmio slots, a PCIe bridge's root-bus ECAM and its 32-bit
+ *          memory window, where pci_ecam.c places the BARs);
  *   TTBR0: an identity map of the image, only until the jump to KERNEL_VBASE.
  * Rules for this file and everything it calls (dtb.c, fdt_plat.c, pgtable.c): only
  * PC-relative addressing (no initialised pointers, no tables of pointers), no
@@ -169,6 +171,10 @@ uint64_t boot_early(uint64_t dtb_pa, uint64_t kernel_pa)
     }
     for (unsigned i = 0; i < g_plat.virtio_count; i++)
         map_device(&ops, g_plat.virtio[i].base, g_plat.virtio[i].size);
+    if (g_plat.pci.found) { /* the root bus's configuration space, the BARs' window */
+        map_device(&ops, g_plat.pci.ecam_base, 1u << 20);
+        map_device(&ops, g_plat.pci.mem32.cpu, g_plat.pci.mem32.size);
+    }
     return g_ttbr1;
 }
 

@@ -9,6 +9,8 @@
  * of deterministic byte flips and truncations that must be rejected or parsed
  * without reading outside the blob (the sanitizer build checks that).
  *
+ * The PCIe host bridge reader's tests (fdt_pci_test.c) run as a second group.
+ *
  * Usage: test-dtb QEMU_VIRT_DTB RASPI5_DTB
  */
 #include <setjmp.h>
@@ -24,6 +26,7 @@
 #include "dtb.h"
 #include "fdt_plat.h"
 #include "platform.h"
+#include "fdt_pci_test.h"
 
 static uint8_t *g_virt, *g_pi5;
 static size_t g_virt_len, g_pi5_len;
@@ -490,7 +493,7 @@ int main(int argc, char **argv)
     g_pi5_path = argc > 2 ? argv[2] : NULL;
     g_virt = load(g_virt_path, &g_virt_len);
     g_pi5 = load(g_pi5_path, &g_pi5_len);
-    const struct CMUnitTest tests[] = {
+    struct CMUnitTest tests[9 + FDT_PCI_TESTS] = {
         cmocka_unit_test(test_qemu_virt),
         cmocka_unit_test(test_raspi5),
         cmocka_unit_test(test_early_uart),
@@ -501,6 +504,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_semantic_errors),
         cmocka_unit_test(test_mutations),
     };
+    fdt_pci_test_blobs(g_virt, g_virt_len, g_pi5, g_pi5_len); /* fdt_pci_test.c */
+    memcpy(tests + 9, g_fdt_pci_tests, sizeof(g_fdt_pci_tests));
     int r = cmocka_run_group_tests_name("dtb", tests, NULL, NULL);
     free(g_virt);
     free(g_pi5);

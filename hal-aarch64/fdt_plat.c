@@ -92,12 +92,7 @@ static uint32_t gic_intid(const struct dtb *d, int node, int gic, unsigned i)
     const uint8_t *p = dtb_prop(d, node, "interrupts", &len);
     if (!p || (uint64_t)(i + 1) * 12 > len)
         return 0;
-    uint32_t type = dtb_be32(p + 12 * i), num = dtb_be32(p + 12 * i + 4);
-    if (type == 0 && num < 988)
-        return num + 32; /* SPI */
-    if (type == 1 && num < 16)
-        return num + 16; /* PPI */
-    return 0;
+    return fdt_gic_intid(dtb_be32(p + 12 * i), dtb_be32(p + 12 * i + 4));
 }
 
 /* ---------------------------------------------------------------- pieces */
@@ -298,5 +293,6 @@ int fdt_plat_parse(const void *blob, size_t avail, struct fdt_plat *o)
     parse_uart(&d, chosen, gic, o);
     parse_cpus(&d, o);
     parse_virtio(&d, gic, o);
+    fdt_pci_parse(&d, gic, &o->pci);
     return 0;
 }

@@ -14,6 +14,7 @@
  * Layer: hal-aarch64.
  */
 #include "arch.h"
+#include "pci_ecam.h"
 #include "fdt_plat.h"
 #include "platform.h"
 
@@ -289,6 +290,7 @@ void hal_main(uint64_t dtb_pa, uint64_t kernel_pa, uint64_t entry_ticks, uint64_
     if (hal_cmdline_has("sos.test-kernel-fault")) /* the fault report, for the tests */
         *(volatile uint64_t *)(uintptr_t)0xdead0000 = 1;
     virtio_mmio_init();
+    pci_ecam_init();
     if (!g_has_pan)
         kprintf("hal-aarch64: this CPU has no PAN; user pages stay reachable from EL1\n");
     fill_boot_info(&g_bi, platform);

@@ -1,14 +1,14 @@
 /*
  * hal-aarch64/virtio_mmio.c - the virtio-mmio transport (virtio 1.x, register layout
- * version 2) for the arch-neutral drivers in core/drivers/virtio, and the device list
- * behind hal_dev_get().
+ * version 2) for the arch-neutral drivers in core/drivers/virtio.
  *
  * The slots come from the device tree ("virtio,mmio" nodes; QEMU virt has 32). Only
  * version-2 (modern) slots are used: QEMU's virt machine presents legacy ones unless
  * started with -global virtio-mmio.force-legacy=false, which image/aarch64/run.sh
- * passes. Block devices are probed at boot, before the core runs, so DMA memory comes
- * from a pool in the kernel image (DMA is cache-coherent on QEMU; the Pi 5 has no
- * virtio). A device's interrupt line is its GIC interrupt id - 16 (see hal.c).
+ * passes. Devices are probed at boot, before the core runs, so DMA memory comes from
+ * the pool in dev.c (DMA is cache-coherent on QEMU; the Pi 5 has no virtio), and each
+ * working device joins dev.c's list. A device's interrupt line is its GIC interrupt
+ * id - 16 (see hal.c).
  *
  * Optional boot self-test (kernel command line sos.blktest): read block 0 of the first
  * block device by polling and print its first bytes.
@@ -43,7 +43,6 @@
 #define VIRTIO_MMIO_MAGIC 0x74726976u /* "virt" */
 
 #define MAX_DEVS 8
-#define DMA_PAGES 96 /* a disk (about 5 pages) and a network card (about 35: its buffers) */
 
 struct vmmio {
     uintptr_t base;
@@ -52,13 +51,6 @@ struct vmmio {
 
 static struct vmmio g_vm[MAX_DEVS];
 static unsigned g_nvm;
-static struct {
-    const struct hal_dev_ops *ops;
-    void *dev;
-} g_devs[MAX_DEVS];
-static unsigned g_ndevs;
-static uint8_t g_dma[DMA_PAGES][4096] __attribute__((aligned(4096)));
-static unsigned g_dma_used;
 
 static uintptr_t base_of(struct virtio_dev *d) { return ((struct vmmio *)d->priv)->base; }
 static uint32_t rd(struct virtio_dev *d, uint32_t off) { return mmio_read32(base_of(d) + off); }
@@ -154,27 +146,13 @@ static uint32_t vm_irq_ack(struct virtio_dev *d)
 static paddr_t vm_dma_alloc(struct virtio_dev *d, size_t pages)
 {
     (void)d;
-    if (pages == 0 || g_dma_used + pages > DMA_PAGES)
-        return 0;
-    paddr_t pa = virt_to_phys(g_dma[g_dma_used]);
-    g_dma_used += (unsigned)pages;
-    memset(phys_to_virt(pa), 0, pages * 4096);
-    return pa;
+    return dma_alloc(pages);
 }
 
 static const struct virtio_transport g_vm_ops = {
     vm_get_status, vm_set_status, vm_get_features, vm_set_features, vm_config_read,
     vm_config_write, vm_queue_max, vm_queue_setup, vm_queue_notify, vm_irq_ack, vm_dma_alloc,
 };
-
-bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
-{
-    if (index >= g_ndevs)
-        return false;
-    *ops = g_devs[index].ops;
-    *dev = g_devs[index].dev;
-    return true;
-}
 
 static void probe_slot(uint64_t pa, uint32_t intid)
 {
@@ -216,9 +194,7 @@ static void probe_slot(uint64_t pa, uint32_t intid)
         kprintf("virtio: %s, %llu blocks of %llu bytes, line %u\n", info.name,
                 (unsigned long long)info.block_count, (unsigned long long)info.block_size,
                 info.irq);
-    g_devs[g_ndevs].ops = ops;
-    g_devs[g_ndevs].dev = dev;
-    g_ndevs++;
+    dev_add(ops, dev);
 }
 
 /* Read block 0 of the first block device by polling; print what it starts with. */
@@ -232,7 +208,7 @@ static void blk_selftest(void)
         if (info.dev_class != HAL_DEV_BLOCK)
             continue;
         static struct hal_dev_req req;
-        paddr_t buf = vm_dma_alloc(NULL, 1);
+        paddr_t buf = dma_alloc(1);
         req = (struct hal_dev_req){.op = HAL_DEVOP_READ, .offset = 0, .buf = buf,
                                    .len = info.block_size};
         int err = buf ? ops->submit(dev, &req) : SOS_ERR_NO_MEMORY;

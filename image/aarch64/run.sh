@@ -4,8 +4,9 @@
 # on this terminal. The exit status is the guest's power-off status.
 #
 #   image/aarch64/run.sh [--kernel-test | --testinit | --init ELF] [--args "WORDS"]
-#                        [--cmdline OPTS] [--disk FILE] [--net NET] [--build-only] [--no-build]
-#                        [--headless] [--timeout SECONDS] [--print-command] [-- QEMU ARGS]
+#                        [--cmdline OPTS] [--disk FILE] [--net NET] [--audio-file PATH]
+#                        [--audio none] [--build-only] [--no-build] [--headless]
+#                        [--timeout SECONDS] [--print-command] [-- QEMU ARGS]
 #
 #   --kernel-test   boot the kernel test image (ktest) as init
 #   --testinit      boot kernel8-testinit.img (image/aarch64/testinit as init)
@@ -23,6 +24,12 @@
 #   --net NET       the network card (virtio-net on virtio-mmio, device net0): none
 #                   (default), user (QEMU's user-mode network, 10.0.2.15 by DHCP) or
 #                   tap:IFNAME (the existing TAP interface IFNAME, script=no)
+#   --audio-file PATH  the sound card (Intel HDA on PCIe) plays into this WAV file (48 kHz
+#                   S16 stereo, QEMU's wav audiodev); without it an interactive boot plays
+#                   on the host's sound (PulseAudio, ALSA, or QEMU's silent 'none'
+#                   backend) and a boot with piped input (tests) into /dev/null, never on
+#                   the host's sound
+#   --audio none    no sound card
 #   --build-only    configure and build the cross build, do not boot (kernel8.img and
 #                   the Raspberry Pi 5 boot folder build-aarch64/hal-aarch64/sdboot/)
 #   --no-build      boot what is built
@@ -43,6 +50,7 @@ build=${SOS_AARCH64_BUILD:-build-aarch64}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 
 ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk="" print=0 init_target="" net=none
+audio=1 audio_file=""
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -57,6 +65,9 @@ while [ $# -gt 0 ]; do
     --timeout) SOS_QEMU_TIMEOUT="${2:-}"; shift 2 ;;
     --print-command) print=1; shift ;;
     --net) net="${2:-}"; shift 2 ;;
+    --audio-file) audio_file="${2:-}"; shift 2 ;;
+    --audio) [ "${2:-}" = none ] || { echo "run.sh: --audio takes 'none' (see --audio-file)" >&2; exit 2; }
+             audio=0; shift 2 ;;
     --build-only) build_only=1; shift ;;
     --no-build) no_build=1; shift ;;
     --) shift; qemu_extra=("$@"); break ;;
@@ -144,6 +155,9 @@ tap:?*) qemu+=(-netdev "tap,id=net0,ifname=${net#tap:},script=no,downscript=no"
                -device virtio-net-device,netdev=net0) ;;
 *) echo "run.sh: --net takes none, user or tap:IFNAME, not '$net'" >&2; exit 2 ;;
 esac
+. image/qemu-sound.sh # the sound card: Intel HDA on the PCIe bus
+sos_qemu_sound "$audio" "$audio_file" /dev/null
+qemu+=("${sound[@]}")
 [ -n "$init" ] && qemu+=(-initrd "$init")
 [ -n "$disk" ] && qemu+=(-drive "file=$disk,if=none,format=raw,id=disk0"
                          -device virtio-blk-device,drive=disk0)
