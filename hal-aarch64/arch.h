@@ -129,6 +129,10 @@ uint64_t timer_freq(void);
 
 /* virtio_mmio.c: probe the device tree's virtio-mmio slots (before core_main) */
 void virtio_mmio_init(void);
+/* Zeroed, contiguous pages taken from the top of the largest RAM range before the core
+   owns the ranges (hal_main probes devices after the boot info and before core_main);
+   0 when none is large enough or the core has started. */
+uint64_t boot_mem_take(size_t pages);
 
 /* power */
 void power_configure(void);

@@ -6,9 +6,12 @@
  * The slots come from the device tree ("virtio,mmio" nodes; QEMU virt has 32). Only
  * version-2 (modern) slots are used: QEMU's virt machine presents legacy ones unless
  * started with -global virtio-mmio.force-legacy=false, which image/aarch64/run.sh
- * passes. Block devices are probed at boot, before the core runs, so DMA memory comes
- * from a pool in the kernel image (DMA is cache-coherent on QEMU; the Pi 5 has no
- * virtio). A device's interrupt line is its GIC interrupt id - 16 (see hal.c).
+ * passes. Block, network and GPU devices (virtio-gpu-device: the display, 2D) are
+ * probed at boot, before the core runs, so DMA memory comes from a pool in the kernel
+ * image, and what does not fit there (the GPU's 9 MB framebuffer) from the top of RAM
+ * (boot_mem_take in hal.c). DMA is cache-coherent on QEMU virt (the linear map's
+ * normal cacheable memory is what the device reads); the Pi 5 has no virtio. A
+ * device's interrupt line is its GIC interrupt id - 16 (see hal.c).
  *
  * Optional boot self-test (kernel command line sos.blktest): read block 0 of the first
  * block device by polling and print its first bytes.
@@ -154,8 +157,10 @@ static uint32_t vm_irq_ack(struct virtio_dev *d)
 static paddr_t vm_dma_alloc(struct virtio_dev *d, size_t pages)
 {
     (void)d;
-    if (pages == 0 || g_dma_used + pages > DMA_PAGES)
+    if (pages == 0)
         return 0;
+    if (g_dma_used + pages > DMA_PAGES)
+        return boot_mem_take(pages);
     paddr_t pa = virt_to_phys(g_dma[g_dma_used]);
     g_dma_used += (unsigned)pages;
     memset(phys_to_virt(pa), 0, pages * 4096);
@@ -182,7 +187,8 @@ static void probe_slot(uint64_t pa, uint32_t intid)
     if (mmio_read32(base + R_MAGIC) != VIRTIO_MMIO_MAGIC)
         return;
     uint32_t version = mmio_read32(base + R_VERSION), id = mmio_read32(base + R_DEVICE_ID);
-    if ((id != VIRTIO_ID_BLOCK && id != VIRTIO_ID_NET) || g_nvm == MAX_DEVS)
+    if ((id != VIRTIO_ID_BLOCK && id != VIRTIO_ID_NET && id != VIRTIO_ID_GPU) ||
+        g_nvm == MAX_DEVS)
         return;
     if (version != 2) {
         kprintf("virtio-mmio: %#llx is a legacy (version %u) device; skipped "
@@ -199,8 +205,9 @@ static void probe_slot(uint64_t pa, uint32_t intid)
     k_snprintf(v->vd.name, sizeof(v->vd.name), "mmio %#llx", (unsigned long long)pa);
     const struct hal_dev_ops *ops;
     void *dev;
-    int err = id == VIRTIO_ID_NET ? virtio_net_probe(&v->vd, &ops, &dev)
-                                  : virtio_blk_probe(&v->vd, &ops, &dev);
+    int err = id == VIRTIO_ID_NET   ? virtio_net_probe(&v->vd, &ops, &dev)
+              : id == VIRTIO_ID_GPU ? virtio_gpu_probe(&v->vd, &ops, &dev)
+                                    : virtio_blk_probe(&v->vd, &ops, &dev);
     if (err) {
         kprintf("virtio-mmio: %s failed to start: %s\n", v->vd.name, sos_strerror(err));
         return;
@@ -212,6 +219,9 @@ static void probe_slot(uint64_t pa, uint32_t intid)
         kprintf("virtio: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, line %u\n", info.name,
                 info.net.mac[0], info.net.mac[1], info.net.mac[2], info.net.mac[3],
                 info.net.mac[4], info.net.mac[5], info.irq);
+    else if (info.dev_class == HAL_DEV_DISPLAY)
+        kprintf("virtio: %s, %ux%u (largest %ux%u), line %u\n", info.name, info.width,
+                info.height, info.max_width, info.max_height, info.irq);
     else
         kprintf("virtio: %s, %llu blocks of %llu bytes, line %u\n", info.name,
                 (unsigned long long)info.block_count, (unsigned long long)info.block_size,
