@@ -2,7 +2,7 @@
 """gfx_qemu.py - the graphics service on a QEMU machine's virtio GPU (TAP): x86_64's
 virtio-gpu-pci and aarch64 virt's virtio-gpu-device (virtio-mmio), one boot each.
 
-    gfx_qemu.py --output REGEX [--image-first] -- RUN.SH ARGS... [-- QEMU ARGS]
+    gfx_qemu.py --output REGEX [--image-first] [--shot PNG] -- RUN.SH ARGS... [-- QEMU ARGS]
 
 The launch command must give the GPU the id gpu0; this script adds a QMP socket to its
 QEMU arguments. --image-first builds a disk image first (x86_64's run.sh --image-only)
@@ -12,7 +12,8 @@ PPM) has the demo's known pixels (the background, both surfaces, B above A, the
 image's centre), text in both fonts, and the moving square in two places in two
 dumps; `gfx mode 800x600` makes the GPU show an 800x600 resource with the demo
 composed again; poweroff ends with status 0. The pixel table is
-tests/sim/gfxdemo_pixels.py, shared with the simulator's window test.
+tests/sim/gfxdemo_pixels.py, shared with the simulator's window test. --shot saves the
+first dump as a PNG (for the docs).
 """
 import argparse
 import json
@@ -26,6 +27,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'sim'))
 from gfxdemo_pixels import KNOWN, check_known, check_text, square_x  # noqa: E402
+from xwdpix import write_png  # noqa: E402
 from xwindow import Proc, Tap  # noqa: E402
 
 
@@ -88,7 +90,7 @@ def check_mode(tap, sim, say, sock, d):
     check_known(tap, img, "800x600: the demo composed again", KNOWN[:3])
 
 
-def run(tap, cmd, d, output_re):
+def run(tap, cmd, d, output_re, shot=None):
     sock = os.path.join(d, "qmp.sock")
     sim = Proc(with_qmp(cmd, sock), stdin=subprocess.PIPE)
 
@@ -110,6 +112,8 @@ def run(tap, cmd, d, output_re):
     img = screendump(sock, os.path.join(d, "a.ppm")) if ready else None
     tap.check(img is not None and (img.width, img.height) == (1024, 768),
               "screendump of the virtio GPU: 1024x768", "no image" if not img else f"{img.width}x{img.height}")
+    if img and shot:
+        write_png(img, shot)
     check_known(tap, img, "demo")
     check_text(tap, img)
     check_motion(tap, sock, d, img)
@@ -125,6 +129,7 @@ def main():
     ap.add_argument("--output", required=True, help="regex of the GPU's `gfx outputs` line")
     ap.add_argument("--image-first", action="store_true",
                     help="build a disk image (--image-only) and boot it (--image)")
+    ap.add_argument("--shot", help="save the first screendump as this PNG")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
@@ -143,7 +148,7 @@ def main():
             else:
                 run_cmd = own + ["--image", img] + cmd[len(own):]
         if run_cmd:
-            run(tap, run_cmd, d, a.output)
+            run(tap, run_cmd, d, a.output, a.shot)
     finally:
         shutil.rmtree(d, ignore_errors=True)
     print(f"1..{tap.n}")
