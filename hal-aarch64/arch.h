@@ -133,6 +133,12 @@ void virtio_mmio_init(void);
    owns the ranges (hal_main probes devices after the boot info and before core_main);
    0 when none is large enough or the core has started. */
 uint64_t boot_mem_take(size_t pages);
+/* add a device to the list hal_dev_get() reports (before core_main) */
+struct hal_dev_ops;
+void dev_add(const struct hal_dev_ops *ops, void *dev);
+
+/* simplefb.c: the firmware's framebuffer (g_plat.fb) as a display device */
+void simplefb_init(void);
 
 /* power */
 void power_configure(void);

@@ -92,12 +92,17 @@ static void must(int r)
     }
 }
 
-static void map_device(const struct pt_ops *ops, uint64_t base, uint64_t size)
+static void map_range(const struct pt_ops *ops, uint64_t base, uint64_t size, uint64_t attr)
 {
     if (!size)
         return;
     uint64_t lo = base & ~0xfffull, hi = (base + size + 0xfff) & ~0xfffull;
-    must(pt_map(ops, g_ttbr1, LINEAR_BASE + lo, lo, hi - lo, KPTE_DEVICE));
+    must(pt_map(ops, g_ttbr1, LINEAR_BASE + lo, lo, hi - lo, attr));
+}
+
+static void map_device(const struct pt_ops *ops, uint64_t base, uint64_t size)
+{
+    map_range(ops, base, size, KPTE_DEVICE);
 }
 
 static void map_kernel(const struct pt_ops *ops, uint64_t kernel_pa)
@@ -169,6 +174,10 @@ uint64_t boot_early(uint64_t dtb_pa, uint64_t kernel_pa)
     }
     for (unsigned i = 0; i < g_plat.virtio_count; i++)
         map_device(&ops, g_plat.virtio[i].base, g_plat.virtio[i].size);
+    /* the firmware's framebuffer, when it lies in memory kept from /memory: normal
+       memory like the service's mapping of it (simplefb.c cleans what is presented) */
+    if (g_plat.fb.found && !in_ram(g_plat.fb.base, g_plat.fb.size))
+        map_range(&ops, g_plat.fb.base, g_plat.fb.size, KPTE_DATA);
     return g_ttbr1;
 }
 

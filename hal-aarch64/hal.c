@@ -235,6 +235,8 @@ static void fill_boot_info(struct boot_info *bi, unsigned platform)
     mem_exclude(bi, g_dtb_pa, g_dtb_pa + fdt_plat_blob_size(phys_to_virt(g_dtb_pa)));
     for (unsigned i = 0; i < g_plat.rsv_count; i++)
         mem_exclude(bi, g_plat.rsv[i].base, g_plat.rsv[i].base + g_plat.rsv[i].size);
+    if (g_plat.fb.found) /* the firmware's framebuffer: the display scans it out */
+        mem_exclude(bi, g_plat.fb.base, g_plat.fb.base + g_plat.fb.size);
     bi->cpu_count = 1;
     bi->init_base = virt_to_phys(_init_image_start);
     bi->init_size = (uintptr_t)_init_image_end - (uintptr_t)_init_image_start;
@@ -309,6 +311,7 @@ void hal_main(uint64_t dtb_pa, uint64_t kernel_pa, uint64_t entry_ticks, uint64_
         *(volatile uint64_t *)(uintptr_t)0xdead0000 = 1;
     fill_boot_info(&g_bi, platform); /* first: the probes take DMA memory from its ranges */
     virtio_mmio_init();
+    simplefb_init();
     if (!g_has_pan)
         kprintf("hal-aarch64: this CPU has no PAN; user pages stay reachable from EL1\n");
     g_core_owns_mem = true;

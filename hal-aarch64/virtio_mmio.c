@@ -172,6 +172,15 @@ static const struct virtio_transport g_vm_ops = {
     vm_config_write, vm_queue_max, vm_queue_setup, vm_queue_notify, vm_irq_ack, vm_dma_alloc,
 };
 
+void dev_add(const struct hal_dev_ops *ops, void *dev)
+{
+    if (g_ndevs == MAX_DEVS)
+        return;
+    g_devs[g_ndevs].ops = ops;
+    g_devs[g_ndevs].dev = dev;
+    g_ndevs++;
+}
+
 bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
 {
     if (index >= g_ndevs)
@@ -226,9 +235,7 @@ static void probe_slot(uint64_t pa, uint32_t intid)
         kprintf("virtio: %s, %llu blocks of %llu bytes, line %u\n", info.name,
                 (unsigned long long)info.block_count, (unsigned long long)info.block_size,
                 info.irq);
-    g_devs[g_ndevs].ops = ops;
-    g_devs[g_ndevs].dev = dev;
-    g_ndevs++;
+    dev_add(ops, dev);
 }
 
 /* Read block 0 of the first block device by polling; print what it starts with. */
