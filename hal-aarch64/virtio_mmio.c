@@ -218,7 +218,9 @@ static void probe_slot(uint64_t pa, uint32_t intid)
               : id == VIRTIO_ID_GPU ? virtio_gpu_probe(&v->vd, &ops, &dev)
                                     : virtio_blk_probe(&v->vd, &ops, &dev);
     if (err) {
-        kprintf("virtio-mmio: %s failed to start: %s\n", v->vd.name, sos_strerror(err));
+        kprintf("virtio-mmio: %s (%s) failed to start: %s\n", v->vd.name,
+                id == VIRTIO_ID_NET ? "network" : id == VIRTIO_ID_GPU ? "GPU" : "block",
+                sos_strerror(err));
         return;
     }
     g_nvm++;
