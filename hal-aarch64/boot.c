@@ -126,6 +126,24 @@ static bool in_ram(uint64_t base, uint64_t size)
     return false;
 }
 
+/* The firmware's framebuffer outside /memory; one that straddles it is not used (its
+   pages cannot be both the core's and the display's). */
+static void map_fb(const struct pt_ops *ops)
+{
+    uint64_t b = g_plat.fb.base, e = b + g_plat.fb.size;
+    for (unsigned i = 0; i < g_plat.mem_count; i++)
+        if (b < g_plat.mem[i].base + g_plat.mem[i].size && g_plat.mem[i].base < e) {
+            const char *why = "reg straddles the edge of /memory";
+            unsigned k = 0;
+            for (; why[k] && k + 1 < sizeof(g_plat.fb.error); k++)
+                g_plat.fb.error[k] = why[k];
+            g_plat.fb.error[k] = 0;
+            g_plat.fb.found = false;
+            return;
+        }
+    map_range(ops, b, g_plat.fb.size, KPTE_DATA);
+}
+
 static void map_linear(const struct pt_ops *ops, uint64_t dtb_pa)
 {
     for (unsigned i = 0; i < g_plat.mem_count; i++) {
@@ -177,7 +195,7 @@ uint64_t boot_early(uint64_t dtb_pa, uint64_t kernel_pa)
     /* the firmware's framebuffer, when it lies in memory kept from /memory: normal
        memory like the service's mapping of it (simplefb.c cleans what is presented) */
     if (g_plat.fb.found && !in_ram(g_plat.fb.base, g_plat.fb.size))
-        map_range(&ops, g_plat.fb.base, g_plat.fb.size, KPTE_DATA);
+        map_fb(&ops);
     return g_ttbr1;
 }
 
