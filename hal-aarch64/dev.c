@@ -4,7 +4,8 @@
  * The transports (virtio_mmio.c, pci_ecam.c) probe their devices at boot, before the
  * core runs, and add each working one here; the core then asks hal_dev_get() for them
  * in that order. Their DMA memory (virtqueues, buffers, HDA rings and the sound buffer)
- * comes from a pool in the kernel image: ordinary cacheable RAM, which is right on
+ * comes from a pool in the kernel image (what does not fit, from the top of RAM:
+ * boot_mem_take in hal.c), ordinary cacheable RAM, which is right on
  * QEMU virt, where device DMA is cache-coherent (its PCIe host is "dma-coherent"); a
  * non-coherent machine would need cache maintenance or an uncached mapping here.
  *
@@ -28,8 +29,10 @@ static unsigned g_dma_used;
 
 uint64_t dma_alloc(size_t pages)
 {
-    if (pages == 0 || g_dma_used + pages > DMA_PAGES)
+    if (pages == 0)
         return 0;
+    if (g_dma_used + pages > DMA_PAGES) /* the GPU's framebuffer: off the top of RAM */
+        return boot_mem_take(pages);
     paddr_t pa = virt_to_phys(g_dma[g_dma_used]);
     g_dma_used += (unsigned)pages;
     memset(phys_to_virt(pa), 0, pages * 4096);

@@ -4,7 +4,7 @@
 # on this terminal. The exit status is the guest's power-off status.
 #
 #   image/aarch64/run.sh [--kernel-test | --testinit | --init ELF] [--args "WORDS"]
-#                        [--cmdline OPTS] [--disk FILE] [--net NET] [--audio-file PATH]
+#                        [--cmdline OPTS] [--disk FILE] [--net NET] [--gpu] [--audio-file PATH]
 #                        [--audio none] [--build-only] [--no-build] [--headless]
 #                        [--timeout SECONDS] [--print-command] [-- QEMU ARGS]
 #
@@ -33,7 +33,12 @@
 #   --build-only    configure and build the cross build, do not boot (kernel8.img and
 #                   the Raspberry Pi 5 boot folder build-aarch64/hal-aarch64/sdboot/)
 #   --no-build      boot what is built
-#   --headless      accepted for x86_64's sake: this machine has no window anyway
+#   --gpu           add the display: a virtio GPU on virtio-mmio (virtio-gpu-device,
+#                   id gpu0), shown in a QEMU window unless --headless or there is no
+#                   display (DISPLAY and WAYLAND_DISPLAY unset); the serial console stays
+#                   on the terminal. Without --gpu (the default) there is no display.
+#   --headless      no window (with --gpu the GPU is still there, e.g. for QMP
+#                   screendump); without --gpu there is none anyway
 #   --timeout S     stop QEMU after S seconds (exit 124; as SOS_QEMU_TIMEOUT)
 #   --print-command print the QEMU command line instead of running it
 #
@@ -49,7 +54,7 @@ root=$PWD
 build=${SOS_AARCH64_BUILD:-build-aarch64}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 
-ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk="" print=0 init_target="" net=none
+ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk="" print=0 init_target="" net=none gpu=0 headless=0
 audio=1 audio_file=""
 qemu_extra=()
 while [ $# -gt 0 ]; do
@@ -61,7 +66,8 @@ while [ $# -gt 0 ]; do
     --args) args="${2:-}"; shift 2 ;;
     --cmdline) kopts="${2:-}"; shift 2 ;;
     --disk|--data-disk) disk="${2:-}"; shift 2 ;;
-    --headless) shift ;;
+    --headless) headless=1; shift ;;
+    --gpu) gpu=1; shift ;;
     --timeout) SOS_QEMU_TIMEOUT="${2:-}"; shift 2 ;;
     --print-command) print=1; shift ;;
     --net) net="${2:-}"; shift 2 ;;
@@ -142,8 +148,19 @@ if [ -n "$disk" ] && [ ! -s "$disk" ] && [ $print = 0 ]; then
 fi
 cmdline="sos.exit=semihosting${kopts:+ $kopts}"
 [ -n "$args" ] && cmdline="$cmdline -- $args"
+if [ $gpu = 1 ] && [ $headless = 0 ] && [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    echo "run.sh: no display (DISPLAY and WAYLAND_DISPLAY are unset): the GPU without a window" >&2
+    headless=1
+fi
+# Without a GPU -nographic; with one the serial console (and the monitor, ctrl-a c)
+# stays on the terminal and the GPU gets a window, or none when headless.
+screen=(-nographic)
+if [ $gpu = 1 ]; then
+    screen=(-serial mon:stdio -device virtio-gpu-device,id=gpu0)
+    [ $headless = 1 ] && screen+=(-display none)
+fi
 qemu=(qemu-system-aarch64 -M virt -cpu cortex-a76 -m "${SOS_QEMU_MEM:-512M}"
-      -nographic -no-reboot
+      "${screen[@]}" -no-reboot
       -global virtio-mmio.force-legacy=false
       -semihosting-config enable=on,target=native
       -kernel "$kernel" -append "$cmdline")
