@@ -23,7 +23,11 @@ or dnsmasq sends can leave it. Without root, unshare, ip or dnsmasq it says
                    exist), and the namespace runs a TCP echo on 10.0.2.2:7007, a UDP
                    echo on 10.0.2.2:7008, Python's http.server on 10.0.2.2:8080, and
                    a client that connects to the guest's 10.0.2.15:7777 (until the
-                   guest listens), sends a line and expects it back. COMMAND prints
+                   guest listens), sends a line and expects it back; host_http.py
+                   adds a 1 MiB random big.bin and the test CA's ca.pem to what
+                   http.server serves, HTTPS servers on :8443 (test CA) and :8444
+                   (an unknown CA), a silent server on :7010, and curl fetching the
+                   guest's `net listen 8081 1 /big.bin`. COMMAND prints
                    TAP itself (run-scenario.py): its lines pass through, followed by
                    the host side's own case.
   --slirp          with --services: no TAP and no dnsmasq; the guest is on the simulator's
@@ -45,6 +49,8 @@ import sys
 import tempfile
 import threading
 import time
+
+import host_http
 
 TAP = 'sostap0'
 OFFER = 'nettest: offer 10.0.2.15 from 10.0.2.2'
@@ -188,10 +194,11 @@ def host_servers(work, host):
         threading.Thread(target=fn, daemon=True).start()
     with open(os.path.join(work, 'index.html'), 'w') as f:
         f.write('served by the test\n')
+    tls = host_http.setup(work, host, host == '10.0.2.2')
     http = subprocess.Popen([sys.executable, '-m', 'http.server', '--bind', host,
                              '--directory', work, '8080'], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    return http
+    return http, tls
 
 
 GUEST_LISTEN = ('10.0.2.15', 7777)
@@ -307,17 +314,23 @@ def bulk_echo(result):
 
 def run_services(opts, cmd, work):
     """The service scenario: COMMAND's TAP, then the host side's cases."""
-    http = host_servers(work, '192.168.77.1' if opts['slirp'] else '10.0.2.2')
+    http, hosted = host_servers(work, '192.168.77.1' if opts['slirp'] else '10.0.2.2')
     result = {}
-    client = threading.Thread(target=host_client,
-                              args=(result, time.monotonic() + opts['timeout']), daemon=True)
-    if not opts['slirp'] and not opts['no_dhcp']:
+    end = time.monotonic() + opts['timeout']
+
+    def clients():  # the scenario runs `net listen 7777 2`, then `net listen 8081 1 /big.bin`
+        host_client(result, end)
+        host_http.curl_client(hosted, end)
+    client = threading.Thread(target=clients, daemon=True)
+    tap = not opts['slirp'] and not opts['no_dhcp']
+    if tap:
         client.start()
     try:
         out, status = run_guest([a.replace('@TAP@', TAP) for a in cmd], opts['timeout'] + 30)
     finally:
         http.terminate()
         http.wait()
+        host_http.stop(hosted)
     if client.is_alive():
         client.join(1)
     n = 0
@@ -356,7 +369,12 @@ def run_services(opts, cmd, work):
                   f'{result.get(key + "_error", "")}')
             ok = ok and good
         ok = ok and bounded and bulk
-    if not opts['slirp'] and not opts['no_dhcp']:
+    if not opts['no_dhcp']:
+        for good, what in host_http.check(hosted, out, tap):
+            n += 1
+            print(f'{"ok" if good else "not ok"} {n} - {what}')
+            ok = ok and good
+    if tap:
         # service.scn looks repo.test up three times: twice from the first instance of
         # the service (the second from lwIP's table: the answer's TTL is 300 s) and once
         # after `kill network`, from a new instance with an empty table
