@@ -160,10 +160,20 @@ static int fetch(const char *url, struct sink *k, struct http_response *resp)
     return err;
 }
 
-static void summary(const struct http_response *resp, const char *saved)
+/* "1.234 s" since t0 */
+static const char *took(sos_time_t t0)
 {
-    sh_printf("net http: %d %s, %llu bytes, sha256 ", resp->status, resp->reason,
-              (unsigned long long)resp->body_len);
+    static char buf[32];
+    uint64_t ms = (uint64_t)(sos_clock_get() - t0) / 1000000u;
+    snprintf(buf, sizeof(buf), "%llu.%03llu s", (unsigned long long)(ms / 1000),
+             (unsigned long long)(ms % 1000));
+    return buf;
+}
+
+static void summary(const struct http_response *resp, const char *saved, sos_time_t t0)
+{
+    sh_printf("net http: %d %s, %llu bytes in %s, sha256 ", resp->status, resp->reason,
+              (unsigned long long)resp->body_len, took(t0));
     for (int i = 0; i < 32; i++)
         sh_printf("%02x", resp->sha256[i]);
     sh_printf("%s%s\n", saved ? ", saved to " : "", saved ? saved : "");
@@ -171,7 +181,7 @@ static void summary(const struct http_response *resp, const char *saved)
 
 /* `> path`: into rel.part under the top, then renamed over rel. */
 static void fetch_to_file(const char *url, const char *path, struct sink *k,
-                          struct http_response *resp)
+                          struct http_response *resp, sos_time_t t0)
 {
     char rel[STORAGE_PATH_MAX], part[STORAGE_PATH_MAX + 8];
     sos_handle_t top;
@@ -191,7 +201,7 @@ static void fetch_to_file(const char *url, const char *path, struct sink *k,
         if (err)
             sh_eprintf("net http: %s: %s\n", path, sh_errtext(err));
         else
-            summary(resp, path);
+            summary(resp, path, t0);
         ok = !err;
     }
     if (k->file)
@@ -207,16 +217,17 @@ void sh_net_http(const char *url)
     static struct http_response resp;
     struct sink k = {.last = '\n'};
     const char *path = sh_claim_redirect();
+    sos_time_t t0 = sos_clock_get();
     memset(&resp, 0, sizeof(resp));
     if (path) {
-        fetch_to_file(url, path, &k, &resp);
+        fetch_to_file(url, path, &k, &resp, t0);
         return;
     }
     int err = fetch(url, &k, &resp);
     if (k.last != '\n')
         sh_printf("\n");
     if (!err)
-        summary(&resp, NULL);
+        summary(&resp, NULL, t0);
 }
 
 /* ---- net listen's file server */
@@ -241,8 +252,9 @@ static bool read_request(sos_handle_t s, char *buf, uint32_t *len)
     }
 }
 
-/* Send the file (with its header); the bytes of it sent, or an error. */
-static int64_t send_file(sos_handle_t s, const char *path, char *buf)
+/* Send the file (with its header); the bytes of it sent, or an error (*sending: the
+ * network's, else the store's). */
+static int64_t send_file(sos_handle_t s, const char *path, char *buf, bool *sending)
 {
     char rel[STORAGE_PATH_MAX];
     sos_handle_t top, f = 0;
@@ -271,6 +283,7 @@ static int64_t send_file(sos_handle_t s, const char *path, char *buf)
     }
     if (f)
         sos_handle_close(f);
+    *sending = !err && serr;
     return err ? err : serr ? serr : (int64_t)off;
 }
 
@@ -280,12 +293,15 @@ bool sh_net_serve_file(sos_handle_t s, const char *path)
     uint32_t len;
     bool go_on = read_request(s, buf, &len);
     if (go_on) {
-        int64_t sent = send_file(s, path, buf);
+        sos_time_t t0 = sos_clock_get();
+        bool sending = false;
+        int64_t sent = send_file(s, path, buf, &sending);
+        const char *text = sending ? net_error_text(&g_sh.net, (int)sent, "send") : NULL;
         net_shutdown(s);
         if (sent < 0)
-            sh_printf("net listen: %s: %s\n", path, sh_errtext((int)sent));
+            sh_printf("net listen: %s: %s\n", path, text ? text : sh_errtext((int)sent));
         else
-            sh_printf("net listen: sent %s (%lld bytes)\n", path, (long long)sent);
+            sh_printf("net listen: sent %s (%lld bytes in %s)\n", path, (long long)sent, took(t0));
     }
     sh_flush();
     net_close(s);

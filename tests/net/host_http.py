@@ -20,6 +20,7 @@ import functools
 import hashlib
 import http.server
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -142,9 +143,10 @@ def curl_client(st, deadline):
 def check(st, out, curl):
     """(ok, text) for what the guest printed, and curl's fetch when curl."""
     sha, lines = st['sha'], [l.strip() for l in out.splitlines()]
-    saved = f'net http: 200 OK, {BIG} bytes, sha256 {sha}, saved to /big.bin'
+    saved = re.compile(rf'net http: 200 OK, {BIG} bytes in [0-9.]+ s, sha256 {sha}, saved to /big.bin')
     stored = f'{sha}  /big.bin ({BIG} bytes)'
-    cases = [(saved in lines, f'the guest fetched big.bin ({BIG} random bytes) with the host\'s SHA-256 {sha}'),
+    cases = [(any(saved.fullmatch(l) for l in lines),
+              f'the guest fetched big.bin ({BIG} random bytes) with the host\'s SHA-256 {sha}'),
              (stored in lines, 'and the file read back from its store has the same SHA-256')]
     if curl:
         got = st.get('curl_sha')
