@@ -147,7 +147,9 @@ def check(st, out, curl):
     stored = f'{sha}  /big.bin ({BIG} bytes)'
     cases = [(any(saved.fullmatch(l) for l in lines),
               f'the guest fetched big.bin ({BIG} random bytes) with the host\'s SHA-256 {sha}'),
-             (stored in lines, 'and the file read back from its store has the same SHA-256')]
+             (lines.count(stored) == (2 if curl else 1),
+              'and the file read back from its store has the same SHA-256' +
+              (' (twice: also after a failed fetch to the same path)' if curl else ''))]
     if curl:
         got = st.get('curl_sha')
         cases.append((got == sha, f'curl fetched /big.bin from the guest\'s net listen 8081: '
