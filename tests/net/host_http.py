@@ -33,6 +33,14 @@ GUEST_FILE_URL = 'http://10.0.2.15:8081/big.bin'
 HELLO = b'hello over https\n'
 
 
+def have_cryptography():
+    try:
+        import cryptography.x509  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
 def _cert(subject, issuer_name, issuer_key, key, ca, dns=None):
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes

@@ -450,6 +450,10 @@ def main():
     for tool in ('unshare', 'ip', 'dnsmasq'):
         if not shutil.which(tool):
             skip(f'{tool} is not installed (packages util-linux, iproute2, dnsmasq-base)')
+    if opts['services'] and not shutil.which('curl'):
+        skip('curl is not installed (package curl)')
+    if opts['services'] and not host_http.have_cryptography():
+        skip('the cryptography module is missing (package python3-cryptography)')
     if not os.path.exists('/dev/net/tun'):
         skip('/dev/net/tun is missing')
     probe = subprocess.run(['unshare', '-n', 'true'], capture_output=True, text=True)
