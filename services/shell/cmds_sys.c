@@ -160,7 +160,7 @@ void cmd_logs(int argc, char **argv)
 
 /* ---- config */
 
-static int config_get(const char *key, uint32_t *type, char *value, size_t size)
+int sh_config_get(const char *key, uint32_t *type, char *value, size_t size)
 {
     uint8_t b[CONFIG_KEY_MAX + 64], rb[CONFIG_VALUE_MAX + 64];
     struct sl_msg req, rep;
@@ -185,7 +185,7 @@ static void config_show(const char *key)
 {
     char value[CONFIG_VALUE_MAX];
     uint32_t type;
-    int err = config_get(key, &type, value, sizeof(value));
+    int err = sh_config_get(key, &type, value, sizeof(value));
     if (err == SOS_ERR_NOT_FOUND)
         sh_eprintf("config: no key '%s'\n", key);
     else if (err == SOS_ERR_INVALID_ARGS)
@@ -223,7 +223,7 @@ static void config_set(const char *key, int argc, char **argv)
     }
     char old[CONFIG_VALUE_MAX];
     uint32_t type;
-    if (err == SOS_ERR_INVALID_ARGS && !config_get(key, &type, old, sizeof(old)))
+    if (err == SOS_ERR_INVALID_ARGS && !sh_config_get(key, &type, old, sizeof(old)))
         sh_eprintf("config: %s is %s %s: '%s' does not fit\n", key,
                   type == CONFIG_INT ? "an" : "a", type_name(type), value);
     else if (err == SOS_ERR_INVALID_ARGS)
