@@ -141,7 +141,31 @@ static int do_info(struct sl_request *r)
     return 0;
 }
 
-static const struct sl_op g_ops[] = {{SESSION_INFO, sizeof(struct sos_msg_hdr), do_info}};
+/* SESSION_FOCUS (u32 id): the window manager's word (manage on our connection). */
+static int do_focus(struct sl_request *r)
+{
+    const struct sl_peer *p = r->client;
+    if (!p || p == (void *)r->srv || !(p->rights & SOS_RIGHT_MANAGE))
+        return SOS_ERR_ACCESS_DENIED;
+    struct sl_parse q;
+    sl_parse_begin(&q, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t id = sl_parse_u32(&q);
+    if (sl_parse_end(&q) || !id)
+        return SOS_ERR_INVALID_ARGS;
+    uint32_t v[1] = {id};
+    int err = wm_call(GFX_WM_RAISE, v, 1, NULL, 0, NULL);
+    if (err)
+        return err; /* no such surface: the focus stays */
+    struct route rt = focus_give(&g.focus, id);
+    if (rt.focus_out)
+        focus_event(rt.focus_out, 0);
+    if (rt.focus_in)
+        focus_event(rt.focus_in, 1);
+    return 0;
+}
+
+static const struct sl_op g_ops[] = {{SESSION_INFO, sizeof(struct sos_msg_hdr), do_info},
+                                     {SESSION_FOCUS, sizeof(struct sos_msg_hdr), do_focus}};
 
 static int start_input(void)
 {
@@ -160,7 +184,7 @@ static int start_input(void)
 int main(void)
 {
     sl_conn_to_init(&g.gfx, "graphics", 0);
-    int err = sl_service_init(&g.srv, g_ops, 1, &g);
+    int err = sl_service_init(&g.srv, g_ops, 2, &g);
     if (err) {
         printf("session: cannot serve: %s\n", sos_strerror(err));
         return 1;
