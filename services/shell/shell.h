@@ -110,6 +110,7 @@ void cmd_storage(int argc, char **argv);
 void cmd_store(int argc, char **argv);
 void cmd_net(int argc, char **argv);
 void cmd_gfx(int argc, char **argv); /* cmds_gfx.c */
+void cmd_desktop(int argc, char **argv); /* cmds_desktop.c */
 void cmd_audio(int argc, char **argv);
 
 #endif
