@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""The desktop shell and the terminal on the simulator's window, under Xvfb (TAP).
+
+usage: desktop-window.py --sim SIM --bootstore FILE [--shot PNG]
+
+Boots the system in a private Xvfb and drives it as a person would, reading back what
+the screen means through `desktop dump` (every window and widget with its text and
+bounds): `desktop start` shows the panel (its "Apps" button and the clock); a click
+on "Apps" opens the launcher, which lists the terminal (an app from its manifest); a
+click on it starts the terminal through the root manager, and it gets a window with a
+frame (title, minimise, maximise, close); a click in it and the keys `services` and
+Return run the command in the operator shell, whose output appears in the terminal's
+own text (its scene, as the dump shows it). Dragging the title moves the window; a
+notification appears; the close button stops the terminal and its window goes.
+--shot saves the window (with the terminal showing the output) as a PNG. Without Xvfb,
+xdotool or xwd: TAP SKIP.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from xwdpix import XwdImage, write_png  # noqa: E402
+from xwindow import Proc, Tap, find_window, under_xvfb, xdo  # noqa: E402
+
+
+class Desk:
+    def __init__(self, sim):
+        self.sim = sim
+
+    def say(self, line):
+        self.sim.p.stdin.write((line + "\n").encode())
+        self.sim.p.stdin.flush()
+
+    def command(self, line, end_pattern, timeout=20):
+        """Run a shell command; the text it printed (up to end_pattern), or None."""
+        mark = len(self.sim.text())
+        self.say(line)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            out = self.sim.text()[mark:]
+            if re.search(end_pattern, out, re.M):
+                return out
+            time.sleep(0.1)
+        return None
+
+    def dump(self):
+        return self.command("desktop dump", r"^screen \d+x\d+$[\s\S]*serviceos> ") or ""
+
+    def wait_dump(self, pattern, timeout=20, present=True):
+        """A dump that has (or, present False, no longer has) the pattern, or None."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            out = self.dump()
+            if out and bool(re.search(pattern, out, re.M)) == present:
+                return out
+            time.sleep(0.5)
+        return None
+
+
+def centre(dump, kind, text):
+    """The centre of the first node of that kind and text in a dump."""
+    m = re.search(rf'^\s*{kind} (-?\d+),(-?\d+) (\d+)x(\d+) "{re.escape(text)}"$', dump or "", re.M)
+    if not m:
+        return None
+    x, y, w, h = map(int, m.groups())
+    return x + w // 2, y + h // 2
+
+
+def click(env, w, at):
+    xdo(env, "mousemove", "--window", w, at[0], at[1])
+    time.sleep(0.2)
+    xdo(env, "click", "--window", w, 1)
+
+
+def window_at(dump, owner):
+    m = re.search(rf"^window (\d+) {owner} (-?\d+),(-?\d+) (\d+)x(\d+)", dump or "", re.M)
+    return tuple(map(int, m.groups())) if m else None
+
+
+def shot(env, w):
+    p = subprocess.run(["xwd", "-id", w, "-display", env["DISPLAY"]], stdout=subprocess.PIPE,
+                       timeout=20)
+    return XwdImage(p.stdout) if p.returncode == 0 else None
+
+
+def run(tap, a, env):
+    sim = Proc([a.sim, "--disk", "none", "--bootstore", a.bootstore], env=env,
+               stdin=subprocess.PIPE)
+    d = Desk(sim)
+    up = sim.wait_for(r"serviceos> ", 60)
+    d.say("desktop start")
+    ready = up and sim.wait_for(r"^desktop: ready: screen 1024x768", 60)
+    w = find_window(env) if ready else None
+    tap.check(ready and w is not None, "the desktop shell starts on the display", sim.text()[-400:])
+    if not ready or w is None:
+        sim.p.kill()
+        sim.finish(5)
+        return
+    dump = d.wait_dump(r'^  button .* "Apps"$')
+    apps = centre(dump, "button", "Apps")
+    tap.check(apps is not None and re.search(r'^  text .* "up \d\d:\d\d:\d\d"$', dump, re.M),
+              "the panel has the Apps button and the clock", (dump or "")[-600:])
+    out = d.command("desktop apps", r"^terminal\s")
+    tap.check(out is not None and re.search(r"^terminal\s+dormant", out, re.M),
+              "desktop apps lists the terminal (app in its manifest)", sim.text()[-300:])
+    if apps:
+        click(env, w, apps)
+    dump = d.wait_dump(r'^launcher$[\s\S]*button .* "terminal"')
+    term_button = centre(dump, "button", "terminal")
+    tap.check(term_button is not None, "a click on Apps opens the launcher listing the terminal",
+              (dump or "")[-600:])
+    if term_button:
+        click(env, w, term_button)
+    started = sim.wait_for(r"^terminal: ready: surface \d+", 30)
+    dump = d.wait_dump(r"^window \d+ terminal ") if started else None
+    win = window_at(dump, "terminal")
+    tap.check(started and win is not None and "launch terminal: started" in sim.text(),
+              "a click in the launcher starts the terminal through the root manager; it has a window",
+              sim.text()[-500:])
+    tap.check(dump is not None and re.search(r'^\s+button .* "x"$', dump, re.M) and
+              re.search(r'^\s+button .* "_"$', dump, re.M) and re.search(r'^\s+text .* "terminal"$', dump, re.M),
+              "the window has a frame: title, minimise, close", (dump or "")[-800:])
+    tap.check(dump is not None and re.search(r'^launcher hidden$', dump, re.M),
+              "the launcher closes after a launch", (dump or "")[-300:])
+    mark = len(sim.text())
+    if win:
+        _, wx, wy, ww, wh = win
+        click(env, w, (wx + ww // 2, wy + wh // 2))
+        time.sleep(0.5)
+        xdo(env, "type", "--window", w, "--delay", "60", "services")
+        xdo(env, "key", "--window", w, "Return")
+    # the terminal shares the console's session: the output shows on the console too;
+    # one dump then (each command typed on the console scrolls the terminal too)
+    ran = re.search(r"^terminal\s+ready", sim.text()[mark:], re.M) or \
+        sim.wait_for(r"^serviceos> services\n[\s\S]*^terminal\s+ready", 30)
+    time.sleep(1)
+    dump = d.dump() if ran else None
+    tap.check(dump is not None and re.search(r'^\s+text .* "serviceos> services"$', dump, re.M),
+              "keys typed in the terminal reach the shell: the command line is in its text",
+              (dump or sim.text())[-1500:])
+    tap.check(dump is not None and re.search(r'^\s+text .* "SERVICE\s+PHASE', dump, re.M),
+              "the output of services is in the terminal's text", (dump or "")[-1500:])
+    time.sleep(0.5)
+    img = shot(env, w)
+    if img and a.shot:
+        write_png(img, a.shot)
+    title = centre(dump, "text", "terminal")
+    if title and win:
+        xdo(env, "mousemove", "--window", w, title[0], title[1])
+        xdo(env, "mousedown", "--window", w, 1)
+        for step in range(1, 6):
+            xdo(env, "mousemove", "--window", w, title[0] + 10 * step, title[1] + 8 * step)
+            time.sleep(0.1)
+        xdo(env, "mouseup", "--window", w, 1)
+        time.sleep(0.5)
+    moved = window_at(d.wait_dump(r"^window \d+ terminal "), "terminal")
+    tap.check(win and moved and (moved[1], moved[2]) == (win[1] + 50, win[2] + 40),
+              "dragging the title moves the window by as much as the pointer",
+              f"from {win} to {moved}")
+    d.say("desktop notify build finished")
+    dump = d.wait_dump(r'^notification "build finished" shown$')
+    tap.check(dump is not None, "desktop notify shows a notification", sim.text()[-300:])
+    close = centre(dump, "button", "x")
+    if close:
+        click(env, w, close)
+    gone = sim.wait_for(r"desktop: closing terminal$", 20)
+    dump = d.wait_dump(r"^window \d+ terminal ", 20, present=False) if gone else None
+    tap.check(dump is not None, "the close button stops the terminal and its window goes",
+              sim.text()[-500:])
+    d.say("poweroff")
+    rc = sim.finish(30)
+    sys.stderr.write(sim.text())
+    tap.check(rc == 0, "poweroff ends the simulator with 0", f"status {rc}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sim", required=True)
+    ap.add_argument("--bootstore", required=True)
+    ap.add_argument("--shot")
+    a = ap.parse_args()
+    tap = Tap()
+    under_xvfb(tap, "the desktop under Xvfb", ("Xvfb", "xdotool", "xwd"),
+               lambda env: run(tap, a, env))
+    print(f"1..{tap.n}")
+    return 1 if tap.failed else 0
+
+
+sys.exit(main())
