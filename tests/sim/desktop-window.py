@@ -3,9 +3,9 @@
 
 usage: desktop-window.py --sim SIM --bootstore FILE [--shot PNG]
 
-Boots the system in a private Xvfb and drives it as a person would, reading back what
-the screen means through `desktop dump` (every window and widget with its text and
-bounds): `desktop start` shows the panel (its "Apps" button and the clock); a click
+Boots the system to the desktop (--desktop) in a private Xvfb and drives it as a person
+would, reading back what the screen means through `desktop dump` (every window and
+widget with its text and bounds): the desktop shows the panel (its "Apps" button and the clock); a click
 on "Apps" opens the launcher, which lists the terminal (an app from its manifest); a
 click on it starts the terminal through the root manager, and it gets a window with a
 frame (title, minimise, maximise, close); a click in it and the keys `services` and
@@ -88,18 +88,19 @@ def shot(env, w):
 
 
 def run(tap, a, env):
-    sim = Proc([a.sim, "--disk", "none", "--bootstore", a.bootstore], env=env,
+    sim = Proc([a.sim, "--desktop", "--disk", "none", "--bootstore", a.bootstore], env=env,
                stdin=subprocess.PIPE)
     d = Desk(sim)
-    up = sim.wait_for(r"serviceos> ", 60)
-    d.say("desktop start")
-    ready = up and sim.wait_for(r"^desktop: ready: screen 1024x768", 60)
+    ready = sim.wait_for(r"desktop: ready: screen 1024x768", 60)
     w = find_window(env) if ready else None
-    tap.check(ready and w is not None, "the desktop shell starts on the display", sim.text()[-400:])
+    tap.check(ready and w is not None, "--desktop: the desktop shell starts with the system, on the display",
+              sim.text()[-400:])
     if not ready or w is None:
         sim.p.kill()
         sim.finish(5)
         return
+    out = d.command("desktop start", r"^desktop running$")
+    tap.check(out is not None, "desktop start finds it running", sim.text()[-300:])
     dump = d.wait_dump(r'^  button .* "Apps"$')
     apps = centre(dump, "button", "Apps")
     tap.check(apps is not None and re.search(r'^  text .* "up \d\d:\d\d:\d\d"$', dump, re.M),
@@ -138,16 +139,15 @@ def run(tap, a, env):
     ran = re.search(r"^terminal\s+ready", sim.text()[mark:], re.M) or \
         sim.wait_for(r"^serviceos> services\n[\s\S]*^terminal\s+ready", 30)
     time.sleep(1)
+    img = shot(env, w)  # the terminal with the output (before a dump scrolls it)
+    if img and a.shot:
+        write_png(img, a.shot)
     dump = d.dump() if ran else None
     tap.check(dump is not None and re.search(r'^\s+text .* "serviceos> services"$', dump, re.M),
               "keys typed in the terminal reach the shell: the command line is in its text",
               (dump or sim.text())[-1500:])
     tap.check(dump is not None and re.search(r'^\s+text .* "SERVICE\s+PHASE', dump, re.M),
               "the output of services is in the terminal's text", (dump or "")[-1500:])
-    time.sleep(0.5)
-    img = shot(env, w)
-    if img and a.shot:
-        write_png(img, a.shot)
     title = centre(dump, "text", "terminal")
     if title and win:
         xdo(env, "mousemove", "--window", w, title[0], title[1])
