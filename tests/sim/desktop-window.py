@@ -10,8 +10,10 @@ on "Apps" opens the launcher, which lists the terminal (an app from its manifest
 click on it starts the terminal through the root manager, and it gets a window with a
 frame (title, minimise, maximise, close); a click in it and the keys `services` and
 Return run the command in the operator shell, whose output appears in the terminal's
-own text (its scene, as the dump shows it). Dragging the title moves the window; a
-notification appears; the close button stops the terminal and its window goes.
+own text (its scene, as the dump shows it). Dragging the title moves the window;
+minimise hides it and its task button brings it back; the desktop shell, killed, is
+restarted and frames the surviving terminal again; a notification appears; the close
+button stops the terminal and its window goes.
 --shot saves the window (with the terminal showing the output) as a PNG. Without Xvfb,
 xdotool or xwd: TAP SKIP.
 """
@@ -161,6 +163,25 @@ def run(tap, a, env):
     tap.check(win and moved and (moved[1], moved[2]) == (win[1] + 50, win[2] + 40),
               "dragging the title moves the window by as much as the pointer",
               f"from {win} to {moved}")
+    dump = d.dump()
+    minimise = centre(dump, "button", "_")
+    if minimise:
+        click(env, w, minimise)
+    dump = d.wait_dump(r"^window \d+ terminal .* minimised$")
+    task = centre(dump, "button", "(terminal)")
+    tap.check(task is not None, "minimise hides the window; its task button says so",
+              (dump or "")[-600:])
+    if task:
+        click(env, w, task)
+    dump = d.wait_dump(r"^window \d+ terminal .*\d$")
+    tap.check(dump is not None and centre(dump, "button", "terminal"),
+              "the task button brings the window back", (dump or "")[-600:])
+    d.say("kill desktop")
+    again = sim.wait_for(r"desktop: ready: screen[\s\S]*desktop: ready: screen", 30)
+    dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^  scene\n[\s\S]*\"serviceos>") if again else None
+    tap.check(dump is not None and centre(dump, "button", "x"),
+              "the desktop shell killed: the root manager restarts it, the terminal's window "
+              "survives and is framed again, its text still there", sim.text()[-600:])
     d.say("desktop notify build finished")
     dump = d.wait_dump(r'^notification "build finished" shown$')
     tap.check(dump is not None, "desktop notify shows a notification", sim.text()[-300:])

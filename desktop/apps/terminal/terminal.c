@@ -31,6 +31,7 @@
 #define WIN_X 100
 #define WIN_Y 80
 #define SCENE_NS 100000000ll /* the desktop hears of changes at most this often */
+#define SCENE_AGAIN 10       /* and every 10th tick anyway: a restarted desktop learns it */
 
 static struct {
     struct sl_server srv;
@@ -174,23 +175,27 @@ static void on_console(struct sl_server *s, const struct sos_port_packet *pkt, v
     show();
 }
 
-/* Tell the desktop what the rows say (at most every SCENE_NS). */
+/* Tell the desktop what the rows say: when they changed (at most every SCENE_NS), and
+ * every SCENE_AGAIN ticks in any case, so that a desktop that restarted has it soon.
+ * One way (no reply): the desktop may itself be waiting on the root manager, which
+ * may be waiting for us to stop. */
 static void on_scene_timer(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
 {
     (void)s, (void)pkt, (void)arg;
-    if (!g.scene_dirty)
+    static uint32_t ticks;
+    if (!g.scene_dirty && ++ticks % SCENE_AGAIN)
         return;
     g.scene_dirty = false;
     static char dump[DESKTOP_SCENE_MAX];
     static uint8_t buf[DESKTOP_SCENE_MAX + 128];
     tk_dump(&g.win.sc, g.win.x, g.win.y, dump, sizeof(dump));
-    uint8_t rb[64];
-    struct sl_msg q, r;
+    struct sl_msg q;
     sl_msg_begin(&q, buf, sizeof(buf), NULL, 0, DESKTOP_SCENE);
+    sl_msg_hdr(&q)->flags |= SOS_MSG_NO_REPLY;
     sl_msg_put_u32(&q, g.win.s.id);
     sl_msg_put_str(&q, dump);
-    sl_msg_begin(&r, rb, sizeof(rb), NULL, 0, DESKTOP_SCENE);
-    sl_conn_to_call(&g.desktop, &q, &r, sos_deadline_after(SOS_MS(2000))); /* no desktop: fine */
+    if (sl_conn_to_refresh(&g.desktop, sos_deadline_after(SOS_MS(50))) || sl_msg_send(g.desktop.ch, &q))
+        g.scene_dirty = true; /* no desktop (yet): again at the next tick */
 }
 
 static int attach(void)

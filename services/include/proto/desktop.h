@@ -18,7 +18,8 @@
  *       and the notifications likewise
  *   DESKTOP_SCENE   (u32 surface, str text) -> ()                                [write]
  *       an application's own scene dump for one of its surfaces (the desktop checks
- *       the surface's owner is the caller), shown under its window by DESKTOP_DUMP
+ *       the surface's owner is the caller), shown under its window by DESKTOP_DUMP;
+ *       may be sent without a reply (SOS_MSG_NO_REPLY), as the terminal does
  *
  * Layer: services protocols.
  */
