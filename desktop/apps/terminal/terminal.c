@@ -125,6 +125,8 @@ static void on_key(const struct sos_input_event *e)
     }
     char b[4];
     size_t n = key_bytes(e->code, e->mods, b);
+    if (n == 1 && b[0] == 0x04)
+        return; /* Ctrl-D: the end of the console's input, on which the shell powers off */
     if (n)
         send_input(b, n);
 }
