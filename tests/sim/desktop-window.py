@@ -11,7 +11,8 @@ click on it starts the terminal through the root manager, and it gets a window w
 frame (title, minimise, maximise, close); a click in it and the keys `services` and
 Return run the command in the operator shell, whose output appears in the terminal's
 own text (its scene, as the dump shows it). Dragging the title moves the window;
-minimise hides it and its task button brings it back; the desktop shell, killed, is
+minimise hides it and its task button brings it back; maximise moves it to the top
+left and back; the desktop shell, killed, is
 restarted and frames the surviving terminal again; a notification appears; the close
 button stops the terminal and its window goes.
 --shot saves the window (with the terminal showing the output) as a PNG. Without Xvfb,
@@ -176,6 +177,17 @@ def run(tap, a, env):
     dump = d.wait_dump(r"^window \d+ terminal .*\d$")
     tap.check(dump is not None and centre(dump, "button", "terminal"),
               "the task button brings the window back", (dump or "")[-600:])
+    maximise = centre(dump, "button", "[]")
+    if maximise:
+        click(env, w, maximise)
+    dump = d.wait_dump(r"^window \d+ terminal 4,62 .* maximised$")
+    maximise = centre(dump, "button", "[]")
+    if maximise:
+        click(env, w, maximise)
+    back = window_at(d.wait_dump(r"^window \d+ terminal .*\d$"), "terminal")
+    tap.check(dump is not None and back == moved,
+              "maximise puts the window at the top left below the panel, and back again",
+              f"{moved} -> {back}")
     d.say("kill desktop")
     again = sim.wait_for(r"desktop: ready: screen[\s\S]*desktop: ready: screen", 30)
     dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^  scene\n[\s\S]*\"serviceos>") if again else None
