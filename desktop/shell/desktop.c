@@ -8,7 +8,8 @@
  *
  * This file: start-up, the loop (a timer polls the compositor's surfaces for windows
  * and ticks the clock), input for our own surfaces, and the requests of
- * proto/desktop.h (apps, windows, launch, notify, dump, an application's scene).
+ * proto/desktop.h (apps, windows, launch, notify, dump, an application's scene,
+ * workspaces).
  * Windows and frames are windows.c; the panel, launcher and notifications panel.c.
  *
  * Layer: desktop (the desktop shell).
@@ -121,6 +122,7 @@ static int do_windows(struct sl_request *r)
         sl_msg_put_u32(r->reply, w->h);
         sl_msg_put_u32(r->reply, w->minimised ? DESKTOP_WIN_MINIMISED
                                  : w->maximised ? DESKTOP_WIN_MAXIMISED : DESKTOP_WIN_NORMAL);
+        sl_msg_put_u32(r->reply, w->ws + 1);
     }
     return 0;
 }
@@ -150,6 +152,19 @@ static int do_notify(struct sl_request *r)
         return SOS_ERR_INVALID_ARGS;
     notify(text);
     return 0;
+}
+
+static int do_workspace(struct sl_request *r)
+{
+    if (!allowed(r, SOS_RIGHT_WRITE))
+        return SOS_ERR_ACCESS_DENIED;
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t n = sl_parse_u32(&p);
+    if (sl_parse_end(&p))
+        return SOS_ERR_INVALID_ARGS;
+    win_poll();
+    return n >= 1 ? win_workspace(n - 1) : SOS_ERR_OUT_OF_RANGE;
 }
 
 static int do_dump(struct sl_request *r)
@@ -205,6 +220,7 @@ static const struct sl_op g_ops[] = {
     {DESKTOP_NOTIFY, sizeof(struct sos_msg_hdr), do_notify},
     {DESKTOP_DUMP, sizeof(struct sos_msg_hdr), do_dump},
     {DESKTOP_SCENE, sizeof(struct sos_msg_hdr), do_scene},
+    {DESKTOP_WORKSPACE, sizeof(struct sos_msg_hdr), do_workspace},
 };
 
 static void tick(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)

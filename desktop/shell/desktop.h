@@ -13,6 +13,7 @@
 #include <tk/window.h>
 
 #define WIN_MAX 8
+#define WORKSPACES DESKTOP_WORKSPACES
 #define APP_MAX 16
 #define NOTE_MAX 16
 #define NOTE_LEN 96
@@ -30,6 +31,7 @@ struct win {
     char owner[32];
     int32_t x, y;      /* the client surface's place */
     uint32_t w, h, z;
+    uint32_t ws;       /* its workspace, 0-based */
     int32_t restore_x, restore_y;
     struct tk_window frame;
     int title, bmin, bmax, bclose; /* scene nodes */
@@ -54,7 +56,8 @@ struct desktop {
     uint32_t napps;
     struct tk_window panel, launcher, toast;
     bool launcher_open;
-    int apps_button, clock, task[WIN_MAX];
+    uint32_t ws;    /* the workspace shown, 0-based */
+    int apps_button, clock, task[WIN_MAX], ws_button[WORKSPACES];
     int app_button[APP_MAX];
     char notes[NOTE_MAX][NOTE_LEN];
     uint32_t nnotes;
@@ -68,6 +71,8 @@ void win_poll(void);
 struct win *win_by_id(uint32_t id);
 int win_dump(char *out, size_t cap);
 void win_set_minimised(struct win *w, bool min);
+/* Show workspace n (0-based): its windows, and hide the others'. */
+int win_workspace(uint32_t n);
 /* panel.c */
 int panel_open(void);
 void panel_update(void);    /* the task buttons and the clock */

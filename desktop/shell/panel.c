@@ -1,6 +1,7 @@
 /*
- * desktop/shell/panel.c - the panel along the top (the launcher's "Apps" button, a
- * task button for each window, the time since boot: the system has no wall clock
+ * desktop/shell/panel.c - the panel along the top (the launcher's "Apps" button, the
+ * workspaces' buttons (the shown one in brackets), a task button for each window of
+ * the shown workspace, the time since boot: the system has no wall clock
  * yet), the launcher (the applications the root manager knows from the manifests that
  * say `app`, each a button that starts it through the root manager), and the
  * notifications (a toast for a few seconds, and the list kept for `desktop dump`).
@@ -117,9 +118,14 @@ void panel_update(void)
     s->n[0].pad = 3;
     s->n[0].gap = 6;
     g_d.apps_button = tk_add(s, 0, TK_BUTTON, "Apps");
+    for (uint32_t k = 0; k < WORKSPACES; k++) {
+        char label[8];
+        snprintf(label, sizeof(label), k == g_d.ws ? "[%u]" : "%u", k + 1);
+        g_d.ws_button[k] = tk_add(s, 0, TK_BUTTON, label);
+    }
     for (int i = 0; i < WIN_MAX; i++) {
         g_d.task[i] = -1;
-        if (g_d.win[i].used) {
+        if (g_d.win[i].used && g_d.win[i].ws == g_d.ws) {
             char label[40];
             snprintf(label, sizeof(label), g_d.win[i].minimised ? "(%s)" : "%s", g_d.win[i].owner);
             g_d.task[i] = tk_add(s, 0, TK_BUTTON, label);
@@ -163,6 +169,9 @@ static void panel_event(const struct sos_input_event *e, void *arg)
     for (int i = 0; i < WIN_MAX; i++)
         if (hit >= 0 && hit == g_d.task[i] && g_d.win[i].used)
             win_set_minimised(&g_d.win[i], false);
+    for (uint32_t k = 0; k < WORKSPACES; k++)
+        if (hit >= 0 && hit == g_d.ws_button[k])
+            win_workspace(k);
 }
 
 static void launcher_event(const struct sos_input_event *e, void *arg)
@@ -230,7 +239,10 @@ static size_t dump_window(const char *name, struct tk_window *w, bool shown, cha
 
 int panel_dump(char *out, size_t cap)
 {
-    size_t len = dump_window("panel", &g_d.panel, true, out, cap);
+    size_t len = (size_t)snprintf(out, cap, "workspace %u of %u\n", g_d.ws + 1, WORKSPACES);
+    if (len + 1 >= cap)
+        return cap ? (int)cap - 1 : 0;
+    len += dump_window("panel", &g_d.panel, true, out + len, cap - len);
     len += dump_window("launcher", &g_d.launcher, g_d.launcher_open, out + len, cap - len);
     for (uint32_t i = 0; i < g_d.nnotes && len + 1 < cap; i++)
         len += (size_t)snprintf(out + len, cap - len, "notification \"%s\"%s\n", g_d.notes[i],

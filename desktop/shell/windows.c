@@ -14,7 +14,8 @@
  * held); the buttons minimise (hide; the panel's task button brings it back),
  * maximise (move to the top left below the panel and back: the client keeps its
  * size, since there is no protocol yet to ask a client to resize), and close (stop
- * the application's service through the root manager).
+ * the application's service through the root manager). A window belongs to the
+ * workspace shown when it appeared; only the shown workspace's windows are visible.
  *
  * Layer: desktop (the desktop shell).
  */
@@ -60,7 +61,7 @@ static void give_focus(uint32_t id)
 /* Put the client and its frame where w says, at the z of stack position i. */
 static void place(struct win *w, uint32_t i)
 {
-    uint32_t vis = w->minimised ? 0 : GFX_SURF_VISIBLE;
+    uint32_t vis = w->minimised || w->ws != g_d.ws ? 0 : GFX_SURF_VISIBLE;
     uint32_t fz = Z_WINDOWS + 2 * i;
     tk_window_place(&w->frame, w->x - BORDER, w->y - TITLE_H, fz, vis | GFX_SURF_OPAQUE);
     if (!wm_configure(w->id, w->x, w->y, fz + 1, vis | GFX_SURF_OPAQUE))
@@ -100,6 +101,18 @@ void win_set_minimised(struct win *w, bool min)
     if (!min)
         give_focus(w->id);
     panel_update();
+}
+
+int win_workspace(uint32_t n)
+{
+    if (n >= WORKSPACES)
+        return SOS_ERR_OUT_OF_RANGE;
+    g_d.ws = n;
+    for (int i = 0; i < WIN_MAX; i++)
+        if (g_d.win[i].used)
+            place(&g_d.win[i], (g_d.win[i].z - Z_WINDOWS) / 2);
+    panel_update();
+    return 0;
 }
 
 static void toggle_max(struct win *w)
@@ -172,7 +185,7 @@ static void adopt(const struct gfx_surface_info *s)
         if (w->used)
             continue;
         *w = (struct win){.used = true, .id = s->id, .gen = ++g_d.gen, .x = s->x, .y = s->y,
-                          .w = s->w, .h = s->h, .z = s->z};
+                          .w = s->w, .h = s->h, .z = s->z, .ws = g_d.ws};
         snprintf(w->owner, sizeof(w->owner), "%s", s->owner);
         if (w->y < PANEL_H + TITLE_H) /* below the panel, its title on screen */
             w->y = PANEL_H + TITLE_H;
@@ -242,9 +255,9 @@ int win_dump(char *out, size_t cap)
         struct win *w = &g_d.win[i];
         if (!w->used)
             continue;
-        len += (size_t)snprintf(out + len, cap - len, "window %u %s %d,%d %ux%u%s%s\n", w->id,
-                                w->owner, w->x, w->y, w->w, w->h, w->minimised ? " minimised" : "",
-                                w->maximised ? " maximised" : "");
+        len += (size_t)snprintf(out + len, cap - len, "window %u %s %d,%d %ux%u%s%s workspace %u%s\n",
+                                w->id, w->owner, w->x, w->y, w->w, w->h, w->minimised ? " minimised" : "",
+                                w->maximised ? " maximised" : "", w->ws + 1, w->ws != g_d.ws ? " hidden" : "");
         if (len + 1 >= cap)
             break;
         len += snprintf(out + len, cap - len, "  frame\n");

@@ -407,7 +407,7 @@ const struct sh_cmd g_sh_cmds[] = {
      SH_MAX_ARGS, cmd_net},
     {"gfx", "outputs|surfaces|sessions|screenshot <path> [id]|mode <w>x<h>", "the graphics service: outputs, surfaces, screenshots, the mode",
      1, 3, cmd_gfx},
-    {"desktop", "start|apps|windows|launch <app>|notify <text>|dump",
+    {"desktop", "start|apps|windows|launch <app>|notify <text>|workspace <n>|dump",
      "the desktop shell: its apps, windows, notifications, a dump of every widget", 1, SH_MAX_ARGS,
      cmd_desktop},
     {"audio", "endpoints|tone|play|streams|volume|mute ...",

@@ -6,6 +6,7 @@
  *   desktop windows        the windows: surface, owner, place, size, state
  *   desktop launch <app>   start an application (through the root manager)
  *   desktop notify <text>  a notification (a toast, kept in the list)
+ *   desktop workspace <n>  show workspace n (1 or 2)
  *   desktop dump           every window and widget with its text and bounds
  *
  * Layer: services (shell).
@@ -82,9 +83,10 @@ static void windows(void)
         uint32_t id = sl_parse_u32(&p);
         const char *owner = sl_parse_str(&p, NULL);
         int32_t x = (int32_t)sl_parse_u32(&p), y = (int32_t)sl_parse_u32(&p);
-        uint32_t w = sl_parse_u32(&p), h = sl_parse_u32(&p), st = sl_parse_u32(&p);
+        uint32_t w = sl_parse_u32(&p), h = sl_parse_u32(&p), st = sl_parse_u32(&p), ws = sl_parse_u32(&p);
         if (owner)
-            sh_printf("window %u  %-12s at %d,%d  %ux%u%s\n", id, owner, x, y, w, h, st < 3 ? state[st] : "");
+            sh_printf("window %u  %-12s at %d,%d  %ux%u  workspace %u%s\n", id, owner, x, y, w, h, ws,
+                      st < 3 ? state[st] : "");
     }
     if (!err)
         err = sl_parse_end(&p);
@@ -112,6 +114,28 @@ static void dump(void)
     free(rb);
 }
 
+static void workspace(const char *arg)
+{
+    char *end = NULL;
+    unsigned long n = strtoul(arg, &end, 10);
+    uint8_t qb[64], rb[128];
+    struct sl_msg q, r;
+    if (!end || *end || end == arg || n > 99)
+        return (void)sh_eprintf("desktop workspace: '%s' is not a number\n", arg);
+    int err = call(DESKTOP_WINDOWS, NULL, &r, rb, sizeof(rb)); /* looked up (started) */
+    if (!err || err == SOS_ERR_BUFFER_TOO_SMALL) {
+        sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, DESKTOP_WORKSPACE);
+        sl_msg_put_u32(&q, (uint32_t)n);
+        sl_msg_begin(&r, rb, sizeof(rb), NULL, 0, DESKTOP_WORKSPACE);
+        err = sh_call(&g_desk, &q, &r);
+    }
+    if (err)
+        sh_eprintf("desktop workspace %s: %s\n", arg,
+                   err == SOS_ERR_OUT_OF_RANGE ? "there are workspaces 1 and 2" : sh_errtext(err));
+    else
+        sh_printf("workspace %lu\n", n);
+}
+
 void cmd_desktop(int argc, char **argv)
 {
     const char *sub = argv[1];
@@ -135,6 +159,8 @@ void cmd_desktop(int argc, char **argv)
                        err == SOS_ERR_NOT_FOUND ? "no such app (desktop apps lists them)" : sh_errtext(err));
         else
             sh_printf("launched %s\n", argv[2]);
+    } else if (!strcmp(sub, "workspace") && argc == 3) {
+        workspace(argv[2]);
     } else if (!strcmp(sub, "notify") && argc >= 3) {
         char text[CONSOLE_LINE_MAX];
         size_t len = 0;
@@ -144,6 +170,6 @@ void cmd_desktop(int argc, char **argv)
         if ((err = call(DESKTOP_NOTIFY, text, &r, rb, sizeof(rb))))
             failed("notify", err);
     } else {
-        sh_eprintf("usage: desktop start | apps | windows | launch <app> | notify <text> | dump\n");
+        sh_eprintf("usage: desktop start | apps | windows | launch <app> | notify <text> | workspace <n> | dump\n");
     }
 }

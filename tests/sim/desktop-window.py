@@ -12,7 +12,7 @@ frame (title, minimise, maximise, close); a click in it and the keys `services` 
 Return run the command in the operator shell, whose output appears in the terminal's
 own text (its scene, as the dump shows it). Dragging the title moves the window;
 minimise hides it and its task button brings it back; maximise moves it to the top
-left and back; the desktop shell, killed, is
+left and back; workspace 2 hides it, workspace 1 shows it; the desktop shell, killed, is
 restarted and frames the surviving terminal again; a notification appears; the close
 button stops the terminal and its window goes.
 --shot saves the window (with the terminal showing the output) as a PNG. Without Xvfb,
@@ -168,7 +168,7 @@ def run(tap, a, env):
     minimise = centre(dump, "button", "_")
     if minimise:
         click(env, w, minimise)
-    dump = d.wait_dump(r"^window \d+ terminal .* minimised$")
+    dump = d.wait_dump(r"^window \d+ terminal .* minimised workspace 1$")
     task = centre(dump, "button", "(terminal)")
     tap.check(task is not None, "minimise hides the window; its task button says so",
               (dump or "")[-600:])
@@ -180,7 +180,7 @@ def run(tap, a, env):
     maximise = centre(dump, "button", "[]")
     if maximise:
         click(env, w, maximise)
-    dump = d.wait_dump(r"^window \d+ terminal 4,62 .* maximised$")
+    dump = d.wait_dump(r"^window \d+ terminal 4,62 .* maximised workspace 1$")
     maximise = centre(dump, "button", "[]")
     if maximise:
         click(env, w, maximise)
@@ -188,6 +188,20 @@ def run(tap, a, env):
     tap.check(dump is not None and back == moved,
               "maximise puts the window at the top left below the panel, and back again",
               f"{moved} -> {back}")
+    two = centre(dump, "button", "2")
+    if two:
+        click(env, w, two)
+    dump = d.wait_dump(r"^window \d+ terminal .* workspace 1 hidden$")
+    panel = (dump or "").split("\nlauncher")[0]
+    tap.check(dump is not None and centre(panel, "button", "[2]") and not centre(panel, "button", "terminal"),
+              "the panel's button 2 shows workspace 2: the terminal (on 1) is hidden, no task button",
+              (dump or "")[-600:])
+    one = centre(dump, "button", "1")
+    if one:
+        click(env, w, one)
+    dump = d.wait_dump(r"^window \d+ terminal .* workspace 1$")
+    tap.check(dump is not None and centre(dump, "button", "terminal"),
+              "button 1 shows workspace 1 and the terminal again", (dump or "")[-600:])
     d.say("kill desktop")
     again = sim.wait_for(r"desktop: ready: screen[\s\S]*desktop: ready: screen", 30)
     dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^  scene\n[\s\S]*\"serviceos>") if again else None

@@ -6,8 +6,10 @@
  *       the services whose manifest says `app` (from the root manager), with their
  *       phase (enum svc_phase)
  *   DESKTOP_WINDOWS () -> (u32 n, n x window)                                    [read]
- *       window = (u32 id, str owner, i32 x, i32 y, u32 w, u32 h, u32 state)
- *       id is the client surface's; x, y, w, h its place; state DESKTOP_WIN_*
+ *       window = (u32 id, str owner, i32 x, i32 y, u32 w, u32 h, u32 state,
+ *                 u32 workspace)
+ *       id is the client surface's; x, y, w, h its place; state DESKTOP_WIN_*;
+ *       workspace 1..DESKTOP_WORKSPACES
  *   DESKTOP_LAUNCH  (str app) -> ()                                              [write]
  *       start an app through the root manager (SOS_ERR_NOT_FOUND: no such app)
  *   DESKTOP_NOTIFY  (str text) -> ()                                             [write]
@@ -16,6 +18,10 @@
  *       every window and widget, one line each: `window <id> <owner> x,y wxh "title"`
  *       then its scene (tk_dump lines, on screen coordinates), the panel, the launcher
  *       and the notifications likewise
+ *   DESKTOP_WORKSPACE (u32 n) -> ()                                              [write]
+ *       show workspace n (1..DESKTOP_WORKSPACES): its windows, and hide the others'
+ *       (a window belongs to the workspace shown when it appeared); else
+ *       SOS_ERR_OUT_OF_RANGE
  *   DESKTOP_SCENE   (u32 surface, str text) -> ()                                [write]
  *       an application's own scene dump for one of its surfaces (the desktop checks
  *       the surface's owner is the caller), shown under its window by DESKTOP_DUMP;
@@ -35,6 +41,9 @@
 #define DESKTOP_NOTIFY SOS_ORD(PROTO_DESKTOP, DESKTOP_VERSION, 4)
 #define DESKTOP_DUMP SOS_ORD(PROTO_DESKTOP, DESKTOP_VERSION, 5)
 #define DESKTOP_SCENE SOS_ORD(PROTO_DESKTOP, DESKTOP_VERSION, 6)
+#define DESKTOP_WORKSPACE SOS_ORD(PROTO_DESKTOP, DESKTOP_VERSION, 7)
+
+#define DESKTOP_WORKSPACES 2
 
 #define DESKTOP_WIN_NORMAL 0u
 #define DESKTOP_WIN_MINIMISED 1u
