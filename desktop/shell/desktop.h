@@ -71,6 +71,8 @@ void win_poll(void);
 struct win *win_by_id(uint32_t id);
 int win_dump(char *out, size_t cap);
 void win_set_minimised(struct win *w, bool min);
+void win_cycle(void);
+int session_call(uint32_t ordinal, uint32_t id);
 /* Show workspace n (0-based): its windows, and hide the others'. */
 int win_workspace(uint32_t n);
 /* panel.c */

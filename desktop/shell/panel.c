@@ -5,6 +5,8 @@
  * yet), the launcher (the applications the root manager knows from the manifests that
  * say `app`, each a button that starts it through the root manager), and the
  * notifications (a toast for a few seconds, and the list kept for `desktop dump`).
+ * The panel's surface also gets the keys pressed with Alt (SESSION_SHORTCUTS): the
+ * desktop's keyboard shortcuts.
  * All of them are toolkit scenes on surfaces of our own.
  *
  * Layer: desktop (the desktop shell).
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include <proto/mgr.h>
+#include <proto/session.h>
 
 #include "desktop.h"
 
@@ -156,9 +159,27 @@ void panel_tick(void)
     }
 }
 
+#define HID_1 30u
+#define HID_TAB 43u
+#define HID_F1 58u
+
+/* Alt+key (the session sends them to the panel: SESSION_SHORTCUTS): Alt+F1 the
+ * launcher, Alt+Tab the next window, Alt+1 / Alt+2 a workspace. */
+static void shortcut(uint32_t hid)
+{
+    if (hid == HID_F1)
+        show_launcher(!g_d.launcher_open);
+    else if (hid == HID_TAB)
+        win_cycle();
+    else if (hid >= HID_1 && hid < HID_1 + WORKSPACES)
+        win_workspace(hid - HID_1);
+}
+
 static void panel_event(const struct sos_input_event *e, void *arg)
 {
     (void)arg;
+    if (e->type == SOS_INPUT_KEY && e->value == 1 && (e->mods & SOS_INPUT_MOD_ALT))
+        shortcut(e->code);
     if (e->type != SOS_INPUT_BUTTON || e->code != 1 || e->value != 1)
         return;
     int hit = tk_hit(&g_d.panel.sc, e->x, e->y);
@@ -225,6 +246,8 @@ int panel_open(void)
     show_launcher(false);
     tk_window_place(&g_d.toast, g_d.toast.x, g_d.toast.y, Z_TOAST, 0);
     watch_surface(&g_d.panel, panel_event, NULL);
+    if (session_call(SESSION_SHORTCUTS, g_d.panel.s.id))
+        printf("desktop: no keyboard shortcuts: the session did not take them\n");
     watch_surface(&g_d.launcher, launcher_event, NULL);
     return 0;
 }

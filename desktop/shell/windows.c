@@ -48,14 +48,32 @@ static int wm_configure(uint32_t id, int32_t x, int32_t y, uint32_t z, uint32_t 
     return sl_conn_to_call(&g_d.gfx, &q, &r, sos_deadline_after(GFX_TIMEOUT_NS));
 }
 
-static void give_focus(uint32_t id)
+int session_call(uint32_t ordinal, uint32_t id)
 {
     uint8_t qb[32], rb[64];
     struct sl_msg q, r;
-    sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, SESSION_FOCUS);
+    sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, ordinal);
     sl_msg_put_u32(&q, id);
-    sl_msg_begin(&r, rb, sizeof(rb), NULL, 0, SESSION_FOCUS);
-    sl_conn_to_call(&g_d.session, &q, &r, sos_deadline_after(GFX_TIMEOUT_NS));
+    sl_msg_begin(&r, rb, sizeof(rb), NULL, 0, ordinal);
+    return sl_conn_to_call(&g_d.session, &q, &r, sos_deadline_after(GFX_TIMEOUT_NS));
+}
+
+static void give_focus(uint32_t id) { session_call(SESSION_FOCUS, id); }
+
+/* Alt+Tab: the lowest shown window of the workspace gets the keyboard and is raised,
+ * so that repeating it goes round them all. */
+void win_cycle(void)
+{
+    struct win *low = NULL;
+    for (int i = 0; i < WIN_MAX; i++) {
+        struct win *w = &g_d.win[i];
+        if (w->used && !w->minimised && w->ws == g_d.ws && (!low || w->z < low->z))
+            low = w;
+    }
+    if (low) {
+        give_focus(low->id);
+        win_poll(); /* restack under the panel at once */
+    }
 }
 
 /* Put the client and its frame where w says, at the z of stack position i. */

@@ -12,7 +12,7 @@ frame (title, minimise, maximise, close); a click in it and the keys `services` 
 Return run the command in the operator shell, whose output appears in the terminal's
 own text (its scene, as the dump shows it). Dragging the title moves the window;
 minimise hides it and its task button brings it back; maximise moves it to the top
-left and back; workspace 2 hides it, workspace 1 shows it; the desktop shell, killed, is
+left and back; workspace 2 hides it, workspace 1 shows it; Alt+1/2 and Alt+F1; the desktop shell, killed, is
 restarted and frames the surviving terminal again; a notification appears; the close
 button stops the terminal and its window goes.
 --shot saves the window (with the terminal showing the output) as a PNG. Without Xvfb,
@@ -202,6 +202,17 @@ def run(tap, a, env):
     dump = d.wait_dump(r"^window \d+ terminal .* workspace 1$")
     tap.check(dump is not None and centre(dump, "button", "terminal"),
               "button 1 shows workspace 1 and the terminal again", (dump or "")[-600:])
+    xdo(env, "key", "--window", w, "alt+2")
+    ok2 = d.wait_dump(r"^workspace 2 of 2$")
+    xdo(env, "key", "--window", w, "alt+1")
+    ok1 = d.wait_dump(r"^workspace 1 of 2$")
+    xdo(env, "key", "--window", w, "alt+F1")
+    shown = d.wait_dump(r"^launcher$")
+    xdo(env, "key", "--window", w, "alt+F1")
+    hidden = d.wait_dump(r"^launcher hidden$")
+    tap.check(ok2 and ok1 and shown and hidden,
+              "keyboard shortcuts: Alt+2 and Alt+1 switch workspaces, Alt+F1 opens and closes the launcher",
+              f"alt+2 {bool(ok2)}, alt+1 {bool(ok1)}, alt+F1 {bool(shown)} {bool(hidden)}")
     d.say("kill desktop")
     again = sim.wait_for(r"desktop: ready: screen[\s\S]*desktop: ready: screen", 30)
     dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^  scene\n[\s\S]*\"serviceos>") if again else None

@@ -10,6 +10,9 @@
  *   SESSION_FOCUS (u32 id) -> ()                                              [manage]
  *       the window manager (the desktop shell) gives that surface the keyboard and
  *       raises it, as a click on it would (a click on a window's frame)
+ *   SESSION_SHORTCUTS (u32 id) -> ()                                          [manage]
+ *       keys pressed with Alt held go to that surface (the desktop shell's: its
+ *       keyboard shortcuts) instead of the focused one; 0 turns that off
  *
  * Layer: services protocols.
  */
@@ -21,5 +24,6 @@
 #define SESSION_VERSION 1
 #define SESSION_INFO SOS_ORD(PROTO_SESSION, SESSION_VERSION, 1)
 #define SESSION_FOCUS SOS_ORD(PROTO_SESSION, SESSION_VERSION, 2)
+#define SESSION_SHORTCUTS SOS_ORD(PROTO_SESSION, SESSION_VERSION, 3)
 
 #endif
