@@ -256,6 +256,7 @@ int main(void)
     sl_conn_to_init(&g_d.gfx, "graphics", 0);
     sl_conn_to_init(&g_d.session, "session", 0);
     sl_conn_to_init(&g_d.rm, "rootmgr", 0);
+    sl_conn_to_init(&g_d.status, "status", 0);
     sos_handle_t timer;
     if ((err = sl_service_init(&g_d.srv, g_ops, sizeof(g_ops) / sizeof(g_ops[0]), &g_d)) ||
         (err = screen_size()) || (err = panel_open()) || (err = (int)sos_timer_create(0, &timer)) ||

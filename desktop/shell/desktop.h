@@ -47,7 +47,8 @@ struct app {
 
 struct desktop {
     struct sl_server srv;
-    struct sl_conn_to gfx, session, rm;
+    struct sl_conn_to gfx, session, rm, status;
+    char health[32];  /* the status service's overall health, as the panel says it */
     struct tk_font sans;
     int32_t sw, sh; /* the screen */
     struct win win[WIN_MAX];
@@ -57,7 +58,7 @@ struct desktop {
     struct tk_window panel, launcher, toast;
     bool launcher_open;
     uint32_t ws;    /* the workspace shown, 0-based */
-    int apps_button, clock, task[WIN_MAX], ws_button[WORKSPACES];
+    int apps_button, clock, health_text, task[WIN_MAX], ws_button[WORKSPACES];
     int app_button[APP_MAX];
     char notes[NOTE_MAX][NOTE_LEN];
     uint32_t nnotes;

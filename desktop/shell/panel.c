@@ -1,7 +1,7 @@
 /*
  * desktop/shell/panel.c - the panel along the top (the launcher's "Apps" button, the
  * workspaces' buttons (the shown one in brackets), a task button for each window of
- * the shown workspace, the time since boot: the system has no wall clock
+ * the shown workspace, the system's health from the status service, the time since boot: the system has no wall clock
  * yet), the launcher (the applications the root manager knows from the manifests that
  * say `app`, each a button that starts it through the root manager), and the
  * notifications (a toast for a few seconds, and the list kept for `desktop dump`).
@@ -17,6 +17,7 @@
 
 #include <proto/mgr.h>
 #include <proto/session.h>
+#include <proto/status.h>
 
 #include "desktop.h"
 
@@ -24,6 +25,7 @@
 #define TOAST_W 360
 #define TOAST_H 56
 #define TOAST_NS 4000000000ll
+#define HEALTH_TICKS 10 /* the status service is asked every 10th tick */
 
 int apps_refresh(void)
 {
@@ -112,6 +114,30 @@ static void clock_text(char *buf, size_t n)
              (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60));
 }
 
+/* The system's overall health from the status service ("system healthy"). */
+static void health_refresh(void)
+{
+    uint8_t qb[32];
+    uint8_t *rb = malloc(SOS_CHANNEL_MAX_BYTES);
+    if (!rb)
+        return;
+    struct sl_msg q, r;
+    sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, STATUS_QUERY);
+    sl_msg_begin(&r, rb, SOS_CHANNEL_MAX_BYTES, NULL, 0, STATUS_QUERY);
+    int err = sl_conn_to_call(&g_d.status, &q, &r, sos_deadline_after(SOS_MS(2000)));
+    struct sl_parse p;
+    if (!err)
+        err = sl_parse_begin(&p, r.bytes, r.len, NULL, 0, NULL);
+    if (!err) {
+        sl_parse_u64(&p);
+        uint32_t overall = sl_parse_u32(&p);
+        snprintf(g_d.health, sizeof(g_d.health), "system %s", health_name(overall));
+    } else {
+        snprintf(g_d.health, sizeof(g_d.health), "system ?");
+    }
+    free(rb);
+}
+
 void panel_update(void)
 {
     struct tk_scene *s = &g_d.panel.sc;
@@ -136,6 +162,10 @@ void panel_update(void)
     }
     int gap = tk_add(s, 0, TK_BOX, NULL);
     s->n[gap].grow = true;
+    if (!g_d.health[0])
+        health_refresh();
+    g_d.health_text = tk_add(s, 0, TK_TEXT, g_d.health);
+    s->n[g_d.health_text].pad = 6;
     char now[32];
     clock_text(now, sizeof(now));
     g_d.clock = tk_add(s, 0, TK_TEXT, now);
@@ -149,6 +179,11 @@ void panel_tick(void)
     char now[32];
     clock_text(now, sizeof(now));
     tk_set_text(&g_d.panel.sc, g_d.clock, now);
+    static uint32_t ticks;
+    if (++ticks % HEALTH_TICKS == 0) {
+        health_refresh();
+        tk_set_text(&g_d.panel.sc, g_d.health_text, g_d.health);
+    }
     if (tk_window_show(&g_d.panel) == SOS_ERR_PEER_CLOSED) {
         printf("desktop: the graphics service went away: starting again\n");
         exit(1); /* the root manager restarts us on a new compositor */

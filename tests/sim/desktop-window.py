@@ -108,6 +108,10 @@ def run(tap, a, env):
     apps = centre(dump, "button", "Apps")
     tap.check(apps is not None and re.search(r'^  text .* "up \d\d:\d\d:\d\d"$', dump, re.M),
               "the panel has the Apps button and the clock", (dump or "")[-600:])
+    health = re.search(r'^  text .* "system (\w+)"$', dump or "", re.M)
+    tap.check(health and health.group(1) in ("healthy", "dormant", "recovering", "restarting",
+                                             "degraded", "failing"),
+              "the panel shows the system's health from the status service", (dump or "")[-600:])
     out = d.command("desktop apps", r"^terminal\s")
     tap.check(out is not None and re.search(r"^terminal\s+dormant", out, re.M),
               "desktop apps lists the terminal (app in its manifest)", sim.text()[-300:])
