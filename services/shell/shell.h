@@ -24,7 +24,7 @@
 
 struct shell {
     struct sl_server srv;
-    struct sl_conn_to console, log, config, status, rm, storage, net;
+    struct sl_conn_to console, log, config, status, rm, storage, net, sec;
     sos_handle_t session;     /* our end of the console session, or 0 */
     uint64_t session_gen;     /* tells a stale watch packet from the current one */
     sos_handle_t retry_timer; /* attaching again after the console went away */
@@ -111,5 +111,6 @@ void cmd_store(int argc, char **argv);
 void cmd_net(int argc, char **argv);
 void cmd_gfx(int argc, char **argv); /* cmds_gfx.c */
 void cmd_audio(int argc, char **argv);
+void cmd_security(int argc, char **argv);
 
 #endif
