@@ -111,6 +111,8 @@ void cmd_store(int argc, char **argv);
 void cmd_net(int argc, char **argv);
 void cmd_gfx(int argc, char **argv); /* cmds_gfx.c */
 void cmd_audio(int argc, char **argv);
+/* The shell's connection to audio (its grant) made again if audio restarted (chaos). */
+void sh_audio_refresh(sos_time_t deadline);
 void cmd_security(int argc, char **argv);
 
 #endif
