@@ -17,11 +17,12 @@
 
 int main(void)
 {
-    int err = sl_service_init(&g_sec.srv, g_sec_ops, 8, &g_sec);
+    int err = sl_service_init(&g_sec.srv, g_sec_ops, 11, &g_sec);
     if (err) {
         printf("security: cannot start its server loop: %s\n", sos_strerror(err));
         return 1;
     }
+    sec_grants_init();
     err = sec_store_open();
     if (err)
         printf("security: no storage (%s): the history is not kept until it is back\n",

@@ -43,7 +43,16 @@ struct secsvc {
 };
 
 extern struct secsvc g_sec;
-extern const struct sl_op g_sec_ops[8];
+extern const struct sl_op g_sec_ops[11];
+
+/* grants.c: runtime approvals of capabilities (SEC_REQUEST_CAP). */
+void sec_grants_init(void);
+int sec_do_request_cap(struct sl_request *r);
+int sec_do_revoke_grant(struct sl_request *r);
+int sec_do_grants(struct sl_request *r);
+/* Decide capability request id: 0, SOS_ERR_NOT_FOUND (no such waiting request) or an
+ * error minting the handle (then nothing changed). */
+int sec_grant_decide(uint64_t id, bool approve, const char *who);
 
 /* store.c: the files in state/security (audit.log, audit.head, policy). */
 int sec_store_open(void);

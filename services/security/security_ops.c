@@ -262,7 +262,7 @@ static int do_decide(struct sl_request *r)
     for (int i = 0; i < SEC_PENDING_MAX; i++)
         if (g_sec.pending[i].id == id)
             return decide(&g_sec.pending[i], approve, remember, peer_name(r));
-    return SOS_ERR_NOT_FOUND;
+    return sec_grant_decide(id, approve, peer_name(r)); /* a capability request */
 }
 
 static int do_revoke(struct sl_request *r)
@@ -356,7 +356,7 @@ static int do_audit(struct sl_request *r)
     return 0;
 }
 
-const struct sl_op g_sec_ops[8] = {
+const struct sl_op g_sec_ops[11] = {
     {SEC_CHECK_LAUNCH, sizeof(struct sos_msg_hdr), do_check_launch},
     {SEC_POLICY_LIST, sizeof(struct sos_msg_hdr), do_policy_list},
     {SEC_POLICY_SET, sizeof(struct sos_msg_hdr), do_policy_set},
@@ -365,4 +365,7 @@ const struct sl_op g_sec_ops[8] = {
     {SEC_DECIDE, sizeof(struct sos_msg_hdr), do_decide},
     {SEC_REVOKE, sizeof(struct sos_msg_hdr), do_revoke},
     {SEC_AUDIT, sizeof(struct sos_msg_hdr), do_audit},
+    {SEC_REQUEST_CAP, sizeof(struct sos_msg_hdr), sec_do_request_cap},
+    {SEC_REVOKE_GRANT, sizeof(struct sos_msg_hdr), sec_do_revoke_grant},
+    {SEC_GRANTS, sizeof(struct sos_msg_hdr), sec_do_grants},
 };

@@ -8,9 +8,11 @@
  *   security policy set <image> allow|block|ask
  *                                         <image>: a path in storage (its SHA-256 is
  *                                         taken here) or 64 hex digits
- *   security pending                      launches waiting for approval
+ *   security pending                      launches and capability requests waiting
  *   security approve|deny <id> [remember] decide one; remember makes it a rule
- *   security revoke <image>               drop the image's rule and one-time approval
+ *   security revoke <image>|<id>          drop the image's rule and one-time approval, or
+ *                                         revoke capability grant <id> (kernel revoker)
+ *   security grants                       capability requests and grants, with state
  *   security audit [N]                    the last N records of the history (10), and
  *                                         whether the whole chain verifies
  *   security audit verify                 the verification alone
@@ -162,6 +164,35 @@ static void do_policy_set(const char *image, const char *verdict)
         sh_printf("security: %s is now '%s' (sha256 %.16s)\n", image, verdict, hex);
 }
 
+/* Capability requests and grants (SEC_GRANTS); prints the waiting ones with `all`
+ * false, every one with `all` true. Returns how many it printed. */
+static uint32_t list_grants(bool all)
+{
+    static const char *const states[] = {"waiting", "granted", "revoked"};
+    uint8_t b[64], rb[4096];
+    struct sl_msg req, rep;
+    sl_msg_begin(&req, b, sizeof(b), NULL, 0, SEC_GRANTS);
+    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, SEC_GRANTS);
+    struct sl_parse p;
+    uint32_t shown = 0;
+    if (sec_call(&req, &rep) || sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL))
+        return 0;
+    uint32_t n = sl_parse_u32(&p);
+    for (uint32_t i = 0; i < n && !p.bad; i++) {
+        uint64_t id = sl_parse_u64(&p);
+        const char *client = sl_parse_str(&p, NULL), *what = sl_parse_str(&p, NULL);
+        uint32_t st = sl_parse_u32(&p);
+        if (client && what && (all || st == SEC_GRANT_WAITING)) {
+            sh_printf("%llu: %s asks for %s%s%s\n", (unsigned long long)id, client, what,
+                      all ? ": " : "", all ? (st < 3 ? states[st] : "?") : "");
+            shown++;
+        }
+    }
+    return shown;
+}
+
+static uint32_t pending_caps(void) { return list_grants(false); }
+
 static void do_pending(void)
 {
     uint8_t b[64], *rb = malloc(SOS_CHANNEL_MAX_BYTES);
@@ -182,9 +213,10 @@ static void do_pending(void)
                 sh_printf("%llu: launch of %s (%s), sha256 %.16s\n", (unsigned long long)id, name,
                           path, hex);
         }
-        if (n == 0)
-            sh_printf("security: nothing waits for approval\n");
         err = sl_parse_end(&p);
+        uint32_t caps = err ? 0 : pending_caps();
+        if (!err && n == 0 && caps == 0)
+            sh_printf("security: nothing waits for approval\n");
     }
     free(rb);
     if (err)
@@ -219,8 +251,31 @@ static void do_decide(const char *what, int argc, char **argv)
                   remember ? ", and remembered for that image" : " (this once)");
 }
 
+static void do_revoke_grant(uint64_t id)
+{
+    uint8_t b[64], rb[64];
+    struct sl_msg req, rep;
+    sl_msg_begin(&req, b, sizeof(b), NULL, 0, SEC_REVOKE_GRANT);
+    sl_msg_put_u64(&req, id);
+    sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, SEC_REVOKE_GRANT);
+    int err = sec_call(&req, &rep);
+    if (err == SOS_ERR_NOT_FOUND)
+        sh_eprintf("security revoke: no grant %llu in force (security grants lists them)\n",
+                   (unsigned long long)id);
+    else if (err)
+        say_err("revoke", err);
+    else
+        sh_printf("security: grant %llu revoked; every handle made from it is dead now\n",
+                  (unsigned long long)id);
+}
+
 static void do_revoke(const char *image)
 {
+    uint64_t id;
+    if (sh_parse_u64(image, UINT64_MAX, &id) && id > 0) {
+        do_revoke_grant(id);
+        return;
+    }
     char hex[65];
     const char *name;
     if (!image_hash("security revoke", image, hex, &name))
@@ -302,6 +357,10 @@ void cmd_security(int argc, char **argv)
         do_policy_set(argv[3], argv[4]);
     else if (!strcmp(sub, "pending") && argc == 2)
         do_pending();
+    else if (!strcmp(sub, "grants") && argc == 2) {
+        if (list_grants(true) == 0)
+            sh_printf("security: no capability asked for yet\n");
+    }
     else if (!strcmp(sub, "approve") || !strcmp(sub, "deny"))
         do_decide(sub, argc - 2, argv + 2);
     else if (!strcmp(sub, "revoke") && argc == 3)
@@ -317,6 +376,6 @@ void cmd_security(int argc, char **argv)
         do_audit((uint32_t)n, true);
     } else
         sh_eprintf("usage: security apps | policy [set <image> allow|block|ask] | pending | "
-                   "approve <id> [remember] | deny <id> [remember] | revoke <image> | audit [N] | "
+                   "approve <id> [remember] | deny <id> [remember] | revoke <image>|<id> | grants | audit [N] | "
                    "audit verify\n");
 }

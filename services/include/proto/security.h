@@ -17,6 +17,17 @@
  *       with remember: an allow rule. Deny: forgotten (a block rule if remember)
  *   SEC_REVOKE       (str hash) -> ()                                                 [manage]
  *       the image's rule and any one-time approval go: its next launch is asked again
+ *   SEC_REQUEST_CAP  (str what) -> () + handle                                        [write]
+ *       a program asks for a capability its manifest did not grant; the answer waits
+ *       for the operator (security pending / approve / deny). Only "log:write" is
+ *       lent today: a handle on the security service's own log connection, minted
+ *       under a revoker, so `security revoke <id>` ends it at once, wherever it is
+ *       (SOS_ERR_REVOKED); records written through it carry the lender's name.
+ *       Denied: SOS_ERR_ACCESS_DENIED; unknown capability: SOS_ERR_NOT_SUPPORTED
+ *   SEC_REVOKE_GRANT (u64 id) -> ()                                                   [manage]
+ *   SEC_PENDING and SEC_APPS list launches; SEC_GRANTS lists requests and grants:
+ *   SEC_GRANTS       () -> (u32 n, n x (u64 id, str client, str what, u32 state))    [read]
+ *       state: 0 waiting, 1 granted, 2 revoked
  *   SEC_AUDIT        (u32 n) -> (u32 problem, u64 records, u32 line, u64 expected,
  *                                u64 found, u32 n, n x str record)                     [read]
  *       the last n records of the persisted history and its verification
@@ -39,6 +50,13 @@
 #define SEC_DECIDE SOS_ORD(PROTO_SECURITY, SEC_VERSION, 6)
 #define SEC_REVOKE SOS_ORD(PROTO_SECURITY, SEC_VERSION, 7)
 #define SEC_AUDIT SOS_ORD(PROTO_SECURITY, SEC_VERSION, 8)
+#define SEC_REQUEST_CAP SOS_ORD(PROTO_SECURITY, SEC_VERSION, 9)
+#define SEC_REVOKE_GRANT SOS_ORD(PROTO_SECURITY, SEC_VERSION, 10)
+#define SEC_GRANTS SOS_ORD(PROTO_SECURITY, SEC_VERSION, 11)
+
+#define SEC_GRANT_WAITING 0u
+#define SEC_GRANT_GRANTED 1u
+#define SEC_GRANT_REVOKED 2u
 
 /* verdicts: services/security/policy.h's enum sec_verdict */
 #define SEC_V_ALLOW 0u
