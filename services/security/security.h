@@ -58,6 +58,9 @@ int sec_grant_decide(uint64_t id, bool approve, const char *who);
 int sec_store_open(void);
 /* Append one record to the history (and the console when storage is away). */
 void sec_audit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Storage reachable and what it holds read (policy, chain): 0, or why not. Call before
+ * changing the policy, so that a change starts from the rules on disk. */
+int sec_store_ready(void);
 /* Save the policy rules; 0 or an error (the change is then not made). */
 int sec_store_policy(const struct sec_policy *p);
 /* The whole history as text (malloc'd, NUL-terminated) and the head file's record count. */

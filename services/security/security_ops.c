@@ -156,8 +156,11 @@ static int do_policy_list(struct sl_request *r)
 static int set_rule(const uint8_t h[SEC_HASH_SIZE], uint32_t v, const char *name)
 {
     static struct sec_policy next;
+    int err = sec_store_ready();
+    if (err)
+        return err;
     next = g_sec.policy;
-    int err = sec_policy_set(&next, h, v, name);
+    err = sec_policy_set(&next, h, v, name);
     if (!err)
         err = sec_store_policy(&next);
     if (!err)
@@ -280,6 +283,9 @@ static int do_revoke(struct sl_request *r)
     while (take_once(h))
         once = true;
     static struct sec_policy next;
+    int err = sec_store_ready();
+    if (err)
+        return err;
     next = g_sec.policy;
     bool rule = false;
     for (uint32_t i = 0; i < next.n; i++)
@@ -290,7 +296,7 @@ static int do_revoke(struct sl_request *r)
         }
     if (!rule && !once)
         return SOS_ERR_NOT_FOUND;
-    int err = rule ? sec_store_policy(&next) : 0;
+    err = rule ? sec_store_policy(&next) : 0;
     if (err)
         return err;
     g_sec.policy = next;

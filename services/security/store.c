@@ -12,7 +12,7 @@
  * At start the log is read back to find where the chain stands (its last line: new
  * records link to what is on disk, even after damage, so the damage stays visible);
  * verification happens on every read (security audit), not only at start. The
- * directory handle is watched: when storage restarts the service opens it again.
+ * directory is kept open across storage restarts (stc_kept_dir, client/storage.h).
  *
  * Layer: services (security).
  */
@@ -34,47 +34,11 @@
 #define HEAD_FILE "audit.head"
 #define POLICY_FILE "policy"
 #define LOG_MAX (4u << 20)
-#define AGAIN_NS 200000000ll
 
 static struct sl_conn_to g_storage, g_config;
-static sos_handle_t g_dir, g_timer;
-static uint64_t g_dir_gen, g_log_size;
+static struct stc_kept_dir g_kept; /* state/security (.dir 0: none) */
+static uint64_t g_log_size;
 static uint32_t g_dflt = SEC_ALLOW;
-
-static int open_dir(void);
-
-static void on_storage_closed(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
-{
-    (void)srv;
-    (void)pkt;
-    if ((uintptr_t)arg == g_dir_gen && open_dir() && g_timer)
-        sos_timer_set(g_timer, sos_clock_get() + AGAIN_NS, 0);
-}
-
-static void on_timer(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
-{
-    (void)srv;
-    (void)pkt;
-    (void)arg;
-    if (!g_dir && open_dir())
-        sos_timer_set(g_timer, sos_clock_get() + AGAIN_NS, 0);
-}
-
-static int open_dir(void)
-{
-    if (g_dir)
-        sos_handle_close(g_dir);
-    g_dir = 0;
-    int err = stc_open_own(&g_storage, "state", &g_dir);
-    if (err) {
-        g_dir = 0;
-        return err;
-    }
-    g_dir_gen++;
-    sl_server_watch(&g_sec.srv, g_dir, SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE,
-                    on_storage_closed, (void *)(uintptr_t)g_dir_gen);
-    return 0;
-}
 
 /* The chain's state from the log's last line (an empty or unreadable log: a new one). */
 static void resume_chain(const char *text, size_t len)
@@ -96,7 +60,7 @@ static void load_policy(void)
 {
     char *text;
     size_t len;
-    if (stc_read_file(g_dir, POLICY_FILE, 64u << 10, &text, &len))
+    if (stc_read_file(g_kept.dir, POLICY_FILE, 64u << 10, &text, &len))
         return;
     unsigned line = 0;
     if (sec_policy_parse(&g_sec.policy, text, len, &line))
@@ -105,29 +69,37 @@ static void load_policy(void)
     free(text);
 }
 
+/* The policy and where the chain stands, read once storage can be reached: nothing is
+ * appended before (an append at offset 0 over an unread log would destroy it). */
+static bool g_loaded;
+
+static int load_state(void)
+{
+    if (g_loaded)
+        return 0;
+    char *text = NULL;
+    size_t len = 0;
+    uint64_t head;
+    int err = sec_store_read_log(&text, &len, &head);
+    if (err)
+        return err;
+    load_policy();
+    resume_chain(text, len);
+    g_log_size = len;
+    free(text);
+    g_loaded = true;
+    return 0;
+}
+
 int sec_store_open(void)
 {
     sl_conn_to_init(&g_storage, "storage", sos_startup_handle("storage"));
     sl_conn_to_init(&g_config, "config", sos_startup_handle("config"));
     sl_conn_to_keep(&g_sec.srv, &g_config);
-    if (sos_timer_create(0, &g_timer) == 0)
-        sl_server_watch(&g_sec.srv, g_timer, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT, on_timer,
-                        NULL);
     g_dflt = sec_default_verdict();
     sec_policy_init(&g_sec.policy, g_dflt);
-    int err = open_dir();
-    if (err)
-        return err;
-    load_policy();
-    char *text = NULL;
-    size_t len = 0;
-    uint64_t head;
-    if (sec_store_read_log(&text, &len, &head) == 0) {
-        resume_chain(text, len);
-        g_log_size = len;
-    }
-    free(text);
-    return 0;
+    int err = stc_kept_dir_start(&g_kept, &g_sec.srv, &g_storage, "state");
+    return err ? err : load_state();
 }
 
 uint32_t sec_default_verdict(void)
@@ -152,9 +124,11 @@ uint32_t sec_default_verdict(void)
 static int append_line(const char *line, size_t n)
 {
     sos_handle_t f;
-    int err = g_dir ? 0 : open_dir();
+    int err = g_kept.dir ? 0 : stc_kept_dir_reopen(&g_kept);
     if (!err)
-        err = stc_open(g_dir, LOG_FILE, STORAGE_R_READ | STORAGE_R_WRITE, STORAGE_O_CREATE, &f);
+        err = load_state();
+    if (!err)
+        err = stc_open(g_kept.dir, LOG_FILE, STORAGE_R_READ | STORAGE_R_WRITE, STORAGE_O_CREATE, &f);
     if (err)
         return err;
     err = stc_write(f, g_log_size, line, n);
@@ -168,7 +142,7 @@ static int append_line(const char *line, size_t n)
     int hn = snprintf(head, sizeof(head), "%llu ", (unsigned long long)g_sec.chain.seq);
     for (int i = 0; i < SEC_CHAIN_HASH; i++)
         hn += snprintf(head + hn, sizeof(head) - (size_t)hn, "%02x", g_sec.chain.last[i]);
-    return stc_replace_file(g_dir, HEAD_FILE, head, (size_t)hn);
+    return stc_replace_file(g_kept.dir, HEAD_FILE, head, (size_t)hn);
 }
 
 void sec_audit(const char *fmt, ...)
@@ -187,25 +161,33 @@ void sec_audit(const char *fmt, ...)
     }
 }
 
+int sec_store_ready(void)
+{
+    int err = g_kept.dir ? 0 : stc_kept_dir_reopen(&g_kept);
+    return err ? err : load_state();
+}
+
 int sec_store_policy(const struct sec_policy *p)
 {
+    if (!g_loaded)
+        return SOS_ERR_BAD_STATE; /* the rules on disk would be replaced unseen */
     size_t need = sec_policy_format(p, NULL, 0) + 1;
     char *text = malloc(need);
     if (!text)
         return SOS_ERR_NO_MEMORY;
     size_t n = sec_policy_format(p, text, need);
-    int err = g_dir ? stc_replace_file(g_dir, POLICY_FILE, text, n) : SOS_ERR_BAD_HANDLE;
-    if (err && open_dir() == 0)
-        err = stc_replace_file(g_dir, POLICY_FILE, text, n);
+    int err = g_kept.dir ? stc_replace_file(g_kept.dir, POLICY_FILE, text, n) : SOS_ERR_BAD_HANDLE;
+    if (err && stc_kept_dir_reopen(&g_kept) == 0) /* storage restarted, say: retry once */
+        err = stc_replace_file(g_kept.dir, POLICY_FILE, text, n);
     free(text);
     return err;
 }
 
 int sec_store_read_log(char **text, size_t *len, uint64_t *head_seq)
 {
-    int err = g_dir ? 0 : open_dir();
+    int err = g_kept.dir ? 0 : stc_kept_dir_reopen(&g_kept);
     if (!err)
-        err = stc_read_file(g_dir, LOG_FILE, LOG_MAX, text, len);
+        err = stc_read_file(g_kept.dir, LOG_FILE, LOG_MAX, text, len);
     if (err == SOS_ERR_NOT_FOUND) {
         *text = calloc(1, 1);
         *len = 0;
@@ -216,7 +198,7 @@ int sec_store_read_log(char **text, size_t *len, uint64_t *head_seq)
     *head_seq = 0;
     char *h;
     size_t hl;
-    if (stc_read_file(g_dir, HEAD_FILE, 256, &h, &hl) == 0) {
+    if (stc_read_file(g_kept.dir, HEAD_FILE, 256, &h, &hl) == 0) {
         *head_seq = strtoull(h, NULL, 10);
         free(h);
     }
