@@ -14,7 +14,8 @@
  *   exit    raw Linux exit_group(77): end the simulator  sim: raw host syscall fault
  *   store   a plain store into the core's .bss            sim: NOT stopped
  *   peer    read another process's memory (the window     sim: NOT stopped
- *           below ours, where the process before us lives)
+ *           below ours, where the process before us lives;
+ *           on bare metal the one above)
  *   jump    call into the core's code (a `ret` in it;      sim: NOT stopped
  *           x86_64 only)
  *   forge   guess handle values (slots 1..64, generations  refused everywhere
@@ -164,13 +165,16 @@ static int try_peer(void)
 {
     uintptr_t base = (uintptr_t)sos_startup_block()->image_base;
     printf("escape peer: reading another process's memory\n");
-    if (base < SIM_WINDOW)
-        return stopped("peer", "no window below ours: image base", (long)base);
-    const volatile uint8_t *p = (const volatile uint8_t *)(base - SIM_WINDOW);
+    /* the window below ours (in the sim the processes started before us live there);
+     * with none below (an image low in its own address space: bare metal), the one
+     * above, where the next would be */
+    uintptr_t at = base >= SIM_WINDOW ? base - SIM_WINDOW : base + SIM_WINDOW;
+    printf("escape peer: reading %#lx\n", (unsigned long)at);
+    const volatile uint8_t *p = (const volatile uint8_t *)at;
     uint8_t b[4] = {p[0], p[1], p[2], p[3]};
     if (!memcmp(b, "\x7f" "ELF", 4))
-        return not_stopped("peer", "read the ELF header of the process below us");
-    return not_stopped("peer", "read memory of the window below ours");
+        return not_stopped("peer", "read the ELF header of another process");
+    return not_stopped("peer", "read memory of another window");
 }
 
 static int try_jump(void)
