@@ -77,18 +77,22 @@ static int edit(struct sfs *fs, const char *path, const char *old, const char *r
     if (walk(fs, path, &ino) || sfs_stat(fs, ino, &st))
         return die("no such file in the store");
     char *data = malloc(st.size + 1);
-    if (!data || sfs_read(fs, ino, 0, data, st.size) != (int64_t)st.size)
-        return die("cannot read the file");
-    data[st.size] = 0;
-    char *at = strstr(data, old);
-    if (!at)
-        return die("the text is not in the file");
-    uint64_t off = (uint64_t)(at - data);
-    if (sfs_write(fs, ino, off, repl, strlen(repl)) != (int64_t)strlen(repl) || sfs_sync(fs))
-        return die("cannot write the file back");
-    printf("sfs-edit: %s: '%s' at byte %llu is now '%s'\n", path, old, (unsigned long long)off, repl);
+    int rc = !data || sfs_read(fs, ino, 0, data, st.size) != (int64_t)st.size
+                 ? die("cannot read the file") : 0;
+    char *at = NULL;
+    if (!rc) {
+        data[st.size] = 0;
+        at = strstr(data, old);
+        rc = at ? 0 : die("the text is not in the file");
+    }
+    uint64_t off = at ? (uint64_t)(at - data) : 0;
+    if (!rc && (sfs_write(fs, ino, off, repl, strlen(repl)) != (int64_t)strlen(repl) || sfs_sync(fs)))
+        rc = die("cannot write the file back");
+    if (!rc)
+        printf("sfs-edit: %s: '%s' at byte %llu is now '%s'\n", path, old, (unsigned long long)off,
+               repl);
     free(data);
-    return 0;
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -100,20 +104,24 @@ int main(int argc, char **argv)
         return die("cannot open the disk image");
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
-    struct image m = {malloc((size_t)size), (uint64_t)size / SFS_BLOCK};
+    struct image m = {malloc(size > 0 ? (size_t)size : 1), size > 0 ? (uint64_t)size / SFS_BLOCK : 0};
     rewind(f);
-    if (!m.b || fread(m.b, 1, (size_t)size, f) != (size_t)size)
-        return die("cannot read the disk image");
+    int rc = !m.b || fread(m.b, 1, (size_t)size, f) != (size_t)size ? die("cannot read the disk image")
+                                                                      : 0;
     struct sfs_dev dev = {&m, m.nblocks, img_read, img_write, img_flush};
-    struct sfs *fs;
+    struct sfs *fs = NULL;
     struct sfs_msg msg;
-    if (sfs_mount(&dev, 0, &fs, &msg))
-        return die(msg.text);
-    int rc = edit(fs, argv[2], argv[3], argv[4]);
-    if (sfs_unmount(fs))
-        return die("the commit failed");
+    if (!rc && sfs_mount(&dev, 0, &fs, &msg))
+        rc = die(msg.text);
+    if (!rc)
+        rc = edit(fs, argv[2], argv[3], argv[4]);
+    if (fs && sfs_unmount(fs))
+        rc = die("the commit failed");
     rewind(f);
-    if (fwrite(m.b, 1, (size_t)size, f) != (size_t)size || fclose(f))
-        return die("cannot write the disk image");
+    if (!rc && fwrite(m.b, 1, (size_t)size, f) != (size_t)size)
+        rc = die("cannot write the disk image");
+    if (fclose(f))
+        rc = die("cannot write the disk image");
+    free(m.b);
     return rc;
 }
