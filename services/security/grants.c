@@ -155,6 +155,7 @@ int sec_do_revoke_grant(struct sl_request *r)
     g->state = SEC_GRANT_REVOKED;
     sec_audit("revoked by %s: grant %llu (%s for %s)", peer->name, (unsigned long long)id,
               g->what, g->client);
+    sec_kaudit_drain(); /* the kernel's own record of it */
     return 0;
 }
 

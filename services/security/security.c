@@ -23,6 +23,7 @@ int main(void)
         return 1;
     }
     sec_grants_init();
+    sec_kaudit_init();
     err = sec_store_open();
     if (err)
         printf("security: no storage (%s): the history is not kept until it is back\n",

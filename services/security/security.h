@@ -54,6 +54,10 @@ int sec_do_grants(struct sl_request *r);
  * error minting the handle (then nothing changed). */
 int sec_grant_decide(uint64_t id, bool approve, const char *who);
 
+/* kaudit.c: the kernel's audit ring into the history (from the ring's end at start). */
+void sec_kaudit_init(void);
+void sec_kaudit_drain(void);
+
 /* store.c: the files in state/security (audit.log, audit.head, policy). */
 int sec_store_open(void);
 /* Append one record to the history (and the console when storage is away). */

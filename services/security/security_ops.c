@@ -339,6 +339,7 @@ static int do_audit(struct sl_request *r)
     uint32_t n = sl_parse_u32(&p);
     if (sl_parse_end(&p) || n > SEC_AUDIT_MAX)
         return SOS_ERR_INVALID_ARGS;
+    sec_kaudit_drain(); /* what the kernel saw since the last look, into the history first */
     char *text;
     size_t len;
     uint64_t head;
