@@ -111,7 +111,14 @@ uint32_t sec_default_verdict(void)
     sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, CONFIG_GET);
     struct sl_parse p;
     uint32_t v;
-    if (sl_conn_to_call(&g_config, &req, &rep, sos_deadline_after(SOS_MS(1000))) == 0 &&
+    sos_signals_t seen = 0;
+    /* only over a live channel: a lookup would ask the root manager, which may be
+     * waiting in SEC_CHECK_LAUNCH for this very answer (sl_conn_to_keep makes the
+     * channel again when config restarts) */
+    if (!g_config.ch || sos_object_wait_one(g_config.ch, SOS_SIG_PEER_CLOSED, 0, &seen) == 0)
+        return g_dflt;
+    if (sl_msg_finish(&req) == 0 &&
+        sl_call(g_config.ch, &req, &rep, sos_deadline_after(SOS_MS(1000))) == 0 &&
         sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL) == 0) {
         sl_parse_u32(&p);
         const char *s = sl_parse_str(&p, NULL);
