@@ -52,7 +52,7 @@ int sec_do_revoke_grant(struct sl_request *r);
 int sec_do_grants(struct sl_request *r);
 /* Decide capability request id: 0, SOS_ERR_NOT_FOUND (no such waiting request) or an
  * error minting the handle (then nothing changed). */
-int sec_grant_decide(uint64_t id, bool approve, const char *who);
+int sec_grant_decide(uint64_t id, bool approve, bool remember, const char *who);
 
 /* kaudit.c: the kernel's audit ring into the history (from the ring's end at start). */
 void sec_kaudit_init(void);
@@ -65,6 +65,9 @@ void sec_audit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Storage reachable and what it holds read (policy, chain): 0, or why not. Call before
  * changing the policy, so that a change starts from the rules on disk. */
 int sec_store_ready(void);
+/* A small file of our directory: read whole (malloc'd, NUL-terminated), or replaced. */
+int sec_store_get(const char *name, char **text, size_t *len);
+int sec_store_put(const char *name, const char *text, size_t len);
 /* Save the policy rules; 0 or an error (the change is then not made). */
 int sec_store_policy(const struct sec_policy *p);
 /* The whole history as text (malloc'd, NUL-terminated) and the head file's record count. */

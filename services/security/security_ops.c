@@ -265,7 +265,7 @@ static int do_decide(struct sl_request *r)
     for (int i = 0; i < SEC_PENDING_MAX; i++)
         if (g_sec.pending[i].id == id)
             return decide(&g_sec.pending[i], approve, remember, peer_name(r));
-    return sec_grant_decide(id, approve, peer_name(r)); /* a capability request */
+    return sec_grant_decide(id, approve, remember, peer_name(r)); /* a capability */
 }
 
 static int do_revoke(struct sl_request *r)

@@ -174,6 +174,21 @@ int sec_store_ready(void)
     return err ? err : load_state();
 }
 
+/* Replace file `name` in our directory, opening it again once if storage restarted. */
+int sec_store_put(const char *name, const char *text, size_t len)
+{
+    int err = g_kept.dir ? stc_replace_file(g_kept.dir, name, text, len) : SOS_ERR_BAD_HANDLE;
+    if (err && stc_kept_dir_reopen(&g_kept) == 0) /* storage restarted, say: retry once */
+        err = stc_replace_file(g_kept.dir, name, text, len);
+    return err;
+}
+
+int sec_store_get(const char *name, char **text, size_t *len)
+{
+    int err = sec_store_ready();
+    return err ? err : stc_read_file(g_kept.dir, name, 64u << 10, text, len);
+}
+
 int sec_store_policy(const struct sec_policy *p)
 {
     if (!g_loaded)
@@ -183,9 +198,7 @@ int sec_store_policy(const struct sec_policy *p)
     if (!text)
         return SOS_ERR_NO_MEMORY;
     size_t n = sec_policy_format(p, text, need);
-    int err = g_kept.dir ? stc_replace_file(g_kept.dir, POLICY_FILE, text, n) : SOS_ERR_BAD_HANDLE;
-    if (err && stc_kept_dir_reopen(&g_kept) == 0) /* storage restarted, say: retry once */
-        err = stc_replace_file(g_kept.dir, POLICY_FILE, text, n);
+    int err = sec_store_put(POLICY_FILE, text, n);
     free(text);
     return err;
 }
