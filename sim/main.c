@@ -177,6 +177,8 @@ static int parse(int argc, char **argv, struct options *o)
             o->desktop = 1;
         } else if (!strcmp(a, "--test-core-fault")) { /* for tests only: docs/sim.md */
             hosted_test_core_fault();
+        } else if (!strcmp(a, "--no-syscall-dispatch")) { /* to measure it: docs/sim.md */
+            host_vcpu_sud_disable();
         } else if (!strcmp(a, "--init")) {
             if (!argv[i + 1])
                 return bad("--init needs an image%s", "");

@@ -233,10 +233,20 @@ static int do_run_stored(struct sl_request *r)
         return SOS_ERR_INVALID_ARGS;
     sos_handle_t vmo;
     uint64_t size = 0;
-    int err = rm_stored_image_vmo(path, &vmo, &size);
+    uint8_t hash[32];
+    int err = rm_stored_image_vmo(path, &vmo, &size, hash);
     if (err) {
         rm_log(LOG_WARNING, "%s: cannot load stored image %s: %s", ((struct client *)r->client)->name,
                path, sos_strerror(err));
+        return err;
+    }
+    char why[SOS_SPAWN_REASON_MAX] = "";
+    err = rm_launch_check(base, path, hash, why, sizeof(why));
+    if (err) { /* the launch policy said no: the reply says why */
+        sos_handle_close(vmo);
+        rm_log(LOG_WARNING, "%s: stored image %s refused: %s", ((struct client *)r->client)->name,
+               path, why);
+        sl_msg_put_str(r->reply, why);
         return err;
     }
     return run_spawn(r, vmo, base, args, alen, path);

@@ -81,12 +81,19 @@ static bool same(const struct sos_info_kstats *a, const struct sos_info_kstats *
     return a->handles == b->handles;
 }
 
-/* The shell's connections to services that were killed: made again now. */
+/* The shell's connections to services that were killed: made again now. Audio's is a
+ * grant held from boot (without it, a restarted audio lacks the served end of it: one
+ * channel short); network's and security's only if a command made them before. */
 static void refresh_own(void)
 {
     struct sl_conn_to *own[] = {&g_sh.log, &g_sh.config, &g_sh.status, &g_sh.storage};
     for (unsigned i = 0; i < sizeof(own) / sizeof(own[0]); i++)
         sl_conn_to_refresh(own[i], sos_deadline_after(READY_WAIT_NS));
+    sh_audio_refresh(sos_deadline_after(READY_WAIT_NS));
+    struct sl_conn_to *used[] = {&g_sh.net, &g_sh.sec};
+    for (unsigned i = 0; i < sizeof(used) / sizeof(used[0]); i++)
+        if (used[i]->ch)
+            sl_conn_to_refresh(used[i], sos_deadline_after(READY_WAIT_NS));
 }
 
 /* The counts once they have not changed for SETTLE_NS; false if they never settle. */

@@ -47,6 +47,12 @@ static struct sl_conn_to *conn(void)
     return &g_au;
 }
 
+void sh_audio_refresh(sos_time_t deadline)
+{
+    if (conn()->ch) /* none: nothing to make again; a live channel is left alone */
+        sl_conn_to_refresh(conn(), deadline);
+}
+
 static const char *au_err(int err)
 {
     return err == SOS_ERR_NOT_FOUND ? "no audio device" : sh_errtext(err);

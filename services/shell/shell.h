@@ -24,7 +24,7 @@
 
 struct shell {
     struct sl_server srv;
-    struct sl_conn_to console, log, config, status, rm, storage, net;
+    struct sl_conn_to console, log, config, status, rm, storage, net, sec;
     sos_handle_t session;     /* our end of the console session, or 0 */
     uint64_t session_gen;     /* tells a stale watch packet from the current one */
     sos_handle_t retry_timer; /* attaching again after the console went away */
@@ -130,5 +130,8 @@ bool sh_net_serve_file(sos_handle_t sock, const char *path);
 void cmd_gfx(int argc, char **argv); /* cmds_gfx.c */
 void cmd_desktop(int argc, char **argv); /* cmds_desktop.c */
 void cmd_audio(int argc, char **argv);
+/* The shell's connection to audio (its grant) made again if audio restarted (chaos). */
+void sh_audio_refresh(sos_time_t deadline);
+void cmd_security(int argc, char **argv);
 
 #endif

@@ -72,7 +72,7 @@ static inline const char *sos_fault_class_name(uint32_t c)
 {
     static const char *const n[SOS_FAULT_CLASS_COUNT] = {
         "none", "null dereference", "wild address", "permission", "exec of non-exec",
-        "illegal instruction", "arithmetic", "alignment", "breakpoint", "killed"};
+        "illegal instruction", "arithmetic", "alignment", "breakpoint", "killed", "raw host syscall"};
     return c < SOS_FAULT_CLASS_COUNT ? n[c] : "unknown fault";
 }
 
