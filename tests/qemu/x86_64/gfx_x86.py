@@ -5,10 +5,18 @@
 
 Builds its own disk image (run.sh --image-only), boots it with a virtio-gpu-pci
 (id gpu0) and a QMP socket, and from the shell: `gfx outputs` names the virtio GPU as
-the display; `start gfxdemo`; then QMP `screendump` of gpu0 (a PPM) has the demo's
+the display; `run gfxdemo`; then QMP `screendump` of gpu0 (a PPM) has the demo's
 known pixels (the background, both surfaces, B above A, the image's centre) and the
 moving square in two places in two dumps; `gfx mode 800x600` makes the GPU show an
 800x600 resource with the demo composed again; poweroff ends with status 0.
+
+Input through QMP `input-send-event` on the virtio keyboard and tablet: the first
+`gfx outputs` is typed on the keyboard (the boot console's keyboard works until the
+session takes it); once gfxdemo runs, the session reads both devices: a key before any
+click reaches nobody (and not the shell), a click on B focuses it and a key reaches B
+only, a click on the lower surface A focuses it (B loses the focus), a key reaches A
+only; `gfx sessions` shows the pointer where the tablet put it, in the display's pixels,
+before and after the mode change.
 """
 import json
 import os
@@ -39,7 +47,8 @@ class Ppm:
         return self.px[o] << 16 | self.px[o + 1] << 8 | self.px[o + 2]
 
 
-def screendump(sock, path):
+def qmp(sock, c, **a):
+    """One QMP command on a connection of its own; its answer."""
     s = socket.socket(socket.AF_UNIX)
     s.settimeout(30)
     s.connect(sock)
@@ -54,9 +63,79 @@ def screendump(sock, path):
                 return r
     json.loads(f.readline())
     cmd("qmp_capabilities")
-    r = cmd("screendump", filename=path, device="gpu0")
+    r = cmd(c, **a)
     s.close()
+    return r
+
+
+def screendump(sock, path):
+    r = qmp(sock, "screendump", filename=path, device="gpu0")
     return Ppm(open(path, "rb").read()) if "return" in r and os.path.exists(path) else None
+
+
+def keys(sock, names):
+    """Press and release each QEMU key (qcode) in turn on the keyboard."""
+    for k in names:
+        for down in (True, False):
+            ev = {"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": k}}}
+            r = qmp(sock, "input-send-event", events=[ev])
+            if "return" not in r:
+                return r
+    return None
+
+
+def click(sock, x, y, mode=(1024, 768), button=True):
+    """The tablet to pixel (x, y) of the display's mode (its axes are 0..0x7fff), then a
+    left click there when `button`."""
+    ev = [{"type": "abs", "data": {"axis": "x", "value": (x * 32768 + 16384) // mode[0]}},
+          {"type": "abs", "data": {"axis": "y", "value": (y * 32768 + 16384) // mode[1]}}]
+    r = qmp(sock, "input-send-event", events=ev)
+    for down in ((True, False) if button else ()):
+        if "return" in r:
+            r = qmp(sock, "input-send-event",
+                    events=[{"type": "btn", "data": {"down": down, "button": "left"}}])
+    return None if "return" in r else r
+
+
+def wait_after(sim, start, pattern, timeout):
+    """Whether `pattern` shows in what the machine printed after offset `start`."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if re.search(pattern, sim.text()[start:], re.M):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def check_input(tap, sim, sock, say):
+    """Keys to the focused surface only; a click on the lower surface focuses it."""
+    n = len(sim.text())
+    say("gfx sessions")
+    tap.check(wait_after(sim, n, r"^input 2 devices read;", 60),
+              "the session reads the virtio keyboard and tablet", sim.text()[n:][-300:])
+    n = len(sim.text())
+    keys(sock, ["a"])  # nothing is focused yet: nobody gets it (nor the shell)
+    err = click(sock, 700, 500)
+    tap.check(err is None and wait_after(sim, n, r"gfxdemo: B focus 1$", 60),
+              "a click on B focuses B", f"{err} {sim.text()[n:][-300:]}")
+    keys(sock, ["x"])
+    tap.check(wait_after(sim, n, r"gfxdemo: B key code=27 value=1 ", 60), "a key reaches the focused B",
+              sim.text()[n:][-300:])
+    click(sock, 100, 200)
+    tap.check(wait_after(sim, n, r"gfxdemo: A focus 1$", 60) and "gfxdemo: B focus 0" in sim.text()[n:],
+              "a click on the lower surface A focuses it (B is told it lost the focus)",
+              sim.text()[n:][-300:])
+    keys(sock, ["y"])
+    tap.check(wait_after(sim, n, r"gfxdemo: A key code=28 value=1 ", 60), "a key reaches the focused A",
+              sim.text()[n:][-300:])
+    out = sim.text()[n:]
+    tap.check("key code=4 " not in out and "A key code=27" not in out and "B key code=28" not in out,
+              "no key reached a surface that was not focused", out[-400:])
+    m = len(sim.text())
+    say("gfx sessions")
+    tap.check(wait_after(sim, m, r"focused surface [1-9]\d*; pointer at 100,200 over surface [1-9]", 60),
+              "gfx sessions: A focused, the pointer at the tablet's place in display pixels",
+              sim.text()[m:][-300:])
 
 
 def square_x(img):
@@ -79,12 +158,13 @@ def run(tap, cmd, d):
     if not up:
         sim.p.kill()
         return sim.finish(10)
-    say("gfx outputs")
-    tap.check(sim.wait_for(r"^virtio-gpu pci \S+ 1024x768 \(largest 1920x1200\) display", 120),
-              "gfx outputs: the virtio GPU is the display", sim.text()[-400:])
-    say("start gfxdemo")
-    ready = sim.wait_for(r"gfxdemo: ready: surfaces", 240)
-    tap.check(ready, "gfxdemo started", sim.text()[-400:])
+    err = keys(sock, list("gfx") + ["spc"] + list("outputs") + ["ret"])
+    tap.check(err is None and sim.wait_for(r"^virtio-gpu pci \S+ 1024x768 \(largest 1920x1200\) display", 120),
+              "gfx outputs typed on the virtio keyboard: the virtio GPU is the display",
+              f"{err} {sim.text()[-400:]}")
+    say("run gfxdemo")
+    ready = sim.wait_for(r"gfxdemo: ready: surfaces", 240) and sim.wait_for(r"^gfxdemo runs as a service ", 120)
+    tap.check(ready, "run gfxdemo: it started", sim.text()[-400:])
     time.sleep(2)
     img = screendump(sock, os.path.join(d, "a.ppm")) if ready else None
     tap.check(img is not None and (img.width, img.height) == (1024, 768),
@@ -100,6 +180,7 @@ def run(tap, cmd, d):
         if x2 != x1:
             break
     tap.check(x1 is not None and x2 is not None and x1 != x2, "the square moves", f"{x1} then {x2}")
+    check_input(tap, sim, sock, say)
     say("gfx mode 800x600")
     ok = sim.wait_for(r"^mode 800x600$", 120)
     time.sleep(2)
@@ -110,6 +191,11 @@ def run(tap, cmd, d):
     got = [img3.rgb(x, y) for (x, y), _, _ in KNOWN[:3]] if img3 else None
     tap.check(got == [rgb for _, rgb, _ in KNOWN[:3]], "the demo composed again in the new mode",
               f"{got}")
+    n = len(sim.text())
+    click(sock, 400, 300, mode=(800, 600), button=False)
+    say("gfx sessions")
+    tap.check(wait_after(sim, n, r"pointer at 400,300 ", 60),
+              "the tablet is scaled to the new mode: (400, 300) of 800x600", sim.text()[n:][-300:])
     say("poweroff")
     rc = sim.finish(120)
     sys.stderr.write(sim.text())
