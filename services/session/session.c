@@ -35,6 +35,7 @@ static struct {
     struct sl_thread reader[MAX_INPUT];
     uint32_t ndevs;
     int32_t px, py;
+    bool cursor_moved; /* since the cursor plane was last moved */
     uint32_t under;
     uint64_t events, delivered, dropped;
 } g;
@@ -108,8 +109,8 @@ static void route(const struct sos_input_event *e)
     if (e->type == SOS_INPUT_MOTION || e->type == SOS_INPUT_BUTTON || e->type == SOS_INPUT_WHEEL) {
         g.px = e->x;
         g.py = e->y;
-        uint32_t c[3] = {(uint32_t)g.px, (uint32_t)g.py, 1};
-        wm_call(GFX_WM_CURSOR, c, 3, NULL, 0, NULL);
+        g.cursor_moved = true;
+        uint32_t c[2] = {(uint32_t)g.px, (uint32_t)g.py};
         if (wm_call(GFX_WM_HIT, c, 2, NULL, 0, &g.under))
             g.under = 0;
     }
@@ -125,6 +126,12 @@ static void route(const struct sos_input_event *e)
     deliver(r.to, e);
 }
 
+/*
+ * Every event queued is routed first, then the cursor plane is moved once, to where
+ * the last one left the pointer: moving it is a present, which waits for the display's
+ * next frame, so a move per event would hold each event back a frame (and a burst of
+ * motion many frames) before its surface got it.
+ */
 static void on_input(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
 {
     (void)s;
@@ -136,6 +143,11 @@ static void on_input(struct sl_server *s, const struct sos_port_packet *pkt, voi
         for (uint32_t i = 0; i < rd.actual_bytes / sizeof(ev[0]); i++)
             route(&ev[i]);
         rd = (struct sos_chan_read){.bytes = ev, .bytes_cap = sizeof(ev)};
+    }
+    if (g.cursor_moved) {
+        uint32_t c[3] = {(uint32_t)g.px, (uint32_t)g.py, 1};
+        wm_call(GFX_WM_CURSOR, c, 3, NULL, 0, NULL);
+        g.cursor_moved = false;
     }
 }
 
