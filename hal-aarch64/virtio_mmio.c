@@ -6,7 +6,7 @@
  * The slots come from the device tree ("virtio,mmio" nodes; QEMU virt has 32). Only
  * version-2 (modern) slots are used: QEMU's virt machine presents legacy ones unless
  * started with -global virtio-mmio.force-legacy=false, which image/aarch64/run.sh
- * passes. Block devices are probed at boot, before the core runs, so DMA memory comes
+ * passes. Block, network and input devices are probed at boot, before the core runs, so DMA memory comes
  * from a pool in the kernel image (DMA is cache-coherent on QEMU; the Pi 5 has no
  * virtio). A device's interrupt line is its GIC interrupt id - 16 (see hal.c).
  *
@@ -182,7 +182,7 @@ static void probe_slot(uint64_t pa, uint32_t intid)
     if (mmio_read32(base + R_MAGIC) != VIRTIO_MMIO_MAGIC)
         return;
     uint32_t version = mmio_read32(base + R_VERSION), id = mmio_read32(base + R_DEVICE_ID);
-    if ((id != VIRTIO_ID_BLOCK && id != VIRTIO_ID_NET) || g_nvm == MAX_DEVS)
+    if ((id != VIRTIO_ID_BLOCK && id != VIRTIO_ID_NET && id != VIRTIO_ID_INPUT) || g_nvm == MAX_DEVS)
         return;
     if (version != 2) {
         kprintf("virtio-mmio: %#llx is a legacy (version %u) device; skipped "
@@ -199,8 +199,9 @@ static void probe_slot(uint64_t pa, uint32_t intid)
     k_snprintf(v->vd.name, sizeof(v->vd.name), "mmio %#llx", (unsigned long long)pa);
     const struct hal_dev_ops *ops;
     void *dev;
-    int err = id == VIRTIO_ID_NET ? virtio_net_probe(&v->vd, &ops, &dev)
-                                  : virtio_blk_probe(&v->vd, &ops, &dev);
+    int err = id == VIRTIO_ID_NET     ? virtio_net_probe(&v->vd, &ops, &dev)
+              : id == VIRTIO_ID_INPUT ? virtio_input_probe(&v->vd, &ops, &dev)
+                                      : virtio_blk_probe(&v->vd, &ops, &dev);
     if (err) {
         kprintf("virtio-mmio: %s failed to start: %s\n", v->vd.name, sos_strerror(err));
         return;
@@ -212,6 +213,8 @@ static void probe_slot(uint64_t pa, uint32_t intid)
         kprintf("virtio: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, line %u\n", info.name,
                 info.net.mac[0], info.net.mac[1], info.net.mac[2], info.net.mac[3],
                 info.net.mac[4], info.net.mac[5], info.irq);
+    else if (info.dev_class == HAL_DEV_INPUT)
+        kprintf("virtio: %s, line %u\n", info.name, info.irq);
     else
         kprintf("virtio: %s, %llu blocks of %llu bytes, line %u\n", info.name,
                 (unsigned long long)info.block_count, (unsigned long long)info.block_size,
