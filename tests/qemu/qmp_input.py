@@ -4,7 +4,7 @@
 qmp() sends one command on a connection of its own; keys() presses and releases QEMU
 keys (qcodes); click() puts the tablet on a pixel of the display's mode (the tablet's
 axes are 0..0x7fff) and clicks there; check_input() is the focus test with gfxdemo
-running (tests/qemu/x86_64/gfx_x86.py, tests/qemu/aarch64/input_aarch64.py): a key
+running (tests/qemu/gfx_qemu.py --input, on x86_64 and aarch64): a key
 before any click reaches nobody, a click on the upper surface B focuses it and a key
 reaches B only, a click on the lower surface A focuses it (B is told it lost the focus)
 and a key reaches A only, and `gfx sessions` shows A focused and the pointer where the

@@ -1,5 +1,5 @@
 /*
- * core/drivers/virtio/virtio_net_test.c - the virtio-net driver and the split
+ * tests/drivers/virtio_net_test.c - the virtio-net driver and the split
  * virtqueue against a fake device on a fake transport, on the host.
  *
  * The fake plays the device's side of the rings: it receives a frame into the next
@@ -12,7 +12,7 @@
  * transmit copied behind a zeroed header and completed at once, transmit buffers
  * running out (SHOULD_WAIT) and coming back, and bad requests.
  *
- * Layer: core tests (host).
+ * Layer: tests (host): no kernel, so it lives outside core/ and may use the host libc.
  */
 #include <setjmp.h>
 #include <stdarg.h>
