@@ -41,7 +41,8 @@ static int do_list(struct sl_request *r)
         const struct svc *s = &g_rm.svcs[i];
         uint32_t flags = (s->m->critical ? MGR_SVC_CRITICAL : 0) |
                          (s->m->availability == MANIFEST_OPTIONAL ? MGR_SVC_OPTIONAL : 0) |
-                         (s->m->startup == MANIFEST_STARTUP_ON_DEMAND ? MGR_SVC_ON_DEMAND : 0);
+                         (s->m->startup == MANIFEST_STARTUP_ON_DEMAND ? MGR_SVC_ON_DEMAND : 0) |
+                         (s->m->app ? MGR_SVC_APP : 0);
         sl_msg_put_str(r->reply, s->m->name);
         sl_msg_put_u32(r->reply, s->phase);
         sl_msg_put_u64(r->reply, s->pid);

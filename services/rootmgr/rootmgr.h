@@ -88,6 +88,8 @@ struct rootmgr {
     uint32_t nsvcs;
     struct run_proc runs[RM_MAX_RUN];
     bool safe_mode;
+    char boot_start[4][32]; /* on-demand services started at boot anyway (start=<name>) */
+    uint32_t n_boot_start;
     bool emergency; /* a service the operator needs could never start: see rm_report_blocked */
     bool shutting_down;
     int64_t t_start;        /* when the root manager started (ns since boot) */

@@ -37,6 +37,7 @@ static struct {
     int32_t px, py;
     bool cursor_moved; /* since the cursor plane was last moved */
     uint32_t under;
+    uint32_t shortcuts; /* the window manager's surface for Alt+key (SESSION_SHORTCUTS) */
     uint64_t events, delivered, dropped;
 } g;
 
@@ -95,6 +96,8 @@ static void deliver(uint32_t id, const struct sos_input_event *e)
     g.dropped++;
     if (id)
         focus_forget(&g.focus, id);
+    if (id && id == g.shortcuts)
+        g.shortcuts = 0; /* the window manager's surface went away */
 }
 
 static void focus_event(uint32_t id, int32_t value)
@@ -113,6 +116,10 @@ static void route(const struct sos_input_event *e)
         uint32_t c[2] = {(uint32_t)g.px, (uint32_t)g.py};
         if (wm_call(GFX_WM_HIT, c, 2, NULL, 0, &g.under))
             g.under = 0;
+    }
+    if (e->type == SOS_INPUT_KEY && (e->mods & SOS_INPUT_MOD_ALT) && g.shortcuts) {
+        deliver(g.shortcuts, e); /* the window manager's shortcut, not the focused one's */
+        return;
     }
     struct route r = focus_route(&g.focus, e->type, e->code, e->value, g.under);
     if (r.raise) {
@@ -166,7 +173,47 @@ static int do_info(struct sl_request *r)
     return 0;
 }
 
-static const struct sl_op g_ops[] = {{SESSION_INFO, sizeof(struct sos_msg_hdr), do_info}};
+/* SESSION_FOCUS (u32 id): the window manager's word (manage on our connection). */
+static int do_focus(struct sl_request *r)
+{
+    const struct sl_peer *p = r->client;
+    if (!p || p == (void *)r->srv || !(p->rights & SOS_RIGHT_MANAGE))
+        return SOS_ERR_ACCESS_DENIED;
+    struct sl_parse q;
+    sl_parse_begin(&q, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t id = sl_parse_u32(&q);
+    if (sl_parse_end(&q) || !id)
+        return SOS_ERR_INVALID_ARGS;
+    uint32_t v[1] = {id};
+    int err = wm_call(GFX_WM_RAISE, v, 1, NULL, 0, NULL);
+    if (err)
+        return err; /* no such surface: the focus stays */
+    struct route rt = focus_give(&g.focus, id);
+    if (rt.focus_out)
+        focus_event(rt.focus_out, 0);
+    if (rt.focus_in)
+        focus_event(rt.focus_in, 1);
+    return 0;
+}
+
+/* SESSION_SHORTCUTS (u32 id): Alt+key to the window manager's surface (manage). */
+static int do_shortcuts(struct sl_request *r)
+{
+    const struct sl_peer *p = r->client;
+    if (!p || p == (void *)r->srv || !(p->rights & SOS_RIGHT_MANAGE))
+        return SOS_ERR_ACCESS_DENIED;
+    struct sl_parse q;
+    sl_parse_begin(&q, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t id = sl_parse_u32(&q);
+    if (sl_parse_end(&q))
+        return SOS_ERR_INVALID_ARGS;
+    g.shortcuts = id;
+    return 0;
+}
+
+static const struct sl_op g_ops[] = {{SESSION_INFO, sizeof(struct sos_msg_hdr), do_info},
+                                     {SESSION_FOCUS, sizeof(struct sos_msg_hdr), do_focus},
+                                     {SESSION_SHORTCUTS, sizeof(struct sos_msg_hdr), do_shortcuts}};
 
 /* The input devices the manifest granted that speak struct sos_input_event. */
 static void find_devices(void)
@@ -213,7 +260,7 @@ static int start_input(void)
 int main(void)
 {
     sl_conn_to_init(&g.gfx, "graphics", 0);
-    int err = sl_service_init(&g.srv, g_ops, 1, &g);
+    int err = sl_service_init(&g.srv, g_ops, 3, &g);
     if (err) {
         printf("session: cannot serve: %s\n", sos_strerror(err));
         return 1;

@@ -130,6 +130,7 @@ void cmd_sha256(int argc, char **argv);
 void sh_net_http(const char *url);
 bool sh_net_serve_file(sos_handle_t sock, const char *path);
 void cmd_gfx(int argc, char **argv); /* cmds_gfx.c */
+void cmd_desktop(int argc, char **argv); /* cmds_desktop.c */
 void cmd_audio(int argc, char **argv);
 
 #endif

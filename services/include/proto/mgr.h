@@ -89,5 +89,6 @@ static inline const char *sos_proc_state_name(uint32_t s)
 #define MGR_SVC_CRITICAL (1u << 0)
 #define MGR_SVC_OPTIONAL (1u << 1)
 #define MGR_SVC_ON_DEMAND (1u << 2)
+#define MGR_SVC_APP (1u << 3)       /* manifest key `app`: a desktop application */
 
 #endif

@@ -34,6 +34,7 @@ enum sos_protocol {
     PROTO_AUDIO = 10,
     PROTO_GRAPHICS = 16, /* the compositor (proto/graphics.h) */
     PROTO_SESSION = 17,  /* input focus (proto/session.h) */
+    PROTO_DESKTOP = 18,  /* the desktop shell (proto/desktop.h) */
 };
 
 /*
