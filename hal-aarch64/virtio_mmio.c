@@ -5,12 +5,12 @@
  * The slots come from the device tree ("virtio,mmio" nodes; QEMU virt has 32). Only
  * version-2 (modern) slots are used: QEMU's virt machine presents legacy ones unless
  * started with -global virtio-mmio.force-legacy=false, which image/aarch64/run.sh
- * passes. Block, network and GPU devices (virtio-gpu-device: the display, 2D) are
- * probed at boot, before the core runs, so DMA memory comes from the pool in dev.c, and
- * what does not fit there (the GPU's 9 MB framebuffer) from the top of RAM
- * (boot_mem_take in hal.c); DMA is cache-coherent on QEMU (the Pi 5 has no virtio).
- * Each working device joins dev.c's list. A device's interrupt line is its GIC interrupt
- * id - 16 (see hal.c).
+ * passes. Block, network, input (virtio-keyboard-device, virtio-tablet-device) and GPU
+ * devices (virtio-gpu-device: the display, 2D) are probed at boot, before the core runs,
+ * so DMA memory comes from the pool in dev.c, and what does not fit there (the GPU's
+ * 9 MB framebuffer) from the top of RAM (boot_mem_take in hal.c); DMA is cache-coherent
+ * on QEMU (the Pi 5 has no virtio). Each working device joins dev.c's list. A device's
+ * interrupt line is its GIC interrupt id - 16 (see hal.c).
  *
  * Optional boot self-test (kernel command line sos.blktest): read block 0 of the first
  * block device by polling and print its first bytes.
@@ -162,7 +162,8 @@ static void probe_slot(uint64_t pa, uint32_t intid)
     if (mmio_read32(base + R_MAGIC) != VIRTIO_MMIO_MAGIC)
         return;
     uint32_t version = mmio_read32(base + R_VERSION), id = mmio_read32(base + R_DEVICE_ID);
-    if ((id != VIRTIO_ID_BLOCK && id != VIRTIO_ID_NET && id != VIRTIO_ID_GPU) ||
+    if ((id != VIRTIO_ID_BLOCK && id != VIRTIO_ID_NET && id != VIRTIO_ID_GPU &&
+         id != VIRTIO_ID_INPUT) ||
         g_nvm == MAX_DEVS)
         return;
     if (version != 2) {
@@ -180,12 +181,16 @@ static void probe_slot(uint64_t pa, uint32_t intid)
     k_snprintf(v->vd.name, sizeof(v->vd.name), "mmio %#llx", (unsigned long long)pa);
     const struct hal_dev_ops *ops;
     void *dev;
-    int err = id == VIRTIO_ID_NET   ? virtio_net_probe(&v->vd, &ops, &dev)
-              : id == VIRTIO_ID_GPU ? virtio_gpu_probe(&v->vd, &ops, &dev)
-                                    : virtio_blk_probe(&v->vd, &ops, &dev);
+    int err = id == VIRTIO_ID_NET     ? virtio_net_probe(&v->vd, &ops, &dev)
+              : id == VIRTIO_ID_GPU   ? virtio_gpu_probe(&v->vd, &ops, &dev)
+              : id == VIRTIO_ID_INPUT ? virtio_input_probe(&v->vd, &ops, &dev)
+                                      : virtio_blk_probe(&v->vd, &ops, &dev);
     if (err) {
         kprintf("virtio-mmio: %s (%s) failed to start: %s\n", v->vd.name,
-                id == VIRTIO_ID_NET ? "network" : id == VIRTIO_ID_GPU ? "GPU" : "block",
+                id == VIRTIO_ID_NET     ? "network"
+                : id == VIRTIO_ID_GPU   ? "GPU"
+                : id == VIRTIO_ID_INPUT ? "input"
+                                        : "block",
                 sos_strerror(err));
         return;
     }
@@ -196,6 +201,8 @@ static void probe_slot(uint64_t pa, uint32_t intid)
         kprintf("virtio: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, line %u\n", info.name,
                 info.net.mac[0], info.net.mac[1], info.net.mac[2], info.net.mac[3],
                 info.net.mac[4], info.net.mac[5], info.irq);
+    else if (info.dev_class == HAL_DEV_INPUT)
+        kprintf("virtio: %s, line %u\n", info.name, info.irq);
     else if (info.dev_class == HAL_DEV_DISPLAY)
         kprintf("virtio: %s, %ux%u (largest %ux%u), line %u\n", info.name, info.width,
                 info.height, info.max_width, info.max_height, info.irq);

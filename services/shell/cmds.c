@@ -175,7 +175,7 @@ static int mgr_simple(uint32_t ordinal, const char *name)
  * root manager ends it by the service's ready_timeout, and a slow machine (QEMU without
  * KVM) may need more than a few seconds for a service that does its work at start.
  */
-static void settle(const char *name, bool want_running)
+void sh_settle(const char *name, bool want_running)
 {
     sos_time_t until = sos_deadline_after(SETTLE_NS);
     sos_time_t cap = sos_deadline_after(SETTLE_STARTING_NS);
@@ -213,7 +213,7 @@ static void service_op(uint32_t ordinal, const char *verb, const char *name, boo
     else if (err)
         sh_eprintf("%s %s: %s\n", verb, name, sh_errtext(err));
     else
-        settle(name, want_running);
+        sh_settle(name, want_running);
 }
 
 static void cmd_start(int argc, char **argv)
@@ -384,7 +384,7 @@ const struct sh_cmd g_sh_cmds[] = {
      0, 2, cmd_uptime},
     {"echo", "[text...]", "print the words given", 0, SH_MAX_ARGS, cmd_echo},
     {"run", "<image> [args...]",
-     "run a program from the boot store ('run image <path>': one saved in storage), wait for its end (Ctrl-C kills it)",
+     "run a program from the boot store ('run image <path>': one saved in storage), wait for its end (Ctrl-C kills it); one with a manifest (gfxdemo) starts as its service",
      1, SH_MAX_ARGS, cmd_run},
     {"audit", "[N]", "the last N capability audit records, and whether the chain verifies", 0,
      1, cmd_audit},

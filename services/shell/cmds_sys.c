@@ -518,6 +518,15 @@ void cmd_run(int argc, char **argv)
         sh_eprintf("run: no image '%s' in %s\n", argv[1], stored ? "storage" : "the boot store");
         return;
     }
+    if (err == SOS_ERR_ALREADY_EXISTS) {
+        sh_eprintf("run: %s is already running ('stop %s' ends it)\n", argv[1], argv[1]);
+        return;
+    }
+    if (!err && pid == 0) { /* a program with a manifest: started as its service */
+        sh_settle(argv[1], true);
+        sh_printf("%s runs as a service ('stop %s' ends it)\n", argv[1], argv[1]);
+        return;
+    }
     if (err) {
         char why[SOS_SPAWN_REASON_MAX];
         refusal_reason(&rep, err, why, sizeof(why));

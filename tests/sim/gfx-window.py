@@ -3,7 +3,8 @@
 
 usage: gfx-window.py --sim SIM --bootstore FILE [--shot PNG]
 
-Boots the system in a private Xvfb, starts gfxdemo from the shell and dumps the window
+Boots the system in a private Xvfb, starts gfxdemo from the shell (`run gfxdemo`: the
+root manager starts it as its service) and dumps the window
 (xwd): the compositor owns the display (1024x768), the demo's known pixels are in
 their places (background, both surfaces, the upper surface covering the lower one
 where they overlap, the image's centre), both text lines (DejaVu Sans and DejaVu Sans
@@ -88,10 +89,11 @@ def run(tap, a, env):
         sim.p.stdin.write((line + "\n").encode())
         sim.p.stdin.flush()
     up = sim.wait_for(r"serviceos> ", 60)
-    say("start gfxdemo")
+    say("run gfxdemo")
     ready = up and sim.wait_for(r"^gfxdemo: ready: surfaces \d+ and \d+", 60)
     w = find_window(env) if ready else None
-    tap.check(ready and w is not None, "gfxdemo started and made its surfaces", sim.text()[-400:])
+    tap.check(ready and w is not None and sim.wait_for(r"^gfxdemo runs as a service ", 30),
+              "run gfxdemo: it started (as its service) and made its surfaces", sim.text()[-400:])
     if not ready or w is None:
         sim.p.kill()
         sim.finish(5)

@@ -7,7 +7,10 @@
  *   MGR_STOP     (str name)            -> ()
  *   MGR_RESTART  (str name)            -> ()   an operator restart: ignores the budget
  *   MGR_RUN      (str image, str args) -> (u64 pid)   launch a bundle image ("crashme"
- *                                         means bin/crashme; args are space-separated)
+ *                                         means bin/crashme; args are space-separated);
+ *                                         a name whose image an on-demand service's
+ *                                         manifest names (gfxdemo) starts that service
+ *                                         instead (as MGR_START; no args) and replies 0
  *   MGR_KILL     (u64 pid)             -> ()
  *   MGR_PS       ()                    -> (u32 n, n x process)      [read]
  *   MGR_POWER    (u32 mode, u32 status)-> ()   orderly shutdown, then power off/reboot

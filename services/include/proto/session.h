@@ -6,7 +6,7 @@
  *                       u64 events, u64 delivered, u64 dropped, u32 input)     [read]
  *       the focused surface (0: none), where the pointer is and the surface under it,
  *       events read from the input device, delivered to a surface, and dropped (a key
- *       with nothing focused, a surface gone); input is 1 when an input device is read
+ *       with nothing focused, a surface gone); input: how many input devices are read
  *   SESSION_FOCUS (u32 id) -> ()                                              [manage]
  *       the window manager (the desktop shell) gives that surface the keyboard and
  *       raises it, as a click on it would (a click on a window's frame)
