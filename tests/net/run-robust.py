@@ -271,6 +271,15 @@ class Cases:
         return ok
 
 
+def wait_lease(g, seconds=30):
+    """`net ifaces` once a second until it shows the lease; whether it did."""
+    for _ in range(seconds):
+        g.type('net ifaces\n')
+        if g.wait(r'ipv4 10\.0\.2\.15', 1):
+            return True
+    return False
+
+
 def network_pid(g):
     g.type('ps\n')
     m = g.wait(r'\n\s*network\s+\S+\s+\S+\s+pid (\d+)', 10)
@@ -302,13 +311,7 @@ def scenario(g, seconds, cases):
     counts, result = {}, {}
     cases.check(g.wait(r'serviceos> ', 60) is not None, 'the system booted to the shell')
     g.type('config set network.ipv4.dns 10.0.2.2\nrestart network\n')
-    leased = False
-    for _ in range(30):
-        g.type('net ifaces\n')
-        if g.wait(r'ipv4 10\.0\.2\.15', 1):
-            leased = True
-            break
-    cases.check(leased, 'the service has its lease')
+    cases.check(wait_lease(g), 'the service has its lease')
     pid = network_pid(g)
     cases.check(pid is not None, f'the network service runs (pid {pid})')
     ok = all(resolve(g, f'evil{i}.test') for i in range(6))
