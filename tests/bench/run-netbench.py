@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Network benchmarks: the guest through the network service against two host processes.
 
-usage: run-netbench.py [--slirp] --netpeer PATH -- COMMAND...
+usage: run-netbench.py [--slirp] [--name NAME] --netpeer PATH -- COMMAND...
        (COMMAND boots the system with the shell on stdin; @TAP@ is the TAP device;
-        PATH is tests/bench/netpeer.c built: the host's sink, closer and clients)
+        PATH is tests/bench/netpeer.c built: the host's sink, closer and clients;
+        NAME labels the figures, default sim_tap or sim_slirp)
 
 As root it re-runs itself in a private network namespace (nothing routed out). There:
   - the guest's side: a TAP device (10.0.2.2, dnsmasq for DHCP; run-dhcp.py's) or, with
@@ -100,12 +101,12 @@ def baseline(netpeer):
 def guest(cmd):
     g = rr.Guest(cmd)
     try:
-        if not g.wait(r'serviceos> ', 60):
+        if not g.wait(r'serviceos> ', 300):  # (QEMU under TCG boots slowly)
             sys.exit('run-netbench.py: no shell prompt')
         if not rr.wait_lease(g):
             sys.exit('run-netbench.py: no lease:\n' + g.out)
         g.type('start netbench\n')
-        if not g.wait(r'netbench: (done|FAILED.*)', 300) or 'FAILED' in g.out:
+        if not g.wait(r'netbench: (done|FAILED.*)', 900) or 'FAILED' in g.out:
             g.type('net stats\n')  # for the reader: what the service holds
             g.wait(r'sockets.*\n(.*\n)*serviceos> ', 10)
             sys.exit('run-netbench.py: netbench failed:\n' + g.out)
@@ -139,7 +140,7 @@ def report(mode, ours, base):
     print(f'ok 1 - {mode}: the network benchmarks ran')
 
 
-def inside_namespace(slirp, netpeer, cmd):
+def inside_namespace(slirp, name, netpeer, cmd):
     rd.sh('ip', 'link', 'set', 'lo', 'up')
     if slirp:  # slirp's NAT reaches an address of the namespace's lo (run-dhcp.py's)
         rd.sh('ip', 'addr', 'add', '192.168.77.1/32', 'dev', 'lo')
@@ -161,7 +162,7 @@ def inside_namespace(slirp, netpeer, cmd):
                 server.kill()
                 dns.terminate()
                 dns.wait()
-    report('sim_slirp' if slirp else 'sim_tap', ours, baseline(netpeer))
+    report(name or ('sim_slirp' if slirp else 'sim_tap'), ours, baseline(netpeer))
     return 0
 
 
@@ -171,10 +172,12 @@ def main():
         return peer(argv[1])
     slirp = argv[:1] == ['--slirp']
     argv = argv[1:] if slirp else argv
+    name = argv[1] if argv[:1] == ['--name'] else None
+    argv = argv[2:] if name else argv
     if argv[:1] != ['--netpeer'] or argv[2:3] != ['--'] or len(argv) < 4:
         sys.exit(__doc__)
     if os.environ.get(MARK) == '1':
-        return inside_namespace(slirp, os.path.abspath(argv[1]), argv[3:])
+        return inside_namespace(slirp, name, os.path.abspath(argv[1]), argv[3:])
     if os.geteuid() != 0:
         rd.skip('needs root to make network namespaces, TAP and veth devices')
     if not shutil.which('ping'):

@@ -9,7 +9,10 @@
  * reserved label types, names over 255 bytes, wrong record lengths, zero lengths, huge
  * counts; for DHCP every option with a wrong length, options without an end, option
  * overload, replies in IP fragments (lwIP takes no fragments
- * before it has an address: they must do no harm). Each case checks that nothing resolves or
+ * before it has an address: they must do no harm); and whole frames under them: IPv4
+ * header and total lengths that lie, TCP data offsets and odd flags, TCP options of
+ * length 0, overlapping fragments, cut frames, IPv6 extension headers that chain, ND
+ * options of length 0. Each case checks that nothing resolves or
  * leases from a broken message, that a good message afterwards still works, and that
  * every pool buffer comes back. The counts of malformed inputs are printed at the end.
  *
@@ -424,6 +427,114 @@ static void dhcp_random(void **state)
     assert_int_equal(lh_pbufs_free(), PBUF_POOL_SIZE);
 }
 
+/* ---- whole frames: the layers under DNS and DHCP */
+
+static void frame_in(struct msg *f)
+{
+    lh_input(f->b, f->n);
+    g_fed_frames++;
+}
+
+/* Ethernet + IPv4 header (proto, payload length) to the guest, then the payload. */
+static void ip4_frame(struct msg *f, unsigned proto, const void *pl, size_t n)
+{
+    f->n = 0;
+    put(f, "\x52\x54\x00\x12\x34\x56\x52\x54\x00\xaa\xbb\xcc\x08\x00", 14);
+    put8(f, 0x45), put8(f, 0), put16(f, (unsigned)(20 + n)), put16(f, 1), put16(f, 0);
+    put8(f, 64), put8(f, proto), put16(f, 0), put32(f, LH_HOST_IP), put32(f, LH_GUEST_IP);
+    uint32_t sum = 0;
+    for (int i = 14; i < 34; i += 2)
+        sum += (uint32_t)(f->b[i] << 8 | f->b[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    f->b[24] = (uint8_t)(~sum >> 8), f->b[25] = (uint8_t)~sum;
+    put(f, pl, n);
+}
+
+static void frames_ip4(void **state)
+{
+    (void)state;
+    struct msg f, g;
+    lh_dns_setup(); /* 10.0.2.15: frames are for us */
+    /* header lengths: IHL 0..4 (under the minimum), past the packet; total lengths that lie */
+    for (unsigned ihl = 0; ihl < 16; ihl++) {
+        ip4_frame(&f, 1, "\x08\0\xf7\xff\0\0\0\0", 8);
+        f.b[14] = (uint8_t)(0x40 | ihl);
+        frame_in(&f);
+    }
+    static const unsigned lens[] = {0, 1, 19, 20, 27, 29, 1500, 0xffff};
+    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        ip4_frame(&f, 1, "\x08\0\xf7\xff\0\0\0\0", 8);
+        f.b[16] = (uint8_t)(lens[i] >> 8), f.b[17] = (uint8_t)lens[i];
+        frame_in(&f);
+    }
+    /* TCP with every data offset and odd flags, to a closed port; TCP options with
+     * length 0 and 1 (a parser that adds the length loops forever on 0) */
+    for (unsigned off = 0; off < 16; off++)
+        for (unsigned flags = 0; flags < 64; flags += 7) {
+            uint8_t t[40] = {0x9c, 0x40, 0x1e, 0x61, 0, 0, 0, 1};
+            t[12] = (uint8_t)(off << 4), t[13] = (uint8_t)flags, t[14] = 0x20;
+            t[20] = 2, t[21] = (uint8_t)(flags & 1), t[22] = 8, t[23] = 0;
+            ip4_frame(&f, 6, t, sizeof(t));
+            frame_in(&f);
+        }
+    /* fragments: overlapping, past 64 KiB, a first fragment only */
+    static const uint16_t frags[][2] = {{0x2000, 16}, {0x2001, 16}, {0x0000 | 1, 8}, {0x1fff, 16},
+                                        {0x2000, 8}, {0x2000 | 8190, 16}};
+    for (size_t i = 0; i < sizeof(frags) / sizeof(frags[0]); i++) {
+        uint8_t pl[24];
+        memset(pl, (int)i, sizeof(pl));
+        ip4_frame(&f, 17, pl, frags[i][1]);
+        f.b[18] = 0x77, f.b[20] = (uint8_t)(frags[i][0] >> 8), f.b[21] = (uint8_t)frags[i][0];
+        g = f;
+        frame_in(&g);
+    }
+    /* runts and cut frames: every length of an ICMP echo request */
+    ip4_frame(&f, 1, "\x08\0\xf7\xff\0\0\0\0", 8);
+    for (size_t n = 0; n < f.n; n++) {
+        g = f;
+        g.n = n;
+        frame_in(&g);
+    }
+    lh_advance(60 * 1000); /* reassembly gives up: every buffer back */
+    assert_int_equal(lh_pbufs_free(), PBUF_POOL_SIZE);
+}
+
+/* IPv6: extension headers that chain or claim too much, ND options of length 0 */
+static void frames_ip6(void **state)
+{
+    (void)state;
+    struct msg f;
+    static const uint8_t hdr[] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x52, 0x54, 0x00, 0xaa, 0xbb,
+                                  0xcc, 0x86, 0xdd};
+    static const uint8_t src[16] = {0xfe, 0x80, [15] = 2};
+    static const uint8_t dst[16] = {0xfe, 0x80, [8] = 0x50, 0x54, 0x00, 0xff, 0xfe, 0x12, 0x34, 0x56};
+    for (unsigned nh = 0; nh < 4; nh++)
+        for (unsigned len = 0; len < 256; len += 51) {
+            uint8_t pl[64] = {0};
+            static const uint8_t kinds[] = {0, 43, 44, 60}; /* hop-by-hop, routing, fragment, dest */
+            pl[0] = kinds[nh], pl[1] = (uint8_t)len;      /* each points at another of its kind */
+            pl[8] = 58, pl[9] = 0;
+            f.n = 0;
+            put(&f, hdr, sizeof(hdr));
+            put32(&f, 0x60000000), put16(&f, sizeof(pl)), put8(&f, kinds[nh]), put8(&f, 255);
+            put(&f, src, 16), put(&f, dst, 16), put(&f, pl, sizeof(pl));
+            frame_in(&f);
+        }
+    /* a router advertisement and a neighbour solicitation with an option of length 0 */
+    for (unsigned type = 133; type <= 137; type++) {
+        uint8_t nd[40] = {(uint8_t)type, 0, 0, 0};
+        nd[24] = 1, nd[25] = 0; /* option: source link-layer address, length 0 */
+        f.n = 0;
+        put(&f, hdr, sizeof(hdr));
+        put32(&f, 0x60000000), put16(&f, sizeof(nd)), put8(&f, 58), put8(&f, 255);
+        put(&f, src, 16), put(&f, dst, 16), put(&f, nd, sizeof(nd));
+        frame_in(&f); /* (checksum wrong too: both must be survived) */
+    }
+    lh_advance(60 * 1000);
+    assert_int_equal(lh_pbufs_free(), PBUF_POOL_SIZE);
+}
+
 static void counts(void **state)
 {
     (void)state;
@@ -446,7 +557,8 @@ int main(void)
         cmocka_unit_test(dns_long_name),   cmocka_unit_test(dns_lengths),
         cmocka_unit_test(dns_random),      cmocka_unit_test(dhcp_good),
         cmocka_unit_test(dhcp_truncated),  cmocka_unit_test(dhcp_options),
-        cmocka_unit_test(dhcp_random),
+        cmocka_unit_test(dhcp_random),     cmocka_unit_test(frames_ip4),
+        cmocka_unit_test(frames_ip6),
         cmocka_unit_test(counts),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
