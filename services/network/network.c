@@ -37,11 +37,11 @@ void net_log(uint32_t severity, const char *fmt, ...)
     int err = log_vwrite(&g_net.log, severity, fmt, ap);
     va_end(ap);
     if (err && severity >= LOG_WARNING) { /* the log is away: at least the console sees it */
+        char msg[LOG_MESSAGE_MAX];
         va_start(ap, fmt);
-        printf("network: ");
-        vprintf(fmt, ap);
-        printf("\n");
+        vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
+        printf("network: %s\n", msg); /* one write: no other output lands inside the line */
     }
 }
 
