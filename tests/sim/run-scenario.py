@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Run a scripted shell session on a platform and check the transcript.
 
-usage: run-scenario.py --scenario FILE [--timeout S] [--transcript OUT] -- COMMAND...
+usage: run-scenario.py --scenario FILE [--timeout S] [--transcript OUT] [--settle]
+                       -- COMMAND...
+
+--settle types `uptime --wait 60` before each boot's input: the session starts once
+every service of the boot is ready, so nothing a late service prints at start lands
+among the expected lines (QEMU without KVM boots slowly; the sim needs no such wait).
 
 A scenario file (tests/scenarios/*.scn) has three parts:
 
@@ -46,6 +51,7 @@ import threading
 import time
 
 WAIT_FOR = "@wait-for "
+SETTLE = "uptime --wait 60"
 WAIT_FOR_S = 20
 
 
@@ -186,6 +192,7 @@ def main():
     ap.add_argument("--scenario", required=True)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--transcript")
+    ap.add_argument("--settle", action="store_true")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
@@ -199,6 +206,8 @@ def main():
     n = failed = 0
     try:
         for inp, exp, status, host in boots:
+            if a.settle:
+                inp = [SETTLE] + inp
             n, f = run_boot(cmd, inp, exp, status, a.timeout, n, transcript)
             failed += f
             for h in host:

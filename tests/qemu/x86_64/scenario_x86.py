@@ -2,7 +2,7 @@
 """scenario_x86.py - a sim scenario (tests/scenarios/*.scn) on QEMU x86_64.
 
     scenario_x86.py --run-scenario tests/sim/run-scenario.py --scenario FILE
-                    [--timeout S] -- RUN.SH ARGS... [-- QEMU ARGS]
+                    [--timeout S] [--settle] -- RUN.SH ARGS... [-- QEMU ARGS]
 
 Builds this test's own disk image (run.sh --image-only), so tests running in parallel
 never share one, then lets run-scenario.py drive run.sh with it: the same input, the
@@ -21,6 +21,7 @@ def main():
     ap.add_argument('--run-scenario', required=True)
     ap.add_argument('--scenario', required=True)
     ap.add_argument('--timeout', default='120')
+    ap.add_argument('--settle', action='store_true')
     ap.add_argument('cmd', nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == '--' else a.cmd
@@ -35,7 +36,8 @@ def main():
             return 1
         cmd = cmd[:qargs] + ['--image', img] + cmd[qargs:]
         return subprocess.run([sys.executable, a.run_scenario, '--scenario', a.scenario,
-                               '--timeout', a.timeout, '--'] + cmd).returncode
+                               '--timeout', a.timeout] + (['--settle'] if a.settle else []) +
+                              ['--'] + cmd).returncode
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
