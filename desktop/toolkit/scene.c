@@ -66,6 +66,8 @@ static int32_t natural(struct tk_scene *s, int i, int axis)
         return 2 * n->pad + (axis ? s->m.line_height : s->m.width(s->m.ctx, n->text));
     case TK_IMAGE:
         return axis ? n->img_h : n->img_w;
+    case TK_GRAPH:
+        return axis ? 48 : 2 * TK_GRAPH_MAX;
     default: {
         int32_t sum = 0, max = 0, k = 0;
         for (int c = n->first; c >= 0; c = s->n[c].next, k++) {
@@ -159,6 +161,27 @@ void tk_set_theme(struct tk_scene *s, const struct tk_theme *theme)
         s->theme = theme;
         s->damage_all = true;
     }
+}
+
+void tk_graph_set(struct tk_scene *s, int i, const int32_t *pct, uint32_t n)
+{
+    if (i < 0 || i >= s->count || s->n[i].kind != TK_GRAPH)
+        return;
+    struct tk_node *g = &s->n[i];
+    uint32_t skip = n > TK_GRAPH_MAX ? n - TK_GRAPH_MAX : 0;
+    g->nsamples = (uint8_t)(n - skip);
+    for (uint32_t k = 0; k < g->nsamples; k++) {
+        int32_t v = pct[skip + k];
+        g->samples[k] = (uint8_t)(v < 0 ? 0 : v > 100 ? 100 : v);
+    }
+    tk_damage(s, &g->r);
+}
+
+void tk_graph_point(const struct tk_node *n, uint32_t i, int32_t *x, int32_t *y)
+{
+    uint32_t back = n->nsamples > i ? n->nsamples - 1u - i : 0; /* 0 for the newest */
+    *x = n->r.x + n->r.w - 1 - (int32_t)back * (n->r.w - 1) / (TK_GRAPH_MAX - 1);
+    *y = n->r.y + n->r.h - 1 - (i < n->nsamples ? n->samples[i] : 0) * (n->r.h - 1) / 100;
 }
 
 void tk_scroll_by(struct tk_scene *s, int i, int32_t dy)

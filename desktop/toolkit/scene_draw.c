@@ -30,6 +30,21 @@ static void ring(struct tk_canvas *c, const struct tk_rect *clip, struct tk_rect
     fill_clipped(c, clip, (struct tk_rect){r.x + r.w - 2, r.y, 2, r.h}, color);
 }
 
+/* A graph: its samples joined by 2-pixel lines (a step along the longer axis). */
+static void graph(struct tk_canvas *c, const struct tk_rect *clip, const struct tk_node *n, uint32_t color)
+{
+    for (uint32_t i = 1; i < n->nsamples; i++) {
+        int32_t x0, y0, x1, y1;
+        tk_graph_point(n, i - 1, &x0, &y0);
+        tk_graph_point(n, i, &x1, &y1);
+        int32_t dx = x1 - x0, dy = y1 - y0, steps = dx > (dy < 0 ? -dy : dy) ? dx : (dy < 0 ? -dy : dy);
+        for (int32_t k = 0; k <= steps; k++) {
+            int32_t x = steps ? x0 + dx * k / steps : x0, y = steps ? y0 + dy * k / steps : y0;
+            fill_clipped(c, clip, (struct tk_rect){x, y - 1, 2, 2}, color);
+        }
+    }
+}
+
 static void node(struct tk_scene *s, int i, struct tk_canvas *c, struct tk_font *f,
                  const struct tk_rect *clip)
 {
@@ -55,6 +70,10 @@ static void node(struct tk_scene *s, int i, struct tk_canvas *c, struct tk_font 
     case TK_FIELD:
         fill_clipped(c, clip, n->r, t->field);
         tk_text(&view, f, n->r.x + n->pad - cx, base - cy, n->text, t->text);
+        break;
+    case TK_GRAPH:
+        fill_clipped(c, clip, n->r, t->field);
+        graph(c, clip, n, t->accent);
         break;
     case TK_IMAGE:
         break; /* the application draws its images into the node's rectangle */

@@ -31,7 +31,7 @@ int tk_hit(const struct tk_scene *s, int32_t x, int32_t y)
 
 static const char *kind_name(enum tk_kind k)
 {
-    static const char *const names[] = {"box", "text", "image", "button", "field", "list", "scroll"};
+    static const char *const names[] = {"box", "text", "image", "button", "field", "list", "scroll", "graph"};
     return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 

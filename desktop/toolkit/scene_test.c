@@ -3,7 +3,8 @@
  * row layout (padding, gaps, natural and fixed sizes, growing children), damage from
  * changes (and none from a change that changes nothing), focus navigation with
  * wrap-around, keys into a text field and onto a button, scroll views clamped, themes,
- * and refusals (a full scene, a child of a leaf).
+ * refusals (a full scene, a child of a leaf), and graphs (samples clamped, only the
+ * newest kept, where each point lies, damage, the dump's kind).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -196,13 +197,53 @@ static void test_hit_and_dump(void **state)
     assert_true(n < sizeof(tiny));
 }
 
+static void test_graph(void **state)
+{
+    (void)state;
+    tk_scene_init(&g_s, 127, 100, &g_m, &tk_theme_light); /* the graph fills the width: */
+    int gr = tk_add(&g_s, 0, TK_GRAPH, "cpu");              /* 63 steps of 2 pixels */
+    g_s.n[gr].h = 51;  /* 1 percent = half a pixel */
+    tk_layout(&g_s);
+    tk_take_damage(&g_s, (struct tk_rect[4]){0}, 4);
+    int32_t v[3] = {-5, 50, 250}, x, y;
+    tk_graph_set(&g_s, gr, v, 3);
+    assert_int_equal(g_s.n[gr].nsamples, 3);
+    assert_int_equal(g_s.n[gr].samples[0], 0); /* clamped */
+    assert_int_equal(g_s.n[gr].samples[2], 100);
+    struct tk_rect d[4];
+    assert_int_equal(tk_take_damage(&g_s, d, 4), 1);
+    assert_int_equal(d[0].w, 127);
+    tk_graph_point(&g_s.n[gr], 2, &x, &y); /* the newest: right edge, top */
+    assert_int_equal(x, 126);
+    assert_int_equal(y, 0);
+    tk_graph_point(&g_s.n[gr], 1, &x, &y);
+    assert_int_equal(x, 124);
+    assert_int_equal(y, 25);
+    tk_graph_point(&g_s.n[gr], 0, &x, &y); /* the oldest: bottom */
+    assert_int_equal(x, 122);
+    assert_int_equal(y, 50);
+    int32_t many[TK_GRAPH_MAX + 10];
+    for (int i = 0; i < TK_GRAPH_MAX + 10; i++)
+        many[i] = i;
+    tk_graph_set(&g_s, gr, many, TK_GRAPH_MAX + 10);
+    assert_int_equal(g_s.n[gr].nsamples, TK_GRAPH_MAX);
+    assert_int_equal(g_s.n[gr].samples[0], 10); /* the oldest 10 dropped */
+    tk_graph_point(&g_s.n[gr], 0, &x, &y);
+    assert_int_equal(x, 0); /* a full graph spans the width */
+    tk_graph_set(&g_s, 0, v, 3); /* not a graph: nothing */
+    assert_int_equal(g_s.n[0].nsamples, 0);
+    char out[256];
+    tk_dump(&g_s, 0, 0, out, sizeof(out));
+    assert_non_null(strstr(out, "graph 0,0 127x51 \"cpu\""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_column), cmocka_unit_test(test_row_grow_and_fixed),
         cmocka_unit_test(test_damage), cmocka_unit_test(test_focus_and_keys),
         cmocka_unit_test(test_scroll), cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_hit_and_dump),
+        cmocka_unit_test(test_hit_and_dump), cmocka_unit_test(test_graph),
     };
     return cmocka_run_group_tests_name("toolkit-scene", tests, NULL, NULL);
 }

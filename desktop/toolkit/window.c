@@ -73,6 +73,24 @@ const void *tk_map_resource(const char *name, uint64_t *size)
     return sos_vm_map(&m) ? NULL : (void *)(uintptr_t)m.addr;
 }
 
+bool tk_window_event(struct tk_window *w, struct sos_input_event *e)
+{
+    uint8_t buf[128];
+    for (;;) {
+        struct sos_chan_read rd = {.bytes = buf, .bytes_cap = sizeof(buf)};
+        if (sos_channel_read(w->s.ch, &rd))
+            return false;
+        struct sos_msg_hdr h;
+        if (rd.actual_bytes != sizeof(h) + sizeof(*e))
+            continue; /* not an event: nothing else comes on this channel */
+        memcpy(&h, buf, sizeof(h));
+        if (h.ordinal == GFX_SURF_EVENT) {
+            memcpy(e, buf + sizeof(h), sizeof(*e));
+            return true;
+        }
+    }
+}
+
 void tk_window_close(struct tk_window *w)
 {
     if (w->s.ch)

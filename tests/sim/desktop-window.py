@@ -18,90 +18,22 @@ button stops the terminal and its window goes.
 --shot saves the window (with the terminal showing the output) as a PNG. Without Xvfb,
 xdotool or xwd: TAP SKIP.
 """
-import argparse
 import os
 import re
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from xwdpix import XwdImage, write_png  # noqa: E402
-from xwindow import Proc, Tap, find_window, under_xvfb, xdo  # noqa: E402
-
-
-class Desk:
-    def __init__(self, sim):
-        self.sim = sim
-
-    def say(self, line):
-        self.sim.p.stdin.write((line + "\n").encode())
-        self.sim.p.stdin.flush()
-
-    def command(self, line, end_pattern, timeout=20):
-        """Run a shell command; the text it printed (up to end_pattern), or None."""
-        mark = len(self.sim.text())
-        self.say(line)
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            out = self.sim.text()[mark:]
-            if re.search(end_pattern, out, re.M):
-                return out
-            time.sleep(0.1)
-        return None
-
-    def dump(self):
-        return self.command("desktop dump", r"^screen \d+x\d+$[\s\S]*serviceos> ") or ""
-
-    def wait_dump(self, pattern, timeout=20, present=True):
-        """A dump that has (or, present False, no longer has) the pattern, or None."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            out = self.dump()
-            if out and bool(re.search(pattern, out, re.M)) == present:
-                return out
-            time.sleep(0.5)
-        return None
-
-
-def centre(dump, kind, text):
-    """The centre of the first node of that kind and text in a dump."""
-    m = re.search(rf'^\s*{kind} (-?\d+),(-?\d+) (\d+)x(\d+) "{re.escape(text)}"$', dump or "", re.M)
-    if not m:
-        return None
-    x, y, w, h = map(int, m.groups())
-    return x + w // 2, y + h // 2
-
-
-def click(env, w, at):
-    xdo(env, "mousemove", "--window", w, at[0], at[1])
-    time.sleep(0.2)
-    xdo(env, "click", "--window", w, 1)
-
-
-def window_at(dump, owner):
-    m = re.search(rf"^window (\d+) {owner} (-?\d+),(-?\d+) (\d+)x(\d+)", dump or "", re.M)
-    return tuple(map(int, m.groups())) if m else None
-
-
-def shot(env, w):
-    p = subprocess.run(["xwd", "-id", w, "-display", env["DISPLAY"]], stdout=subprocess.PIPE,
-                       timeout=20)
-    return XwdImage(p.stdout) if p.returncode == 0 else None
+from desktop_util import boot, centre, click, main, shot, window_at  # noqa: E402
+from xwdpix import write_png  # noqa: E402
+from xwindow import xdo  # noqa: E402
 
 
 def run(tap, a, env):
-    sim = Proc([a.sim, "--desktop", "--disk", "none", "--bootstore", a.bootstore], env=env,
-               stdin=subprocess.PIPE)
-    d = Desk(sim)
-    ready = sim.wait_for(r"desktop: ready: screen 1024x768", 60)
-    w = find_window(env) if ready else None
-    tap.check(ready and w is not None, "--desktop: the desktop shell starts with the system, on the display",
-              sim.text()[-400:])
-    if not ready or w is None:
-        sim.p.kill()
-        sim.finish(5)
+    booted = boot(tap, a, env, "--desktop: the desktop shell starts with the system, on the display")
+    if not booted:
         return
+    sim, d, w = booted
     out = d.command("desktop start", r"^desktop running$")
     tap.check(out is not None, "desktop start finds it running", sim.text()[-300:])
     dump = d.wait_dump(r'^  button .* "Apps"$')
@@ -239,17 +171,4 @@ def run(tap, a, env):
     tap.check(rc == 0, "poweroff ends the simulator with 0", f"status {rc}")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sim", required=True)
-    ap.add_argument("--bootstore", required=True)
-    ap.add_argument("--shot")
-    a = ap.parse_args()
-    tap = Tap()
-    under_xvfb(tap, "the desktop under Xvfb", ("Xvfb", "xdotool", "xwd"),
-               lambda env: run(tap, a, env))
-    print(f"1..{tap.n}")
-    return 1 if tap.failed else 0
-
-
-sys.exit(main())
+sys.exit(main(run, "the desktop under Xvfb"))

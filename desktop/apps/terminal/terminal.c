@@ -134,21 +134,12 @@ static void on_key(const struct sos_input_event *e)
 static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
 {
     (void)s, (void)pkt, (void)arg;
-    uint8_t buf[128];
-    struct sos_chan_read rd = {.bytes = buf, .bytes_cap = sizeof(buf)};
-    while (sos_channel_read(g.win.s.ch, &rd) == 0) {
-        struct sos_msg_hdr h;
-        struct sos_input_event e;
-        if (rd.actual_bytes == sizeof(h) + sizeof(e)) {
-            memcpy(&h, buf, sizeof(h));
-            memcpy(&e, buf + sizeof(h), sizeof(e));
-            if (h.ordinal == GFX_SURF_EVENT && e.type == SOS_INPUT_KEY)
-                on_key(&e);
-            else if (h.ordinal == GFX_SURF_EVENT && e.type == SOS_INPUT_WHEEL && e.code == 0 &&
-                     vt_scroll_view(&g.vt, 3 * e.value))
-                show();
-        }
-        rd = (struct sos_chan_read){.bytes = buf, .bytes_cap = sizeof(buf)};
+    struct sos_input_event e;
+    while (tk_window_event(&g.win, &e)) {
+        if (e.type == SOS_INPUT_KEY)
+            on_key(&e);
+        else if (e.type == SOS_INPUT_WHEEL && e.code == 0 && vt_scroll_view(&g.vt, 3 * e.value))
+            show();
     }
 }
 

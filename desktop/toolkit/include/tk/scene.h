@@ -1,6 +1,6 @@
 /*
  * tk/scene.h - the toolkit's retained scene: a tree of nodes (boxes, text, images,
- * buttons, text fields, lists, scroll views) laid out by rows and columns, with the
+ * buttons, text fields, lists, scroll views, graphs) laid out by rows and columns, with the
  * damage each change causes, keyboard focus and its navigation, and light and dark
  * themes.
  *
@@ -31,8 +31,12 @@
 #define TK_NODES_MAX 128
 #define TK_TEXT_MAX 128
 #define TK_DAMAGE_MAX 32
+#define TK_GRAPH_MAX 64 /* samples a graph keeps (the newest) */
 
-enum tk_kind { TK_BOX, TK_TEXT, TK_IMAGE, TK_BUTTON, TK_FIELD, TK_LIST, TK_SCROLL };
+/* A graph is a polyline of samples over time (percent of its height, newest at the
+ * right edge), drawn in the accent colour on the field colour; its text is a label
+ * for the dump only. */
+enum tk_kind { TK_BOX, TK_TEXT, TK_IMAGE, TK_BUTTON, TK_FIELD, TK_LIST, TK_SCROLL, TK_GRAPH };
 enum tk_dir { TK_COLUMN, TK_ROW };
 
 struct tk_rect {
@@ -62,6 +66,8 @@ struct tk_node {
     int32_t img_w, img_h;
     int32_t scroll;              /* a scroll view's offset (pixels) */
     uint32_t activations;        /* a button's presses */
+    uint8_t samples[TK_GRAPH_MAX]; /* a graph's, oldest first, 0..100 */
+    uint8_t nsamples;
     struct tk_rect r;            /* laid out, in the scene's pixels */
 };
 
@@ -86,6 +92,11 @@ int tk_add(struct tk_scene *s, int parent, enum tk_kind kind, const char *text);
 void tk_layout(struct tk_scene *s);
 void tk_set_text(struct tk_scene *s, int node, const char *text);
 void tk_set_theme(struct tk_scene *s, const struct tk_theme *theme);
+/* A graph's samples (percent, clamped to 0..100), oldest first; only the newest
+ * TK_GRAPH_MAX are kept. Damages the graph. */
+void tk_graph_set(struct tk_scene *s, int node, const int32_t *pct, uint32_t n);
+/* Where a graph's sample i (0 the oldest kept) is drawn, in scene pixels. */
+void tk_graph_point(const struct tk_node *n, uint32_t i, int32_t *x, int32_t *y);
 void tk_scroll_by(struct tk_scene *s, int node, int32_t dy);
 void tk_focus_next(struct tk_scene *s);
 void tk_focus_prev(struct tk_scene *s);

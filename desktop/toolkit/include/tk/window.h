@@ -30,6 +30,9 @@ int tk_window_open(struct tk_window *w, struct sl_conn_to *c, int32_t x, int32_t
 int tk_window_show(struct tk_window *w);
 /* Move, stack, show or hide (flags GFX_SURF_*). */
 int tk_window_place(struct tk_window *w, int32_t x, int32_t y, uint32_t z, uint32_t flags);
+/* The next input event (GFX_SURF_EVENT) the session sent the window's surface; false
+ * when none is waiting. Call it until false when the surface's channel is readable. */
+bool tk_window_event(struct tk_window *w, struct sos_input_event *e);
 void tk_window_close(struct tk_window *w);
 /* A startup resource (a font, an image: `resource=bundle:...` in the manifest) mapped
  * read-only; NULL when it was not granted. */

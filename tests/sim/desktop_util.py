@@ -1,0 +1,101 @@
+"""Driving the desktop from a test: shell commands typed into the simulator, `desktop
+dump` read back and searched, the centre of a widget in a dump, a click there with
+xdotool, a window's place, and the X window's pixels. Shared by desktop-window.py and
+desktop-monitor.py.
+"""
+import argparse
+import re
+import subprocess
+import time
+
+from xwdpix import XwdImage
+from xwindow import Proc, Tap, find_window, under_xvfb, xdo
+
+
+class Desk:
+    def __init__(self, sim):
+        self.sim = sim
+
+    def say(self, line):
+        self.sim.p.stdin.write((line + "\n").encode())
+        self.sim.p.stdin.flush()
+
+    def command(self, line, end_pattern, timeout=20):
+        """Run a shell command; the text it printed (up to end_pattern), or None."""
+        mark = len(self.sim.text())
+        self.say(line)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            out = self.sim.text()[mark:]
+            if re.search(end_pattern, out, re.M):
+                return out
+            time.sleep(0.1)
+        return None
+
+    def dump(self):
+        return self.command("desktop dump", r"^screen \d+x\d+$[\s\S]*serviceos> ") or ""
+
+    def wait_dump(self, pattern, timeout=20, present=True):
+        """A dump that has (or, present False, no longer has) the pattern, or None."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            out = self.dump()
+            if out and bool(re.search(pattern, out, re.M)) == present:
+                return out
+            time.sleep(0.5)
+        return None
+
+
+def centre(dump, kind, text):
+    """The centre of the first node of that kind and text in a dump."""
+    m = re.search(rf'^\s*{kind} (-?\d+),(-?\d+) (\d+)x(\d+) "{re.escape(text)}"$', dump or "", re.M)
+    if not m:
+        return None
+    x, y, w, h = map(int, m.groups())
+    return x + w // 2, y + h // 2
+
+
+def click(env, w, at):
+    xdo(env, "mousemove", "--window", w, at[0], at[1])
+    time.sleep(0.2)
+    xdo(env, "click", "--window", w, 1)
+
+
+def window_at(dump, owner):
+    m = re.search(rf"^window (\d+) {owner} (-?\d+),(-?\d+) (\d+)x(\d+)", dump or "", re.M)
+    return tuple(map(int, m.groups())) if m else None
+
+
+def shot(env, w):
+    p = subprocess.run(["xwd", "-id", w, "-display", env["DISPLAY"]], stdout=subprocess.PIPE,
+                       timeout=20)
+    return XwdImage(p.stdout) if p.returncode == 0 else None
+
+
+def boot(tap, a, env, what):
+    """The simulator booted with --desktop on the Xvfb display: (sim, Desk, X window), or
+    None (a failed check) when the desktop did not come up."""
+    sim = Proc([a.sim, "--desktop", "--disk", "none", "--bootstore", a.bootstore], env=env,
+               stdin=subprocess.PIPE)
+    ready = sim.wait_for(r"desktop: ready: screen 1024x768", 60)
+    w = find_window(env) if ready else None
+    tap.check(ready and w is not None, what, sim.text()[-400:])
+    if not ready or w is None:
+        sim.p.kill()
+        sim.finish(5)
+        return None
+    return sim, Desk(sim), w
+
+
+def main(run, what):
+    """The arguments (--sim, --bootstore, --shot), run(tap, args, env) under a private
+    Xvfb (TAP SKIP without one), the plan; the exit status."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sim", required=True)
+    ap.add_argument("--bootstore", required=True)
+    ap.add_argument("--shot")
+    a = ap.parse_args()
+    tap = Tap()
+    under_xvfb(tap, what, ("Xvfb", "xdotool", "xwd"), lambda env: run(tap, a, env))
+    print(f"1..{tap.n}")
+    return 1 if tap.failed else 0
