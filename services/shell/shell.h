@@ -109,6 +109,8 @@ void cmd_chaos(int argc, char **argv);
 void cmd_storage(int argc, char **argv);
 void cmd_store(int argc, char **argv);
 void cmd_net(int argc, char **argv);
+void cmd_pkg(int argc, char **argv);
+void cmd_run_pkg(int argc, char **argv);
 void cmd_gfx(int argc, char **argv); /* cmds_gfx.c */
 void cmd_audio(int argc, char **argv);
 
