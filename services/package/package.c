@@ -276,16 +276,31 @@ static int do_gc(struct sl_request *r)
     return answer(r, rc, &err);
 }
 
+static bool read_only_op(const char *op)
+{
+    return !strcmp(op, "list") || !strcmp(op, "trust") || !strcmp(op, "keys");
+}
+
 static int do_repo(struct sl_request *r)
 {
     struct errmsg err;
-    const char *op = NULL, *name = NULL;
+    const char *op = NULL, *name = NULL, *url = "", *root = "";
     int rc = begin(r, SOS_RIGHT_READ, 2, &op, &name, &err);
     struct sl_peer *p = r->client;
-    if (!rc && strcmp(op, "list") && !(p->rights & SOS_RIGHT_WRITE))
+    if (!rc && (!op || !name)) /* url and root are optional; op and name are not */
+        rc = errmsg_set(&err, SOS_ERR_INVALID_ARGS, "repo: an operation and a name");
+    struct sl_parse ps;
+    sl_parse_begin(&ps, r->bytes, r->len, NULL, 0, NULL);
+    if (!rc && sl_parse_str(&ps, NULL) && sl_parse_str(&ps, NULL) && ps.pos < ps.len) {
+        url = sl_parse_str(&ps, NULL);
+        root = url ? sl_parse_str(&ps, NULL) : NULL;
+        if (!url || !root)
+            rc = errmsg_set(&err, SOS_ERR_INVALID_ARGS, "repo: a url and a root file");
+    }
+    if (!rc && !read_only_op(op) && !(p->rights & SOS_RIGHT_WRITE))
         rc = errmsg_set(&err, SOS_ERR_ACCESS_DENIED, "not allowed");
     if (!rc)
-        rc = pkgsvc_repo_op(op, name, &err);
+        rc = pkgsvc_repo_op(op, name, url, root, p->name, &err);
     if (!rc && !g_pkg.len)
         pkgsvc_say("no repositories\n");
     return answer(r, rc, &err);
@@ -342,6 +357,20 @@ static void on_storage_gone(struct sl_server *srv, const struct sos_port_packet 
     sl_server_stop(srv, 0);
 }
 
+/* The boot store, mapped read-only, for the roots of trust it ships. */
+static void open_boot_store(void)
+{
+    sos_handle_t store = sos_startup_handle("bootstore");
+    uint64_t size;
+    struct errmsg em;
+    if (!store || sos_vmo_get_size(store, &size))
+        return;
+    struct sos_vm_map m = {sos_self_process(), store, 0, size, SOS_VM_READ, 0, 0};
+    if (sos_vm_map(&m) == 0 &&
+        bundle_open(&g_pkg.boot, (const void *)(uintptr_t)m.addr, size, &em) == 0)
+        g_pkg.boot_ok = true;
+}
+
 int main(void)
 {
     int err = sl_service_init(&g_pkg.srv, g_ops, sizeof g_ops / sizeof g_ops[0], &g_pkg);
@@ -351,6 +380,7 @@ int main(void)
     }
     g_pkg.state_dir = sos_startup_handle("storage/data/pkg");
     g_pkg.repo_root = sos_startup_handle("storage/data/repo");
+    open_boot_store();
     struct errmsg e = {0};
     if (!g_pkg.state_dir)
         printf("package: no state directory (resource storage/data/pkg)\n");

@@ -5,7 +5,8 @@
  *
  *   pkg list [--available] | search <word> | show <name> | install <name>[@version]
  *       | update [name] | remove <name> | rollback | history | verify | repair | gc
- *       | repo add|remove <name> | repo list | repo sync
+ *       | repo add <name> [<url> [<root file>]] | repo remove <name> | repo list|sync [name]
+ *       | trust [name] | keys [name]
  *   run pkg <name> [args...]    the installed package's program, through the root
  *                               manager's loader (`run image` on its installed file)
  *
@@ -31,14 +32,35 @@ static const struct sub g_subs[] = {
     {"search", PKG_SEARCH, 1, 1}, {"show", PKG_SHOW, 1, 1},         {"install", PKG_INSTALL, 1, 1},
     {"update", PKG_UPDATE, 0, 1}, {"remove", PKG_REMOVE, 1, 1},     {"rollback", PKG_ROLLBACK, 0, 0},
     {"history", PKG_HISTORY, 0, 0}, {"verify", PKG_VERIFY, 0, 0},   {"repair", PKG_REPAIR, 0, 0},
-    {"gc", PKG_GC, 0, 0},         {"repo", PKG_REPO, 1, 2},         {"list", PKG_LIST, 0, 1},
+    {"gc", PKG_GC, 0, 0},         {"repo", PKG_REPO, 1, 4},         {"list", PKG_LIST, 0, 1},
+    {"trust", PKG_REPO, 0, 1},    {"keys", PKG_REPO, 0, 1},
 };
 
 static void usage(void)
 {
     sh_eprintf("usage: pkg list [--available] | search <word> | show <name> | install "
                "<name>[@version] | update [name] | remove <name> | rollback | history | "
-               "verify | repair | gc | repo add|remove <name> | repo list|sync\n");
+               "verify | repair | gc | repo add <name> [<url> [<root file>]] | repo remove <name> "
+               "| repo list|sync [name] | trust [name] | keys [name]\n");
+}
+
+/* `pkg repo OP [name [url [root]]]`, `pkg trust|keys [name]`. */
+static int repo_request(const struct sub *s, int argc, char **argv, char *text, size_t size)
+{
+    const char *op = s->name, *name = argc > 0 ? argv[0] : "";
+    if (!strcmp(op, "repo")) {
+        op = argv[0];
+        name = argc > 1 ? argv[1] : "";
+        bool change = !strcmp(op, "add") || !strcmp(op, "remove");
+        if ((change && argc < 2) || (!change && argc > 2) ||
+            (strcmp(op, "add") && argc > 2))
+            return SOS_ERR_INVALID_ARGS;
+        argc--, argv++;
+    } else if (argc > 1) {
+        return SOS_ERR_INVALID_ARGS;
+    }
+    return pkgc_repo(&g_pkgc, op, name, argc > 1 ? argv[1] : "", argc > 2 ? argv[2] : "", text,
+                     size);
 }
 
 /* The two request strings of a subcommand's arguments. */
@@ -61,10 +83,7 @@ static int request(const struct sub *s, int argc, char **argv, char *text, size_
         break;
     }
     case PKG_REPO:
-        if (argc == 1 && strcmp(argv[0], "list") && strcmp(argv[0], "sync"))
-            return SOS_ERR_INVALID_ARGS;
-        b = argc > 1 ? argv[1] : "";
-        break;
+        return repo_request(s, argc, argv, text, size);
     case PKG_ROLLBACK: case PKG_HISTORY: case PKG_VERIFY: case PKG_REPAIR: case PKG_GC:
         a = NULL;
         break;

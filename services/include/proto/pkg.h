@@ -17,10 +17,14 @@
  *                                                                     text says which
  *   PKG_REPAIR   ()                          -> (str text)   [write]
  *   PKG_GC       ()                          -> (str text)   [write]
- *   PKG_REPO     (str op, str name)          -> (str text)   [write for add/remove/sync,
- *                                                             read for list]
- *       op: "add", "remove", "list", "sync"; a repository is a directory below the
- *       service's repository root (storage /data/repo/<name>, laid out by sospkg repo)
+ *   PKG_REPO     (str op, str name, str url, str root) -> (str text)
+ *                                              [write for add/remove/sync, read for
+ *                                               list/trust/keys]
+ *       op: "add", "remove", "list", "sync", "trust", "keys". A repository carries TUF
+ *       metadata (docs/packages.md, "TUF in the service"); add trusts `root` (a file in
+ *       /boot or /data/repo; "" is /boot/etc/pkg/trust/<name>.root, what the boot store
+ *       ships) and syncs from `url` ("file:<dir>": /data/repo/<dir>; "" is
+ *       file:<name>). url and root may be left out of the message for other ops.
  *   PKG_WHICH    (str name)                  -> (str path)   [read]
  *       the storage path of the installed package's program (its bin/<name>, else its
  *       first executable), for the root manager's loader (`run pkg <name>` in the shell)
@@ -54,6 +58,7 @@
 #define PKG_LIST_AVAILABLE 1u
 
 #define PKG_ARG_MAX 64      /* names, versions, repository operations */
+#define PKG_URL_MAX 160     /* a repository's url, a root file's path */
 #define PKG_REPLY_MAX 8192  /* bytes of the reply's text */
 
 #endif
