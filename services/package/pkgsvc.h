@@ -22,13 +22,16 @@ void pkgsvc_store_init(struct pkg_store *st, sos_handle_t dir);
 /* A repository backend reading below a storage directory handle. */
 void pkgsvc_fetch_storage_init(struct pkg_fetch *f, sos_handle_t dir);
 
+/* A repository backend over HTTP (fetch_http.c): GET <url>/<path>; url must outlive f. */
+int pkgsvc_fetch_http_init(struct pkg_fetch *f, const char *url, struct errmsg *err);
+
 #define PKGSVC_REPOS 4
 
 /* A repository the service was told about: its name (a directory below the repository
  * root), its backend, and its index as last synced. */
 struct pkgsvc_repo {
     char name[PKG_NAME_MAX + 1];
-    char url[PKG_URL_MAX + 1];   /* "file:<dir below /data/repo>" */
+    char url[PKG_URL_MAX + 1];   /* "http://..." or "file:<dir below /data/repo>" */
     sos_handle_t dir;
     struct pkg_fetch fetch;
     struct pkg_index index;      /* as the targets role last signed it */

@@ -28,17 +28,15 @@ static void close_repo(struct pkgsvc_repo *r)
     memset(r, 0, sizeof *r);
 }
 
-/* The backend for r->url (only "file:<dir>" below /data/repo so far). */
+/* The backend for r->url: "http://..." (fetch_http.c) or "file:<dir>" below /data/repo. */
 static int open_backend(struct pkgsvc_repo *r, struct errmsg *err)
 {
     const char *dir = r->url + 5;
-    if (strncmp(r->url, "file:", 5)) {
-        if (!strncmp(r->url, "http://", 7) || !strncmp(r->url, "https://", 8))
-            return errmsg_set(err, SOS_ERR_NOT_SUPPORTED,
-                              "%s: this service has no HTTP backend yet; use file:<dir>", r->url);
-        return errmsg_set(err, SOS_ERR_INVALID_ARGS, "%s: a url is file:<dir below /data/repo>",
-                          r->url);
-    }
+    if (!strncmp(r->url, "http://", 7) || !strncmp(r->url, "https://", 8))
+        return pkgsvc_fetch_http_init(&r->fetch, r->url, err);
+    if (strncmp(r->url, "file:", 5))
+        return errmsg_set(err, SOS_ERR_INVALID_ARGS,
+                          "%s: a url is http://... or file:<dir below /data/repo>", r->url);
     int rc = pkg_check_name(dir, strlen(dir), err);
     if (rc)
         return rc;

@@ -32,6 +32,10 @@ or dnsmasq sends can leave it. Without root, unshare, ip or dnsmasq it says
                    takes the guest's connections (no host client: slirp forwards
                    nothing in)
   --no-dhcp        with --services: no dnsmasq at all (nothing answers DHCP or DNS)
+  --serve DIR      with --services: http.server serves DIR (not the scratch directory),
+                   and the host side's cases of service.scn (its client, the DNS
+                   query count) are left out: COMMAND is another scenario (packages
+                   over HTTP: the test repository)
   --timeout S      give up after S seconds (default 60)
 """
 import os
@@ -58,7 +62,7 @@ def skip(reason):
 
 def parse(argv):
     opts = {'namespace': True, 'absent': False, 'timeout': 60.0, 'expect': OFFER, 'echo': False,
-            'services': False, 'slirp': False, 'no_dhcp': False}
+            'services': False, 'slirp': False, 'no_dhcp': False, 'serve': None}
     i = 0
     while i < len(argv) and argv[i] != '--':
         a = argv[i]
@@ -74,6 +78,9 @@ def parse(argv):
             opts['slirp'] = True
         elif a == '--no-dhcp':
             opts['no_dhcp'] = True
+        elif a == '--serve':
+            i += 1
+            opts['serve'] = os.path.abspath(argv[i])
         elif a == '--timeout':
             i += 1
             opts['timeout'] = float(argv[i])
@@ -164,8 +171,9 @@ def echo_server():
     threading.Thread(target=serve, daemon=True).start()
 
 
-def host_servers(work, host):
-    """TCP echo on host:7007, UDP echo on :7008, http.server on :8080 (threads)."""
+def host_servers(work, host, serve=None):
+    """TCP echo on host:7007, UDP echo on :7008, http.server on :8080 (threads) serving
+    `serve`, else the scratch directory."""
     tcp = socket.create_server((host, 7007))
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind((host, 7008))
@@ -189,7 +197,7 @@ def host_servers(work, host):
     with open(os.path.join(work, 'index.html'), 'w') as f:
         f.write('served by the test\n')
     http = subprocess.Popen([sys.executable, '-m', 'http.server', '--bind', host,
-                             '--directory', work, '8080'], stdout=subprocess.DEVNULL,
+                             '--directory', serve or work, '8080'], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     return http
 
@@ -307,11 +315,12 @@ def bulk_echo(result):
 
 def run_services(opts, cmd, work):
     """The service scenario: COMMAND's TAP, then the host side's cases."""
-    http = host_servers(work, '192.168.77.1' if opts['slirp'] else '10.0.2.2')
+    http = host_servers(work, '192.168.77.1' if opts['slirp'] else '10.0.2.2', opts['serve'])
     result = {}
     client = threading.Thread(target=host_client,
                               args=(result, time.monotonic() + opts['timeout']), daemon=True)
-    if not opts['slirp'] and not opts['no_dhcp']:
+    host_cases = not opts['slirp'] and not opts['no_dhcp'] and not opts['serve']
+    if host_cases:
         client.start()
     try:
         out, status = run_guest([a.replace('@TAP@', TAP) for a in cmd], opts['timeout'] + 30)
@@ -329,7 +338,7 @@ def run_services(opts, cmd, work):
         else:
             print('# ' + line)
     ok = True
-    if not opts['slirp'] and not opts['no_dhcp']:
+    if host_cases:
         got = result.get('echo')
         ok = got == HOST_LINE
         n += 1
@@ -356,7 +365,7 @@ def run_services(opts, cmd, work):
                   f'{result.get(key + "_error", "")}')
             ok = ok and good
         ok = ok and bounded and bulk
-    if not opts['slirp'] and not opts['no_dhcp']:
+    if host_cases:
         # service.scn looks repo.test up three times: twice from the first instance of
         # the service (the second from lwIP's table: the answer's TTL is 300 s) and once
         # after `kill network`, from a new instance with an empty table
