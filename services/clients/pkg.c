@@ -47,17 +47,15 @@ int pkgc_call(struct sl_conn_to *c, uint32_t ordinal, const char *a, const char 
     return call(c, &req, ordinal, text, size);
 }
 
-int pkgc_repo(struct sl_conn_to *c, const char *op, const char *name, const char *url,
-              const char *root, char *text, size_t size)
+int pkgc_call4(struct sl_conn_to *c, uint32_t ordinal, const char *const arg[4], char *text,
+               size_t size)
 {
     uint8_t rb[2 * PKG_ARG_MAX + 2 * PKG_URL_MAX + 64];
     struct sl_msg req;
-    sl_msg_begin(&req, rb, sizeof rb, NULL, 0, PKG_REPO);
-    sl_msg_put_str(&req, op);
-    sl_msg_put_str(&req, name ? name : "");
-    sl_msg_put_str(&req, url ? url : "");
-    sl_msg_put_str(&req, root ? root : "");
-    return call(c, &req, PKG_REPO, text, size);
+    sl_msg_begin(&req, rb, sizeof rb, NULL, 0, ordinal);
+    for (int i = 0; i < 4; i++)
+        sl_msg_put_str(&req, arg[i] ? arg[i] : "");
+    return call(c, &req, ordinal, text, size);
 }
 
 int pkgc_list(struct sl_conn_to *c, uint32_t flags, char *text, size_t size)

@@ -119,8 +119,10 @@ static int do_show(struct sl_request *r)
     int rc = begin(r, SOS_RIGHT_READ, 1, &name, NULL, &err);
     struct pkgsvc_repo *repo = rc ? NULL : pkgsvc_repo_for(name);
     for (uint32_t i = 0; !rc && i < g_pkg.db.cur.set.count; i++)
-        if (!strcmp(g_pkg.db.cur.set.pkg[i].name, name))
+        if (!strcmp(g_pkg.db.cur.set.pkg[i].name, name)) {
             say_pkg(&g_pkg.db.cur.set.pkg[i], "[installed]");
+            pkgsvc_prov_show(&g_pkg.db.cur.set.pkg[i]);
+        }
     for (uint32_t i = 0; !rc && repo && i < repo->index.count; i++) {
         const struct pkg_avail *a = &repo->index.pkg[i];
         if (strcmp(a->name, name))
@@ -154,18 +156,29 @@ static int do_search(struct sl_request *r)
     return answer(r, rc, &err);
 }
 
-static int install(const char *name, const char *version, struct errmsg *err)
+/* Installs (or updates to) name at version ("": the newest, or the pin), from the
+ * repository policy allows; who: the client, for the provenance record. */
+static int install(const char *name, const char *version, const char *who, struct errmsg *err)
 {
     struct pkg_version v;
     struct pkgsvc_repo *repo = pkgsvc_repo_for(name);
+    const char *pin = pkgsvc_policy_pin(name);
     if (!repo)
-        return errmsg_set(err, SOS_ERR_NOT_FOUND, "no repository offers %s", name);
+        return errmsg_set(err, SOS_ERR_NOT_FOUND, "no repository %s %s",
+                          pkgsvc_repo_offering(name) ? "that policy allows offers" : "offers",
+                          name);
+    if (pin && version[0] && strcmp(pin, version))
+        return errmsg_set(err, SOS_ERR_ACCESS_DENIED, "%s is pinned to %s by policy", name, pin);
+    if (pin)
+        version = pin;
     int rc = version[0] ? pkg_version_parse(version, strlen(version), &v, err) : 0;
     if (!rc)
         rc = pkgdb_install(&g_pkg.db, &repo->index, &repo->fetch, name, version[0] ? &v : NULL,
                            err);
-    if (!rc)
+    if (!rc) {
+        pkgsvc_prov_note(repo, who);
         pkgsvc_say("%s (generation %u)\n", g_pkg.db.cur.reason, (unsigned)g_pkg.db.cur.number);
+    }
     return rc;
 }
 
@@ -175,7 +188,7 @@ static int do_install(struct sl_request *r)
     const char *name = NULL, *version = NULL;
     int rc = begin(r, SOS_RIGHT_WRITE, 2, &name, &version, &err);
     if (!rc)
-        rc = install(name, version, &err);
+        rc = install(name, version, ((struct sl_peer *)r->client)->name, &err);
     return answer(r, rc, &err);
 }
 
@@ -184,12 +197,13 @@ static int do_update(struct sl_request *r)
     struct errmsg err;
     const char *name = NULL;
     int rc = begin(r, SOS_RIGHT_WRITE, 1, &name, NULL, &err);
+    const char *who = rc ? "" : ((struct sl_peer *)r->client)->name;
     if (!rc && name[0])
-        rc = install(name, "", &err);
+        rc = install(name, "", who, &err);
     for (uint32_t i = 0; !rc && !name[0] && i < g_pkg.db.cur.set.count; i++) {
         char each[PKG_NAME_MAX + 1];
         snprintf(each, sizeof each, "%s", g_pkg.db.cur.set.pkg[i].name);
-        int one = install(each, "", &err);
+        int one = install(each, "", who, &err);
         if (one == SOS_ERR_ALREADY_EXISTS)
             pkgsvc_say("%s\n", err.msg);
         else
@@ -306,6 +320,22 @@ static int do_repo(struct sl_request *r)
     return answer(r, rc, &err);
 }
 
+static int do_policy(struct sl_request *r)
+{
+    struct errmsg err;
+    const char *op = NULL, *a = NULL, *b = NULL;
+    int rc = begin(r, SOS_RIGHT_READ, 2, &op, &a, &err);
+    struct sl_parse ps;
+    sl_parse_begin(&ps, r->bytes, r->len, NULL, 0, NULL);
+    if (!rc && (!op || !a || !sl_parse_str(&ps, NULL) || !sl_parse_str(&ps, NULL) ||
+                !(b = sl_parse_str(&ps, NULL))))
+        rc = errmsg_set(&err, SOS_ERR_INVALID_ARGS, "policy: an operation and two words");
+    if (!rc)
+        rc = pkgsvc_policy_op(op, a, b, ((struct sl_peer *)r->client)->rights & SOS_RIGHT_WRITE,
+                              &err);
+    return answer(r, rc, &err);
+}
+
 static int do_which(struct sl_request *r)
 {
     static struct pkg p;
@@ -344,7 +374,7 @@ static const struct sl_op g_ops[] = {
     {PKG_INSTALL, 0, do_install}, {PKG_UPDATE, 0, do_update},     {PKG_REMOVE, 0, do_remove},
     {PKG_ROLLBACK, 0, do_rollback}, {PKG_HISTORY, 0, do_history}, {PKG_VERIFY, 0, do_verify},
     {PKG_REPAIR, 0, do_repair},   {PKG_GC, 0, do_gc},             {PKG_REPO, 0, do_repo},
-    {PKG_WHICH, 0, do_which},
+    {PKG_WHICH, 0, do_which},     {PKG_POLICY, 0, do_policy},
 };
 
 /* Storage went away (restarted): every directory handle the service holds is dead, and
@@ -392,6 +422,8 @@ int main(void)
         g_pkg.db_ok = true;
     else if (g_pkg.state_dir)
         printf("package: the package state is unusable: %s\n", e.msg);
+    if (g_pkg.state_dir && (err = pkgsvc_policy_load()) != 0)
+        printf("package: cannot read the policy: %s\n", sos_strerror(err));
     if (g_pkg.state_dir && (err = pkgsvc_repos_load()) != 0)
         printf("package: cannot read the repository list: %s\n", sos_strerror(err));
     err = sl_service_ready();

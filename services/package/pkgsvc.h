@@ -78,7 +78,21 @@ int pkgsvc_trust_forget(const struct pkgsvc_repo *r);
 void pkgsvc_trust_keys(const struct pkgsvc_repo *r);
 void pkgsvc_trust_report(const struct pkgsvc_repo *r);
 
-/* The repository that offers name (the first added), or NULL. */
+/* The repository that offers name and that policy allows to supply it (the first
+ * added), or NULL; _offering: the first that offers it, whatever the policy. */
 struct pkgsvc_repo *pkgsvc_repo_for(const char *name);
+struct pkgsvc_repo *pkgsvc_repo_offering(const char *name);
+
+/* policy.c: the rules (allow <repo> <pkg|*>, pin <pkg> <version>) in the state file
+ * "policy", and provenance records prov.<name>-<version>. op: show, allow, pin, unpin,
+ * reset (all but show need may_write). prov_note: records every package of the current
+ * generation that has none yet as coming from repo, asked by who. */
+int pkgsvc_policy_load(void);
+int pkgsvc_policy_op(const char *op, const char *a, const char *b, bool may_write,
+                     struct errmsg *err);
+bool pkgsvc_policy_allows(const char *repo, const char *name);
+const char *pkgsvc_policy_pin(const char *name);
+void pkgsvc_prov_note(const struct pkgsvc_repo *repo, const char *who);
+void pkgsvc_prov_show(const struct pkg_avail *a);
 
 #endif

@@ -259,10 +259,19 @@ int pkgsvc_repos_load(void)
     return 0;
 }
 
-struct pkgsvc_repo *pkgsvc_repo_for(const char *name)
+struct pkgsvc_repo *pkgsvc_repo_offering(const char *name)
 {
     for (int i = 0; i < PKGSVC_REPOS; i++)
         if (g_pkg.repo[i].name[0] && pkg_index_find(&g_pkg.repo[i].index, name, NULL))
+            return &g_pkg.repo[i];
+    return NULL;
+}
+
+struct pkgsvc_repo *pkgsvc_repo_for(const char *name)
+{
+    for (int i = 0; i < PKGSVC_REPOS; i++)
+        if (g_pkg.repo[i].name[0] && pkg_index_find(&g_pkg.repo[i].index, name, NULL) &&
+            pkgsvc_policy_allows(g_pkg.repo[i].name, name))
             return &g_pkg.repo[i];
     return NULL;
 }

@@ -7,6 +7,7 @@
  *       | update [name] | remove <name> | rollback | history | verify | repair | gc
  *       | repo add <name> [<url> [<root file>]] | repo remove <name> | repo list|sync [name]
  *       | trust [name] | keys [name]
+ *       | policy [allow <repo> <pkg|*> | pin <pkg> <version> | unpin <pkg> | reset]
  *   run pkg <name> [args...]    the installed package's program, through the root
  *                               manager's loader (`run image` on its installed file)
  *
@@ -33,7 +34,7 @@ static const struct sub g_subs[] = {
     {"update", PKG_UPDATE, 0, 1}, {"remove", PKG_REMOVE, 1, 1},     {"rollback", PKG_ROLLBACK, 0, 0},
     {"history", PKG_HISTORY, 0, 0}, {"verify", PKG_VERIFY, 0, 0},   {"repair", PKG_REPAIR, 0, 0},
     {"gc", PKG_GC, 0, 0},         {"repo", PKG_REPO, 1, 4},         {"list", PKG_LIST, 0, 1},
-    {"trust", PKG_REPO, 0, 1},    {"keys", PKG_REPO, 0, 1},
+    {"trust", PKG_REPO, 0, 1},    {"keys", PKG_REPO, 0, 1},       {"policy", PKG_POLICY, 0, 3},
 };
 
 static void usage(void)
@@ -41,7 +42,8 @@ static void usage(void)
     sh_eprintf("usage: pkg list [--available] | search <word> | show <name> | install "
                "<name>[@version] | update [name] | remove <name> | rollback | history | "
                "verify | repair | gc | repo add <name> [<url> [<root file>]] | repo remove <name> "
-               "| repo list|sync [name] | trust [name] | keys [name]\n");
+               "| repo list|sync [name] | trust [name] | keys [name] | policy [allow <repo> "
+               "<pkg|*> | pin <pkg> <version> | unpin <pkg> | reset]\n");
 }
 
 /* `pkg repo OP [name [url [root]]]`, `pkg trust|keys [name]`. */
@@ -59,8 +61,8 @@ static int repo_request(const struct sub *s, int argc, char **argv, char *text, 
     } else if (argc > 1) {
         return SOS_ERR_INVALID_ARGS;
     }
-    return pkgc_repo(&g_pkgc, op, name, argc > 1 ? argv[1] : "", argc > 2 ? argv[2] : "", text,
-                     size);
+    const char *arg[4] = {op, name, argc > 1 ? argv[1] : "", argc > 2 ? argv[2] : ""};
+    return pkgc_call4(&g_pkgc, PKG_REPO, arg, text, size);
 }
 
 /* The two request strings of a subcommand's arguments. */
@@ -84,6 +86,11 @@ static int request(const struct sub *s, int argc, char **argv, char *text, size_
     }
     case PKG_REPO:
         return repo_request(s, argc, argv, text, size);
+    case PKG_POLICY: {
+        const char *arg[4] = {argc > 0 ? argv[0] : "show", argc > 1 ? argv[1] : "",
+                              argc > 2 ? argv[2] : "", ""};
+        return pkgc_call4(&g_pkgc, PKG_POLICY, arg, text, size);
+    }
     case PKG_ROLLBACK: case PKG_HISTORY: case PKG_VERIFY: case PKG_REPAIR: case PKG_GC:
         a = NULL;
         break;

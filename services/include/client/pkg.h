@@ -21,9 +21,10 @@
 int pkgc_call(struct sl_conn_to *c, uint32_t ordinal, const char *a, const char *b,
               char *text, size_t size);
 
-/* PKG_REPO: op with a repository's name, url and root file (each NULL or "": none). */
-int pkgc_repo(struct sl_conn_to *c, const char *op, const char *name, const char *url,
-              const char *root, char *text, size_t size);
+/* PKG_REPO (op, name, url, root file) or PKG_POLICY (op, a, b, ""): four strings,
+ * each NULL or "" for none. */
+int pkgc_call4(struct sl_conn_to *c, uint32_t ordinal, const char *const arg[4], char *text,
+               size_t size);
 
 /* PKG_LIST with flags (PKG_LIST_AVAILABLE). */
 int pkgc_list(struct sl_conn_to *c, uint32_t flags, char *text, size_t size);

@@ -25,6 +25,10 @@
  *       /boot or /data/repo; "" is /boot/etc/pkg/trust/<name>.root, what the boot store
  *       ships) and syncs from `url` ("file:<dir>": /data/repo/<dir>; "" is
  *       file:<name>). url and root may be left out of the message for other ops.
+ *   PKG_POLICY   (str op, str a, str b, str "") -> (str text)  [read for show, write
+ *                                                               for the others]
+ *       op: "show", "allow" <repo> <pkg|*>, "pin" <pkg> <version>, "unpin" <pkg>,
+ *       "reset"; the reply is the policy after the change (docs/packages.md, "Policy")
  *   PKG_WHICH    (str name)                  -> (str path)   [read]
  *       the storage path of the installed package's program (its bin/<name>, else its
  *       first executable), for the root manager's loader (`run pkg <name>` in the shell)
@@ -50,6 +54,7 @@
 #define PKG_GC SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 11)
 #define PKG_REPO SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 12)
 #define PKG_WHICH SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 13)
+#define PKG_POLICY SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 14)
 
 /* Where the service keeps its state (package.svc: resource=storage/data/pkg): installed
  * files are PKG_STATE_PATH/objects/<sha256>. */
