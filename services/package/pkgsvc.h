@@ -42,6 +42,7 @@ struct pkgsvc_repo {
 struct pkgsvc {
     struct sl_server srv;
     sos_handle_t state_dir, repo_root;
+    sos_handle_t kernel; /* the kernel's statistics: its clock of day, for expiry */
     struct bundle boot; /* the boot store (mapped), for the roots of trust it ships */
     bool boot_ok;
     struct pkg_store store;

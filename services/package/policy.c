@@ -13,8 +13,8 @@
  * Provenance: after every install or update, each package of the new generation that
  * has no record yet gets "prov.<name>-<version>": the repository and url it came from,
  * the keys its root trusted, the snapshot and targets versions verified, the package
- * file's SHA-256, the generation, the client that asked, and the time (since that
- * boot: the system has no wall clock).
+ * file's SHA-256, the generation, the client that asked, and the time (since that boot,
+ * and of day when the machine has a clock of day).
  *
  * Layer: services (package).
  */
@@ -179,15 +179,19 @@ static void write_prov(const struct pkg_avail *a, const struct pkgsvc_repo *repo
         k += (size_t)snprintf(keys + k, sizeof keys - k, "%s%s", i ? "," : "", id);
     }
     hex(a->sha256, SHA256_SIZE, sha);
+    char when[48] = "";
+    uint64_t now = pkgsvc_now();
+    if (now)
+        snprintf(when, sizeof when, " (%llu s since 1970)", (unsigned long long)now);
     int n = snprintf(text, sizeof text,
                      "  from %s (%s), root version %u, keys %s\n"
                      "  verified snapshot %u, targets %u; package sha256 %s (%u bytes)\n"
-                     "  installed in generation %u by %s, %llu ms after that boot\n",
+                     "  installed in generation %u by %s, %llu ms after that boot%s\n",
                      repo->name, repo->url, (unsigned)repo->tuf.root.version, keys,
                      (unsigned)repo->tuf.version[TUF_SNAPSHOT],
                      (unsigned)repo->tuf.version[TUF_TARGETS], sha, (unsigned)a->size,
                      (unsigned)g_pkg.db.cur.number, who,
-                     (unsigned long long)(sos_clock_get() / 1000000));
+                     (unsigned long long)(sos_clock_get() / 1000000), when);
     prov_name(a, name, sizeof name);
     if (stc_replace_file(g_pkg.state_dir, name, text, (size_t)n))
         printf("package: cannot record where %s %s came from\n", a->name, a->version_text);

@@ -16,10 +16,10 @@
  * tuf_state (root keys, thresholds, versions) and the index the targets role signed.
  * A start reads it back without fetching anything.
  *
- * The clock: expiry needs the time of day and the system has none yet (no RTC, host
- * time or firmware time reaches services), so the service checks expiry against 0
- * seconds since 1970: an expired file is not refused (the freeze attack is not
- * defended here; pkg-tuf and sospkg tuf-verify, which have a clock, refuse it).
+ * The clock: expiry is checked against the kernel's clock of day (hal_wall_clock_s,
+ * through the kernel statistics: the host's time in the simulator). A machine whose HAL
+ * reads no clock (x86_64 and aarch64 so far) says 0: expiry is then not checked, and
+ * `pkg trust` says so (the freeze attack is not defended there).
  *
  * Layer: services (package).
  */
@@ -43,7 +43,12 @@ static const char *const g_roles[TUF_ROLES] = {"root", "targets", "snapshot", "t
 
 uint64_t pkgsvc_now(void)
 {
-    return 0; /* no wall clock in the system yet (see above) */
+    struct sos_info_kstats k;
+    if (!g_pkg.kernel ||
+        sos_object_get_info(g_pkg.kernel, SOS_INFO_KERNEL_STATS, &k, sizeof k) != sizeof k ||
+        k.wall_clock_s < 0)
+        return 0;
+    return (uint64_t)k.wall_clock_s;
 }
 
 static bool verify(const uint8_t pub[32], const uint8_t sig[64], const void *msg, size_t len)
@@ -219,9 +224,16 @@ void pkgsvc_trust_report(const struct pkgsvc_repo *r)
 {
     const struct tuf_state *st = &r->tuf;
     pkgsvc_say("%s  %s\n", r->name, r->url);
-    pkgsvc_say("  root version %u, expires %llu (seconds since 1970; not checked: no wall "
-               "clock)\n",
-               (unsigned)st->root.version, (unsigned long long)st->root.expires);
+    uint64_t now = pkgsvc_now();
+    if (now)
+        pkgsvc_say("  root version %u, expires %llu (seconds since 1970; %llu days from now)\n",
+                   (unsigned)st->root.version, (unsigned long long)st->root.expires,
+                   (unsigned long long)(st->root.expires > now ? (st->root.expires - now) / 86400
+                                                               : 0));
+    else
+        pkgsvc_say("  root version %u, expires %llu (seconds since 1970; not checked: this "
+                   "machine has no clock of day)\n",
+                   (unsigned)st->root.version, (unsigned long long)st->root.expires);
     for (int role = 0; role < TUF_ROLES; role++) {
         const struct tuf_role_keys *k = &st->root.role[role];
         pkgsvc_say("  %-9s threshold %u of %u key%s, trusted version %u\n", g_roles[role],
