@@ -146,6 +146,20 @@ int pkgsvc_trust_sync(struct pkgsvc_repo *r, struct errmsg *err)
     return 0;
 }
 
+/* The counts of a tuf_state read back are within their arrays and every role needs a
+ * signature (a damaged file whose length happens to fit must neither send a loop past
+ * them nor make a role's threshold 0). */
+static bool state_sane(const struct tuf_state *st)
+{
+    if (st->root.nkeys > TUF_MAX_KEYS)
+        return false;
+    for (int role = 0; role < TUF_ROLES; role++)
+        if (st->root.role[role].nids > TUF_MAX_KEYS || st->root.role[role].threshold == 0 ||
+            st->root.role[role].threshold > st->root.role[role].nids)
+            return false;
+    return true;
+}
+
 /* Parses trust.<name>: the url, the state and the index it last verified. */
 static int parse_trust(struct pkgsvc_repo *r, const char *text, size_t n, struct errmsg *err)
 {
@@ -166,6 +180,8 @@ static int parse_trust(struct pkgsvc_repo *r, const char *text, size_t n, struct
         return errmsg_set(err, SOS_ERR_BAD_FORMAT, "trust file: %zu bytes, not %zu", n - at,
                           sizeof r->tuf + ilen);
     memcpy(&r->tuf, text + at, sizeof r->tuf);
+    if (!state_sane(&r->tuf))
+        return errmsg_set(err, SOS_ERR_BAD_FORMAT, "trust file: damaged state");
     return pkg_index_parse(text + at + sizeof r->tuf, ilen, &r->index, err);
 }
 
