@@ -176,7 +176,8 @@ static int repo_remove(const char *name, const char *who, struct errmsg *err)
     struct pkgsvc_repo *r = find(name);
     if (!r)
         return errmsg_set(err, SOS_ERR_NOT_FOUND, "no repository %s", name);
-    struct pkgsvc_repo keep = *r;
+    static struct pkgsvc_repo keep; /* static: it holds an index (155 KiB) */
+    keep = *r;
     close_repo(r);
     int rc = save();
     if (rc) {

@@ -210,6 +210,16 @@ static int fetch_plan(const struct pkgdb *db, const struct pkg_plan *plan,
     return 0;
 }
 
+/* g becomes a generation with parent and a copy of set. Field by field: a compound
+ * literal holding a set is built on the stack first (155 KiB), which overran the
+ * service's 256 KiB stack. */
+static void new_gen(struct pkg_gen *g, uint32_t parent, const struct pkg_index *set)
+{
+    memset(g, 0, sizeof *g);
+    g->parent = parent;
+    g->set = *set;
+}
+
 int pkgdb_install(struct pkgdb *db, const struct pkg_index *repo, const struct pkg_fetch *f,
                   const char *name, const struct pkg_version *want, struct errmsg *err)
 {
@@ -232,7 +242,7 @@ int pkgdb_install(struct pkgdb *db, const struct pkg_index *repo, const struct p
     rc = fetch_plan(db, &plan, f, news, err);
     if (rc)
         return rc;
-    g = (struct pkg_gen){.parent = db->cur.number, .set = db->cur.set};
+    new_gen(&g, db->cur.number, &db->cur.set);
     for (uint32_t i = 0; i < plan.count; i++)
         set_put(&g.set, plan.step[i]);
     const struct pkg_avail *top = plan.step[plan.count - 1];
@@ -258,7 +268,7 @@ int pkgdb_remove(struct pkgdb *db, const char *name, struct errmsg *err)
     int rc = pkg_check_remove(have, to_have(&db->cur.set, have), name, err);
     if (rc)
         return rc;
-    g = (struct pkg_gen){.parent = db->cur.number, .set = db->cur.set};
+    new_gen(&g, db->cur.number, &db->cur.set);
     snprintf(g.reason, sizeof g.reason, "remove %s %s", name, g.set.pkg[at].version_text);
     if (db->hooks.leaving) /* its services stop before its files go */
         db->hooks.leaving(db->hooks.ctx, &g.set.pkg[at]);
@@ -286,7 +296,7 @@ int pkgdb_rollback(struct pkgdb *db, struct errmsg *err)
         news[n] = (struct pkgdb_new){&target.set.pkg[n], data, target.set.pkg[n].size};
     }
     if (!rc) {
-        g = (struct pkg_gen){.parent = target.parent, .set = target.set};
+        new_gen(&g, target.parent, &target.set);
         snprintf(g.reason, sizeof g.reason, "rollback to generation %u",
                  (unsigned)target.number);
         rc = pkgdb_commit(db, &g, news, n, err);
