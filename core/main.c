@@ -249,7 +249,7 @@ static uint32_t refine_class(uint32_t cls, uintptr_t addr, struct process *p)
 
 static const char *const g_fault_names[SOS_FAULT_CLASS_COUNT] = {
     "none", "null dereference", "wild address", "permission", "exec of non-exec",
-    "illegal instruction", "arithmetic", "alignment", "breakpoint", "killed"};
+    "illegal instruction", "arithmetic", "alignment", "breakpoint", "killed", "raw host syscall"};
 
 void core_fault(const struct hal_fault *f)
 {

@@ -127,8 +127,21 @@ uint32_t timer_intid(void);
 uint64_t timer_counter(void);
 uint64_t timer_freq(void);
 
+/* dev.c: the device list behind hal_dev_get() and the boot-time DMA pool */
+struct hal_dev_ops;
+uint64_t dma_alloc(size_t pages);                     /* zeroed pages (physical), or 0 */
+bool dev_add(const struct hal_dev_ops *ops, void *dev); /* false when the list is full */
+
 /* virtio_mmio.c: probe the device tree's virtio-mmio slots (before core_main) */
 void virtio_mmio_init(void);
+/* Zeroed, contiguous pages taken from the top of the largest RAM range before the core
+   owns the ranges (hal_main probes devices after the boot info and before core_main);
+   0 when none is large enough or the core has started. */
+uint64_t boot_mem_take(size_t pages);
+
+/* simplefb.c: the firmware's framebuffer (g_plat.fb) as a display device */
+void simplefb_init(void);
+
 
 /* power */
 void power_configure(void);

@@ -6,7 +6,9 @@
  * tables from a pool in .bss:
  *   TTBR1: the kernel image at KERNEL_VBASE (text RX, rodata R, data RW; 4 KiB pages),
  *          the linear map of every RAM range (RW, never executable; blocks where
- *          aligned), and the devices the HAL drives (device memory);
+ *          aligned), and the devices the HAL drives (device memory: the UART, the
+ *          GIC, the virtio-mmio slots, a PCIe bridge's root-bus ECAM and its 32-bit
+ *          memory window, where pci_ecam.c places the BARs);
  *   TTBR0: an identity map of the image, only until the jump to KERNEL_VBASE.
  * Rules for this file and everything it calls (dtb.c, fdt_plat.c, pgtable.c): only
  * PC-relative addressing (no initialised pointers, no tables of pointers), no
@@ -92,12 +94,17 @@ static void must(int r)
     }
 }
 
-static void map_device(const struct pt_ops *ops, uint64_t base, uint64_t size)
+static void map_range(const struct pt_ops *ops, uint64_t base, uint64_t size, uint64_t attr)
 {
     if (!size)
         return;
     uint64_t lo = base & ~0xfffull, hi = (base + size + 0xfff) & ~0xfffull;
-    must(pt_map(ops, g_ttbr1, LINEAR_BASE + lo, lo, hi - lo, KPTE_DEVICE));
+    must(pt_map(ops, g_ttbr1, LINEAR_BASE + lo, lo, hi - lo, attr));
+}
+
+static void map_device(const struct pt_ops *ops, uint64_t base, uint64_t size)
+{
+    map_range(ops, base, size, KPTE_DEVICE);
 }
 
 static void map_kernel(const struct pt_ops *ops, uint64_t kernel_pa)
@@ -119,6 +126,24 @@ static bool in_ram(uint64_t base, uint64_t size)
         if (base >= g_plat.mem[i].base && base + size <= g_plat.mem[i].base + g_plat.mem[i].size)
             return true;
     return false;
+}
+
+/* The firmware's framebuffer outside /memory; one that straddles it is not used (its
+   pages cannot be both the core's and the display's). */
+static void map_fb(const struct pt_ops *ops)
+{
+    uint64_t b = g_plat.fb.base, e = b + g_plat.fb.size;
+    for (unsigned i = 0; i < g_plat.mem_count; i++)
+        if (b < g_plat.mem[i].base + g_plat.mem[i].size && g_plat.mem[i].base < e) {
+            const char *why = "reg straddles the edge of /memory";
+            unsigned k = 0;
+            for (; why[k] && k + 1 < sizeof(g_plat.fb.error); k++)
+                g_plat.fb.error[k] = why[k];
+            g_plat.fb.error[k] = 0;
+            g_plat.fb.found = false;
+            return;
+        }
+    map_range(ops, b, g_plat.fb.size, KPTE_DATA);
 }
 
 static void map_linear(const struct pt_ops *ops, uint64_t dtb_pa)
@@ -169,6 +194,14 @@ uint64_t boot_early(uint64_t dtb_pa, uint64_t kernel_pa)
     }
     for (unsigned i = 0; i < g_plat.virtio_count; i++)
         map_device(&ops, g_plat.virtio[i].base, g_plat.virtio[i].size);
+    if (g_plat.pci.found) { /* the root bus's configuration space, the BARs' window */
+        map_device(&ops, g_plat.pci.ecam_base, 1u << 20);
+        map_device(&ops, g_plat.pci.mem32.cpu, g_plat.pci.mem32.size);
+    }
+    /* the firmware's framebuffer, when it lies in memory kept from /memory: normal
+       memory like the service's mapping of it (simplefb.c cleans what is presented) */
+    if (g_plat.fb.found && !in_ram(g_plat.fb.base, g_plat.fb.size))
+        map_fb(&ops);
     return g_ttbr1;
 }
 

@@ -9,6 +9,8 @@
  * of deterministic byte flips and truncations that must be rejected or parsed
  * without reading outside the blob (the sanitizer build checks that).
  *
+ * The PCIe host bridge reader's tests (fdt_pci_test.c) run as a second group.
+ *
  * Usage: test-dtb QEMU_VIRT_DTB RASPI5_DTB
  */
 #include <setjmp.h>
@@ -24,6 +26,7 @@
 #include "dtb.h"
 #include "fdt_plat.h"
 #include "platform.h"
+#include "fdt_pci_test.h"
 
 static uint8_t *g_virt, *g_pi5;
 static size_t g_virt_len, g_pi5_len;
@@ -222,6 +225,13 @@ static void test_raspi5(void **state)
     assert_int_equal(p.initrd_start, 0x2e000000);
     assert_int_equal(p.initrd_end, 0x2e100000);
     assert_string_equal(p.bootargs, "coherent_pool=1M 8250.nr_uarts=1 -- hello");
+    /* the firmware's framebuffer under /chosen (2 address cells, 1 size cell) */
+    assert_true(p.fb.found);
+    assert_int_equal(p.fb.base, 0x3ea81000);
+    assert_int_equal(p.fb.size, 0x7e9000);
+    assert_int_equal(p.fb.width, 1920);
+    assert_int_equal(p.fb.height, 1080);
+    assert_int_equal(p.fb.stride, 7680);
     platform_fixup(&p); /* keeps the tree's UART, reserves the armstub */
     assert_int_equal(p.uart_base, 0x107d001000ull);
     assert_int_equal(p.rsv_count, 3);
@@ -448,6 +458,74 @@ static void test_semantic_errors(void **state)
     assert_int_equal(platform_detect(&p), PLATFORM_GENERIC);
 }
 
+/* A tree with one memory range and a simple-framebuffer node of these properties. */
+static size_t fb_blob(uint8_t *blob, uint32_t w, uint32_t h, uint32_t stride, const char *fmt,
+                      uint32_t size, const char *status)
+{
+    struct fdt_build b;
+    memset(&b, 0, sizeof(b));
+    b_begin(&b, "");
+    b_prop_u32s(&b, "#address-cells", 1, 1);
+    b_prop_u32s(&b, "#size-cells", 1, 1);
+    b_begin(&b, "memory");
+    b_prop(&b, "device_type", "memory", 7);
+    b_prop_u32s(&b, "reg", 2, 0x40000000, 0x20000000);
+    b_end(&b);
+    b_begin(&b, "framebuffer@5e000000");
+    b_prop(&b, "compatible", "simple-framebuffer", 19);
+    b_prop_u32s(&b, "reg", 2, 0x5e000000, size);
+    b_prop_u32s(&b, "width", 1, w);
+    b_prop_u32s(&b, "height", 1, h);
+    b_prop_u32s(&b, "stride", 1, stride);
+    if (fmt)
+        b_prop(&b, "format", fmt, (uint32_t)strlen(fmt) + 1);
+    if (status)
+        b_prop(&b, "status", status, (uint32_t)strlen(status) + 1);
+    b_end(&b);
+    b_end(&b);
+    b_tok(&b, 9);
+    return b_finish(&b, blob);
+}
+
+static void fb_refused(uint32_t w, uint32_t h, uint32_t stride, const char *fmt, uint32_t size,
+                       const char *why)
+{
+    uint8_t blob[4096];
+    struct fdt_plat p;
+    assert_int_equal(fdt_plat_parse(blob, fb_blob(blob, w, h, stride, fmt, size, NULL), &p), 0);
+    assert_false(p.fb.found);
+    if (!strstr(p.fb.error, why))
+        fail_msg("refused for '%s', expected '%s'", p.fb.error, why);
+}
+
+/* The firmware framebuffer: a usable node, and each way one can be unusable. */
+static void test_simple_framebuffer(void **state)
+{
+    (void)state;
+    uint8_t blob[4096];
+    struct fdt_plat p;
+    assert_int_equal(fdt_plat_parse(blob, fb_blob(blob, 1024, 768, 4096, "x8r8g8b8", 0x300000,
+                                                 NULL), &p), 0);
+    assert_true(p.fb.found);
+    assert_int_equal(p.fb.base, 0x5e000000);
+    assert_int_equal(p.fb.stride, 4096);
+    assert_string_equal(p.fb.error, "");
+    /* a disabled node is not there at all */
+    assert_int_equal(fdt_plat_parse(blob, fb_blob(blob, 1024, 768, 4096, "x8r8g8b8", 0x300000,
+                                                 "disabled"), &p), 0);
+    assert_false(p.fb.found);
+    assert_string_equal(p.fb.error, "");
+    fb_refused(1024, 768, 2048, "r5g6b5", 0x300000, "format is not");
+    fb_refused(1024, 768, 4096, NULL, 0x300000, "format is not");
+    fb_refused(0, 768, 4096, "a8r8g8b8", 0x300000, "width or height");
+    fb_refused(1024, 9000, 4096, "a8r8g8b8", 0x300000, "width or height");
+    fb_refused(1024, 768, 4000, "a8r8g8b8", 0x300000, "stride");
+    fb_refused(1024, 768, 4098, "a8r8g8b8", 0x400000, "stride");
+    fb_refused(1024, 768, 4096, "a8r8g8b8", 0x2fffff, "larger than reg");
+    fb_refused(1024, 2, 0x80000000, "a8r8g8b8", 0x1000, "larger than reg"); /* 64-bit product */
+    fb_refused(1024, 768, 4096, "a8r8g8b8", 0, "no usable reg");
+}
+
 /* Every truncation and many byte flips of the real blobs: reject or parse, never crash. */
 static void test_mutations(void **state)
 {
@@ -490,7 +568,7 @@ int main(int argc, char **argv)
     g_pi5_path = argc > 2 ? argv[2] : NULL;
     g_virt = load(g_virt_path, &g_virt_len);
     g_pi5 = load(g_pi5_path, &g_pi5_len);
-    const struct CMUnitTest tests[] = {
+    struct CMUnitTest tests[9 + FDT_PCI_TESTS] = {
         cmocka_unit_test(test_qemu_virt),
         cmocka_unit_test(test_raspi5),
         cmocka_unit_test(test_early_uart),
@@ -499,8 +577,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_structure_errors),
         cmocka_unit_test(test_nesting_loop),
         cmocka_unit_test(test_semantic_errors),
+        cmocka_unit_test(test_simple_framebuffer),
         cmocka_unit_test(test_mutations),
     };
+    fdt_pci_test_blobs(g_virt, g_virt_len, g_pi5, g_pi5_len); /* fdt_pci_test.c */
+    memcpy(tests + 9, g_fdt_pci_tests, sizeof(g_fdt_pci_tests));
     int r = cmocka_run_group_tests_name("dtb", tests, NULL, NULL);
     free(g_virt);
     free(g_pi5);

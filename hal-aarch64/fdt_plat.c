@@ -92,12 +92,7 @@ static uint32_t gic_intid(const struct dtb *d, int node, int gic, unsigned i)
     const uint8_t *p = dtb_prop(d, node, "interrupts", &len);
     if (!p || (uint64_t)(i + 1) * 12 > len)
         return 0;
-    uint32_t type = dtb_be32(p + 12 * i), num = dtb_be32(p + 12 * i + 4);
-    if (type == 0 && num < 988)
-        return num + 32; /* SPI */
-    if (type == 1 && num < 16)
-        return num + 16; /* PPI */
-    return 0;
+    return fdt_gic_intid(dtb_be32(p + 12 * i), dtb_be32(p + 12 * i + 4));
 }
 
 /* ---------------------------------------------------------------- pieces */
@@ -272,6 +267,46 @@ static void parse_virtio(const struct dtb *d, int gic, struct fdt_plat *o)
     }
 }
 
+static bool str_is(const char *s, const char *want)
+{
+    size_t i = 0;
+    while (s && want[i] && s[i] == want[i])
+        i++;
+    return s && !want[i] && !s[i];
+}
+
+/* Why the framebuffer node n cannot be used as 0xAARRGGBB pixels, or NULL. */
+static const char *fb_check(const struct dtb *d, int n, struct fdt_plat *o)
+{
+    const char *fmt = dtb_prop_str(d, n, "format");
+    if (dtb_reg(d, n, 0, &o->fb.base, &o->fb.size) || !o->fb.size)
+        return "no usable reg";
+    o->fb.width = dtb_prop_u32(d, n, "width", 0);
+    o->fb.height = dtb_prop_u32(d, n, "height", 0);
+    o->fb.stride = dtb_prop_u32(d, n, "stride", 0);
+    if (!o->fb.width || !o->fb.height || o->fb.width > 8192 || o->fb.height > 8192)
+        return "width or height missing or over 8192";
+    if (!str_is(fmt, "a8r8g8b8") && !str_is(fmt, "x8r8g8b8"))
+        return "format is not a8r8g8b8 or x8r8g8b8";
+    if (o->fb.stride < o->fb.width * 4 || o->fb.stride % 4)
+        return "stride is not a multiple of 4 of at least width * 4";
+    if ((uint64_t)o->fb.stride * o->fb.height > o->fb.size)
+        return "stride * height is larger than reg";
+    return NULL;
+}
+
+static void parse_fb(const struct dtb *d, struct fdt_plat *o)
+{
+    int n = dtb_find_compatible(d, -1, "simple-framebuffer");
+    while (n >= 0 && !dtb_is_enabled(d, n))
+        n = dtb_find_compatible(d, n, "simple-framebuffer");
+    if (n < 0)
+        return;
+    const char *why = fb_check(d, n, o);
+    o->fb.found = !why;
+    copy_str(o->fb.error, sizeof(o->fb.error), why);
+}
+
 int fdt_plat_parse(const void *blob, size_t avail, struct fdt_plat *o)
 {
     struct dtb d;
@@ -298,5 +333,7 @@ int fdt_plat_parse(const void *blob, size_t avail, struct fdt_plat *o)
     parse_uart(&d, chosen, gic, o);
     parse_cpus(&d, o);
     parse_virtio(&d, gic, o);
+    fdt_pci_parse(&d, gic, &o->pci);
+    parse_fb(&d, o);
     return 0;
 }

@@ -3,8 +3,10 @@
  *
  * fdt_plat_parse() validates the blob and fills struct fdt_plat: memory, reservations,
  * the console UART (from /chosen stdout-path, through /aliases), the GIC, the timer
- * interrupts, the PSCI conduit, the initrd, the command line, the CPU count and the
- * virtio-mmio slots. The struct holds no pointers, so the kernel can fill it before the
+ * interrupts, the PSCI conduit, the initrd, the command line, the CPU count, the
+ * virtio-mmio slots, a generic ECAM PCIe host bridge (fdt_pci.h) and the firmware's
+ * framebuffer (a "simple-framebuffer" node, as the Raspberry Pi 5's firmware writes
+ * under /chosen). The struct holds no pointers, so the kernel can fill it before the
  * MMU is on and keep using it after.
  *
  * Layer: hal-aarch64, platform-neutral (also built for the host unit tests).
@@ -15,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "fdt_pci.h"
 
 #define FDT_PLAT_MAX_MEM 16
 #define FDT_PLAT_MAX_RSV 16
@@ -52,6 +56,13 @@ struct fdt_plat {
         uint32_t intid;
     } virtio[FDT_PLAT_MAX_VIRTIO];
     unsigned virtio_count;
+    struct fdt_pci pci;
+    struct {             /* the first enabled simple-framebuffer node */
+        bool found;      /* a usable one: 32-bit pixels, stride * height inside reg */
+        uint64_t base, size;
+        uint32_t width, height, stride;
+        char error[64];  /* why a node that is there was not usable */
+    } fb;
 };
 
 /* 0 on success; -1 with out->error set when the blob is malformed or lacks memory. */

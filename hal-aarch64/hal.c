@@ -14,6 +14,7 @@
  * Layer: hal-aarch64.
  */
 #include "arch.h"
+#include "pci_ecam.h"
 #include "fdt_plat.h"
 #include "platform.h"
 
@@ -25,6 +26,7 @@ extern char arch_context_start[];
 
 static uintptr_t g_kstack_top;
 static struct boot_info g_bi;
+static bool g_core_owns_mem; /* boot_mem_take refuses from core_main on */
 
 /* ---------------------------------------------------------------- CPU */
 
@@ -234,6 +236,8 @@ static void fill_boot_info(struct boot_info *bi, unsigned platform)
     mem_exclude(bi, g_dtb_pa, g_dtb_pa + fdt_plat_blob_size(phys_to_virt(g_dtb_pa)));
     for (unsigned i = 0; i < g_plat.rsv_count; i++)
         mem_exclude(bi, g_plat.rsv[i].base, g_plat.rsv[i].base + g_plat.rsv[i].size);
+    if (g_plat.fb.found) /* the firmware's framebuffer: the display scans it out */
+        mem_exclude(bi, g_plat.fb.base, g_plat.fb.base + g_plat.fb.size);
     bi->cpu_count = 1;
     bi->init_base = virt_to_phys(_init_image_start);
     bi->init_size = (uintptr_t)_init_image_end - (uintptr_t)_init_image_start;
@@ -258,6 +262,24 @@ static void fill_boot_info(struct boot_info *bi, unsigned platform)
     split_cmdline(bi);
     bi->dtb = g_dtb_pa;
     bi->platform = platform_name(platform);
+}
+
+/* Large DMA ranges (a framebuffer) come off the top of the largest usable range, which
+ * the linear map already covers; the .bss pool in virtio_mmio.c stays small so that the
+ * Pi 5's image does not carry them. */
+uint64_t boot_mem_take(size_t pages)
+{
+    struct hal_mem_range *best = NULL;
+    for (uint32_t i = 0; i < g_bi.mem_count; i++)
+        if (!best || g_bi.mem[i].size > best->size)
+            best = &g_bi.mem[i];
+    uint64_t bytes = (uint64_t)pages * 4096;
+    if (g_core_owns_mem || !pages || !best || best->size < bytes + (16u << 20))
+        return 0; /* leave the core at least 16 MiB there */
+    best->size -= bytes;
+    uint64_t pa = best->base + best->size;
+    memset(phys_to_virt(pa), 0, bytes);
+    return pa;
 }
 
 /* ---------------------------------------------------------------- hal_main */
@@ -288,9 +310,12 @@ void hal_main(uint64_t dtb_pa, uint64_t kernel_pa, uint64_t entry_ticks, uint64_
     check_copy_fixup();
     if (hal_cmdline_has("sos.test-kernel-fault")) /* the fault report, for the tests */
         *(volatile uint64_t *)(uintptr_t)0xdead0000 = 1;
+    fill_boot_info(&g_bi, platform); /* first: the probes take DMA memory from its ranges */
     virtio_mmio_init();
+    pci_ecam_init();
+    simplefb_init();
     if (!g_has_pan)
         kprintf("hal-aarch64: this CPU has no PAN; user pages stay reachable from EL1\n");
-    fill_boot_info(&g_bi, platform);
+    g_core_owns_mem = true;
     core_main(&g_bi);
 }

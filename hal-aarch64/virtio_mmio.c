@@ -1,14 +1,16 @@
 /*
  * hal-aarch64/virtio_mmio.c - the virtio-mmio transport (virtio 1.x, register layout
- * version 2) for the arch-neutral drivers in core/drivers/virtio, and the device list
- * behind hal_dev_get().
+ * version 2) for the arch-neutral drivers in core/drivers/virtio.
  *
  * The slots come from the device tree ("virtio,mmio" nodes; QEMU virt has 32). Only
  * version-2 (modern) slots are used: QEMU's virt machine presents legacy ones unless
  * started with -global virtio-mmio.force-legacy=false, which image/aarch64/run.sh
- * passes. Block devices are probed at boot, before the core runs, so DMA memory comes
- * from a pool in the kernel image (DMA is cache-coherent on QEMU; the Pi 5 has no
- * virtio). A device's interrupt line is its GIC interrupt id - 16 (see hal.c).
+ * passes. Block, network, input (virtio-keyboard-device, virtio-tablet-device) and GPU
+ * devices (virtio-gpu-device: the display, 2D) are probed at boot, before the core runs,
+ * so DMA memory comes from the pool in dev.c, and what does not fit there (the GPU's
+ * 9 MB framebuffer) from the top of RAM (boot_mem_take in hal.c); DMA is cache-coherent
+ * on QEMU (the Pi 5 has no virtio). Each working device joins dev.c's list. A device's
+ * interrupt line is its GIC interrupt id - 16 (see hal.c).
  *
  * Optional boot self-test (kernel command line sos.blktest): read block 0 of the first
  * block device by polling and print its first bytes.
@@ -43,7 +45,6 @@
 #define VIRTIO_MMIO_MAGIC 0x74726976u /* "virt" */
 
 #define MAX_DEVS 8
-#define DMA_PAGES 96 /* a disk (about 5 pages) and a network card (about 35: its buffers) */
 
 struct vmmio {
     uintptr_t base;
@@ -52,13 +53,6 @@ struct vmmio {
 
 static struct vmmio g_vm[MAX_DEVS];
 static unsigned g_nvm;
-static struct {
-    const struct hal_dev_ops *ops;
-    void *dev;
-} g_devs[MAX_DEVS];
-static unsigned g_ndevs;
-static uint8_t g_dma[DMA_PAGES][4096] __attribute__((aligned(4096)));
-static unsigned g_dma_used;
 
 static uintptr_t base_of(struct virtio_dev *d) { return ((struct vmmio *)d->priv)->base; }
 static uint32_t rd(struct virtio_dev *d, uint32_t off) { return mmio_read32(base_of(d) + off); }
@@ -154,12 +148,7 @@ static uint32_t vm_irq_ack(struct virtio_dev *d)
 static paddr_t vm_dma_alloc(struct virtio_dev *d, size_t pages)
 {
     (void)d;
-    if (pages == 0 || g_dma_used + pages > DMA_PAGES)
-        return 0;
-    paddr_t pa = virt_to_phys(g_dma[g_dma_used]);
-    g_dma_used += (unsigned)pages;
-    memset(phys_to_virt(pa), 0, pages * 4096);
-    return pa;
+    return dma_alloc(pages);
 }
 
 static const struct virtio_transport g_vm_ops = {
@@ -167,22 +156,15 @@ static const struct virtio_transport g_vm_ops = {
     vm_config_write, vm_queue_max, vm_queue_setup, vm_queue_notify, vm_irq_ack, vm_dma_alloc,
 };
 
-bool hal_dev_get(unsigned index, const struct hal_dev_ops **ops, void **dev)
-{
-    if (index >= g_ndevs)
-        return false;
-    *ops = g_devs[index].ops;
-    *dev = g_devs[index].dev;
-    return true;
-}
-
 static void probe_slot(uint64_t pa, uint32_t intid)
 {
     uintptr_t base = mmio_va(pa);
     if (mmio_read32(base + R_MAGIC) != VIRTIO_MMIO_MAGIC)
         return;
     uint32_t version = mmio_read32(base + R_VERSION), id = mmio_read32(base + R_DEVICE_ID);
-    if ((id != VIRTIO_ID_BLOCK && id != VIRTIO_ID_NET) || g_nvm == MAX_DEVS)
+    if ((id != VIRTIO_ID_BLOCK && id != VIRTIO_ID_NET && id != VIRTIO_ID_GPU &&
+         id != VIRTIO_ID_INPUT) ||
+        g_nvm == MAX_DEVS)
         return;
     if (version != 2) {
         kprintf("virtio-mmio: %#llx is a legacy (version %u) device; skipped "
@@ -199,10 +181,17 @@ static void probe_slot(uint64_t pa, uint32_t intid)
     k_snprintf(v->vd.name, sizeof(v->vd.name), "mmio %#llx", (unsigned long long)pa);
     const struct hal_dev_ops *ops;
     void *dev;
-    int err = id == VIRTIO_ID_NET ? virtio_net_probe(&v->vd, &ops, &dev)
-                                  : virtio_blk_probe(&v->vd, &ops, &dev);
+    int err = id == VIRTIO_ID_NET     ? virtio_net_probe(&v->vd, &ops, &dev)
+              : id == VIRTIO_ID_GPU   ? virtio_gpu_probe(&v->vd, &ops, &dev)
+              : id == VIRTIO_ID_INPUT ? virtio_input_probe(&v->vd, &ops, &dev)
+                                      : virtio_blk_probe(&v->vd, &ops, &dev);
     if (err) {
-        kprintf("virtio-mmio: %s failed to start: %s\n", v->vd.name, sos_strerror(err));
+        kprintf("virtio-mmio: %s (%s) failed to start: %s\n", v->vd.name,
+                id == VIRTIO_ID_NET     ? "network"
+                : id == VIRTIO_ID_GPU   ? "GPU"
+                : id == VIRTIO_ID_INPUT ? "input"
+                                        : "block",
+                sos_strerror(err));
         return;
     }
     g_nvm++;
@@ -212,13 +201,16 @@ static void probe_slot(uint64_t pa, uint32_t intid)
         kprintf("virtio: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, line %u\n", info.name,
                 info.net.mac[0], info.net.mac[1], info.net.mac[2], info.net.mac[3],
                 info.net.mac[4], info.net.mac[5], info.irq);
+    else if (info.dev_class == HAL_DEV_INPUT)
+        kprintf("virtio: %s, line %u\n", info.name, info.irq);
+    else if (info.dev_class == HAL_DEV_DISPLAY)
+        kprintf("virtio: %s, %ux%u (largest %ux%u), line %u\n", info.name, info.width,
+                info.height, info.max_width, info.max_height, info.irq);
     else
         kprintf("virtio: %s, %llu blocks of %llu bytes, line %u\n", info.name,
                 (unsigned long long)info.block_count, (unsigned long long)info.block_size,
                 info.irq);
-    g_devs[g_ndevs].ops = ops;
-    g_devs[g_ndevs].dev = dev;
-    g_ndevs++;
+    dev_add(ops, dev);
 }
 
 /* Read block 0 of the first block device by polling; print what it starts with. */
@@ -232,7 +224,7 @@ static void blk_selftest(void)
         if (info.dev_class != HAL_DEV_BLOCK)
             continue;
         static struct hal_dev_req req;
-        paddr_t buf = vm_dma_alloc(NULL, 1);
+        paddr_t buf = dma_alloc(1);
         req = (struct hal_dev_req){.op = HAL_DEVOP_READ, .offset = 0, .buf = buf,
                                    .len = info.block_size};
         int err = buf ? ops->submit(dev, &req) : SOS_ERR_NO_MEMORY;

@@ -2,7 +2,8 @@
  * hal-hosted/fault.c - which fault class a host signal in user code is.
  *
  * SIGSEGV: the page-fault error code says whether it was an instruction fetch; si_code
- * says whether a mapping was there (SEGV_ACCERR) or not (SEGV_MAPERR). The core refines
+ * says whether a mapping was there (SEGV_ACCERR) or not (SEGV_MAPERR); SIGSYS is a raw
+ * Linux syscall from user code. The core refines
  * further with what it knows (null guard, unmapped addresses: core/main.c).
  *
  * Layer: hal-hosted, core world (pure: unit-tested on its own).
@@ -16,6 +17,7 @@
 #define SIGBUS_ 7
 #define SIGFPE_ 8
 #define SIGSEGV_ 11
+#define SIGSYS_ 31
 #define SEGV_ACCERR_ 2
 #define PF_FETCH 16u
 
@@ -32,6 +34,8 @@ uint32_t hosted_fault_class(unsigned sig, int code, unsigned long err)
         return SOS_FAULT_ARITH;
     case SIGTRAP_:
         return SOS_FAULT_BREAK;
+    case SIGSYS_: /* Syscall User Dispatch caught a raw syscall (host/vcpu.c) */
+        return SOS_FAULT_HOST_SYSCALL;
     case SIGILL_:
     default:
         return SOS_FAULT_ILLEGAL;

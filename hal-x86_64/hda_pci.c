@@ -26,7 +26,7 @@ void x86_hda_pci_probe(const struct pci_fn *f)
     uint64_t bar = pci_bar(f, 0);
     if (!bar)
         return;
-    pci_enable(f);
+    pci_enable(f, false);
     struct hda_bus b = {.regs = x86_mmio_map(bar, 0x4000, false), .dma_alloc = x86_dma_alloc};
     k_snprintf(b.name, sizeof(b.name), "pci %02x:%02x.%x", f->bus, f->dev, f->fn);
     unsigned line = x86_irq_line_alloc();

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 void x86_kbdcon_init(void);
-bool x86_kbdcon_irq(unsigned line, bool from_user); /* true: the keyboard console took it */
-void x86_kbdcon_release(unsigned line);
+/* true: the keyboard console took the line's interrupt (until a client reads the keyboard) */
+bool x86_kbdcon_irq(unsigned line, bool from_user);
 
 #endif

@@ -1,11 +1,13 @@
 /*
- * hal-x86_64/pci.c - PCI enumeration, BARs and MSI-X.
+ * hal-x86_64/pci.c - PCI configuration space through the legacy ports, MSI and MSI-X.
  *
  * Configuration space through the legacy 0xcf8/0xcfc ports (the first 256 bytes, all
- * the HAL reads; every PC and q35 has them); the firmware has already assigned the
- * BARs. Devices the HAL drives (virtio, in virtio_pci.c; Intel HDA, in hda_pci.c) get
- * memory decoding and bus mastering, INTx off, and one MSI-X (virtio) or MSI (HDA)
- * vector to the boot CPU on a fresh HAL interrupt line. The drivers use this file; the bus scan that finds them is pci_scan.c.
+ * the HAL reads; every PC and q35 has them) for core/drivers/pci (scan, capabilities,
+ * BARs); the firmware has already assigned the BARs. Devices the HAL drives (virtio,
+ * in virtio_pci.c; Intel HDA, in hda_pci.c) get memory decoding and bus mastering,
+ * INTx off, and one MSI-X (virtio) or MSI (HDA) vector to the boot CPU on a fresh HAL
+ * interrupt line. The drivers use this file; the bus scan that finds them is
+ * pci_scan.c.
  *
  * Layer: hal-x86_64 (above mmu.c; the drivers and pci_scan.c use it).
  */
@@ -23,66 +25,27 @@ static uint32_t addr(const struct pci_fn *f, unsigned off)
            (uint32_t)f->fn << 8 | (off & 0xfc);
 }
 
-uint32_t pci_read32(const struct pci_fn *f, unsigned off)
+uint32_t pci_cfg_read(const struct pci_fn *f, unsigned off, unsigned width)
 {
+    if (off > 0xff)
+        return 0xffffffffu; /* no extended space through the ports */
     outl(0xcf8, addr(f, off));
-    return inl(0xcfc);
+    uint32_t v = inl(0xcfc);
+    return width == 4 ? v : width == 2 ? (uint16_t)(v >> ((off & 2) * 8))
+                                       : (uint8_t)(v >> ((off & 3) * 8));
 }
 
-uint16_t pci_read16(const struct pci_fn *f, unsigned off)
+void pci_cfg_write(const struct pci_fn *f, unsigned off, unsigned width, uint32_t v)
 {
-    return (uint16_t)(pci_read32(f, off) >> ((off & 2) * 8));
-}
-
-uint8_t pci_read8(const struct pci_fn *f, unsigned off)
-{
-    return (uint8_t)(pci_read32(f, off) >> ((off & 3) * 8));
-}
-
-void pci_write32(const struct pci_fn *f, unsigned off, uint32_t v)
-{
+    if (off > 0xff)
+        return;
     outl(0xcf8, addr(f, off));
-    outl(0xcfc, v);
-}
-
-void pci_write16(const struct pci_fn *f, unsigned off, uint16_t v)
-{
-    outl(0xcf8, addr(f, off));
-    outw((uint16_t)(0xcfc + (off & 2)), v);
-}
-
-unsigned pci_find_cap(const struct pci_fn *f, uint8_t id, unsigned after)
-{
-    if (!(pci_read16(f, 0x06) & 0x10)) /* no capability list */
-        return 0;
-    unsigned p = after ? pci_read8(f, after + 1) : pci_read8(f, 0x34);
-    for (int guard = 0; p >= 0x40 && guard < 48; guard++) {
-        if (pci_read8(f, p) == id)
-            return p;
-        p = pci_read8(f, p + 1);
-    }
-    return 0;
-}
-
-uint64_t pci_bar(const struct pci_fn *f, unsigned bar)
-{
-    if (bar > 5)
-        return 0;
-    uint32_t lo = pci_read32(f, 0x10 + 4 * bar);
-    if (lo & 1)
-        return 0; /* an I/O BAR */
-    uint64_t base = lo & ~0xfull;
-    if (((lo >> 1) & 3) == 2 && bar < 5)
-        base |= (uint64_t)pci_read32(f, 0x14 + 4 * bar) << 32;
-    return base;
-}
-
-void pci_enable(const struct pci_fn *f)
-{
-    uint16_t cmd = pci_read16(f, 0x04);
-    cmd |= 0x2 | 0x4;   /* memory space, bus master */
-    cmd |= 0x400;       /* INTx off: MSI-X only */
-    pci_write16(f, 0x04, cmd);
+    if (width == 4)
+        outl(0xcfc, v);
+    else if (width == 2)
+        outw((uint16_t)(0xcfc + (off & 2)), (uint16_t)v);
+    else
+        outb((uint16_t)(0xcfc + (off & 3)), (uint8_t)v);
 }
 
 int pci_msix_setup(const struct pci_fn *f, unsigned line)

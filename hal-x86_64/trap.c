@@ -258,7 +258,6 @@ int hal_irq_enable(unsigned line)
     if (line >= HAL_IRQ_MAX || line > X86_MAX_LINE)
         return SOS_ERR_INVALID_ARGS;
     g_line_enabled[line] = true;
-    x86_kbdcon_release(line);
     if (g_line_pending[line]) {
         g_line_pending[line] = false;
         x86_apic_send_self(X86_VEC_IRQ_BASE + line);

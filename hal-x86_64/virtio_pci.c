@@ -218,7 +218,7 @@ void x86_virtio_pci_probe(const struct pci_fn *f)
         x86_printf("virtio: %s has no modern interface; skipped\n", v->vd.name);
         return;
     }
-    pci_enable(f);
+    pci_enable(f, false);
     unsigned line = x86_irq_line_alloc();
     v->msix = line && pci_msix_setup(f, line) == 0;
     v->vd.irq_line = v->msix ? line : 0;

@@ -52,6 +52,8 @@ static const char *g_usage =
     "  --bootstore FILE  the boot store bundle (default: the one built next to this\n"
     "                    binary, image/bootstore/bootstore.bin in the build dir)\n"
     "  --safe            boot in safe mode (only required services)\n"
+    "  --desktop         boot to the desktop: the desktop shell starts with the system\n"
+    "                    (without it: 'desktop start' at the prompt)\n"
     "  --disk PATH       the disk: a file, created (sparse) on first use. Default:\n"
     "                    $XDG_DATA_HOME/serviceos/disk.img, or\n"
     "                    ~/.local/share/serviceos/disk.img. 'none': no disk (the\n"
@@ -88,6 +90,7 @@ struct options {
     const char *init;
     const char *bootstore;
     int safe;
+    int desktop;
     const char *disk;
     unsigned long disk_mib;
     const char *net;
@@ -170,8 +173,12 @@ static int parse(int argc, char **argv, struct options *o)
             o->net = argv[++i];
         } else if (!strcmp(a, "--safe")) {
             o->safe = 1;
+        } else if (!strcmp(a, "--desktop")) {
+            o->desktop = 1;
         } else if (!strcmp(a, "--test-core-fault")) { /* for tests only: docs/sim.md */
             hosted_test_core_fault();
+        } else if (!strcmp(a, "--no-syscall-dispatch")) { /* to measure it: docs/sim.md */
+            host_vcpu_sud_disable();
         } else if (!strcmp(a, "--init")) {
             if (!argv[i + 1])
                 return bad("--init needs an image%s", "");
@@ -348,6 +355,8 @@ static int fill_boot_info(struct options *o, struct boot_files *f)
         add_arg(o, "init");
         if (o->safe)
             add_arg(o, "mode=safe");
+        if (o->desktop)
+            add_arg(o, "start=desktop");
     }
     size_t ram = (size_t)o->mem_mib << 20;
     size_t fb = o->headless ? 0 : SIM_FB_BYTES;

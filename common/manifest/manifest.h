@@ -102,6 +102,7 @@ struct manifest {
     uint8_t restart;                   /* enum manifest_restart */
     bool critical;
     bool emergency; /* the operator's way in: started without what cannot start */
+    bool app;       /* a desktop application: listed by the launcher */
     uint32_t restart_limit;            /* restarts allowed (always/on-failure) */
     uint32_t restart_backoff_ms;       /* first delay; the root manager doubles it */
     uint32_t ready_timeout_ms;

@@ -37,6 +37,7 @@ int mv_resource(struct mparse *p, const char *v);
 int mv_provides(struct mparse *p, const char *v);
 int mv_critical(struct mparse *p, const char *v);
 int mv_emergency(struct mparse *p, const char *v);
+int mv_app(struct mparse *p, const char *v);
 
 /* Small string helpers (no libc in the freestanding build). */
 size_t m_strlen(const char *s);

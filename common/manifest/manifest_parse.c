@@ -39,6 +39,7 @@ static const struct key g_keys[] = {
     {"ready_timeout", mv_ready_timeout, false, false},
     {"critical", mv_critical, false, true},
     {"emergency", mv_emergency, false, true},
+    {"app", mv_app, false, true},
     {"depends", mv_depends, true, false},
     {"grant", mv_grant, true, false},
     {"lookup", mv_lookup, true, false},

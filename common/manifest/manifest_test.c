@@ -115,8 +115,10 @@ static void test_several_services_crlf_and_comments(void **state)
     parse_ok("core.svc", "\r\n# log first\r\nservice=log\r\nimage=bin/log\r\n\r\n"
                          "   # indented comment\n\tservice = config \n image=bin/config\n"
                          "critical=false\nemergency\nservice=status\nimage=bin/status\ncritical=yes\n"
-                         "emergency=no");
+                         "emergency=no\napp");
     assert_int_equal(g_set->count, 3);
+    assert_false(g_set->svc[1].app);
+    assert_true(g_set->svc[2].app);
     assert_string_equal(g_set->svc[1].name, "config");
     assert_int_equal(g_set->svc[1].line, 7);
     assert_false(g_set->svc[1].critical);

@@ -505,6 +505,8 @@ int mv_critical(struct mparse *p, const char *v) { return flag(p, "critical", v,
 
 int mv_emergency(struct mparse *p, const char *v) { return flag(p, "emergency", v, &p->cur->emergency); }
 
+int mv_app(struct mparse *p, const char *v) { return flag(p, "app", v, &p->cur->app); }
+
 char *manifest_rights_format(sos_rights_t rights, char *buf, size_t size)
 {
     size_t n = 0;

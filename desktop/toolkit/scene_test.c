@@ -168,12 +168,41 @@ static void test_refusals(void **state)
     assert_int_equal(strlen(g_s.n[t].text), TK_TEXT_MAX - 1);
 }
 
+/* tk_hit finds the topmost node under a point; tk_dump lists every node with its
+ * bounds (moved to the screen) and text, and stops at the buffer's end. */
+static void test_hit_and_dump(void **state)
+{
+    (void)state;
+    tk_scene_init(&g_s, 200, 100, &g_m, &tk_theme_light);
+    g_s.n[0].pad = 10;
+    int row = tk_add(&g_s, 0, TK_BOX, NULL);
+    g_s.n[row].dir = TK_ROW;
+    int t = tk_add(&g_s, row, TK_TEXT, "hi");
+    int b = tk_add(&g_s, row, TK_BUTTON, "Go");
+    tk_layout(&g_s);
+    assert_int_equal(tk_hit(&g_s, 11, 11), t);
+    assert_int_equal(tk_hit(&g_s, 30, 12), b);
+    assert_int_equal(tk_hit(&g_s, 5, 5), 0);
+    assert_int_equal(tk_hit(&g_s, 150, 12), row);
+    assert_int_equal(tk_hit(&g_s, 250, 12), -1);
+    char out[256];
+    size_t n = tk_dump(&g_s, 100, 50, out, sizeof(out));
+    assert_int_equal(n, strlen(out));
+    assert_string_equal(out, "box 100,50 200x100\n  box 110,60 180x28\n    text 110,60 16x28 \"hi\"\n"
+                             "    button 126,60 28x28 \"Go\"\n");
+    char tiny[12];
+    n = tk_dump(&g_s, 0, 0, tiny, sizeof(tiny));
+    assert_int_equal(n, strlen(tiny));
+    assert_true(n < sizeof(tiny));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_column), cmocka_unit_test(test_row_grow_and_fixed),
         cmocka_unit_test(test_damage), cmocka_unit_test(test_focus_and_keys),
         cmocka_unit_test(test_scroll), cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_hit_and_dump),
     };
     return cmocka_run_group_tests_name("toolkit-scene", tests, NULL, NULL);
 }

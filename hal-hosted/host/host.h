@@ -128,6 +128,10 @@ void host_vcpu_wait(void);
 void host_cpu_relax(void); /* a spinning vCPU waits (relax.c) */
 /* Arm the calling vCPU's one-shot timer at monotonic ns `deadline` (INT64_MAX: off). */
 void host_vcpu_timer_set(int64_t deadline);
+/* Whether Syscall User Dispatch guards user code on the vCPUs (vcpu.c). */
+int host_vcpu_sud_active(void);
+/* Before the vCPUs start: leave it off (--no-syscall-dispatch, to measure its cost). */
+void host_vcpu_sud_disable(void);
 
 /* Monotonic nanoseconds since host_time_init(). */
 void host_time_init(void);

@@ -78,6 +78,9 @@ static void test_async_signals_never_redirect_a_handler(void **state)
 {
     (void)state;
     assert_int_equal(host_signals_init(no_fault), 0);
+    /* "user code" here is this test's own libc calls with in_user set: Syscall User
+     * Dispatch would rightly stop them (scenario escape tests it) */
+    host_vcpu_sud_disable();
     assert_int_equal(host_vcpu_attach(0), 0);
     struct host_vcpu *v = host_vcpu_get(0);
     stack_t alt;

@@ -11,6 +11,15 @@
  * or idles. Faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE) in user code become a call of the
  * core's fault entry on the kernel stack; in core code they are a panic.
  *
+ * Syscall User Dispatch (Linux >= 5.11) guards the host kernel from user code: each
+ * vCPU thread turns it on with in_user's first byte as the selector, so while user code
+ * runs (in_user = 1, SYSCALL_DISPATCH_FILTER_BLOCK) a raw `syscall` instruction raises
+ * SIGSYS instead of reaching Linux, and on_fault makes it a fault of the process. The
+ * one range always let through is libc's signal restorer (its rt_sigreturn ends every
+ * handler that interrupted user code). This stops accidents, not an attacker: the
+ * selector is writable memory in the same address space, and the restorer's `syscall`
+ * can be jumped to (docs/sim.md, isolation).
+ *
  * Every handler blocks the two async signals (timer, kick) while it runs: an async
  * signal that interrupted a handler would find in_user still set and redirect the
  * handler itself into host_irq_tramp, on this vCPU's alternate stack; the core may then
@@ -33,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -151,7 +161,7 @@ static __attribute__((noreturn)) void host_fault_stop(int sig, const struct host
                      "\n*** serviceos-sim: kernel fault: %s in %s at pc %#lx, address %p\n",
                      sig == SIGSEGV ? "segmentation fault" : sig == SIGBUS ? "bus error"
                      : sig == SIGILL ? "illegal instruction" : sig == SIGFPE ? "arithmetic fault"
-                     : "breakpoint trap", where, (unsigned long)pc, addr);
+                     : sig == SIGSYS ? "bad system call" : "breakpoint trap", where, (unsigned long)pc, addr);
     if (write(2, msg, (size_t)n) < 0) {
     }
     host_backtrace();
@@ -197,7 +207,7 @@ int host_signals_init(host_fault_fn user_fault)
     sigaddset(&sa.sa_mask, SIG_KICK);
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTART;
     sa.sa_sigaction = on_fault;
-    int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
+    int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS};
     for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         if (sigaction(sigs[i], &sa, NULL))
             return -1;
@@ -207,6 +217,50 @@ int host_signals_init(host_fault_fn user_fault)
         return -1;
     return 0;
 }
+
+/* ---- Syscall User Dispatch */
+
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH 59
+#define PR_SYS_DISPATCH_ON 1
+#endif
+#define RESTORER_SPAN 16 /* libc's __restore_rt: mov $15, %rax; syscall */
+
+/* The kernel's view of a handler: libc's restorer is only visible there. */
+struct kernel_sigaction {
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    uint64_t mask;
+};
+
+static int g_sud = -1; /* -1 not yet tried, 0 unavailable or turned off, 1 on */
+static bool g_sud_off;
+
+void host_vcpu_sud_disable(void) { g_sud_off = true; }
+
+/*
+ * Turn dispatch on for the calling vCPU thread, selector = in_user's first byte (0 while
+ * core code runs: allow; 1 in user code: block). Returns 1 on, 0 when the host kernel
+ * lacks it (the simulator then runs as before, and says so once).
+ */
+static int sud_attach(struct host_vcpu *v)
+{
+    struct kernel_sigaction k;
+    if (g_sud_off)
+        return g_sud = 0;
+    if (syscall(SYS_rt_sigaction, SIG_TIMER, NULL, &k, sizeof(k.mask)) || !k.restorer)
+        return 0;
+    int on = prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON,
+                   (unsigned long)k.restorer, RESTORER_SPAN, (unsigned long)&v->in_user) == 0;
+    if (g_sud < 0 && !on)
+        fprintf(stderr, "serviceos-sim: no Syscall User Dispatch on this host kernel (%s): "
+                        "raw syscalls in user code are not caught\n", strerror(errno));
+    g_sud = on;
+    return on;
+}
+
+int host_vcpu_sud_active(void) { return g_sud == 1; }
 
 /* ---- vCPUs */
 
@@ -234,6 +288,7 @@ int host_vcpu_attach(unsigned id)
         return -1;
     v->timer = t;
     host_tl_vcpu = v;
+    sud_attach(v);
     return 0;
 }
 
@@ -242,10 +297,26 @@ struct start_arg {
     void (*fn)(unsigned);
 };
 
+/*
+ * A vCPU thread takes only its own signals. Another handler (SDL's SIGTERM, say) run on
+ * it while user code runs would make its syscalls under the dispatch selector's block
+ * and be taken for the user program's; process-wide signals go to the other threads.
+ */
+static void vcpu_mask_signals(void)
+{
+    sigset_t m;
+    sigfillset(&m);
+    int own[] = {SIG_TIMER, SIG_KICK, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGPIPE};
+    for (unsigned i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+        sigdelset(&m, own[i]);
+    pthread_sigmask(SIG_SETMASK, &m, NULL);
+}
+
 static void *vcpu_main(void *p)
 {
     struct start_arg a = *(struct start_arg *)p;
     free(p);
+    vcpu_mask_signals();
     if (host_vcpu_attach(a.id)) {
         perror("serviceos-sim: vcpu setup");
         exit(1);

@@ -4,8 +4,9 @@
 # on this terminal. The exit status is the guest's power-off status.
 #
 #   image/aarch64/run.sh [--kernel-test | --testinit | --init ELF] [--args "WORDS"]
-#                        [--cmdline OPTS] [--disk FILE] [--net NET] [--build-only] [--no-build]
-#                        [--headless] [--timeout SECONDS] [--print-command] [-- QEMU ARGS]
+#                        [--cmdline OPTS] [--disk FILE] [--net NET] [--gpu] [--audio-file PATH]
+#                        [--audio none] [--build-only] [--no-build] [--headless]
+#                        [--timeout SECONDS] [--print-command] [-- QEMU ARGS]
 #
 #   --kernel-test   boot the kernel test image (ktest) as init
 #   --testinit      boot kernel8-testinit.img (image/aarch64/testinit as init)
@@ -23,10 +24,21 @@
 #   --net NET       the network card (virtio-net on virtio-mmio, device net0): none
 #                   (default), user (QEMU's user-mode network, 10.0.2.15 by DHCP) or
 #                   tap:IFNAME (the existing TAP interface IFNAME, script=no)
+#   --audio-file PATH  the sound card (Intel HDA on PCIe) plays into this WAV file (48 kHz
+#                   S16 stereo, QEMU's wav audiodev); without it an interactive boot plays
+#                   on the host's sound (PulseAudio, ALSA, or QEMU's silent 'none'
+#                   backend) and a boot with piped input (tests) into /dev/null, never on
+#                   the host's sound
+#   --audio none    no sound card
 #   --build-only    configure and build the cross build, do not boot (kernel8.img and
 #                   the Raspberry Pi 5 boot folder build-aarch64/hal-aarch64/sdboot/)
 #   --no-build      boot what is built
-#   --headless      accepted for x86_64's sake: this machine has no window anyway
+#   --gpu           add the display: a virtio GPU on virtio-mmio (virtio-gpu-device,
+#                   id gpu0), shown in a QEMU window unless --headless or there is no
+#                   display (DISPLAY and WAYLAND_DISPLAY unset); the serial console stays
+#                   on the terminal. Without --gpu (the default) there is no display.
+#   --headless      no window (with --gpu the GPU is still there, e.g. for QMP
+#                   screendump); without --gpu there is none anyway
 #   --timeout S     stop QEMU after S seconds (exit 124; as SOS_QEMU_TIMEOUT)
 #   --print-command print the QEMU command line instead of running it
 #
@@ -42,7 +54,8 @@ root=$PWD
 build=${SOS_AARCH64_BUILD:-build-aarch64}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 
-ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk="" print=0 init_target="" net=none
+ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk="" print=0 init_target="" net=none gpu=0 headless=0
+audio=1 audio_file=""
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -53,10 +66,14 @@ while [ $# -gt 0 ]; do
     --args) args="${2:-}"; shift 2 ;;
     --cmdline) kopts="${2:-}"; shift 2 ;;
     --disk|--data-disk) disk="${2:-}"; shift 2 ;;
-    --headless) shift ;;
+    --headless) headless=1; shift ;;
+    --gpu) gpu=1; shift ;;
     --timeout) SOS_QEMU_TIMEOUT="${2:-}"; shift 2 ;;
     --print-command) print=1; shift ;;
     --net) net="${2:-}"; shift 2 ;;
+    --audio-file) audio_file="${2:-}"; shift 2 ;;
+    --audio) [ "${2:-}" = none ] || { echo "run.sh: --audio takes 'none' (see --audio-file)" >&2; exit 2; }
+             audio=0; shift 2 ;;
     --build-only) build_only=1; shift ;;
     --no-build) no_build=1; shift ;;
     --) shift; qemu_extra=("$@"); break ;;
@@ -131,8 +148,19 @@ if [ -n "$disk" ] && [ ! -s "$disk" ] && [ $print = 0 ]; then
 fi
 cmdline="sos.exit=semihosting${kopts:+ $kopts}"
 [ -n "$args" ] && cmdline="$cmdline -- $args"
+if [ $gpu = 1 ] && [ $headless = 0 ] && [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    echo "run.sh: no display (DISPLAY and WAYLAND_DISPLAY are unset): the GPU without a window" >&2
+    headless=1
+fi
+# Without a GPU -nographic; with one the serial console (and the monitor, ctrl-a c)
+# stays on the terminal and the GPU gets a window, or none when headless.
+screen=(-nographic)
+if [ $gpu = 1 ]; then
+    screen=(-serial mon:stdio -device virtio-gpu-device,id=gpu0)
+    [ $headless = 1 ] && screen+=(-display none)
+fi
 qemu=(qemu-system-aarch64 -M virt -cpu cortex-a76 -m "${SOS_QEMU_MEM:-512M}"
-      -nographic -no-reboot
+      "${screen[@]}" -no-reboot
       -global virtio-mmio.force-legacy=false
       -semihosting-config enable=on,target=native
       -kernel "$kernel" -append "$cmdline")
@@ -144,6 +172,9 @@ tap:?*) qemu+=(-netdev "tap,id=net0,ifname=${net#tap:},script=no,downscript=no"
                -device virtio-net-device,netdev=net0) ;;
 *) echo "run.sh: --net takes none, user or tap:IFNAME, not '$net'" >&2; exit 2 ;;
 esac
+. image/qemu-sound.sh # the sound card: Intel HDA on the PCIe bus
+sos_qemu_sound "$audio" "$audio_file" /dev/null
+qemu+=("${sound[@]}")
 [ -n "$init" ] && qemu+=(-initrd "$init")
 [ -n "$disk" ] && qemu+=(-drive "file=$disk,if=none,format=raw,id=disk0"
                          -device virtio-blk-device,drive=disk0)

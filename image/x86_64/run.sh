@@ -243,22 +243,9 @@ else
     display=(-vga std)
 fi
 
-# The sound card: Intel HDA with one output codec, on the backend chosen above.
-sound=()
-if [ $audio = 1 ]; then
-    if [ -n "$audio_file" ]; then
-        backend="wav,path=$audio_file,out.frequency=48000"
-    elif [ ! -t 0 ]; then
-        backend="wav,path=$tmp/audio.wav,out.frequency=48000"
-    elif [ -n "${PULSE_SERVER:-}" ] || [ -S "${XDG_RUNTIME_DIR:-/nonexistent}/pulse/native" ]; then
-        backend="pa"
-    elif [ -d /dev/snd ]; then
-        backend="alsa"
-    else
-        backend="none"
-    fi
-    sound=(-audiodev "$backend,id=snd" -device intel-hda -device hda-output,audiodev=snd)
-fi
+# The sound card: Intel HDA with one output codec (image/qemu-sound.sh).
+. "$here/../qemu-sound.sh"
+sos_qemu_sound "$audio" "$audio_file" "$tmp/audio.wav"
 
 cmd=(qemu-system-x86_64 -M q35 -m 512M -smp "$smp" "${machine[@]}" -name ServiceOS
      -drive "if=pflash,format=raw,readonly=on,file=$code"

@@ -62,7 +62,7 @@ struct audiosvc {
     uint32_t master, muted; /* atomic */
     sos_handle_t wake;      /* event: the server changed something */
     struct sl_thread mixer;
-    uint64_t periods, clipped; /* atomic: mixer statistics */
+    uint64_t periods, clipped; /* atomic: mixer statistics (clipped: soft or hard) */
 };
 
 extern struct audiosvc g_au;

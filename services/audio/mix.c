@@ -1,6 +1,6 @@
 /*
  * services/audio/mix.c - the mixer's arithmetic (mix.h): format conversion, ramped
- * gains, summing, clipping and the linear resampler.
+ * gains, summing, the soft clip, clipping and the linear resampler.
  *
  * Layer: services (audio), pure logic.
  */
@@ -67,6 +67,28 @@ size_t mix_from_float(uint32_t fmt, const float *src, size_t n, void *dst)
         }
     }
     return clipped;
+}
+
+static float soft_clip(float x)
+{
+    if (x != x)
+        return 0.0f;
+    float a = x < 0 ? -x : x;
+    if (a <= MIX_KNEE)
+        return x;
+    float u = (a - MIX_KNEE) / (1.0f - MIX_KNEE);
+    float y = u > 1e30f ? 1.0f : MIX_KNEE + (1.0f - MIX_KNEE) * (u / (1.0f + u));
+    return x < 0 ? -y : y;
+}
+
+size_t mix_soft_clip(float *buf, size_t n)
+{
+    size_t bent = 0;
+    for (size_t i = 0; i < n; i++) {
+        bent += buf[i] > MIX_KNEE || buf[i] < -MIX_KNEE;
+        buf[i] = soft_clip(buf[i]);
+    }
+    return bent;
 }
 
 void mix_add(float *acc, uint32_t ch, const float *src, uint32_t src_ch, uint32_t frames,

@@ -1,7 +1,7 @@
 /*
  * services/audio/mix.h - the mixer's arithmetic, with no system calls, so the host
  * unit tests run it as it is: sample format conversion to and from float32, the
- * resampler, ramped gains, summing and clipping.
+ * resampler, ramped gains, summing, the soft clip (headroom) and clipping.
  *
  * Everything works on interleaved frames. Gains are linear amplitudes (volume v of
  * 0..100 is v / 100). A gain change is a straight ramp over the block it is applied
@@ -32,6 +32,17 @@ void mix_add(float *acc, uint32_t ch, const float *src, uint32_t src_ch, uint32_
 
 /* Multiply in place by a gain ramping from g0 to g1 over `frames` frames. */
 void mix_scale(float *buf, uint32_t ch, uint32_t frames, float g0, float g1);
+
+/*
+ * The mix's headroom: a soft clip on the master output. Samples up to MIX_KNEE (0.75,
+ * -2.5 dBFS) pass bit for bit; above it the magnitude bends smoothly (the slope falls
+ * from 1 at the knee: no corner) towards full scale, y = K + (1 - K) u / (1 + u) with
+ * u = (|x| - K) / (1 - K), so two full-scale streams (2.0) come out at 0.958 and the 16
+ * a mixer holds (16.0) at 0.996 instead of a flat top. Odd (no offset). NaN becomes 0,
+ * infinities +-1. Returns the samples that were above the knee.
+ */
+#define MIX_KNEE 0.75f
+size_t mix_soft_clip(float *buf, size_t n);
 
 /* Volume 0..100 as a linear gain. */
 float mix_gain(uint32_t volume);

@@ -1,6 +1,7 @@
 /*
  * services/audio/mix_test.c - the mixer's arithmetic on the host: format conversion
- * both ways (rounding, clipping, NaN), two streams summing and clipping, ramped gains
+ * both ways (rounding, clipping, NaN), two streams summing and clipping, the master
+ * soft clip's headroom (transparent below its knee, bounded, smooth), ramped gains
  * (no step larger than the ramp's slope), and the resampler's edge cases (equal rates,
  * up and down by awkward ratios, exact lengths over many blocks, the frames it asks for
  * never more than it was given).
@@ -96,6 +97,40 @@ static void test_ramp(void **state)
     assert_true(mix_gain(1000) == 1.0f);
 }
 
+/* The master soft clip: transparent up to the knee, smooth and bounded above it. */
+static void test_headroom(void **state)
+{
+    (void)state;
+    enum { N = 4001 };
+    static float x[N], y[N];
+    for (int i = 0; i < N; i++) /* -4..4 in steps of 1/500 */
+        x[i] = y[i] = (float)(i - N / 2) / 500.0f;
+    assert_int_equal(mix_soft_clip(y, N), 2 * (N / 2 - 375)); /* those past 0.75 */
+    for (int i = 0; i < N; i++) {
+        if (fabsf(x[i]) <= MIX_KNEE)
+            assert_true(y[i] == x[i]); /* below the knee: bit for bit */
+        assert_true(fabsf(y[i]) < 1.0f); /* never full scale, however loud */
+        assert_true(y[N - 1 - i] == -y[i]);   /* odd: no offset, no even harmonics */
+        if (i > 0) {                          /* monotonic, and no corner at the knee: */
+            float d = y[i] - y[i - 1];        /* the slope never exceeds 1 */
+            assert_true(d > 0.0f && d <= 1.0f / 500.0f + 1e-6f);
+        }
+    }
+    /* two full-scale streams sum to 2: 0.917, still below full scale, nothing hard-clips */
+    float acc[4] = {0}, full[4] = {1.0f, -1.0f, 0.5f, 0.25f};
+    mix_add(acc, 1, full, 1, 4, 1.0f, 1.0f);
+    mix_add(acc, 1, full, 1, 4, 1.0f, 1.0f);
+    assert_int_equal(mix_soft_clip(acc, 4), 3);
+    assert_true(fabsf(acc[0] - (0.75f + 0.25f * 5.0f / 6.0f)) < 1e-6f && acc[1] == -acc[0]);
+    assert_true(acc[3] == 0.5f);
+    int16_t out[4];
+    assert_int_equal(mix_from_float(SOS_AUDIO_FMT_S16, acc, 4, out), 0);
+    assert_true(out[0] < 32767 && out[0] > 29000);
+    float odd[3] = {NAN, INFINITY, -INFINITY}; /* no NaN made, infinities bounded */
+    mix_soft_clip(odd, 3);
+    assert_true(odd[0] == 0.0f && odd[1] == 1.0f && odd[2] == -1.0f);
+}
+
 static void test_resampler_bad(void **state)
 {
     (void)state;
@@ -182,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_from_float),
         cmocka_unit_test(test_two_streams_sum_and_clip),
         cmocka_unit_test(test_ramp),
+        cmocka_unit_test(test_headroom),
         cmocka_unit_test(test_resampler_bad),
         cmocka_unit_test(test_resampler_equal_rates),
         cmocka_unit_test(test_resampler_lengths),

@@ -2,7 +2,8 @@
  * services/audio/mixer.c - the mixer thread: every period (PERIOD_MS of frames at the
  * device's rate) it pulls each running stream's frames out of its ring, converts them
  * to float32, resamples them to the device rate (srate.h), adds them with the stream's ramped
- * gain, applies the ramped master gain, clips to the device format and writes the
+ * gain, applies the ramped master gain, bends what is above the soft clip's knee
+ * (mix_soft_clip: the headroom), converts to the device format and writes the
  * period to the device. The device write blocks while the device's queue is full, so
  * the device's clock paces the loop. With nothing running the thread sleeps on the
  * `wake` event instead of writing silence.
@@ -201,8 +202,9 @@ static void output(struct audiosvc *a)
     float target = master_target(a);
     mix_scale(g_mb.acc, ep->channels, g_mb.frames, g_master_gain, target);
     g_master_gain = target;
-    size_t clipped = mix_from_float(ep->format, g_mb.acc, (size_t)g_mb.frames * ep->channels,
-                                    g_mb.out);
+    size_t n = (size_t)g_mb.frames * ep->channels;
+    size_t clipped = mix_soft_clip(g_mb.acc, n); /* the headroom: mix.h */
+    clipped += mix_from_float(ep->format, g_mb.acc, n, g_mb.out);
     __atomic_add_fetch(&a->clipped, clipped, __ATOMIC_RELAXED);
     uint32_t bytes = g_mb.frames * ep->frame_bytes;
     sos_vmo_write(g_mb.out_vmo, g_mb.out, 0, bytes);

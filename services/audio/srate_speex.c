@@ -1,7 +1,7 @@
 /*
  * services/audio/srate_speex.c - srate.h on speexdsp's resampler (quality 5: its
  * default, a windowed-sinc filter), built freestanding from Debian's source package
- * (services/audio/speexdsp). A stream at the device's rate is copied, not filtered.
+ * (services/third_party/speexdsp). A stream at the device's rate is copied, not filtered.
  *
  * Layer: services (audio).
  */

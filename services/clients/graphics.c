@@ -46,15 +46,23 @@ static int begin(struct call *k, uint32_t ordinal)
     return 0;
 }
 
-/* Call on a service connection (c) or a surface channel (ch); start parsing the reply. */
-static int finish(struct call *k, struct sl_conn_to *c, sos_handle_t ch)
+/*
+ * Call on a service connection (c) or a surface channel (ch) with a deadline `ns` from
+ * now; start parsing the reply.
+ */
+static int finish_in(struct call *k, struct sl_conn_to *c, sos_handle_t ch, sos_time_t ns)
 {
-    sos_time_t dl = sos_deadline_after(GFX_TIMEOUT_NS);
+    sos_time_t dl = sos_deadline_after(ns);
     int err = c ? sl_conn_to_call(c, &k->q, &k->r, dl) : sl_call(ch, &k->q, &k->r, dl);
     note(err, &k->r);
     if (!err)
         err = sl_parse_begin(&k->p, k->r.bytes, k->r.len, k->r.handles, k->r.nhandles, NULL);
     return err;
+}
+
+static int finish(struct call *k, struct sl_conn_to *c, sos_handle_t ch)
+{
+    return finish_in(k, c, ch, GFX_TIMEOUT_NS);
 }
 
 static int end(struct call *k, int err)
@@ -121,7 +129,7 @@ int gfx_screenshot(struct sl_conn_to *c, uint32_t id, sos_handle_t *vmo, uint64_
     if (err)
         return end(&k, err);
     sl_msg_put_u32(&k.q, id);
-    if ((err = finish(&k, c, 0)))
+    if ((err = finish_in(&k, c, 0, GFX_SCREENSHOT_TIMEOUT_NS)))
         return end(&k, err);
     sl_parse_u32(&k.p);
     sl_parse_u32(&k.p);

@@ -274,3 +274,68 @@ int stc_replace_file(sos_handle_t dir, const char *name, const void *data, size_
         err = stc_sync(dir);
     return err;
 }
+
+/* ---- a service's own directory, kept open (stc_kept_dir) */
+
+#define KEPT_AGAIN_NS 200000000ll
+
+static void kept_retry_later(struct stc_kept_dir *d)
+{
+    if (d->timer)
+        sos_timer_set(d->timer, sos_clock_get() + KEPT_AGAIN_NS, 0);
+}
+
+static void kept_closed(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg);
+
+int stc_kept_dir_reopen(struct stc_kept_dir *d)
+{
+    if (d->dir)
+        sos_handle_close(d->dir);
+    d->dir = 0;
+    int err = stc_open_own(d->conn, d->ns, &d->dir);
+    if (err) {
+        d->dir = 0;
+        return err;
+    }
+    sl_server_watch(d->srv, d->dir, SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE, kept_closed, d);
+    return 0;
+}
+
+/* Storage went away: open again now (only for the current handle's watch). */
+static void kept_closed(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)srv;
+    (void)pkt;
+    struct stc_kept_dir *d = arg;
+    sos_signals_t seen = 0;
+    if (!d->dir || sos_object_wait_one(d->dir, SOS_SIG_PEER_CLOSED, 0, &seen) != 0)
+        return; /* a stale watch: the handle open now is alive */
+    if (stc_kept_dir_reopen(d))
+        kept_retry_later(d);
+}
+
+static void kept_timer(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)srv;
+    (void)pkt;
+    struct stc_kept_dir *d = arg;
+    if (!d->dir && stc_kept_dir_reopen(d))
+        kept_retry_later(d);
+}
+
+int stc_kept_dir_start(struct stc_kept_dir *d, struct sl_server *srv, struct sl_conn_to *conn,
+                       const char *ns)
+{
+    d->srv = srv;
+    d->conn = conn;
+    d->ns = ns;
+    d->dir = 0;
+    if (sos_timer_create(0, &d->timer) == 0)
+        sl_server_watch(srv, d->timer, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT, kept_timer, d);
+    else
+        d->timer = 0;
+    int err = stc_kept_dir_reopen(d);
+    if (err)
+        kept_retry_later(d);
+    return err;
+}

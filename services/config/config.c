@@ -29,7 +29,7 @@
 #define SAVED_FILE "saved.conf"
 
 static struct sl_conn_to g_storage;
-static sos_handle_t g_dir; /* config/config in storage; 0 when there is none */
+static struct stc_kept_dir g_kept; /* config/config in storage (.dir 0: none) */
 
 /* ---- defaults */
 
@@ -65,48 +65,6 @@ static void load_defaults(void)
 
 /* ---- the saved keys */
 
-static uintptr_t g_dir_gen;
-static sos_handle_t g_timer; /* opening our directory again after a failure */
-
-#define STORAGE_AGAIN_NS 200000000ll
-
-static int open_dir(void);
-
-/* Storage went away (restarted, say): open our directory again now, not at the next
- * set, so that no dead handle lingers (the chaos test counts kernel objects). */
-static void on_storage_closed(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
-{
-    (void)srv;
-    (void)pkt;
-    if ((uintptr_t)arg == g_dir_gen && open_dir() && g_timer)
-        sos_timer_set(g_timer, sos_clock_get() + STORAGE_AGAIN_NS, 0);
-}
-
-static void on_timer(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg)
-{
-    (void)srv;
-    (void)pkt;
-    (void)arg;
-    if (!g_dir && open_dir())
-        sos_timer_set(g_timer, sos_clock_get() + STORAGE_AGAIN_NS, 0);
-}
-
-static int open_dir(void)
-{
-    if (g_dir)
-        sos_handle_close(g_dir);
-    g_dir = 0;
-    int err = stc_open_own(&g_storage, "config", &g_dir);
-    if (err) {
-        g_dir = 0;
-        return err;
-    }
-    g_dir_gen++;
-    sl_server_watch(&g_cfg.srv, g_dir, SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE, on_storage_closed,
-                    (void *)g_dir_gen);
-    return 0;
-}
-
 static void save(void)
 {
     size_t need = cfg_saved_format(&g_cfg.saved, NULL, 0) + 1;
@@ -114,9 +72,9 @@ static void save(void)
     int err = text ? 0 : SOS_ERR_NO_MEMORY;
     if (!err) {
         size_t n = cfg_saved_format(&g_cfg.saved, text, need);
-        err = g_dir ? stc_replace_file(g_dir, SAVED_FILE, text, n) : SOS_ERR_BAD_HANDLE;
-        if (err && open_dir() == 0) /* storage restarted, say: open again, retry once */
-            err = stc_replace_file(g_dir, SAVED_FILE, text, n);
+        err = g_kept.dir ? stc_replace_file(g_kept.dir, SAVED_FILE, text, n) : SOS_ERR_BAD_HANDLE;
+        if (err && stc_kept_dir_reopen(&g_kept) == 0) /* storage restarted, say: retry once */
+            err = stc_replace_file(g_kept.dir, SAVED_FILE, text, n);
     }
     free(text);
     if (err)
@@ -126,22 +84,16 @@ static void save(void)
 static void load_saved(void)
 {
     sl_conn_to_init(&g_storage, "storage", sos_startup_handle("storage"));
-    if (sos_timer_create(0, &g_timer) == 0)
-        sl_server_watch(&g_cfg.srv, g_timer, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT, on_timer, NULL);
-    else
-        g_timer = 0;
     g_cfg.save = save;
-    int err = open_dir();
+    int err = stc_kept_dir_start(&g_kept, &g_cfg.srv, &g_storage, "config");
     if (err) {
         cfg_log(LOG_WARNING, "no storage (%s): settings are not restored; trying again",
                 sos_strerror(err));
-        if (g_timer)
-            sos_timer_set(g_timer, sos_clock_get() + STORAGE_AGAIN_NS, 0);
         return;
     }
     char *text = NULL;
     size_t len = 0;
-    err = stc_read_file(g_dir, SAVED_FILE, SAVED_MAX, &text, &len);
+    err = stc_read_file(g_kept.dir, SAVED_FILE, SAVED_MAX, &text, &len);
     if (err == SOS_ERR_NOT_FOUND)
         return; /* nothing saved yet */
     struct cfg_store got;
@@ -154,7 +106,7 @@ static void load_saved(void)
         cfg_log(LOG_ERROR, "stored settings config/config/" SAVED_FILE " are unusable (%s): ignored, "
                 "kept as " SAVED_FILE ".bad; the defaults apply",
                 why[0] ? why : sos_strerror(err));
-        stc_rename(g_dir, SAVED_FILE, SAVED_FILE ".bad");
+        stc_rename(g_kept.dir, SAVED_FILE, SAVED_FILE ".bad");
         cfg_store_free(&got);
         return;
     }

@@ -17,7 +17,7 @@
 int main(void)
 {
     con_init();
-    int err = sl_service_init(&g_con.srv, g_con_ops, 3, &g_con);
+    int err = sl_service_init(&g_con.srv, g_con_ops, 4, &g_con);
     if (err) {
         printf("console: cannot start its server loop: %s\n", sos_strerror(err));
         return 1;

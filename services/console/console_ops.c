@@ -13,6 +13,10 @@
  * read; a console that is killed and started again types it in again (con_restore), so
  * no byte that had reached the console is lost, nor sent twice.
  *
+ * Graphical terminals (CONSOLE_TERMINAL) see the same: every byte shown goes to each
+ * of them too (CONSOLE_OUTPUT), and what they type (CONSOLE_INPUT) is read like the
+ * console's own input, before it.
+ *
  * Sessions form a stack: the last attached is in the foreground and gets the input;
  * when its channel closes (or its client goes away) the one below takes over. Input
  * that arrives while nobody is attached waits for the first session.
@@ -34,10 +38,35 @@ struct consolesvc g_con;
 
 /* ---- output */
 
+static void term_send(uint32_t i, const char *s, size_t n)
+{
+    static uint8_t buf[4096 + 64];
+    if (g_con.term[i]) {
+        struct sl_msg m;
+        sl_msg_begin(&m, buf, sizeof(buf), NULL, 0, CONSOLE_OUTPUT);
+        sl_msg_hdr(&m)->flags |= SOS_MSG_NO_REPLY;
+        sl_msg_put_u32(&m, (uint32_t)n);
+        sl_msg_put(&m, s, (uint32_t)n);
+        sl_msg_put(&m, "", 1);
+        int err = sl_msg_send(g_con.term[i], &m);
+        if (err == SOS_ERR_PEER_CLOSED || err == SOS_ERR_BAD_HANDLE) {
+            sos_handle_close(g_con.term[i]);
+            g_con.term[i] = 0;
+        } /* a full queue drops this output for that terminal only */
+    }
+}
+
+static void to_terminals(const char *s, size_t n)
+{
+    for (uint32_t i = 0; i < CONSOLE_TERMINALS; i++)
+        term_send(i, s, n);
+}
+
 static void write_out(const char *s, size_t n)
 {
     while (n) {
         size_t k = n < 4096 ? n : 4096; /* the kernel's limit per call */
+        to_terminals(s, k);
         if (sos_debug_write(s, k) < 0)
             return;
         s += k;
@@ -208,9 +237,11 @@ static void deliver(char c)
 void con_pump(void)
 {
     do {
-        while (g_con.input && want_input()) {
+        while ((g_con.input || g_con.term_in_pos < g_con.term_in_len) && want_input()) {
             char c;
-            if (sos_console_read(g_con.input, &c, 1) != 1)
+            if (g_con.term_in_pos < g_con.term_in_len)
+                c = g_con.term_in[g_con.term_in_pos++]; /* a terminal typed it */
+            else if (!g_con.input || sos_console_read(g_con.input, &c, 1) != 1)
                 break; /* SHOULD_WAIT: drained; READABLE rises again with new bytes */
             deliver(c);
             if (g_con.out.len > g_con.out.cap / 2)
@@ -317,7 +348,71 @@ int con_do_write(struct sl_request *r)
     return 0;
 }
 
-const struct sl_op g_con_ops[3] = {
+int con_do_terminal(struct sl_request *r)
+{
+    if (!peer_with(r, SOS_RIGHT_READ | SOS_RIGHT_WRITE))
+        return SOS_ERR_ACCESS_DENIED;
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, r->handles, r->nhandles, NULL);
+    sos_handle_t ch = sl_parse_handle(&p);
+    if (sl_parse_end(&p) || !ch)
+        return SOS_ERR_INVALID_ARGS;
+    uint32_t i = 0;
+    while (i < CONSOLE_TERMINALS && g_con.term[i])
+        i++;
+    if (i == CONSOLE_TERMINALS)
+        return SOS_ERR_NO_RESOURCES;
+    int err = sl_server_watch(r->srv, ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_REPEAT,
+                              con_on_terminal, (void *)(uintptr_t)i);
+    if (err)
+        return err;
+    for (uint32_t k = 0; k < r->nhandles; k++)
+        if (r->handles[k] == ch)
+            r->handles[k] = SOS_HANDLE_INVALID;
+    g_con.term[i] = ch;
+    struct csess *fg = foreground(); /* show the new terminal where the session is */
+    if (fg && !fg->s.paused) {
+        term_send(i, fg->s.prompt, strlen(fg->s.prompt));
+        term_send(i, fg->s.ed.buf, fg->s.ed.cur);
+    }
+    return 0;
+}
+
+/* Take CONSOLE_INPUT from terminal `arg`; a closed (or misbehaving) one is dropped. */
+void con_on_terminal(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)s;
+    (void)pkt;
+    uint32_t i = (uint32_t)(uintptr_t)arg;
+    uint8_t buf[512];
+    while (g_con.term[i]) {
+        struct sos_chan_read rd = {.bytes = buf, .bytes_cap = sizeof(buf)};
+        int err = (int)sos_channel_read(g_con.term[i], &rd);
+        if (err == SOS_ERR_SHOULD_WAIT)
+            break;
+        struct sl_parse p;
+        struct sos_msg_hdr h;
+        uint32_t len = 0;
+        const char *text = NULL;
+        if (!err && !sl_parse_begin(&p, buf, rd.actual_bytes, NULL, 0, &h) && h.ordinal == CONSOLE_INPUT)
+            text = sl_parse_str(&p, &len);
+        if (!text || sl_parse_end(&p)) {
+            sos_handle_close(g_con.term[i]);
+            g_con.term[i] = 0;
+            break;
+        }
+        if (g_con.term_in_pos == g_con.term_in_len)
+            g_con.term_in_pos = g_con.term_in_len = 0;
+        uint32_t room = (uint32_t)sizeof(g_con.term_in) - g_con.term_in_len;
+        len = len < room ? len : room; /* more than the type-ahead: the rest is dropped */
+        memcpy(g_con.term_in + g_con.term_in_len, text, len);
+        g_con.term_in_len += len;
+    }
+    con_pump();
+}
+
+const struct sl_op g_con_ops[4] = {
+    {CONSOLE_TERMINAL, sizeof(struct sos_msg_hdr), con_do_terminal},
     {CONSOLE_ATTACH, sizeof(struct sos_msg_hdr), con_do_attach},
     {CONSOLE_PROMPT, sizeof(struct sos_msg_hdr), con_do_prompt},
     {CONSOLE_WRITE, sizeof(struct sos_msg_hdr), con_do_write},

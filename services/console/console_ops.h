@@ -37,10 +37,13 @@ struct consolesvc {
     sl_close_fn lib_close;
     char echo[4 * EDIT_TYPEAHEAD];
     struct edit_out out;
+    sos_handle_t term[CONSOLE_TERMINALS]; /* graphical terminals (CONSOLE_TERMINAL) */
+    char term_in[EDIT_TYPEAHEAD];         /* what they typed, not read yet */
+    uint32_t term_in_len, term_in_pos;
 };
 
 extern struct consolesvc g_con;
-extern const struct sl_op g_con_ops[3];
+extern const struct sl_op g_con_ops[4];
 
 void con_init(void);
 /* Take the input a killed predecessor had read but not sent (resource "state"). */
@@ -54,5 +57,8 @@ void con_on_close(struct sl_server *s, sos_handle_t ch, void *client);
 int con_do_attach(struct sl_request *r);
 int con_do_prompt(struct sl_request *r);
 int con_do_write(struct sl_request *r);
+int con_do_terminal(struct sl_request *r);
+/* A terminal's channel has messages (CONSOLE_INPUT) or closed. */
+void con_on_terminal(struct sl_server *s, const struct sos_port_packet *pkt, void *arg);
 
 #endif

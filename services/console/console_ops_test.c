@@ -186,6 +186,91 @@ static void test_session_lines_and_prompt(void **state)
     assert_string_equal(events(21), "L:echo a;L:services;INT;L:x;EOF;");
 }
 
+/* ---- graphical terminals: the channel's messages, faked */
+
+static struct {
+    uint8_t msg[8][256];
+    uint32_t len[8], n, pos;
+    bool closed;
+    uint32_t watches;
+} g_term;
+
+int sl_server_watch(struct sl_server *s, sos_handle_t h, sos_signals_t signals, uint32_t options,
+                    sl_watch_fn fn, void *arg)
+{
+    (void)s, (void)h, (void)signals, (void)options, (void)fn, (void)arg;
+    g_term.watches++;
+    return 0;
+}
+
+int64_t sos_channel_read(sos_handle_t h, struct sos_chan_read *rd)
+{
+    if (h != 30)
+        return SOS_ERR_BAD_HANDLE;
+    if (g_term.pos == g_term.n)
+        return g_term.closed ? SOS_ERR_PEER_CLOSED : SOS_ERR_SHOULD_WAIT;
+    uint32_t i = g_term.pos++;
+    memcpy(rd->bytes, g_term.msg[i], g_term.len[i]);
+    rd->actual_bytes = g_term.len[i];
+    return 0;
+}
+
+static void term_types(uint32_t ordinal, const char *text)
+{
+    struct sl_msg m;
+    uint32_t i = g_term.n++;
+    sl_msg_begin(&m, g_term.msg[i], sizeof(g_term.msg[i]), NULL, 0, ordinal);
+    sl_msg_put_str(&m, text);
+    g_term.len[i] = m.len;
+    con_on_terminal(NULL, NULL, (void *)(uintptr_t)0);
+}
+
+/* What the console sent terminal channel 30 (CONSOLE_OUTPUT), joined. */
+static const char *term_screen(void)
+{
+    static char s[2048];
+    s[0] = 0;
+    for (uint32_t i = 0; i < g_fake.nwrites; i++) {
+        const struct fake_write *w = &g_fake.writes[i];
+        if (w->ch == 30 && w->ordinal == CONSOLE_OUTPUT)
+            strncat(s, (const char *)w->bytes + sizeof(struct sos_msg_hdr) + 4, sizeof(s) - strlen(s) - 1);
+    }
+    return s;
+}
+
+/* A terminal sees the prompt of the session it joins and everything shown after it;
+ * what it types is a line for the foreground session like the console's own input;
+ * what is not CONSOLE_INPUT, or a closed channel, ends the terminal, not the console. */
+static void test_terminal(void **state)
+{
+    (void)state;
+    memset(&g_term, 0, sizeof(g_term));
+    assert_int_equal(send(con_do_attach, CONSOLE_ATTACH, "serviceos> ", 21, &g_shell), 0);
+    struct sl_peer reader = {.name = "terminal", .rights = SOS_RIGHT_WRITE};
+    assert_int_equal(send(con_do_terminal, CONSOLE_TERMINAL, "", 30, &reader), SOS_ERR_ACCESS_DENIED);
+    struct sl_msg m;
+    sl_msg_begin(&m, g_buf, sizeof(g_buf), g_hbuf, 4, CONSOLE_TERMINAL);
+    fake_request(&g_q, m.bytes, m.len, m.handles, m.nhandles, 0, NULL);
+    g_q.r.client = &g_shell;
+    assert_int_equal(con_do_terminal(&g_q.r), SOS_ERR_INVALID_ARGS); /* no channel */
+    sl_msg_put_handle(&m, 30);
+    fake_request(&g_q, m.bytes, m.len, m.handles, m.nhandles, 0, NULL);
+    g_q.r.client = &g_shell;
+    assert_int_equal(con_do_terminal(&g_q.r), 0);
+    assert_int_equal(g_term.watches, 1);
+    assert_string_equal(term_screen(), "serviceos> ");
+    term_types(CONSOLE_INPUT, "services\r");
+    assert_string_equal(events(21), "L:services;");
+    assert_string_equal(term_screen(), "serviceos> services\n");
+    assert_int_equal(send(con_do_write, CONSOLE_WRITE, "log ready\n", 0, &g_shell), 0);
+    assert_string_equal(term_screen(), "serviceos> services\nlog ready\n");
+    assert_string_equal(screen(), "serviceos> services\nlog ready\n"); /* the console too */
+    term_types(CONSOLE_WRITE, "not input");
+    assert_int_equal(g_con.term[0], 0);
+    assert_int_equal(send(con_do_write, CONSOLE_WRITE, "x\n", 0, &g_shell), 0);
+    assert_string_equal(term_screen(), "serviceos> services\nlog ready\n");
+}
+
 static void test_rights_and_bad_requests(void **state)
 {
     (void)state;
@@ -249,6 +334,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_session_lines_and_prompt, setup),
+        cmocka_unit_test_setup(test_terminal, setup),
         cmocka_unit_test_setup(test_rights_and_bad_requests, setup),
         cmocka_unit_test_setup(test_sessions_stack, setup),
         cmocka_unit_test_setup(test_restart_keeps_read_ahead, setup),

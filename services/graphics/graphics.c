@@ -237,6 +237,7 @@ static const struct sl_op g_ops[] = {
     {GFX_WM_DELIVER, sizeof(struct sos_msg_hdr), wm_op},
     {GFX_WM_CURSOR, sizeof(struct sos_msg_hdr), wm_op},
     {GFX_WM_RAISE, sizeof(struct sos_msg_hdr), wm_op},
+    {GFX_WM_CONFIGURE, sizeof(struct sos_msg_hdr), wm_op},
     {GFX_SURF_PRESENT, sizeof(struct sos_msg_hdr), surf_op},
     {GFX_SURF_CONFIGURE, sizeof(struct sos_msg_hdr), surf_op},
     {GFX_SURF_RESIZE, sizeof(struct sos_msg_hdr), surf_op},

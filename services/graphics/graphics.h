@@ -68,6 +68,8 @@ void surf_closed(void *client);
 int surf_op(struct sl_request *r);
 struct surface *surf_find(uint32_t id);
 void surf_restack(void);
+int surf_configure(struct sl_request *r, struct surface *s, int32_t x, int32_t y, uint32_t z,
+                   uint32_t alpha, uint32_t flags);
 
 /* wm.c: the window manager's requests (GFX_WM_*) and the cursor plane. */
 int wm_op(struct sl_request *r);

@@ -105,6 +105,9 @@ int png_encode(const uint32_t *px, uint32_t w, uint32_t h, uint32_t stride, unsi
         }
     }
     struct sink s = {0};
+    /* zlib's fastest level: a screen compresses well anyway, and one emulated CPU
+       needed several seconds for the whole screen at stb's default (8) */
+    stbi_write_png_compression_level = 1;
     int ok = stbi_write_png_to_func(put, &s, (int)w, (int)h, 3, rgb, (int)w * 3);
     free(rgb);
     if (!ok || s.failed) {

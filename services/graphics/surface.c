@@ -292,11 +292,18 @@ static int do_configure(struct sl_request *r, struct surf_conn *c)
     uint32_t z = sl_parse_u32(&p), alpha = sl_parse_u32(&p), flags = sl_parse_u32(&p);
     if (sl_parse_end(&p))
         return gfx_fail(r, SOS_ERR_INVALID_ARGS, "GFX_SURF_CONFIGURE is (x, y, z, alpha, flags)");
+    return surf_configure(r, c->s, x, y, z, alpha, flags);
+}
+
+/* Place, stack and show a surface (its own GFX_SURF_CONFIGURE or the window
+ * manager's GFX_WM_CONFIGURE), after checking the values. */
+int surf_configure(struct sl_request *r, struct surface *s, int32_t x, int32_t y, uint32_t z,
+                   uint32_t alpha, uint32_t flags)
+{
     const char *why;
     int err = check_config(x, y, alpha, flags, &why);
     if (err)
         return gfx_fail(r, err, why);
-    struct surface *s = c->s;
     struct rect old = s->px.geo;
     bool was = s->px.visible;
     set_px(s, x, y, z, alpha, flags);

@@ -1,7 +1,7 @@
 /*
  * services/graphics/wm.c - what the window manager (the session service) may ask of
  * the compositor (GFX_WM_*): which surface shows a pixel, input for one surface, the
- * cursor plane, raising a surface. Every request needs MANAGE on the connection,
+ * cursor plane, raising a surface, placing any surface (the desktop shell's frames). Every request needs MANAGE on the connection,
  * which only a manifest grants. The policy (who gets the keyboard, when focus moves)
  * is the session service's; this file only does what it is told, and hands an event to
  * exactly one channel: the creator's channel of the surface it is for.
@@ -107,6 +107,19 @@ static int do_raise(struct sl_request *r, struct sl_parse *p)
     return 0;
 }
 
+static int do_configure(struct sl_request *r, struct sl_parse *p)
+{
+    uint32_t id = sl_parse_u32(p);
+    int32_t x = (int32_t)sl_parse_u32(p), y = (int32_t)sl_parse_u32(p);
+    uint32_t z = sl_parse_u32(p), alpha = sl_parse_u32(p), flags = sl_parse_u32(p);
+    if (sl_parse_end(p))
+        return gfx_fail(r, SOS_ERR_INVALID_ARGS, "GFX_WM_CONFIGURE is (id, x, y, z, alpha, flags)");
+    struct surface *s = surf_find(id);
+    if (!s)
+        return gfx_fail(r, SOS_ERR_NOT_FOUND, "no surface with that id");
+    return surf_configure(r, s, x, y, z, alpha, flags);
+}
+
 int wm_op(struct sl_request *r)
 {
     const struct sl_peer *peer = surf_conn_of(r) ? NULL : r->client;
@@ -118,6 +131,7 @@ int wm_op(struct sl_request *r)
     case GFX_WM_HIT: return do_hit(r, &p);
     case GFX_WM_DELIVER: return do_deliver(r, &p);
     case GFX_WM_CURSOR: return do_cursor(r, &p);
+    case GFX_WM_CONFIGURE: return do_configure(r, &p);
     default: return do_raise(r, &p);
     }
 }

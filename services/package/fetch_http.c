@@ -1,9 +1,10 @@
 /*
  * fetch_http.c - the package service's HTTP repository backend: a struct pkg_fetch
  * whose files are GET <url>/<path> through services/clients' HTTP client, over TCP
- * sockets of the network service (client/net.h). Plain http:// only: TUF's checks
+ * sockets of the network service by the clients' connector (client/net_http.h, the
+ * shell's `net http` uses the same). Plain http:// only: TUF's checks
  * (trust.c) make no assumption about the transport, so its guarantees hold over plain
- * HTTP; https:// is refused here until a TLS connector is wired in.
+ * HTTP; https:// is refused here until a TLS hook is given to the connector.
  *
  * Limits come from the caller: a body longer than max_len stops the fetch with
  * SOS_ERR_OUT_OF_RANGE (what TUF calls endless data), a 404 or 410 is NOT_FOUND (how
@@ -16,83 +17,14 @@
 #include <string.h>
 
 #include <client/http.h>
-#include <client/net.h>
+#include <client/net_http.h>
 
 #include "pkgsvc.h"
 
 #define HTTP_FETCH_NS 30000000000ll /* one file, redirects included */
-#define CONNECT_MS 10000u
 
 static struct sl_conn_to g_net;
 static bool g_net_init;
-
-struct tcp {
-    sos_handle_t sock;
-};
-
-static uint32_t ms_until(sos_time_t deadline)
-{
-    sos_time_t now = sos_clock_get();
-    return deadline <= now ? 0 : (uint32_t)((deadline - now) / 1000000 + 1);
-}
-
-static int64_t tcp_read(void *ctx, void *buf, size_t len, sos_time_t deadline)
-{
-    struct tcp *t = ctx;
-    uint32_t n = 0, ms = ms_until(deadline);
-    if (!ms)
-        return SOS_ERR_TIMED_OUT;
-    int err = net_recv(t->sock, buf, len > NET_DATA_MAX ? NET_DATA_MAX : (uint32_t)len, &n, ms,
-                       NULL, 0, NULL);
-    if (err == SOS_ERR_PEER_CLOSED)
-        return 0; /* the server closed: the end of the stream */
-    return err ? err : (int64_t)n;
-}
-
-static int tcp_write(void *ctx, const void *buf, size_t len, sos_time_t deadline)
-{
-    struct tcp *t = ctx;
-    (void)deadline;
-    while (len) {
-        uint32_t n = len > NET_DATA_MAX ? NET_DATA_MAX : (uint32_t)len;
-        int err = net_send(t->sock, NULL, 0, buf, n);
-        if (err)
-            return err;
-        buf = (const uint8_t *)buf + n;
-        len -= n;
-    }
-    return 0;
-}
-
-static void tcp_close(void *ctx)
-{
-    struct tcp *t = ctx;
-    net_close(t->sock);
-    t->sock = 0;
-}
-
-static int tcp_open(void *ctx, const struct http_url *url, sos_time_t deadline,
-                    struct http_transport *out, const char **why)
-{
-    struct tcp *t = ctx;
-    if (url->https) {
-        *why = "https is not wired into the package service yet (use http://)";
-        return SOS_ERR_NOT_SUPPORTED;
-    }
-    if (!g_net_init) {
-        sl_conn_to_init(&g_net, "network", 0);
-        g_net_init = true;
-    }
-    uint32_t ms = ms_until(deadline);
-    int err = net_connect(&g_net, url->host, url->port, ms < CONNECT_MS ? ms : CONNECT_MS,
-                          &t->sock);
-    if (err) {
-        *why = "cannot connect";
-        return err;
-    }
-    *out = (struct http_transport){t, tcp_read, tcp_write, tcp_close};
-    return 0;
-}
 
 struct body {
     const struct pkg_sink *sink;
@@ -109,8 +41,13 @@ static int fetch_http(void *ctx, const char *path, size_t max_len, const struct 
     const char *base = ctx;
     static char url[PKG_URL_MAX + 128];
     static struct http_response resp;
-    struct tcp t = {0};
-    struct http_connector conn = {&t, tcp_open};
+    if (!g_net_init) {
+        sl_conn_to_init(&g_net, "network", 0);
+        g_net_init = true;
+    }
+    struct net_http nh = {.net = &g_net}; /* no TLS hook: https is refused */
+    struct http_connector conn;
+    net_http_connector(&nh, &conn);
     struct body b = {sink};
     size_t bl = strlen(base);
     snprintf(url, sizeof url, "%s%s%s", base, bl && base[bl - 1] == '/' ? "" : "/", path);

@@ -296,7 +296,7 @@ static const char *fault_name(uint32_t c)
 {
     static const char *const n[] = {"none", "null dereference", "wild address", "permission",
                                     "exec of non-exec", "illegal instruction", "arithmetic",
-                                    "alignment", "breakpoint", "killed"};
+                                    "alignment", "breakpoint", "killed", "raw host syscall"};
     return c < sizeof(n) / sizeof(n[0]) ? n[c] : "?";
 }
 

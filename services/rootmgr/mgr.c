@@ -46,7 +46,8 @@ static int do_list(struct sl_request *r)
             continue;
         uint32_t flags = (s->m->critical ? MGR_SVC_CRITICAL : 0) |
                          (s->m->availability == MANIFEST_OPTIONAL ? MGR_SVC_OPTIONAL : 0) |
-                         (s->m->startup == MANIFEST_STARTUP_ON_DEMAND ? MGR_SVC_ON_DEMAND : 0);
+                         (s->m->startup == MANIFEST_STARTUP_ON_DEMAND ? MGR_SVC_ON_DEMAND : 0) |
+                         (s->m->app ? MGR_SVC_APP : 0);
         sl_msg_put_str(r->reply, s->m->name);
         sl_msg_put_u32(r->reply, s->phase);
         sl_msg_put_u64(r->reply, s->pid);
@@ -199,6 +200,33 @@ static int run_spawn(struct sl_request *r, sos_handle_t vmo, const char *base, c
     return 0;
 }
 
+/* The on-demand service that `run <image>` names: one whose image is bin/<image> (a
+ * program with a manifest, such as gfxdemo), or NULL. */
+static struct svc *run_service(const char *image)
+{
+    char entry[MANIFEST_PATH_MAX + 1];
+    if (strchr(image, '/') || (size_t)snprintf(entry, sizeof(entry), "bin/%s", image) >= sizeof(entry))
+        return NULL;
+    struct svc *s = rm_find(image);
+    return s && s->m->startup == MANIFEST_STARTUP_ON_DEMAND && !strcmp(s->m->image, entry) ? s : NULL;
+}
+
+/* `run` of a program that has a manifest: it is started as its service, with exactly
+ * what the manifest grants (a bare process would get nothing); the reply's pid is 0. */
+static int run_as_service(struct sl_request *r, struct svc *s, uint32_t alen)
+{
+    if (alen) {
+        sl_msg_put_str(r->reply, "a program with a manifest takes no arguments");
+        return SOS_ERR_INVALID_ARGS;
+    }
+    rm_log(LOG_NOTICE, "%s: run %s: started as its service", ((struct client *)r->client)->name,
+           s->m->name);
+    int err = do_start(s);
+    if (!err)
+        sl_msg_put_u64(r->reply, 0);
+    return err;
+}
+
 static int do_run(struct sl_request *r)
 {
     struct sl_parse p;
@@ -208,6 +236,9 @@ static int do_run(struct sl_request *r)
     const char *args = sl_parse_str(&p, &alen);
     if (sl_parse_end(&p) || !image || !args)
         return SOS_ERR_INVALID_ARGS;
+    struct svc *s = run_service(image);
+    if (s)
+        return run_as_service(r, s, alen);
     if (!run_free_slot())
         return SOS_ERR_NO_RESOURCES;
     char entry[MANIFEST_PATH_MAX + 1];
@@ -237,10 +268,20 @@ static int do_run_stored(struct sl_request *r)
         return SOS_ERR_INVALID_ARGS;
     sos_handle_t vmo;
     uint64_t size = 0;
-    int err = rm_stored_image_vmo(path, &vmo, &size);
+    uint8_t hash[32];
+    int err = rm_stored_image_vmo(path, &vmo, &size, hash);
     if (err) {
         rm_log(LOG_WARNING, "%s: cannot load stored image %s: %s", ((struct client *)r->client)->name,
                path, sos_strerror(err));
+        return err;
+    }
+    char why[SOS_SPAWN_REASON_MAX] = "";
+    err = rm_launch_check(base, path, hash, why, sizeof(why));
+    if (err) { /* the launch policy said no: the reply says why */
+        sos_handle_close(vmo);
+        rm_log(LOG_WARNING, "%s: stored image %s refused: %s", ((struct client *)r->client)->name,
+               path, why);
+        sl_msg_put_str(r->reply, why);
         return err;
     }
     return run_spawn(r, vmo, base, args, alen, path);

@@ -262,6 +262,8 @@ static int plan(void)
     return err;
 }
 
+static bool boot_started(const char *name);
+
 static void init_services(void)
 {
     g_rm.nsvcs = g_rm.set.count;
@@ -284,16 +286,28 @@ void rm_svc_setup(uint32_t i)
                                      [MANIFEST_RESTART_FAIL_STOP] = RESTART_FAIL_STOP};
     s->pol = (struct restart_policy){kinds[m->restart], m->restart_limit,
                                      (int64_t)m->restart_backoff_ms * 1000000};
-    bool dormant = m->startup == MANIFEST_STARTUP_ON_DEMAND ||
+    bool dormant = (m->startup == MANIFEST_STARTUP_ON_DEMAND && !boot_started(m->name)) ||
                    (g_rm.safe_mode && m->availability == MANIFEST_OPTIONAL);
     s->phase = dormant ? SVC_DORMANT : SVC_WAITING;
 }
 
 static void parse_args(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "mode=safe") || !strcmp(argv[i], "--safe"))
             g_rm.safe_mode = true;
+        else if (!strncmp(argv[i], "start=", 6) && g_rm.n_boot_start < 4)
+            snprintf(g_rm.boot_start[g_rm.n_boot_start++], sizeof(g_rm.boot_start[0]), "%s", argv[i] + 6);
+    }
+}
+
+/* An on-demand service the boot's arguments ask for (start=<name>: the sim's --desktop). */
+static bool boot_started(const char *name)
+{
+    for (uint32_t i = 0; i < g_rm.n_boot_start; i++)
+        if (!strcmp(g_rm.boot_start[i], name))
+            return true;
+    return false;
 }
 
 int main(int argc, char **argv)

@@ -90,6 +90,8 @@ struct rootmgr {
     uint32_t nsvcs;
     struct run_proc runs[RM_MAX_RUN];
     bool safe_mode;
+    char boot_start[4][32]; /* on-demand services started at boot anyway (start=<name>) */
+    uint32_t n_boot_start;
     bool emergency; /* a service the operator needs could never start: see rm_report_blocked */
     bool shutting_down;
     int64_t t_start;        /* when the root manager started (ns since boot) */
@@ -127,7 +129,12 @@ int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_
 int rm_image_vmo(const char *entry, sos_handle_t *out);
 
 /* stored.c: a VMO holding the file at `path` in storage (an image to launch). */
-int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size);
+int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size,
+                        uint8_t hash[32]);
+/* gate.c: ask the security service whether a stored image may run (0: yes); a refusal
+ * says why in why[] (the shell prints it). Without a security service: yes. */
+int rm_launch_check(const char *name, const char *path, const uint8_t hash[32], char *why,
+                    size_t cap);
 /* stored.c: a handle on directory /<path> in storage with `rights` (STORAGE_R_*), made
  * with its missing parents when absent (a storage/<path> resource). */
 int rm_storage_dir(const char *path, uint32_t rights, sos_handle_t *out);

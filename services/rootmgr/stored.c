@@ -11,7 +11,8 @@
  * launched, dir.c), so the wait is bounded by storage's own work.
  *
  * An image: the file opened read-only from the top of the store, its size asked (seek
- * to the end), read in STORAGE_IO_MAX pieces into a new VMO, closed. Whether the bytes
+ * to the end), read in STORAGE_IO_MAX pieces into a new VMO and hashed (SHA-256, what
+ * the launch policy knows it by), closed. Whether the bytes
  * are a loadable image is the kernel's call at spawn (a bad ELF is refused there).
  *
  * A resource directory: opened from the top with the manifest's rights, each missing
@@ -29,6 +30,8 @@
 #include <proto/storage.h>
 
 #include <client/storage.h>
+
+#include "hash/sha256.h"
 
 #define CALL_NS 5000000000ll
 #define STORED_IMAGE_MAX (32u << 20)
@@ -89,9 +92,12 @@ static int file_size(sos_handle_t f, uint64_t *size)
     return sl_parse_end(&p);
 }
 
-/* Read the whole file into vmo (size bytes). */
-static int copy_to_vmo(sos_handle_t f, sos_handle_t vmo, uint64_t size)
+/* Read the whole file into vmo (size bytes), hashing what it reads (SHA-256). */
+static int copy_to_vmo(sos_handle_t f, sos_handle_t vmo, uint64_t size,
+                       uint8_t hash[SHA256_SIZE])
 {
+    struct sha256 sh;
+    sha256_init(&sh);
     size_t cap = sizeof(struct sos_msg_hdr) + STORAGE_IO_MAX + 64;
     uint8_t *rb = malloc(cap);
     if (!rb)
@@ -111,13 +117,17 @@ static int copy_to_vmo(sos_handle_t f, sos_handle_t vmo, uint64_t size)
             err = SOS_ERR_IO; /* it changed under us */
         if (!err)
             err = (int)sos_vmo_write(vmo, rb + sizeof(struct sos_msg_hdr), off, got);
+        if (!err)
+            sha256_update(&sh, rb + sizeof(struct sos_msg_hdr), got);
         off += got;
     }
     free(rb);
+    sha256_final(&sh, hash);
     return err;
 }
 
-int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size)
+int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size,
+                        uint8_t hash[SHA256_SIZE])
 {
     sos_handle_t f, vmo = 0;
     int err = open_file(path, &f);
@@ -129,7 +139,7 @@ int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size)
     if (!err)
         err = (int)sos_vmo_create(*size, 0, &vmo);
     if (!err)
-        err = copy_to_vmo(f, vmo, *size);
+        err = copy_to_vmo(f, vmo, *size, hash);
     sos_handle_close(f);
     if (err && vmo)
         sos_handle_close(vmo);

@@ -49,6 +49,17 @@ struct route focus_route(struct focus *f, uint32_t type, uint32_t code, int32_t 
     return r;
 }
 
+struct route focus_give(struct focus *f, uint32_t id)
+{
+    struct route r = {.raise = id};
+    if (id && f->focused != id) {
+        r.focus_out = f->focused;
+        r.focus_in = id;
+        f->focused = id;
+    }
+    return r;
+}
+
 void focus_forget(struct focus *f, uint32_t id)
 {
     if (f->focused == id)

@@ -33,6 +33,9 @@ struct route {
 /* type and code as in struct sos_input_event; value 1 for a press; `hit` the surface
  * under the pointer (0: none). */
 struct route focus_route(struct focus *f, uint32_t type, uint32_t code, int32_t value, uint32_t hit);
+/* The window manager gives `id` the keyboard (a click on its frame): raise it, and
+ * the focus moves as a click on it would move it (held buttons keep their grab). */
+struct route focus_give(struct focus *f, uint32_t id);
 /* A surface went away: forget it. */
 void focus_forget(struct focus *f, uint32_t id);
 

@@ -86,12 +86,31 @@ static void test_forget(void **state)
     assert_int_equal(focus_route(&f, SOS_INPUT_MOTION, 0, 0, B).to, B);
 }
 
+/* The window manager gives the focus (a click on a frame): keys follow, the old one
+ * hears it lost it, the drag on the frame keeps its grab; giving it again changes
+ * nothing but the raise. */
+static void test_give(void **state)
+{
+    (void)state;
+    struct focus f = {0};
+    focus_route(&f, SOS_INPUT_BUTTON, 1, 1, A); /* A: the frame, pressed and held */
+    struct route r = focus_give(&f, B);
+    assert_int_equal(r.focus_out, A);
+    assert_int_equal(r.focus_in, B);
+    assert_int_equal(r.raise, B);
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 4, 1, A).to, B);
+    assert_int_equal(focus_route(&f, SOS_INPUT_MOTION, 0, 0, B).to, A);
+    r = focus_give(&f, B);
+    assert_int_equal(r.focus_in, 0);
+    assert_int_equal(r.raise, B);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys_need_focus), cmocka_unit_test(test_click_lower_focuses_it),
         cmocka_unit_test(test_click_on_nothing), cmocka_unit_test(test_grab_and_pointer),
-        cmocka_unit_test(test_forget),
+        cmocka_unit_test(test_forget), cmocka_unit_test(test_give),
     };
     return cmocka_run_group_tests_name("session-focus", tests, NULL, NULL);
 }

@@ -99,12 +99,12 @@ static bool same(const struct sos_info_kstats *a, const struct sos_info_kstats *
  * manager's, which chaos itself uses, made before the baseline rather than after it.
  * Every connection the root manager granted the shell at its start is here (audio too:
  * left out, its dead end after an audio restart was one channel endpoint below the
- * baseline); the ones looked up on first use (network, package, graphics) only when
- * held, as a refresh of one never made would start its service. */
+ * baseline); the ones looked up on first use (network, security) only when held, as
+ * a refresh of one never made would start its service. */
 static void refresh_own(void)
 {
     struct sl_conn_to *own[] = {&g_sh.rm, &g_sh.log, &g_sh.config, &g_sh.status, &g_sh.storage};
-    struct sl_conn_to *held[] = {&g_sh.audio, &g_sh.net};
+    struct sl_conn_to *held[] = {&g_sh.audio, &g_sh.net, &g_sh.sec};
     for (unsigned i = 0; i < sizeof(own) / sizeof(own[0]); i++)
         sl_conn_to_refresh(own[i], sos_deadline_after(READY_WAIT_NS));
     for (unsigned i = 0; i < sizeof(held) / sizeof(held[0]); i++)

@@ -175,7 +175,7 @@ static int mgr_simple(uint32_t ordinal, const char *name)
  * root manager ends it by the service's ready_timeout, and a slow machine (QEMU without
  * KVM) may need more than a few seconds for a service that does its work at start.
  */
-static void settle(const char *name, bool want_running)
+void sh_settle(const char *name, bool want_running)
 {
     sos_time_t until = sos_deadline_after(SETTLE_NS);
     sos_time_t cap = sos_deadline_after(SETTLE_STARTING_NS);
@@ -213,7 +213,7 @@ static void service_op(uint32_t ordinal, const char *verb, const char *name, boo
     else if (err)
         sh_eprintf("%s %s: %s\n", verb, name, sh_errtext(err));
     else
-        settle(name, want_running);
+        sh_settle(name, want_running);
 }
 
 static void cmd_start(int argc, char **argv)
@@ -379,10 +379,12 @@ const struct sh_cmd g_sh_cmds[] = {
     {"config", "get <key> | set <key> <value> | list [prefix]", "read and change settings", 1,
      SH_MAX_ARGS, cmd_config},
     {"mem", "", "kernel memory and object counts", 0, 0, cmd_mem},
-    {"uptime", "", "time since boot, and how long the boot took", 0, 0, cmd_uptime},
+    {"uptime", "[--wait [seconds]]",
+     "time since boot and how long the boot took; --wait first waits until every service is ready",
+     0, 2, cmd_uptime},
     {"echo", "[text...]", "print the words given", 0, SH_MAX_ARGS, cmd_echo},
     {"run", "<image> [args...]",
-     "run a program from the boot store ('run image <path>': one saved in storage), wait for its end (Ctrl-C kills it)",
+     "run a program from the boot store ('run image <path>': one saved in storage), wait for its end (Ctrl-C kills it); one with a manifest (gfxdemo) starts as its service",
      1, SH_MAX_ARGS, cmd_run},
     {"audit", "[N]", "the last N capability audit records, and whether the chain verifies", 0,
      1, cmd_audit},
@@ -398,18 +400,24 @@ const struct sh_cmd g_sh_cmds[] = {
     {"mv", "<from> <to>", "rename, atomically", 2, 2, cmd_storage},
     {"cp", "<from> <to>", "copy a file (from /boot too), durably", 2, 2, cmd_storage},
     {"df", "", "the store's size and free space", 0, 0, cmd_storage},
+    {"sha256", "<path>", "the SHA-256 of a file, read back from the store", 1, 1, cmd_sha256},
     {"fsck", "[--repair]", "check the store (every block's checksum and every invariant); --repair fixes it", 0, 1, cmd_storage},
     {"store", "ls|cat|write|mkdir|rm|mv|cp|df|mounts|fsck|sync ...", "the storage commands", 1, SH_MAX_ARGS,
      cmd_store},
-    {"net", "ifaces|route|stats|resolve|ping|connect|udp|listen ...",
-     "the network: interfaces, routes, names, ping, TCP and UDP (net alone: usage)", 1,
+    {"net", "ifaces|route|stats|resolve|ping|connect|udp|listen|http ...",
+     "the network: interfaces, routes, names, ping, TCP, UDP, HTTP(S) (net alone: usage)", 1,
      SH_MAX_ARGS, cmd_net},
     {"pkg", "list|search|show|install|update|remove|rollback|history|verify|repair|gc|repo ...",
      "packages (docs/packages.md)", 1, SH_MAX_ARGS, cmd_pkg},
     {"gfx", "outputs|surfaces|sessions|screenshot <path> [id]|mode <w>x<h>", "the graphics service: outputs, surfaces, screenshots, the mode",
      1, 3, cmd_gfx},
+    {"desktop", "start|apps|windows|launch <app>|notify <text>|workspace <n>|dump",
+     "the desktop shell: its apps, windows, notifications, a dump of every widget", 1, SH_MAX_ARGS,
+     cmd_desktop},
     {"audio", "endpoints|tone|play|streams|volume|mute ...",
      "sound: endpoints, a test tone, a WAV file from storage, streams, volume", 1, 4, cmd_audio},
+    {"security", "apps|policy|pending|approve|deny|revoke|audit ...",
+     "launch policy, approvals and the audit history (security alone: usage)", 1, 4, cmd_security},
     {"poweroff", "", "stop every service in order and power off", 0, 0, cmd_poweroff},
     {"reboot", "", "stop every service in order and reboot", 0, 0, cmd_reboot},
 };
@@ -451,15 +459,29 @@ void sh_run_line(char *line)
     g_sh.capturing = true;
     g_sh.cap_len = 0;
     g_sh.cap_overflow = false;
+    g_sh.redirect = path;
+    g_sh.redirect_claimed = false;
     run_words(line);
     sh_flush();
     g_sh.capturing = false;
+    g_sh.redirect = NULL;
     if (g_sh.cap_overflow)
         sh_eprintf("%s: the output was cut at %zu bytes\n", path, g_sh.cap_len);
-    sh_store_put(path, g_sh.cap ? g_sh.cap : "", g_sh.cap_len);
+    if (!g_sh.redirect_claimed)
+        sh_store_put(path, g_sh.cap ? g_sh.cap : "", g_sh.cap_len);
     free(g_sh.cap);
     g_sh.cap = NULL;
     g_sh.cap_len = g_sh.cap_size = 0;
+}
+
+const char *sh_claim_redirect(void)
+{
+    if (!g_sh.capturing || !g_sh.redirect)
+        return NULL;
+    sh_flush();
+    g_sh.capturing = false;
+    g_sh.redirect_claimed = true;
+    return g_sh.redirect;
 }
 
 static void run_words(char *line)

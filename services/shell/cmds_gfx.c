@@ -126,8 +126,11 @@ static void sessions(void)
         err = sl_parse_end(&p);
     if (err)
         return failed("sessions", err);
-    sh_printf("input %s; focused surface %u; pointer at %d,%d over surface %u\n",
-              input ? "device read" : "none", focused, (int)x, (int)y, under);
+    char devs[32] = "none";
+    if (input)
+        snprintf(devs, sizeof(devs), "%u device%s read", input, input == 1 ? "" : "s");
+    sh_printf("input %s; focused surface %u; pointer at %d,%d over surface %u\n", devs, focused,
+              (int)x, (int)y, under);
     sh_printf("events %llu, delivered %llu, dropped %llu\n", (unsigned long long)events,
               (unsigned long long)delivered, (unsigned long long)dropped);
 }

@@ -2,15 +2,17 @@
  * services/shell/cmds_net.c - `net`: the network service from the shell.
  *
  *   net ifaces | route | stats | resolve <name> | ping <host> [count]
- *   net connect <host> <port> <text...> | udp <host> <port> <text...> | listen <port> [n]
+ *   net connect <host> <port> <text...> | udp <host> <port> <text...>
+ *   net listen <port> [n] [path] | http <url> [> path]
  *
  * Everything goes through the network client (client/net.h) over a lookup of
  * "network" (shell.svc: read+write+manage). Errors are said in the operator's words:
  * a BAD_STATE from the service is explained from NET_INFO (no card, no link, no
  * address yet, no DNS server). `net listen` is an echo server until Ctrl-C (or until
- * it has served n connections): it waits for the listener, and then for the socket,
- * beside the console session (sh_wait), so Ctrl-C ends it at any point; `net ping`
- * waits for each reply the same way.
+ * it has served n connections), or with a path a file server (cmds_net_http.c, as
+ * `net http`): it waits for the listener, and then for the socket, beside the console
+ * session (sh_wait), so Ctrl-C ends it at any point; `net ping` waits for each reply
+ * the same way.
  *
  * Layer: services (shell).
  */
@@ -19,6 +21,7 @@
 #include <string.h>
 
 #include <client/net.h>
+#include <client/net_http.h>
 
 #include "shell.h"
 
@@ -36,30 +39,8 @@ static const char *ip4(uint32_t a, char *buf, size_t n)
 /* What went wrong, for the operator. */
 static const char *why(int err, const char *what)
 {
-    static char buf[96];
-    struct net_info ni;
-    switch (err) {
-    case SOS_ERR_NOT_FOUND: return "name not found";
-    case SOS_ERR_TIMED_OUT: return "timed out";
-    case SOS_ERR_PEER_CLOSED:
-        return !strcmp(what, "connect") ? "connection refused" : "connection closed";
-    case SOS_ERR_ALREADY_EXISTS: return "port in use";
-    case SOS_ERR_BAD_STATE:
-        if (net_info(&g_sh.net, &ni))
-            return "the network service is not running";
-        if (ni.v4_state == NET_V4_NONE)
-            return "no network device";
-        if (!ni.link)
-            return "no link";
-        if (!ni.addr)
-            return "no IPv4 address (no DHCP lease yet)";
-        if (!strcmp(what, "resolve") && !ni.dns[0])
-            return "no DNS server";
-        return "no route to the host";
-    default:
-        snprintf(buf, sizeof(buf), "%s", sh_errtext(err));
-        return buf;
-    }
+    const char *text = net_error_text(&g_sh.net, err, what);
+    return text ? text : sh_errtext(err);
 }
 
 static bool port_arg(const char *s, uint16_t *port)
@@ -296,7 +277,7 @@ static bool echo(sos_handle_t s, const char *peer, uint32_t pport)
     return go_on;
 }
 
-static void net_listen_cmd(uint16_t port, long count)
+static void net_listen_cmd(uint16_t port, long count, const char *path)
 {
     sos_handle_t l, s;
     char peer[64];
@@ -306,7 +287,10 @@ static void net_listen_cmd(uint16_t port, long count)
         sh_eprintf("net listen %u: %s\n", port, why(err, "listen"));
         return;
     }
-    sh_printf("net listen: echoing on port %u (Ctrl-C stops)\n", port);
+    if (path)
+        sh_printf("net listen: serving %s over HTTP on port %u (Ctrl-C stops)\n", path, port);
+    else
+        sh_printf("net listen: echoing on port %u (Ctrl-C stops)\n", port);
     sh_flush();
     for (long served = 0; !count || served < count; served++) {
         err = net_accept_start(l, sh_txid(), 0);
@@ -319,18 +303,38 @@ static void net_listen_cmd(uint16_t port, long count)
         }
         sh_printf("net listen: connection from %s:%u\n", peer, pport);
         sh_flush();
-        if (!echo(s, peer, pport))
+        if (!(path ? sh_net_serve_file(s, path) : echo(s, peer, pport)))
             break;
     }
     net_close(l);
     sh_printf("net listen: stopped\n");
 }
 
+/* listen's optional words: a count of connections and a file to serve, either order. */
+static void listen_args(uint16_t port, int n, char **w)
+{
+    long count = 0;
+    const char *path = NULL;
+    for (int i = 0; i < n; i++) {
+        char *end;
+        long v = strtol(w[i], &end, 10);
+        if (*w[i] && !*end && v >= 1 && !count)
+            count = v;
+        else if (w[i][0] == '/' && !path)
+            path = w[i];
+        else {
+            sh_eprintf("net listen: '%s' is neither a count of connections nor a /path\n", w[i]);
+            return;
+        }
+    }
+    net_listen_cmd(port, count, path);
+}
+
 static void usage(void)
 {
     sh_eprintf("usage: net ifaces | route | stats | resolve <name> | ping <host> [count] |"
                " connect <host> <port> <text...> | udp <host> <port> <text...> |"
-               " listen <port> [connections]\n");
+               " listen <port> [connections] [path] | http <url> [> path]\n");
 }
 
 void cmd_net(int argc, char **argv)
@@ -355,8 +359,10 @@ void cmd_net(int argc, char **argv)
         net_connect_cmd(argv[2], port, join(argc, argv, 4) > NET_DATA_MAX - 1 ? NET_DATA_MAX - 1 : (uint32_t)strlen(g_data));
     else if (!strcmp(sub, "udp") && argc >= 5 && port_arg(argv[3], &port))
         net_udp_cmd(argv[2], port, join(argc, argv, 4));
-    else if (!strcmp(sub, "listen") && (argc == 3 || argc == 4) && port_arg(argv[2], &port))
-        net_listen_cmd(port, argc == 4 ? strtol(argv[3], NULL, 10) : 0);
+    else if (!strcmp(sub, "listen") && argc >= 3 && argc <= 5 && port_arg(argv[2], &port))
+        listen_args(port, argc - 3, argv + 3);
+    else if (!strcmp(sub, "http") && argc == 3)
+        sh_net_http(argv[2]);
     else
         usage();
 }

@@ -1,6 +1,6 @@
 /*
  * services/shell/cmds_store.c - the storage commands: ls, cat, write, mkdir, rm, mv, cp,
- * df, fsck [--repair], and `store <ls|cat|write|mkdir|rm|mv|cp|df|mounts|sync|bench>`.
+ * df, fsck [--repair], sha256, and `store <ls|cat|write|mkdir|rm|mv|cp|df|mounts|sync|bench>`.
  *
  * Each command opens the top of the store (STORAGE_OPEN "/", the shell's connection
  * has manage) and works with paths from there; `write` syncs before it says done.
@@ -16,6 +16,8 @@
 #include <proto/storage.h>
 
 #include <client/storage.h>
+
+#include "hash/sha256.h"
 
 #define CALL_NS 30000000000ll
 
@@ -457,6 +459,56 @@ static bool store_cmd(const char *sub, int argc, char **argv)
     else
         return false;
     return true;
+}
+
+int sh_store_top(const char *what, const char *path, sos_handle_t *top, char *rel, size_t size)
+{
+    char clean[STORAGE_PATH_MAX];
+    if (!sh_path_clean(path, clean, sizeof(clean)) || strlen(clean) >= size) {
+        sh_eprintf("%s: the path is too long\n", what);
+        return SOS_ERR_INVALID_ARGS;
+    }
+    snprintf(rel, size, "%s", clean + 1);
+    int err = st_open("/", STORAGE_R_ALL, STORAGE_O_DIR, top, NULL);
+    if (err)
+        sh_eprintf("%s: the store: %s\n", what, sh_errtext(err));
+    return err;
+}
+
+/* sha256 <path>: the file read back from the store, hashed (as sha256sum prints it). */
+void cmd_sha256(int argc, char **argv)
+{
+    (void)argc;
+    sos_handle_t h;
+    uint32_t type;
+    int err = st_open(argv[1], STORAGE_R_READ, 0, &h, &type);
+    if (!err && type != STORAGE_TYPE_FILE) {
+        sos_handle_close(h);
+        err = SOS_ERR_WRONG_TYPE;
+    }
+    if (err) {
+        fail_at("sha256", argv[1], err, false);
+        return;
+    }
+    uint8_t *buf = malloc(STORAGE_IO_MAX), sum[32];
+    struct sha256 sha;
+    int64_t n = buf ? 0 : SOS_ERR_NO_MEMORY;
+    uint64_t off = 0;
+    sha256_init(&sha);
+    while (buf && (n = stc_read(h, off, buf, STORAGE_IO_MAX)) > 0) {
+        sha256_update(&sha, buf, (size_t)n);
+        off += (uint64_t)n;
+    }
+    free(buf);
+    sos_handle_close(h);
+    if (n < 0) {
+        fail_at("sha256", argv[1], (int)n, false);
+        return;
+    }
+    sha256_final(&sha, sum);
+    for (int i = 0; i < 32; i++)
+        sh_printf("%02x", sum[i]);
+    sh_printf("  %s (%llu bytes)\n", argv[1], (unsigned long long)off);
 }
 
 /* ls, cat, write, mkdir, rm, mv, df, fsck: the command's name is the subcommand. */

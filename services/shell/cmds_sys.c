@@ -160,7 +160,7 @@ void cmd_logs(int argc, char **argv)
 
 /* ---- config */
 
-static int config_get(const char *key, uint32_t *type, char *value, size_t size)
+int sh_config_get(const char *key, uint32_t *type, char *value, size_t size)
 {
     uint8_t b[CONFIG_KEY_MAX + 64], rb[CONFIG_VALUE_MAX + 64];
     struct sl_msg req, rep;
@@ -185,7 +185,7 @@ static void config_show(const char *key)
 {
     char value[CONFIG_VALUE_MAX];
     uint32_t type;
-    int err = config_get(key, &type, value, sizeof(value));
+    int err = sh_config_get(key, &type, value, sizeof(value));
     if (err == SOS_ERR_NOT_FOUND)
         sh_eprintf("config: no key '%s'\n", key);
     else if (err == SOS_ERR_INVALID_ARGS)
@@ -223,7 +223,7 @@ static void config_set(const char *key, int argc, char **argv)
     }
     char old[CONFIG_VALUE_MAX];
     uint32_t type;
-    if (err == SOS_ERR_INVALID_ARGS && !config_get(key, &type, old, sizeof(old)))
+    if (err == SOS_ERR_INVALID_ARGS && !sh_config_get(key, &type, old, sizeof(old)))
         sh_eprintf("config: %s is %s %s: '%s' does not fit\n", key,
                   type == CONFIG_INT ? "an" : "a", type_name(type), value);
     else if (err == SOS_ERR_INVALID_ARGS)
@@ -307,25 +307,56 @@ void cmd_mem(int argc, char **argv)
               (unsigned long long)k.audit_records);
 }
 
-void cmd_uptime(int argc, char **argv)
+/* MGR_BOOT: (boot_ns, ready_ns, mode); false when the root manager does not answer. */
+static bool boot_times(uint64_t *boot, uint64_t *ready, char *mode, size_t mode_len)
 {
-    (void)argc;
-    (void)argv;
-    char a[32], b[32];
-    sh_printf("up %s", fmt_s(a, sizeof(a), (uint64_t)sos_clock_get()));
     uint8_t q[32], rb[128];
     struct sl_msg req, rep;
     struct sl_parse p;
     sl_msg_begin(&req, q, sizeof(q), NULL, 0, MGR_BOOT);
     sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, MGR_BOOT);
-    if (sh_call(&g_sh.rm, &req, &rep) || sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL)) {
-        sh_printf("\n");
+    if (sh_call(&g_sh.rm, &req, &rep) || sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL))
+        return false;
+    *boot = sl_parse_u64(&p);
+    *ready = sl_parse_u64(&p);
+    const char *m = sl_parse_str(&p, NULL);
+    if (sl_parse_end(&p))
+        return false;
+    snprintf(mode, mode_len, "%s", m ? m : "?");
+    return true;
+}
+
+/*
+ * uptime [--wait [seconds]]: with --wait, first wait (30 s unless told)
+ * until every service of the boot is ready, as a script waits for a system to come up.
+ */
+void cmd_uptime(int argc, char **argv)
+{
+    uint64_t wait_s = 0;
+    if (argc >= 2 && strcmp(argv[1], "--wait") == 0) {
+        wait_s = 30;
+        if (argc == 3 && (!sh_parse_u64(argv[2], 3600, &wait_s) || wait_s == 0)) {
+            sh_eprintf("uptime: --wait takes a number of seconds from 1 to 3600\n");
+            return;
+        }
+    } else if (argc >= 2) {
+        sh_eprintf("usage: uptime [--wait [seconds]]\n");
         return;
     }
-    uint64_t boot = sl_parse_u64(&p), ready = sl_parse_u64(&p);
-    const char *mode = sl_parse_str(&p, NULL);
-    if (sl_parse_end(&p) || !ready)
-        sh_printf("  (%s boot, not every service is ready)\n", mode ? mode : "?");
+    uint64_t boot = 0, ready = 0;
+    char mode[16] = "?";
+    bool known = boot_times(&boot, &ready, mode, sizeof(mode));
+    sos_time_t until = sos_deadline_after((sos_time_t)wait_s * 1000000000);
+    while (known && !ready && wait_s && sos_clock_get() < until) {
+        sos_thread_sleep(sos_deadline_after(50000000));
+        known = boot_times(&boot, &ready, mode, sizeof(mode));
+    }
+    char a[32], b[32];
+    sh_printf("up %s", fmt_s(a, sizeof(a), (uint64_t)sos_clock_get()));
+    if (!known)
+        sh_printf("\n");
+    else if (!ready)
+        sh_printf("  (%s boot, not every service is ready)\n", mode);
     else
         sh_printf("  (%s boot: every service ready %s after boot, %s after the root manager)\n",
                   mode, fmt_s(a, sizeof(a), ready), fmt_ms(b, sizeof(b), ready - boot));
@@ -489,6 +520,15 @@ void cmd_run(int argc, char **argv)
     }
     if (err == SOS_ERR_NOT_FOUND) {
         sh_eprintf("run: no image '%s' in %s\n", argv[1], stored ? "storage" : "the boot store");
+        return;
+    }
+    if (err == SOS_ERR_ALREADY_EXISTS) {
+        sh_eprintf("run: %s is already running ('stop %s' ends it)\n", argv[1], argv[1]);
+        return;
+    }
+    if (!err && pid == 0) { /* a program with a manifest: started as its service */
+        sh_settle(argv[1], true);
+        sh_printf("%s runs as a service ('stop %s' ends it)\n", argv[1], argv[1]);
         return;
     }
     if (err) {

@@ -24,7 +24,7 @@
 
 struct shell {
     struct sl_server srv;
-    struct sl_conn_to console, log, config, status, rm, storage, net, audio;
+    struct sl_conn_to console, log, config, status, rm, storage, net, audio, sec;
     sos_handle_t session;     /* our end of the console session, or 0 */
     uint64_t session_gen;     /* tells a stale watch packet from the current one */
     sos_handle_t retry_timer; /* attaching again after the console went away */
@@ -35,6 +35,8 @@ struct shell {
     char *cap;                /* `cmd > path`: output collected here instead (sh_flush) */
     size_t cap_len, cap_size;
     bool capturing, cap_overflow;
+    const char *redirect;     /* `cmd > path`: the path, while cmd runs */
+    bool redirect_claimed;    /* the command writes the file itself (sh_claim_redirect) */
     bool powering_off;
     uint32_t next_txid;       /* for requests we write ourselves (replies read later) */
     uint32_t power_txid;
@@ -51,6 +53,11 @@ void sh_flush(void);
 /* An error or usage message: like sh_printf, but always for the operator's eyes (with
  * `cmd > path` it reaches the console, not the file). */
 void sh_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* For a command that writes `> path` itself (a download too big or too binary to be
+ * collected as output): the path, or NULL without a redirection. Once claimed, the
+ * command's output goes to the console and the shell does not write the file. */
+const char *sh_claim_redirect(void);
 
 /* sl_conn_to_call with the shell's deadline. */
 int sh_call(struct sl_conn_to *c, const struct sl_msg *req, struct sl_msg *rep);
@@ -96,6 +103,13 @@ int sh_store_put(const char *path, const void *data, size_t len);
  * an error, said already under `what`. */
 int sh_store_get(const char *what, const char *path, size_t max, char **out, size_t *len);
 
+/* cmds_store.c: a handle on the top of the store (all rights) and `path` cleaned into a
+ * name relative to it (rel); 0 or an error, said already under `what`. */
+int sh_store_top(const char *what, const char *path, sos_handle_t *top, char *rel, size_t size);
+
+/* cmds_sys.c: a config value as text (*type: CONFIG_*); 0 or an error. */
+int sh_config_get(const char *key, uint32_t *type, char *value, size_t size);
+
 /* The operator-facing text for an error from a call. */
 const char *sh_errtext(int err);
 
@@ -104,6 +118,8 @@ void cmd_config(int argc, char **argv);
 void cmd_mem(int argc, char **argv);
 void cmd_audit(int argc, char **argv);
 void cmd_run(int argc, char **argv);
+/* Wait (seconds at most) until service `name` has started (or stopped) and say how it is. */
+void sh_settle(const char *name, bool want_running);
 void cmd_uptime(int argc, char **argv);
 void cmd_chaos(int argc, char **argv);
 void cmd_storage(int argc, char **argv);
@@ -111,7 +127,13 @@ void cmd_store(int argc, char **argv);
 void cmd_net(int argc, char **argv);
 void cmd_pkg(int argc, char **argv);
 void cmd_run_pkg(int argc, char **argv);
+void cmd_sha256(int argc, char **argv);
+/* cmds_net_http.c: `net http <url>` and `net listen`'s file server (one connection). */
+void sh_net_http(const char *url);
+bool sh_net_serve_file(sos_handle_t sock, const char *path);
 void cmd_gfx(int argc, char **argv); /* cmds_gfx.c */
+void cmd_desktop(int argc, char **argv); /* cmds_desktop.c */
 void cmd_audio(int argc, char **argv);
+void cmd_security(int argc, char **argv);
 
 #endif

@@ -293,6 +293,72 @@ static void sleep_and_clock(void)
     KT_OK(sos_thread_yield());
 }
 
+/*
+ * FP/SIMD registers belong to each thread (the toolkit's stb_truetype computes in
+ * floats): threads computing with different values get exactly what the same code
+ * gives alone. Scalars stay in the callee-saved d8-d15 across each yield (a switch
+ * inside a system call); the vector loop makes no call and runs long enough to be
+ * preempted, with whole q registers live.
+ */
+typedef double kt_v2d __attribute__((vector_size(16)));
+
+struct fp_work {
+    double seed, scalar, vector;
+};
+
+static __attribute__((noinline)) double fp_scalar(double seed)
+{
+    double a = seed, b = seed * 3, c = 1.0 / seed, d = seed + 0.25;
+    for (int i = 0; i < 2000; i++) {
+        a = a * 1.0000001 + b * 1e-7;
+        b = b * 0.9999999 + c;
+        c = c * 1.00000003 - d * 1e-9;
+        d = d + a * 1e-12;
+        if (i % 16 == 0)
+            sos_thread_yield();
+    }
+    return a + b + c + d;
+}
+
+static __attribute__((noinline)) double fp_vector(double seed)
+{
+    kt_v2d a = {seed, -seed}, b = {seed * 3, 1.0 / seed}, c = {0.5, seed * seed};
+    kt_v2d k1 = {1.0000001, 0.9999999}, k2 = {1e-7, 3e-8};
+    for (int i = 0; i < 400000; i++) {
+        a = a * k1 + b * k2;
+        b = b * k1 - c * k2;
+        c = c + a * k2;
+    }
+    kt_v2d r = a + b + c;
+    return r[0] * 3 + r[1];
+}
+
+static void fp_thread(void *arg)
+{
+    struct fp_work *w = arg;
+    w->scalar = fp_scalar(w->seed);
+    w->vector = fp_vector(w->seed);
+}
+
+static void thread_fp_state_kept(void)
+{
+    struct fp_work alone[3], together[3];
+    struct sl_thread t[3];
+    for (int i = 0; i < 3; i++) {
+        alone[i] = together[i] = (struct fp_work){.seed = 1.5 + i * 2.25};
+        fp_thread(&alone[i]);
+    }
+    for (int i = 0; i < 3; i++)
+        KT_OK(sl_thread_start(&t[i], fp_thread, &together[i], 0));
+    for (int i = 0; i < 3; i++)
+        KT_OK(sl_thread_join(&t[i], sos_deadline_after(SOS_MS(60000))));
+    for (int i = 0; i < 3; i++) {
+        KT_ASSERT(alone[i].scalar != alone[(i + 1) % 3].scalar); /* the threads differ */
+        KT_ASSERT(together[i].scalar == alone[i].scalar);
+        KT_ASSERT(together[i].vector == alone[i].vector);
+    }
+}
+
 const struct kt_case kt_thread_cases[] = {
     KT_CASE(thread_create_join),
     KT_CASE(thread_many),
@@ -300,6 +366,7 @@ const struct kt_case kt_thread_cases[] = {
     KT_CASE(thread_kill_blocked),
     KT_CASE(thread_kill_spinning),
     KT_CASE(thread_preemption),
+    KT_CASE(thread_fp_state_kept),
     KT_CASE_F(thread_wake_beside_spinner, KT_ROOT_READ),
     KT_CASE(thread_bad_args),
     KT_CASE(thread_info_and_priority),

@@ -233,7 +233,7 @@ static struct sos_info_kstats g_stats_before;
 
 static const char *g_fault_names[SOS_FAULT_CLASS_COUNT] = {
     "none", "null dereference", "wild address", "permission", "exec of non-exec",
-    "illegal instruction", "arithmetic", "alignment", "breakpoint", "killed"};
+    "illegal instruction", "arithmetic", "alignment", "breakpoint", "killed", "raw host syscall"};
 
 static const char *fault_name(uint32_t cls)
 {

@@ -23,7 +23,11 @@ or dnsmasq sends can leave it. Without root, unshare, ip or dnsmasq it says
                    exist), and the namespace runs a TCP echo on 10.0.2.2:7007, a UDP
                    echo on 10.0.2.2:7008, Python's http.server on 10.0.2.2:8080, and
                    a client that connects to the guest's 10.0.2.15:7777 (until the
-                   guest listens), sends a line and expects it back. COMMAND prints
+                   guest listens), sends a line and expects it back; host_http.py
+                   adds a 1 MiB random big.bin and the test CA's ca.pem to what
+                   http.server serves, HTTPS servers on :8443 (test CA) and :8444
+                   (an unknown CA), a silent server on :7010, and curl fetching the
+                   guest's `net listen 8081 1 /big.bin`. COMMAND prints
                    TAP itself (run-scenario.py): its lines pass through, followed by
                    the host side's own case.
   --slirp          with --services: no TAP and no dnsmasq; the guest is on the simulator's
@@ -39,6 +43,7 @@ or dnsmasq sends can leave it. Without root, unshare, ip or dnsmasq it says
   --timeout S      give up after S seconds (default 60)
 """
 import os
+import re
 import select
 import shutil
 import signal
@@ -49,6 +54,8 @@ import sys
 import tempfile
 import threading
 import time
+
+import host_http
 
 TAP = 'sostap0'
 OFFER = 'nettest: offer 10.0.2.15 from 10.0.2.2'
@@ -132,7 +139,7 @@ def start_dnsmasq(work, dns=False):
     with dns (repo.test is 10.0.2.2, the rest of .test does not exist, nothing is
     forwarded anywhere)."""
     log = open(os.path.join(work, 'dnsmasq.log'), 'w')
-    names = (['--address=/repo.test/10.0.2.2', '--local=/test/', '--log-queries', '--local-ttl=300']
+    names = (['--address=/repo.test/10.0.2.2', '--local=/test/', '--log-queries=extra', '--local-ttl=300']
              if dns else ['--port=0'])
     p = subprocess.Popen(['dnsmasq', '--keep-in-foreground', '--no-daemon', '--conf-file=/dev/null',
                           '--interface=' + TAP, '--bind-interfaces', '--except-interface=lo'] + names +
@@ -196,10 +203,11 @@ def host_servers(work, host, serve=None):
         threading.Thread(target=fn, daemon=True).start()
     with open(os.path.join(work, 'index.html'), 'w') as f:
         f.write('served by the test\n')
+    tls = host_http.setup(work, host, host == '10.0.2.2')
     http = subprocess.Popen([sys.executable, '-m', 'http.server', '--bind', host,
                              '--directory', serve or work, '8080'], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    return http
+    return http, tls
 
 
 GUEST_LISTEN = ('10.0.2.15', 7777)
@@ -313,20 +321,36 @@ def bulk_echo(result):
         c.close()
 
 
+def repo_lookups(log):
+    """Lookups of repo.test in dnsmasq's log (--log-queries=extra: "N 10.0.2.15/PORT
+    query[A] repo.test ..."). lwIP sends an unanswered query again, from the same port,
+    at its next one-second DNS tick, which can come a moment after the first send when
+    the guest is slow (QEMU under load; after a restart the query also waits for ARP):
+    queries are counted by source port, so such a resend is not taken for a lookup."""
+    return len(set(re.findall(r'/(\d+) query\[A\] repo\.test ', log)))
+
+
 def run_services(opts, cmd, work):
     """The service scenario: COMMAND's TAP, then the host side's cases."""
-    http = host_servers(work, '192.168.77.1' if opts['slirp'] else '10.0.2.2', opts['serve'])
+    http, hosted = host_servers(work, '192.168.77.1' if opts['slirp'] else '10.0.2.2',
+                                opts['serve'])
     result = {}
-    client = threading.Thread(target=host_client,
-                              args=(result, time.monotonic() + opts['timeout']), daemon=True)
-    host_cases = not opts['slirp'] and not opts['no_dhcp'] and not opts['serve']
-    if host_cases:
+    end = time.monotonic() + opts['timeout']
+
+    def clients():  # the scenario runs `net listen 7777 2`, then `net listen 8081 1 /big.bin`
+        host_client(result, end)
+        host_http.curl_client(hosted, end)
+    client = threading.Thread(target=clients, daemon=True)
+    # --serve: a repository's scenario, not service.scn: none of the host side's cases
+    tap = not opts['slirp'] and not opts['no_dhcp'] and not opts['serve']
+    if tap:
         client.start()
     try:
         out, status = run_guest([a.replace('@TAP@', TAP) for a in cmd], opts['timeout'] + 30)
     finally:
         http.terminate()
         http.wait()
+        host_http.stop(hosted)
     if client.is_alive():
         client.join(1)
     n = 0
@@ -338,7 +362,7 @@ def run_services(opts, cmd, work):
         else:
             print('# ' + line)
     ok = True
-    if host_cases:
+    if tap:
         got = result.get('echo')
         ok = got == HOST_LINE
         n += 1
@@ -365,13 +389,18 @@ def run_services(opts, cmd, work):
                   f'{result.get(key + "_error", "")}')
             ok = ok and good
         ok = ok and bounded and bulk
-    if host_cases:
+    if not opts['no_dhcp'] and not opts['serve']:
+        for good, what in host_http.check(hosted, out, tap):
+            n += 1
+            print(f'{"ok" if good else "not ok"} {n} - {what}')
+            ok = ok and good
+    if tap:
         # service.scn looks repo.test up three times: twice from the first instance of
         # the service (the second from lwIP's table: the answer's TTL is 300 s) and once
         # after `kill network`, from a new instance with an empty table
-        queries = open(os.path.join(work, 'dnsmasq.log')).read().count('query[A] repo.test')
+        queries = repo_lookups(open(os.path.join(work, 'dnsmasq.log')).read())
         n += 1
-        print(f'{"ok" if queries == 2 else "not ok"} {n} - dnsmasq saw {queries} queries for '
+        print(f'{"ok" if queries == 2 else "not ok"} {n} - dnsmasq saw {queries} lookups of '
               f'repo.test (2: the repeated lookup came from the DNS cache)')
         ok = ok and queries == 2
     crashes = [l for l in out.splitlines()
@@ -431,6 +460,10 @@ def main():
     for tool in ('unshare', 'ip', 'dnsmasq'):
         if not shutil.which(tool):
             skip(f'{tool} is not installed (packages util-linux, iproute2, dnsmasq-base)')
+    if opts['services'] and not shutil.which('curl'):
+        skip('curl is not installed (package curl)')
+    if opts['services'] and not host_http.have_cryptography():
+        skip('the cryptography module is missing (package python3-cryptography)')
     if not os.path.exists('/dev/net/tun'):
         skip('/dev/net/tun is missing')
     probe = subprocess.run(['unshare', '-n', 'true'], capture_output=True, text=True)

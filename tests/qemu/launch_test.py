@@ -83,6 +83,19 @@ def main():
         case(f"{arch} takes --headless, --timeout and {opt} like the other architecture",
              rc == 0 and disk in out and "timeout" in out, out + err)
 
+    base = ["./serviceos-qemu", "--arch", "aarch64", "--no-build", "--disk", "none", "--print-command"]
+    rc, out, err = run(base, user, nodisplay)
+    case("aarch64 by default: no GPU, the serial console only (-nographic)",
+         rc == 0 and "virtio-gpu" not in out and "-nographic" in out, out + err)
+    rc, out, err = run(base + ["--gpu"], user, nodisplay)
+    case("aarch64 --gpu with no display: a virtio-gpu-device (gpu0), no window, a note says so",
+         rc == 0 and "virtio-gpu-device,id=gpu0" in out.replace("\\", "")
+         and "-display none" in out and "-nographic" not in out and "no display" in err, out + err)
+    rc, out, err = run(base + ["--gpu"], dict(user, DISPLAY=":99"), ("WAYLAND_DISPLAY",))
+    case("aarch64 --gpu with a display: a window, the serial console on the terminal",
+         rc == 0 and "virtio-gpu-device" in out and "-display none" not in out
+         and "mon:stdio" in out, out + err)
+
     # the firmware's escape sequences before the kernel's first line are taken out
     fake_qemu = ("printf '\\033[2J\\033[01;01H\\033[=3h\\033[0m\\033[40mBdsDxe: loading\\r\\n"
                  "ServiceOS x86_64: kernel entry\\r\\nserviceos> \\033[K\\n'")

@@ -1,6 +1,8 @@
 """Measuring captured sound (no numpy): raw S16LE frames or WAV files in, segments,
 frequencies, levels and discontinuities out. Used by the audio tests of the sim
-(SDL's disk driver) and of QEMU (-audiodev wav).
+(SDL's disk driver) and of QEMU x86_64 and aarch64 (-audiodev wav), which also share
+the session's rows (session_steps) and the checks of the whole capture
+(check_session).
 
 A segment is a run of sound between runs of at least `gap` all-zero frames: every
 command of a test plays into its own segment, since the mixer ends each drained stream
@@ -127,6 +129,52 @@ def check_wav_a660(t, x, rate):
             f"22050 Hz WAV at {rate} Hz: {len(x)} frames (want {want}, + the filter's 64)")
     step, lim = max_step(mid), sine_step_limit(0.5 * FULL, 660, rate)
     t.check(step <= lim, f"22050 Hz WAV: largest step {step} (a sine allows {lim:.0f})")
+
+
+def check_overlap(t, both, rate):
+    """`audio tone 440 2 &` under `audio tone 660 1`: both peaks, nothing between."""
+    f1, m1 = peak_near(both, rate, 440)
+    f2, m2 = peak_near(both, rate, 660)
+    m3 = goertzel(both, rate, 550)
+    t.check(abs(f1 - 440) <= 1 and abs(f2 - 660) <= 1 and min(m1, m2) > 20 * m3,
+            f"two tones at once: peaks at {f1:.1f} Hz ({m1:.0f}) and {f2:.1f} Hz ({m2:.0f}), "
+            f"550 Hz {m3:.0f}")
+    t.check(max(abs(v) for v in both) <= FULL, "two tones at once: within full scale")
+
+
+TONE_440 = r"tone 440 Hz for 1 s: 48000 frames, 0 underruns"
+OVERLAP = ("audio tone 440 2 &", r"in the background")
+OVERLAP_660 = ("audio tone 660 1", r"tone 660 Hz for 1 s: 48000 frames, 0 underruns")
+PLAY_A660 = ("audio play /boot/sounds/a660-22050.wav",
+             r"played [^\n]*11025 frames \(500 ms\), 0 underruns")
+
+
+def session_steps(endpoint):
+    """The rows every measured session starts with: (shell line, what it must answer).
+    Then, where the device has a clock, OVERLAP and OVERLAP_660; then PLAY_A660."""
+    return [
+        ("audio endpoints", endpoint + r" +48000 Hz +2 ch +s16"),
+        ("audio tone 440 1", TONE_440),
+        ("audio volume 50", r"master volume 50"),
+        ("audio tone 440 1", TONE_440),
+        ("audio volume 100", r"master volume 100"),
+    ]
+
+
+def check_session(t, left, right, rate, overlap, where):
+    """The capture of session_steps (+ the overlap) + PLAY_A660 (+ a last sound)."""
+    segs = segments(left)
+    want = 4 if overlap else 3  # the last sound only pushes the WAV out: not counted
+    t.check(len(segs) >= want, f"{where}: {len(segs)} sounds in the capture (want {want} or more)")
+    if len(segs) < want:
+        return
+    x = [left[a:b] for a, b in segs]
+    t.check(left == right, f"{where}: both channels carry the same mono tone")
+    check_tone(t, x[0], rate, 440, 0.5, f"{where} tone at volume 100")
+    check_tone(t, x[1], rate, 440, 0.25, f"{where} tone at volume 50")
+    if overlap:
+        check_overlap(t, x.pop(2), rate)
+    check_wav_a660(t, x[2], rate)
 
 
 class Tap:

@@ -61,3 +61,11 @@ class Session:
         except subprocess.TimeoutExpired:
             self.p.kill()
             return None
+
+    def wait_background_tone(self, polls=100):
+        """Ask `audio streams` until the shell's background tone is done (or gone)."""
+        for _ in range(polls):
+            time.sleep(0.1)
+            m = self.run("audio streams", r"background tone \d+ Hz \d+ s: (done|playing)[^\n]*\n", 10)
+            if not m or m.group(1) == "done":
+                return

@@ -3,7 +3,8 @@
 
 usage: gfx-window.py --sim SIM --bootstore FILE [--shot PNG]
 
-Boots the system in a private Xvfb, starts gfxdemo from the shell and dumps the window
+Boots the system in a private Xvfb, starts gfxdemo from the shell (`run gfxdemo`: the
+root manager starts it as its service) and dumps the window
 (xwd): the compositor owns the display (1024x768), the demo's known pixels are in
 their places (background, both surfaces, the upper surface covering the lower one
 where they overlap, the image's centre), both text lines (DejaVu Sans and DejaVu Sans
@@ -23,15 +24,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gfxdemo_pixels import check_known, check_text, square_x  # noqa: E402
 from xwdpix import XwdImage, write_png  # noqa: E402
 from xwindow import Proc, Tap, find_window, under_xvfb, xdo  # noqa: E402
 import subprocess  # noqa: E402
-
-KNOWN = [((10, 10), 0x203040, "the background"), ((70, 70), 0x3465a4, "A's title bar"),
-         ((70, 250), 0xf4f4f4, "A's body"), ((358, 268), 0x20c040, "the image's green centre"),
-         ((850, 590), 0x1e1e22, "B's body"), ((500, 350), 0x1e1e22, "B above A where they overlap")]
-SANS_LINE = (76, 126, 480, 24)   # x, y, w, h on the screen: A's DejaVu Sans line
-MONO_LINE = (76, 160, 380, 20)   # A's DejaVu Sans Mono line
 
 
 def shot(env, w):
@@ -40,34 +36,13 @@ def shot(env, w):
     return XwdImage(p.stdout) if p.returncode == 0 else None
 
 
-def text_stats(img, box, ground):
-    x0, y0, w, h = box
-    ink, shades = 0, set()
-    for y in range(y0, y0 + h):
-        for x in range(x0, x0 + w):
-            v = img.rgb(x, y)
-            if v != ground:
-                ink += 1
-                shades.add(v)
-    return ink, len(shades)
-
-
-def square_x(img):
-    for x in range(452, 848):
-        if img.rgb(x, 520) == 0xff8800:
-            return x
-    return None
-
-
 def check_demo(tap, img, when):
     ok = img is not None and (img.width, img.height) == (1024, 768)
     tap.check(ok, f"{when}: the window shows the 1024x768 display",
               f"{img.width}x{img.height}" if img else "no image")
     if not ok:
         return
-    for (x, y), rgb, what in KNOWN:
-        got = img.rgb(x, y)
-        tap.check(got == rgb, f"{when}: {what} at ({x}, {y}) is {rgb:06x}", f"it is {got:06x}")
+    check_known(tap, img, when)
 
 
 def check_input(tap, sim, env, w):
@@ -114,10 +89,11 @@ def run(tap, a, env):
         sim.p.stdin.write((line + "\n").encode())
         sim.p.stdin.flush()
     up = sim.wait_for(r"serviceos> ", 60)
-    say("start gfxdemo")
+    say("run gfxdemo")
     ready = up and sim.wait_for(r"^gfxdemo: ready: surfaces \d+ and \d+", 60)
     w = find_window(env) if ready else None
-    tap.check(ready and w is not None, "gfxdemo started and made its surfaces", sim.text()[-400:])
+    tap.check(ready and w is not None and sim.wait_for(r"^gfxdemo runs as a service ", 30),
+              "run gfxdemo: it started (as its service) and made its surfaces", sim.text()[-400:])
     if not ready or w is None:
         sim.p.kill()
         sim.finish(5)
@@ -127,10 +103,7 @@ def run(tap, a, env):
     check_demo(tap, img, "demo")
     if img and a.shot:
         write_png(img, a.shot)
-    for box, font in ((SANS_LINE, "DejaVu Sans"), (MONO_LINE, "DejaVu Sans Mono")):
-        ink, shades = text_stats(img, box, 0xf4f4f4) if img else (0, 0)
-        tap.check(ink > 400 and shades > 8, f"text in {font} is drawn and anti-aliased",
-                  f"{ink} pixels of ink, {shades} shades")
+    check_text(tap, img)
     x1 = square_x(img) if img else None
     time.sleep(0.4)
     img2 = shot(env, w)

@@ -127,6 +127,8 @@ static void test_fault_classes(void **state)
     assert_int_equal(hosted_fault_class(SIGILL, ILL_ILLOPN, 0), SOS_FAULT_ILLEGAL);
     assert_int_equal(hosted_fault_class(SIGBUS, BUS_ADRALN, 0), SOS_FAULT_ALIGN);
     assert_int_equal(hosted_fault_class(SIGTRAP, TRAP_BRKPT, 0), SOS_FAULT_BREAK);
+    assert_int_equal(hosted_fault_class(SIGSYS, 2 /* SYS_USER_DISPATCH */, 0),
+                     SOS_FAULT_HOST_SYSCALL);
     assert_int_equal(hosted_fault_class(99, 0, 0), SOS_FAULT_ILLEGAL);
 }
 

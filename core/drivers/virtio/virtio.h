@@ -26,9 +26,9 @@
  * The drivers' requests and completions follow core/hal.h (struct hal_dev_req):
  *  block: READ/WRITE of whole 512-byte blocks at block `offset`, FLUSH; the device's
  *         interrupt line fires on completion and poll() returns finished requests.
- *  input: READ with a buffer of at least 8 bytes completes with as many events as fit,
- *         each struct virtio_input_event (type, code, value: Linux evdev codes) - as soon
- *         as one is available.
+ *  input: struct sos_input_event records (evdev.h translates the device's evdev
+ *         events), as core/hal.h describes input devices: READ completes at once with
+ *         those queued (possibly none), and the line fires when more arrive.
  *  net:   one Ethernet frame per request, as core/hal.h describes net devices: READ
  *         completes at once (a frame or none), WRITE once the frame is copied into a
  *         transmit buffer of the driver (SHOULD_WAIT while all are with the card).
@@ -138,11 +138,20 @@ int virtio_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t *accepted);
 /* Probe a device of the driver's kind: on success the HAL lists (*ops, *dev). */
 int virtio_blk_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
 int virtio_input_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
+/* The display's mode, which a tablet's absolute axes scale to (1024x768 until told). */
+void virtio_input_set_extent(uint32_t width, uint32_t height);
+/*
+ * For the HAL's boot console, before any client reads input device `dev` (a virtio
+ * input device): up to `max` of its records, taken (0 when none). -1 once a client's
+ * READ has claimed the device: from then on they are the client's.
+ */
+struct sos_input_event;
+int virtio_input_console_take(void *dev, struct sos_input_event *out, uint32_t max);
 int virtio_net_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
 /* A 2D GPU as a display device (PRESENT, MODE; docs/graphics.md). */
 int virtio_gpu_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
 
-/* An input event as the input device delivers it (virtio-input, Linux evdev codes). */
+/* An input event as the device delivers it (virtio-input, Linux evdev codes). */
 struct virtio_input_event {
     uint16_t type;
     uint16_t code;

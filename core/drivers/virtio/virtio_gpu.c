@@ -188,6 +188,7 @@ static struct hal_dev_req *vgpu_poll(void *devp)
     if (!g->failed && r->op == HAL_DEVOP_MODE) {
         g->w = g->new_w;
         g->h = g->new_h;
+        virtio_input_set_extent(g->w, g->h); /* the tablet points into the new mode */
     }
     return r;
 }

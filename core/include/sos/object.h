@@ -46,6 +46,7 @@ enum sos_fault_class {
     SOS_FAULT_ALIGN = 7,        /* alignment or bus error */
     SOS_FAULT_BREAK = 8,        /* breakpoint / trap instruction */
     SOS_FAULT_KILLED = 9,       /* not a fault: killed by a handle holder */
+    SOS_FAULT_HOST_SYSCALL = 10, /* sim: a raw host `syscall` instruction in user code */
     SOS_FAULT_CLASS_COUNT
 };
 

@@ -19,6 +19,8 @@
 #include <proto/graphics.h>
 
 #define GFX_TIMEOUT_NS 5000000000ll
+/* A screenshot compresses the whole screen: seconds on one emulated CPU under load. */
+#define GFX_SCREENSHOT_TIMEOUT_NS 30000000000ll
 #define GFX_LIST_MAX 64
 
 struct gfx_output {

@@ -69,4 +69,23 @@ int stc_read_file(sos_handle_t dir, const char *path, size_t max, char **out, si
  */
 int stc_replace_file(sos_handle_t dir, const char *name, const void *data, size_t len);
 
+/*
+ * A service's own directory (stc_open_own(conn, ns)) kept open across storage
+ * restarts: when storage goes away the handle is opened again at once, not at the next
+ * use, so no dead handle lingers (the chaos test counts kernel objects), and after a
+ * failed open every 200 ms until one works. `dir` is 0 while there is none.
+ */
+struct stc_kept_dir {
+    struct sl_server *srv;
+    struct sl_conn_to *conn;
+    const char *ns;
+    sos_handle_t dir, timer;
+};
+
+/* Set up on srv's loop and open; the open's error (it is then retried by itself). */
+int stc_kept_dir_start(struct stc_kept_dir *d, struct sl_server *srv, struct sl_conn_to *conn,
+                       const char *ns);
+/* Open it again now (an operation on it failed: storage restarted, say). */
+int stc_kept_dir_reopen(struct stc_kept_dir *d);
+
 #endif

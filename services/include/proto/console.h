@@ -12,6 +12,13 @@
  *   CONSOLE_PROMPT  (str prompt)           -> ()      [write]  set the prompt, show it
  *       and read the next line ("" keeps the current prompt)
  *   CONSOLE_WRITE   (str text)             -> ()      [write]  output text
+ *   CONSOLE_TERMINAL () + handle           -> ()      [read+write]
+ *       make the given channel a terminal of the console (a graphical terminal): the
+ *       console sends on it CONSOLE_OUTPUT (str bytes) with everything it shows (echo,
+ *       prompts, writes), and takes CONSOLE_INPUT (str bytes) from it as if typed on
+ *       the console's keyboard; both without a reply. A terminal shows the session in
+ *       the foreground, the same as the text console (up to CONSOLE_TERMINALS at
+ *       once); closing the channel ends it.
  *
  * Flow control: after CONSOLE_LINE or CONSOLE_EOF the session is paused, so a command's
  * output is never overtaken by the next prompt. Bytes typed meanwhile are kept (type-
@@ -38,10 +45,14 @@
 #define CONSOLE_ATTACH SOS_ORD(PROTO_CONSOLE, CONSOLE_VERSION, 1)
 #define CONSOLE_PROMPT SOS_ORD(PROTO_CONSOLE, CONSOLE_VERSION, 2)
 #define CONSOLE_WRITE SOS_ORD(PROTO_CONSOLE, CONSOLE_VERSION, 3)
+#define CONSOLE_TERMINAL SOS_ORD(PROTO_CONSOLE, CONSOLE_VERSION, 4)
+#define CONSOLE_OUTPUT SOS_ORD(PROTO_CONSOLE, CONSOLE_VERSION, 13)
+#define CONSOLE_INPUT SOS_ORD(PROTO_CONSOLE, CONSOLE_VERSION, 14)
 #define CONSOLE_LINE SOS_ORD(PROTO_CONSOLE, CONSOLE_VERSION, 10)
 #define CONSOLE_INTERRUPT SOS_ORD(PROTO_CONSOLE, CONSOLE_VERSION, 11)
 #define CONSOLE_EOF SOS_ORD(PROTO_CONSOLE, CONSOLE_VERSION, 12)
 
 #define CONSOLE_LINE_MAX 1024
+#define CONSOLE_TERMINALS 4
 
 #endif

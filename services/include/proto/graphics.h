@@ -34,6 +34,9 @@
  *   GFX_WM_CURSOR  (i32 x, i32 y, u32 visible) -> ()                         [manage]
  *   GFX_WM_RAISE   (u32 id) -> ()                                            [manage]
  *       put the surface above every other
+ *   GFX_WM_CONFIGURE (u32 id, i32 x, i32 y, u32 z, u32 alpha, u32 flags) -> () [manage]
+ *       what GFX_SURF_CONFIGURE does, for any surface: the desktop shell places,
+ *       stacks, hides (minimises) and shows the applications' windows
  *
  * On a surface channel (the rights are the channel's, GFX_SURF_RIGHT_*):
  *
@@ -82,6 +85,7 @@
 #define GFX_WM_DELIVER SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 9)
 #define GFX_WM_CURSOR SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 10)
 #define GFX_WM_RAISE SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 11)
+#define GFX_WM_CONFIGURE SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 12)
 #define GFX_SURF_EVENT SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 21)
 
 #define GFX_EVENT_FOCUS 0x100u

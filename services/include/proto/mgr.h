@@ -7,7 +7,10 @@
  *   MGR_STOP     (str name)            -> ()
  *   MGR_RESTART  (str name)            -> ()   an operator restart: ignores the budget
  *   MGR_RUN      (str image, str args) -> (u64 pid)   launch a bundle image ("crashme"
- *                                         means bin/crashme; args are space-separated)
+ *                                         means bin/crashme; args are space-separated);
+ *                                         a name whose image an on-demand service's
+ *                                         manifest names (gfxdemo) starts that service
+ *                                         instead (as MGR_START; no args) and replies 0
  *   MGR_KILL     (u64 pid)             -> ()
  *   MGR_PS       ()                    -> (u32 n, n x process)      [read]
  *   MGR_POWER    (u32 mode, u32 status)-> ()   orderly shutdown, then power off/reboot
@@ -88,7 +91,7 @@ static inline const char *sos_fault_class_name(uint32_t c)
 {
     static const char *const n[SOS_FAULT_CLASS_COUNT] = {
         "none", "null dereference", "wild address", "permission", "exec of non-exec",
-        "illegal instruction", "arithmetic", "alignment", "breakpoint", "killed"};
+        "illegal instruction", "arithmetic", "alignment", "breakpoint", "killed", "raw host syscall"};
     return c < SOS_FAULT_CLASS_COUNT ? n[c] : "unknown fault";
 }
 
@@ -102,5 +105,6 @@ static inline const char *sos_proc_state_name(uint32_t s)
 #define MGR_SVC_CRITICAL (1u << 0)
 #define MGR_SVC_OPTIONAL (1u << 1)
 #define MGR_SVC_ON_DEMAND (1u << 2)
+#define MGR_SVC_APP (1u << 3)       /* manifest key `app`: a desktop application */
 
 #endif

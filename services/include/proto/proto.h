@@ -35,6 +35,8 @@ enum sos_protocol {
     PROTO_PKG = 12,    /* packages (services/package) */
     PROTO_GRAPHICS = 16, /* the compositor (proto/graphics.h) */
     PROTO_SESSION = 17,  /* input focus (proto/session.h) */
+    PROTO_DESKTOP = 18,  /* the desktop shell (proto/desktop.h) */
+    PROTO_SECURITY = 20, /* launch policy, approvals, audit history (proto/security.h) */
 };
 
 /*

@@ -2,8 +2,8 @@
  * services/lib/test/math_test.c - the runtime's math.h (the functions stb_truetype,
  * stb_image and stb_image_write call) against glibc's libm: exact for floor, ceil,
  * fabs, sqrt, frexp, ldexp, fmod on fixed edge cases and random values; within 1e-12
- * relative (or 1e-13 absolute) for exp, log, pow, cos and acos over the ranges the
- * graphics code uses.
+ * relative (or 1e-13 absolute) for exp, log, pow, sin, cos and acos over the ranges the
+ * graphics code and speexdsp's resampler use.
  *
  * Layer: services/lib host tests.
  */
@@ -13,6 +13,7 @@
 double sl_fabs(double), sl_floor(double), sl_ceil(double), sl_sqrt(double);
 double sl_fmod(double, double), sl_frexp(double, int *), sl_ldexp(double, int);
 double sl_pow(double, double), sl_exp(double), sl_log(double), sl_cos(double), sl_acos(double);
+double sl_sin(double);
 
 static double rnd(uint64_t *seed, double lo, double hi)
 {
@@ -63,6 +64,8 @@ static void test_transcendental(void **state)
         close_to(sl_log(p), log(p), "log", p);
         close_to(sl_pow(p / 1000, g), pow(p / 1000, g), "pow", p / 1000); /* gamma-like */
         close_to(sl_cos(x), cos(x), "cos", x);
+        close_to(sl_sin(x), sin(x), "sin", x);
+        close_to(sl_sin(x * 15), sin(x * 15), "sin", x * 15); /* speexdsp's sinc: to ~450 */
         close_to(sl_acos(t), acos(t), "acos", t);
     }
     assert_true(sl_pow(2, 10) == 1024);
@@ -71,6 +74,10 @@ static void test_transcendental(void **state)
     assert_true(isnan(sl_acos(1.5)));
     assert_true(sl_acos(-1) == acos(-1));
     assert_true(sl_log(0) == -HUGE_VAL);
+    assert_true(sl_sin(0) == 0 && sl_sin(-0.0) == 0);
+    close_to(sl_sin(M_PI / 2), 1, "sin", M_PI / 2);
+    assert_true(fabs(sl_sin(M_PI)) < 1e-15);
+    assert_true(sl_sin(__builtin_nan("")) == 0 && sl_sin(HUGE_VAL) == 0); /* not NaN */
 }
 
 int main(void)

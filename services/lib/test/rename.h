@@ -94,6 +94,7 @@
 #define pow SL_RENAME(pow)
 #define exp SL_RENAME(exp)
 #define log SL_RENAME(log)
+#define sin SL_RENAME(sin)
 #define cos SL_RENAME(cos)
 #define acos SL_RENAME(acos)
 #endif

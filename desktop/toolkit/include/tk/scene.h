@@ -96,5 +96,12 @@ void tk_damage(struct tk_scene *s, const struct tk_rect *r);
 /* Copy out the damage (at most max rectangles; everything as one when it overflowed)
  * and clear it; how many. */
 uint32_t tk_take_damage(struct tk_scene *s, struct tk_rect *out, uint32_t max);
+/* The topmost node at (x, y) in the scene's pixels (a scroll view's children only
+ * where the view shows them); -1 for none. */
+int tk_hit(const struct tk_scene *s, int32_t x, int32_t y);
+/* Every node, one line each in tree order, indented by depth:
+ * `kind x,y wxh "text"`, positions moved by (dx, dy) (the window's place on the
+ * screen). Writes at most cap bytes (NUL-terminated when cap > 0); the length. */
+size_t tk_dump(const struct tk_scene *s, int32_t dx, int32_t dy, char *out, size_t cap);
 
 #endif

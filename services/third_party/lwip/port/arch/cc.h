@@ -16,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* (a host libc's <endian.h> says the same when the host tests compile lwIP natively) */
+#ifndef BYTE_ORDER
 #define BYTE_ORDER LITTLE_ENDIAN
+#endif
 
 /* no <inttypes.h> in services/lib: lwIP's own printf formats for its types */
 #define LWIP_NO_INTTYPES_H 1

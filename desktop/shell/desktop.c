@@ -1,0 +1,272 @@
+/*
+ * desktop/shell/desktop.c - the desktop shell: a product-layer service on top of the
+ * graphics service (the compositor) and the session service (input focus), not inside
+ * them. Its manifest gives it the window manager's rights (manage on graphics and on
+ * session) and the root manager's read+manage: it lists the applications (services
+ * whose manifest says `app`) and starts and stops them through the root manager,
+ * never by spawning them itself.
+ *
+ * This file: start-up, the loop (a timer polls the compositor's surfaces for windows
+ * and ticks the clock), input for our own surfaces, and the requests of
+ * proto/desktop.h (apps, windows, launch, notify, dump, an application's scene,
+ * workspaces).
+ * Windows and frames are windows.c; the panel, launcher and notifications panel.c.
+ *
+ * Layer: desktop (the desktop shell).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <proto/mgr.h>
+
+#include "desktop.h"
+
+#define TICK_NS 200000000ll
+#define WATCH_MAX 64
+
+struct desktop g_d;
+
+struct watcher {
+    struct tk_window *w;
+    sos_handle_t ch;
+    void (*fn)(const struct sos_input_event *e, void *arg);
+    void *arg;
+};
+
+static struct watcher g_watch[WATCH_MAX];
+static uint32_t g_next_watch;
+
+static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)s;
+    (void)pkt;
+    struct watcher *wt = arg;
+    uint8_t buf[128];
+    for (;;) {
+        if (!wt->w->s.ch || wt->w->s.ch != wt->ch)
+            return; /* the surface was closed (or its slot reused) */
+        struct sos_chan_read rd = {.bytes = buf, .bytes_cap = sizeof(buf)};
+        if (sos_channel_read(wt->ch, &rd))
+            return;
+        struct sos_msg_hdr h;
+        struct sos_input_event e;
+        if (rd.actual_bytes != sizeof(h) + sizeof(e))
+            continue;
+        memcpy(&h, buf, sizeof(h));
+        memcpy(&e, buf + sizeof(h), sizeof(e));
+        if (h.ordinal == GFX_SURF_EVENT)
+            wt->fn(&e, wt->arg);
+    }
+}
+
+void watch_surface(struct tk_window *w, void (*fn)(const struct sos_input_event *e, void *arg), void *arg)
+{
+    struct watcher *wt = &g_watch[g_next_watch++ % WATCH_MAX];
+    *wt = (struct watcher){w, w->s.ch, fn, arg};
+    sl_server_watch(&g_d.srv, w->s.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_surface, wt);
+}
+
+int rm_call_str(uint32_t ordinal, const char *arg)
+{
+    uint8_t qb[128], rb[256];
+    struct sl_msg q, r;
+    sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, ordinal);
+    sl_msg_put_str(&q, arg);
+    sl_msg_begin(&r, rb, sizeof(rb), NULL, 0, ordinal);
+    return sl_conn_to_call(&g_d.rm, &q, &r, sos_deadline_after(SOS_MS(10000)));
+}
+
+/* ---- requests */
+
+static bool allowed(struct sl_request *r, sos_rights_t need)
+{
+    const struct sl_peer *p = r->client;
+    return p && p != (void *)r->srv && (p->rights & need) == need;
+}
+
+static int do_apps(struct sl_request *r)
+{
+    if (!allowed(r, SOS_RIGHT_READ))
+        return SOS_ERR_ACCESS_DENIED;
+    int err = apps_refresh();
+    if (err)
+        return err;
+    sl_msg_put_u32(r->reply, g_d.napps);
+    for (uint32_t i = 0; i < g_d.napps; i++) {
+        sl_msg_put_str(r->reply, g_d.apps[i].name);
+        sl_msg_put_u32(r->reply, g_d.apps[i].phase);
+        sl_msg_put_str(r->reply, g_d.apps[i].description);
+    }
+    return 0;
+}
+
+static int do_windows(struct sl_request *r)
+{
+    if (!allowed(r, SOS_RIGHT_READ))
+        return SOS_ERR_ACCESS_DENIED;
+    win_poll();
+    uint32_t n = 0;
+    for (int i = 0; i < WIN_MAX; i++)
+        n += g_d.win[i].used;
+    sl_msg_put_u32(r->reply, n);
+    for (int i = 0; i < WIN_MAX; i++) {
+        const struct win *w = &g_d.win[i];
+        if (!w->used)
+            continue;
+        sl_msg_put_u32(r->reply, w->id);
+        sl_msg_put_str(r->reply, w->owner);
+        sl_msg_put_u32(r->reply, (uint32_t)w->x);
+        sl_msg_put_u32(r->reply, (uint32_t)w->y);
+        sl_msg_put_u32(r->reply, w->w);
+        sl_msg_put_u32(r->reply, w->h);
+        sl_msg_put_u32(r->reply, w->minimised ? DESKTOP_WIN_MINIMISED
+                                 : w->maximised ? DESKTOP_WIN_MAXIMISED : DESKTOP_WIN_NORMAL);
+        sl_msg_put_u32(r->reply, w->ws + 1);
+    }
+    return 0;
+}
+
+static const char *one_str(struct sl_request *r)
+{
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    const char *s = sl_parse_str(&p, NULL);
+    return sl_parse_end(&p) ? NULL : s;
+}
+
+static int do_launch(struct sl_request *r)
+{
+    if (!allowed(r, SOS_RIGHT_WRITE))
+        return SOS_ERR_ACCESS_DENIED;
+    const char *name = one_str(r);
+    return name ? app_launch(name) : SOS_ERR_INVALID_ARGS;
+}
+
+static int do_notify(struct sl_request *r)
+{
+    if (!allowed(r, SOS_RIGHT_WRITE))
+        return SOS_ERR_ACCESS_DENIED;
+    const char *text = one_str(r);
+    if (!text || !*text)
+        return SOS_ERR_INVALID_ARGS;
+    notify(text);
+    return 0;
+}
+
+static int do_workspace(struct sl_request *r)
+{
+    if (!allowed(r, SOS_RIGHT_WRITE))
+        return SOS_ERR_ACCESS_DENIED;
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t n = sl_parse_u32(&p);
+    if (sl_parse_end(&p))
+        return SOS_ERR_INVALID_ARGS;
+    win_poll();
+    return n >= 1 ? win_workspace(n - 1) : SOS_ERR_OUT_OF_RANGE;
+}
+
+static int do_dump(struct sl_request *r)
+{
+    if (!allowed(r, SOS_RIGHT_READ))
+        return SOS_ERR_ACCESS_DENIED;
+    win_poll();
+    char *out = malloc(DESKTOP_DUMP_MAX);
+    if (!out)
+        return SOS_ERR_NO_MEMORY;
+    size_t len = (size_t)snprintf(out, DESKTOP_DUMP_MAX, "screen %dx%d\n", g_d.sw, g_d.sh);
+    len += (size_t)panel_dump(out + len, DESKTOP_DUMP_MAX - len);
+    len += (size_t)win_dump(out + len, DESKTOP_DUMP_MAX - len);
+    (void)len;
+    sl_msg_put_str(r->reply, out);
+    free(out);
+    return 0;
+}
+
+/* DESKTOP_SCENE (u32 surface, str text): only the surface's owner may describe it. */
+static int do_scene(struct sl_request *r)
+{
+    if (!allowed(r, SOS_RIGHT_WRITE))
+        return SOS_ERR_ACCESS_DENIED;
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t id = sl_parse_u32(&p), len = 0;
+    const char *text = sl_parse_str(&p, &len);
+    if (sl_parse_end(&p) || !text || len > DESKTOP_SCENE_MAX)
+        return SOS_ERR_INVALID_ARGS;
+    struct win *w = win_by_id(id);
+    if (!w) {
+        win_poll(); /* a window we have not seen yet */
+        w = win_by_id(id);
+    }
+    if (!w)
+        return SOS_ERR_NOT_FOUND;
+    if (strcmp(w->owner, ((const struct sl_peer *)r->client)->name))
+        return SOS_ERR_ACCESS_DENIED;
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return SOS_ERR_NO_MEMORY;
+    memcpy(copy, text, len + 1);
+    free(w->scene);
+    w->scene = copy;
+    return 0;
+}
+
+static const struct sl_op g_ops[] = {
+    {DESKTOP_APPS, sizeof(struct sos_msg_hdr), do_apps},
+    {DESKTOP_WINDOWS, sizeof(struct sos_msg_hdr), do_windows},
+    {DESKTOP_LAUNCH, sizeof(struct sos_msg_hdr), do_launch},
+    {DESKTOP_NOTIFY, sizeof(struct sos_msg_hdr), do_notify},
+    {DESKTOP_DUMP, sizeof(struct sos_msg_hdr), do_dump},
+    {DESKTOP_SCENE, sizeof(struct sos_msg_hdr), do_scene},
+    {DESKTOP_WORKSPACE, sizeof(struct sos_msg_hdr), do_workspace},
+};
+
+static void tick(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)s;
+    (void)pkt;
+    (void)arg;
+    win_poll();
+    panel_tick();
+}
+
+static int screen_size(void)
+{
+    struct gfx_output o[4];
+    uint32_t n = 0;
+    int err = gfx_outputs(&g_d.gfx, o, 4, &n);
+    if (err)
+        return err;
+    g_d.sw = n ? (int32_t)o[0].width : 1024;
+    g_d.sh = n ? (int32_t)o[0].height : 768;
+    return 0;
+}
+
+int main(void)
+{
+    uint64_t len = 0;
+    const void *ttf = tk_map_resource("DejaVuSans.ttf", &len);
+    int err = ttf ? tk_font_load(&g_d.sans, ttf, len, 15) : SOS_ERR_NOT_FOUND;
+    if (err) {
+        printf("desktop: cannot load DejaVu Sans: %s\n", sos_strerror(err));
+        return 1;
+    }
+    sl_conn_to_init(&g_d.gfx, "graphics", 0);
+    sl_conn_to_init(&g_d.session, "session", 0);
+    sl_conn_to_init(&g_d.rm, "rootmgr", 0);
+    sl_conn_to_init(&g_d.status, "status", 0);
+    sos_handle_t timer;
+    if ((err = sl_service_init(&g_d.srv, g_ops, sizeof(g_ops) / sizeof(g_ops[0]), &g_d)) ||
+        (err = screen_size()) || (err = panel_open()) || (err = (int)sos_timer_create(0, &timer)) ||
+        (err = (int)sos_timer_set(timer, sos_deadline_after(TICK_NS), TICK_NS)) ||
+        (err = sl_server_watch(&g_d.srv, timer, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT, tick, NULL))) {
+        printf("desktop: cannot start: %s (%s)\n", sos_strerror(err), gfx_why());
+        return 1;
+    }
+    win_poll();
+    printf("desktop: ready: screen %dx%d, %u apps\n", g_d.sw, g_d.sh, g_d.napps);
+    sl_service_ready();
+    return sl_server_run(&g_d.srv);
+}

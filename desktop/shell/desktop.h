@@ -1,0 +1,91 @@
+/*
+ * desktop/shell/desktop.h - the desktop shell's state, shared by its parts: the
+ * service loop and its requests (desktop.c), the windows and their frames
+ * (windows.c), the panel, the launcher and the notifications (panel.c).
+ *
+ * Layer: desktop (the desktop shell).
+ */
+#ifndef DESKTOP_SHELL_H
+#define DESKTOP_SHELL_H
+
+#include <client/graphics.h>
+#include <proto/desktop.h>
+#include <tk/window.h>
+
+#define WIN_MAX 8
+#define WORKSPACES DESKTOP_WORKSPACES
+#define APP_MAX 16
+#define NOTE_MAX 16
+#define NOTE_LEN 96
+#define BORDER 4
+#define TITLE_H 30
+#define PANEL_H 32
+#define Z_WINDOWS 10u  /* frame of the i-th window from the bottom: Z_WINDOWS + 2i */
+#define Z_PANEL 900u
+#define Z_LAUNCHER 901u
+#define Z_TOAST 902u
+
+struct win {
+    bool used, minimised, maximised;
+    uint32_t id, gen;  /* the client surface; gen tells a reused slot's events apart */
+    char owner[32];
+    int32_t x, y;      /* the client surface's place */
+    uint32_t w, h, z;
+    uint32_t ws;       /* its workspace, 0-based */
+    int32_t restore_x, restore_y;
+    struct tk_window frame;
+    int title, bmin, bmax, bclose; /* scene nodes */
+    bool dragging;
+    int32_t grab_x, grab_y; /* where in the frame the drag began */
+    char *scene;       /* the application's own dump (DESKTOP_SCENE), or NULL */
+};
+
+struct app {
+    char name[32], description[80];
+    uint32_t phase;
+};
+
+struct desktop {
+    struct sl_server srv;
+    struct sl_conn_to gfx, session, rm, status;
+    char health[32];  /* the status service's overall health, as the panel says it */
+    struct tk_font sans;
+    int32_t sw, sh; /* the screen */
+    struct win win[WIN_MAX];
+    uint32_t gen;
+    struct app apps[APP_MAX];
+    uint32_t napps;
+    struct tk_window panel, launcher, toast;
+    bool launcher_open;
+    uint32_t ws;    /* the workspace shown, 0-based */
+    int apps_button, clock, health_text, task[WIN_MAX], ws_button[WORKSPACES];
+    int app_button[APP_MAX];
+    char notes[NOTE_MAX][NOTE_LEN];
+    uint32_t nnotes;
+    sos_time_t toast_until;
+};
+
+extern struct desktop g_d;
+
+/* windows.c */
+void win_poll(void);
+struct win *win_by_id(uint32_t id);
+int win_dump(char *out, size_t cap);
+void win_set_minimised(struct win *w, bool min);
+void win_cycle(void);
+int session_call(uint32_t ordinal, uint32_t id);
+/* Show workspace n (0-based): its windows, and hide the others'. */
+int win_workspace(uint32_t n);
+/* panel.c */
+int panel_open(void);
+void panel_update(void);    /* the task buttons and the clock */
+void panel_tick(void);
+int apps_refresh(void);
+int app_launch(const char *name);
+void notify(const char *text);
+int panel_dump(char *out, size_t cap);
+/* desktop.c */
+int rm_call_str(uint32_t ordinal, const char *arg);
+void watch_surface(struct tk_window *w, void (*fn)(const struct sos_input_event *e, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * desktop/shell/windows.c - the windows: every visible surface of another client is a
+ * window, and gets a frame, a surface of our own just below it (title, minimise,
+ * maximise, close; a border), drawn with the toolkit's scene.
+ *
+ * The compositor tells nobody when surfaces come and go, so the list is polled
+ * (GFX_SURFACES, every tick and before each request that reports windows). The
+ * stacking is ours: windows keep the order of their surfaces' z (the session raises
+ * a clicked surface above everything), and are renumbered frame below client,
+ * Z_WINDOWS upwards, under the panel (GFX_WM_CONFIGURE, our manage right).
+ *
+ * A press on a frame gives its window the keyboard (SESSION_FOCUS) and starts a drag
+ * on the title (the session keeps sending the frame the pointer while the button is
+ * held); the buttons minimise (hide; the panel's task button brings it back),
+ * maximise (move to the top left below the panel and back: the client keeps its
+ * size, since there is no protocol yet to ask a client to resize), and close (stop
+ * the application's service through the root manager). A window belongs to the
+ * workspace shown when it appeared; only the shown workspace's windows are visible.
+ *
+ * Layer: desktop (the desktop shell).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <proto/mgr.h>
+#include <proto/session.h>
+
+#include "desktop.h"
+
+struct win *win_by_id(uint32_t id)
+{
+    for (int i = 0; i < WIN_MAX; i++)
+        if (g_d.win[i].used && g_d.win[i].id == id)
+            return &g_d.win[i];
+    return NULL;
+}
+
+static int wm_configure(uint32_t id, int32_t x, int32_t y, uint32_t z, uint32_t flags)
+{
+    uint8_t qb[64], rb[128];
+    struct sl_msg q, r;
+    sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, GFX_WM_CONFIGURE);
+    uint32_t v[6] = {id, (uint32_t)x, (uint32_t)y, z, 255, flags};
+    for (int i = 0; i < 6; i++)
+        sl_msg_put_u32(&q, v[i]);
+    sl_msg_begin(&r, rb, sizeof(rb), NULL, 0, GFX_WM_CONFIGURE);
+    return sl_conn_to_call(&g_d.gfx, &q, &r, sos_deadline_after(GFX_TIMEOUT_NS));
+}
+
+int session_call(uint32_t ordinal, uint32_t id)
+{
+    uint8_t qb[32], rb[64];
+    struct sl_msg q, r;
+    sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, ordinal);
+    sl_msg_put_u32(&q, id);
+    sl_msg_begin(&r, rb, sizeof(rb), NULL, 0, ordinal);
+    return sl_conn_to_call(&g_d.session, &q, &r, sos_deadline_after(GFX_TIMEOUT_NS));
+}
+
+static void give_focus(uint32_t id) { session_call(SESSION_FOCUS, id); }
+
+/* Alt+Tab: the lowest shown window of the workspace gets the keyboard and is raised,
+ * so that repeating it goes round them all. */
+void win_cycle(void)
+{
+    struct win *low = NULL;
+    for (int i = 0; i < WIN_MAX; i++) {
+        struct win *w = &g_d.win[i];
+        if (w->used && !w->minimised && w->ws == g_d.ws && (!low || w->z < low->z))
+            low = w;
+    }
+    if (low) {
+        give_focus(low->id);
+        win_poll(); /* restack under the panel at once */
+    }
+}
+
+/* Put the client and its frame where w says, at the z of stack position i. */
+static void place(struct win *w, uint32_t i)
+{
+    uint32_t vis = w->minimised || w->ws != g_d.ws ? 0 : GFX_SURF_VISIBLE;
+    uint32_t fz = Z_WINDOWS + 2 * i;
+    tk_window_place(&w->frame, w->x - BORDER, w->y - TITLE_H, fz, vis | GFX_SURF_OPAQUE);
+    if (!wm_configure(w->id, w->x, w->y, fz + 1, vis | GFX_SURF_OPAQUE))
+        w->z = fz + 1;
+}
+
+static void frame_event(const struct sos_input_event *e, void *arg);
+
+static int open_frame(struct win *w)
+{
+    int32_t fw = (int32_t)w->w + 2 * BORDER, fh = (int32_t)w->h + TITLE_H + BORDER;
+    int err = tk_window_open(&w->frame, &g_d.gfx, w->x - BORDER, w->y - TITLE_H, fw, fh,
+                             w->z ? w->z - 1 : 0, &tk_theme_dark, &g_d.sans);
+    if (err)
+        return err;
+    struct tk_scene *s = &w->frame.sc;
+    int bar = tk_add(s, 0, TK_BOX, NULL);
+    s->n[bar].dir = TK_ROW;
+    s->n[bar].h = TITLE_H;
+    s->n[bar].pad = 3;
+    s->n[bar].gap = 4;
+    w->title = tk_add(s, bar, TK_TEXT, w->owner);
+    s->n[w->title].grow = true;
+    s->n[w->title].pad = 4;
+    w->bmin = tk_add(s, bar, TK_BUTTON, "_");
+    w->bmax = tk_add(s, bar, TK_BUTTON, "[]");
+    w->bclose = tk_add(s, bar, TK_BUTTON, "x");
+    tk_layout(s);
+    watch_surface(&w->frame, frame_event, (void *)(uintptr_t)(w - g_d.win) /* slot */);
+    return tk_window_show(&w->frame);
+}
+
+void win_set_minimised(struct win *w, bool min)
+{
+    w->minimised = min;
+    place(w, (w->z - Z_WINDOWS) / 2);
+    if (!min)
+        give_focus(w->id);
+    panel_update();
+}
+
+int win_workspace(uint32_t n)
+{
+    if (n >= WORKSPACES)
+        return SOS_ERR_OUT_OF_RANGE;
+    g_d.ws = n;
+    for (int i = 0; i < WIN_MAX; i++)
+        if (g_d.win[i].used)
+            place(&g_d.win[i], (g_d.win[i].z - Z_WINDOWS) / 2);
+    panel_update();
+    return 0;
+}
+
+static void toggle_max(struct win *w)
+{
+    if (!w->maximised) {
+        w->restore_x = w->x;
+        w->restore_y = w->y;
+        w->x = BORDER;
+        w->y = PANEL_H + TITLE_H;
+    } else {
+        w->x = w->restore_x;
+        w->y = w->restore_y;
+    }
+    w->maximised = !w->maximised;
+    place(w, (w->z - Z_WINDOWS) / 2);
+}
+
+static void frame_event(const struct sos_input_event *e, void *arg)
+{
+    struct win *w = &g_d.win[(uintptr_t)arg];
+    if (!w->used)
+        return;
+    if (e->type == SOS_INPUT_BUTTON && e->code == 1 && e->value == 1) {
+        int hit = tk_hit(&w->frame.sc, e->x, e->y);
+        if (hit == w->bclose) {
+            printf("desktop: closing %s\n", w->owner);
+            rm_call_str(MGR_STOP, w->owner);
+        } else if (hit == w->bmin) {
+            win_set_minimised(w, true);
+        } else if (hit == w->bmax) {
+            toggle_max(w);
+        } else {
+            give_focus(w->id);
+            w->dragging = e->y < TITLE_H;
+            w->grab_x = e->x;
+            w->grab_y = e->y;
+        }
+    } else if (e->type == SOS_INPUT_BUTTON && e->value == 0) {
+        w->dragging = false;
+    } else if (e->type == SOS_INPUT_MOTION && w->dragging) {
+        /* e is relative to the frame where it is now */
+        int32_t dx = e->x - w->grab_x, dy = e->y - w->grab_y;
+        if (w->y + dy < PANEL_H + TITLE_H)
+            dy = PANEL_H + TITLE_H - w->y;
+        if (dx || dy) {
+            w->x += dx;
+            w->y += dy;
+            w->maximised = false;
+            place(w, (w->z - Z_WINDOWS) / 2);
+        }
+    }
+}
+
+static bool ours(const struct gfx_surface_info *s)
+{
+    return !strcmp(s->owner, "desktop");
+}
+
+static void forget(struct win *w)
+{
+    tk_window_close(&w->frame);
+    free(w->scene);
+    memset(w, 0, sizeof(*w));
+}
+
+static void adopt(const struct gfx_surface_info *s)
+{
+    for (int i = 0; i < WIN_MAX; i++) {
+        struct win *w = &g_d.win[i];
+        if (w->used)
+            continue;
+        *w = (struct win){.used = true, .id = s->id, .gen = ++g_d.gen, .x = s->x, .y = s->y,
+                          .w = s->w, .h = s->h, .z = s->z, .ws = g_d.ws};
+        snprintf(w->owner, sizeof(w->owner), "%s", s->owner);
+        if (w->y < PANEL_H + TITLE_H) /* below the panel, its title on screen */
+            w->y = PANEL_H + TITLE_H;
+        if (w->x < BORDER)
+            w->x = BORDER;
+        if (open_frame(w)) {
+            printf("desktop: no frame for %s's surface %u: %s\n", w->owner, w->id, gfx_why());
+            forget(w);
+        }
+        return;
+    }
+}
+
+/* Keep the windows in their surfaces' order, renumbered from Z_WINDOWS. */
+static void restack(void)
+{
+    struct win *order[WIN_MAX];
+    uint32_t n = 0;
+    for (int i = 0; i < WIN_MAX; i++)
+        if (g_d.win[i].used)
+            order[n++] = &g_d.win[i];
+    for (uint32_t i = 1; i < n; i++) /* insertion sort by z */
+        for (uint32_t j = i; j > 0 && order[j]->z < order[j - 1]->z; j--) {
+            struct win *t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (uint32_t i = 0; i < n; i++)
+        if (order[i]->z != Z_WINDOWS + 2 * i + 1 || order[i]->frame.z != Z_WINDOWS + 2 * i)
+            place(order[i], i);
+}
+
+void win_poll(void)
+{
+    static struct gfx_surface_info list[GFX_LIST_MAX];
+    uint32_t n = 0;
+    if (gfx_surfaces(&g_d.gfx, list, GFX_LIST_MAX, &n))
+        return;
+    bool changed = false;
+    for (int i = 0; i < WIN_MAX; i++) {
+        struct win *w = &g_d.win[i];
+        bool seen = false;
+        for (uint32_t k = 0; w->used && k < n; k++)
+            if (list[k].id == w->id) {
+                seen = true;
+                w->z = list[k].z;
+            }
+        if (w->used && !seen) {
+            forget(w);
+            changed = true;
+        }
+    }
+    for (uint32_t k = 0; k < n; k++)
+        if (!ours(&list[k]) && list[k].presents && !win_by_id(list[k].id)) {
+            adopt(&list[k]);
+            changed = true;
+        }
+    restack();
+    if (changed)
+        panel_update();
+}
+
+int win_dump(char *out, size_t cap)
+{
+    size_t len = 0;
+    for (int i = 0; i < WIN_MAX && len + 1 < cap; i++) {
+        struct win *w = &g_d.win[i];
+        if (!w->used)
+            continue;
+        len += (size_t)snprintf(out + len, cap - len, "window %u %s %d,%d %ux%u%s%s workspace %u%s\n",
+                                w->id, w->owner, w->x, w->y, w->w, w->h, w->minimised ? " minimised" : "",
+                                w->maximised ? " maximised" : "", w->ws + 1, w->ws != g_d.ws ? " hidden" : "");
+        if (len + 1 >= cap)
+            break;
+        len += snprintf(out + len, cap - len, "  frame\n");
+        if (len + 1 >= cap)
+            break;
+        len += tk_dump(&w->frame.sc, w->frame.x, w->frame.y, out + len, cap - len);
+        if (w->scene && len + 1 < cap)
+            len += (size_t)snprintf(out + len, cap - len, "  scene\n%s", w->scene);
+    }
+    return (int)(len < cap ? len : cap - 1);
+}

@@ -1,0 +1,241 @@
+/*
+ * tests/progs/escape.c - tries to step around the kernel, one way per run.
+ *
+ * A tool image run as an attacker's program would be (`run escape <how>`, or saved in
+ * storage and started with `run image`). Each way prints what it tries, then either
+ * "escape <how>: NOT STOPPED: ..." (and exits 1) when the attempt worked, or
+ * "escape <how>: stopped: ..." (exit 0) when the kernel refused it; a fault ends the
+ * process and the root manager reports it ("escape: faulted (...)"), which is also a
+ * stop. Scenario `escape` (tests/scenarios/escape.scn) checks each outcome in the
+ * simulator's default mode, where some are NOT stopped (docs/sim.md, isolation):
+ *
+ *   read    raw Linux openat + read of /etc/hostname     sim: raw host syscall fault
+ *   create  raw Linux openat(O_CREAT) of a host file     sim: raw host syscall fault
+ *   exit    raw Linux exit_group(77): end the simulator  sim: raw host syscall fault
+ *   store   a plain store into the core's .bss            sim: NOT stopped
+ *   peer    read another process's memory (the window     sim: NOT stopped
+ *           below ours, where the process before us lives;
+ *           on bare metal the one above)
+ *   jump    call into the core's code (a `ret` in it;      sim: NOT stopped
+ *           x86_64 only)
+ *   forge   guess handle values (slots 1..64, generations  refused everywhere
+ *           1..64) and use each
+ *
+ * The core is found as an attacker would: the startup block's syscall entry is an
+ * address of the core's text in the simulator; the ELF header sits at the start of that
+ * mapping, a page boundary below it, and its program headers name the data segment.
+ * On QEMU x86_64 the entry is a user stub page and everything below it is kernel-only
+ * or unmapped, so the same search faults.
+ *
+ * Layer: services (a test program).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sl/sl.h>
+
+#define HOST_FILE "/etc/hostname"
+#define HOST_NEW_FILE "/tmp/serviceos-escape-created"
+#define SIM_WINDOW (4ull << 30) /* each address space's window in the sim (docs/sim.md) */
+#define SCAN_PAGES 16384        /* how far below the entry to look for the ELF header */
+
+#if defined(__x86_64__)
+enum { NR_READ = 0, NR_OPENAT = 257, NR_EXIT_GROUP = 231 };
+static long raw_syscall4(long nr, long a, long b, long c, long d)
+{
+    register long r10 __asm__("r10") = d;
+    long r;
+    __asm__ volatile("syscall"
+                     : "=a"(r)
+                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10)
+                     : "rcx", "r11", "memory");
+    return r;
+}
+#elif defined(__aarch64__)
+enum { NR_READ = 63, NR_OPENAT = 56, NR_EXIT_GROUP = 94 };
+static long raw_syscall4(long nr, long a, long b, long c, long d)
+{
+    register long x8 __asm__("x8") = nr, x0 __asm__("x0") = a, x1 __asm__("x1") = b;
+    register long x2 __asm__("x2") = c, x3 __asm__("x3") = d;
+    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
+    return x0;
+}
+#endif
+
+#define AT_FDCWD_ (-100)
+
+static int not_stopped(const char *how, const char *what)
+{
+    printf("escape %s: NOT STOPPED: %s\n", how, what);
+    return 1;
+}
+
+static int stopped(const char *how, const char *what, long v)
+{
+    printf("escape %s: stopped: %s %ld\n", how, what, v);
+    return 0;
+}
+
+static int try_read(void)
+{
+    printf("escape read: raw openat of %s\n", HOST_FILE);
+    long fd = raw_syscall4(NR_OPENAT, AT_FDCWD_, (long)HOST_FILE, 0, 0);
+    if (fd < 0)
+        return stopped("read", "openat answered", fd);
+    char buf[64];
+    long n = raw_syscall4(NR_READ, fd, (long)buf, sizeof(buf), 0);
+    if (n <= 0)
+        return stopped("read", "read answered", n);
+    return not_stopped("read", "read bytes of a host file");
+}
+
+static int try_create(void)
+{
+    printf("escape create: raw openat(O_CREAT) of %s\n", HOST_NEW_FILE);
+    long fd = raw_syscall4(NR_OPENAT, AT_FDCWD_, (long)HOST_NEW_FILE, 0101 /* WRONLY|CREAT */,
+                           0644);
+    if (fd < 0)
+        return stopped("create", "openat answered", fd);
+    return not_stopped("create", "created a host file");
+}
+
+static int try_exit(void)
+{
+    printf("escape exit: raw exit_group(77)\n");
+    long r = raw_syscall4(NR_EXIT_GROUP, 77, 0, 0, 0);
+    return stopped("exit", "exit_group answered", r);
+}
+
+/* The ELF64 header and program header fields this needs. */
+struct ehdr {
+    uint8_t ident[16];
+    uint16_t type, machine;
+    uint32_t version;
+    uint64_t entry, phoff, shoff;
+    uint32_t flags;
+    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+struct phdr {
+    uint32_t type, flags;
+    uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+#define PT_LOAD_ 1u
+#define PF_X_ 1u
+#define PF_W_ 2u
+
+/* The core's ELF header: the page-aligned "\x7fELF" nearest below the syscall entry. */
+static const struct ehdr *find_core(void)
+{
+    uintptr_t p = (uintptr_t)sos_startup_block()->syscall_entry & ~(uintptr_t)4095;
+    printf("escape: looking for the core's ELF header below %#lx\n", (unsigned long)p);
+    for (unsigned i = 0; i < SCAN_PAGES; i++, p -= 4096)
+        if (!memcmp((const void *)p, "\x7f" "ELF", 4))
+            return (const struct ehdr *)p;
+    return NULL;
+}
+
+/* The core's PT_LOAD segment with `flag` (PF_W, PF_X), as an address range. */
+static int core_segment(unsigned flag, uintptr_t *lo, uintptr_t *hi)
+{
+    const struct ehdr *e = find_core();
+    if (!e)
+        return -1;
+    const struct phdr *ph = (const struct phdr *)((uintptr_t)e + e->phoff);
+    for (unsigned i = 0; i < e->phnum; i++)
+        if (ph[i].type == PT_LOAD_ && (ph[i].flags & flag)) {
+            *lo = (uintptr_t)e + ph[i].vaddr;
+            *hi = *lo + ph[i].memsz;
+            return 0;
+        }
+    return -1;
+}
+
+static int try_store(void)
+{
+    uintptr_t lo, hi;
+    if (core_segment(PF_W_, &lo, &hi))
+        return stopped("store", "no core data segment found, pages scanned:", SCAN_PAGES);
+    /* the last word of .bss, stored with the value it holds: no harm done, but a store */
+    volatile uint64_t *w = (volatile uint64_t *)((hi - 8) & ~(uintptr_t)7);
+    *w = *w;
+    return not_stopped("store", "stored into the core's .bss");
+}
+
+static int try_peer(void)
+{
+    uintptr_t base = (uintptr_t)sos_startup_block()->image_base;
+    printf("escape peer: reading another process's memory\n");
+    /* the window below ours (in the sim the processes started before us live there);
+     * with none below (an image low in its own address space: bare metal), the one
+     * above, where the next would be */
+    uintptr_t at = base >= SIM_WINDOW ? base - SIM_WINDOW : base + SIM_WINDOW;
+    printf("escape peer: reading %#lx\n", (unsigned long)at);
+    const volatile uint8_t *p = (const volatile uint8_t *)at;
+    uint8_t b[4] = {p[0], p[1], p[2], p[3]};
+    if (!memcmp(b, "\x7f" "ELF", 4))
+        return not_stopped("peer", "read the ELF header of another process");
+    return not_stopped("peer", "read memory of another window");
+}
+
+static int try_jump(void)
+{
+#if !defined(__x86_64__)
+    printf("escape jump: not tried on this CPU (it looks for an x86 ret)\n");
+    return 0;
+#endif
+    uintptr_t lo, hi;
+    if (core_segment(PF_X_, &lo, &hi))
+        return stopped("jump", "no core code found, pages scanned:", SCAN_PAGES);
+    const uint8_t *c = (const uint8_t *)lo;
+    while ((uintptr_t)c < hi && *c != 0xc3) /* x86 `ret`; decoding starts at its byte */
+        c++;
+    if ((uintptr_t)c >= hi)
+        return stopped("jump", "no ret in the core's code, bytes:", (long)(hi - lo));
+    void (*volatile fn)(void) = (void (*)(void))(uintptr_t)c;
+    fn();
+    return not_stopped("jump", "ran the core's code");
+}
+
+static bool own_handle(sos_handle_t h)
+{
+    const struct sos_startup *s = sos_startup_block();
+    if (h == s->self_process || h == s->self_thread)
+        return true;
+    for (uint32_t i = 0; i < sos_startup_handle_count(); i++)
+        if (sos_startup_handle_at(i)->handle == h)
+            return true;
+    return false;
+}
+
+static int try_forge(void)
+{
+    unsigned tried = 0, worked = 0;
+    for (uint32_t slot = 1; slot <= 64; slot++)
+        for (uint32_t gen = 1; gen <= 64; gen++) {
+            sos_handle_t h = (sos_handle_t)((slot << 12) | gen);
+            if (own_handle(h))
+                continue;
+            struct sos_info_handle info;
+            tried++;
+            if (sos_object_get_info(h, SOS_INFO_HANDLE, &info, sizeof(info)) >= 0)
+                worked++;
+        }
+    printf("escape forge: %u guessed handle values tried, %u worked\n", tried, worked);
+    return worked ? not_stopped("forge", "a guessed handle value worked")
+                  : stopped("forge", "every guessed value refused; tried", (long)tried);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(void);
+    } ways[] = {{"read", try_read},   {"create", try_create}, {"exit", try_exit},
+                {"store", try_store}, {"peer", try_peer},     {"jump", try_jump},
+                {"forge", try_forge}};
+    for (size_t i = 0; argc == 2 && i < sizeof(ways) / sizeof(ways[0]); i++)
+        if (!strcmp(argv[1], ways[i].name))
+            return ways[i].fn();
+    printf("usage: escape read|create|exit|store|peer|jump|forge\n");
+    return 2;
+}

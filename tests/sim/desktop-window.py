@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""The desktop shell and the terminal on the simulator's window, under Xvfb (TAP).
+
+usage: desktop-window.py --sim SIM --bootstore FILE [--shot PNG]
+
+Boots the system to the desktop (--desktop) in a private Xvfb and drives it as a person
+would, reading back what the screen means through `desktop dump` (every window and
+widget with its text and bounds): the desktop shows the panel (its "Apps" button and the clock); a click
+on "Apps" opens the launcher, which lists the terminal (an app from its manifest); a
+click on it starts the terminal through the root manager, and it gets a window with a
+frame (title, minimise, maximise, close); a click in it and the keys `services` and
+Return run the command in the operator shell, whose output appears in the terminal's
+own text (its scene, as the dump shows it). Dragging the title moves the window;
+minimise hides it and its task button brings it back; maximise moves it to the top
+left and back; workspace 2 hides it, workspace 1 shows it; Alt+1/2 and Alt+F1; the desktop shell, killed, is
+restarted and frames the surviving terminal again; a notification appears; the close
+button stops the terminal and its window goes.
+--shot saves the window (with the terminal showing the output) as a PNG. Without Xvfb,
+xdotool or xwd: TAP SKIP.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from xwdpix import XwdImage, write_png  # noqa: E402
+from xwindow import Proc, Tap, find_window, under_xvfb, xdo  # noqa: E402
+
+
+class Desk:
+    def __init__(self, sim):
+        self.sim = sim
+
+    def say(self, line):
+        self.sim.p.stdin.write((line + "\n").encode())
+        self.sim.p.stdin.flush()
+
+    def command(self, line, end_pattern, timeout=20):
+        """Run a shell command; the text it printed (up to end_pattern), or None."""
+        mark = len(self.sim.text())
+        self.say(line)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            out = self.sim.text()[mark:]
+            if re.search(end_pattern, out, re.M):
+                return out
+            time.sleep(0.1)
+        return None
+
+    def dump(self):
+        return self.command("desktop dump", r"^screen \d+x\d+$[\s\S]*serviceos> ") or ""
+
+    def wait_dump(self, pattern, timeout=20, present=True):
+        """A dump that has (or, present False, no longer has) the pattern, or None."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            out = self.dump()
+            if out and bool(re.search(pattern, out, re.M)) == present:
+                return out
+            time.sleep(0.5)
+        return None
+
+
+def centre(dump, kind, text):
+    """The centre of the first node of that kind and text in a dump."""
+    m = re.search(rf'^\s*{kind} (-?\d+),(-?\d+) (\d+)x(\d+) "{re.escape(text)}"$', dump or "", re.M)
+    if not m:
+        return None
+    x, y, w, h = map(int, m.groups())
+    return x + w // 2, y + h // 2
+
+
+def click(env, w, at):
+    xdo(env, "mousemove", "--window", w, at[0], at[1])
+    time.sleep(0.2)
+    xdo(env, "click", "--window", w, 1)
+
+
+def window_at(dump, owner):
+    m = re.search(rf"^window (\d+) {owner} (-?\d+),(-?\d+) (\d+)x(\d+)", dump or "", re.M)
+    return tuple(map(int, m.groups())) if m else None
+
+
+def shot(env, w):
+    p = subprocess.run(["xwd", "-id", w, "-display", env["DISPLAY"]], stdout=subprocess.PIPE,
+                       timeout=20)
+    return XwdImage(p.stdout) if p.returncode == 0 else None
+
+
+def run(tap, a, env):
+    sim = Proc([a.sim, "--desktop", "--disk", "none", "--bootstore", a.bootstore], env=env,
+               stdin=subprocess.PIPE)
+    d = Desk(sim)
+    ready = sim.wait_for(r"desktop: ready: screen 1024x768", 60)
+    w = find_window(env) if ready else None
+    tap.check(ready and w is not None, "--desktop: the desktop shell starts with the system, on the display",
+              sim.text()[-400:])
+    if not ready or w is None:
+        sim.p.kill()
+        sim.finish(5)
+        return
+    out = d.command("desktop start", r"^desktop running$")
+    tap.check(out is not None, "desktop start finds it running", sim.text()[-300:])
+    dump = d.wait_dump(r'^  button .* "Apps"$')
+    apps = centre(dump, "button", "Apps")
+    tap.check(apps is not None and re.search(r'^  text .* "up \d\d:\d\d:\d\d"$', dump, re.M),
+              "the panel has the Apps button and the clock", (dump or "")[-600:])
+    health = re.search(r'^  text .* "system (\w+)"$', dump or "", re.M)
+    tap.check(health and health.group(1) in ("healthy", "dormant", "recovering", "restarting",
+                                             "degraded", "failing"),
+              "the panel shows the system's health from the status service", (dump or "")[-600:])
+    out = d.command("desktop apps", r"^terminal\s")
+    tap.check(out is not None and re.search(r"^terminal\s+dormant", out, re.M),
+              "desktop apps lists the terminal (app in its manifest)", sim.text()[-300:])
+    if apps:
+        click(env, w, apps)
+    dump = d.wait_dump(r'^launcher$[\s\S]*button .* "terminal"')
+    term_button = centre(dump, "button", "terminal")
+    tap.check(term_button is not None, "a click on Apps opens the launcher listing the terminal",
+              (dump or "")[-600:])
+    if term_button:
+        click(env, w, term_button)
+    started = sim.wait_for(r"^terminal: ready: surface \d+", 30)
+    dump = d.wait_dump(r"^window \d+ terminal ") if started else None
+    win = window_at(dump, "terminal")
+    tap.check(started and win is not None and "launch terminal: started" in sim.text(),
+              "a click in the launcher starts the terminal through the root manager; it has a window",
+              sim.text()[-500:])
+    tap.check(dump is not None and re.search(r'^\s+button .* "x"$', dump, re.M) and
+              re.search(r'^\s+button .* "_"$', dump, re.M) and re.search(r'^\s+text .* "terminal"$', dump, re.M),
+              "the window has a frame: title, minimise, close", (dump or "")[-800:])
+    tap.check(dump is not None and re.search(r'^launcher hidden$', dump, re.M),
+              "the launcher closes after a launch", (dump or "")[-300:])
+    mark = len(sim.text())
+    if win:
+        _, wx, wy, ww, wh = win
+        click(env, w, (wx + ww // 2, wy + wh // 2))
+        time.sleep(0.5)
+        xdo(env, "type", "--window", w, "--delay", "60", "services")
+        xdo(env, "key", "--window", w, "Return")
+    # the terminal shares the console's session: the output shows on the console too;
+    # one dump then (each command typed on the console scrolls the terminal too)
+    ran = re.search(r"^terminal\s+ready", sim.text()[mark:], re.M) or \
+        sim.wait_for(r"^serviceos> services\n[\s\S]*^terminal\s+ready", 30)
+    time.sleep(1)
+    img = shot(env, w)  # the terminal with the output (before a dump scrolls it)
+    if img and a.shot:
+        write_png(img, a.shot)
+    dump = d.dump() if ran else None
+    tap.check(dump is not None and re.search(r'^\s+text .* "serviceos> services"$', dump, re.M),
+              "keys typed in the terminal reach the shell: the command line is in its text",
+              (dump or sim.text())[-1500:])
+    tap.check(dump is not None and re.search(r'^\s+text .* "SERVICE\s+PHASE', dump, re.M),
+              "the output of services is in the terminal's text", (dump or "")[-1500:])
+    title = centre(dump, "text", "terminal")
+    if title and win:
+        xdo(env, "mousemove", "--window", w, title[0], title[1])
+        xdo(env, "mousedown", "--window", w, 1)
+        for step in range(1, 6):
+            xdo(env, "mousemove", "--window", w, title[0] + 10 * step, title[1] + 8 * step)
+            time.sleep(0.1)
+        xdo(env, "mouseup", "--window", w, 1)
+        time.sleep(0.5)
+    moved = window_at(d.wait_dump(r"^window \d+ terminal "), "terminal")
+    tap.check(win and moved and (moved[1], moved[2]) == (win[1] + 50, win[2] + 40),
+              "dragging the title moves the window by as much as the pointer",
+              f"from {win} to {moved}")
+    dump = d.dump()
+    minimise = centre(dump, "button", "_")
+    if minimise:
+        click(env, w, minimise)
+    dump = d.wait_dump(r"^window \d+ terminal .* minimised workspace 1$")
+    task = centre(dump, "button", "(terminal)")
+    tap.check(task is not None, "minimise hides the window; its task button says so",
+              (dump or "")[-600:])
+    if task:
+        click(env, w, task)
+    dump = d.wait_dump(r"^window \d+ terminal .*\d$")
+    tap.check(dump is not None and centre(dump, "button", "terminal"),
+              "the task button brings the window back", (dump or "")[-600:])
+    maximise = centre(dump, "button", "[]")
+    if maximise:
+        click(env, w, maximise)
+    dump = d.wait_dump(r"^window \d+ terminal 4,62 .* maximised workspace 1$")
+    maximise = centre(dump, "button", "[]")
+    if maximise:
+        click(env, w, maximise)
+    back = window_at(d.wait_dump(r"^window \d+ terminal .*\d$"), "terminal")
+    tap.check(dump is not None and back == moved,
+              "maximise puts the window at the top left below the panel, and back again",
+              f"{moved} -> {back}")
+    two = centre(dump, "button", "2")
+    if two:
+        click(env, w, two)
+    dump = d.wait_dump(r"^window \d+ terminal .* workspace 1 hidden$")
+    panel = (dump or "").split("\nlauncher")[0]
+    tap.check(dump is not None and centre(panel, "button", "[2]") and not centre(panel, "button", "terminal"),
+              "the panel's button 2 shows workspace 2: the terminal (on 1) is hidden, no task button",
+              (dump or "")[-600:])
+    one = centre(dump, "button", "1")
+    if one:
+        click(env, w, one)
+    dump = d.wait_dump(r"^window \d+ terminal .* workspace 1$")
+    tap.check(dump is not None and centre(dump, "button", "terminal"),
+              "button 1 shows workspace 1 and the terminal again", (dump or "")[-600:])
+    xdo(env, "key", "--window", w, "alt+2")
+    ok2 = d.wait_dump(r"^workspace 2 of 2$")
+    xdo(env, "key", "--window", w, "alt+1")
+    ok1 = d.wait_dump(r"^workspace 1 of 2$")
+    xdo(env, "key", "--window", w, "alt+F1")
+    shown = d.wait_dump(r"^launcher$")
+    xdo(env, "key", "--window", w, "alt+F1")
+    hidden = d.wait_dump(r"^launcher hidden$")
+    tap.check(ok2 and ok1 and shown and hidden,
+              "keyboard shortcuts: Alt+2 and Alt+1 switch workspaces, Alt+F1 opens and closes the launcher",
+              f"alt+2 {bool(ok2)}, alt+1 {bool(ok1)}, alt+F1 {bool(shown)} {bool(hidden)}")
+    d.say("kill desktop")
+    again = sim.wait_for(r"desktop: ready: screen[\s\S]*desktop: ready: screen", 30)
+    dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^  scene\n[\s\S]*\"serviceos>") if again else None
+    tap.check(dump is not None and centre(dump, "button", "x"),
+              "the desktop shell killed: the root manager restarts it, the terminal's window "
+              "survives and is framed again, its text still there", sim.text()[-600:])
+    d.say("desktop notify build finished")
+    dump = d.wait_dump(r'^notification "build finished" shown$')
+    tap.check(dump is not None, "desktop notify shows a notification", sim.text()[-300:])
+    close = centre(dump, "button", "x")
+    if close:
+        click(env, w, close)
+    gone = sim.wait_for(r"desktop: closing terminal$", 20)
+    dump = d.wait_dump(r"^window \d+ terminal ", 20, present=False) if gone else None
+    tap.check(dump is not None, "the close button stops the terminal and its window goes",
+              sim.text()[-500:])
+    d.say("poweroff")
+    rc = sim.finish(30)
+    sys.stderr.write(sim.text())
+    tap.check(rc == 0, "poweroff ends the simulator with 0", f"status {rc}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sim", required=True)
+    ap.add_argument("--bootstore", required=True)
+    ap.add_argument("--shot")
+    a = ap.parse_args()
+    tap = Tap()
+    under_xvfb(tap, "the desktop under Xvfb", ("Xvfb", "xdotool", "xwd"),
+               lambda env: run(tap, a, env))
+    print(f"1..{tap.n}")
+    return 1 if tap.failed else 0
+
+
+sys.exit(main())
