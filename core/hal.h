@@ -204,6 +204,13 @@ paddr_t hal_virt_to_phys(const void *va);
 int64_t hal_time_now(void);
 
 /*
+ * The time of day: seconds since 1970-01-01 UTC, or 0 when this machine has no clock the
+ * HAL reads (then nothing may rely on it: the package service leaves expiry unchecked).
+ * Not monotonic (the host's clock may be set). Any context.
+ */
+int64_t hal_wall_clock_s(void);
+
+/*
  * Arm this CPU's one-shot timer for the absolute time `deadline` (replacing any earlier
  * one); when it passes, the HAL calls core_irq(HAL_IRQ_TIMER, ...) on this CPU.
  * INT64_MAX disarms.

@@ -130,6 +130,8 @@ uintptr_t hal_as_syscall_entry(struct hal_as *as)
 
 int64_t hal_time_now(void) { return host_time_now(); }
 
+int64_t hal_wall_clock_s(void) { return host_wall_clock_s(); }
+
 int hal_entropy_fill(void *buf, size_t len)
 {
     return host_entropy_fill(buf, len) == 0 ? 0 : SOS_ERR_NOT_SUPPORTED;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/fetch-sources.sh - fetch the pinned Debian source packages that the build
-# compiles freestanding (lwIP for the network service, BearSSL for TLS), check them and
+# compiles freestanding (lwIP for the network service, BearSSL for TLS, the Ed25519 and
+# SHA-512 of signify-openbsd for package signatures), check them and
 # unpack them into a cache outside git: ${XDG_CACHE_HOME:-~/.cache}/serviceos/sources/
 # <pkg>-<version>/ (the unpacked tree) with the .dsc and tarballs beside it.
 #
@@ -19,7 +20,7 @@
 set -u
 
 # name=version (Debian source version; the unpacked folder drops the Debian revision)
-SOS_SOURCES="lwip=2.1.3+dfsg1 bearssl=0.6+dfsg.1 speexdsp=1.2.1"
+SOS_SOURCES="lwip=2.1.3+dfsg1 bearssl=0.6+dfsg.1 speexdsp=1.2.1 signify-openbsd=31"
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/serviceos/sources"
 say() { echo "fetch-sources: $*" >&2; }

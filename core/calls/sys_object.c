@@ -182,6 +182,7 @@ static void info_kstats(struct sos_info_kstats *k)
     k->audit_records = audit_count();
     k->cpus = hal_cpu_count();
     k->uptime_ns = hal_time_now();
+    k->wall_clock_s = hal_wall_clock_s();
 }
 
 int64_t sys_object_get_info(sos_handle_t handle, uint32_t topic, uintptr_t buf, size_t len)

@@ -270,6 +270,7 @@ static void test_info_kernel_stats(void **state)
     assert_true(k[0].frames_total > k[0].frames_free);
     assert_int_equal(k[0].cpus, 1);
     assert_int_equal(k[0].uptime_ns, th_now());
+    assert_int_equal(k[0].wall_clock_s, th_wall_clock_s); /* the HAL's clock of day */
     assert_true(k[0].audit_records > 0);
     assert_true(k[0].object_bytes[SOS_OBJ_EVENT] > 0);
     assert_true(k[0].object_bytes[SOS_OBJ_THREAD] >= 8 * PG); /* its kernel stack */

@@ -136,6 +136,8 @@ void host_vcpu_sud_disable(void);
 /* Monotonic nanoseconds since host_time_init(). */
 void host_time_init(void);
 int64_t host_time_now(void);
+/* The host's time of day (CLOCK_REALTIME), in seconds since 1970. */
+int64_t host_wall_clock_s(void);
 
 /* len bytes from the host's getrandom: 0, or -1 if it fails. */
 int host_entropy_fill(void *buf, size_t len);

@@ -75,6 +75,13 @@ int64_t host_time_now(void)
     return (int64_t)(t.tv_sec - g_t0.tv_sec) * 1000000000 + (t.tv_nsec - g_t0.tv_nsec);
 }
 
+int64_t host_wall_clock_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (int64_t)t.tv_sec;
+}
+
 /* The host kernel's generator (getrandom, blocking only until it is seeded at boot). */
 int host_entropy_fill(void *buf, size_t len)
 {

@@ -20,6 +20,7 @@
 #include <sos/errors.h>
 
 #include "bundle.h"
+#include "hostfile.h"
 #include "manifest.h"
 
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
@@ -67,58 +68,12 @@ static void usage(FILE *f)
 }
 
 /* Reads a whole file; NULL with errno set on failure. */
-static void *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *bigger = realloc(buf, cap * 2);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            errno = ENOMEM;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    *size = n;
-    return buf;
-}
-
-/* Writes data to path through a temporary file, so a failure leaves no half file. */
 static int write_file(const char *path, const void *data, size_t size)
 {
-    if (!strcmp(path, "-"))
-        return fwrite(data, 1, size, stdout) == size && fflush(stdout) == 0
-                   ? 0 : fail(EXIT_IO, "cannot write standard output: %s", strerror(errno));
-    size_t len = strlen(path) + 8;
-    char *tmp = malloc(len);
-    if (!tmp)
-        return fail(EXIT_IO, "out of memory");
-    snprintf(tmp, len, "%s.tmp~", path);
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(data, 1, size, f) == size;
-    ok = f && fclose(f) == 0 && ok;
-    ok = ok && rename(tmp, path) == 0;
-    int e = errno;
-    if (!ok)
-        remove(tmp);
-    free(tmp);
-    return ok ? 0 : fail(EXIT_IO, "cannot write '%s': %s", path, strerror(e));
+    if (hostfile_write(path, data, size) == 0)
+        return 0;
+    return !strcmp(path, "-") ? fail(EXIT_IO, "cannot write standard output: %s", strerror(errno))
+                              : fail(EXIT_IO, "cannot write '%s': %s", path, strerror(errno));
 }
 
 static int add_input(struct inputs *in, const char *spec, const struct options *o,
@@ -172,7 +127,7 @@ static int add_list_line(struct inputs *in, char *line, const char *list, unsign
 static int add_list(struct inputs *in, const char *list)
 {
     size_t size;
-    char *text = read_file(list, &size);
+    char *text = hostfile_read(list, &size);
     if (!text)
         return fail(EXIT_IO, "cannot read '%s': %s", list, strerror(errno));
     char *dir = strdup(list), *slash = strrchr(dir, '/');
@@ -196,7 +151,7 @@ static int load_inputs(struct inputs *in)
 {
     for (size_t i = 0; i < in->n; i++) {
         size_t size;
-        void *data = read_file(in->paths[i], &size);
+        void *data = hostfile_read(in->paths[i], &size);
         if (!data)
             return fail(EXIT_IO, "cannot read '%s' (for %s): %s", in->paths[i], in->v[i].name,
                         strerror(errno));
@@ -283,7 +238,7 @@ static int open_file(const char *path, struct bundle *b, void **data)
 {
     size_t size;
     struct errmsg err;
-    *data = read_file(path, &size);
+    *data = hostfile_read(path, &size);
     if (!*data)
         return fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
     if (bundle_open(b, *data, size, &err))

@@ -36,9 +36,14 @@ static const char *parse_name(struct sl_request *r)
 
 static int do_list(struct sl_request *r)
 {
-    sl_msg_put_u32(r->reply, g_rm.nsvcs);
+    uint32_t shown = 0;
+    for (uint32_t i = 0; i < g_rm.nsvcs; i++)
+        shown += !g_rm.svcs[i].withdrawn; /* a removed package's service is gone */
+    sl_msg_put_u32(r->reply, shown);
     for (uint32_t i = 0; i < g_rm.nsvcs; i++) {
         const struct svc *s = &g_rm.svcs[i];
+        if (s->withdrawn)
+            continue;
         uint32_t flags = (s->m->critical ? MGR_SVC_CRITICAL : 0) |
                          (s->m->availability == MANIFEST_OPTIONAL ? MGR_SVC_OPTIONAL : 0) |
                          (s->m->startup == MANIFEST_STARTUP_ON_DEMAND ? MGR_SVC_ON_DEMAND : 0) |

@@ -28,6 +28,8 @@ static const struct sl_op g_ops[] = {
     {MGR_BOOT, sizeof(struct sos_msg_hdr), rm_mgr_op},
     {MGR_WAIT, sizeof(struct sos_msg_hdr), rm_mgr_op},
     {MGR_RUN_STORED, sizeof(struct sos_msg_hdr), rm_mgr_op},
+    {MGR_PKG_SERVICE, sizeof(struct sos_msg_hdr), rm_pkg_op},
+    {MGR_PKG_WITHDRAW, sizeof(struct sos_msg_hdr), rm_pkg_op},
 };
 
 /* ---- logging: the console always; the log service once it is up */
@@ -65,7 +67,7 @@ void rm_log(uint32_t severity, const char *fmt, ...)
 struct svc *rm_find(const char *name)
 {
     for (uint32_t i = 0; i < g_rm.nsvcs; i++)
-        if (!strcmp(g_rm.svcs[i].m->name, name))
+        if (!strcmp(g_rm.svcs[i].m->name, name) && !g_rm.svcs[i].withdrawn)
             return &g_rm.svcs[i];
     return NULL;
 }
@@ -265,24 +267,28 @@ static bool boot_started(const char *name);
 static void init_services(void)
 {
     g_rm.nsvcs = g_rm.set.count;
-    for (uint32_t i = 0; i < g_rm.nsvcs; i++) {
-        struct svc *s = &g_rm.svcs[i];
-        const struct manifest *m = &g_rm.set.svc[i];
-        s->c.kind = CLIENT_SVC;
-        s->c.rights = SOS_RIGHTS_ALL;
-        strncpy(s->c.name, m->name, sizeof(s->c.name) - 1);
-        s->m = m;
-        s->idx = i;
-        static const uint32_t kinds[] = {[MANIFEST_RESTART_NEVER] = RESTART_NEVER,
-                                         [MANIFEST_RESTART_ALWAYS] = RESTART_ALWAYS,
-                                         [MANIFEST_RESTART_ON_FAILURE] = RESTART_ON_FAILURE,
-                                         [MANIFEST_RESTART_FAIL_STOP] = RESTART_FAIL_STOP};
-        s->pol = (struct restart_policy){kinds[m->restart], m->restart_limit,
-                                         (int64_t)m->restart_backoff_ms * 1000000};
-        bool dormant = (m->startup == MANIFEST_STARTUP_ON_DEMAND && !boot_started(m->name)) ||
-                       (g_rm.safe_mode && m->availability == MANIFEST_OPTIONAL);
-        s->phase = dormant ? SVC_DORMANT : SVC_WAITING;
-    }
+    for (uint32_t i = 0; i < g_rm.nsvcs; i++)
+        rm_svc_setup(i);
+}
+
+void rm_svc_setup(uint32_t i)
+{
+    struct svc *s = &g_rm.svcs[i];
+    const struct manifest *m = &g_rm.set.svc[i];
+    s->c.kind = CLIENT_SVC;
+    s->c.rights = SOS_RIGHTS_ALL;
+    strncpy(s->c.name, m->name, sizeof(s->c.name) - 1);
+    s->m = m;
+    s->idx = i;
+    static const uint32_t kinds[] = {[MANIFEST_RESTART_NEVER] = RESTART_NEVER,
+                                     [MANIFEST_RESTART_ALWAYS] = RESTART_ALWAYS,
+                                     [MANIFEST_RESTART_ON_FAILURE] = RESTART_ON_FAILURE,
+                                     [MANIFEST_RESTART_FAIL_STOP] = RESTART_FAIL_STOP};
+    s->pol = (struct restart_policy){kinds[m->restart], m->restart_limit,
+                                     (int64_t)m->restart_backoff_ms * 1000000};
+    bool dormant = (m->startup == MANIFEST_STARTUP_ON_DEMAND && !boot_started(m->name)) ||
+                   (g_rm.safe_mode && m->availability == MANIFEST_OPTIONAL);
+    s->phase = dormant ? SVC_DORMANT : SVC_WAITING;
 }
 
 static void parse_args(int argc, char **argv)

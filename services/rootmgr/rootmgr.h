@@ -67,6 +67,8 @@ struct svc {
     bool operator_kill;  /* killed by an operator: restart at once, outside the budget */
     struct lookup_wait *waiters;
     char detail[80];
+    bool packaged;  /* made known by the package service (packaged.c) */
+    bool withdrawn; /* its package is gone: hidden from rm_find */
 };
 
 struct run_proc {
@@ -111,6 +113,8 @@ void rm_report_blocked(const struct svc *down);
  * reason when it is itself the operator's way in (an `emergency` service). */
 void rm_down_for_good(struct svc *s);
 struct svc *rm_find(const char *name);
+/* Fills slot i of g_rm.svcs from manifest i of g_rm.set (boot, and packaged.c). */
+void rm_svc_setup(uint32_t i);
 /* An optional service that safe mode leaves off (grants to it are skipped). */
 bool rm_left_off(const struct svc *s);
 /* Whether `s` starts without dependency `d` (left off in safe mode; or, in emergency
@@ -142,6 +146,8 @@ int rm_dir_log(struct sl_request *r);
 void rm_ready(struct svc *s);
 void rm_fail_waiters(struct svc *s, int status);
 int rm_mgr_op(struct sl_request *r);
+/* packaged.c: MGR_PKG_SERVICE and MGR_PKG_WITHDRAW */
+int rm_pkg_op(struct sl_request *r);
 /* Stop every service in reverse dependency order, then power off or reboot; `caller`
  * names the service waiting in the request ("" for none): it is killed, not asked. */
 int rm_power(uint32_t mode, int64_t status, const char *caller);

@@ -1,7 +1,10 @@
 /*
  * services/shell/chaos.c - fault injection from the shell: `chaos N [seed]` kills a
  * random service N times, waits for each to be restarted and ready, and checks that
- * the kernel's object and handle counts come back to where they were.
+ * the kernel's object and handle counts come back to where they were. `chaos N seed
+ * SERVICE` kills only that service, without the warm-up: the baseline is taken with
+ * every connection to it as first made, so a connection not made again after its
+ * restart shows up even when the random warm-up would have hidden it.
  *
  * The console and the shell itself are spared (killing them ends this session).
  * Output is one summary line, so scenario tests can check it.
@@ -37,9 +40,20 @@ static uint32_t next_rand(void)
     return (uint32_t)(g_rand >> 33);
 }
 
+static const char *g_only; /* the one service to kill, or NULL: any */
+
 static bool victim(const struct mgr_svc *s)
 {
-    return strcmp(s->name, "shell") && strcmp(s->name, "console") && s->phase == SVC_READY;
+    return strcmp(s->name, "shell") && strcmp(s->name, "console") && s->phase == SVC_READY &&
+           (!g_only || !strcmp(s->name, g_only));
+}
+
+static bool any_victim(uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (victim(&g_sh.svcs[i]))
+            return true;
+    return false;
 }
 
 /* Wait until `name` is ready with a pid other than `old`. */
@@ -81,19 +95,47 @@ static bool same(const struct sos_info_kstats *a, const struct sos_info_kstats *
     return a->handles == b->handles;
 }
 
-/* The shell's connections to services that were killed: made again now. Audio's is a
- * grant held from boot (without it, a restarted audio lacks the served end of it: one
- * channel short); network's and security's only if a command made them before. */
+/* The shell's connections to services that were killed: made again now; and the root
+ * manager's, which chaos itself uses, made before the baseline rather than after it.
+ * Every connection the root manager granted the shell at its start is here (audio too:
+ * left out, its dead end after an audio restart was one channel endpoint below the
+ * baseline); the ones looked up on first use (network, security) only when held, as
+ * a refresh of one never made would start its service. */
 static void refresh_own(void)
 {
-    struct sl_conn_to *own[] = {&g_sh.log, &g_sh.config, &g_sh.status, &g_sh.storage};
+    struct sl_conn_to *own[] = {&g_sh.rm, &g_sh.log, &g_sh.config, &g_sh.status, &g_sh.storage};
+    struct sl_conn_to *held[] = {&g_sh.audio, &g_sh.net, &g_sh.sec};
     for (unsigned i = 0; i < sizeof(own) / sizeof(own[0]); i++)
         sl_conn_to_refresh(own[i], sos_deadline_after(READY_WAIT_NS));
-    sh_audio_refresh(sos_deadline_after(READY_WAIT_NS));
-    struct sl_conn_to *used[] = {&g_sh.net, &g_sh.sec};
-    for (unsigned i = 0; i < sizeof(used) / sizeof(used[0]); i++)
-        if (used[i]->ch)
-            sl_conn_to_refresh(used[i], sos_deadline_after(READY_WAIT_NS));
+    for (unsigned i = 0; i < sizeof(held) / sizeof(held[0]); i++)
+        if (held[i]->ch)
+            sl_conn_to_refresh(held[i], sos_deadline_after(READY_WAIT_NS));
+}
+
+/* Each process's handle count at the baseline, to name the process when a count differs. */
+static struct mgr_proc g_base[MGRINFO_MAX];
+static uint32_t g_nbase;
+
+static const struct mgr_proc *proc_named(uint32_t n, const char *name)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!strcmp(g_sh.procs[i].name, name))
+            return &g_sh.procs[i];
+    return NULL;
+}
+
+/* The processes whose handle counts differ from the baseline's (by process name). */
+static void report_processes(void)
+{
+    uint32_t n;
+    if (mgr_ps(&g_sh.rm, g_sh.procs, MGRINFO_MAX, &n))
+        return;
+    for (uint32_t i = 0; i < g_nbase; i++) {
+        const struct mgr_proc *now = proc_named(n, g_base[i].name);
+        if (!now || now->handles != g_base[i].handles)
+            sh_printf("chaos: %s holds %u handles, %u at the baseline\n", g_base[i].name,
+                      now ? now->handles : 0, g_base[i].handles);
+    }
 }
 
 /* The counts once they have not changed for SETTLE_NS; false if they never settle. */
@@ -143,19 +185,25 @@ void cmd_chaos(int argc, char **argv)
     uint64_t n, seed = 1;
     if (!sh_parse_u64(argv[1], 100000, &n) || n == 0 ||
         (argc > 2 && !sh_parse_u64(argv[2], UINT64_MAX, &seed))) {
-        sh_eprintf("usage: chaos <kills 1..100000> [seed]\n");
+        sh_eprintf("usage: chaos <kills 1..100000> [seed [service]]\n");
         return;
     }
     g_rand = seed;
+    g_only = argc > 3 ? argv[3] : NULL;
+    uint32_t nsvc;
+    if (g_only && (mgr_list(&g_sh.rm, g_sh.svcs, MGRINFO_MAX, &nsvc) || !any_victim(nsvc))) {
+        sh_eprintf("chaos: '%s' is not a running service that may be killed\n", g_only);
+        return;
+    }
     struct sos_info_kstats before, after;
     uint32_t restarts = 0, warm = 0;
     if (!g_sh.kernel) {
         sh_eprintf("chaos: no kernel statistics (resource 'kernel' missing)\n");
         return;
     }
-    for (int i = 0; i < 3; i++) /* warm up: every slab cache and connection in use */
+    for (int i = 0; i < 3 && !g_only; i++) /* warm up: every slab cache and connection in use */
         one_round(&warm);
-    if (!at_rest(&before)) {
+    if (!at_rest(&before) || mgr_ps(&g_sh.rm, g_base, MGRINFO_MAX, &g_nbase)) {
         sh_eprintf("chaos: the kernel's counts do not settle before the kills\n");
         return;
     }
@@ -177,4 +225,6 @@ void cmd_chaos(int argc, char **argv)
     if (before.handles != after.handles)
         sh_printf("chaos: handles: %llu before, %llu after\n", (unsigned long long)before.handles,
                   (unsigned long long)after.handles);
+    if (!back)
+        report_processes();
 }

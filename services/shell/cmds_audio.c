@@ -35,23 +35,7 @@
  * 100 ms ring runs dry (an underrun) while it waits for its turn. */
 #define RING_MS 500u
 
-static struct sl_conn_to g_au;
-static bool g_au_init;
-
-static struct sl_conn_to *conn(void)
-{
-    if (!g_au_init) {
-        sl_conn_to_init(&g_au, "audio", sos_startup_handle("audio"));
-        g_au_init = true;
-    }
-    return &g_au;
-}
-
-void sh_audio_refresh(sos_time_t deadline)
-{
-    if (conn()->ch) /* none: nothing to make again; a live channel is left alone */
-        sl_conn_to_refresh(conn(), deadline);
-}
+static struct sl_conn_to *conn(void) { return &g_sh.audio; }
 
 static const char *au_err(int err)
 {

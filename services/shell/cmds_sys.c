@@ -479,6 +479,10 @@ static const char *refusal_reason(const struct sl_msg *rep, int err, char *buf, 
 void cmd_run(int argc, char **argv)
 {
     char args[1024];
+    if (!strcmp(argv[1], "pkg")) { /* `run pkg <name>`: an installed package's program */
+        cmd_run_pkg(argc, argv);
+        return;
+    }
     /* `run image <path> [args]`: an image saved in storage, loaded by the root manager */
     bool stored = !strcmp(argv[1], "image");
     if (stored) {

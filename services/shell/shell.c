@@ -373,6 +373,7 @@ int main(void)
     sl_conn_to_init(&g_sh.rm, "rootmgr", 0);
     sl_conn_to_init(&g_sh.storage, "storage", sos_startup_handle("storage"));
     sl_conn_to_init(&g_sh.net, "network", 0);
+    sl_conn_to_init(&g_sh.audio, "audio", sos_startup_handle("audio"));
     sl_conn_to_init(&g_sh.sec, "security", 0);
     g_sh.audit = sos_startup_handle("audit");
     g_sh.kernel = sos_startup_handle("kernel");

@@ -24,7 +24,7 @@
 
 struct shell {
     struct sl_server srv;
-    struct sl_conn_to console, log, config, status, rm, storage, net, sec;
+    struct sl_conn_to console, log, config, status, rm, storage, net, audio, sec;
     sos_handle_t session;     /* our end of the console session, or 0 */
     uint64_t session_gen;     /* tells a stale watch packet from the current one */
     sos_handle_t retry_timer; /* attaching again after the console went away */
@@ -125,6 +125,8 @@ void cmd_chaos(int argc, char **argv);
 void cmd_storage(int argc, char **argv);
 void cmd_store(int argc, char **argv);
 void cmd_net(int argc, char **argv);
+void cmd_pkg(int argc, char **argv);
+void cmd_run_pkg(int argc, char **argv);
 void cmd_sha256(int argc, char **argv);
 /* cmds_net_http.c: `net http <url>` and `net listen`'s file server (one connection). */
 void sh_net_http(const char *url);
@@ -132,8 +134,6 @@ bool sh_net_serve_file(sos_handle_t sock, const char *path);
 void cmd_gfx(int argc, char **argv); /* cmds_gfx.c */
 void cmd_desktop(int argc, char **argv); /* cmds_desktop.c */
 void cmd_audio(int argc, char **argv);
-/* The shell's connection to audio (its grant) made again if audio restarted (chaos). */
-void sh_audio_refresh(sos_time_t deadline);
 void cmd_security(int argc, char **argv);
 
 #endif

@@ -176,6 +176,10 @@ uintptr_t hal_as_syscall_entry(struct hal_as *as)
 
 int64_t hal_time_now(void) { return g_now; }
 
+int64_t th_wall_clock_s = 1700000000; /* what the test HAL's machine says the time is */
+
+int64_t hal_wall_clock_s(void) { return th_wall_clock_s; }
+
 /* A fake source: a counter's bytes (the core's conditioning must still make every
  * output differ), or none while th_entropy_missing is set (the core's jitter then). */
 bool th_entropy_missing;

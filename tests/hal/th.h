@@ -136,6 +136,8 @@ extern jmp_buf *th_power_jmp;
 
 /* hal_entropy_fill says SOS_ERR_NOT_SUPPORTED while this is set. */
 extern bool th_entropy_missing;
+/* What hal_wall_clock_s says (seconds since 1970; 0: no clock of day). */
+extern int64_t th_wall_clock_s;
 int th_power_status(void);
 
 /* The test HAL's fake block devices (index 0: line TH_FAKE_BLK_LINE; 1: polled). */

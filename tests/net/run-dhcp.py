@@ -36,6 +36,10 @@ or dnsmasq sends can leave it. Without root, unshare, ip or dnsmasq it says
                    takes the guest's connections (no host client: slirp forwards
                    nothing in)
   --no-dhcp        with --services: no dnsmasq at all (nothing answers DHCP or DNS)
+  --serve DIR      with --services: http.server serves DIR (not the scratch directory),
+                   and the host side's cases of service.scn (its client, the DNS
+                   query count) are left out: COMMAND is another scenario (packages
+                   over HTTP: the test repository)
   --timeout S      give up after S seconds (default 60)
 """
 import os
@@ -65,7 +69,7 @@ def skip(reason):
 
 def parse(argv):
     opts = {'namespace': True, 'absent': False, 'timeout': 60.0, 'expect': OFFER, 'echo': False,
-            'services': False, 'slirp': False, 'no_dhcp': False}
+            'services': False, 'slirp': False, 'no_dhcp': False, 'serve': None}
     i = 0
     while i < len(argv) and argv[i] != '--':
         a = argv[i]
@@ -81,6 +85,9 @@ def parse(argv):
             opts['slirp'] = True
         elif a == '--no-dhcp':
             opts['no_dhcp'] = True
+        elif a == '--serve':
+            i += 1
+            opts['serve'] = os.path.abspath(argv[i])
         elif a == '--timeout':
             i += 1
             opts['timeout'] = float(argv[i])
@@ -171,8 +178,9 @@ def echo_server():
     threading.Thread(target=serve, daemon=True).start()
 
 
-def host_servers(work, host):
-    """TCP echo on host:7007, UDP echo on :7008, http.server on :8080 (threads)."""
+def host_servers(work, host, serve=None):
+    """TCP echo on host:7007, UDP echo on :7008, http.server on :8080 (threads) serving
+    `serve`, else the scratch directory."""
     tcp = socket.create_server((host, 7007))
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind((host, 7008))
@@ -197,7 +205,7 @@ def host_servers(work, host):
         f.write('served by the test\n')
     tls = host_http.setup(work, host, host == '10.0.2.2')
     http = subprocess.Popen([sys.executable, '-m', 'http.server', '--bind', host,
-                             '--directory', work, '8080'], stdout=subprocess.DEVNULL,
+                             '--directory', serve or work, '8080'], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     return http, tls
 
@@ -324,7 +332,8 @@ def repo_lookups(log):
 
 def run_services(opts, cmd, work):
     """The service scenario: COMMAND's TAP, then the host side's cases."""
-    http, hosted = host_servers(work, '192.168.77.1' if opts['slirp'] else '10.0.2.2')
+    http, hosted = host_servers(work, '192.168.77.1' if opts['slirp'] else '10.0.2.2',
+                                opts['serve'])
     result = {}
     end = time.monotonic() + opts['timeout']
 
@@ -332,7 +341,8 @@ def run_services(opts, cmd, work):
         host_client(result, end)
         host_http.curl_client(hosted, end)
     client = threading.Thread(target=clients, daemon=True)
-    tap = not opts['slirp'] and not opts['no_dhcp']
+    # --serve: a repository's scenario, not service.scn: none of the host side's cases
+    tap = not opts['slirp'] and not opts['no_dhcp'] and not opts['serve']
     if tap:
         client.start()
     try:
@@ -352,7 +362,7 @@ def run_services(opts, cmd, work):
         else:
             print('# ' + line)
     ok = True
-    if not opts['slirp'] and not opts['no_dhcp']:
+    if tap:
         got = result.get('echo')
         ok = got == HOST_LINE
         n += 1
@@ -379,7 +389,7 @@ def run_services(opts, cmd, work):
                   f'{result.get(key + "_error", "")}')
             ok = ok and good
         ok = ok and bounded and bulk
-    if not opts['no_dhcp']:
+    if not opts['no_dhcp'] and not opts['serve']:
         for good, what in host_http.check(hosted, out, tap):
             n += 1
             print(f'{"ok" if good else "not ok"} {n} - {what}')

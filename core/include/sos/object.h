@@ -266,6 +266,7 @@ struct sos_info_kstats {
     uint32_t cpus;
     uint32_t reserved;
     sos_time_t uptime_ns;
+    int64_t wall_clock_s; /* seconds since 1970 (UTC), 0: the machine has no clock of day */
 };
 
 #endif

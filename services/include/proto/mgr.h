@@ -51,6 +51,22 @@
 #define MGR_WAIT SOS_ORD(PROTO_MGR, MGR_VERSION, 10)
 #define MGR_RUN_STORED SOS_ORD(PROTO_MGR, MGR_VERSION, 11)
 
+/*
+ * Packaged services (services/rootmgr/packaged.c, docs/packages.md); only the package
+ * service may send these, with manage:
+ *   MGR_PKG_SERVICE  (u32 flags, str manifest text, str file, str image path) -> ()
+ *       makes the one service of the manifest known (or replaces the packaged service
+ *       of that name), its image the file at `image path` in storage; refused when a
+ *       boot-store service has the name, when it names a service that does not exist,
+ *       or asks for a resource other than storage/<path>. MGR_PKG_CHECK: only check.
+ *   MGR_PKG_WITHDRAW (str name) -> ()   stops a packaged service and forgets it
+ * A refusal carries the reason as a string.
+ */
+#define MGR_PKG_SERVICE SOS_ORD(PROTO_MGR, MGR_VERSION, 12)
+#define MGR_PKG_WITHDRAW SOS_ORD(PROTO_MGR, MGR_VERSION, 13)
+#define MGR_PKG_CHECK 1u
+#define MGR_PKG_CALLER "package"
+
 /* Service phases (REFERENCE.md). */
 enum svc_phase {
     SVC_DORMANT = 0,     /* on-demand, not started yet */

@@ -32,6 +32,7 @@ enum sos_protocol {
     PROTO_STORAGE = 8,
     PROTO_NET = 9,
     PROTO_AUDIO = 10,
+    PROTO_PKG = 12,    /* packages (services/package) */
     PROTO_GRAPHICS = 16, /* the compositor (proto/graphics.h) */
     PROTO_SESSION = 17,  /* input focus (proto/session.h) */
     PROTO_DESKTOP = 18,  /* the desktop shell (proto/desktop.h) */

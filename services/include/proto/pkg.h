@@ -1,0 +1,69 @@
+/*
+ * services/include/proto/pkg.h - the package service (services/package, docs/packages.md).
+ *
+ * Every reply carries one string: the report for a person (one line per item) on
+ * success, the reason on failure; the header's status is 0 or SOS_ERR_*.
+ *
+ *   PKG_LIST     (u32 flags)                 -> (str text)   [read]   PKG_LIST_AVAILABLE
+ *   PKG_SHOW     (str name)                  -> (str text)   [read]
+ *   PKG_SEARCH   (str word)                  -> (str text)   [read]
+ *   PKG_INSTALL  (str name, str version)     -> (str text)   [write]  version "" = newest
+ *   PKG_UPDATE   (str name)                  -> (str text)   [write]  name "" = every one
+ *   PKG_REMOVE   (str name)                  -> (str text)   [write]
+ *   PKG_ROLLBACK ()                          -> (str text)   [write]
+ *   PKG_HISTORY  ()                          -> (str text)   [read]
+ *   PKG_VERIFY   ()                          -> (str text)   [read]   status 0 even when
+ *                                                                     files are bad: the
+ *                                                                     text says which
+ *   PKG_REPAIR   ()                          -> (str text)   [write]
+ *   PKG_GC       ()                          -> (str text)   [write]
+ *   PKG_REPO     (str op, str name, str url, str root) -> (str text)
+ *                                              [write for add/remove/sync, read for
+ *                                               list/trust/keys]
+ *       op: "add", "remove", "list", "sync", "trust", "keys". A repository carries TUF
+ *       metadata (docs/packages.md, "TUF in the service"); add trusts `root` (a file in
+ *       /boot or /data/repo; "" is /boot/etc/pkg/trust/<name>.root, what the boot store
+ *       ships) and syncs from `url` ("file:<dir>": /data/repo/<dir>; "" is
+ *       file:<name>). url and root may be left out of the message for other ops.
+ *   PKG_POLICY   (str op, str a, str b, str "") -> (str text)  [read for show, write
+ *                                                               for the others]
+ *       op: "show", "allow" <repo> <pkg|*>, "pin" <pkg> <version>, "unpin" <pkg>,
+ *       "reset"; the reply is the policy after the change (docs/packages.md, "Policy")
+ *   PKG_WHICH    (str name)                  -> (str path)   [read]
+ *       the storage path of the installed package's program (its bin/<name>, else its
+ *       first executable), for the root manager's loader (`run pkg <name>` in the shell)
+ *
+ * Layer: services protocols.
+ */
+#ifndef PROTO_PKG_H
+#define PROTO_PKG_H
+
+#include <proto/proto.h>
+
+#define PKG_PROTO_VERSION 1
+#define PKG_LIST SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 1)
+#define PKG_SHOW SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 2)
+#define PKG_SEARCH SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 3)
+#define PKG_INSTALL SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 4)
+#define PKG_UPDATE SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 5)
+#define PKG_REMOVE SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 6)
+#define PKG_ROLLBACK SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 7)
+#define PKG_HISTORY SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 8)
+#define PKG_VERIFY SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 9)
+#define PKG_REPAIR SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 10)
+#define PKG_GC SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 11)
+#define PKG_REPO SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 12)
+#define PKG_WHICH SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 13)
+#define PKG_POLICY SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 14)
+
+/* Where the service keeps its state (package.svc: resource=storage/data/pkg): installed
+ * files are PKG_STATE_PATH/objects/<sha256>. */
+#define PKG_STATE_PATH "/data/pkg"
+
+#define PKG_LIST_AVAILABLE 1u
+
+#define PKG_ARG_MAX 64      /* names, versions, repository operations */
+#define PKG_URL_MAX 160     /* a repository's url, a root file's path */
+#define PKG_REPLY_MAX 8192  /* bytes of the reply's text */
+
+#endif
