@@ -24,12 +24,35 @@ static struct route press(struct focus *f, uint32_t code, uint32_t hit)
     return r;
 }
 
+/* A key: a press goes to the focus and is remembered; repeats and the release go where
+   the press went (a key not held: to the focus). More keys held than the table keeps:
+   the newest go by the focus alone. */
+static uint32_t key_target(struct focus *f, uint32_t code, int32_t value)
+{
+    for (uint32_t i = 0; i < f->nkeys; i++) {
+        if (f->keys[i].code != code)
+            continue;
+        uint32_t to = f->keys[i].to;
+        if (value == 1)
+            f->keys[i].to = to = f->focused; /* pressed again without a release */
+        else if (value == 0)
+            f->keys[i] = f->keys[--f->nkeys];
+        return to;
+    }
+    if (value == 1 && f->focused && f->nkeys < FOCUS_KEYS_HELD) {
+        f->keys[f->nkeys].code = code;
+        f->keys[f->nkeys].to = f->focused;
+        f->nkeys++;
+    }
+    return f->focused;
+}
+
 struct route focus_route(struct focus *f, uint32_t type, uint32_t code, int32_t value, uint32_t hit)
 {
     struct route r = {0};
     switch (type) {
     case SOS_INPUT_KEY:
-        r.to = f->focused;
+        r.to = key_target(f, code, value);
         break;
     case SOS_INPUT_MOTION:
     case SOS_INPUT_WHEEL:
@@ -62,6 +85,11 @@ struct route focus_give(struct focus *f, uint32_t id)
 
 void focus_forget(struct focus *f, uint32_t id)
 {
+    for (uint32_t i = 0; i < f->nkeys;)
+        if (f->keys[i].to == id)
+            f->keys[i] = f->keys[--f->nkeys];
+        else
+            i++;
     if (f->focused == id)
         f->focused = 0;
     if (f->grab == id) {

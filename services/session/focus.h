@@ -2,7 +2,10 @@
  * services/session/focus.h - the focus policy, kept out of the compositor: which
  * surface an input event goes to.
  *
- *   - keys go to the focused surface only (none focused: nowhere);
+ *   - keys go to the focused surface only (none focused: nowhere); a key's repeats and
+ *     release go where its press went, even when the focus has moved since (the
+ *     keyboard and the pointer are separate devices read apart, so a release can come
+ *     after a later click);
  *   - pointer motion and wheel go to the surface under the pointer (the compositor's
  *     hit test, which lets the pointer through transparent pixels);
  *   - a button press focuses and raises the surface under the pointer and goes to it;
@@ -17,10 +20,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define FOCUS_KEYS_HELD 16
+
 struct focus {
     uint32_t focused;  /* surface id, 0 for none */
     uint32_t grab;     /* the surface that got the last press while a button is held */
     uint32_t held;     /* buttons held (bit per button code) */
+    struct {
+        uint32_t code, to; /* a key held down and the surface its press went to */
+    } keys[FOCUS_KEYS_HELD];
+    uint32_t nkeys;
 };
 
 struct route {

@@ -38,6 +38,29 @@ static void test_keys_need_focus(void **state)
     assert_int_equal(r.to, B);
 }
 
+/* A key held while the focus moves: its release (and repeats) go where its press went
+   (the keyboard and the pointer are read by two threads, so a release can come after
+   a click that the person made later). */
+static void test_key_release_follows_press(void **state)
+{
+    (void)state;
+    struct focus f = {0};
+    focus_route(&f, SOS_INPUT_BUTTON, 1, 1, B);
+    focus_route(&f, SOS_INPUT_BUTTON, 1, 0, B);
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 27, 1, B).to, B);
+    struct route r = focus_route(&f, SOS_INPUT_BUTTON, 1, 1, A); /* the focus moves to A */
+    assert_int_equal(r.focus_in, A);
+    focus_route(&f, SOS_INPUT_BUTTON, 1, 0, A);
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 27, 2, A).to, B); /* a repeat */
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 27, 0, A).to, B); /* the release */
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 28, 1, A).to, A); /* a new key */
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 28, 0, A).to, A);
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 27, 0, A).to, A); /* no press held */
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 30, 1, A).to, A);
+    focus_forget(&f, A); /* A goes away with key 30 held: its release goes nowhere */
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 30, 0, A).to, 0);
+}
+
 static void test_click_lower_focuses_it(void **state)
 {
     (void)state;
@@ -108,7 +131,8 @@ static void test_give(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_keys_need_focus), cmocka_unit_test(test_click_lower_focuses_it),
+        cmocka_unit_test(test_keys_need_focus), cmocka_unit_test(test_key_release_follows_press),
+        cmocka_unit_test(test_click_lower_focuses_it),
         cmocka_unit_test(test_click_on_nothing), cmocka_unit_test(test_grab_and_pointer),
         cmocka_unit_test(test_forget), cmocka_unit_test(test_give),
     };

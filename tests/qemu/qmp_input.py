@@ -71,6 +71,22 @@ def wait_after(sim, start, pattern, timeout):
     return False
 
 
+def wait_dropped(sim, say, want, timeout=60):
+    """Ask `gfx sessions` until the session has dropped `want` events (keys with no
+    surface focused): the keyboard and the tablet are read by two threads, so the next
+    step on the other device waits until these have been routed."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        n = len(sim.text())
+        say("gfx sessions")
+        if wait_after(sim, n, r"dropped \d+", 20):
+            m = re.findall(r"dropped (\d+)", sim.text()[n:])
+            if m and int(m[-1]) >= want:
+                return True
+        time.sleep(0.5)
+    return False
+
+
 def check_input(tap, sim, sock, say):
     """Keys to the focused surface only; a click on the lower surface focuses it."""
     n = len(sim.text())
@@ -79,11 +95,14 @@ def check_input(tap, sim, sock, say):
               "the session reads the virtio keyboard and tablet", sim.text()[n:][-300:])
     n = len(sim.text())
     keys(sock, ["a"])  # nothing is focused yet: nobody gets it (nor the shell)
+    tap.check(wait_dropped(sim, say, 2), "a key with nothing focused is dropped (press and release)",
+              sim.text()[n:][-300:])
     err = click(sock, 700, 500)
     tap.check(err is None and wait_after(sim, n, r"gfxdemo: B focus 1$", 60),
               "a click on B focuses B", f"{err} {sim.text()[n:][-300:]}")
     keys(sock, ["x"])
-    tap.check(wait_after(sim, n, r"gfxdemo: B key code=27 value=1 ", 60), "a key reaches the focused B",
+    tap.check(wait_after(sim, n, r"gfxdemo: B key code=27 value=1 ", 60) and
+              wait_after(sim, n, r"gfxdemo: B key code=27 value=0 ", 60), "a key reaches the focused B",
               sim.text()[n:][-300:])
     click(sock, 100, 200)
     tap.check(wait_after(sim, n, r"gfxdemo: A focus 1$", 60) and "gfxdemo: B focus 0" in sim.text()[n:],
