@@ -1,5 +1,5 @@
 /*
- * core/drivers/pci/pci_test.c - the shared PCI helpers (pci.c) on a simulated
+ * tests/drivers/pci_test.c - the shared PCI helpers (pci.c) on a simulated
  * configuration space, on the host.
  *
  * The fake bus holds, on bus 0: slot 0 a single-function device with a 16 KiB 32-bit
@@ -9,6 +9,8 @@
  * placement and alignment of every BAR, I/O left alone, the command register restored,
  * a window too small, the capability walk (and a list that loops), enable with and
  * without INTx.
+ *
+ * Layer: tests (host): no kernel, so it lives outside core/ and may use the host libc.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +22,7 @@
 
 #include <sos/errors.h>
 
-#include "pci.h"
+#include "drivers/pci/pci.h"
 
 struct fake_fn {
     uint8_t cfg[256];
