@@ -173,19 +173,29 @@ static int do_info(struct sl_request *r)
     return 0;
 }
 
-/* SESSION_FOCUS (u32 id): the window manager's word (manage on our connection). */
-static int do_focus(struct sl_request *r)
+/* The window manager's request with one u32 (a surface id): manage on our connection. */
+static int wm_request(struct sl_request *r, uint32_t *id)
 {
     const struct sl_peer *p = r->client;
     if (!p || p == (void *)r->srv || !(p->rights & SOS_RIGHT_MANAGE))
         return SOS_ERR_ACCESS_DENIED;
     struct sl_parse q;
     sl_parse_begin(&q, r->bytes, r->len, NULL, 0, NULL);
-    uint32_t id = sl_parse_u32(&q);
-    if (sl_parse_end(&q) || !id)
-        return SOS_ERR_INVALID_ARGS;
+    *id = sl_parse_u32(&q);
+    return sl_parse_end(&q) ? SOS_ERR_INVALID_ARGS : 0;
+}
+
+/* SESSION_FOCUS (u32 id): the window manager's word. */
+static int do_focus(struct sl_request *r)
+{
+    uint32_t id;
+    int err = wm_request(r, &id);
+    if (!err && !id)
+        err = SOS_ERR_INVALID_ARGS;
+    if (err)
+        return err;
     uint32_t v[1] = {id};
-    int err = wm_call(GFX_WM_RAISE, v, 1, NULL, 0, NULL);
+    err = wm_call(GFX_WM_RAISE, v, 1, NULL, 0, NULL);
     if (err)
         return err; /* no such surface: the focus stays */
     struct route rt = focus_give(&g.focus, id);
@@ -199,14 +209,10 @@ static int do_focus(struct sl_request *r)
 /* SESSION_SHORTCUTS (u32 id): Alt+key to the window manager's surface (manage). */
 static int do_shortcuts(struct sl_request *r)
 {
-    const struct sl_peer *p = r->client;
-    if (!p || p == (void *)r->srv || !(p->rights & SOS_RIGHT_MANAGE))
-        return SOS_ERR_ACCESS_DENIED;
-    struct sl_parse q;
-    sl_parse_begin(&q, r->bytes, r->len, NULL, 0, NULL);
-    uint32_t id = sl_parse_u32(&q);
-    if (sl_parse_end(&q))
-        return SOS_ERR_INVALID_ARGS;
+    uint32_t id;
+    int err = wm_request(r, &id);
+    if (err)
+        return err;
     g.shortcuts = id;
     return 0;
 }
