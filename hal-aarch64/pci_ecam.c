@@ -1,7 +1,7 @@
 /*
  * hal-aarch64/pci_ecam.c - PCIe through a generic ECAM host bridge (QEMU virt), and the
- * drivers found on it: an Intel HDA controller for core/drivers/hda (pci_ecam.h is
- * what a further driver, e.g. virtio-pci, would use).
+ * drivers found on it: an Intel HDA controller for core/drivers/hda, virtio functions
+ * for the shared virtio-pci transport (virtio_pci.c; virtio-gpu-pci is the display).
  *
  * The device tree names the bridge (fdt_pci.c): its ECAM window, which boot.c maps as
  * device memory together with the 32-bit memory window. Nothing has placed the BARs
@@ -112,6 +112,8 @@ static void probe_fn(struct pci_fn *f, void *ctx)
     (void)ctx;
     if (f->class_code >> 8 == HDA_CLASS)
         hda_attach(f);
+    else if (f->vendor == 0x1af4)
+        virtio_pci_ecam_probe(f);
 }
 
 void pci_ecam_init(void)

@@ -20,6 +20,9 @@
 
 void pci_ecam_init(void);
 
+/* virtio_pci.c: a virtio function (vendor 0x1af4) on the bus; ignored unless the
+ * kernel drives its type. */
+void virtio_pci_ecam_probe(const struct pci_fn *f);
 
 /* The HAL interrupt line of the function's INTx pin (GIC id - 16), 0 when none. */
 unsigned pci_ecam_intx_line(const struct pci_fn *f);
