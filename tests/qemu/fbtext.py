@@ -30,8 +30,8 @@ def glyph_table(font_path):
         if g is None:
             continue
         bits = glyphs[g * gsize:(g + 1) * gsize]
-        rows = tuple(int.from_bytes(bits[y * rowbytes:(y + 1) * rowbytes], "big") >> (8 * rowbytes - width)
-                     for y in range(height))
+        rows = tuple(int.from_bytes(bits[y * rowbytes:(y + 1) * rowbytes], "big")
+                     >> (8 * rowbytes - width) for y in range(height))
         out.setdefault(rows, chr(ch))
     return width, height, out
 

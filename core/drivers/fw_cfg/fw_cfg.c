@@ -41,7 +41,8 @@ static uint32_t be32_get(const uint8_t *p)
 
 static void be32_put(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (24 - 8 * i));
 }
 
 static void be64_put(uint8_t *p, uint64_t v)
