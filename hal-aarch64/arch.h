@@ -131,9 +131,11 @@ uint64_t timer_freq(void);
 struct hal_dev_ops;
 uint64_t dma_alloc(size_t pages);                     /* zeroed pages (physical), or 0 */
 bool dev_add(const struct hal_dev_ops *ops, void *dev); /* false when the list is full */
+void dev_report_virtio(const struct hal_dev_ops *ops, void *dev); /* its boot line */
 
 /* virtio_mmio.c: probe the device tree's virtio-mmio slots (before core_main) */
 void virtio_mmio_init(void);
+void virtio_blk_selftest(void); /* sos.blktest: read block 0 of the first disk */
 /* Zeroed, contiguous pages taken from the top of the largest RAM range before the core
    owns the ranges (hal_main probes devices after the boot info and before core_main);
    0 when none is large enough or the core has started. */
@@ -141,6 +143,13 @@ uint64_t boot_mem_take(size_t pages);
 
 /* simplefb.c: the firmware's framebuffer (g_plat.fb) as a display device */
 void simplefb_init(void);
+
+/* ramfb.c: QEMU's ramfb as the boot console (configured through fw_cfg), until the
+   graphics service takes a display */
+void ramfb_init(void);                          /* after the boot info, before the probes */
+void ramfb_write(const char *buf, size_t len);  /* hal_console_write's second output */
+/* Wrap a display device so that its first request ends the ramfb console. */
+void ramfb_watch_display(const struct hal_dev_ops **ops, void **dev);
 
 
 /* power */

@@ -8,7 +8,7 @@
  *          the linear map of every RAM range (RW, never executable; blocks where
  *          aligned), and the devices the HAL drives (device memory: the UART, the
  *          GIC, the virtio-mmio slots, a PCIe bridge's root-bus ECAM and its 32-bit
- *          memory window, where pci_ecam.c places the BARs);
+ *          memory window, where pci_ecam.c places the BARs, QEMU's fw_cfg);
  *   TTBR0: an identity map of the image, only until the jump to KERNEL_VBASE.
  * Rules for this file and everything it calls (dtb.c, fdt_plat.c, pgtable.c): only
  * PC-relative addressing (no initialised pointers, no tables of pointers), no
@@ -198,6 +198,8 @@ uint64_t boot_early(uint64_t dtb_pa, uint64_t kernel_pa)
         map_device(&ops, g_plat.pci.ecam_base, 1u << 20);
         map_device(&ops, g_plat.pci.mem32.cpu, g_plat.pci.mem32.size);
     }
+    if (g_plat.fw_cfg_base) /* QEMU's fw_cfg: the ramfb console is configured through it */
+        map_device(&ops, g_plat.fw_cfg_base, g_plat.fw_cfg_size);
     /* the firmware's framebuffer, when it lies in memory kept from /memory: normal
        memory like the service's mapping of it (simplefb.c cleans what is presented) */
     if (g_plat.fb.found && !in_ram(g_plat.fb.base, g_plat.fb.size))

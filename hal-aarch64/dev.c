@@ -1,9 +1,10 @@
 /*
  * hal-aarch64/dev.c - the device list behind hal_dev_get() and the boot-time DMA pool.
  *
- * The transports (virtio_mmio.c, pci_ecam.c) probe their devices at boot, before the
+ * The transports (virtio_mmio.c, pci_ecam.c with virtio_pci.c) probe their devices at boot, before the
  * core runs, and add each working one here; the core then asks hal_dev_get() for them
- * in that order. Their DMA memory (virtqueues, buffers, HDA rings and the sound buffer)
+ * in that order (a display wrapped by ramfb.c, whose boot console ends at the display's
+ * first request). Their DMA memory (virtqueues, buffers, HDA rings and the sound buffer)
  * comes from a pool in the kernel image (what does not fit, from the top of RAM:
  * boot_mem_take in hal.c), ordinary cacheable RAM, which is right on
  * QEMU virt, where device DMA is cache-coherent (its PCIe host is "dma-coherent"); a
@@ -39,10 +40,31 @@ uint64_t dma_alloc(size_t pages)
     return pa;
 }
 
+/* The boot line of a virtio device that started (either transport). */
+void dev_report_virtio(const struct hal_dev_ops *ops, void *dev)
+{
+    struct hal_dev_info info;
+    ops->info(dev, &info);
+    if (info.dev_class == HAL_DEV_NET)
+        kprintf("virtio: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, line %u\n", info.name,
+                info.net.mac[0], info.net.mac[1], info.net.mac[2], info.net.mac[3],
+                info.net.mac[4], info.net.mac[5], info.irq);
+    else if (info.dev_class == HAL_DEV_INPUT)
+        kprintf("virtio: %s, line %u\n", info.name, info.irq);
+    else if (info.dev_class == HAL_DEV_DISPLAY)
+        kprintf("virtio: %s, %ux%u (largest %ux%u), line %u\n", info.name, info.width,
+                info.height, info.max_width, info.max_height, info.irq);
+    else
+        kprintf("virtio: %s, %llu blocks of %llu bytes, line %u\n", info.name,
+                (unsigned long long)info.block_count, (unsigned long long)info.block_size,
+                info.irq);
+}
+
 bool dev_add(const struct hal_dev_ops *ops, void *dev)
 {
     if (g_ndevs == MAX_DEVS)
         return false;
+    ramfb_watch_display(&ops, &dev); /* a display's first request ends the ramfb console */
     g_devs[g_ndevs].ops = ops;
     g_devs[g_ndevs].dev = dev;
     g_ndevs++;

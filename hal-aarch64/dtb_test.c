@@ -196,6 +196,8 @@ static void test_qemu_virt(void **state)
     assert_int_equal(p.virtio[0].intid, 48);
     assert_int_equal(p.virtio[31].base, 0x0a003e00);
     assert_int_equal(p.initrd_start, 0);
+    assert_int_equal(p.fw_cfg_base, 0x09020000); /* qemu,fw-cfg-mmio: the ramfb console */
+    assert_int_equal(p.fw_cfg_size, 0x18);
 }
 
 static void test_raspi5(void **state)
@@ -232,6 +234,7 @@ static void test_raspi5(void **state)
     assert_int_equal(p.fb.width, 1920);
     assert_int_equal(p.fb.height, 1080);
     assert_int_equal(p.fb.stride, 7680);
+    assert_int_equal(p.fw_cfg_base, 0); /* no QEMU fw_cfg: no ramfb console */
     platform_fixup(&p); /* keeps the tree's UART, reserves the armstub */
     assert_int_equal(p.uart_base, 0x107d001000ull);
     assert_int_equal(p.rsv_count, 3);

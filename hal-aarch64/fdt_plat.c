@@ -267,6 +267,19 @@ static void parse_virtio(const struct dtb *d, int gic, struct fdt_plat *o)
     }
 }
 
+/* QEMU's fw_cfg (the ramfb boot console's configuration goes through it). */
+static void parse_fw_cfg(const struct dtb *d, struct fdt_plat *o)
+{
+    int n = dtb_find_compatible(d, -1, "qemu,fw-cfg-mmio");
+    while (n >= 0 && !dtb_is_enabled(d, n))
+        n = dtb_find_compatible(d, n, "qemu,fw-cfg-mmio");
+    uint64_t b, s;
+    if (n >= 0 && !dtb_reg(d, n, 0, &b, &s) && s >= 0x18) {
+        o->fw_cfg_base = b;
+        o->fw_cfg_size = s;
+    }
+}
+
 static bool str_is(const char *s, const char *want)
 {
     size_t i = 0;
@@ -335,5 +348,6 @@ int fdt_plat_parse(const void *blob, size_t avail, struct fdt_plat *o)
     parse_virtio(&d, gic, o);
     fdt_pci_parse(&d, gic, &o->pci);
     parse_fb(&d, o);
+    parse_fw_cfg(&d, o);
     return 0;
 }

@@ -6,7 +6,7 @@
  * interrupts, the PSCI conduit, the initrd, the command line, the CPU count, the
  * virtio-mmio slots, a generic ECAM PCIe host bridge (fdt_pci.h) and the firmware's
  * framebuffer (a "simple-framebuffer" node, as the Raspberry Pi 5's firmware writes
- * under /chosen). The struct holds no pointers, so the kernel can fill it before the
+ * under /chosen), and QEMU's fw_cfg registers ("qemu,fw-cfg-mmio"). The struct holds no pointers, so the kernel can fill it before the
  * MMU is on and keep using it after.
  *
  * Layer: hal-aarch64, platform-neutral (also built for the host unit tests).
@@ -63,6 +63,7 @@ struct fdt_plat {
         uint32_t width, height, stride;
         char error[64];  /* why a node that is there was not usable */
     } fb;
+    uint64_t fw_cfg_base, fw_cfg_size; /* QEMU's fw_cfg (0: none; at least 0x18 bytes) */
 };
 
 /* 0 on success; -1 with out->error set when the blob is malformed or lacks memory. */

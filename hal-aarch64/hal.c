@@ -311,8 +311,11 @@ void hal_main(uint64_t dtb_pa, uint64_t kernel_pa, uint64_t entry_ticks, uint64_
     if (hal_cmdline_has("sos.test-kernel-fault")) /* the fault report, for the tests */
         *(volatile uint64_t *)(uintptr_t)0xdead0000 = 1;
     fill_boot_info(&g_bi, platform); /* first: the probes take DMA memory from its ranges */
+    ramfb_init();                    /* before the probes: their lines show on it */
     virtio_mmio_init();
     pci_ecam_init();
+    if (hal_cmdline_has("sos.blktest"))
+        virtio_blk_selftest();
     simplefb_init();
     if (!g_has_pan)
         kprintf("hal-aarch64: this CPU has no PAN; user pages stay reachable from EL1\n");

@@ -1,7 +1,7 @@
 /*
  * hal-aarch64/pci_ecam.c - PCIe through a generic ECAM host bridge (QEMU virt), and the
- * drivers found on it: an Intel HDA controller for core/drivers/hda (pci_ecam.h is
- * what a further driver, e.g. virtio-pci, would use).
+ * drivers found on it: an Intel HDA controller for core/drivers/hda, virtio functions
+ * for the shared virtio-pci transport (virtio_pci.c; virtio-gpu-pci is the display).
  *
  * The device tree names the bridge (fdt_pci.c): its ECAM window, which boot.c maps as
  * device memory together with the 32-bit memory window. Nothing has placed the BARs
@@ -29,6 +29,7 @@
 
 #define HDA_CLASS 0x0403u /* multimedia, HD audio */
 #define PCI_INT_PIN 0x3d
+#define HDA_REGS 0x180 /* the controller's registers and its first 8 streams */
 
 static bool g_hda_found;
 
@@ -60,13 +61,14 @@ void pci_cfg_write(const struct pci_fn *f, unsigned off, unsigned width, uint32_
         *(volatile uint32_t *)a = v;
 }
 
-uintptr_t pci_ecam_bar_va(const struct pci_fn *f, unsigned bar)
+volatile void *pci_bar_map(const struct pci_fn *f, unsigned bar, uint64_t off, uint64_t len)
 {
-    const struct fdt_pci_window *w = &g_plat.pci.mem32;
+    const struct fdt_pci_window *w = &g_plat.pci.mem32; /* mapped by boot.c */
     uint64_t bus_addr = pci_bar(f, bar);
-    if (!bus_addr || bus_addr < w->pci || bus_addr - w->pci >= w->size)
-        return 0;
-    return mmio_va(bus_addr - w->pci + w->cpu);
+    if (!bus_addr || bus_addr < w->pci || off > w->size || len > w->size - off ||
+        bus_addr - w->pci > w->size - off - len)
+        return NULL;
+    return (volatile void *)mmio_va(bus_addr - w->pci + w->cpu + off);
 }
 
 unsigned pci_ecam_intx_line(const struct pci_fn *f)
@@ -77,7 +79,7 @@ unsigned pci_ecam_intx_line(const struct pci_fn *f)
 
 static void hda_attach(const struct pci_fn *f)
 {
-    uintptr_t regs = pci_ecam_bar_va(f, 0);
+    volatile void *regs = pci_bar_map(f, 0, 0, HDA_REGS);
     if (g_hda_found || !regs)
         return;
     pci_enable(f, true);
@@ -110,6 +112,8 @@ static void probe_fn(struct pci_fn *f, void *ctx)
     (void)ctx;
     if (f->class_code >> 8 == HDA_CLASS)
         hda_attach(f);
+    else if (f->vendor == 0x1af4)
+        virtio_pci_ecam_probe(f);
 }
 
 void pci_ecam_init(void)

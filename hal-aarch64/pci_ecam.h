@@ -5,7 +5,8 @@
  * pci_ecam_init() runs once at boot (before core_main): it places the root bus's BARs
  * and hands each function to its driver. A driver gets the configuration space through
  * core/drivers/pci (pci_read32, pci_find_cap, pci_bar ...), a BAR's registers through
- * pci_ecam_bar_va() (device memory, mapped at boot) and its interrupt through
+ * pci_bar_map() (device memory inside the 32-bit window, mapped at boot; refused
+ * outside it) and its interrupt through
  * pci_ecam_intx_line().
  *
  * Layer: hal-aarch64.
@@ -19,9 +20,9 @@
 
 void pci_ecam_init(void);
 
-/* The kernel address of memory BAR `bar`'s registers, 0 when it is not placed in the
- * bridge's (mapped) 32-bit window. */
-uintptr_t pci_ecam_bar_va(const struct pci_fn *f, unsigned bar);
+/* virtio_pci.c: a virtio function (vendor 0x1af4) on the bus; ignored unless the
+ * kernel drives its type. */
+void virtio_pci_ecam_probe(const struct pci_fn *f);
 
 /* The HAL interrupt line of the function's INTx pin (GIC id - 16), 0 when none. */
 unsigned pci_ecam_intx_line(const struct pci_fn *f);

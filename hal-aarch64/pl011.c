@@ -65,6 +65,7 @@ void hal_console_write(const char *buf, size_t len)
             pl011_putc('\r');
         pl011_putc(buf[i]);
     }
+    ramfb_write(buf, len); /* the screen console on QEMU virt, while there is one */
 }
 
 /*

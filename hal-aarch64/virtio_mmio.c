@@ -6,14 +6,16 @@
  * version-2 (modern) slots are used: QEMU's virt machine presents legacy ones unless
  * started with -global virtio-mmio.force-legacy=false, which image/aarch64/run.sh
  * passes. Block, network, input (virtio-keyboard-device, virtio-tablet-device) and GPU
- * devices (virtio-gpu-device: the display, 2D) are probed at boot, before the core runs,
+ * devices (virtio-gpu-device, run.sh --gpu-mmio; --gpu gives the virtio-gpu-pci of
+ * virtio_pci.c) are probed at boot, before the core runs,
  * so DMA memory comes from the pool in dev.c, and what does not fit there (the GPU's
  * 9 MB framebuffer) from the top of RAM (boot_mem_take in hal.c); DMA is cache-coherent
  * on QEMU (the Pi 5 has no virtio). Each working device joins dev.c's list. A device's
  * interrupt line is its GIC interrupt id - 16 (see hal.c).
  *
- * Optional boot self-test (kernel command line sos.blktest): read block 0 of the first
- * block device by polling and print its first bytes.
+ * Optional boot self-test (kernel command line sos.blktest; hal.c runs it once virtio-mmio
+ * and PCI are probed): read block 0 of the first block device by polling and print its
+ * first bytes.
  *
  * Layer: hal-aarch64.
  */
@@ -162,9 +164,8 @@ static void probe_slot(uint64_t pa, uint32_t intid)
     if (mmio_read32(base + R_MAGIC) != VIRTIO_MMIO_MAGIC)
         return;
     uint32_t version = mmio_read32(base + R_VERSION), id = mmio_read32(base + R_DEVICE_ID);
-    if ((id != VIRTIO_ID_BLOCK && id != VIRTIO_ID_NET && id != VIRTIO_ID_GPU &&
-         id != VIRTIO_ID_INPUT) ||
-        g_nvm == MAX_DEVS)
+    const char *kind = virtio_type_name(id);
+    if (!kind || g_nvm == MAX_DEVS)
         return;
     if (version != 2) {
         kprintf("virtio-mmio: %#llx is a legacy (version %u) device; skipped "
@@ -181,40 +182,20 @@ static void probe_slot(uint64_t pa, uint32_t intid)
     k_snprintf(v->vd.name, sizeof(v->vd.name), "mmio %#llx", (unsigned long long)pa);
     const struct hal_dev_ops *ops;
     void *dev;
-    int err = id == VIRTIO_ID_NET     ? virtio_net_probe(&v->vd, &ops, &dev)
-              : id == VIRTIO_ID_GPU   ? virtio_gpu_probe(&v->vd, &ops, &dev)
-              : id == VIRTIO_ID_INPUT ? virtio_input_probe(&v->vd, &ops, &dev)
-                                      : virtio_blk_probe(&v->vd, &ops, &dev);
+    int err = virtio_driver_probe(&v->vd, &ops, &dev);
     if (err) {
-        kprintf("virtio-mmio: %s (%s) failed to start: %s\n", v->vd.name,
-                id == VIRTIO_ID_NET     ? "network"
-                : id == VIRTIO_ID_GPU   ? "GPU"
-                : id == VIRTIO_ID_INPUT ? "input"
-                                        : "block",
+        kprintf("virtio-mmio: %s (%s) failed to start: %s\n", v->vd.name, kind,
                 sos_strerror(err));
         return;
     }
     g_nvm++;
-    struct hal_dev_info info;
-    ops->info(dev, &info);
-    if (info.dev_class == HAL_DEV_NET)
-        kprintf("virtio: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, line %u\n", info.name,
-                info.net.mac[0], info.net.mac[1], info.net.mac[2], info.net.mac[3],
-                info.net.mac[4], info.net.mac[5], info.irq);
-    else if (info.dev_class == HAL_DEV_INPUT)
-        kprintf("virtio: %s, line %u\n", info.name, info.irq);
-    else if (info.dev_class == HAL_DEV_DISPLAY)
-        kprintf("virtio: %s, %ux%u (largest %ux%u), line %u\n", info.name, info.width,
-                info.height, info.max_width, info.max_height, info.irq);
-    else
-        kprintf("virtio: %s, %llu blocks of %llu bytes, line %u\n", info.name,
-                (unsigned long long)info.block_count, (unsigned long long)info.block_size,
-                info.irq);
+    dev_report_virtio(ops, dev);
     dev_add(ops, dev);
 }
 
-/* Read block 0 of the first block device by polling; print what it starts with. */
-static void blk_selftest(void)
+/* Read block 0 of the first block device (either transport) by polling; print what it
+   starts with. */
+void virtio_blk_selftest(void)
 {
     const struct hal_dev_ops *ops;
     void *dev;
@@ -247,6 +228,4 @@ void virtio_mmio_init(void)
 {
     for (unsigned i = 0; i < g_plat.virtio_count; i++)
         probe_slot(g_plat.virtio[i].base, g_plat.virtio[i].intid);
-    if (hal_cmdline_has("sos.blktest"))
-        blk_selftest();
 }

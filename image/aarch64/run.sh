@@ -4,7 +4,7 @@
 # on this terminal. The exit status is the guest's power-off status.
 #
 #   image/aarch64/run.sh [--kernel-test | --testinit | --init ELF] [--args "WORDS"]
-#                        [--cmdline OPTS] [--disk FILE] [--net NET] [--gpu] [--audio-file PATH]
+#                        [--cmdline OPTS] [--disk FILE] [--net NET] [--gpu | --gpu-mmio] [--audio-file PATH]
 #                        [--audio none] [--build-only] [--no-build] [--headless]
 #                        [--timeout SECONDS] [--print-command] [-- QEMU ARGS]
 #
@@ -33,10 +33,14 @@
 #   --build-only    configure and build the cross build, do not boot (kernel8.img and
 #                   the Raspberry Pi 5 boot folder build-aarch64/hal-aarch64/sdboot/)
 #   --no-build      boot what is built
-#   --gpu           add the display: a virtio GPU on virtio-mmio (virtio-gpu-device,
-#                   id gpu0), shown in a QEMU window unless --headless or there is no
-#                   display (DISPLAY and WAYLAND_DISPLAY unset); the serial console stays
-#                   on the terminal. Without --gpu (the default) there is no display.
+#   --gpu           add the display: a virtio-gpu-pci (id gpu0) on the PCIe bus, and a
+#                   ramfb (id ramfb0) that shows the boot console until the graphics
+#                   service takes the GPU; in a QEMU window (its first console is the
+#                   ramfb, the GPU is the second: View menu or ctrl-alt-2) unless
+#                   --headless or there is no display (DISPLAY and WAYLAND_DISPLAY
+#                   unset); the serial console stays on the terminal. Without --gpu
+#                   (the default) there is no display.
+#   --gpu-mmio      the same with the GPU on virtio-mmio (virtio-gpu-device)
 #   --headless      no window (with --gpu the GPU is still there, e.g. for QMP
 #                   screendump); without --gpu there is none anyway
 #   --timeout S     stop QEMU after S seconds (exit 124; as SOS_QEMU_TIMEOUT)
@@ -54,7 +58,7 @@ root=$PWD
 build=${SOS_AARCH64_BUILD:-build-aarch64}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 
-ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk="" print=0 init_target="" net=none gpu=0 headless=0
+ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk="" print=0 init_target="" net=none gpu=0 gpu_dev=virtio-gpu-pci headless=0
 audio=1 audio_file=""
 qemu_extra=()
 while [ $# -gt 0 ]; do
@@ -68,6 +72,7 @@ while [ $# -gt 0 ]; do
     --disk|--data-disk) disk="${2:-}"; shift 2 ;;
     --headless) headless=1; shift ;;
     --gpu) gpu=1; shift ;;
+    --gpu-mmio) gpu=1; gpu_dev=virtio-gpu-device; shift ;;
     --timeout) SOS_QEMU_TIMEOUT="${2:-}"; shift 2 ;;
     --print-command) print=1; shift ;;
     --net) net="${2:-}"; shift 2 ;;
@@ -156,7 +161,7 @@ fi
 # stays on the terminal and the GPU gets a window, or none when headless.
 screen=(-nographic)
 if [ $gpu = 1 ]; then
-    screen=(-serial mon:stdio -device virtio-gpu-device,id=gpu0)
+    screen=(-serial mon:stdio -device ramfb,id=ramfb0 -device "$gpu_dev,id=gpu0")
     [ $headless = 1 ] && screen+=(-display none)
 fi
 qemu=(qemu-system-aarch64 -M virt -cpu cortex-a76 -m "${SOS_QEMU_MEM:-512M}"

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""gfx_qemu.py - the graphics service on a QEMU machine's virtio GPU (TAP): x86_64's
-virtio-gpu-pci and aarch64 virt's virtio-gpu-device (virtio-mmio), one boot each.
+"""gfx_qemu.py - the graphics service on a QEMU machine's virtio GPU (TAP): virtio-gpu-pci
+on x86_64 q35 and on aarch64 virt, one boot each.
 
     gfx_qemu.py --output REGEX [--image-first] [--shot PNG] [--pmem ADDR:STRIDE]
-                [--fixed-mode] [--input] [--typed] -- RUN.SH ARGS... [-- QEMU ARGS]
+                [--fixed-mode] [--input] [--typed] [--ramfb FONT]
+                -- RUN.SH ARGS... [-- QEMU ARGS]
 
 The launch command must give the GPU the id gpu0; this script adds a QMP socket to its
 QEMU arguments. --image-first builds a disk image first (x86_64's run.sh --image-only)
@@ -27,6 +28,12 @@ reaches B only, a click on the lower surface A focuses it, a key reaches A only;
 the mode change `gfx sessions` shows the pointer where the tablet put it, in the new
 mode's pixels. --typed: the first `gfx outputs` is typed on the virtio keyboard (x86_64's
 boot console reads it until the session takes it; aarch64's console is the serial line).
+
+--ramfb FONT: the machine also has a ramfb (id ramfb0, aarch64 virt's boot console,
+hal-aarch64/ramfb.c): at the shell's prompt its QMP screendump, read back as text in the
+build's console font (fbtext.py), starts with the kernel's first line and holds the
+probes' lines and the prompt; once the graphics service runs (`gfx outputs`) the last
+line is the handover's, and at the end the ramfb shows exactly that screen still.
 """
 import argparse
 import os
@@ -42,6 +49,7 @@ from qmp_input import check_input, click, keys, qmp, wait_after  # noqa: E402
 from gfxdemo_pixels import KNOWN, check_known, check_text, square_x  # noqa: E402
 from xwdpix import write_png  # noqa: E402
 from xwindow import Proc, Tap  # noqa: E402
+import fbtext  # noqa: E402
 
 
 class Ppm:
@@ -55,8 +63,8 @@ class Ppm:
         return self.px[o] << 16 | self.px[o + 1] << 8 | self.px[o + 2]
 
 
-def screendump(sock, path):
-    r = qmp(sock, "screendump", filename=path, device="gpu0")
+def screendump(sock, path, device="gpu0"):
+    r = qmp(sock, "screendump", filename=path, device=device)
     return Ppm(open(path, "rb").read()) if "return" in r and os.path.exists(path) else None
 
 
@@ -80,6 +88,53 @@ def with_qmp(cmd, sock):
     """The launch command with a QMP socket among its QEMU arguments (after its `--`)."""
     q = ["-qmp", f"unix:{sock},server=on,wait=off"]
     return cmd + q if "--" in cmd else cmd + ["--"] + q
+
+
+def ramfb_text(sock, d, font, want, timeout=60):
+    """The ramfb console's text rows once `want(rows)` holds (or at the timeout): the
+    console draws right after the serial line is out, so the dump is retried."""
+    rows, img = [], None
+    for k in range(timeout):
+        img = screendump(sock, os.path.join(d, f"ramfb{k % 2}.ppm"), "ramfb0")
+        rows = fbtext.lines(img, font) if img else []
+        if want(rows):
+            break
+        time.sleep(1)
+    return rows, img
+
+
+def check_ramfb_boot(tap, sock, d, font):
+    """Before the graphics service runs, the ramfb shows the boot console from its first
+    line (kept from before the console was set up) to the shell's prompt."""
+    rows, _ = ramfb_text(sock, d, font, lambda r: any("serviceos>" in x for x in r))
+    tap.check(rows and rows[0].startswith("ServiceOS aarch64 HAL: platform qemu-virt"),
+              "the ramfb console shows the boot from the kernel's first line",
+              rows[0] if rows else "no ramfb dump")
+    tap.check(any(x.startswith("virtio: virtio-gpu pci ") for x in rows) and
+              any("serviceos>" in x for x in rows),
+              "the ramfb console shows the probes' lines and the shell's prompt",
+              "\n".join(x for x in rows if x)[-600:])
+
+
+HANDOVER = ("[console] the graphics service has taken the display: this screen stops here; "
+            "the console goes on on the serial line")  # hal-aarch64/ramfb.c
+
+
+def check_ramfb_handover(tap, sock, d, font):
+    """Once the graphics service has taken the GPU the ramfb's last line says so (the
+    whole line: it is drawn in one write, and nothing is drawn after it)."""
+    rows, img = ramfb_text(sock, d, font, lambda r: HANDOVER in r)
+    last = [x for x in rows if x]
+    tap.check(last and last[-1] == HANDOVER,
+              "the graphics service took the display: the ramfb console's last line says so",
+              "\n".join(last[-4:]))
+    return img.px if img and last and last[-1] == HANDOVER else None
+
+
+def check_ramfb_still(tap, sock, d, before):
+    img = screendump(sock, os.path.join(d, "ramfb-end.ppm"), "ramfb0")
+    tap.check(before is not None and img is not None and img.px == before,
+              "the ramfb console draws nothing after the handover (the same screen at the end)")
 
 
 def check_motion(tap, grab, img):
@@ -140,6 +195,8 @@ def run(tap, cmd, d, a):
     if not up:
         sim.p.kill()
         return sim.finish(10)
+    if a.ramfb:
+        check_ramfb_boot(tap, sock, d, a.ramfb)
     if a.typed:
         err = keys(sock, list("gfx") + ["spc"] + list("outputs") + ["ret"])
         tap.check(err is None and sim.wait_for(a.output, 120),
@@ -149,6 +206,7 @@ def run(tap, cmd, d, a):
         say("gfx outputs")
         tap.check(sim.wait_for(a.output, 120), "gfx outputs: the device is the display",
                   sim.text()[-400:])
+    ramfb_after = check_ramfb_handover(tap, sock, d, a.ramfb) if a.ramfb else None
     say("run gfxdemo")
     ready = sim.wait_for(r"gfxdemo: ready: surfaces", 240) and \
         sim.wait_for(r"^gfxdemo runs as a service ", 120)
@@ -166,6 +224,8 @@ def run(tap, cmd, d, a):
         check_input(tap, sim, sock, say)
     if check_mode(tap, sim, say, grab, a.fixed_mode) and a.input:
         check_pointer_after_mode(tap, sim, sock, say)
+    if a.ramfb:
+        check_ramfb_still(tap, sock, d, ramfb_after)
     say("poweroff")
     rc = sim.finish(120)
     sys.stderr.write(sim.text())
@@ -184,6 +244,9 @@ def main():
                     help="check the virtio keyboard and tablet (QMP input-send-event)")
     ap.add_argument("--typed", action="store_true",
                     help="type the first `gfx outputs` on the virtio keyboard")
+    ap.add_argument("--ramfb", metavar="FONT",
+                    help="the machine has a ramfb (id ramfb0), the boot console drawn in "
+                         "this PSF font: check its text before and after the handover")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd

@@ -6,7 +6,8 @@
  * on. What differs is how configuration space is reached (x86_64: the 0xcf8/0xcfc
  * ports; aarch64: an ECAM window named by the device tree) and how interrupts are
  * delivered (MSI to a local APIC, INTx through the device tree's interrupt-map); each
- * HAL provides pci_cfg_read and pci_cfg_write below and keeps its interrupt setup.
+ * HAL provides pci_cfg_read and pci_cfg_write below and keeps its interrupt setup, and
+ * pci_bar_map for drivers that reach a BAR's registers (core/drivers/virtio/virtio_pci).
  *
  * Rules: boot time only (before core_main), single-threaded, no allocation.
  *
@@ -28,6 +29,11 @@ struct pci_fn {
  * (0..4095; a HAL without extended space returns all ones above 255). */
 uint32_t pci_cfg_read(const struct pci_fn *f, unsigned off, unsigned width);
 void pci_cfg_write(const struct pci_fn *f, unsigned off, unsigned width, uint32_t v);
+
+/* ---- provided by the HAL for the drivers: the kernel address of bytes [off, off + len)
+ * of memory BAR `bar`, mapped as device memory (uncached), or NULL when the BAR is not a
+ * placed memory BAR or the range lies outside what the HAL maps for it. Boot time. */
+volatile void *pci_bar_map(const struct pci_fn *f, unsigned bar, uint64_t off, uint64_t len);
 
 static inline uint32_t pci_read32(const struct pci_fn *f, unsigned off)
 {

@@ -5,8 +5,9 @@
  * virtio_input.c, virtio_net.c) are arch-neutral and know nothing of PCI or MMIO. A HAL finds a
  * device, fills a struct virtio_dev with a transport (its ops table below), and calls a
  * driver's probe function, which negotiates features, sets up its queues and returns a
- * core/hal.h device (ops + dev) for hal_dev_get(). hal-x86_64 implements the transport
- * for virtio-pci (modern, virtio 1.x); virtio-mmio (version 2) fits the same ops.
+ * core/hal.h device (ops + dev) for hal_dev_get(). The virtio-pci transport (modern,
+ * virtio 1.x) is virtio_pci.c, used by hal-x86_64 and hal-aarch64 over their PCI
+ * access; hal-aarch64's virtio-mmio (version 2) fits the same ops.
  *
  * Rules for a transport:
  *  - All ops are called with interrupts disabled on the calling CPU, during boot (before
@@ -134,6 +135,12 @@ void *virtq_get(struct virtq *q, uint32_t *written, uint16_t *head);
 /* Reset, ACKNOWLEDGE|DRIVER, accept `wanted` & offered (VERSION_1 is required),
    FEATURES_OK. Returns 0 and the accepted set, or SOS_ERR_NOT_SUPPORTED (device failed). */
 int virtio_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t *accepted);
+
+/* The kind of device the kernel drives for type `id` ("block", "network", "GPU",
+   "input"), or NULL when it drives none (virtio_probe.c). */
+const char *virtio_type_name(uint32_t id);
+/* The driver of d->device_id's probe (SOS_ERR_NOT_SUPPORTED for another type). */
+int virtio_driver_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
 
 /* Probe a device of the driver's kind: on success the HAL lists (*ops, *dev). */
 int virtio_blk_probe(struct virtio_dev *d, const struct hal_dev_ops **ops, void **dev);
