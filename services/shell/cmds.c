@@ -382,6 +382,8 @@ const struct sh_cmd g_sh_cmds[] = {
     {"uptime", "[--wait [seconds]]",
      "time since boot and how long the boot took; --wait first waits until every service is ready",
      0, 2, cmd_uptime},
+    {"date", "", "the clock of day (UTC), from the host in the simulator and the RTC on QEMU", 0,
+     0, cmd_date},
     {"echo", "[text...]", "print the words given", 0, SH_MAX_ARGS, cmd_echo},
     {"run", "<image> [args...]",
      "run a program from the boot store ('run image <path>': one saved in storage), wait for its end (Ctrl-C kills it); one with a manifest (gfxdemo) starts as its service",
