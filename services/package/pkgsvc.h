@@ -24,6 +24,14 @@ void pkgsvc_fetch_storage_init(struct pkg_fetch *f, sos_handle_t dir);
 
 /* A repository backend over HTTP (fetch_http.c): GET <url>/<path>; url must outlive f. */
 int pkgsvc_fetch_http_init(struct pkg_fetch *f, const char *url, struct errmsg *err);
+/* Why the last HTTP fetch failed ("" when it did not or the file was not there). */
+const char *pkgsvc_fetch_why(void);
+
+/* fetch_tls.c: for an https fetch, the trust store (/etc/ca.pem) and the clock of day
+ * into nh's TLS hook: 0, or an error with why; release after the fetch. */
+struct net_http;
+int pkgsvc_tls_prepare(struct net_http *nh, char *why, size_t size);
+void pkgsvc_tls_release(void);
 
 #define PKGSVC_REPOS 4
 

@@ -136,6 +136,11 @@ int pkgsvc_trust_sync(struct pkgsvc_repo *r, struct errmsg *err)
     if (!rc && (rc = save(r, &st, index, len)) != 0)
         errmsg_set(err, rc, "cannot keep what was verified: %s", sos_strerror(rc));
     free(buf);
+    if (rc && !strncmp(r->url, "http", 4) && pkgsvc_fetch_why()[0]) {
+        char what[sizeof err->msg];
+        snprintf(what, sizeof what, "%s", err->msg);
+        errmsg_set(err, rc, "%s (%s)", what, pkgsvc_fetch_why());
+    }
     if (rc) {
         errmsg_prefix(err, r->name);
         return rc; /* nothing trusted changed */
