@@ -90,7 +90,10 @@ void pkgsvc_trust_report(const struct pkgsvc_repo *r);
 /* The repository that offers name and that policy allows to supply it (the first
  * added), or NULL; _offering: the first that offers it, whatever the policy. */
 struct pkgsvc_repo *pkgsvc_repo_for(const char *name);
-struct pkgsvc_repo *pkgsvc_repo_offering(const char *name);
+/* A repository whose followed channels (any_channel: any of its channels) offer name. */
+struct pkgsvc_repo *pkgsvc_repo_offering(const char *name, bool any_channel);
+/* What r offers on the channels policy follows (a view valid until the next call). */
+const struct pkg_index *pkgsvc_repo_offers(const struct pkgsvc_repo *r);
 
 /* policy.c: the rules (allow <repo> <pkg|*>, pin <pkg> <version>) in the state file
  * "policy", and provenance records prov.<name>-<version>. op: show, allow, pin, unpin,
@@ -101,6 +104,8 @@ int pkgsvc_policy_op(const char *op, const char *a, const char *b, bool may_writ
                      struct errmsg *err);
 bool pkgsvc_policy_allows(const char *repo, const char *name);
 const char *pkgsvc_policy_pin(const char *name);
+/* The channel (enum pkg_channel) repo follows for the package name. */
+unsigned pkgsvc_policy_channel(const char *repo, const char *name);
 void pkgsvc_prov_note(const struct pkgsvc_repo *repo, const char *who);
 void pkgsvc_prov_show(const struct pkg_avail *a);
 
