@@ -57,7 +57,7 @@ static void usage(FILE *f)
           "       sospkg keygen -o KEYFILE\n"
           "       sospkg meta-sign -k KEYFILE FILE\n"
           "       sospkg meta-verify -r ROLE -t N [-v MIN] [-n NOW] FILE PUBKEY...\n"
-          "       sospkg tuf -o REPO -k KEYFILE [-v VERSION] [-e EXPIRES]\n"
+          "       sospkg tuf -o REPO -k KEYFILE [-v VERSION] [-e EXPIRES] [-c]\n"
           "       sospkg tuf-verify -r ROOTFILE [-n NOW] REPO\n", f);
 }
 

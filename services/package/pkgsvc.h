@@ -92,7 +92,8 @@ void pkgsvc_trust_report(const struct pkgsvc_repo *r);
 struct pkgsvc_repo *pkgsvc_repo_for(const char *name);
 /* A repository whose followed channels (any_channel: any of its channels) offer name. */
 struct pkgsvc_repo *pkgsvc_repo_offering(const char *name, bool any_channel);
-/* What r offers on the channels policy follows (a view valid until the next call). */
+/* What r offers on the channels policy follows, each package at the path to fetch it
+ * from (its consistent-snapshot name when the root says so); valid until the next call. */
 const struct pkg_index *pkgsvc_repo_offers(const struct pkgsvc_repo *r);
 
 /* policy.c: the rules (allow <repo> <pkg|*>, pin <pkg> <version>) in the state file

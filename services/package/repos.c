@@ -266,8 +266,12 @@ const struct pkg_index *pkgsvc_repo_offers(const struct pkgsvc_repo *r)
     view.count = 0;
     for (uint32_t i = 0; i < r->index.count; i++) {
         const struct pkg_avail *a = &r->index.pkg[i];
-        if (a->channel <= pkgsvc_policy_channel(r->name, a->name))
-            view.pkg[view.count++] = *a;
+        struct pkg_avail *v = &view.pkg[view.count];
+        if (a->channel > pkgsvc_policy_channel(r->name, a->name))
+            continue;
+        *v = *a; /* consistent snapshots: fetched as packages/<sha256>.<file> */
+        if (!tuf_target_name(&r->tuf.root, a->path, a->sha256, v->path, sizeof v->path))
+            view.count++;
     }
     return &view;
 }

@@ -16,6 +16,10 @@
  * tuf_state (root keys, thresholds, versions) and the index the targets role signed.
  * A start reads it back without fetching anything.
  *
+ * Consistent snapshots (a root with consistent_snapshot=true) are tuf_update's: it
+ * fetches N.snapshot, N.targets and <sha256>.index; the package files' names come from
+ * tuf_target_name (repos.c's view of the index).
+ *
  * The clock: expiry is checked against the kernel's clock of day (hal_wall_clock_s,
  * through the kernel statistics: the host's time in the simulator). A machine whose HAL
  * reads no clock (x86_64 and aarch64 so far) says 0: expiry is then not checked, and
@@ -255,6 +259,9 @@ void pkgsvc_trust_report(const struct pkgsvc_repo *r)
         pkgsvc_say("  root version %u, expires %llu (seconds since 1970; not checked: this "
                    "machine has no clock of day)\n",
                    (unsigned)st->root.version, (unsigned long long)st->root.expires);
+    pkgsvc_say("  files: %s\n", st->root.consistent_snapshot
+                                     ? "consistent snapshots (N.snapshot, N.targets, <sha256>.<file>)"
+                                     : "fixed names (snapshot, targets, index, packages/<file>)");
     for (int role = 0; role < TUF_ROLES; role++) {
         const struct tuf_role_keys *k = &st->root.role[role];
         pkgsvc_say("  %-9s threshold %u of %u key%s, trusted version %u\n", g_roles[role],
