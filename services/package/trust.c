@@ -21,9 +21,10 @@
  * tuf_target_name (repos.c's view of the index).
  *
  * The clock: expiry is checked against the kernel's clock of day (hal_wall_clock_s,
- * through the kernel statistics: the host's time in the simulator). A machine whose HAL
- * reads no clock (x86_64 and aarch64 so far) says 0: expiry is then not checked, and
- * `pkg trust` says so (the freeze attack is not defended there).
+ * through the kernel statistics: the host's time in the simulator, the CMOS RTC on
+ * x86_64, the PL031 on QEMU virt). A machine whose HAL reads no clock (the Pi 5) says
+ * 0: expiry is then not checked, and `pkg trust` says so (the freeze attack is not
+ * defended there).
  *
  * Layer: services (package).
  */
