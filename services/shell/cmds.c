@@ -409,7 +409,7 @@ const struct sh_cmd g_sh_cmds[] = {
     {"net", "ifaces|route|stats|resolve|ping|connect|udp|listen|http ...",
      "the network: interfaces, routes, names, ping, TCP, UDP, HTTP(S) (net alone: usage)", 1,
      SH_MAX_ARGS, cmd_net},
-    {"pkg", "list|search|show|install|update|remove|rollback|history|verify|repair|gc|repo ...",
+    {"pkg", "list|search|show|install|update|remove|rollback|history|verify|repair|gc|repo|trust|keys|policy ...",
      "packages (docs/packages.md)", 1, SH_MAX_ARGS, cmd_pkg},
     {"gfx", "outputs|surfaces|sessions|screenshot <path> [id]|mode <w>x<h>", "the graphics service: outputs, surfaces, screenshots, the mode",
      1, 3, cmd_gfx},
