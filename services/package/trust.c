@@ -161,7 +161,7 @@ int pkgsvc_trust_sync(struct pkgsvc_repo *r, struct errmsg *err)
  * them nor make a role's threshold 0). */
 static bool state_sane(const struct tuf_state *st)
 {
-    if (st->root.nkeys > TUF_MAX_KEYS)
+    if (st->root.nkeys > TUF_MAX_KEYS || st->root.consistent_snapshot > 1)
         return false;
     for (int role = 0; role < TUF_ROLES; role++)
         if (st->root.role[role].nids > TUF_MAX_KEYS || st->root.role[role].threshold == 0 ||
