@@ -11,8 +11,6 @@
 
 void x86_apic_init(void);
 void x86_apic_init_ap(void);
-/* rtc.c: read the CMOS clock of day once, after the TSC is calibrated (boot CPU). */
-void x86_rtc_init(void);
 void x86_apic_start_cpu(uint32_t apic_id, unsigned start_page);
 void x86_apic_eoi(void);
 void x86_ioapic_route(unsigned isa_irq, unsigned vector);

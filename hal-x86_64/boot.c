@@ -22,6 +22,7 @@
 #include "fbcon.h"
 #include "acpi.h"
 #include "apic.h"
+#include "rtc.h"
 #include "trap.h"
 #include "smp.h"
 #include "dev.h"

@@ -16,8 +16,9 @@
  *
  * Layer: hal-x86_64 (time, beside apic.c's TSC).
  */
+#include "rtc.h"
+
 #include "hal.h"
-#include "apic.h"
 #include "cpu.h"
 #include "print.h"
 #include "civil.h"
@@ -66,8 +67,7 @@ static int field(uint8_t v, bool binary)
     return binary ? v : civil_bcd(v);
 }
 
-/* The registers as seconds since 1970, or -1 when they hold no real date. */
-static int64_t decode(const uint8_t r[6], uint8_t status_b)
+int64_t x86_rtc_decode(const uint8_t r[6], uint8_t status_b)
 {
     bool bin = status_b & RTC_BINARY, pm = !(status_b & RTC_24H) && (r[2] & RTC_PM);
     int hour = field(r[2] & (uint8_t)~RTC_PM, bin);
@@ -95,7 +95,7 @@ void x86_rtc_init(void)
             same = same && a[i] == b[i];
     }
     g_read_ns = hal_time_now();
-    int64_t s = same ? decode(b, cmos_read(RTC_STATUS_B)) : -1;
+    int64_t s = same ? x86_rtc_decode(b, cmos_read(RTC_STATUS_B)) : -1;
     g_wall_at_boot = s > 0 ? s : 0;
     x86_printf("rtc: clock of day %s, %lld s since 1970\n",
                s > 0 ? "from the CMOS RTC" : "unknown (the CMOS RTC holds no date)",
