@@ -184,6 +184,8 @@ uint64_t boot_early(uint64_t dtb_pa, uint64_t kernel_pa)
     map_linear(&ops, dtb_pa);
     if (g_plat.uart_found)
         map_device(&ops, g_plat.uart_base, g_plat.uart_size ? g_plat.uart_size : 0x1000);
+    if (g_plat.rtc_found)
+        map_device(&ops, g_plat.rtc_base, g_plat.rtc_size ? g_plat.rtc_size : 0x1000);
     if (g_plat.gic_version) {
         map_device(&ops, g_plat.gicd_base, g_plat.gicd_size);
         /* v3: the redistributors of the first 8 CPUs are enough (one runs the core) */

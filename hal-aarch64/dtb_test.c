@@ -184,6 +184,8 @@ static void test_qemu_virt(void **state)
     assert_true(p.uart_found && p.uart_from_stdout);
     assert_int_equal(p.uart_base, 0x09000000);
     assert_int_equal(p.uart_intid, 33);
+    assert_true(p.rtc_found); /* the PL031, the clock of day */
+    assert_int_equal(p.rtc_base, 0x09010000);
     assert_int_equal(p.gic_version, 2);
     assert_int_equal(p.gicd_base, 0x08000000);
     assert_int_equal(p.gicc_base, 0x08010000);

@@ -238,6 +238,15 @@ static void parse_uart(const struct dtb *d, int chosen, int gic, struct fdt_plat
     o->uart_intid = gic_intid(d, u, gic, 0);
 }
 
+/* The first enabled PL031 real-time clock: a seconds counter (timer.c's clock of day). */
+static void parse_rtc(const struct dtb *d, struct fdt_plat *o)
+{
+    int n = dtb_find_compatible(d, -1, "arm,pl031");
+    while (n >= 0 && !dtb_is_enabled(d, n))
+        n = dtb_find_compatible(d, n, "arm,pl031");
+    o->rtc_found = n >= 0 && !dtb_reg(d, n, 0, &o->rtc_base, &o->rtc_size);
+}
+
 static void parse_cpus(const struct dtb *d, struct fdt_plat *o)
 {
     int cpus = dtb_find_path(d, "/cpus", 5);
@@ -344,6 +353,7 @@ int fdt_plat_parse(const void *blob, size_t avail, struct fdt_plat *o)
     parse_timer(&d, gic, o);
     parse_psci(&d, o);
     parse_uart(&d, chosen, gic, o);
+    parse_rtc(&d, o);
     parse_cpus(&d, o);
     parse_virtio(&d, gic, o);
     fdt_pci_parse(&d, gic, &o->pci);

@@ -44,6 +44,8 @@ struct fdt_plat {
     bool uart_from_stdout;  /* found through /chosen stdout-path */
     uint64_t uart_base, uart_size;
     uint32_t uart_intid;    /* GIC interrupt id, 0 when none */
+    bool rtc_found;         /* an enabled arm,pl031 (QEMU virt's clock of day) */
+    uint64_t rtc_base, rtc_size;
     uint32_t gic_version;   /* 2 or 3, 0 when no GIC was found */
     uint64_t gicd_base, gicd_size;
     uint64_t gicc_base, gicc_size; /* v2: CPU interface; v3: redistributors */

@@ -243,10 +243,6 @@ int64_t hal_time_now(void)
     return (int64_t)(((unsigned __int128)d * g_ns_mult) >> 32);
 }
 
-/* No clock of day is read yet: q35 has the CMOS RTC (ports 0x70/0x71) and UEFI has
- * GetTime before ExitBootServices; neither is read here. */
-int64_t hal_wall_clock_s(void) { return 0; }
-
 void hal_timer_set(int64_t deadline)
 {
     struct x86_cpu *c = x86_this_cpu();

@@ -22,6 +22,7 @@
 #include "fbcon.h"
 #include "acpi.h"
 #include "apic.h"
+#include "rtc.h"
 #include "trap.h"
 #include "smp.h"
 #include "dev.h"
@@ -79,6 +80,7 @@ void x86_kernel_main(const struct x86_boot *b)
     x86_printf("ServiceOS x86_64: kernel entry; %s, cpu features: %s\n",
                g_x86_on_qemu ? "QEMU" : "PC", x86_cpu_features());
     x86_apic_init();
+    x86_rtc_init();
     if (g_x86_tsc_hz) {
         uint64_t us = (tsc_entry - b->tsc_loader) / (g_x86_tsc_hz / 1000000);
         x86_printf("boot: loader to kernel entry %llu ms\n", (unsigned long long)(us / 1000));

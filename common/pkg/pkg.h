@@ -167,7 +167,17 @@ struct pkg_avail {
     char description[PKG_TEXT_MAX + 1];
     struct pkg_dep dep[PKG_MAX_DEPENDS];
     uint32_t dep_count;
+    uint8_t channel;              /* enum pkg_channel: the channel that offers it */
 };
+
+/* Channels, in order: a client following one sees the packages of it and of every
+ * channel before it (testing sees stable's too). An index entry without channel= is
+ * on stable. */
+enum pkg_channel { PKG_CHANNEL_STABLE, PKG_CHANNEL_TESTING, PKG_CHANNELS };
+
+/* "stable", "testing"; the channel called name[0..len), or -1. */
+const char *pkg_channel_name(unsigned channel);
+int pkg_channel_parse(const char *name, size_t len);
 
 struct pkg_index {
     struct pkg_avail pkg[PKG_INDEX_MAX];

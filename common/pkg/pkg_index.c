@@ -9,6 +9,7 @@
  *   package=NAME VERSION ARCH SHA256 SIZE PATH
  *   depends=NAME DEPENDENCY          (NAME: a package= line above)
  *   description=NAME TEXT
+ *   channel=NAME CHANNEL             (stable, the default, or testing)
  *
  * Entries are in strictly increasing (name, version) order, so a version offered
  * twice is an error and lookup needs no sort.
@@ -95,16 +96,46 @@ static int val_package(struct xparse *p, const char *v, size_t vn)
     return 0;
 }
 
-static int val_owned(struct xparse *p, bool depends, const char *v, size_t vn)
+static const char *const g_channels[PKG_CHANNELS] = {"stable", "testing"};
+
+const char *pkg_channel_name(unsigned channel)
+{
+    return channel < PKG_CHANNELS ? g_channels[channel] : "?";
+}
+
+int pkg_channel_parse(const char *name, size_t len)
+{
+    for (int c = 0; c < PKG_CHANNELS; c++)
+        if (pkg_key_is(name, len, g_channels[c]))
+            return c;
+    return -1;
+}
+
+static int val_channel(struct xparse *p, struct pkg_avail *a, const char *v, size_t vn)
+{
+    int c = pkg_channel_parse(v, vn);
+    if (c < 0)
+        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "unknown channel (stable or testing)");
+    a->channel = (uint8_t)c;
+    return 0;
+}
+
+enum owned { OWN_DEPENDS, OWN_DESCRIPTION, OWN_CHANNEL, OWN_KEYS };
+static const char *const g_owned[OWN_KEYS] = {"depends", "description", "channel"};
+
+static int val_owned(struct xparse *p, enum owned key, const char *v, size_t vn)
 {
     const char *w;
+    bool depends = key == OWN_DEPENDS;
     size_t i = 0, wl = pkg_word(v, vn, &i, &w);
     struct pkg_avail *a = owner(p, w, wl);
     if (!a)
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "%s names a package other than the "
-                        "one above", depends ? "depends=" : "description=");
+        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "%s= names a package other than the "
+                        "one above", g_owned[key]);
     while (i < vn && (v[i] == ' ' || v[i] == '\t'))
         i++;
+    if (key == OWN_CHANNEL)
+        return val_channel(p, a, v + i, vn - i);
     if (!depends && a->description[0])
         return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "description given twice for %s",
                         a->name);
@@ -135,8 +166,9 @@ static int index_line(void *ctx, const char *k, size_t kl, const char *v, size_t
         return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "the index must start with format=");
     if (pkg_key_is(k, kl, "package"))
         return val_package(p, v, vn);
-    if (pkg_key_is(k, kl, "depends") || pkg_key_is(k, kl, "description"))
-        return val_owned(p, pkg_key_is(k, kl, "depends"), v, vn);
+    for (int i = 0; i < OWN_KEYS; i++)
+        if (pkg_key_is(k, kl, g_owned[i]))
+            return val_owned(p, (enum owned)i, v, vn);
     if (p->extra) {
         int rc = p->extra(p->ctx, k, kl, v, vn, p->lp.err);
         return rc ? pkg_relabel(&p->lp, rc) : 0;
@@ -196,6 +228,8 @@ int pkg_index_format(const struct pkg_index *ix, char *out, size_t cap, size_t *
         }
         if (ok && a->description[0])
             ok = pkg_put(out, cap, &at, "description=%s %s\n", a->name, a->description);
+        if (ok && a->channel != PKG_CHANNEL_STABLE)
+            ok = pkg_put(out, cap, &at, "channel=%s %s\n", a->name, pkg_channel_name(a->channel));
     }
     if (!ok)
         return SOS_ERR_BUFFER_TOO_SMALL;

@@ -29,6 +29,7 @@ static const char g_index[] =
     "description=app The application\n"
     "package=app 2.0 any " H " 100 packages/app-2.0.pkg\n"
     "depends=app lib >=2\n"
+    "channel=app testing\n"
     "package=arm 1 aarch64 " H " 1 packages/arm-1.pkg\n"
     "package=base 1 any " H " 1 packages/base-1.pkg\n"
     "package=lib 1.0 any " H " 10 packages/lib-1.0.pkg\n"
@@ -59,8 +60,11 @@ static void test_index(void **state)
     assert_int_equal(g_ix.count, 7);
     const struct pkg_avail *a = pkg_index_find(&g_ix, "app", NULL);
     assert_string_equal(a->version_text, "2.0");
+    assert_int_equal(a->channel, PKG_CHANNEL_TESTING);
+    assert_string_equal(pkg_channel_name(a->channel), "testing");
     struct pkg_version one = V("1");
     a = pkg_index_find(&g_ix, "app", &one);
+    assert_int_equal(a->channel, PKG_CHANNEL_STABLE); /* no channel= line */
     assert_string_equal(a->path, "packages/app-1.0.pkg");
     assert_string_equal(a->description, "The application");
     assert_int_equal(a->dep_count, 1);
@@ -93,6 +97,10 @@ static void test_index(void **state)
         {"format=1\npackage=b 1 any " H " 1 p\npackage=a 1 any " H " 1 p\n",
          "index:3: a 1: packages must be in name and version order, each version once"},
         {"", "index: empty (no format= line)"},
+        {"format=1\npackage=a 1 any " H " 1 p\nchannel=a unstable\n",
+         "index:3: unknown channel (stable or testing)"},
+        {"format=1\npackage=a 1 any " H " 1 p\nchannel=b testing\n",
+         "index:3: channel= names a package other than the one above"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_true(pkg_index_parse(bad[i].text, strlen(bad[i].text), &g_ix, &err) < 0);

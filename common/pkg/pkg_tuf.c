@@ -75,6 +75,12 @@ static int role_line(void *ctx, const char *k, size_t kl, const char *v, size_t 
     }
     if (p->root && pkg_key_is(k, kl, "role_keys"))
         return root_keys_line(p, v, vn);
+    if (p->root && pkg_key_is(k, kl, "consistent_snapshot")) {
+        if (!pkg_key_is(v, vn, "true") && !pkg_key_is(v, vn, "false"))
+            return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "consistent_snapshot= takes true or false");
+        p->root->consistent_snapshot = pkg_key_is(v, vn, "true");
+        return 0;
+    }
     bool meta = pkg_key_is(k, kl, "meta"), target = pkg_key_is(k, kl, "target");
     if (!p->want || (!meta && !target))
         return 0;
@@ -207,9 +213,14 @@ static int update_role(struct tuf_state *nst, int role, const struct rparse *ann
                        struct errmsg *err)
 {
     const char *name = g_role_name[role];
+    char file[24];
     size_t len, limit = announced ? announced->size : TUF_TIMESTAMP_MAX;
     struct meta m;
-    int rc = get(fn, ctx, name, buf, limit < cap ? limit : cap, &len, err);
+    if (announced && nst->root.consistent_snapshot) /* N.snapshot, N.targets */
+        k_snprintf(file, sizeof file, "%u.%s", (unsigned)announced->version, name);
+    else
+        k_snprintf(file, sizeof file, "%s", name);
+    int rc = get(fn, ctx, file, buf, limit < cap ? limit : cap, &len, err);
     if (rc)
         return rc;
     if (announced && !same_file(buf, len, announced))
@@ -251,8 +262,11 @@ int tuf_update(struct tuf_state *st, tuf_get_fn fn, void *ctx, uint64_t now,
         rc = update_role(&nst, TUF_TARGETS, &snap, "index", &tg, fn, ctx, now, verify, buf,
                          cap, err);
     size_t len = 0;
+    char index_file[2 * SHA256_SIZE + 8];
+    if (!rc)
+        rc = tuf_target_name(&nst.root, "index", tg.sha, index_file, sizeof index_file);
     if (!rc) {
-        rc = fn(ctx, "index", buf, tg.size < cap ? tg.size : cap, &len);
+        rc = fn(ctx, index_file, buf, tg.size < cap ? tg.size : cap, &len);
         if (rc == SOS_ERR_OUT_OF_RANGE) /* never read past what the targets role signed */
             rc = errmsg_set(err, SOS_ERR_CORRUPT, "index: not the file the targets role "
                             "signed (longer: extraneous dependencies, or wrong software "
@@ -269,4 +283,21 @@ int tuf_update(struct tuf_state *st, tuf_get_fn fn, void *ctx, uint64_t now,
     *index = buf;
     *index_len = len;
     return 0;
+}
+
+int tuf_target_name(const struct tuf_root *root, const char *path, const uint8_t sha[32],
+                    char *out, size_t size)
+{
+    size_t dir = 0, n = 0;
+    for (size_t i = 0; path[i]; i++)
+        if (path[i] == '/')
+            dir = i + 1;
+    if (!root->consistent_snapshot) {
+        n = (size_t)k_snprintf(out, size, "%s", path);
+    } else {
+        char hex[2 * SHA256_SIZE + 1];
+        pkg_hex(sha, hex);
+        n = (size_t)k_snprintf(out, size, "%.*s%s.%s", (int)dir, path, hex, path + dir);
+    }
+    return n < size ? 0 : SOS_ERR_BUFFER_TOO_SMALL;
 }

@@ -19,6 +19,13 @@
  * freeze). A refusal names the attack; nothing trusted changes unless all of it
  * passes.
  *
+ * Consistent snapshots (a root with consistent_snapshot=true): the snapshot and targets
+ * are fetched as "N.snapshot" and "N.targets" (N: the version the role above announces)
+ * and the index as "<sha256>.index", so a mirror can publish a new snapshot beside the
+ * old one while clients read; the timestamp and roots keep their names (timestamp,
+ * root.N). A target below the index, a package file, is then "<dir>/<sha256>.<file>"
+ * (tuf_target_name).
+ *
  * Layer: common (freestanding; built for userspace and the host tools).
  */
 #ifndef SOS_PKG_TUF_H
@@ -41,6 +48,7 @@ struct tuf_role_keys {
 
 struct tuf_root {
     uint32_t version;
+    uint32_t consistent_snapshot; /* 1: files named by version or hash (below) */
     uint64_t expires;
     struct meta_key keys[TUF_MAX_KEYS];
     uint32_t nkeys;
@@ -69,5 +77,11 @@ int tuf_root_load(const char *text, size_t len, uint64_t now, meta_verify_fn ver
 int tuf_update(struct tuf_state *st, tuf_get_fn get, void *ctx, uint64_t now,
                meta_verify_fn verify, char *buf, size_t cap, const char **index,
                size_t *index_len, struct errmsg *err);
+
+/* The name to fetch a target at path (e.g. packages/hello-1.1.pkg) whose SHA-256 is
+ * sha under root: path itself, or with consistent snapshots packages/<hex>.hello-1.1.pkg.
+ * SOS_ERR_BUFFER_TOO_SMALL when it does not fit in size bytes. */
+int tuf_target_name(const struct tuf_root *root, const char *path, const uint8_t sha[32],
+                    char *out, size_t size);
 
 #endif

@@ -33,7 +33,7 @@ static char g_id[3][17];
 /* ---- the repository: name -> bytes */
 
 struct file {
-    char name[16];
+    char name[80]; /* <sha256>.index with consistent snapshots */
     char *data;
     size_t len;
 };
@@ -101,6 +101,8 @@ static void hash_of(const char *name, char hex[65], size_t *len)
         }
 }
 
+static const char *g_root_extra = ""; /* lines added to the next root made */
+
 /* A root: keys k0..k2, root role keys/threshold given, the three others one key each. */
 static void make_root(const char *name, int version, const char *root_ids, int root_th,
                       int ts_key, const int *signers)
@@ -109,9 +111,16 @@ static void make_root(const char *name, int version, const char *root_ids, int r
     snprintf(body, sizeof body,
              "format=1\nrole=root\nversion=%d\nexpires=%llu\nkey=%s\nkey=%s\nkey=%s\n"
              "role_keys=root %d %s\nrole_keys=targets 1 %s\nrole_keys=snapshot 1 %s\n"
-             "role_keys=timestamp 1 %s\n", version, LATER, g_pub[0], g_pub[1], g_pub[2],
-             root_th, root_ids, g_id[2], g_id[2], g_id[ts_key]);
+             "role_keys=timestamp 1 %s\n%s", version, LATER, g_pub[0], g_pub[1], g_pub[2],
+             root_th, root_ids, g_id[2], g_id[2], g_id[ts_key], g_root_extra);
     sign_put(name, body, signers);
+}
+
+static void rename_file(const char *from, const char *to)
+{
+    for (int i = 0; i < 16; i++)
+        if (!strcmp(g_files[i].name, from))
+            snprintf(g_files[i].name, sizeof g_files[i].name, "%s", to);
 }
 
 /* index, targets, snapshot and timestamp, consistent, with these versions. */
@@ -321,6 +330,53 @@ static void test_wrong_software(void **state)
     refused("wrong software installation");
 }
 
+/* Root 2 turns consistent snapshots on: the next update reads N.snapshot, N.targets and
+ * <sha256>.index (the fixed names are gone), and a package is named by its hash; a
+ * mirror serving only fixed names then has nothing the client reads. */
+static void test_consistent_snapshots(void **state)
+{
+    char ids[64], hex[65], name[80], target[128];
+    struct errmsg err = {0};
+    const char *ix;
+    size_t n;
+    uint8_t sha[32];
+    snprintf(ids, sizeof ids, "%s,%s", g_id[0], g_id[1]);
+    g_root_extra = "consistent_snapshot=true\n";
+    make_root("root.2", 2, ids, 2, 2, (int[]){0, 1, -1});
+    g_root_extra = "";
+    make_chain(INDEX2, 2, 2, 2, LATER, 2, 2);
+    hash_of("index", hex, &n);
+    snprintf(name, sizeof name, "%s.index", hex);
+    rename_file("index", name);
+    rename_file("targets", "2.targets");
+    rename_file("snapshot", "2.snapshot");
+    if (tuf_update(&g_st, get, NULL, NOW, sos_ed25519_verify, g_buf, sizeof g_buf, &ix, &n,
+                   &err))
+        fail_msg("%s", err.msg);
+    assert_memory_equal(ix, INDEX2, n);
+    assert_int_equal(g_st.root.consistent_snapshot, 1);
+    assert_int_equal(g_st.version[TUF_SNAPSHOT], 2);
+    memset(sha, 0xab, sizeof sha);
+    assert_int_equal(tuf_target_name(&g_st.root, "packages/hello-1.1.pkg", sha, target, sizeof target), 0);
+    assert_string_equal(target, "packages/abababababababababababababababababababababababababababababababab"
+                              ".hello-1.1.pkg");
+    assert_int_equal(tuf_target_name(&g_st.root, "packages/hello-1.1.pkg", sha, target, 40),
+                     SOS_ERR_BUFFER_TOO_SMALL);
+    /* fixed names only: the versioned snapshot is not there */
+    make_chain(INDEX2, 3, 3, 3, LATER, 2, 2);
+    refused("3.snapshot: cannot be fetched");
+}
+
+/* Without consistent snapshots a target keeps its name. */
+static void test_fixed_names(void **state)
+{
+    char name[80];
+    uint8_t sha[32] = {0};
+    assert_int_equal(g_st.root.consistent_snapshot, 0);
+    assert_int_equal(tuf_target_name(&g_st.root, "packages/hello-1.1.pkg", sha, name, sizeof name), 0);
+    assert_string_equal(name, "packages/hello-1.1.pkg");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +391,8 @@ int main(void)
         cmocka_unit_test_setup(test_rollback, fresh),
         cmocka_unit_test_setup(test_key_compromise_below_threshold, fresh),
         cmocka_unit_test_setup(test_wrong_software, fresh),
+        cmocka_unit_test_setup(test_consistent_snapshots, fresh),
+        cmocka_unit_test_setup(test_fixed_names, fresh),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

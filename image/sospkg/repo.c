@@ -8,6 +8,7 @@
  *       package=<name> <version> <arch> <sha256 of the file> <size> packages/<file>
  *       depends=<name> <dependency>          (one line per dependency)
  *       description=<name> <text>
+ *       channel=<name> testing               (a package given as FILE:testing)
  * The index is what a client reads to resolve dependencies before it fetches any
  * package; the SHA-256 and size pin each package file. (Signing it is the TUF targets
  * role's job: docs/packages.md.)
@@ -28,6 +29,7 @@
 
 struct loaded {
     char *path;
+    uint8_t channel; /* enum pkg_channel */
     void *data;
     size_t size;
     struct pkg pkg;
@@ -104,6 +106,7 @@ static void index_entry(const struct loaded *l, const char *file, struct pkg_ava
     strcpy(a->description, in->description);
     snprintf(a->path, sizeof a->path, "%.95s", file);
     memcpy(a->dep, in->dep, sizeof a->dep);
+    a->channel = l->channel;
     sha256(l->data, l->size, a->sha256);
 }
 
@@ -147,6 +150,12 @@ int sospkg_repo(int argc, char **argv)
     struct loaded **v = calloc((size_t)n, sizeof *v);
     for (int i = 0; i < n && !rc; i++) {
         v[i] = calloc(1, sizeof **v);
+        char *colon = strrchr(argv[i + 2], ':');
+        int channel = colon ? pkg_channel_parse(colon + 1, strlen(colon + 1)) : -1;
+        if (channel >= 0) { /* FILE:CHANNEL */
+            *colon = 0;
+            v[i]->channel = (uint8_t)channel;
+        }
         rc = load(argv[i + 2], v[i]);
     }
     if (!rc) {

@@ -4,7 +4,8 @@
  *   sospkg build -o OUT -i INFO [-d DIR] [PATH=SRC[:KIND] ...]
  *   sospkg show FILE        manifest and files; every file inflated and hashed
  *   sospkg verify FILE      the same, silent on success
- *   sospkg repo -o DIR PKG...   DIR/packages/<name>-<version>.pkg and DIR/index
+ *   sospkg repo -o DIR PKG[:CHANNEL]...   DIR/packages/<name>-<version>.pkg and DIR/index
+ *                           (CHANNEL: testing; left out: stable)
  *   sospkg keygen | meta-sign | meta-verify   signed metadata (meta.c) and
  *   sospkg tuf | tuf-verify                   TUF (tuf.c); only when the Ed25519
  *                                             sources were fetched
@@ -52,11 +53,11 @@ static void usage(FILE *f)
     fputs("usage: sospkg build -o OUT -i INFO [-d DIR] [PATH=SRC[:KIND] ...]\n"
           "       sospkg show FILE\n"
           "       sospkg verify FILE\n"
-          "       sospkg repo -o DIR PKG...\n"
+          "       sospkg repo -o DIR PKG[:testing]...\n"
           "       sospkg keygen -o KEYFILE\n"
           "       sospkg meta-sign -k KEYFILE FILE\n"
           "       sospkg meta-verify -r ROLE -t N [-v MIN] [-n NOW] FILE PUBKEY...\n"
-          "       sospkg tuf -o REPO -k KEYFILE [-v VERSION] [-e EXPIRES]\n"
+          "       sospkg tuf -o REPO -k KEYFILE [-v VERSION] [-e EXPIRES] [-c]\n"
           "       sospkg tuf-verify -r ROOTFILE [-n NOW] REPO\n", f);
 }
 

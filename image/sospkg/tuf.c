@@ -2,10 +2,14 @@
  * tuf.c - sospkg's TUF commands (docs/packages.md, "TUF roles"): signing a repository
  * made by `sospkg repo`, and running the client's update procedure over one.
  *
- *   sospkg tuf -o REPO -k KEYFILE [-v VERSION] [-e EXPIRES]
+ *   sospkg tuf -o REPO -k KEYFILE [-v VERSION] [-e EXPIRES] [-c]
  *       writes REPO/root.1 (when missing: every role's key is KEYFILE's, threshold 1),
  *       then targets, snapshot and timestamp at VERSION (default 1), expiring at
- *       EXPIRES (seconds since 1970; default a year from now), pinned to REPO/index
+ *       EXPIRES (seconds since 1970; default a year from now), pinned to REPO/index.
+ *       -c: consistent snapshots (pkg_tuf.h): the root says consistent_snapshot=true,
+ *       the roles are written as VERSION.targets and VERSION.snapshot, and the index
+ *       and every package file it lists are renamed to <sha256>.index and
+ *       packages/<sha256>.<file> (only the timestamp and roots keep fixed names)
  *   sospkg tuf-verify -r ROOTFILE [-n NOW] REPO
  *       trusts ROOTFILE, runs tuf_update over REPO and prints "ok" and the index's
  *       size, or the refusal (exit 1)
@@ -56,22 +60,31 @@ static int write_signed(const char *path, const char *body, const uint8_t sk[64]
     return fclose(f) ? sospkg_fail(EXIT_IO, "cannot write '%s'", path) : 0;
 }
 
-/* The SHA-256 (hex) and size of dir/name. */
-static int pin(const char *dir, const char *name, char hex[65], size_t *len)
+/* The SHA-256 and size of dir/name. */
+static int file_sha(const char *dir, const char *name, uint8_t h[32], size_t *len)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    uint8_t *data = hostfile_read(path, len), h[32];
+    uint8_t *data = hostfile_read(path, len);
     if (!data)
         return sospkg_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
     sha256(data, *len, h);
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", h[i]);
     free(data);
     return 0;
 }
 
-static int write_root(const char *dir, const uint8_t sk[64], unsigned long long expires)
+/* The same, the hash in hex. */
+static int pin(const char *dir, const char *name, char hex[65], size_t *len)
+{
+    uint8_t h[32];
+    int rc = file_sha(dir, name, h, len);
+    for (int i = 0; !rc && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    return rc;
+}
+
+static int write_root(const char *dir, const uint8_t sk[64], unsigned long long expires,
+                      bool consistent)
 {
     char path[1024], body[1024], pub[65], id[17];
     uint8_t kid[META_KEYID_SIZE];
@@ -88,17 +101,20 @@ static int write_root(const char *dir, const uint8_t sk[64], unsigned long long 
         snprintf(id + 2 * i, 3, "%02x", kid[i]);
     snprintf(body, sizeof body, "format=1\nrole=root\nversion=1\nexpires=%llu\nkey=%s\n"
              "role_keys=root 1 %s\nrole_keys=targets 1 %s\nrole_keys=snapshot 1 %s\n"
-             "role_keys=timestamp 1 %s\n", expires, pub, id, id, id, id);
+             "role_keys=timestamp 1 %s\n%s", expires, pub, id, id, id, id,
+             consistent ? "consistent_snapshot=true\n" : "");
     return write_signed(path, body, sk);
 }
 
-/* Signs role `role` of dir, announcing `what` (the file below it) at version v. */
-static int write_role(const char *dir, const char *role, const char *line, const char *what,
-                      unsigned v, unsigned long long expires, const uint8_t sk[64])
+/* Signs role `role` of dir, announcing `what` (the file below it, stored as `file`)
+ * at version v, into dir/<out>. */
+static int write_role(const char *dir, const char *role, const char *out, const char *line,
+                      const char *what, const char *file, unsigned v,
+                      unsigned long long expires, const uint8_t sk[64])
 {
     char hex[65], body[1024], path[1024];
     size_t len;
-    int rc = pin(dir, what, hex, &len);
+    int rc = pin(dir, file, hex, &len);
     if (rc)
         return rc;
     if (!strcmp(line, "target"))
@@ -107,8 +123,62 @@ static int write_role(const char *dir, const char *role, const char *line, const
     else
         snprintf(body, sizeof body, "format=1\nrole=%s\nversion=%u\nexpires=%llu\n"
                  "meta=%s %u %s %zu\n", role, v, expires, what, v, hex, len);
-    snprintf(path, sizeof path, "%s/%s", dir, role);
+    snprintf(path, sizeof path, "%s/%s", dir, out);
     return write_signed(path, body, sk);
+}
+
+/* dir/path renamed to its consistent-snapshot name (tuf_target_name). */
+static int rename_target(const char *dir, const char *path)
+{
+    static const struct tuf_root consistent = {.consistent_snapshot = 1};
+    char from[1024], to[1024], name[PKG_REPO_PATH_MAX + 80];
+    uint8_t sha[32];
+    size_t len;
+    int rc = file_sha(dir, path, sha, &len);
+    if (!rc && tuf_target_name(&consistent, path, sha, name, sizeof name))
+        return sospkg_fail(EXIT_INVALID, "%s: its consistent name is too long", path);
+    snprintf(from, sizeof from, "%s/%s", dir, path);
+    snprintf(to, sizeof to, "%s/%s", dir, name);
+    if (!rc && rename(from, to))
+        return sospkg_fail(EXIT_IO, "cannot rename '%s': %s", from, strerror(errno));
+    return rc;
+}
+
+/* -c: every package file the index lists, then the index, to their hashed names. */
+static int rename_targets(const char *dir)
+{
+    static struct pkg_index ix;
+    char path[1024];
+    size_t len = 0;
+    struct errmsg err = {0};
+    snprintf(path, sizeof path, "%s/index", dir);
+    char *text = hostfile_read(path, &len);
+    if (!text)
+        return sospkg_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
+    int rc = pkg_index_parse(text, len, &ix, &err) ? sospkg_fail(EXIT_INVALID, "%s: %s", path, err.msg) : 0;
+    free(text);
+    for (uint32_t i = 0; !rc && i < ix.count; i++)
+        rc = rename_target(dir, ix.pkg[i].path);
+    return rc ? rc : rename_target(dir, "index");
+}
+
+/* The three roles (and, consistent, the renames they pin). */
+static int write_roles(const char *dir, bool consistent, unsigned v, unsigned long long expires,
+                       const uint8_t sk[64])
+{
+    char targets[24] = "targets", snapshot[24] = "snapshot";
+    if (consistent) {
+        snprintf(targets, sizeof targets, "%u.targets", v);
+        snprintf(snapshot, sizeof snapshot, "%u.snapshot", v);
+    }
+    int rc = write_role(dir, "targets", targets, "target", "index", "index", v, expires, sk);
+    if (!rc)
+        rc = write_role(dir, "snapshot", snapshot, "meta", "targets", targets, v, expires, sk);
+    if (!rc)
+        rc = write_role(dir, "timestamp", "timestamp", "meta", "snapshot", snapshot, v, expires, sk);
+    if (!rc && consistent)
+        rc = rename_targets(dir);
+    return rc;
 }
 
 int sospkg_tuf(int argc, char **argv)
@@ -116,6 +186,11 @@ int sospkg_tuf(int argc, char **argv)
     const char *dir = NULL, *keyfile = NULL;
     unsigned version = 1;
     unsigned long long expires = (unsigned long long)time(NULL) + 365ull * 86400;
+    bool consistent = false;
+    if (argc && !strcmp(argv[argc - 1], "-c")) {
+        consistent = true;
+        argc--;
+    }
     for (int i = 0; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "-o"))
             dir = argv[i + 1];
@@ -130,16 +205,12 @@ int sospkg_tuf(int argc, char **argv)
     }
     uint8_t sk[64];
     if (!dir || !keyfile || argc % 2)
-        return sospkg_fail(EXIT_USAGE, "tuf -o REPO -k KEYFILE [-v VERSION] [-e EXPIRES]");
+        return sospkg_fail(EXIT_USAGE, "tuf -o REPO -k KEYFILE [-v VERSION] [-e EXPIRES] [-c]");
     int rc = sospkg_read_key(keyfile, sk);
     if (!rc)
-        rc = write_root(dir, sk, expires);
+        rc = write_root(dir, sk, expires, consistent);
     if (!rc)
-        rc = write_role(dir, "targets", "target", "index", version, expires, sk);
-    if (!rc)
-        rc = write_role(dir, "snapshot", "meta", "targets", version, expires, sk);
-    if (!rc)
-        rc = write_role(dir, "timestamp", "meta", "snapshot", version, expires, sk);
+        rc = write_roles(dir, consistent, version, expires, sk);
     return rc;
 }
 

@@ -98,15 +98,17 @@ static int do_list(struct sl_request *r)
     uint32_t flags = sl_parse_u32(&ps);
     for (uint32_t i = 0; !rc && !(flags & PKG_LIST_AVAILABLE) && i < g_pkg.db.cur.set.count; i++)
         say_pkg(&g_pkg.db.cur.set.pkg[i], "");
-    for (int k = 0; !rc && (flags & PKG_LIST_AVAILABLE) && k < PKGSVC_REPOS; k++)
-        for (uint32_t i = 0; i < g_pkg.repo[k].index.count; i++) {
-            const struct pkg_avail *a = &g_pkg.repo[k].index.pkg[i];
+    for (int k = 0; !rc && (flags & PKG_LIST_AVAILABLE) && k < PKGSVC_REPOS; k++) {
+        const struct pkg_index *ix = pkgsvc_repo_offers(&g_pkg.repo[k]);
+        for (uint32_t i = 0; i < ix->count; i++) {
+            const struct pkg_avail *a = &ix->pkg[i];
             bool have = false;
             for (uint32_t j = 0; j < g_pkg.db.cur.set.count; j++)
                 have |= !strcmp(g_pkg.db.cur.set.pkg[j].name, a->name) &&
                         !pkg_version_cmp(&g_pkg.db.cur.set.pkg[j].version, &a->version);
-            say_pkg(a, have ? "[installed]" : "");
+            say_pkg(a, have ? "[installed]" : a->channel ? "[testing]" : "");
         }
+    }
     if (!rc && !g_pkg.len)
         pkgsvc_say("(none)\n");
     return answer(r, rc, &err);
@@ -123,11 +125,13 @@ static int do_show(struct sl_request *r)
             say_pkg(&g_pkg.db.cur.set.pkg[i], "[installed]");
             pkgsvc_prov_show(&g_pkg.db.cur.set.pkg[i]);
         }
-    for (uint32_t i = 0; !rc && repo && i < repo->index.count; i++) {
-        const struct pkg_avail *a = &repo->index.pkg[i];
+    const struct pkg_index *ix = repo ? pkgsvc_repo_offers(repo) : NULL;
+    for (uint32_t i = 0; !rc && ix && i < ix->count; i++) {
+        const struct pkg_avail *a = &ix->pkg[i];
         if (strcmp(a->name, name))
             continue;
-        pkgsvc_say("%s %s in %s (%u bytes)\n", a->name, a->version_text, repo->name,
+        pkgsvc_say("%s %s in %s (%s%s%u bytes)\n", a->name, a->version_text, repo->name,
+                   a->channel ? pkg_channel_name(a->channel) : "", a->channel ? ", " : "",
                    (unsigned)a->size);
         for (uint32_t k = 0; k < a->dep_count; k++) {
             char dep[160];
@@ -145,15 +149,32 @@ static int do_search(struct sl_request *r)
     struct errmsg err;
     const char *word = NULL;
     int rc = begin(r, SOS_RIGHT_READ, 1, &word, NULL, &err);
-    for (int k = 0; !rc && k < PKGSVC_REPOS; k++)
-        for (uint32_t i = 0; i < g_pkg.repo[k].index.count; i++) {
-            const struct pkg_avail *a = &g_pkg.repo[k].index.pkg[i];
+    for (int k = 0; !rc && k < PKGSVC_REPOS; k++) {
+        const struct pkg_index *ix = pkgsvc_repo_offers(&g_pkg.repo[k]);
+        for (uint32_t i = 0; i < ix->count; i++) {
+            const struct pkg_avail *a = &ix->pkg[i];
             if (strstr(a->name, word) || strstr(a->description, word))
                 say_pkg(a, "");
         }
+    }
     if (!rc && !g_pkg.len)
         pkgsvc_say("nothing matches %s\n", word);
     return answer(r, rc, &err);
+}
+
+/* A version asked for that the repository has on a channel policy does not follow is
+ * refused by name (the resolver would only say no version fits). */
+static int channel_has(const struct pkgsvc_repo *repo, const char *name,
+                       const struct pkg_version *v, struct errmsg *err)
+{
+    const struct pkg_avail *a = pkg_index_find(&repo->index, name, v);
+    unsigned follows = pkgsvc_policy_channel(repo->name, name);
+    if (!a || a->channel <= follows)
+        return 0;
+    return errmsg_set(err, SOS_ERR_NOT_FOUND, "%s %s is on the %s channel of %s, which follows "
+                      "%s (pkg policy channel %s/%s testing)", name, a->version_text,
+                      pkg_channel_name(a->channel), repo->name, pkg_channel_name(follows),
+                      repo->name, name);
 }
 
 /* Installs (or updates to) name at version ("": the newest, or the pin), from the
@@ -163,18 +184,26 @@ static int install(const char *name, const char *version, const char *who, struc
     struct pkg_version v;
     struct pkgsvc_repo *repo = pkgsvc_repo_for(name);
     const char *pin = pkgsvc_policy_pin(name);
+    const struct pkgsvc_repo *other = repo ? NULL : pkgsvc_repo_offering(name, true);
+    if (!repo && other && !pkgsvc_repo_offering(name, false))
+        return errmsg_set(err, SOS_ERR_NOT_FOUND, "%s is on the %s channel of %s, which "
+                          "follows %s (pkg policy channel %s testing)", name,
+                          pkg_channel_name(pkg_index_find(&other->index, name, NULL)->channel),
+                          other->name, pkg_channel_name(pkgsvc_policy_channel(other->name, name)),
+                          other->name);
     if (!repo)
         return errmsg_set(err, SOS_ERR_NOT_FOUND, "no repository %s %s",
-                          pkgsvc_repo_offering(name) ? "that policy allows offers" : "offers",
-                          name);
+                          other ? "that policy allows offers" : "offers", name);
     if (pin && version[0] && strcmp(pin, version))
         return errmsg_set(err, SOS_ERR_ACCESS_DENIED, "%s is pinned to %s by policy", name, pin);
     if (pin)
         version = pin;
     int rc = version[0] ? pkg_version_parse(version, strlen(version), &v, err) : 0;
+    if (!rc && version[0])
+        rc = channel_has(repo, name, &v, err);
     if (!rc)
-        rc = pkgdb_install(&g_pkg.db, &repo->index, &repo->fetch, name, version[0] ? &v : NULL,
-                           err);
+        rc = pkgdb_install(&g_pkg.db, pkgsvc_repo_offers(repo), &repo->fetch, name,
+                           version[0] ? &v : NULL, err);
     if (!rc) {
         pkgsvc_prov_note(repo, who);
         pkgsvc_say("%s (generation %u)\n", g_pkg.db.cur.reason, (unsigned)g_pkg.db.cur.number);

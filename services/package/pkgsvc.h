@@ -24,6 +24,14 @@ void pkgsvc_fetch_storage_init(struct pkg_fetch *f, sos_handle_t dir);
 
 /* A repository backend over HTTP (fetch_http.c): GET <url>/<path>; url must outlive f. */
 int pkgsvc_fetch_http_init(struct pkg_fetch *f, const char *url, struct errmsg *err);
+/* Why the last HTTP fetch failed ("" when it did not or the file was not there). */
+const char *pkgsvc_fetch_why(void);
+
+/* fetch_tls.c: for an https fetch, the trust store (/etc/ca.pem) and the clock of day
+ * into nh's TLS hook: 0, or an error with why; release after the fetch. */
+struct net_http;
+int pkgsvc_tls_prepare(struct net_http *nh, char *why, size_t size);
+void pkgsvc_tls_release(void);
 
 #define PKGSVC_REPOS 4
 
@@ -82,7 +90,11 @@ void pkgsvc_trust_report(const struct pkgsvc_repo *r);
 /* The repository that offers name and that policy allows to supply it (the first
  * added), or NULL; _offering: the first that offers it, whatever the policy. */
 struct pkgsvc_repo *pkgsvc_repo_for(const char *name);
-struct pkgsvc_repo *pkgsvc_repo_offering(const char *name);
+/* A repository whose followed channels (any_channel: any of its channels) offer name. */
+struct pkgsvc_repo *pkgsvc_repo_offering(const char *name, bool any_channel);
+/* What r offers on the channels policy follows, each package at the path to fetch it
+ * from (its consistent-snapshot name when the root says so); valid until the next call. */
+const struct pkg_index *pkgsvc_repo_offers(const struct pkgsvc_repo *r);
 
 /* policy.c: the rules (allow <repo> <pkg|*>, pin <pkg> <version>) in the state file
  * "policy", and provenance records prov.<name>-<version>. op: show, allow, pin, unpin,
@@ -93,6 +105,8 @@ int pkgsvc_policy_op(const char *op, const char *a, const char *b, bool may_writ
                      struct errmsg *err);
 bool pkgsvc_policy_allows(const char *repo, const char *name);
 const char *pkgsvc_policy_pin(const char *name);
+/* The channel (enum pkg_channel) repo follows for the package name. */
+unsigned pkgsvc_policy_channel(const char *repo, const char *name);
 void pkgsvc_prov_note(const struct pkgsvc_repo *repo, const char *who);
 void pkgsvc_prov_show(const struct pkg_avail *a);
 

@@ -8,7 +8,13 @@
  *   allow <repository> <package|*>   once any allow rule names a package (or *), only
  *                                    the repositories allowed for it may supply it
  *   pin <package> <version>          install and update take exactly that version
- * No rules: any repository the operator added may supply any package, newest wins.
+ *   channel <repository>[/<package>] <channel>
+ *                                    the channel the repository (or that package of
+ *                                    it) follows: stable, the default, or testing (which
+ *                                    sees stable's packages too); a package's rule wins
+ *                                    over its repository's
+ * No rules: any repository the operator added may supply any package of its stable
+ * channel, newest wins.
  *
  * Provenance: after every install or update, each package of the new generation that
  * has no record yet gets "prov.<name>-<version>": the repository and url it came from,
@@ -30,9 +36,13 @@
 #define POLICY_MAX 16
 #define PROV_MAX 1024
 
+enum rule_kind { RULE_ALLOW, RULE_PIN, RULE_CHANNEL, RULE_KINDS };
+static const char *const g_kind[RULE_KINDS] = {"allow", "pin", "channel"};
+
 struct rule {
-    bool pin;
-    char a[PKG_NAME_MAX + 1], b[PKG_NAME_MAX + 1]; /* allow: repo, pkg; pin: pkg, version */
+    enum rule_kind kind;
+    /* allow: repo, pkg; pin: pkg, version; channel: repo[/pkg], channel */
+    char a[2 * PKG_NAME_MAX + 2], b[PKG_NAME_MAX + 1];
 };
 
 static struct rule g_rules[POLICY_MAX];
@@ -40,28 +50,37 @@ static uint32_t g_nrules;
 
 static int save(void)
 {
-    char text[POLICY_MAX * (2 * PKG_NAME_MAX + 10)];
+    char text[POLICY_MAX * (3 * PKG_NAME_MAX + 16)];
     size_t at = 0;
     for (uint32_t i = 0; i < g_nrules; i++)
         at += (size_t)snprintf(text + at, sizeof text - at, "%s %s %s\n",
-                               g_rules[i].pin ? "pin" : "allow", g_rules[i].a, g_rules[i].b);
+                               g_kind[g_rules[i].kind], g_rules[i].a, g_rules[i].b);
     return stc_replace_file(g_pkg.state_dir, POLICY_FILE, text, at);
 }
 
-static int add_rule(bool pin, const char *a, const char *b, struct errmsg *err)
+/* A channel rule's subject: repo or repo/pkg, each a name (one slash at most). */
+static bool channel_subject_ok(const char *a)
 {
-    if (!a[0] || !b[0] || strlen(a) > PKG_NAME_MAX || strlen(b) > PKG_NAME_MAX ||
+    const char *slash = strchr(a, '/');
+    return a[0] != '/' && (!slash || (slash[1] && !strchr(slash + 1, '/')));
+}
+
+static int add_rule(enum rule_kind kind, const char *a, const char *b, struct errmsg *err)
+{
+    size_t amax = kind == RULE_CHANNEL ? 2 * PKG_NAME_MAX + 1 : PKG_NAME_MAX;
+    if (!a[0] || !b[0] || strlen(a) > amax || strlen(b) > PKG_NAME_MAX ||
         strchr(a, ' ') || strchr(b, ' '))
-        return errmsg_set(err, SOS_ERR_INVALID_ARGS, "policy: %s takes two words",
-                          pin ? "pin" : "allow");
-    if (pin)
-        for (uint32_t i = 0; i < g_nrules; i++)
-            if (g_rules[i].pin && !strcmp(g_rules[i].a, a))
-                g_rules[i] = g_rules[--g_nrules]; /* a new pin replaces the old one */
+        return errmsg_set(err, SOS_ERR_INVALID_ARGS, "policy: %s takes two words", g_kind[kind]);
+    if (kind == RULE_CHANNEL && (!channel_subject_ok(a) || pkg_channel_parse(b, strlen(b)) < 0))
+        return errmsg_set(err, SOS_ERR_INVALID_ARGS, "policy: channel takes <repo>[/<pkg>] "
+                          "and stable or testing");
+    for (uint32_t i = g_nrules; kind != RULE_ALLOW && i-- > 0;)
+        if (g_rules[i].kind == kind && !strcmp(g_rules[i].a, a))
+            g_rules[i] = g_rules[--g_nrules]; /* a new pin or channel replaces the old one */
     if (g_nrules == POLICY_MAX)
         return errmsg_set(err, SOS_ERR_NO_RESOURCES, "policy: at most %d rules", POLICY_MAX);
     struct rule *r = &g_rules[g_nrules++];
-    r->pin = pin;
+    r->kind = kind;
     snprintf(r->a, sizeof r->a, "%s", a);
     snprintf(r->b, sizeof r->b, "%s", b);
     return 0;
@@ -75,16 +94,18 @@ int pkgsvc_policy_load(void)
     if (rc)
         return rc == SOS_ERR_NOT_FOUND ? 0 : rc;
     for (char *line = strtok_r(text, "\n", &save_ptr); line; line = strtok_r(NULL, "\n", &save_ptr)) {
-        char kind[8], a[PKG_NAME_MAX + 1], b[PKG_NAME_MAX + 1];
+        char kind[8], a[2 * PKG_NAME_MAX + 2], b[PKG_NAME_MAX + 1];
         char *s1 = strchr(line, ' '), *s2 = s1 ? strchr(s1 + 1, ' ') : NULL;
         struct errmsg e = {0};
-        if (!s2 || (size_t)(s1 - line) >= sizeof kind || (size_t)(s2 - s1 - 1) > PKG_NAME_MAX ||
+        if (!s2 || (size_t)(s1 - line) >= sizeof kind || (size_t)(s2 - s1 - 1) >= sizeof a ||
             strlen(s2 + 1) > PKG_NAME_MAX)
             continue;
         snprintf(kind, sizeof kind, "%.*s", (int)(s1 - line), line);
         snprintf(a, sizeof a, "%.*s", (int)(s2 - s1 - 1), s1 + 1);
         snprintf(b, sizeof b, "%s", s2 + 1);
-        add_rule(!strcmp(kind, "pin"), a, b, &e);
+        for (int k = 0; k < RULE_KINDS; k++)
+            if (!strcmp(kind, g_kind[k]))
+                add_rule((enum rule_kind)k, a, b, &e);
     }
     free(text);
     return 0;
@@ -95,7 +116,7 @@ bool pkgsvc_policy_allows(const char *repo, const char *name)
     bool named = false;
     for (uint32_t i = 0; i < g_nrules; i++) {
         const struct rule *r = &g_rules[i];
-        if (r->pin || (strcmp(r->b, name) && strcmp(r->b, "*")))
+        if (r->kind != RULE_ALLOW || (strcmp(r->b, name) && strcmp(r->b, "*")))
             continue;
         named = true;
         if (!strcmp(r->a, repo))
@@ -107,17 +128,38 @@ bool pkgsvc_policy_allows(const char *repo, const char *name)
 const char *pkgsvc_policy_pin(const char *name)
 {
     for (uint32_t i = 0; i < g_nrules; i++)
-        if (g_rules[i].pin && !strcmp(g_rules[i].a, name))
+        if (g_rules[i].kind == RULE_PIN && !strcmp(g_rules[i].a, name))
             return g_rules[i].b;
     return NULL;
 }
 
+unsigned pkgsvc_policy_channel(const char *repo, const char *name)
+{
+    int of_repo = PKG_CHANNEL_STABLE, of_pkg = -1;
+    size_t rl = strlen(repo);
+    for (uint32_t i = 0; i < g_nrules; i++) {
+        const struct rule *r = &g_rules[i];
+        if (r->kind != RULE_CHANNEL || strncmp(r->a, repo, rl))
+            continue;
+        if (!r->a[rl])
+            of_repo = pkg_channel_parse(r->b, strlen(r->b));
+        else if (r->a[rl] == '/' && !strcmp(r->a + rl + 1, name))
+            of_pkg = pkg_channel_parse(r->b, strlen(r->b));
+    }
+    return (unsigned)(of_pkg >= 0 ? of_pkg : of_repo);
+}
+
 static void show(void)
 {
+    bool channel = false;
+    for (uint32_t i = 0; i < g_nrules; i++) {
+        pkgsvc_say("%s %s %s\n", g_kind[g_rules[i].kind], g_rules[i].a, g_rules[i].b);
+        channel |= g_rules[i].kind == RULE_CHANNEL;
+    }
     if (!g_nrules)
         pkgsvc_say("no rules: any repository may supply any package; no pins\n");
-    for (uint32_t i = 0; i < g_nrules; i++)
-        pkgsvc_say(g_rules[i].pin ? "pin %s %s\n" : "allow %s %s\n", g_rules[i].a, g_rules[i].b);
+    if (!channel)
+        pkgsvc_say("every repository follows its stable channel\n");
 }
 
 int pkgsvc_policy_op(const char *op, const char *a, const char *b, bool may_write,
@@ -132,18 +174,19 @@ int pkgsvc_policy_op(const char *op, const char *a, const char *b, bool may_writ
     struct rule keep[POLICY_MAX];
     uint32_t nkeep = g_nrules;
     memcpy(keep, g_rules, sizeof keep);
-    int rc;
-    if (!strcmp(op, "allow") || !strcmp(op, "pin")) {
-        rc = add_rule(op[0] == 'p', a, b, err);
-    } else if (!strcmp(op, "unpin") || !strcmp(op, "reset")) {
+    int rc = -1;
+    for (int k = 0; k < RULE_KINDS; k++)
+        if (!strcmp(op, g_kind[k]))
+            rc = add_rule((enum rule_kind)k, a, b, err);
+    if (!strcmp(op, "unpin") || !strcmp(op, "reset")) {
         for (uint32_t i = g_nrules; i-- > 0;)
-            if (op[0] == 'r' || (g_rules[i].pin && !strcmp(g_rules[i].a, a)))
+            if (op[0] == 'r' || (g_rules[i].kind == RULE_PIN && !strcmp(g_rules[i].a, a)))
                 g_rules[i] = g_rules[--g_nrules];
         rc = 0;
-    } else {
+    } else if (rc == -1) {
         return errmsg_set(err, SOS_ERR_INVALID_ARGS,
                           "policy takes show, allow <repo> <pkg|*>, pin <pkg> <version>, unpin "
-                          "<pkg> or reset");
+                          "<pkg>, channel <repo>[/<pkg>] <stable|testing> or reset");
     }
     if (!rc && (rc = save()) != 0)
         errmsg_set(err, rc, "cannot save the policy");

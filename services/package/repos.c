@@ -260,18 +260,36 @@ int pkgsvc_repos_load(void)
     return 0;
 }
 
-struct pkgsvc_repo *pkgsvc_repo_offering(const char *name)
+const struct pkg_index *pkgsvc_repo_offers(const struct pkgsvc_repo *r)
 {
-    for (int i = 0; i < PKGSVC_REPOS; i++)
-        if (g_pkg.repo[i].name[0] && pkg_index_find(&g_pkg.repo[i].index, name, NULL))
+    static struct pkg_index view;
+    view.count = 0;
+    for (uint32_t i = 0; i < r->index.count; i++) {
+        const struct pkg_avail *a = &r->index.pkg[i];
+        struct pkg_avail *v = &view.pkg[view.count];
+        if (a->channel > pkgsvc_policy_channel(r->name, a->name))
+            continue;
+        *v = *a; /* consistent snapshots: fetched as packages/<sha256>.<file> */
+        if (!tuf_target_name(&r->tuf.root, a->path, a->sha256, v->path, sizeof v->path))
+            view.count++;
+    }
+    return &view;
+}
+
+struct pkgsvc_repo *pkgsvc_repo_offering(const char *name, bool any_channel)
+{
+    for (int i = 0; i < PKGSVC_REPOS; i++) {
+        const struct pkgsvc_repo *r = &g_pkg.repo[i];
+        if (r->name[0] && pkg_index_find(any_channel ? &r->index : pkgsvc_repo_offers(r), name, NULL))
             return &g_pkg.repo[i];
+    }
     return NULL;
 }
 
 struct pkgsvc_repo *pkgsvc_repo_for(const char *name)
 {
     for (int i = 0; i < PKGSVC_REPOS; i++)
-        if (g_pkg.repo[i].name[0] && pkg_index_find(&g_pkg.repo[i].index, name, NULL) &&
+        if (g_pkg.repo[i].name[0] && pkg_index_find(pkgsvc_repo_offers(&g_pkg.repo[i]), name, NULL) &&
             pkgsvc_policy_allows(g_pkg.repo[i].name, name))
             return &g_pkg.repo[i];
     return NULL;

@@ -16,10 +16,15 @@
  * tuf_state (root keys, thresholds, versions) and the index the targets role signed.
  * A start reads it back without fetching anything.
  *
+ * Consistent snapshots (a root with consistent_snapshot=true) are tuf_update's: it
+ * fetches N.snapshot, N.targets and <sha256>.index; the package files' names come from
+ * tuf_target_name (repos.c's view of the index).
+ *
  * The clock: expiry is checked against the kernel's clock of day (hal_wall_clock_s,
- * through the kernel statistics: the host's time in the simulator). A machine whose HAL
- * reads no clock (x86_64 and aarch64 so far) says 0: expiry is then not checked, and
- * `pkg trust` says so (the freeze attack is not defended there).
+ * through the kernel statistics: the host's time in the simulator, the CMOS RTC on
+ * x86_64, the PL031 on QEMU virt). A machine whose HAL reads no clock (the Pi 5) says
+ * 0: expiry is then not checked, and `pkg trust` says so (the freeze attack is not
+ * defended there).
  *
  * Layer: services (package).
  */
@@ -136,6 +141,11 @@ int pkgsvc_trust_sync(struct pkgsvc_repo *r, struct errmsg *err)
     if (!rc && (rc = save(r, &st, index, len)) != 0)
         errmsg_set(err, rc, "cannot keep what was verified: %s", sos_strerror(rc));
     free(buf);
+    if (rc && !strncmp(r->url, "http", 4) && pkgsvc_fetch_why()[0]) {
+        char what[sizeof err->msg];
+        snprintf(what, sizeof what, "%s", err->msg);
+        errmsg_set(err, rc, "%s (%s)", what, pkgsvc_fetch_why());
+    }
     if (rc) {
         errmsg_prefix(err, r->name);
         return rc; /* nothing trusted changed */
@@ -151,7 +161,7 @@ int pkgsvc_trust_sync(struct pkgsvc_repo *r, struct errmsg *err)
  * them nor make a role's threshold 0). */
 static bool state_sane(const struct tuf_state *st)
 {
-    if (st->root.nkeys > TUF_MAX_KEYS)
+    if (st->root.nkeys > TUF_MAX_KEYS || st->root.consistent_snapshot > 1)
         return false;
     for (int role = 0; role < TUF_ROLES; role++)
         if (st->root.role[role].nids > TUF_MAX_KEYS || st->root.role[role].threshold == 0 ||
@@ -250,6 +260,9 @@ void pkgsvc_trust_report(const struct pkgsvc_repo *r)
         pkgsvc_say("  root version %u, expires %llu (seconds since 1970; not checked: this "
                    "machine has no clock of day)\n",
                    (unsigned)st->root.version, (unsigned long long)st->root.expires);
+    pkgsvc_say("  files: %s\n", st->root.consistent_snapshot
+                                     ? "consistent snapshots (N.snapshot, N.targets, <sha256>.<file>)"
+                                     : "fixed names (snapshot, targets, index, packages/<file>)");
     for (int role = 0; role < TUF_ROLES; role++) {
         const struct tuf_role_keys *k = &st->root.role[role];
         pkgsvc_say("  %-9s threshold %u of %u key%s, trusted version %u\n", g_roles[role],

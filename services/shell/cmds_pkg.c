@@ -7,7 +7,8 @@
  *       | update [name] | remove <name> | rollback | history | verify | repair | gc
  *       | repo add <name> [<url> [<root file>]] | repo remove <name> | repo list|sync [name]
  *       | trust [name] | keys [name]
- *       | policy [allow <repo> <pkg|*> | pin <pkg> <version> | unpin <pkg> | reset]
+ *       | policy [allow <repo> <pkg|*> | pin <pkg> <version> | unpin <pkg>
+ *                 | channel <repo>[/<pkg>] <stable|testing> | reset]
  *   run pkg <name> [args...]    the installed package's program, through the root
  *                               manager's loader (`run image` on its installed file)
  *
@@ -43,7 +44,8 @@ static void usage(void)
                "<name>[@version] | update [name] | remove <name> | rollback | history | "
                "verify | repair | gc | repo add <name> [<url> [<root file>]] | repo remove <name> "
                "| repo list|sync [name] | trust [name] | keys [name] | policy [allow <repo> "
-               "<pkg|*> | pin <pkg> <version> | unpin <pkg> | reset]\n");
+               "<pkg|*> | pin <pkg> <version> | unpin <pkg> | channel <repo>[/<pkg>] "
+               "<stable|testing> | reset]\n");
 }
 
 /* `pkg repo OP [name [url [root]]]`, `pkg trust|keys [name]`. */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
+
 #include <proto/config.h>
 #include <proto/log.h>
 #include <proto/mgr.h>
@@ -280,19 +282,44 @@ void cmd_config(int argc, char **argv)
         sh_eprintf("usage: config get <key> | set <key> <value> | list [prefix]\n");
 }
 
-/* ---- mem, uptime */
+/* ---- mem, date, uptime */
+
+/* The kernel's statistics, or false (said, naming the command). */
+static bool kstats(const char *cmd, struct sos_info_kstats *k)
+{
+    int64_t err = g_sh.kernel ? sos_object_get_info(g_sh.kernel, SOS_INFO_KERNEL_STATS, k, sizeof(*k))
+                              : SOS_ERR_ACCESS_DENIED;
+    if (err < 0)
+        sh_eprintf("%s: no kernel statistics: %s\n", cmd, sh_errtext((int)err));
+    return err >= 0;
+}
+
+/* The kernel's clock of day (hal_wall_clock_s: the host's in the simulator, the RTC on
+ * QEMU) as a UTC date and as seconds since 1970. */
+void cmd_date(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    struct sos_info_kstats k;
+    if (!kstats("date", &k))
+        return;
+    if (k.wall_clock_s <= 0) {
+        sh_printf("date: this machine has no clock of day\n");
+        return;
+    }
+    struct civil_time t;
+    civil_from_unix(k.wall_clock_s, &t);
+    sh_printf("%04d-%02u-%02u %02u:%02u:%02u UTC (%lld s since 1970)\n", (int)t.year, t.month,
+              t.day, t.hour, t.minute, t.second, (long long)k.wall_clock_s);
+}
 
 void cmd_mem(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
     struct sos_info_kstats k;
-    int64_t err = g_sh.kernel ? sos_object_get_info(g_sh.kernel, SOS_INFO_KERNEL_STATS, &k, sizeof(k))
-                              : SOS_ERR_ACCESS_DENIED;
-    if (err < 0) {
-        sh_eprintf("mem: no kernel statistics: %s\n", sh_errtext((int)err));
+    if (!kstats("mem", &k))
         return;
-    }
     char a[32], b[32], c[32];
     sh_printf("memory    total %s  free %s  kernel heap %s\n",
               fmt_kib(a, sizeof(a), k.frames_total * SOS_PAGE_SIZE),

@@ -121,6 +121,7 @@ void cmd_run(int argc, char **argv);
 /* Wait (seconds at most) until service `name` has started (or stopped) and say how it is. */
 void sh_settle(const char *name, bool want_running);
 void cmd_uptime(int argc, char **argv);
+void cmd_date(int argc, char **argv);
 void cmd_chaos(int argc, char **argv);
 void cmd_storage(int argc, char **argv);
 void cmd_store(int argc, char **argv);

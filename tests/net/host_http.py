@@ -104,9 +104,16 @@ def silent_server(host, port):
     return srv
 
 
-def setup(work, host, tls):
+def plain_server(host, port, directory):
+    srv = http.server.ThreadingHTTPServer((host, port), functools.partial(_Quiet, directory=directory))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def setup(work, host, tls, serve=None):
     """The files, and the HTTPS and silent servers when tls (TAP: the guest resolves
-    repo.test there); a dict for check() and stop()."""
+    repo.test there); a dict for check() and stop(). With serve (a repository), the HTTPS
+    servers serve that directory and the scratch one (ca.pem) is on plain HTTP at :8079."""
     data = os.urandom(BIG)
     with open(os.path.join(work, 'big.bin'), 'wb') as f:
         f.write(data)
@@ -117,8 +124,10 @@ def setup(work, host, tls):
         ca, cert, key = make_pki(work, 'trusted')
         shutil.copy(ca, os.path.join(work, 'ca.pem'))
         _, other_cert, other_key = make_pki(work, 'unknown')
-        st['servers'] += [https_server(host, 8443, cert, key, work),
-                          https_server(host, 8444, other_cert, other_key, work)]
+        st['servers'] += [https_server(host, 8443, cert, key, serve or work),
+                          https_server(host, 8444, other_cert, other_key, serve or work)]
+        if serve:
+            st['servers'].append(plain_server(host, 8079, work))
         st['servers'].append(silent_server(host, 7010))
     return st
 

@@ -36,8 +36,9 @@ or dnsmasq sends can leave it. Without root, unshare, ip or dnsmasq it says
                    takes the guest's connections (no host client: slirp forwards
                    nothing in)
   --no-dhcp        with --services: no dnsmasq at all (nothing answers DHCP or DNS)
-  --serve DIR      with --services: http.server serves DIR (not the scratch directory),
-                   and the host side's cases of service.scn (its client, the DNS
+  --serve DIR      with --services: http.server and the HTTPS servers serve DIR (not the
+                   scratch directory; its ca.pem is on plain HTTP at :8079), and the host
+                   side's cases of service.scn (its client, the DNS
                    query count) are left out: COMMAND is another scenario (packages
                    over HTTP: the test repository)
   --timeout S      give up after S seconds (default 60)
@@ -203,7 +204,7 @@ def host_servers(work, host, serve=None):
         threading.Thread(target=fn, daemon=True).start()
     with open(os.path.join(work, 'index.html'), 'w') as f:
         f.write('served by the test\n')
-    tls = host_http.setup(work, host, host == '10.0.2.2')
+    tls = host_http.setup(work, host, host == '10.0.2.2', serve)
     http = subprocess.Popen([sys.executable, '-m', 'http.server', '--bind', host,
                              '--directory', serve or work, '8080'], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

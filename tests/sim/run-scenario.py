@@ -34,6 +34,10 @@ another boot of the same COMMAND, in order, with the same disk (a power-off and 
 again). The token @DISK@ in COMMAND is replaced by a fresh empty disk file made for
 this run (removed afterwards), so scenarios never see each other's or the user's disk.
 
+An expect line `@clock-of-day` matches the next line with `(N s since 1970)` (what the
+shell's `date` prints) whose N is within CLOCK_SLACK_S of the host's clock when the
+line reached this script (the guest's clock of day agrees with the host's).
+
     host: <program> <args...>  (in an expect part; optional, any number)
 
 runs a program on the host after that boot, before the next, with @DISK@ in its
@@ -53,6 +57,8 @@ import time
 WAIT_FOR = "@wait-for "
 SETTLE = "uptime --wait 60"
 WAIT_FOR_S = 20
+CLOCK = "@clock-of-day"
+CLOCK_SLACK_S = 5
 
 
 def normalise(line):
@@ -89,8 +95,9 @@ def parse(path):
     return boots
 
 
-def run_typed(cmd, inp, timeout):
-    """Run cmd typing inp line by line, pausing at @wait-for lines; (output, status)."""
+def run_typed(cmd, inp, timeout, stamps=None):
+    """Run cmd typing inp line by line, pausing at @wait-for lines; (output, status).
+    stamps, when given, gets (bytes of output so far, host time) at each read."""
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
     out, cond = bytearray(), threading.Condition()
@@ -100,6 +107,8 @@ def run_typed(cmd, inp, timeout):
             b = os.read(p.stdout.fileno(), 4096)
             with cond:
                 out.extend(b)
+                if stamps is not None:
+                    stamps.append((len(out), time.time()))
                 cond.notify_all()
             if not b:
                 return
@@ -144,11 +153,28 @@ def run_host(argv, disk, n):
     return 0 if ok else 1
 
 
+def clock_line(out, stamps, lines, pos):
+    """The index of the first line from pos whose `(N s since 1970)` is within
+    CLOCK_SLACK_S of the host's time when it arrived, else None."""
+    raw = out.splitlines(keepends=True)
+    offset = sum(len(l.encode("utf-8", "replace")) for l in raw[:pos])
+    for i in range(pos, len(lines)):
+        offset += len(raw[i].encode("utf-8", "replace"))
+        m = re.search(r"\((\d+) s since 1970\)", raw[i])
+        when = next((t for n, t in stamps if n >= offset), None)
+        if m and when is not None:
+            delta = int(m.group(1)) - when
+            sys.stderr.write(f"run-scenario: the guest's clock of day is {delta:+.1f} s from the host's\n")
+            if abs(delta) <= CLOCK_SLACK_S:
+                return i
+    return None
+
+
 def run_boot(cmd, inp, exp, want_status, timeout, n, transcript):
     """One boot; returns (cases so far, failures)."""
-    t0 = time.monotonic()
-    if any(l.startswith(WAIT_FOR) for l in inp):
-        out, rc = run_typed(cmd, inp, timeout)
+    t0, stamps = time.monotonic(), []
+    if any(l.startswith(WAIT_FOR) for l in inp) or CLOCK in exp:
+        out, rc = run_typed(cmd, inp, timeout, stamps)
     else:
         try:
             p = subprocess.run(cmd, input=("\n".join(inp) + "\n").encode(), stdout=subprocess.PIPE,
@@ -164,6 +190,13 @@ def run_boot(cmd, inp, exp, want_status, timeout, n, transcript):
     pos, failed = 0, 0
     for e in exp:
         n += 1
+        if e == CLOCK:
+            found = clock_line(out, stamps, lines, pos)
+            print(f"{'ok' if found is not None else 'not ok'} {n} - the clock of day within "
+                  f"{CLOCK_SLACK_S} s of the host's")
+            failed += found is None
+            pos = found + 1 if found is not None else pos
+            continue
         if e.startswith("/") and e.endswith("/") and len(e) > 1:
             rx = re.compile(e[1:-1])
             match = lambda l: rx.search(l) is not None
