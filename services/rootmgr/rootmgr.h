@@ -69,6 +69,15 @@ struct svc {
     char detail[80];
     bool packaged;  /* made known by the package service (packaged.c) */
     bool withdrawn; /* its package is gone: hidden from rm_find */
+    struct rm_origin *origin; /* packaged: what the launch gate is told (packaged.c) */
+};
+
+/* Where a stored image comes from, for the launch gate: its path and SHA-256, and for a
+ * packaged service its package, repository and signing key ids ("" when unknown). */
+struct rm_origin {
+    char path[128];
+    uint8_t hash[32];
+    char package[32], repo[32], keys[136];
 };
 
 struct run_proc {
@@ -133,8 +142,9 @@ int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size,
                         uint8_t hash[32]);
 /* gate.c: ask the security service whether a stored image may run (0: yes); a refusal
  * says why in why[] (the shell prints it). Without a security service: yes. */
-int rm_launch_check(const char *name, const char *path, const uint8_t hash[32], char *why,
-                    size_t cap);
+int rm_launch_check(const char *name, const struct rm_origin *o, char *why, size_t cap);
+/* The security service when the set has one (packaged services wait for it), else NULL. */
+struct svc *rm_gatekeeper(void);
 /* stored.c: a handle on directory /<path> in storage with `rights` (STORAGE_R_*), made
  * with its missing parents when absent (a storage/<path> resource). */
 int rm_storage_dir(const char *path, uint32_t rights, sos_handle_t *out);
@@ -148,6 +158,8 @@ void rm_fail_waiters(struct svc *s, int status);
 int rm_mgr_op(struct sl_request *r);
 /* packaged.c: MGR_PKG_SERVICE and MGR_PKG_WITHDRAW */
 int rm_pkg_op(struct sl_request *r);
+/* packaged.c: the launch gate for packaged service s: 0, or the reason in s->detail. */
+int rm_gate_service(struct svc *s);
 /* Stop every service in reverse dependency order, then power off or reboot; `caller`
  * names the service waiting in the request ("" for none): it is killed, not asked. */
 int rm_power(uint32_t mode, int64_t status, const char *caller);

@@ -24,9 +24,15 @@ struct sec_pending {
     char path[SEC_PATH_MAX];
 };
 
+/* Where an image comes from: its package, repository and signing key ids ("" unknown). */
+struct sec_origin {
+    char package[32], repo[32], keys[136];
+};
+
 struct sec_seen {
     uint8_t hash[SEC_HASH_SIZE];
     char name[SEC_NAME_MAX];
+    struct sec_origin origin; /* the package it belongs to (package "": none) */
     uint32_t verdict, launches, refusals;
 };
 
@@ -43,7 +49,7 @@ struct secsvc {
 };
 
 extern struct secsvc g_sec;
-extern const struct sl_op g_sec_ops[11];
+extern const struct sl_op g_sec_ops[12];
 
 /* grants.c: runtime approvals of capabilities (SEC_REQUEST_CAP). */
 void sec_grants_init(void);
@@ -53,6 +59,15 @@ int sec_do_grants(struct sl_request *r);
 /* Decide capability request id: 0, SOS_ERR_NOT_FOUND (no such waiting request) or an
  * error minting the handle (then nothing changed). */
 int sec_grant_decide(uint64_t id, bool approve, bool remember, const char *who);
+
+/* trust.c: the package service's trust records (PKG_TRUSTINFO). init: look it up once
+ * ready; origin: the installed package holding a program of that hash, over a live
+ * channel only (SOS_ERR_PEER_CLOSED without one; o->package "" when none holds it);
+ * SEC_TRUST; apps: the installed packages with their launch verdicts into m. */
+void sec_trust_init(void);
+int sec_trust_origin(const uint8_t hash[SEC_HASH_SIZE], struct sec_origin *o);
+int sec_do_trust(struct sl_request *r);
+void sec_trust_apps(struct sl_msg *m);
 
 /* kaudit.c: the kernel's audit ring into the history (from the ring's end at start). */
 void sec_kaudit_init(void);
