@@ -244,7 +244,7 @@ static int do_run(struct sl_request *r)
     char entry[MANIFEST_PATH_MAX + 1];
     snprintf(entry, sizeof(entry), strchr(image, '/') ? "%s" : "bin/%s", image);
     sos_handle_t vmo;
-    int err = rm_image_vmo(entry, &vmo);
+    int err = rm_image_vmo(entry, &vmo, NULL);
     if (err)
         return err;
     return run_spawn(r, vmo, strrchr(entry, '/') + 1, args, alen, "");

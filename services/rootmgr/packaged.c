@@ -180,6 +180,8 @@ static int do_service(struct sl_request *r)
     }
     struct svc *s = take_slot(e, old, image);
     *s->origin = o;
+    memcpy(s->image_hash, o.hash, sizeof(o.hash));
+    s->hashed = true;
     rm_log(LOG_NOTICE, "packaged service %s: image %s (%s)", s->m->name, path,
            s->m->startup == MANIFEST_STARTUP_EAGER ? "starting" : "on demand");
     if (s->m->startup == MANIFEST_STARTUP_EAGER && !s->proc) {

@@ -70,6 +70,8 @@ struct svc {
     bool packaged;  /* made known by the package service (packaged.c) */
     bool withdrawn; /* its package is gone: hidden from rm_find */
     struct rm_origin *origin; /* packaged: what the launch gate is told (packaged.c) */
+    uint8_t image_hash[32];   /* its image's SHA-256, when hashed: told to the security */
+    bool hashed;              /* service with its connections (launch.c rm_connect) */
 };
 
 /* Where a stored image comes from, for the launch gate: its path and SHA-256, and for a
@@ -135,7 +137,8 @@ int rm_launch(struct svc *s);
 void rm_on_exit(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg);
 void rm_stop(struct svc *s, bool kill_now);
 int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_handle_t *out);
-int rm_image_vmo(const char *entry, sos_handle_t *out);
+/* The boot-store entry's bytes in a new VMO; hash (when not NULL): their SHA-256. */
+int rm_image_vmo(const char *entry, sos_handle_t *out, uint8_t hash[32]);
 
 /* stored.c: a VMO holding the file at `path` in storage (an image to launch). */
 int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size,
