@@ -51,6 +51,14 @@ struct secsvc {
 extern struct secsvc g_sec;
 extern const struct sl_op g_sec_ops[12];
 
+/* caps.c: what can be lent. known: a capability name a program may ask for; source:
+ * the handle to mint a grant from (*held: one made for this grant alone, which the
+ * grant closes when it is revoked, else 0). */
+#define CAP_NAME_MAX 32
+void sec_caps_init(void);
+bool sec_cap_known(const char *what);
+int sec_cap_source(const char *what, sos_handle_t *from, sos_handle_t *held);
+
 /* grants.c: runtime approvals of capabilities (SEC_REQUEST_CAP). */
 void sec_grants_init(void);
 int sec_do_request_cap(struct sl_request *r);
