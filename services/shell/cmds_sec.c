@@ -69,6 +69,9 @@ static bool is_hex_hash(const char *s)
  * (64 hex digits as they are, else the SHA-256 of that storage file). out: 65 bytes at
  * least and SEC_TARGET_TEXT for the other forms. */
 #define SEC_TARGET_TEXT 80
+#define BAD_TARGET "not a target: an image (a path or 64 hex digits), package:<name> or " \
+                   "publisher:<repository|key id>, a name of 1 to 47 printable characters " \
+                   "without blanks or commas"
 static bool image_hash(const char *what, const char *image, char *hex, const char **name)
 {
     const char *slash = strrchr(image, '/');
@@ -219,7 +222,9 @@ static void do_policy_set(const char *image, const char *verdict)
     sl_msg_put_u32(&req, v);
     sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, SEC_POLICY_SET);
     int err = sec_call(&req, &rep);
-    if (err)
+    if (err == SOS_ERR_INVALID_ARGS)
+        sh_eprintf("security policy set: %s: %s\n", image, BAD_TARGET);
+    else if (err)
         say_err("policy set", err);
     else if (!name[0])
         sh_printf("security: %s is now '%s'\n", image, verdict);
@@ -351,6 +356,8 @@ static void do_revoke(const char *image)
     int err = sec_call(&req, &rep);
     if (err == SOS_ERR_NOT_FOUND)
         sh_eprintf("security revoke: %s has no rule or approval to revoke\n", image);
+    else if (err == SOS_ERR_INVALID_ARGS)
+        sh_eprintf("security revoke: %s: %s\n", image, BAD_TARGET);
     else if (err)
         say_err("revoke", err);
     else
