@@ -254,6 +254,7 @@ static int build_handles(struct svc *s, struct spawn_set *ss)
 
 static void drop_channels(struct svc *s)
 {
+    rm_forget_waiters(s->dir);
     if (s->dir)
         sl_server_remove_channel(&g_rm.srv, s->dir);
     if (s->serve)

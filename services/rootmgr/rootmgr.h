@@ -167,5 +167,8 @@ int rm_gate_service(struct svc *s);
  * names the service waiting in the request ("" for none): it is killed, not asked. */
 int rm_power(uint32_t mode, int64_t status, const char *caller);
 void rm_on_close(struct sl_server *srv, sos_handle_t ch, void *client);
+/* dir.c: drop the lookups waiting for an answer on channel ch (its client went away:
+ * the number may soon name another channel). */
+void rm_forget_waiters(sos_handle_t ch);
 
 #endif
