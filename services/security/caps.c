@@ -6,9 +6,11 @@
  *   log:write     its own connection to the log (manifest: grant=log:write)
  *   net:connect   its connection to the network service (manifest: lookup=network:
  *                 read+write), looked up at the first grant and kept
- *   storage:<ns>  a new directory handle on /data/apps/<ns> (manifest: resource=
- *                 storage/data/apps), made when missing; <ns>: 1 to 23 of [a-z0-9_-],
- *                 so one program's namespace never reaches another's
+ *   storage:<ns>  a new directory handle on apps/<ns> in its own directory
+ *                 (/state/security/apps/<ns>, store.c), made when missing; <ns>: 1 to
+ *                 23 of [a-z0-9_-], so one program's namespace never reaches another's.
+ *                 Its own directory is reopened when storage restarts (stc_kept_dir),
+ *                 so no dead handle lingers; a lent handle dies with that storage.
  *
  * A lookup asks the root manager, which may be waiting in a launch check for this very
  * service; the network is looked up only when a grant is minted (the operator's approval
@@ -21,22 +23,17 @@
 #include <sl/service.h>
 #include <sl/sl.h>
 
-#include <client/storage.h>
-#include <proto/storage.h>
-
 #include "security.h"
 
 #define NS_MAX 23
 
 static struct sl_conn_to g_log, g_net;
-static sos_handle_t g_apps; /* /data/apps, 0 when the resource is missing */
 
 void sec_caps_init(void)
 {
     sl_conn_to_init(&g_log, "log", sos_startup_handle("log"));
     sl_conn_to_keep(&g_sec.srv, &g_log);
     sl_conn_to_init(&g_net, "network", 0);
-    g_apps = sos_startup_handle("storage/data/apps");
 }
 
 static bool ns_ok(const char *ns)
@@ -60,16 +57,6 @@ static int live(struct sl_conn_to *c)
     return err;
 }
 
-static int ns_dir(const char *ns, sos_handle_t *out)
-{
-    if (!g_apps)
-        return SOS_ERR_NOT_FOUND;
-    int err = stc_mkdir(g_apps, ns);
-    if (err && err != SOS_ERR_ALREADY_EXISTS)
-        return err;
-    return stc_open(g_apps, ns, STORAGE_R_ALL, STORAGE_O_DIR, out);
-}
-
 int sec_cap_source(const char *what, sos_handle_t *from, sos_handle_t *held)
 {
     *held = 0;
@@ -83,7 +70,7 @@ int sec_cap_source(const char *what, sos_handle_t *from, sos_handle_t *held)
         *from = g_net.ch;
         return err;
     }
-    int err = sec_cap_known(what) ? ns_dir(what + 8, held) : SOS_ERR_NOT_SUPPORTED;
+    int err = sec_cap_known(what) ? sec_store_subdir("apps", what + 8, held) : SOS_ERR_NOT_SUPPORTED;
     *from = *held;
     return err;
 }

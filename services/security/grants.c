@@ -11,8 +11,8 @@
  *                   records written through a grant carry the name "security"
  *   net:connect     its connection to the network service (read+write: names, TCP
  *                   connect, UDP), so sockets are opened in its name
- *   storage:<ns>    a directory handle on /data/apps/<ns> (made when missing; its
- *                   resource storage/data/apps), read, write, create, delete, list
+ *   storage:<ns>    a directory handle on apps/<ns> of its own directory (made when
+ *                   missing: /state/security/apps/<ns>), every right inside it
  * A socket or a file opened through a lent handle before the revocation is a new
  * channel of the network or storage service, not derived from the lent handle: it
  * outlives the revocation (the lent handle itself fails at once).
@@ -239,8 +239,10 @@ static int grant_now(struct sec_grant *g, const char *by)
     int err = mint(g, &h);
     if (err)
         return err;
-    /* the handle moves to the requester with the reply; if it has gone, it is closed */
-    sl_reply_deferred(&g->reply, 0, NULL, 0, &h, 1);
+    /* the handle moves to the requester with the reply; if it has gone, the write fails,
+     * nothing moved, and the handle is closed here */
+    if (sl_reply_deferred(&g->reply, 0, NULL, 0, &h, 1))
+        sos_handle_close(h);
     g->state = SEC_GRANT_GRANTED;
     sec_audit("approval %llu granted by %s: %s for %s", (unsigned long long)g->id, by, g->what,
               g->client);

@@ -91,6 +91,9 @@ int sec_store_ready(void);
 /* A small file of our directory: read whole (malloc'd, NUL-terminated), or replaced. */
 int sec_store_get(const char *name, char **text, size_t *len);
 int sec_store_put(const char *name, const char *text, size_t len);
+/* A new handle on directory <parent>/<name> of ours (both made when missing), with every
+ * storage right inside it. */
+int sec_store_subdir(const char *parent, const char *name, sos_handle_t *out);
 /* Save the policy rules; 0 or an error (the change is then not made). */
 int sec_store_policy(const struct sec_policy *p);
 /* The whole history as text (malloc'd, NUL-terminated) and the head file's record count. */

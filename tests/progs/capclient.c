@@ -9,7 +9,7 @@
  *                             to 127.0.0.1:9 (any answer but "revoked" counts: this is
  *                             about the capability, not about a peer being there)
  *   capstore   storage:capstore  uses it: writes and reads back a file in its
- *                             namespace, /data/apps/capstore
+ *                             namespace, /state/security/apps/capstore
  *
  * It tells the root manager it is ready, asks the security service and waits for the
  * operator's answer. Granted: it uses the handle once, then checks it every 20 ms until
