@@ -24,6 +24,7 @@
 #include <proto/pkg.h>
 #include <proto/security.h>
 
+#include "records.h"
 #include "security.h"
 
 #define PKG_CALL_NS 2000000000ll
@@ -71,22 +72,6 @@ static int pkg_records(const char *image, bool lookup, char **text)
     return err ? err : *text ? 0 : SOS_ERR_NO_MEMORY;
 }
 
-/* The value of field `key` of a record line (tab-separated key=value) into out. */
-static const char *field(const char *line, const char *key, char *out, size_t cap)
-{
-    size_t kl = strlen(key);
-    const char *end = strchr(line, '\n');
-    out[0] = 0;
-    for (const char *f = strchr(line, '\t'); f && (!end || f < end); f = strchr(f + 1, '\t'))
-        if (!strncmp(f + 1, key, kl) && f[1 + kl] == '=') {
-            const char *v = f + 2 + kl;
-            size_t n = strcspn(v, "\t\n");
-            snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), v);
-            break;
-        }
-    return out;
-}
-
 int sec_trust_origin(const uint8_t hash[SEC_HASH_SIZE], struct sec_origin *o)
 {
     char hex[SEC_HASH_HEX + 1], *text;
@@ -97,9 +82,9 @@ int sec_trust_origin(const uint8_t hash[SEC_HASH_SIZE], struct sec_origin *o)
         return err;
     for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
         if (!strncmp(line, "pkg\t", 4)) {
-            field(line, "name", o->package, sizeof(o->package));
-            field(line, "repo", o->repo, sizeof(o->repo));
-            field(line, "keys", o->keys, sizeof(o->keys));
+            sec_record_field(line, "name", o->package, sizeof(o->package));
+            sec_record_field(line, "repo", o->repo, sizeof(o->repo));
+            sec_record_field(line, "keys", o->keys, sizeof(o->keys));
             break;
         }
     free(text);
@@ -108,63 +93,28 @@ int sec_trust_origin(const uint8_t hash[SEC_HASH_SIZE], struct sec_origin *o)
 
 /* ---- repository changes into the history */
 
-/* "name url root keys" of each repo record, one per line. */
-static size_t repo_summary(const char *text, char *out, size_t cap)
+static void note_change(void *ctx, const char *what, const char *name, size_t nl,
+                        const char *rest, size_t rl)
 {
-    size_t n = 0;
-    out[0] = 0;
-    for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        if (strncmp(line, "repo\t", 5))
-            continue;
-        char name[40], url[168], root[16], keys[400];
-        int k = snprintf(out + n, cap - n, "%s %s %s %s\n", field(line, "name", name, sizeof name),
-                         field(line, "url", url, sizeof url), field(line, "root", root, sizeof root),
-                         field(line, "keys", keys, sizeof keys));
-        if (k < 0 || (size_t)k >= cap - n)
-            break;
-        n += (size_t)k;
-    }
-    return n;
-}
-
-/* The line of `set` for repository `name` (the first word), or NULL. */
-static const char *repo_line(const char *set, const char *name, size_t nl)
-{
-    for (const char *l = set; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-        if (!strncmp(l, name, nl) && l[nl] == ' ')
-            return l;
-    return NULL;
-}
-
-static void note_changes(const char *was, const char *now)
-{
-    for (const char *l = now; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-        size_t nl = strcspn(l, " "), ll = strcspn(l, "\n");
-        const char *old = repo_line(was, l, nl);
-        if (!old)
-            sec_audit("repository %.*s added: %.*s", (int)nl, l, (int)(ll - nl - 1), l + nl + 1);
-        else if (strncmp(old, l, ll + 1))
-            sec_audit("repository %.*s changed: %.*s", (int)nl, l, (int)(ll - nl - 1), l + nl + 1);
-    }
-    for (const char *l = was; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-        size_t nl = strcspn(l, " ");
-        if (!repo_line(now, l, nl))
-            sec_audit("repository %.*s removed", (int)nl, l);
-    }
+    (void)ctx;
+    if (rl)
+        sec_audit("repository %.*s %s: %.*s", (int)nl, name, what, (int)rl, rest);
+    else
+        sec_audit("repository %.*s %s", (int)nl, name, what);
 }
 
 /* Compares the repositories in text with those last seen; records and keeps changes. */
 static void repos_seen(const char *text)
 {
     static char now[2048];
-    size_t n = repo_summary(text, now, sizeof(now));
+    size_t n = sec_repo_summary(text, now, sizeof(now));
     char *was = NULL;
     size_t wl = 0;
     int err = sec_store_get(REPOS_FILE, &was, &wl);
     if (err && err != SOS_ERR_NOT_FOUND)
         return; /* storage away: look again next time */
     if (!was || wl != n || memcmp(was, now, n)) {
-        note_changes(was ? was : "", now);
+        sec_repo_changes(was ? was : "", now, note_change, NULL);
         sec_store_put(REPOS_FILE, now, n);
     }
     free(was);
@@ -188,15 +138,15 @@ static void report_repo(struct sl_msg *m, const char *l)
 {
     char name[40], url[168], root[16], snap[16], targets[16], pk[16], clock[16], exp[24], keys[400];
     char line[512];
-    snprintf(line, sizeof(line), "repository %s (%s)", field(l, "name", name, sizeof name),
-             field(l, "url", url, sizeof url));
+    snprintf(line, sizeof(line), "repository %s (%s)", sec_record_field(l, "name", name, sizeof name),
+             sec_record_field(l, "url", url, sizeof url));
     sl_msg_put_str(m, line);
-    say_keys(m, field(l, "keys", keys, sizeof keys));
-    field(l, "clock", clock, sizeof clock);
+    say_keys(m, sec_record_field(l, "keys", keys, sizeof keys));
+    sec_record_field(l, "clock", clock, sizeof clock);
     snprintf(line, sizeof(line), "  verified: root version %s, snapshot %s, targets %s, %s packages; "
-             "expires %s (%s)", field(l, "root", root, sizeof root),
-             field(l, "snapshot", snap, sizeof snap), field(l, "targets", targets, sizeof targets),
-             field(l, "packages", pk, sizeof pk), field(l, "expires", exp, sizeof exp),
+             "expires %s (%s)", sec_record_field(l, "root", root, sizeof root),
+             sec_record_field(l, "snapshot", snap, sizeof snap), sec_record_field(l, "targets", targets, sizeof targets),
+             sec_record_field(l, "packages", pk, sizeof pk), sec_record_field(l, "expires", exp, sizeof exp),
              !strcmp(clock, "none") ? "not checked: no clock of day" : clock);
     sl_msg_put_str(m, line);
 }
@@ -207,13 +157,13 @@ static int rank(uint32_t v) { return v == SEC_BLOCK ? 2 : v == SEC_ASK ? 1 : 0; 
 static uint32_t package_verdict(const char *l, char *why, size_t cap)
 {
     char name[40], repo[40], keys[160], images[600];
-    struct sec_subject s = {NULL, field(l, "name", name, sizeof name),
-                            field(l, "repo", repo, sizeof repo), field(l, "keys", keys, sizeof keys)};
+    struct sec_subject s = {NULL, sec_record_field(l, "name", name, sizeof name),
+                            sec_record_field(l, "repo", repo, sizeof repo), sec_record_field(l, "keys", keys, sizeof keys)};
     uint32_t v = SEC_ALLOW;
     const struct sec_rule *r = NULL, *rr;
     bool first = true;
     snprintf(why, cap, "the default");
-    field(l, "images", images, sizeof images);
+    sec_record_field(l, "images", images, sizeof images);
     for (char *h = images; *h;) {
         uint8_t hash[SEC_HASH_SIZE];
         size_t hl = strcspn(h, ",");
@@ -236,17 +186,17 @@ static void report_pkg(struct sl_msg *m, const char *l)
 {
     char name[40], ver[32], repo[40], keys[160], verified[64], listed[8], sha[24], policy[160];
     char line[512], why[SEC_TARGET_MAX];
-    field(l, "repo", repo, sizeof repo);
-    snprintf(line, sizeof(line), "package %s %s from %s, signed by %s", field(l, "name", name, sizeof name),
-             field(l, "version", ver, sizeof ver), repo[0] ? repo : "(unknown)",
-             field(l, "keys", keys, sizeof keys)[0] ? keys : "(unknown keys)");
+    sec_record_field(l, "repo", repo, sizeof repo);
+    snprintf(line, sizeof(line), "package %s %s from %s, signed by %s", sec_record_field(l, "name", name, sizeof name),
+             sec_record_field(l, "version", ver, sizeof ver), repo[0] ? repo : "(unknown)",
+             sec_record_field(l, "keys", keys, sizeof keys)[0] ? keys : "(unknown keys)");
     sl_msg_put_str(m, line);
-    snprintf(line, sizeof(line), "  verified: %s; package sha256 %s; %s", field(l, "verified", verified, sizeof verified),
-             field(l, "sha256", sha, sizeof sha),
-             !strcmp(field(l, "listed", listed, sizeof listed), "yes") ? "still in its repository's verified index"
+    snprintf(line, sizeof(line), "  verified: %s; package sha256 %s; %s", sec_record_field(l, "verified", verified, sizeof verified),
+             sec_record_field(l, "sha256", sha, sizeof sha),
+             !strcmp(sec_record_field(l, "listed", listed, sizeof listed), "yes") ? "still in its repository's verified index"
                                                                       : "no longer in a verified index");
     sl_msg_put_str(m, line);
-    snprintf(line, sizeof(line), "  let in by: %s", field(l, "policy", policy, sizeof policy));
+    snprintf(line, sizeof(line), "  let in by: %s", sec_record_field(l, "policy", policy, sizeof policy));
     sl_msg_put_str(m, line);
     uint32_t v = package_verdict(l, why, sizeof(why));
     snprintf(line, sizeof(line), "  launch: %s (%s)", sec_verdict_name(v), why);
@@ -295,9 +245,9 @@ void sec_trust_apps(struct sl_msg *m)
         if (strncmp(l, "pkg\t", 4))
             continue;
         char name[40], ver[32], repo[40], why[SEC_TARGET_MAX];
-        sl_msg_put_str(m, field(l, "name", name, sizeof name));
-        sl_msg_put_str(m, field(l, "version", ver, sizeof ver));
-        sl_msg_put_str(m, field(l, "repo", repo, sizeof repo));
+        sl_msg_put_str(m, sec_record_field(l, "name", name, sizeof name));
+        sl_msg_put_str(m, sec_record_field(l, "version", ver, sizeof ver));
+        sl_msg_put_str(m, sec_record_field(l, "repo", repo, sizeof repo));
         sl_msg_put_u32(m, package_verdict(l, why, sizeof(why)));
         sl_msg_put_str(m, why);
     }
