@@ -79,7 +79,7 @@ int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_
     int err = (int)sos_channel_create(0, ch);
     if (err)
         return err;
-    uint8_t buf[128];
+    uint8_t buf[192]; /* a 31-byte client name and an image hash take 125 */
     sos_handle_t hbuf[1];
     struct sl_msg m;
     sl_msg_begin(&m, buf, sizeof(buf), hbuf, 1, SVC_CONNECT);
