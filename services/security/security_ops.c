@@ -137,7 +137,7 @@ static uint32_t decide_launch(const uint8_t h[SEC_HASH_SIZE], const struct sec_o
         sec_rule_target(why, rule, SEC_TARGET_MAX);
     if (unknown && (!why || why->kind != SEC_RULE_IMAGE) && has_package_rules()) {
         /* its package rules cannot be checked: fail closed, as the gate does */
-        snprintf(rule, SEC_TARGET_MAX, "its package unknown: no answer from the package service");
+        snprintf(rule, SEC_TARGET_MAX, "package unknown: the package service did not answer");
         return SEC_BLOCK;
     }
     return v;
