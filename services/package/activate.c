@@ -11,7 +11,8 @@
  * made known (an update's new image replaces the old) and those no longer provided
  * withdrawn. At start, the current generation's services are made known again, so a
  * packaged service survives a reboot. A service's image is the file its manifest names
- * (image=bin/x) in the same package, given to the root manager as its installed path.
+ * (image=bin/x) in the same package, given to the root manager as its installed path,
+ * with the package's name, repository and keys (trustinfo.c) for the launch policy.
  *
  * Layer: services (package).
  */
@@ -56,6 +57,13 @@ static int call_rm(uint32_t ordinal, uint32_t flags, const struct provided *pv, 
         sl_msg_put_str(&req, pv->text);
         sl_msg_put_str(&req, pv->file);
         sl_msg_put_str(&req, pv->image);
+        /* where it came from, for the launch policy by package and publisher */
+        struct pkgsvc_origin o = {0};
+        if (pv->pkg)
+            pkgsvc_origin(pv->pkg, &o);
+        sl_msg_put_str(&req, pv->pkg ? pv->pkg->name : "");
+        sl_msg_put_str(&req, o.repo);
+        sl_msg_put_str(&req, o.keys);
     } else {
         sl_msg_put_str(&req, name);
     }

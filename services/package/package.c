@@ -398,12 +398,24 @@ static int do_which(struct sl_request *r)
     return answer(r, rc, &err);
 }
 
+/* PKG_TRUSTINFO: for the security service (trustinfo.c). */
+static int do_trustinfo(struct sl_request *r)
+{
+    struct errmsg err;
+    const char *image = NULL;
+    int rc = begin(r, SOS_RIGHT_READ, 1, &image, NULL, &err);
+    if (!rc)
+        pkgsvc_trustinfo(image);
+    return answer(r, rc, &err);
+}
+
 static const struct sl_op g_ops[] = {
     {PKG_LIST, 0, do_list},       {PKG_SHOW, 0, do_show},         {PKG_SEARCH, 0, do_search},
     {PKG_INSTALL, 0, do_install}, {PKG_UPDATE, 0, do_update},     {PKG_REMOVE, 0, do_remove},
     {PKG_ROLLBACK, 0, do_rollback}, {PKG_HISTORY, 0, do_history}, {PKG_VERIFY, 0, do_verify},
     {PKG_REPAIR, 0, do_repair},   {PKG_GC, 0, do_gc},             {PKG_REPO, 0, do_repo},
     {PKG_WHICH, 0, do_which},     {PKG_POLICY, 0, do_policy},
+    {PKG_TRUSTINFO, 0, do_trustinfo},
 };
 
 /* Storage went away (restarted): every directory handle the service holds is dead, and

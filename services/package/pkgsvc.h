@@ -110,4 +110,21 @@ unsigned pkgsvc_policy_channel(const char *repo, const char *name);
 void pkgsvc_prov_note(const struct pkgsvc_repo *repo, const char *who);
 void pkgsvc_prov_show(const struct pkg_avail *a);
 
+/* ---- for the security service (trustinfo.c, PKG_TRUSTINFO) */
+
+/* Where an installed package came from, by its provenance record. */
+struct pkgsvc_origin {
+    char repo[PKG_NAME_MAX + 1];
+    char keys[136];     /* the key ids its repository's root named, comma-separated */
+    char verified[48];  /* "snapshot N, targets M" */
+};
+int pkgsvc_origin(const struct pkg_avail *a, struct pkgsvc_origin *o);
+/* policy.c: the provenance record's text (malloc'd); the install rule that lets
+ * repository repo supply package name, as text. */
+int pkgsvc_prov_read(const struct pkg_avail *a, char **text, size_t *len);
+void pkgsvc_policy_why(const char *repo, const char *name, char *out, size_t size);
+/* The PKG_TRUSTINFO records into the reply text; image: only the packages holding a
+ * program with that SHA-256 (64 hex digits), "" for every repository and package. */
+void pkgsvc_trustinfo(const char *image);
+
 #endif

@@ -264,3 +264,29 @@ void pkgsvc_prov_show(const struct pkg_avail *a)
     pkgsvc_say("%.*s", (int)len, text);
     free(text);
 }
+
+/* ---- for the security service (trustinfo.c) */
+
+int pkgsvc_prov_read(const struct pkg_avail *a, char **text, size_t *len)
+{
+    char name[96];
+    prov_name(a, name, sizeof name);
+    return stc_read_file(g_pkg.state_dir, name, PROV_MAX, text, len);
+}
+
+void pkgsvc_policy_why(const char *repo, const char *name, char *out, size_t size)
+{
+    const char *pin = pkgsvc_policy_pin(name);
+    char pinned[48] = "";
+    if (pin)
+        snprintf(pinned, sizeof pinned, "; pin %s %s", name, pin);
+    for (uint32_t i = 0; i < g_nrules; i++) {
+        const struct rule *r = &g_rules[i];
+        if (!r->pin && !strcmp(r->a, repo) && (!strcmp(r->b, name) || !strcmp(r->b, "*"))) {
+            snprintf(out, size, "allow %s %s%s", r->a, r->b, pinned);
+            return;
+        }
+    }
+    snprintf(out, size, "%s%s", pkgsvc_policy_allows(repo, name)
+             ? "no install rule names it: any repository added" : "no rule allows it now", pinned);
+}

@@ -41,7 +41,9 @@ void rm_ready(struct svc *s)
         struct lookup_wait *next = w->next;
         sos_handle_t h;
         int err = rm_connect(s, w->client, w->rights, &h);
-        sl_reply_deferred(&w->reply, err, NULL, 0, err ? NULL : &h, err ? 0 : 1);
+        /* on a failed write the handle did not move: the connection is nobody's */
+        if (sl_reply_deferred(&w->reply, err, NULL, 0, err ? NULL : &h, err ? 0 : 1) && !err)
+            sos_handle_close(h);
         free(w);
         w = next;
     }
@@ -196,10 +198,24 @@ int rm_dir_lookup(struct sl_request *r)
     return SL_DEFER;
 }
 
+void rm_forget_waiters(sos_handle_t ch)
+{
+    for (uint32_t i = 0; ch && i < g_rm.nsvcs; i++)
+        for (struct lookup_wait **p = &g_rm.svcs[i].waiters; *p;) {
+            struct lookup_wait *w = *p;
+            if (w->reply.channel == ch) {
+                *p = w->next;
+                free(w);
+            } else {
+                p = &w->next;
+            }
+        }
+}
+
 void rm_on_close(struct sl_server *srv, sos_handle_t ch, void *client)
 {
     (void)srv;
-    (void)ch;
+    rm_forget_waiters(ch);
     struct client *c = client;
     if (c && c->kind == CLIENT_MGR)
         free(c);

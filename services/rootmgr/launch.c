@@ -13,13 +13,15 @@
  */
 #include "rootmgr.h"
 
+#include "hash/sha256.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define STOP_GRACE_NS 1000000000ll /* an orderly stop waits this long before a kill */
 
-int rm_image_vmo(const char *entry, sos_handle_t *out)
+int rm_image_vmo(const char *entry, sos_handle_t *out, uint8_t hash[32])
 {
     struct bundle_entry e;
     struct errmsg em;
@@ -33,6 +35,8 @@ int rm_image_vmo(const char *entry, sos_handle_t *out)
     if (err)
         rm_log(LOG_ERROR, "image %s: %s", entry, em.msg);
     sos_handle_t v = 0;
+    if (!err && hash)
+        sha256(buf, e.size, hash);
     if (!err)
         err = (int)sos_vmo_create(e.size, 0, &v);
     if (!err)
@@ -45,6 +49,28 @@ int rm_image_vmo(const char *entry, sos_handle_t *out)
     return err;
 }
 
+/* Whether manifest m grants or looks up service `name`. */
+static bool talks_to(const struct manifest *m, const char *name)
+{
+    for (uint32_t i = 0; i < m->n_grants; i++)
+        if (!strcmp(m->grants[i].service, name))
+            return true;
+    for (uint32_t i = 0; i < m->n_lookups; i++)
+        if (!strcmp(m->lookups[i].service, name))
+            return true;
+    return false;
+}
+
+/* The image of service `client`, as 64 hex digits, for the security service: it keeps
+ * what the operator decides per image (docs/security.md); "" when not known. */
+static void client_image(const struct svc *target, const char *client, char hex[65])
+{
+    const struct svc *c = target == rm_gatekeeper() ? rm_find(client) : NULL;
+    hex[0] = 0;
+    for (int i = 0; c && c->hashed && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", c->image_hash[i]);
+}
+
 int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_handle_t *out)
 {
     if (target->phase != SVC_READY && target->phase != SVC_STARTING)
@@ -53,13 +79,17 @@ int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_
     int err = (int)sos_channel_create(0, ch);
     if (err)
         return err;
-    uint8_t buf[128];
+    uint8_t buf[192]; /* a 31-byte client name and an image hash take 125 */
     sos_handle_t hbuf[1];
     struct sl_msg m;
     sl_msg_begin(&m, buf, sizeof(buf), hbuf, 1, SVC_CONNECT);
+    char image[65];
+    client_image(target, client, image);
     sl_msg_put_str(&m, client);
     sl_msg_put_u32(&m, rights);
     sl_msg_put_handle(&m, ch[1]);
+    if (image[0])
+        sl_msg_put_str(&m, image);
     err = sl_msg_finish(&m);
     if (!err)
         err = sl_msg_send(target->serve, &m);
@@ -135,7 +165,7 @@ static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *o
         const char *entry = what + 7;
         const char *slash = strrchr(entry, '/');
         snprintf(name, SOS_HANDLE_NAME_MAX, "%s", slash ? slash + 1 : entry);
-        return rm_image_vmo(entry, out);
+        return rm_image_vmo(entry, out, NULL);
     }
     return SOS_ERR_NOT_FOUND;
 }
@@ -224,6 +254,7 @@ static int build_handles(struct svc *s, struct spawn_set *ss)
 
 static void drop_channels(struct svc *s)
 {
+    rm_forget_waiters(s->dir);
     if (s->dir)
         sl_server_remove_channel(&g_rm.srv, s->dir);
     if (s->serve)
@@ -249,7 +280,10 @@ static int arm_timer(struct svc *s, int64_t deadline)
 int rm_launch(struct svc *s)
 {
     const struct manifest *m = s->m;
-    int err = s->image ? 0 : rm_image_vmo(m->image, &s->image);
+    /* a client of the security service is known to it by its image too (rm_connect) */
+    bool named = !s->image && talks_to(m, "security");
+    int err = s->image ? 0 : rm_image_vmo(m->image, &s->image, named ? s->image_hash : NULL);
+    s->hashed |= named && !err;
     if (err)
         return err;
     struct spawn_set ss = {.n = 0};

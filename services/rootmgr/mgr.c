@@ -244,7 +244,7 @@ static int do_run(struct sl_request *r)
     char entry[MANIFEST_PATH_MAX + 1];
     snprintf(entry, sizeof(entry), strchr(image, '/') ? "%s" : "bin/%s", image);
     sos_handle_t vmo;
-    int err = rm_image_vmo(entry, &vmo);
+    int err = rm_image_vmo(entry, &vmo, NULL);
     if (err)
         return err;
     return run_spawn(r, vmo, strrchr(entry, '/') + 1, args, alen, "");
@@ -268,15 +268,17 @@ static int do_run_stored(struct sl_request *r)
         return SOS_ERR_INVALID_ARGS;
     sos_handle_t vmo;
     uint64_t size = 0;
-    uint8_t hash[32];
-    int err = rm_stored_image_vmo(path, &vmo, &size, hash);
+    static struct rm_origin o; /* no package named: the security service finds it */
+    memset(&o, 0, sizeof(o));
+    snprintf(o.path, sizeof(o.path), "%s", path);
+    int err = rm_stored_image_vmo(path, &vmo, &size, o.hash);
     if (err) {
         rm_log(LOG_WARNING, "%s: cannot load stored image %s: %s", ((struct client *)r->client)->name,
                path, sos_strerror(err));
         return err;
     }
     char why[SOS_SPAWN_REASON_MAX] = "";
-    err = rm_launch_check(base, path, hash, why, sizeof(why));
+    err = rm_launch_check(base, &o, why, sizeof(why));
     if (err) { /* the launch policy said no: the reply says why */
         sos_handle_close(vmo);
         rm_log(LOG_WARNING, "%s: stored image %s refused: %s", ((struct client *)r->client)->name,

@@ -14,6 +14,12 @@
  * (orderly) and hides it; a later MGR_PKG_SERVICE of the same name takes the slot again
  * (a package update). Only the service called MGR_PKG_CALLER may ask, with manage.
  *
+ * Every start of a packaged service (by `start`, at boot, on demand, on a restart) first
+ * asks the launch gate (gate.c) with the image's hash and the package, repository and
+ * key ids the package service gave: the launch policy by hash, package and publisher.
+ * A packaged service waits for the security service to be ready (rootmgr.c any_dep), so
+ * one made known at boot is not refused because the gate is still starting.
+ *
  * Layer: services (root manager).
  */
 #include "rootmgr.h"
@@ -81,6 +87,19 @@ static void plan_append(uint32_t k)
     p->wave_start[p->n_waves] = (uint8_t)p->count;
 }
 
+static struct rm_origin g_origins[MANIFEST_MAX_SERVICES];
+
+int rm_gate_service(struct svc *s)
+{
+    char why[SOS_SPAWN_REASON_MAX];
+    if (!s->origin)
+        return 0;
+    int err = rm_launch_check(s->m->name, s->origin, why, sizeof(why));
+    if (err)
+        snprintf(s->detail, sizeof(s->detail), "%s", why);
+    return err;
+}
+
 /* Puts the parsed manifest (at set index `fresh`) into slot e (a packaged service of
  * the same name) or a new slot, with its image. */
 static struct svc *take_slot(int e, uint32_t fresh, sos_handle_t image)
@@ -104,7 +123,16 @@ static struct svc *take_slot(int e, uint32_t fresh, sos_handle_t image)
         plan_append(fresh);
     }
     s->image = image;
+    s->origin = &g_origins[s->idx];
     return s;
+}
+
+/* The optional package, repository and key ids after the image path. */
+static void parse_origin(struct sl_parse *p, struct rm_origin *o)
+{
+    snprintf(o->package, sizeof(o->package), "%s", sl_parse_str_opt(p));
+    snprintf(o->repo, sizeof(o->repo), "%s", sl_parse_str_opt(p));
+    snprintf(o->keys, sizeof(o->keys), "%s", sl_parse_str_opt(p));
 }
 
 static int do_service(struct sl_request *r)
@@ -115,8 +143,12 @@ static int do_service(struct sl_request *r)
     uint32_t flags = sl_parse_u32(&p);
     const char *text = sl_parse_str(&p, &tlen), *file = sl_parse_str(&p, NULL);
     const char *path = sl_parse_str(&p, NULL);
+    static struct rm_origin o;
+    memset(&o, 0, sizeof(o));
+    parse_origin(&p, &o);
     if (sl_parse_end(&p) || !text || !file || !path)
         return SOS_ERR_INVALID_ARGS;
+    snprintf(o.path, sizeof(o.path), "%s", path);
     uint32_t old = g_rm.set.count;
     struct errmsg em;
     char why[200];
@@ -139,15 +171,17 @@ static int do_service(struct sl_request *r)
         code = refuse(r, SOS_ERR_ACCESS_DENIED, "%s", why);
     sos_handle_t image = 0;
     uint64_t size;
-    uint8_t hash[32]; /* not asked of the security service: see docs/packages.md */
     if (!code && !(flags & MGR_PKG_CHECK) &&
-        (code = rm_stored_image_vmo(path, &image, &size, hash)))
+        (code = rm_stored_image_vmo(path, &image, &size, o.hash)))
         refuse(r, code, "%s: image %s cannot be read", m->name, path);
     if (code || (flags & MGR_PKG_CHECK)) {
         g_rm.set.count = old;
         return code;
     }
     struct svc *s = take_slot(e, old, image);
+    *s->origin = o;
+    memcpy(s->image_hash, o.hash, sizeof(o.hash));
+    s->hashed = true;
     rm_log(LOG_NOTICE, "packaged service %s: image %s (%s)", s->m->name, path,
            s->m->startup == MANIFEST_STARTUP_EAGER ? "starting" : "on demand");
     if (s->m->startup == MANIFEST_STARTUP_EAGER && !s->proc) {

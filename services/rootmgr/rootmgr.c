@@ -101,7 +101,9 @@ static bool any_dep(const struct svc *s, bool (*pred)(const struct svc *d, void 
         if (!rm_starts_without(s, d) && pred(d, arg))
             return true;
     }
-    return false;
+    /* a packaged service's every start asks the launch gate: it waits for it */
+    struct svc *gate = s->packaged ? rm_gatekeeper() : NULL;
+    return gate && !rm_starts_without(s, gate) && pred(gate, arg);
 }
 
 static bool not_ready(const struct svc *d, void *arg)
@@ -172,10 +174,15 @@ void rm_start_eligible(void)
         struct svc *s = &g_rm.svcs[g_rm.plan.order[w]];
         if (s->phase != SVC_WAITING || !deps_ready(s))
             continue;
-        int err = rm_launch(s);
+        /* a packaged service's image is from storage: the launch policy first */
+        int err = s->packaged ? rm_gate_service(s) : 0;
+        bool refused = err != 0;
+        if (!err)
+            err = rm_launch(s);
         if (err) { /* a bad image does not get better: no restart, but never a hang */
             s->phase = SVC_DEGRADED;
-            snprintf(s->detail, sizeof(s->detail), "launch failed: %s", sos_strerror(err));
+            if (!refused) /* else the gate's reason is the detail */
+                snprintf(s->detail, sizeof(s->detail), "launch failed: %s", sos_strerror(err));
             rm_log(LOG_ERROR, "%s: %s", s->m->name, s->detail);
             rm_fail_waiters(s, err);
             rm_down_for_good(s); /* may start others (emergency mode) or power off */

@@ -69,6 +69,17 @@ struct svc {
     char detail[80];
     bool packaged;  /* made known by the package service (packaged.c) */
     bool withdrawn; /* its package is gone: hidden from rm_find */
+    struct rm_origin *origin; /* packaged: what the launch gate is told (packaged.c) */
+    uint8_t image_hash[32];   /* its image's SHA-256, when hashed: told to the security */
+    bool hashed;              /* service with its connections (launch.c rm_connect) */
+};
+
+/* Where a stored image comes from, for the launch gate: its path and SHA-256, and for a
+ * packaged service its package, repository and signing key ids ("" when unknown). */
+struct rm_origin {
+    char path[128];
+    uint8_t hash[32];
+    char package[32], repo[32], keys[136];
 };
 
 struct run_proc {
@@ -126,15 +137,17 @@ int rm_launch(struct svc *s);
 void rm_on_exit(struct sl_server *srv, const struct sos_port_packet *pkt, void *arg);
 void rm_stop(struct svc *s, bool kill_now);
 int rm_connect(struct svc *target, const char *client, sos_rights_t rights, sos_handle_t *out);
-int rm_image_vmo(const char *entry, sos_handle_t *out);
+/* The boot-store entry's bytes in a new VMO; hash (when not NULL): their SHA-256. */
+int rm_image_vmo(const char *entry, sos_handle_t *out, uint8_t hash[32]);
 
 /* stored.c: a VMO holding the file at `path` in storage (an image to launch). */
 int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size,
                         uint8_t hash[32]);
 /* gate.c: ask the security service whether a stored image may run (0: yes); a refusal
  * says why in why[] (the shell prints it). Without a security service: yes. */
-int rm_launch_check(const char *name, const char *path, const uint8_t hash[32], char *why,
-                    size_t cap);
+int rm_launch_check(const char *name, const struct rm_origin *o, char *why, size_t cap);
+/* The security service when the set has one (packaged services wait for it), else NULL. */
+struct svc *rm_gatekeeper(void);
 /* stored.c: a handle on directory /<path> in storage with `rights` (STORAGE_R_*), made
  * with its missing parents when absent (a storage/<path> resource). */
 int rm_storage_dir(const char *path, uint32_t rights, sos_handle_t *out);
@@ -148,9 +161,14 @@ void rm_fail_waiters(struct svc *s, int status);
 int rm_mgr_op(struct sl_request *r);
 /* packaged.c: MGR_PKG_SERVICE and MGR_PKG_WITHDRAW */
 int rm_pkg_op(struct sl_request *r);
+/* packaged.c: the launch gate for packaged service s: 0, or the reason in s->detail. */
+int rm_gate_service(struct svc *s);
 /* Stop every service in reverse dependency order, then power off or reboot; `caller`
  * names the service waiting in the request ("" for none): it is killed, not asked. */
 int rm_power(uint32_t mode, int64_t status, const char *caller);
 void rm_on_close(struct sl_server *srv, sos_handle_t ch, void *client);
+/* dir.c: drop the lookups waiting for an answer on channel ch (its client went away:
+ * the number may soon name another channel). */
+void rm_forget_waiters(sos_handle_t ch);
 
 #endif

@@ -6,15 +6,25 @@
  * A grant is a handle minted under a revoker of the service's own (sos_handle_mint):
  * revoking the revoker (security revoke <id>) invalidates that handle and every handle
  * derived from it, in every process, at once; the holder's next use fails with
- * SOS_ERR_REVOKED. The one capability lent today is "log:write": the service's own
- * connection to the log (its manifest's grant), so records written through a grant
- * carry the name "security" in the log.
+ * SOS_ERR_REVOKED. What can be lent (caps.c):
+ *   log:write       the service's own connection to the log (its manifest's grant), so
+ *                   records written through a grant carry the name "security"
+ *   net:connect     its connection to the network service (read+write: names, TCP
+ *                   connect, UDP), so sockets are opened in its name
+ *   storage:<ns>    a directory handle on apps/<ns> of its own directory (made when
+ *                   missing: /state/security/apps/<ns>), every right inside it
+ * A socket or a file opened through a lent handle before the revocation is a new
+ * channel of the network or storage service, not derived from the lent handle: it
+ * outlives the revocation (the lent handle itself fails at once).
  *
  * The request's reply waits (a deferred reply) until the decision; a requester that
  * went away before it simply gets nothing. `security approve <id> remember` also keeps a
- * rule "<client> <capability>" (state/security/grants): that client's later requests
- * for it are granted at once, each under a revoker of its own. Revoking any grant the
- * rule made forgets the rule (the operator no longer trusts it).
+ * rule "<client> <capability> <image>" (state/security/grants; image: the SHA-256 of
+ * the client's image, which the root manager tells with each connection): the later
+ * requests for it of that client running that same image are granted at once, each
+ * under a revoker of its own; another image (an update, a rebuild) asks again. A rule
+ * of two words (kept before images were known) holds for the client whatever its image.
+ * Revoking any grant the rule made forgets the rule (the operator no longer trusts it).
  *
  * Layer: services (security).
  */
@@ -30,19 +40,19 @@
 #include "security.h"
 
 #define GRANTS_MAX 16
-#define CAP_NAME_MAX 16
 
 struct sec_grant {
     uint64_t id; /* 0: a free slot */
     char client[32];
+    char image[SEC_HASH_HEX + 1]; /* the client's image, "" when not told */
     char what[CAP_NAME_MAX];
     uint32_t state; /* SEC_GRANT_* */
     struct sl_deferred reply;
     sos_handle_t revoker;
+    sos_handle_t held; /* the handle the grant was minted from, when it is the grant's own */
 };
 
 static struct sec_grant g_grants[GRANTS_MAX];
-static struct sl_conn_to g_log;
 
 #define RULES_FILE "grants"
 #define RULES_MAX 16
@@ -50,13 +60,30 @@ static struct sl_conn_to g_log;
 struct sec_cap_rule {
     char client[32];
     char what[CAP_NAME_MAX];
+    char image[SEC_HASH_HEX + 1]; /* "" : any image of that client */
 };
 
 static struct sec_cap_rule g_rules[RULES_MAX];
 static uint32_t g_nrules;
 static bool g_rules_loaded;
 
-/* The remembered rules, read once storage can be reached ("<client> <what>" lines). */
+/* "<client> <what> [<image>]" into r; false when the line is not one. */
+static bool rule_parse(const char *line, struct sec_cap_rule *r)
+{
+    const char *sp = strchr(line, ' '), *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
+    size_t wl = sp ? (sp2 ? (size_t)(sp2 - sp - 1) : strlen(sp + 1)) : 0;
+    if (!sp || sp == line || (size_t)(sp - line) >= sizeof(r->client) || wl == 0 ||
+        wl >= sizeof(r->what) || (sp2 && (strlen(sp2 + 1) != SEC_HASH_HEX || strchr(sp2 + 1, ' '))))
+        return false;
+    memset(r, 0, sizeof(*r));
+    snprintf(r->client, sizeof(r->client), "%.*s", (int)(sp - line), line);
+    snprintf(r->what, sizeof(r->what), "%.*s", (int)wl, sp + 1);
+    if (sp2)
+        snprintf(r->image, sizeof(r->image), "%s", sp2 + 1);
+    return true;
+}
+
+/* The remembered rules, read once storage can be reached ("<client> <what> [<image>]"). */
 static void rules_load(void)
 {
     char *text;
@@ -71,14 +98,8 @@ static void rules_load(void)
         char *nl = strchr(line, '\n');
         if (nl)
             *nl = 0;
-        struct sec_cap_rule *r = &g_rules[g_nrules];
-        char *sp = strchr(line, ' ');
-        if (sp && sp > line && (size_t)(sp - line) < sizeof(r->client) && sp[1] &&
-            strlen(sp + 1) < sizeof(r->what) && !strchr(sp + 1, ' ')) {
-            snprintf(r->client, sizeof(r->client), "%.*s", (int)(sp - line), line);
-            snprintf(r->what, sizeof(r->what), "%s", sp + 1);
+        if (rule_parse(line, &g_rules[g_nrules]))
             g_nrules++;
-        }
         line = nl ? nl + 1 : NULL;
     }
     if (!err)
@@ -87,41 +108,44 @@ static void rules_load(void)
 
 static int rules_save(void)
 {
-    char text[RULES_MAX * 56];
+    char text[RULES_MAX * (32 + CAP_NAME_MAX + SEC_HASH_HEX + 3)];
     size_t n = 0;
     for (uint32_t i = 0; i < g_nrules; i++)
-        n += (size_t)snprintf(text + n, sizeof(text) - n, "%s %s\n", g_rules[i].client,
-                              g_rules[i].what);
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "%s %s%s%s\n", g_rules[i].client,
+                              g_rules[i].what, g_rules[i].image[0] ? " " : "", g_rules[i].image);
     return sec_store_put(RULES_FILE, text, n);
 }
 
-static int rule_find(const char *client, const char *what)
+/* The rule for grant g's client, capability and image (a rule without an image: any). */
+static int rule_find(const struct sec_grant *g)
 {
     for (uint32_t i = 0; i < g_nrules; i++)
-        if (!strcmp(g_rules[i].client, client) && !strcmp(g_rules[i].what, what))
+        if (!strcmp(g_rules[i].client, g->client) && !strcmp(g_rules[i].what, g->what) &&
+            (!g_rules[i].image[0] || !strcmp(g_rules[i].image, g->image)))
             return (int)i;
     return -1;
 }
 
-/* Keep a rule (saved before it counts); 0 or why not. */
-static int rule_add(const char *client, const char *what)
+/* Keep a rule for g (saved before it counts); 0 or why not. */
+static int rule_add(const struct sec_grant *g)
 {
-    if (rule_find(client, what) >= 0)
+    if (rule_find(g) >= 0)
         return 0;
     if (!g_rules_loaded || g_nrules == RULES_MAX)
         return g_rules_loaded ? SOS_ERR_NO_RESOURCES : SOS_ERR_BAD_STATE;
     struct sec_cap_rule *r = &g_rules[g_nrules++];
-    snprintf(r->client, sizeof(r->client), "%s", client);
-    snprintf(r->what, sizeof(r->what), "%s", what);
+    snprintf(r->client, sizeof(r->client), "%s", g->client);
+    snprintf(r->what, sizeof(r->what), "%s", g->what);
+    snprintf(r->image, sizeof(r->image), "%s", g->image);
     int err = rules_save();
     if (err)
         g_nrules--;
     return err;
 }
 
-static bool rule_forget(const char *client, const char *what)
+static bool rule_forget(const struct sec_grant *g)
 {
-    int i = rule_find(client, what);
+    int i = rule_find(g);
     if (i < 0)
         return false;
     g_rules[i] = g_rules[--g_nrules];
@@ -129,11 +153,7 @@ static bool rule_forget(const char *client, const char *what)
     return true;
 }
 
-void sec_grants_init(void)
-{
-    sl_conn_to_init(&g_log, "log", sos_startup_handle("log"));
-    sl_conn_to_keep(&g_sec.srv, &g_log);
-}
+void sec_grants_init(void) { sec_caps_init(); }
 
 static struct sec_grant *grant_by_id(uint64_t id)
 {
@@ -168,7 +188,7 @@ int sec_do_request_cap(struct sl_request *r)
     const char *what = sl_parse_str(&p, NULL);
     if (sl_parse_end(&p) || !what)
         return SOS_ERR_INVALID_ARGS;
-    if (strcmp(what, "log:write"))
+    if (!sec_cap_known(what))
         return SOS_ERR_NOT_SUPPORTED;
     struct sec_grant *g = grant_slot();
     if (!g)
@@ -177,9 +197,10 @@ int sec_do_request_cap(struct sl_request *r)
     g->id = ++g_sec.next_id;
     snprintf(g->client, sizeof(g->client), "%s", peer->name);
     snprintf(g->what, sizeof(g->what), "%s", what);
+    snprintf(g->image, sizeof(g->image), "%s", peer->image);
     sl_request_defer(r, &g->reply);
     rules_load();
-    if (rule_find(g->client, what) >= 0 && grant_now(g, "a remembered rule") == 0)
+    if (rule_find(g) >= 0 && grant_now(g, "a remembered rule") == 0)
         return SL_DEFER; /* answered already */
     sec_audit("approval %llu asked: %s wants %s", (unsigned long long)g->id, g->client, what);
     /* the operator's prompt, until the desktop has one */
@@ -188,20 +209,25 @@ int sec_do_request_cap(struct sl_request *r)
     return SL_DEFER;
 }
 
-/* The handle to lend: the log connection minted under a new revoker. */
+/* The handle to lend: what the capability names, minted under a new revoker. */
 static int mint(struct sec_grant *g, sos_handle_t *out)
 {
-    int err = g_log.ch ? 0 : sl_conn_to_refresh(&g_log, sos_deadline_after(SOS_MS(1000)));
+    sos_handle_t from = 0;
+    int err = sec_cap_source(g->what, &from, &g->held);
     if (!err)
         err = (int)sos_revoker_create(&g->revoker);
     if (!err) {
-        /* the connection's own rights (send, receive, wait, transfer, duplicate): what
-         * the holder derives from it joins the revoker's list too */
-        err = (int)sos_handle_mint(g_log.ch, g->revoker, SOS_RIGHT_SAME_RIGHTS, out);
+        /* the handle's own rights (a connection: send, receive, wait, transfer,
+         * duplicate): what the holder derives from it joins the revoker's list too */
+        err = (int)sos_handle_mint(from, g->revoker, SOS_RIGHT_SAME_RIGHTS, out);
         if (err) {
             sos_handle_close(g->revoker);
             g->revoker = 0;
         }
+    }
+    if (err && g->held) {
+        sos_handle_close(g->held);
+        g->held = 0;
     }
     return err;
 }
@@ -213,8 +239,10 @@ static int grant_now(struct sec_grant *g, const char *by)
     int err = mint(g, &h);
     if (err)
         return err;
-    /* the handle moves to the requester with the reply; if it has gone, it is closed */
-    sl_reply_deferred(&g->reply, 0, NULL, 0, &h, 1);
+    /* the handle moves to the requester with the reply; if it has gone, the write fails,
+     * nothing moved, and the handle is closed here */
+    if (sl_reply_deferred(&g->reply, 0, NULL, 0, &h, 1))
+        sos_handle_close(h);
     g->state = SEC_GRANT_GRANTED;
     sec_audit("approval %llu granted by %s: %s for %s", (unsigned long long)g->id, by, g->what,
               g->client);
@@ -234,11 +262,14 @@ int sec_grant_decide(uint64_t id, bool approve, bool remember, const char *who)
         return 0;
     }
     rules_load();
-    int err = remember ? rule_add(g->client, g->what) : 0;
+    int err = remember ? rule_add(g) : 0;
     if (!err)
         err = grant_now(g, who);
+    char img[40] = "";
+    if (g->image[0])
+        snprintf(img, sizeof(img), " (image sha256 %.16s)", g->image);
     if (!err && remember)
-        sec_audit("rule kept: %s may have %s without asking", g->client, g->what);
+        sec_audit("rule kept: %s may have %s without asking%s", g->client, g->what, img);
     return err;
 }
 
@@ -260,8 +291,11 @@ int sec_do_revoke_grant(struct sl_request *r)
         return err;
     sos_handle_close(g->revoker);
     g->revoker = 0;
+    if (g->held) /* the grant's own directory: nothing else uses it */
+        sos_handle_close(g->held);
+    g->held = 0;
     g->state = SEC_GRANT_REVOKED;
-    bool forgot = rule_forget(g->client, g->what);
+    bool forgot = rule_forget(g);
     sec_audit("revoked by %s: grant %llu (%s for %s)%s", peer->name, (unsigned long long)id,
               g->what, g->client, forgot ? "; its rule forgotten" : "");
     sec_kaudit_drain(); /* the kernel's own record of it */

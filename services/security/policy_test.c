@@ -1,6 +1,7 @@
 /*
- * services/security/policy_test.c - the launch policy: matching by content hash, the
- * verdict rule (boot store, rule, default), limits, and the text form with every kind
+ * services/security/policy_test.c - the launch policy: matching by content hash, by
+ * package name and by publisher (repository or key id), the verdict rule (boot store,
+ * the most specific rule, default), limits, targets, and the text form with every kind
  * of bad line refused whole.
  *
  * Layer: host unit test (CMocka).
@@ -133,6 +134,96 @@ static void test_text_round_trip_and_damage(void **state)
     }
 }
 
+/* Package and publisher rules: the image's rule beats its package's, which beats its
+ * publishers'; among publishers the strictest; an image outside any package is never
+ * matched by them. */
+static void test_package_publisher(void **state)
+{
+    (void)state;
+    static struct sec_policy p;
+    uint8_t a[SEC_HASH_SIZE], b[SEC_HASH_SIZE];
+    hash_of(a, 1), hash_of(b, 2);
+    sec_policy_init(&p, SEC_ALLOW);
+    struct sec_subject greeter = {a, "greeter", "test", "0011223344556677,8899aabbccddeeff"};
+    struct sec_subject loose = {b, "", "", ""}; /* not from a package */
+    const struct sec_rule *why = (const struct sec_rule *)1;
+    assert_int_equal(sec_policy_decide_subject(&p, &greeter, &why), SEC_ALLOW);
+    assert_null(why); /* the default */
+    assert_int_equal(sec_policy_set_key(&p, SEC_RULE_PUBLISHER, "8899aabbccddeeff", SEC_ASK), 0);
+    assert_int_equal(sec_policy_decide_subject(&p, &greeter, &why), SEC_ASK);
+    assert_string_equal(why->name, "8899aabbccddeeff");
+    /* two publisher rules match (the repository and the first key): the strictest */
+    assert_int_equal(sec_policy_set_key(&p, SEC_RULE_PUBLISHER, "test", SEC_BLOCK), 0);
+    assert_int_equal(sec_policy_decide_subject(&p, &greeter, &why), SEC_BLOCK);
+    assert_string_equal(why->name, "test");
+    assert_int_equal(sec_policy_decide_subject(&p, &loose, NULL), SEC_ALLOW);
+    /* a package rule beats the publishers' */
+    assert_int_equal(sec_policy_set_key(&p, SEC_RULE_PACKAGE, "greeter", SEC_ALLOW), 0);
+    assert_int_equal(sec_policy_decide_subject(&p, &greeter, &why), SEC_ALLOW);
+    assert_int_equal(why->kind, SEC_RULE_PACKAGE);
+    /* an image rule beats its package's */
+    assert_int_equal(sec_policy_set(&p, a, SEC_BLOCK, "greeter-1"), 0);
+    assert_int_equal(sec_policy_decide_subject(&p, &greeter, &why), SEC_BLOCK);
+    assert_int_equal(why->kind, SEC_RULE_IMAGE);
+    /* another package of the same publisher: the publisher's rule */
+    struct sec_subject other = {b, "hello", "test", "0011223344556677"};
+    assert_int_equal(sec_policy_decide_subject(&p, &other, NULL), SEC_BLOCK);
+    /* a package name is not a publisher, nor a key prefix a key */
+    struct sec_subject near = {b, "test", "other", "8899aabbccddee"};
+    assert_int_equal(sec_policy_decide_subject(&p, &near, NULL), SEC_ALLOW);
+    /* changing a rule keeps one entry; removing it restores the default */
+    assert_int_equal(sec_policy_set_key(&p, SEC_RULE_PACKAGE, "greeter", SEC_ASK), 0);
+    assert_int_equal(p.n, 4);
+    assert_true(sec_policy_remove(&p, SEC_RULE_PUBLISHER, NULL, "test"));
+    assert_false(sec_policy_remove(&p, SEC_RULE_PUBLISHER, NULL, "test"));
+    assert_int_equal(sec_policy_decide_subject(&p, &other, NULL), SEC_ALLOW);
+    /* bad keys: blanks, commas, empty, a kind that takes no key */
+    assert_int_equal(sec_policy_set_key(&p, SEC_RULE_PACKAGE, "a b", SEC_ASK), SOS_ERR_INVALID_ARGS);
+    assert_int_equal(sec_policy_set_key(&p, SEC_RULE_PUBLISHER, "a,b", SEC_ASK), SOS_ERR_INVALID_ARGS);
+    assert_int_equal(sec_policy_set_key(&p, SEC_RULE_PACKAGE, "", SEC_ASK), SOS_ERR_INVALID_ARGS);
+    assert_int_equal(sec_policy_set_key(&p, SEC_RULE_IMAGE, "x", SEC_ASK), SOS_ERR_INVALID_ARGS);
+    assert_int_equal(sec_policy_set_key(&p, SEC_RULE_PACKAGE, "x", 3), SOS_ERR_INVALID_ARGS);
+    assert_int_equal(p.n, 3);
+}
+
+static void test_targets_and_text(void **state)
+{
+    (void)state;
+    static struct sec_policy p, q;
+    uint32_t kind;
+    uint8_t h[SEC_HASH_SIZE];
+    char key[SEC_NAME_MAX], t[SEC_TARGET_MAX];
+    assert_int_equal(sec_target_parse("package:greeter", &kind, h, key), 0);
+    assert_int_equal(kind, SEC_RULE_PACKAGE);
+    assert_string_equal(key, "greeter");
+    assert_int_equal(sec_target_parse("publisher:test", &kind, h, key), 0);
+    assert_int_equal(kind, SEC_RULE_PUBLISHER);
+    const char *bad[] = {"package:", "package:a b", "publisher:a,b", "pkg:x", "greeter", ""};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(sec_target_parse(bad[i], &kind, h, key), SOS_ERR_INVALID_ARGS);
+    sec_policy_init(&p, SEC_ASK);
+    hash_of(h, 4);
+    sec_policy_set(&p, h, SEC_ALLOW, "img");
+    sec_policy_set_key(&p, SEC_RULE_PACKAGE, "greeter", SEC_BLOCK);
+    sec_policy_set_key(&p, SEC_RULE_PUBLISHER, "test", SEC_ASK);
+    sec_rule_target(&p.rules[1], t, sizeof t);
+    assert_string_equal(t, "package:greeter");
+    char text[1024];
+    size_t n = sec_policy_format(&p, text, sizeof(text));
+    assert_non_null(strstr(text, "block package greeter\nask publisher test\n"));
+    sec_policy_init(&q, SEC_ALLOW);
+    assert_int_equal(sec_policy_parse(&q, text, n, NULL), 0);
+    assert_int_equal(q.n, 3);
+    assert_int_equal(sec_policy_find_key(&q, SEC_RULE_PUBLISHER, "test")->verdict, SEC_ASK);
+    assert_null(sec_policy_find_key(&q, SEC_RULE_PACKAGE, "test"));
+    const char *badfile[] = {"block package\n", "block package a b\n", "block publisher x,y\n",
+                             "block package a\nallow package a\n", "block vendor a\n"};
+    for (size_t i = 0; i < sizeof(badfile) / sizeof(badfile[0]); i++)
+        assert_int_equal(sec_policy_parse(&q, badfile[i], strlen(badfile[i]), NULL),
+                         SOS_ERR_INVALID_ARGS);
+    assert_int_equal(q.n, 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +231,8 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_hash_text),
         cmocka_unit_test(test_text_round_trip_and_damage),
+        cmocka_unit_test(test_package_publisher),
+        cmocka_unit_test(test_targets_and_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

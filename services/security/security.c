@@ -17,7 +17,7 @@
 
 int main(void)
 {
-    int err = sl_service_init(&g_sec.srv, g_sec_ops, 11, &g_sec);
+    int err = sl_service_init(&g_sec.srv, g_sec_ops, 12, &g_sec);
     if (err) {
         printf("security: cannot start its server loop: %s\n", sos_strerror(err));
         return 1;
@@ -36,5 +36,6 @@ int main(void)
         printf("security: the root manager did not take our ready: %s\n", sos_strerror(err));
         return 1;
     }
+    sec_trust_init(); /* after ready: the package service may wait for nothing of ours */
     return sl_server_run(&g_sec.srv);
 }

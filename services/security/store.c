@@ -8,6 +8,9 @@
  *               each append: a log cut at the end (whole records removed) no longer
  *               reaches the head, which verification reports
  *   policy      the launch policy's rules (policy.h's text form), replaced atomically
+ *   grants      the remembered capability rules (grants.c)
+ *   repos       the repositories last seen (trust.c)
+ *   apps/<ns>   the storage namespaces lent on approval (caps.c)
  *
  * At start the log is read back to find where the chain stands (its last line: new
  * records link to what is on disk, even after damage, so the damage stays visible);
@@ -181,6 +184,18 @@ int sec_store_put(const char *name, const char *text, size_t len)
     if (err && stc_kept_dir_reopen(&g_kept) == 0) /* storage restarted, say: retry once */
         err = stc_replace_file(g_kept.dir, name, text, len);
     return err;
+}
+
+int sec_store_subdir(const char *parent, const char *name, sos_handle_t *out)
+{
+    char path[96];
+    int err = sec_store_ready();
+    if (!err && (err = stc_mkdir(g_kept.dir, parent)) == SOS_ERR_ALREADY_EXISTS)
+        err = 0;
+    snprintf(path, sizeof(path), "%s/%s", parent, name);
+    if (!err && (err = stc_mkdir(g_kept.dir, path)) == SOS_ERR_ALREADY_EXISTS)
+        err = 0;
+    return err ? err : stc_open(g_kept.dir, path, STORAGE_R_ALL, STORAGE_O_DIR, out);
 }
 
 int sec_store_get(const char *name, char **text, size_t *len)

@@ -418,8 +418,8 @@ const struct sh_cmd g_sh_cmds[] = {
      cmd_desktop},
     {"audio", "endpoints|tone|play|streams|volume|mute ...",
      "sound: endpoints, a test tone, a WAV file from storage, streams, volume", 1, 4, cmd_audio},
-    {"security", "apps|policy|pending|approve|deny|revoke|audit ...",
-     "launch policy, approvals and the audit history (security alone: usage)", 1, 4, cmd_security},
+    {"security", "apps|policy|pending|approve|deny|revoke|grants|trust|audit ...",
+     "launch policy, approvals, trust and the audit history (security alone: usage)", 1, 4, cmd_security},
     {"poweroff", "", "stop every service in order and power off", 0, 0, cmd_poweroff},
     {"reboot", "", "stop every service in order and reboot", 0, 0, cmd_reboot},
 };

@@ -3,15 +3,20 @@
  * (proto/security.h, docs/security.md), over a lookup of "security" (shell.svc:
  * read+manage).
  *
- *   security apps                         the images asked about since it started
+ *   security apps                         the images asked about since it started, and
+ *                                         the installed packages, with their verdicts
  *   security policy                       the default verdict and every rule
- *   security policy set <image> allow|block|ask
- *                                         <image>: a path in storage (its SHA-256 is
- *                                         taken here) or 64 hex digits
+ *   security policy set <target> allow|block|ask
+ *                                         <target>: an image (a path in storage, whose
+ *                                         SHA-256 is taken here, or 64 hex digits),
+ *                                         package:<name> or publisher:<repository|key id>
  *   security pending                      launches and capability requests waiting
  *   security approve|deny <id> [remember] decide one; remember makes it a rule
- *   security revoke <image>|<id>          drop the image's rule and one-time approval, or
- *                                         revoke capability grant <id> (kernel revoker)
+ *   security revoke <target>|<id>         drop the target's rule (and an image's one-time
+ *                                         approval), or revoke capability grant <id>
+ *                                         (kernel revoker)
+ *   security trust                        per repository and installed package: who
+ *                                         signed it, its verification, what let it in
  *   security grants                       capability requests and grants, with state
  *   security audit [N]                    the last N records of the history (10), and
  *                                         whether the whole chain verifies
@@ -60,11 +65,23 @@ static bool is_hex_hash(const char *s)
     return true;
 }
 
-/* <image> as a hash: 64 hex digits as they are, else the SHA-256 of that storage file. */
-static bool image_hash(const char *what, const char *image, char hex[65], const char **name)
+/* A policy target: package:<name> and publisher:<id> as they are; an image as its hash
+ * (64 hex digits as they are, else the SHA-256 of that storage file). out: 65 bytes at
+ * least and SEC_TARGET_TEXT for the other forms. */
+#define SEC_TARGET_TEXT 80
+#define BAD_TARGET "not a target: an image (a path or 64 hex digits), package:<name> or " \
+                   "publisher:<repository|key id>, a name of 1 to 47 printable characters " \
+                   "without blanks or commas"
+static bool image_hash(const char *what, const char *image, char *hex, const char **name)
 {
     const char *slash = strrchr(image, '/');
     *name = slash ? slash + 1 : image;
+    if ((!strncmp(image, "package:", 8) || !strncmp(image, "publisher:", 10)) &&
+        strlen(image) < SEC_TARGET_TEXT) {
+        memcpy(hex, image, strlen(image) + 1);
+        *name = "";
+        return true;
+    }
     if (is_hex_hash(image)) {
         memcpy(hex, image, 65);
         *name = "by-hash";
@@ -82,32 +99,79 @@ static bool image_hash(const char *what, const char *image, char hex[65], const 
     return true;
 }
 
-static void do_apps(void)
+static void apps_images(struct sl_parse *p)
+{
+    uint32_t n = sl_parse_u32(p);
+    sh_printf("%-20s %-16s %-16s %-6s %8s %8s\n", "IMAGE", "SHA256", "PACKAGE", "POLICY",
+              "LAUNCHES", "REFUSED");
+    for (uint32_t i = 0; i < n && !p->bad; i++) {
+        const char *hex = sl_parse_str(p, NULL), *name = sl_parse_str(p, NULL);
+        const char *pkg = sl_parse_str(p, NULL);
+        uint32_t v = sl_parse_u32(p), l = sl_parse_u32(p), f = sl_parse_u32(p);
+        if (hex && name && pkg)
+            sh_printf("%-20s %.16s %-16s %-6s %8u %8u\n", name, hex, pkg[0] ? pkg : "-",
+                      verdict_name(v), l, f);
+    }
+    if (n == 0)
+        sh_printf("security: no image from storage asked to run yet\n");
+}
+
+static void apps_packages(struct sl_parse *p)
+{
+    uint32_t n = sl_parse_u32(p);
+    if (n)
+        sh_printf("%-16s %-10s %-12s %-6s %s\n", "PACKAGE", "VERSION", "REPOSITORY", "POLICY", "BY");
+    for (uint32_t i = 0; i < n && !p->bad; i++) {
+        const char *name = sl_parse_str(p, NULL), *ver = sl_parse_str(p, NULL);
+        const char *repo = sl_parse_str(p, NULL);
+        uint32_t v = sl_parse_u32(p);
+        const char *why = sl_parse_str(p, NULL);
+        if (name && ver && repo && why)
+            sh_printf("%-16s %-10s %-12s %-6s %s\n", name, ver, repo[0] ? repo : "-",
+                      verdict_name(v), why);
+    }
+    if (n == 0)
+        sh_printf("security: no installed package (or the package service cannot be asked)\n");
+}
+
+/* A request without arguments whose reply is parsed by show (SEC_APPS, SEC_TRUST). */
+static void simple_query(uint32_t ordinal, const char *what, void (*show)(struct sl_parse *p))
 {
     uint8_t b[64], *rb = malloc(SOS_CHANNEL_MAX_BYTES);
     struct sl_msg req, rep;
     if (!rb)
         return;
-    sl_msg_begin(&req, b, sizeof(b), NULL, 0, SEC_APPS);
-    sl_msg_begin(&rep, rb, SOS_CHANNEL_MAX_BYTES, NULL, 0, SEC_APPS);
+    sl_msg_begin(&req, b, sizeof(b), NULL, 0, ordinal);
+    sl_msg_begin(&rep, rb, SOS_CHANNEL_MAX_BYTES, NULL, 0, ordinal);
     int err = sec_call(&req, &rep);
     struct sl_parse p;
     if (!err && !(err = sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL))) {
-        uint32_t n = sl_parse_u32(&p);
-        sh_printf("%-20s %-16s %-6s %8s %8s\n", "IMAGE", "SHA256", "POLICY", "LAUNCHES", "REFUSED");
-        for (uint32_t i = 0; i < n && !p.bad; i++) {
-            const char *hex = sl_parse_str(&p, NULL), *name = sl_parse_str(&p, NULL);
-            uint32_t v = sl_parse_u32(&p), l = sl_parse_u32(&p), f = sl_parse_u32(&p);
-            if (hex && name)
-                sh_printf("%-20s %.16s %-6s %8u %8u\n", name, hex, verdict_name(v), l, f);
-        }
-        if (n == 0)
-            sh_printf("security: no image from storage asked to run yet\n");
+        show(&p);
         err = sl_parse_end(&p);
     }
     free(rb);
-    if (err)
-        say_err("apps", err);
+    if (err == SOS_ERR_NOT_FOUND || err == SOS_ERR_TIMED_OUT)
+        sh_eprintf("security %s: the package service cannot be asked (%s)\n", what, sh_errtext(err));
+    else if (err)
+        say_err(what, err);
+}
+
+static void show_apps(struct sl_parse *p)
+{
+    apps_images(p);
+    apps_packages(p);
+}
+
+static void show_trust(struct sl_parse *p)
+{
+    uint32_t n = sl_parse_u32(p);
+    for (uint32_t i = 0; i < n && !p->bad; i++) {
+        const char *line = sl_parse_str(p, NULL);
+        if (line)
+            sh_printf("%s\n", line);
+    }
+    if (n == 0)
+        sh_printf("security: no repository and no installed package\n");
 }
 
 static void do_policy_list(void)
@@ -129,7 +193,7 @@ static void do_policy_list(void)
             uint32_t v = sl_parse_u32(&p);
             const char *name = sl_parse_str(&p, NULL);
             if (hex && name)
-                sh_printf("%-6s %s %s\n", verdict_name(v), hex, name);
+                sh_printf("%-6s %s%s%s\n", verdict_name(v), hex, name[0] ? " " : "", name);
         }
         err = sl_parse_end(&p);
     }
@@ -146,7 +210,7 @@ static void do_policy_set(const char *image, const char *verdict)
         sh_eprintf("security policy set: the verdict is allow, block or ask, not '%s'\n", verdict);
         return;
     }
-    char hex[65];
+    char hex[SEC_TARGET_TEXT];
     const char *name;
     if (!image_hash("security policy set", image, hex, &name))
         return;
@@ -158,8 +222,12 @@ static void do_policy_set(const char *image, const char *verdict)
     sl_msg_put_u32(&req, v);
     sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, SEC_POLICY_SET);
     int err = sec_call(&req, &rep);
-    if (err)
+    if (err == SOS_ERR_INVALID_ARGS)
+        sh_eprintf("security policy set: %s: %s\n", image, BAD_TARGET);
+    else if (err)
         say_err("policy set", err);
+    else if (!name[0])
+        sh_printf("security: %s is now '%s'\n", image, verdict);
     else
         sh_printf("security: %s is now '%s' (sha256 %.16s)\n", image, verdict, hex);
 }
@@ -276,7 +344,7 @@ static void do_revoke(const char *image)
         do_revoke_grant(id);
         return;
     }
-    char hex[65];
+    char hex[SEC_TARGET_TEXT];
     const char *name;
     if (!image_hash("security revoke", image, hex, &name))
         return;
@@ -288,6 +356,8 @@ static void do_revoke(const char *image)
     int err = sec_call(&req, &rep);
     if (err == SOS_ERR_NOT_FOUND)
         sh_eprintf("security revoke: %s has no rule or approval to revoke\n", image);
+    else if (err == SOS_ERR_INVALID_ARGS)
+        sh_eprintf("security revoke: %s: %s\n", image, BAD_TARGET);
     else if (err)
         say_err("revoke", err);
     else
@@ -350,7 +420,9 @@ void cmd_security(int argc, char **argv)
 {
     const char *sub = argv[1];
     if (!strcmp(sub, "apps") && argc == 2)
-        do_apps();
+        simple_query(SEC_APPS, "apps", show_apps);
+    else if (!strcmp(sub, "trust") && argc == 2)
+        simple_query(SEC_TRUST, "trust", show_trust);
     else if (!strcmp(sub, "policy") && argc == 2)
         do_policy_list();
     else if (!strcmp(sub, "policy") && argc == 5 && !strcmp(argv[2], "set"))
@@ -375,7 +447,7 @@ void cmd_security(int argc, char **argv)
         }
         do_audit((uint32_t)n, true);
     } else
-        sh_eprintf("usage: security apps | policy [set <image> allow|block|ask] | pending | "
-                   "approve <id> [remember] | deny <id> [remember] | revoke <image>|<id> | grants | audit [N] | "
-                   "audit verify\n");
+        sh_eprintf("usage: security apps | policy [set <image|package:<name>|publisher:<id>> "
+                   "allow|block|ask] | pending | approve <id> [remember] | deny <id> [remember] | "
+                   "revoke <target>|<id> | grants | trust | audit [N] | audit verify\n");
 }

@@ -15,7 +15,10 @@
  * A service that provides an endpoint also gets "serve": the channel on which the root
  * manager hands it new client connections (PROTO_SVC):
  *
- *   SVC_CONNECT    (str client, u32 rights) + handle      a client's channel: serve it
+ *   SVC_CONNECT    (str client, u32 rights [, str image]) + handle
+ *                                                          a client's channel: serve it;
+ *                  image: the client's image SHA-256 in hex, told only to the security
+ *                  service (it remembers approvals per image)
  *   SVC_STOP       ()                      -> ()          orderly shutdown: reply, then exit
  *
  * Layer: services protocols.

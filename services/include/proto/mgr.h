@@ -54,11 +54,16 @@
 /*
  * Packaged services (services/rootmgr/packaged.c, docs/packages.md); only the package
  * service may send these, with manage:
- *   MGR_PKG_SERVICE  (u32 flags, str manifest text, str file, str image path) -> ()
+ *   MGR_PKG_SERVICE  (u32 flags, str manifest text, str file, str image path
+ *                     [, str package, str repository, str key ids]) -> ()
  *       makes the one service of the manifest known (or replaces the packaged service
  *       of that name), its image the file at `image path` in storage; refused when a
  *       boot-store service has the name, when it names a service that does not exist,
  *       or asks for a resource other than storage/<path>. MGR_PKG_CHECK: only check.
+ *       The package, the repository it came from and the key ids signing that
+ *       repository's targets (comma-separated) go with every launch check of the
+ *       service (proto/security.h SEC_CHECK_LAUNCH): the launch policy by package
+ *       and publisher.
  *   MGR_PKG_WITHDRAW (str name) -> ()   stops a packaged service and forgets it
  * A refusal carries the reason as a string.
  */

@@ -32,6 +32,17 @@
  *   PKG_WHICH    (str name)                  -> (str path)   [read]
  *       the storage path of the installed package's program (its bin/<name>, else its
  *       first executable), for the root manager's loader (`run pkg <name>` in the shell)
+ *   PKG_TRUSTINFO (str image)                -> (str records) [read]
+ *       for the security service (`security trust`, the launch policy by package and
+ *       publisher): one record a line, tab-separated "key=value" fields after the kind
+ *         repo  name url root expires snapshot targets packages clock keys
+ *               (keys: id:role+role,...; clock: valid, expired, or none to check with)
+ *         pkg   name version repo keys verified listed sha256 policy images
+ *               (repo and keys: its provenance; listed: yes when the repository's
+ *               verified index still has those bytes; policy: the install rule that
+ *               lets it in; images: the SHA-256 of its programs, comma-separated)
+ *       image "": every repository and installed package; 64 hex digits: only the
+ *       packages with a program of that SHA-256 (an image below /data/pkg)
  *
  * Layer: services protocols.
  */
@@ -55,6 +66,7 @@
 #define PKG_REPO SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 12)
 #define PKG_WHICH SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 13)
 #define PKG_POLICY SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 14)
+#define PKG_TRUSTINFO SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 15)
 
 /* Where the service keeps its state (package.svc: resource=storage/data/pkg): installed
  * files are PKG_STATE_PATH/objects/<sha256>. */

@@ -127,6 +127,12 @@ const char *sl_parse_str(struct sl_parse *p, uint32_t *len)
     return s;
 }
 
+const char *sl_parse_str_opt(struct sl_parse *p)
+{
+    const char *s = p->bad || p->pos >= p->len ? "" : sl_parse_str(p, NULL);
+    return s ? s : "";
+}
+
 sos_handle_t sl_parse_handle(struct sl_parse *p)
 {
     if (p->bad || p->hpos >= p->nhandles) {

@@ -23,12 +23,14 @@ static int do_connect(struct sl_request *r)
     const char *client = sl_parse_str(&p, NULL);
     uint32_t rights = sl_parse_u32(&p);
     sos_handle_t ch = sl_parse_handle(&p);
+    const char *image = sl_parse_str_opt(&p); /* only for the security service */
     if (sl_parse_end(&p) || !client || !ch)
         return SOS_ERR_INVALID_ARGS;
     struct sl_peer *peer = calloc(1, sizeof(*peer));
     if (!peer)
         return SOS_ERR_NO_MEMORY;
     strncpy(peer->name, client, sizeof(peer->name) - 1);
+    strncpy(peer->image, image, sizeof(peer->image) - 1);
     peer->rights = rights;
     for (uint32_t i = 0; i < r->nhandles; i++) /* the loop owns it now, not the request */
         if (r->handles[i] == ch)

@@ -90,6 +90,28 @@ static void test_round_trip_and_truncation(void **state)
     }
 }
 
+/* Strings a newer sender adds at the end: "" when left out, the string when there, and a
+ * broken one still refused. */
+static void test_optional_strings(void **state)
+{
+    (void)state;
+    uint8_t buf[128];
+    uint32_t len = build(buf, sizeof(buf));
+    struct sl_parse p;
+    sl_parse_begin(&p, buf, len, NULL, 0, NULL);
+    sl_parse_u32(&p), sl_parse_str(&p, NULL), sl_parse_u64(&p);
+    assert_string_equal(sl_parse_str_opt(&p), ""); /* the last string, empty */
+    assert_string_equal(sl_parse_str_opt(&p), ""); /* left out */
+    assert_int_equal(sl_parse_end(&p), 0);
+    sl_parse_begin(&p, buf, len, NULL, 0, NULL);
+    sl_parse_u32(&p);
+    assert_string_equal(sl_parse_str_opt(&p), "path/to/thing");
+    sl_parse_begin(&p, buf, len - 1, NULL, 0, NULL); /* the last string cut */
+    sl_parse_u32(&p), sl_parse_str(&p, NULL), sl_parse_u64(&p);
+    assert_string_equal(sl_parse_str_opt(&p), "");
+    assert_int_not_equal(sl_parse_end(&p), 0);
+}
+
 static void test_bad_strings(void **state)
 {
     (void)state;
@@ -189,6 +211,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_and_truncation),
         cmocka_unit_test(test_bad_strings),
+        cmocka_unit_test(test_optional_strings),
         cmocka_unit_test(test_builder_limits),
         cmocka_unit_test(test_call_results),
     };

@@ -70,6 +70,10 @@ uint64_t sl_parse_u64(struct sl_parse *p);
 const void *sl_parse_bytes(struct sl_parse *p, uint32_t len);
 /* A NUL-terminated string inside the message (len without the NUL), or NULL. */
 const char *sl_parse_str(struct sl_parse *p, uint32_t *len);
+/* A string the sender may have left out at the end of the message (a field added in a
+ * later version): "" when the message ends here, else as sl_parse_str ("" on error, and
+ * bad). */
+const char *sl_parse_str_opt(struct sl_parse *p);
 sos_handle_t sl_parse_handle(struct sl_parse *p);
 /* 0 when everything read was there; SOS_ERR_BAD_FORMAT otherwise. */
 int sl_parse_end(const struct sl_parse *p);

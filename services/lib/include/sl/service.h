@@ -21,6 +21,8 @@
 struct sl_peer {
     char name[32];        /* the client's service name, as the root manager knows it */
     sos_rights_t rights;  /* SOS_RIGHT_READ / WRITE / MANAGE granted on this service */
+    char image[65];       /* its image's SHA-256 (hex) when the root manager tells it (to
+                             the security service), else "" */
     void *data;           /* the service's own per-client state */
 };
 
