@@ -282,7 +282,7 @@ void pkgsvc_policy_why(const char *repo, const char *name, char *out, size_t siz
         snprintf(pinned, sizeof pinned, "; pin %s %s", name, pin);
     for (uint32_t i = 0; i < g_nrules; i++) {
         const struct rule *r = &g_rules[i];
-        if (!r->pin && !strcmp(r->a, repo) && (!strcmp(r->b, name) || !strcmp(r->b, "*"))) {
+        if (r->kind == RULE_ALLOW && !strcmp(r->a, repo) && (!strcmp(r->b, name) || !strcmp(r->b, "*"))) {
             snprintf(out, size, "allow %s %s%s", r->a, r->b, pinned);
             return;
         }
