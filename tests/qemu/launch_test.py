@@ -88,12 +88,13 @@ def main():
     case("aarch64 by default: no GPU, the serial console only (-nographic)",
          rc == 0 and "virtio-gpu" not in out and "-nographic" in out, out + err)
     rc, out, err = run(base + ["--gpu"], user, nodisplay)
-    case("aarch64 --gpu with no display: a virtio-gpu-device (gpu0), no window, a note says so",
-         rc == 0 and "virtio-gpu-device,id=gpu0" in out.replace("\\", "")
+    case("aarch64 --gpu with no display: a virtio-gpu-pci (gpu0) and a ramfb, no window, a note says so",
+         rc == 0 and "virtio-gpu-pci,id=gpu0" in out.replace("\\", "")
+         and "ramfb,id=ramfb0" in out.replace("\\", "")
          and "-display none" in out and "-nographic" not in out and "no display" in err, out + err)
     rc, out, err = run(base + ["--gpu"], dict(user, DISPLAY=":99"), ("WAYLAND_DISPLAY",))
     case("aarch64 --gpu with a display: a window, the serial console on the terminal",
-         rc == 0 and "virtio-gpu-device" in out and "-display none" not in out
+         rc == 0 and "virtio-gpu-pci" in out and "-display none" not in out
          and "mon:stdio" in out, out + err)
 
     # the firmware's escape sequences before the kernel's first line are taken out
