@@ -14,6 +14,8 @@
 
 #include <sos/errors.h>
 
+#include "hash/hex.h"
+
 static uint16_t get16(const uint8_t *p)
 {
     return (uint16_t)(p[0] | p[1] << 8);
@@ -353,7 +355,6 @@ int bundle_open_index(struct bundle *b, const void *data, size_t len, struct err
 int bundle_verify_digest(const struct bundle *b, struct errmsg *err)
 {
     static const uint8_t zeros[SHA256_SIZE];
-    static const char hex[] = "0123456789abcdef";
     uint8_t got[SHA256_SIZE];
     struct sha256 s;
     sha256_init(&s);
@@ -367,13 +368,8 @@ int bundle_verify_digest(const struct bundle *b, struct errmsg *err)
     if (!differ)
         return 0;
     char want_hex[17], got_hex[17];
-    for (int i = 0; i < 8; i++) {
-        want_hex[2 * i] = hex[b->digest[i] >> 4];
-        want_hex[2 * i + 1] = hex[b->digest[i] & 15];
-        got_hex[2 * i] = hex[got[i] >> 4];
-        got_hex[2 * i + 1] = hex[got[i] & 15];
-    }
-    want_hex[16] = got_hex[16] = 0;
+    hex_encode(b->digest, 8, want_hex);
+    hex_encode(got, 8, got_hex);
     return errmsg_set(err, SOS_ERR_CORRUPT,
                       "digest mismatch: header says sha256 %s..., bundle hashes to %s...",
                       want_hex, got_hex);

@@ -10,6 +10,8 @@
 
 #include <stdarg.h>
 
+#include "hash/hex.h"
+
 /* common/fmt.h; declared here so this file needs no header outside its folder. */
 int k_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
@@ -79,7 +81,6 @@ void errmsg_clear(struct errmsg *m)
 
 char *errmsg_printable(char *buf, size_t size, const char *s, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
     size_t n = 0;
     if (!size)
         return buf;
@@ -95,8 +96,8 @@ char *errmsg_printable(char *buf, size_t size, const char *s, size_t len)
             break;
         buf[n++] = '\\';
         buf[n++] = 'x';
-        buf[n++] = hex[c >> 4];
-        buf[n++] = hex[c & 15];
+        hex_encode(&c, 1, buf + n);
+        n += 2;
     }
     buf[n] = 0;
     return buf;

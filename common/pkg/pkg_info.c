@@ -24,6 +24,7 @@
 #include <sos/errors.h>
 
 #include "../fmt.h"
+#include "../hash/hex.h"
 #include "../manifest/manifest_impl.h"
 #include "pkg_impl.h"
 
@@ -202,12 +203,7 @@ const struct pkg_file *pkg_info_file(const struct pkg_info *info, const char *pa
 
 void pkg_hex(const uint8_t sha[SHA256_SIZE], char hex[PKG_HEX_SIZE + 1])
 {
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < SHA256_SIZE; i++) {
-        hex[2 * i] = digits[sha[i] >> 4];
-        hex[2 * i + 1] = digits[sha[i] & 15];
-    }
-    hex[PKG_HEX_SIZE] = 0;
+    hex_encode(sha, SHA256_SIZE, hex);
 }
 
 int pkg_info_format(const struct pkg_info *info, char *out, size_t cap, size_t *written)

@@ -11,6 +11,7 @@
 #include <sos/errors.h>
 
 #include "../fmt.h"
+#include "../hash/hex.h"
 #include "../manifest/manifest_impl.h"
 
 int pkg_perr(struct pkg_lines *p, int code, const char *fmt, ...)
@@ -101,16 +102,7 @@ size_t pkg_word(const char *v, size_t n, size_t *i, const char **out)
 
 int pkg_unhex(const char *w, size_t len, uint8_t *out, size_t n)
 {
-    if (len != 2 * n)
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        char c = w[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (d < 0)
-            return -1;
-        out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] | d : d << 4);
-    }
-    return 0;
+    return hex_decode(w, len, out, n);
 }
 
 int pkg_parse_hex(const char *w, size_t len, uint8_t out[SHA256_SIZE])

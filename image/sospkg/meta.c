@@ -21,6 +21,7 @@
 #include <sos/errors.h>
 
 #include "crypto_api.h"
+#include "hash/hex.h"
 #include "ed25519_detached.h"
 #include "hostfile.h"
 #include "pkg_meta.h"
@@ -28,18 +29,17 @@
 
 static int unhex(const char *h, uint8_t *out, size_t n)
 {
-    if (strlen(h) != 2 * n)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (sscanf(h + 2 * i, "%2hhx", &out[i]) != 1)
-            return -1;
-    return 0;
+    return hex_decode(h, strlen(h), out, n);
 }
 
 static void put_hex(FILE *f, const uint8_t *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%02x", p[i]);
+    char text[2 * 64 + 1];
+    for (size_t at = 0; at < n; at += 64) {
+        size_t k = n - at < 64 ? n - at : 64;
+        hex_encode(p + at, k, text);
+        fputs(text, f);
+    }
 }
 
 int sospkg_read_key(const char *path, uint8_t sk[64])

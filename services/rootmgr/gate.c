@@ -22,18 +22,9 @@
 
 #include <proto/security.h>
 
-#define CHECK_NS 5000000000ll
+#include "hash/hex.h"
 
-/* The first n bytes of h as 2n hex digits and a NUL. */
-static void to_hex(const uint8_t *h, int n, char *out)
-{
-    static const char d[] = "0123456789abcdef";
-    for (int i = 0; i < n; i++) {
-        out[2 * i] = d[h[i] >> 4];
-        out[2 * i + 1] = d[h[i] & 15];
-    }
-    out[2 * n] = 0;
-}
+#define CHECK_NS 5000000000ll
 
 struct verdict {
     uint32_t v;
@@ -44,7 +35,7 @@ struct verdict {
 static int ask(sos_handle_t ch, const char *name, const struct rm_origin *o, struct verdict *out)
 {
     char hex[65];
-    to_hex(o->hash, 32, hex);
+    hex_encode(o->hash, 32, hex);
     uint8_t b[768], rb[256];
     struct sl_msg req, rep;
     sl_msg_begin(&req, b, sizeof(b), NULL, 0, SEC_CHECK_LAUNCH);
@@ -90,7 +81,7 @@ int rm_launch_check(const char *name, const struct rm_origin *o, char *why, size
     /* what decided: the package or publisher rule, else the image (its rule or the
      * default); short enough for a service's detail line */
     char sh[17], what[96];
-    to_hex(o->hash, 8, sh);
+    hex_encode(o->hash, 8, sh);
     if (v.rule[0])
         snprintf(what, sizeof(what), "%s", v.rule);
     else

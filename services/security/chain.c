@@ -12,9 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hash/hex.h"
 #include "hash/sha256.h"
-
-static const char g_hex[] = "0123456789abcdef";
 
 void sec_chain_init(struct sec_chain *c) { memset(c, 0, sizeof(*c)); }
 
@@ -51,10 +50,8 @@ int sec_chain_append(struct sec_chain *c, uint64_t time_ns, const char *text, ch
     link_hash(c->last, out, (size_t)body, h);
     char *p = out + body;
     *p++ = ' ';
-    for (int i = 0; i < SEC_CHAIN_HASH; i++) {
-        *p++ = g_hex[h[i] >> 4];
-        *p++ = g_hex[h[i] & 15];
-    }
+    hex_encode(h, SEC_CHAIN_HASH, p);
+    p += 2 * SEC_CHAIN_HASH;
     *p++ = '\n';
     *p = 0;
     c->seq++;
@@ -81,11 +78,6 @@ static int take_num(const char *s, size_t len, size_t *at, uint64_t *out)
     return 0;
 }
 
-static int unhex(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 int sec_record_parse(const char *line, size_t len, struct sec_record *r)
 {
     size_t at = 0, tail = 1 + 2 * SEC_CHAIN_HASH;
@@ -99,13 +91,7 @@ int sec_record_parse(const char *line, size_t len, struct sec_record *r)
     if (!text_ok(r->text, r->text_len))
         return SOS_ERR_INVALID_ARGS;
     const char *h = line + len - 2 * SEC_CHAIN_HASH;
-    for (int i = 0; i < SEC_CHAIN_HASH; i++) {
-        int hi = unhex(h[2 * i]), lo = unhex(h[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return SOS_ERR_INVALID_ARGS;
-        r->hash[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
+    return hex_decode(h, 2 * SEC_CHAIN_HASH, r->hash, SEC_CHAIN_HASH) ? SOS_ERR_INVALID_ARGS : 0;
 }
 
 /* One line against the chain so far: the problem it shows, or OK (and c advances). */

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hash/hex.h"
+
 static const char *const g_verdicts[SEC_VERDICT_COUNT] = {"allow", "block", "ask"};
 
 const char *sec_verdict_name(uint32_t v) { return v < SEC_VERDICT_COUNT ? g_verdicts[v] : "?"; }
@@ -25,40 +27,14 @@ int sec_verdict_parse(const char *s, uint32_t *v)
     return SOS_ERR_INVALID_ARGS;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int sec_hash_parse(const char *hex, size_t len, uint8_t out[SEC_HASH_SIZE])
 {
-    if (len != SEC_HASH_HEX)
-        return SOS_ERR_INVALID_ARGS;
-    uint8_t tmp[SEC_HASH_SIZE];
-    for (size_t i = 0; i < SEC_HASH_SIZE; i++) {
-        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return SOS_ERR_INVALID_ARGS;
-        tmp[i] = (uint8_t)(hi << 4 | lo);
-    }
-    memcpy(out, tmp, SEC_HASH_SIZE);
-    return 0;
+    return hex_decode(hex, len, out, SEC_HASH_SIZE) ? SOS_ERR_INVALID_ARGS : 0;
 }
 
 void sec_hash_format(const uint8_t h[SEC_HASH_SIZE], char out[SEC_HASH_HEX + 1])
 {
-    static const char d[] = "0123456789abcdef";
-    for (size_t i = 0; i < SEC_HASH_SIZE; i++) {
-        out[2 * i] = d[h[i] >> 4];
-        out[2 * i + 1] = d[h[i] & 15];
-    }
-    out[SEC_HASH_HEX] = 0;
+    hex_encode(h, SEC_HASH_SIZE, out);
 }
 
 void sec_policy_init(struct sec_policy *p, uint32_t dflt)
