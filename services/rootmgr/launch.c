@@ -308,6 +308,8 @@ void rm_on_exit(struct sl_server *srv, const struct sos_port_packet *pkt, void *
     struct sos_info_process pi;
     memset(&pi, 0, sizeof(pi));
     sos_object_get_info(s->proc, SOS_INFO_PROCESS, &pi, sizeof(pi));
+    if (pi.state == SOS_PROC_FAULTED)
+        rm_crash_report(s->proc, s->m->name, s->packaged ? "" : s->m->image);
     sos_handle_close(s->proc);
     s->proc = 0;
     s->pid = 0;
