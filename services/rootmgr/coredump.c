@@ -83,12 +83,20 @@ static size_t note(uint8_t *p, uint32_t type, const uint8_t *desc, size_t len)
     return note_size(len);
 }
 
+/* The Linux signal a fault class would have been, for gdb's "terminated with signal". */
+static unsigned class_signal(uint32_t cls)
+{
+    static const uint8_t sig[] = {0, 11, 11, 11, 11, 4 /* ILL */, 8 /* FPE */, 7 /* BUS */,
+                                  5 /* TRAP */, 9 /* KILL */, 31 /* SYS */};
+    return cls < sizeof(sig) ? sig[cls] : 11;
+}
+
 static size_t notes(uint8_t *p, const struct sos_fault_info *fi, uint16_t machine)
 {
     uint8_t d[PRSTATUS_HEAD + 34 * 8 + 8 + PRPSINFO];
     memset(d, 0, sizeof(d));
-    put(d, fi->record.fault_class == 1 || fi->record.fault_class == 2 ? 11 : 4, 4); /* si_signo */
-    put(d + 12, fi->record.fault_class == 1 || fi->record.fault_class == 2 ? 11 : 4, 2);
+    put(d, class_signal(fi->record.fault_class), 4);      /* si_signo */
+    put(d + 12, class_signal(fi->record.fault_class), 2); /* pr_cursig */
     put(d + 32, fi->record.process, 4); /* pr_pid */
     for (unsigned i = 0; i < nregs(machine); i++)
         put(d + PRSTATUS_HEAD + i * 8, fi->regs[i], 8);
@@ -114,6 +122,7 @@ size_t core_build(const struct sos_fault_info *fi, const uint8_t *stack, uint16_
     phdr(out + EHDR, 4 /* PT_NOTE */, 0, EHDR + 2 * PHDR, 0, notes_size(machine), 4);
     phdr(out + EHDR + PHDR, 1 /* PT_LOAD */, 6 /* RW */, off, fi->stack_addr, fi->stack_len, 1);
     notes(out + EHDR + 2 * PHDR, fi, machine);
-    memcpy(out + off, stack, fi->stack_len);
+    if (fi->stack_len)
+        memcpy(out + off, stack, fi->stack_len);
     return total;
 }

@@ -247,6 +247,7 @@ static void check_core(uint16_t machine, uint32_t prstatus, unsigned pc_index)
     assert_non_null(st);
     assert_int_equal(size, prstatus);
     assert_int_equal(rd(st, 4), 11); /* SIGSEGV for a null dereference */
+    assert_int_equal(rd(st + 12, 2), 11);
     assert_int_equal(rd(st + 112 + 8 * pc_index, 8), 0x100 + pc_index);
     const uint8_t *aux = find_note(core, 6, &size);
     assert_non_null(aux);
@@ -263,6 +264,16 @@ static void test_core_files(void **state)
     (void)state;
     check_core(62, 336, 16);
     check_core(183, 392, 32);
+    /* an arithmetic fault is SIGFPE; a class from the future is SIGSEGV, not a read past
+     * the table */
+    static uint8_t core[4096];
+    struct sos_fault_info fi = {.record = {.fault_class = 6}};
+    assert_true(core_build(&fi, NULL, 62, core, sizeof(core)) > 0);
+    uint32_t size;
+    assert_int_equal(rd(find_note(core, 1, &size), 4), 8);
+    fi.record.fault_class = 1000;
+    assert_true(core_build(&fi, NULL, 62, core, sizeof(core)) > 0);
+    assert_int_equal(rd(find_note(core, 1, &size), 4), 11);
 }
 
 int main(void)
