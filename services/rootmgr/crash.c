@@ -74,13 +74,18 @@ static void describe(const struct crash *c, uint64_t pc, char *out, size_t cap)
         snprintf(out + n, cap - (size_t)n, " (%s:%u)", l.file, l.line);
 }
 
-static void log_report(const struct crash *c, const char *who)
+static void log_report(const struct crash *c, const char *who, char *func, size_t cap)
 {
     struct bt_stack s = {c->fi.stack_addr, c->stack, c->fi.stack_len};
     uint64_t pcs[CRASH_FRAMES];
     unsigned n = bt_walk(&s, c->fi.regs[SOS_REG_PC], c->fi.regs[SOS_REG_FP], pcs, CRASH_FRAMES);
     char where[160];
     describe(c, pcs[0], where, sizeof(where));
+    struct sym_loc l;
+    uint64_t rel = pcs[0] - c->fi.image_base;
+    if (c->symbuf && pcs[0] >= c->fi.image_base && rel < c->fi.image_size &&
+        symtab_lookup(&c->sym, rel, &l) && l.func)
+        snprintf(func, cap, "%s", l.func);
     rm_log(LOG_NOTICE, "fault report: %s: pc %#llx in %s", who,
            (unsigned long long)pcs[0], where);
     for (unsigned i = 1; i < n; i++) { /* a return address: its call is the byte before */
@@ -146,9 +151,12 @@ static int write_core(const struct crash *c, const char *name, char *path, size_
     return err;
 }
 
-void rm_crash_report(sos_handle_t proc, const char *name, const char *image)
+void rm_crash_report(sos_handle_t proc, const char *name, const char *image, char *func,
+                     size_t cap)
 {
     struct crash c = {0};
+    if (cap)
+        func[0] = 0;
     if (sos_process_fault_read(proc, SOS_FAULT_READ_INFO, 0, &c.fi, sizeof(c.fi)) !=
             (int64_t)sizeof(c.fi) || !c.fi.has_regs)
         return; /* not a fault with registers (killed, or a platform that keeps none) */
@@ -161,7 +169,7 @@ void rm_crash_report(sos_handle_t proc, const char *name, const char *image)
     load_symtab(&c, image);
     char who[SOS_NAME_MAX + 24];
     snprintf(who, sizeof(who), "%s (pid %llu)", name, (unsigned long long)c.fi.record.process);
-    log_report(&c, who);
+    log_report(&c, who, func, cap);
     char path[SOS_NAME_MAX + 64];
     /* the storage service cannot be asked to keep its own crash */
     int err = strcmp(name, "storage") ? write_core(&c, name, path, sizeof(path)) : SOS_ERR_BAD_STATE;

@@ -130,8 +130,9 @@ static void run_ended(struct sl_server *srv, const struct sos_port_packet *pkt, 
     unsigned i = (unsigned)(rp - g_rm.runs);
     memset(&rp->info, 0, sizeof(rp->info));
     sos_object_get_info(rp->proc, SOS_INFO_PROCESS, &rp->info, sizeof(rp->info));
+    char func[40]; /* the shell's answer carries the record; the log has the rest */
     if (rp->info.state == SOS_PROC_FAULTED)
-        rm_crash_report(rp->proc, rp->name, rp->stored ? "" : rp->name);
+        rm_crash_report(rp->proc, rp->name, rp->stored ? "" : rp->name, func, sizeof(func));
     sos_handle_close(rp->proc);
     rp->proc = 0;
     rp->ended = true;

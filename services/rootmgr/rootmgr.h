@@ -123,8 +123,10 @@ bool rm_left_off(const struct svc *s);
 bool rm_starts_without(const struct svc *s, const struct svc *d);
 
 /* crash.c: log a faulted process's symbolized report and keep its core file (before
- * its handle is closed); `image` names its boot-store image ("" for none). */
-void rm_crash_report(sos_handle_t proc, const char *name, const char *image);
+ * its handle is closed); `image` names its boot-store image ("" for none). The
+ * faulting function's name goes to func[] ("" when unknown). */
+void rm_crash_report(sos_handle_t proc, const char *name, const char *image, char *func,
+                     size_t cap);
 
 /* launch.c */
 int rm_launch(struct svc *s);
