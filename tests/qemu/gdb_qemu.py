@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""gdb_x86.py --run RUN.SH --build-dir DIR - gdb on QEMU x86_64 with scripts/gdb/serviceos.py.
+"""gdb_qemu.py --arch x86_64|aarch64 --run RUN.SH --build-dir DIR [--gdb GDB]
+- gdb on QEMU with scripts/gdb/serviceos.py.
 
 One boot checks it all (TCG boots are slow): QEMU starts with its gdb stub and stopped
 CPUs (-gdb tcp:127.0.0.1:PORT -S, what `serviceos-qemu --gdb` adds); gdb in batch mode
-loads the kernel's ELF and the script, sets `sos-break crashme crash_null` and
-continues. The shell types `run crashme null`: gdb must stop in crash_null in the
+(gdb-multiarch for aarch64) loads the kernel's ELF and the script, sets `sos-break
+crashme crash_null` and continues. DIR is the build holding the kernel and the images
+(build/ for x86_64, build-aarch64/ for aarch64). The shell types `run crashme null`: gdb must stop in crash_null in the
 crashme process with a backtrace of crashme's functions (crash_null, main), then
 detaches; the program goes on to fault, and the root manager's fault report (`logs`)
 names crash_null with its file and line and the core file it kept. TAP output.
@@ -17,7 +19,7 @@ import sys
 import tempfile
 import threading
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 INPUT = 'uptime --wait 120\nrun crashme null\nlogs 12 --service rootmgr\npoweroff\n'
 
 
@@ -29,16 +31,27 @@ def free_port():
     return port
 
 
-def run(a, d):
-    img, disk = os.path.join(d, 'boot.img'), os.path.join(d, 'data.img')
+def qemu_command(a, d, disk):
+    """run.sh's command line without the gdb stub, or (None, why)."""
+    if a.arch == 'aarch64':  # run.sh builds what is missing in SOS_AARCH64_BUILD
+        return [a.run, '--disk', disk, '--timeout', '900', '--'], None
+    img = os.path.join(d, 'boot.img')
     base = [a.run, '--no-build', '--build-dir', a.build_dir, '--headless']
     mk = subprocess.run(base + ['--image-only', img], capture_output=True, text=True)
     if mk.returncode:
-        return None, 'build the disk image: ' + mk.stdout + mk.stderr, None
+        return None, 'build the disk image: ' + mk.stdout + mk.stderr
+    return base + ['--image', img, '--data-disk', disk, '--timeout', '900', '--',
+                   '-no-reboot'], None
+
+
+def run(a, d):
+    disk = os.path.join(d, 'data.img')
     open(disk, 'w').close()
+    cmd, why = qemu_command(a, d, disk)
+    if cmd is None:
+        return None, why, None
     port = free_port()
-    qemu = subprocess.Popen(base + ['--image', img, '--data-disk', disk, '--timeout', '900',
-                                    '--', '-no-reboot', '-gdb', 'tcp:127.0.0.1:%d' % port, '-S'],
+    qemu = subprocess.Popen(cmd + ['-gdb', 'tcp:127.0.0.1:%d' % port, '-S'],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     qemu.stdin.write(INPUT)  # held by run.sh's relay until the kernel owns the UART
@@ -46,15 +59,15 @@ def run(a, d):
     chunks = []
     reader = threading.Thread(target=lambda: chunks.append(qemu.stdout.read()), daemon=True)
     reader.start()
-    gdb_cmd = ['gdb', '-batch', '-nx', '-ex', 'set tcp connect-timeout 120',
-               '-ex', 'file ' + os.path.join(a.build_dir, 'hal-x86_64/kernel.elf'),
+    gdb_cmd = [a.gdb, '-batch', '-nx', '-ex', 'set tcp connect-timeout 600',
+               '-ex', 'file ' + os.path.join(a.build_dir, 'hal-%s/kernel.elf' % a.arch),
                '-x', os.path.join(ROOT, 'scripts/gdb/serviceos.py'),
                '-ex', 'target remote 127.0.0.1:%d' % port,
                '-ex', 'sos-break crashme crash_null', '-ex', 'continue', '-ex', 'bt 8',
-               '-ex', 'info registers rip', '-ex', 'sos-images', '-ex', 'delete',
+               '-ex', 'info registers pc', '-ex', 'sos-images', '-ex', 'delete',
                '-ex', 'detach']
     try:
-        g = subprocess.run(gdb_cmd, capture_output=True, text=True, timeout=700,
+        g = subprocess.run(gdb_cmd, capture_output=True, text=True, timeout=a.timeout,
                            stdin=subprocess.DEVNULL)
         gdb_out = g.stdout + g.stderr
     except subprocess.TimeoutExpired as e:
@@ -73,10 +86,15 @@ def run(a, d):
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument('--arch', choices=['x86_64', 'aarch64'], default='x86_64')
     ap.add_argument('--run', required=True)
     ap.add_argument('--build-dir', required=True)
+    ap.add_argument('--gdb', default='gdb')
+    ap.add_argument('--timeout', type=int, default=700, help='for gdb, from the connection')
     a = ap.parse_args()
-    with tempfile.TemporaryDirectory(prefix='sos-gdb-x86-') as d:
+    if a.arch == 'aarch64':
+        os.environ['SOS_AARCH64_BUILD'] = a.build_dir
+    with tempfile.TemporaryDirectory(prefix='sos-gdb-%s-' % a.arch) as d:
         gdb_out, qemu_out, status = run(a, d)
     if gdb_out is None:
         print('1..1\nnot ok 1 - %s' % qemu_out)
