@@ -49,10 +49,13 @@ S = State()
 
 
 def is_remote():
-    try:
-        return 'remote' in gdb.execute('info target', to_string=True).split('\n')[0] or \
-            gdb.selected_inferior().connection.type == 'remote'
-    except (gdb.error, AttributeError):
+    """Whether gdb debugs through a gdb stub (QEMU), not the simulator's process."""
+    conn = getattr(gdb.selected_inferior(), 'connection', None)
+    if conn is not None:
+        return conn.type in ('remote', 'extended-remote')
+    try:  # a gdb older than 12 has no Inferior.connection
+        return 'remote' in gdb.execute('info target', to_string=True)
+    except gdb.error:
         return False
 
 
