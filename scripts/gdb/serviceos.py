@@ -66,21 +66,40 @@ def find_build():
         f = objfile.filename or ''
         # build/sim/serviceos-sim, build/hal-x86_64/kernel.elf, build-aarch64/hal-aarch64/...
         d = os.path.dirname(os.path.dirname(os.path.abspath(f)))
-        if os.path.exists(os.path.join(d, 'image/bootstore/debug-images.txt')):
+        if os.path.exists(os.path.join(d, 'build.ninja')):
             S.build = d
             return d
     return None
+
+
+# Where an image is in a build whose map was not built (a partial build).
+GUESSES = ['services/{0}/{0}', 'tests/progs/{0}', 'desktop/{0}/{0}', 'desktop/apps/{0}/{0}']
 
 
 def read_images():
     b = find_build()
     if not b or S.images:
         return
-    with open(os.path.join(b, 'image/bootstore/debug-images.txt')) as f:
-        for line in f:
-            parts = line.split(None, 1)
-            if len(parts) == 2:
-                S.images[parts[0]] = parts[1].strip()
+    try:
+        with open(os.path.join(b, 'image/bootstore/debug-images.txt')) as f:
+            for line in f:
+                parts = line.split(None, 1)
+                if len(parts) == 2:
+                    S.images[parts[0]] = parts[1].strip()
+    except OSError:
+        pass
+
+
+def image_path(name):
+    """The unstripped image of `name`: the build's map, else a guess at its place."""
+    read_images()
+    if name not in S.images and S.build:
+        for g in GUESSES:
+            p = os.path.join(S.build, g.format(name))
+            if os.path.isfile(p):
+                S.images[name] = p
+                break
+    return S.images.get(name)
 
 
 def arch_regs():
@@ -110,7 +129,7 @@ def symbol_value(path, func):
 
 
 def add_symbols(name, base):
-    path = S.images.get(name)
+    path = image_path(name)
     if not path:
         return False
     old = S.sym_at.get(base)
@@ -154,7 +173,7 @@ def arm_pending(name):
         if image != name:
             keep.append((image, func))
             continue
-        off = symbol_value(S.images[name], func)
+        off = symbol_value(image_path(name), func)
         if off is None:
             print('serviceos.py: %s has no function %s' % (name, func))
             continue
@@ -181,11 +200,10 @@ class LoadHook(gdb.Breakpoint):
             print('serviceos.py: cannot read the image hook: %s' % e)
             return False
         try:
-            read_images()
-            S.loaded[name] = (base, size, S.images.get(name))
+            S.loaded[name] = (base, size, image_path(name))
             if not is_remote():
                 add_symbols(name, base)
-            if name in S.images:
+            if S.loaded[name][2]:
                 arm_pending(name)
         except gdb.error as e:  # never stop here for the script's own trouble
             print('serviceos.py: %s at %#x: %s' % (name, base, e))
@@ -229,8 +247,7 @@ class SosBreak(gdb.Command):
         a = arg.split()
         if len(a) != 2:
             raise gdb.GdbError('usage: sos-break IMAGE FUNCTION')
-        read_images()
-        if a[0] not in S.images:
+        if not image_path(a[0]):
             raise gdb.GdbError('no image %s in the build (%s)' % (a[0], find_build()))
         S.pending.append((a[0], a[1]))
         if a[0] in S.loaded:
@@ -267,8 +284,8 @@ class SosLoad(gdb.Command):
             p = gdb.Value(int(node) - offset).cast(ptype.pointer())
             name, base = p['name'].string(), int(p['image_base'])
             name = ALIASES.get(name, name)
-            if base and name in S.images:
-                S.loaded[name] = (base, int(p['image_size']), S.images[name])
+            if base and image_path(name):
+                S.loaded[name] = (base, int(p['image_size']), image_path(name))
                 if not is_remote():
                     add_symbols(name, base)
             node = node['next']
