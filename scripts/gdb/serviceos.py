@@ -14,7 +14,8 @@ image/bootstore/debug-images.txt says where each one is) at its load address.
   before the script was loaded (attach), from the kernel's list of processes.
 - QEMU (target remote): every process has its own address space at the same virtual
   addresses, so only the image of the process running on the stopped CPU is loaded,
-  swapped on every stop.
+  swapped on every stop; which one it is, the image's ELF and program headers at its
+  load address in the current address space tell.
 
 Commands:
   sos-break IMAGE FUNCTION  break at FUNCTION of IMAGE (now, or as soon as a process
@@ -43,6 +44,7 @@ class State:
         self.current = None   # QEMU: the name whose symbols are in now
         self.pending = []     # (image, function) breakpoints waiting for a load
         self.breaks = []
+        self.headers = {}     # image path -> its first bytes
 
 
 S = State()
@@ -163,7 +165,7 @@ class ProcessBreak(gdb.Breakpoint):
     def stop(self):
         if not is_remote():
             return True
-        return current_process_name() == self.image
+        return process_at(current_pc()) == self.image
 
 
 def arm_pending(name):
@@ -210,24 +212,49 @@ class LoadHook(gdb.Breakpoint):
         return False
 
 
-def current_process_name():
-    """QEMU: the name of the process whose thread runs on the selected CPU."""
-    try:
-        cpu = gdb.selected_thread().num - 1
-        cur = gdb.parse_and_eval('g_cpus[%d].current' % cpu)
-        if int(cur) == 0 or int(cur['proc']) == 0:
-            return None
-        name = cur['proc']['name'].string()
-        return ALIASES.get(name, name)
-    except gdb.error:
-        return None
+HEADER = 64 + 8 * 56  # the ELF header and up to 8 program headers
+
+
+def identity(b):
+    """What tells two images apart and survives `objcopy --strip-debug` (the boot store
+    holds stripped copies): the ELF header without the section header fields (offset,
+    count, names) and the program headers (entry point, segment sizes)."""
+    phnum = min(int.from_bytes(b[56:58], 'little'), 8)
+    return b[0:40] + b[52:58] + b[64:64 + 56 * phnum]
+
+
+def image_header(path):
+    if path not in S.headers:
+        with open(path, 'rb') as f:
+            S.headers[path] = identity(f.read(HEADER))
+    return S.headers[path]
+
+
+def process_at(pc):
+    """QEMU: which loaded image runs at pc in the current address space: the one whose
+    ELF header is at its load base there. Only user memory is read (on aarch64 the
+    kernel's half cannot be read while the CPU is at EL0)."""
+    for name, (base, size, path) in S.loaded.items():
+        if not path or not base <= pc < base + size:
+            continue
+        try:
+            mem = bytes(gdb.selected_inferior().read_memory(base, HEADER))
+        except gdb.MemoryError:
+            continue
+        if identity(mem) == image_header(path):
+            return name
+    return None
+
+
+def current_pc():
+    return int(gdb.parse_and_eval('$pc')) & 0xffffffffffffffff
 
 
 def on_stop(event):
     """QEMU: the symbols of the process on the stopped CPU, and no other."""
     if not is_remote():
         return
-    name = current_process_name()
+    name = process_at(current_pc())
     if name == S.current:
         return
     for base in list(S.sym_at):
