@@ -171,9 +171,10 @@ void rm_crash_report(sos_handle_t proc, const char *name, const char *image, cha
     snprintf(who, sizeof(who), "%s (pid %llu)", name, (unsigned long long)c.fi.record.process);
     log_report(&c, who, func, cap);
     char path[SOS_NAME_MAX + 64];
-    /* the storage service cannot be asked to keep its own crash */
-    int err = strcmp(name, "storage") ? write_core(&c, name, path, sizeof(path)) : SOS_ERR_BAD_STATE;
-    if (err)
+    int err = 0;
+    if (!strcmp(name, "storage")) /* it cannot be asked to keep its own crash */
+        rm_log(LOG_NOTICE, "fault report: %s: no core file (storage keeps them)", who);
+    else if ((err = write_core(&c, name, path, sizeof(path))) != 0)
         rm_log(LOG_NOTICE, "fault report: %s: no core file: %s", who, sos_strerror(err));
     else
         rm_log(LOG_NOTICE, "fault report: %s: core file %s", who, path);
