@@ -165,7 +165,10 @@ class ProcessBreak(gdb.Breakpoint):
     def stop(self):
         if not is_remote():
             return True
-        return process_at(current_pc()) == self.image
+        if process_at(current_pc()) != self.image:
+            return False
+        show_symbols(self.image)  # before gdb prints where it stopped
+        return True
 
 
 def arm_pending(name):
@@ -252,9 +255,11 @@ def current_pc():
 
 def on_stop(event):
     """QEMU: the symbols of the process on the stopped CPU, and no other."""
-    if not is_remote():
-        return
-    name = process_at(current_pc())
+    if is_remote():
+        show_symbols(process_at(current_pc()))
+
+
+def show_symbols(name):
     if name == S.current:
         return
     for base in list(S.sym_at):

@@ -4,12 +4,14 @@
 
 One boot checks it all (TCG boots are slow): QEMU starts with its gdb stub and stopped
 CPUs (-gdb tcp:127.0.0.1:PORT -S, what `serviceos-qemu --gdb` adds); gdb in batch mode
-(gdb-multiarch for aarch64) loads the kernel's ELF and the script, sets `sos-break
-crashme crash_null` and continues. DIR is the build holding the kernel and the images
-(build/ for x86_64, build-aarch64/ for aarch64). The shell types `run crashme null`: gdb must stop in crash_null in the
-crashme process with a backtrace of crashme's functions (crash_null, main), then
-detaches; the program goes on to fault, and the root manager's fault report (`logs`)
-names crash_null with its file and line and the core file it kept. TAP output.
+(gdb-multiarch for aarch64) loads the kernel's ELF (DIR is the build holding it and the
+images: build/ for x86_64, build-aarch64/ for aarch64) and the script, sets `sos-break
+shell cmd_echo` and `sos-break crashme crash_null` and continues. The shell's echo
+command must stop gdb in the shell service (its backtrace through sh_run_line); then
+`run crashme null` must stop it in crash_null in the crashme process with a backtrace
+of crashme's functions (crash_null, main). gdb detaches; the program goes on to fault,
+and the root manager's fault report (`logs`) names crash_null with its file and line
+and the core file it kept. TAP output.
 """
 import argparse
 import os
@@ -20,7 +22,7 @@ import tempfile
 import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-INPUT = 'uptime --wait 120\nrun crashme null\nlogs 12 --service rootmgr\npoweroff\n'
+INPUT = 'uptime --wait 120\necho hello\nrun crashme null\nlogs 12 --service rootmgr\npoweroff\n'
 
 
 def free_port():
@@ -63,7 +65,8 @@ def run(a, d):
                '-ex', 'file ' + os.path.join(a.build_dir, 'hal-%s/kernel.elf' % a.arch),
                '-x', os.path.join(ROOT, 'scripts/gdb/serviceos.py'),
                '-ex', 'target remote 127.0.0.1:%d' % port,
-               '-ex', 'sos-break crashme crash_null', '-ex', 'continue', '-ex', 'bt 8',
+               '-ex', 'sos-break shell cmd_echo', '-ex', 'sos-break crashme crash_null',
+               '-ex', 'continue', '-ex', 'bt 4', '-ex', 'delete', '-ex', 'continue', '-ex', 'bt 8',
                '-ex', 'info registers pc', '-ex', 'sos-images', '-ex', 'delete',
                '-ex', 'detach']
     try:
@@ -100,6 +103,8 @@ def main():
         print('1..1\nnot ok 1 - %s' % qemu_out)
         return 0
     checks = [
+        (gdb_out, 'gdb stops in the shell service\'s echo command', 'cmd_echo (argc='),
+        (gdb_out, 'its backtrace has the shell\'s functions', ' in sh_run_line ('),
         (gdb_out, 'the breakpoint is placed when crashme loads', 'breakpoint at crash_null in crashme'),
         (gdb_out, 'gdb stops in crash_null', 'crash_null () at ../tests/progs/crashme.c'),
         (gdb_out, 'the backtrace goes on to main', 'in main (argc='),
