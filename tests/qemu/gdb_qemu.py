@@ -11,7 +11,8 @@ command must stop gdb in the shell service (its backtrace through sh_run_line); 
 `run crashme null` must stop it in crash_null in the crashme process with a backtrace
 of crashme's functions (crash_null, main). gdb detaches; the program goes on to fault,
 and the root manager's fault report (`logs`) names crash_null with its file and line
-and the core file it kept. TAP output.
+and the core file it kept; with --sfs-edit the core is copied off the data disk and gdb
+opens it with the image: `bt` shows crash_null, then main. TAP output.
 """
 import argparse
 import os
@@ -87,6 +88,22 @@ def run(a, d):
     return gdb_out, qemu_out, qemu.returncode
 
 
+def open_core(a, d):
+    """The core file copied off the data disk (sfs-edit --get), opened by gdb with the
+    unstripped image: what a user does with a crash on QEMU."""
+    if not a.sfs_edit:
+        return ''
+    core = os.path.join(d, 'crashme.core')
+    get = subprocess.run([a.sfs_edit, os.path.join(d, 'data.img'), '--get',
+                          '/state/crash/crashme-0.core', core], capture_output=True, text=True)
+    if get.returncode:
+        return 'sfs-edit: ' + get.stdout + get.stderr
+    g = subprocess.run([a.gdb, '-batch', '-nx', '-ex', 'bt 4',
+                        os.path.join(a.build_dir, 'tests/progs/crashme'), core],
+                       capture_output=True, text=True, timeout=120)
+    return g.stdout + g.stderr
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--arch', choices=['x86_64', 'aarch64'], default='x86_64')
@@ -94,11 +111,13 @@ def main():
     ap.add_argument('--build-dir', required=True)
     ap.add_argument('--gdb', default='gdb')
     ap.add_argument('--timeout', type=int, default=700, help='for gdb, from the connection')
+    ap.add_argument('--sfs-edit', help='the host tool that copies the core off the data disk')
     a = ap.parse_args()
     if a.arch == 'aarch64':
         os.environ['SOS_AARCH64_BUILD'] = a.build_dir
     with tempfile.TemporaryDirectory(prefix='sos-gdb-%s-' % a.arch) as d:
         gdb_out, qemu_out, status = run(a, d)
+        core_out = open_core(a, d) if gdb_out is not None else ''
     if gdb_out is None:
         print('1..1\nnot ok 1 - %s' % qemu_out)
         return 0
@@ -114,6 +133,9 @@ def main():
         (qemu_out, 'and walks to main', 'in main+'),
         (qemu_out, 'a core file is kept', 'core file /state/crash/crashme-0.core'),
     ]
+    if a.sfs_edit:
+        checks += [(core_out, 'gdb opens the core: crash_null', ' in crash_null () at'),
+                   (core_out, 'then main', ' in main (')]
     print('1..%d' % (len(checks) + 1))
     bad = 0
     for i, (out, what, needle) in enumerate(checks, 1):
@@ -123,7 +145,7 @@ def main():
     print('%s %d - QEMU powered off with 0 (status %s)' % ('ok' if status == 0 else 'not ok',
                                                             len(checks) + 1, status))
     if bad or status != 0:
-        for name, out in (('gdb', gdb_out), ('qemu', qemu_out)):
+        for name, out in (('gdb', gdb_out), ('qemu', qemu_out), ('core', core_out)):
             sys.stdout.write(''.join('# %s: %s\n' % (name, l) for l in out.splitlines()[-60:]))
     return 0
 
