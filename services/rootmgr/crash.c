@@ -2,7 +2,7 @@
  * services/rootmgr/crash.c - what the root manager does with a process that faulted,
  * before it restarts it or tells the shell: a symbolized report in the log (the
  * faulting function and line, and a short backtrace from the frame-pointer chain) and
- * an ELF core file in storage, /state/crash/<name>-<n>.core, the last CRASH_KEEP of
+ * an ELF core file in storage, /state/_crash/<name>-<n>.core, the last CRASH_KEEP of
  * each name kept (docs/debugging.md).
  *
  * The kernel kept the faulting thread's registers and the top of its stack
@@ -26,7 +26,9 @@
 
 #define CRASH_FRAMES 8
 #define CRASH_KEEP 3 /* core files kept per name */
-#define CRASH_DIR "state/crash"
+/* Not a name a service can have (they start with a letter): no service's own state
+ * directory (state/<service>) can be this one, and read other processes' stacks. */
+#define CRASH_DIR "state/_crash"
 
 #if defined(__aarch64__)
 #define CRASH_MACHINE 183

@@ -95,7 +95,7 @@ def open_core(a, d):
         return ''
     core = os.path.join(d, 'crashme.core')
     get = subprocess.run([a.sfs_edit, os.path.join(d, 'data.img'), '--get',
-                          '/state/crash/crashme-0.core', core], capture_output=True, text=True)
+                          '/state/_crash/crashme-0.core', core], capture_output=True, text=True)
     if get.returncode:
         return 'sfs-edit: ' + get.stdout + get.stderr
     g = subprocess.run([a.gdb, '-batch', '-nx', '-ex', 'bt 4',
@@ -131,7 +131,7 @@ def main():
         (qemu_out, 'the report names the function and line',
          'in crash_null+'),
         (qemu_out, 'and walks to main', 'in main+'),
-        (qemu_out, 'a core file is kept', 'core file /state/crash/crashme-0.core'),
+        (qemu_out, 'a core file is kept', 'core file /state/_crash/crashme-0.core'),
     ]
     if a.sfs_edit:
         checks += [(core_out, 'gdb opens the core: crash_null', ' in crash_null () at'),

@@ -2,7 +2,7 @@
 """tests/sim/crash-core.py DISK - the core files of scenario crash-report, on the host.
 
 After the scenario's five crashes of crashme (null, badframe, overflow, null, null)
-/state/crash keeps the last three: crashme-2 (overflow), -3 and -4 (null); -0 and -1
+/state/_crash keeps the last three: crashme-2 (overflow), -3 and -4 (null); -0 and -1
 are gone. Each is copied out of the store (sfs-edit --get) and opened by gdb with the
 unstripped image: the null one's backtrace is crash_null, then main; the overflow's
 starts in crash_overflow_at. Needs SOS_SFS_EDIT and SOS_CRASHME (the image's path).
@@ -14,7 +14,7 @@ import tempfile
 
 
 def get(disk, name, out):
-    return subprocess.run([os.environ['SOS_SFS_EDIT'], disk, '--get', '/state/crash/' + name,
+    return subprocess.run([os.environ['SOS_SFS_EDIT'], disk, '--get', '/state/_crash/' + name,
                            out], capture_output=True, text=True).returncode == 0
 
 
