@@ -76,13 +76,16 @@ static void describe(const struct crash *c, uint64_t pc, char *out, size_t cap)
         snprintf(out + n, cap - (size_t)n, " (%s:%u)", l.file, l.line);
 }
 
-static void log_report(const struct crash *c, const char *who, char *func, size_t cap)
+/* The report's lines (notice: the log has them) and where it faulted in at[]. */
+static void log_report(const struct crash *c, const char *who, char *func, size_t cap,
+                       char *at, size_t at_cap)
 {
     struct bt_stack s = {c->fi.stack_addr, c->stack, c->fi.stack_len};
     uint64_t pcs[CRASH_FRAMES];
     unsigned n = bt_walk(&s, c->fi.regs[SOS_REG_PC], c->fi.regs[SOS_REG_FP], pcs, CRASH_FRAMES);
     char where[160];
     describe(c, pcs[0], where, sizeof(where));
+    snprintf(at, at_cap, "%s", where);
     struct sym_loc l;
     uint64_t rel = pcs[0] - c->fi.image_base;
     if (c->symbuf && pcs[0] >= c->fi.image_base && rel < c->fi.image_size &&
@@ -171,15 +174,17 @@ void rm_crash_report(sos_handle_t proc, const char *name, const char *image, cha
     load_symtab(&c, image);
     char who[SOS_NAME_MAX + 24];
     snprintf(who, sizeof(who), "%s (pid %llu)", name, (unsigned long long)c.fi.record.process);
-    log_report(&c, who, func, cap);
+    char at[160];
+    log_report(&c, who, func, cap, at, sizeof(at));
+    /* one line that reaches the console too (warning): where, and the core file */
     char path[SOS_NAME_MAX + 64];
     int err = 0;
     if (!strcmp(name, "storage")) /* it cannot be asked to keep its own crash */
-        rm_log(LOG_NOTICE, "fault report: %s: no core file (storage keeps them)", who);
+        rm_log(LOG_WARNING, "fault report: %s: in %s; no core file (storage keeps them)", who, at);
     else if ((err = write_core(&c, name, path, sizeof(path))) != 0)
-        rm_log(LOG_NOTICE, "fault report: %s: no core file: %s", who, sos_strerror(err));
+        rm_log(LOG_WARNING, "fault report: %s: in %s; no core file: %s", who, at, sos_strerror(err));
     else
-        rm_log(LOG_NOTICE, "fault report: %s: core file %s", who, path);
+        rm_log(LOG_WARNING, "fault report: %s: in %s; core file %s", who, at, path);
     free(c.symbuf);
     free(c.stack);
 }
