@@ -43,8 +43,9 @@ class State:
         self.sym_at = {}      # base -> name whose symbols are added there (simulator)
         self.current = None   # QEMU: the name whose symbols are in now
         self.pending = []     # (image, function) breakpoints waiting for a load
-        self.breaks = []
-        self.headers = {}     # image path -> its first bytes
+        self.breaks = []      # the ProcessBreak objects made (kept for Python's sake)
+        self.headers = {}     # image path -> what tells it apart (identity())
+        self.hook = None      # the LoadHook, once the kernel's symbols are there
 
 
 S = State()
@@ -347,12 +348,11 @@ def setup():
     SosLoad()
     SosBuild()
     gdb.events.stop.connect(on_stop)
-    S.hook = None
 
 
 def ensure_hook(event=None):
     """Place the hook once the core's symbols are known (the file may come later)."""
-    if getattr(S, 'hook', None) is None:
+    if S.hook is None:
         try:
             gdb.parse_and_eval(HOOK)
         except gdb.error:
