@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sos/fault.h>
+
 typedef uint64_t paddr_t; /* a physical address (in the sim: an arena offset + base) */
 
 #define HAL_PAGE_SIZE 4096u
@@ -379,6 +381,9 @@ struct hal_fault {
     uint32_t fault_class; /* enum sos_fault_class */
     uintptr_t address;
     uintptr_t pc;
+    /* the user registers in sos/fault.h's order when has_regs (0 leaves them unknown) */
+    bool has_regs;
+    uint64_t regs[SOS_FAULT_NREGS];
 };
 
 /* User code faulted. The faulting thread's process dies; never returns. */

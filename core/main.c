@@ -24,6 +24,7 @@
 #include "obj/interrupt.h"
 #include "obj/resource.h"
 #include "obj/timer.h"
+#include "proc/fault.h"
 #include "proc/process.h"
 #include "proc/sched.h"
 #include "proc/spawn.h"
@@ -266,6 +267,7 @@ void core_fault(const struct hal_fault *f)
             (unsigned long long)r.process, g_fault_names[cls], (unsigned long long)f->address,
             (unsigned long long)f->pc);
     fault_ring_push(&r);
+    fault_snap_take(p, f, &r);
     if (p) {
         if (p->state == SOS_PROC_RUNNING)
             p->fault = r;

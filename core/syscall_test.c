@@ -219,6 +219,11 @@ static const struct row g_rows[] = {
     R(entropy_read, BUF, 257, 0, 0, 0, SOS_ERR_OUT_OF_RANGE),
     R(device_buffer, BAD, BUF, 0, 0, 0, E_HANDLE),
     R(device_buffer, EVENT, BUF, 0, 0, 0, E_TYPE),
+    R(process_fault_read, BAD, 0, 0, BUF, 8, E_HANDLE),
+    R(process_fault_read, EVENT, 0, 0, BUF, 8, E_TYPE),
+    R(process_fault_read, PROC, 0, 0, WILD, 8, E_ADDR),
+    R(process_fault_read, PROC, 0, 0, RO, 8, E_ADDR),
+    R(process_fault_read, PROC, 0, 0, BUF, 8, SOS_ERR_NOT_FOUND), /* it never faulted */
 };
 #define NROWS (sizeof(g_rows) / sizeof(g_rows[0]))
 
@@ -350,7 +355,7 @@ static void test_every_syscall_has_a_row(void **state)
         if (!found)
             fail_msg("syscall %llu has no bad-input row", (unsigned long long)nr);
     }
-    assert_int_equal(SOS_SYS_COUNT, 50); /* a new syscall needs rows here */
+    assert_int_equal(SOS_SYS_COUNT, 51); /* a new syscall needs rows here */
 }
 
 static void test_unknown_numbers(void **state)

@@ -54,7 +54,13 @@ static uint32_t user_fault_class(uint64_t esr)
 static __attribute__((noreturn)) void user_fault(struct trap_frame *tf)
 {
     uint32_t ec = ESR_EC(tf->esr);
-    struct hal_fault f;
+    struct hal_fault f = {0};
+    for (unsigned i = 0; i < 31; i++)
+        f.regs[i] = tf->x[i];
+    f.regs[SOS_REG_SP] = tf->sp_el0;
+    f.regs[SOS_REG_PC] = tf->elr;
+    f.regs[33] = tf->spsr;
+    f.has_regs = true;
     f.fault_class = user_fault_class(tf->esr);
     f.pc = tf->elr;
     f.address = (ec == EC_DABT_LOW || ec == EC_IABT_LOW || ec == EC_PC_ALIGN) ? tf->far : tf->elr;

@@ -112,9 +112,11 @@ void hosted_irq_entry(void) { deliver(true); }
 /* A fault in user code, already on the kernel stack (registered with host_signals_init). */
 void hosted_user_fault(unsigned sig, int code, uintptr_t addr, uintptr_t pc, unsigned long err)
 {
-    struct hal_fault f = {hosted_fault_class(sig, code, err), addr, pc};
+    struct hal_fault f = {hosted_fault_class(sig, code, err), addr, pc, true, {0}};
     if (sig != SIGSEGV_ && sig != SIGBUS_)
         f.address = 0;
+    for (unsigned i = 0; i < HOST_FAULT_NREGS; i++)
+        f.regs[i] = host_tl_vcpu->fault_regs[i];
     core_fault(&f);
 }
 

@@ -143,9 +143,21 @@ static uint32_t page_fault_class(uint64_t err, uint64_t addr)
     return fetch ? SOS_FAULT_EXEC : SOS_FAULT_PERMISSION;
 }
 
+/* The user registers in an ELF core's NT_PRSTATUS order (sos/fault.h). */
+static void fault_regs(const struct trap_frame *tf, struct hal_fault *f)
+{
+    const uint64_t r[27] = {tf->r15, tf->r14, tf->r13, tf->r12, tf->rbp, tf->rbx, tf->r11,
+                            tf->r10, tf->r9, tf->r8, tf->rax, tf->rcx, tf->rdx, tf->rsi,
+                            tf->rdi, 0, tf->rip, tf->cs, tf->rflags, tf->rsp, tf->ss};
+    for (unsigned i = 0; i < 27; i++)
+        f->regs[i] = r[i];
+    f->has_regs = true;
+}
+
 __attribute__((noreturn)) static void user_fault(const struct trap_frame *tf)
 {
-    struct hal_fault f = {SOS_FAULT_ILLEGAL, 0, tf->rip};
+    struct hal_fault f = {SOS_FAULT_ILLEGAL, 0, tf->rip, false, {0}};
+    fault_regs(tf, &f);
     switch (tf->vector) {
     case 0: case 4: case 16: case 19:
         f.fault_class = SOS_FAULT_ARITH;

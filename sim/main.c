@@ -76,6 +76,8 @@ static const char *g_usage =
     "                    the root manager, with bootstrap authority; the remaining\n"
     "                    arguments are its argv\n"
     "  -h, --help        this text\n"
+    "  --gdb             (./serviceos-sim) run under gdb, which sees every service's\n"
+    "                    symbols (scripts/gdb/serviceos.py, docs/debugging.md)\n"
     "\n"
     "The exit status is the status the system powered off with (70: kernel panic or\n"
     "a fault in kernel code).\n"

@@ -6,6 +6,7 @@
 #include "calls/calls.h"
 
 #include "mm/heap.h"
+#include "proc/fault.h"
 #include "proc/sched.h"
 #include "proc/spawn.h"
 
@@ -124,6 +125,22 @@ int64_t sys_process_kill(sos_handle_t process)
     p->fault.fault_class = p->state == SOS_PROC_RUNNING ? SOS_FAULT_KILLED : p->fault.fault_class;
     process_kill(p, SOS_PROC_KILLED, -1);
     return 0;
+}
+
+/* Copy out what the kernel kept of p's fault (proc/fault.c); returns the bytes copied. */
+int64_t sys_process_fault_read(sos_handle_t process, uint32_t what, uint64_t offset,
+                               uintptr_t buf, size_t len)
+{
+    struct process *p;
+    int err = GET_OBJ(process, SOS_OBJ_PROCESS, SOS_RIGHT_MANAGE, struct process, &p);
+    if (!err)
+        err = check_user_out(buf, len);
+    void *src = NULL;
+    if (!err)
+        err = fault_snap_read(p, what, offset, &src, &len);
+    if (!err)
+        err = copy_to_user(buf, src, len);
+    return err ? err : (int64_t)len;
 }
 
 int64_t sys_thread_create(uint64_t entry, uint64_t stack_top, uint64_t arg, uintptr_t out)

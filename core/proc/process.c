@@ -6,6 +6,7 @@
 #include "proc/process.h"
 
 #include "mm/heap.h"
+#include "proc/fault.h"
 #include "proc/sched.h"
 
 struct list_node g_processes = LIST_INIT(g_processes);
@@ -68,6 +69,7 @@ static void process_destroy(struct object *o)
         htable_destroy(&p->handles);
         vmspace_destroy(p->vm);
     }
+    fault_snap_free(p);
     list_remove(&p->all_node);
     kcache_free(g_proc_cache, p);
 }

@@ -29,6 +29,8 @@ struct process {
     bool finalized;
     struct list_node all_node; /* g_processes */
     uint64_t cpu_ns;
+    uint64_t image_base, image_size, image_entry; /* where spawn loaded its image */
+    struct fault_snap *snap; /* registers and stack kept at its fault (proc/fault.c) */
 };
 
 extern struct list_node g_processes;

@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "mm/heap.h"
+#include "proc/fault.h"
 
 static uint32_t count_args(const char *args, uint32_t len)
 {
@@ -136,6 +137,10 @@ static int setup(struct process *p, struct thread *t, const struct spawn_req *r,
             htable_take(&p->handles, vals[i]);
         return err;
     }
+    p->image_base = img.base;
+    p->image_size = img.span;
+    p->image_entry = img.entry;
+    core_debug_image_loaded(p->name, img.base, img.span, img.entry);
     t->u_entry = img.entry;
     t->u_sp = stack + USER_STACK_SIZE;
     t->u_arg = sb;

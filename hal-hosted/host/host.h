@@ -86,6 +86,8 @@ static inline void host_ctx_go(uintptr_t *from_sp, uintptr_t to_sp, uintptr_t to
 #define HOST_LINE_IPI 1u
 #define HOST_LINE_CONSOLE 2u
 
+#define HOST_FAULT_NREGS 27
+
 /*
  * Per-vCPU state. The trampolines (trap_x86_64.S) reach it through the thread-local
  * pointer host_tl_vcpu; its first fields have fixed offsets they rely on.
@@ -99,6 +101,8 @@ struct host_vcpu {
     void *timer;       /* timer_t */
     unsigned long thread; /* pthread_t */
     int tid;
+    /* user registers at the last user fault, Linux's user_regs_struct order (27) */
+    uint64_t fault_regs[HOST_FAULT_NREGS];
 };
 
 extern __thread struct host_vcpu *host_tl_vcpu;

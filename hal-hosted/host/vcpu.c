@@ -169,6 +169,19 @@ static __attribute__((noreturn)) void host_fault_stop(int sig, const struct host
     _exit(HOST_FAULT_STATUS);
 }
 
+/* The user registers as an ELF core's NT_PRSTATUS holds them (sys/user.h's order). */
+static void save_fault_regs(struct host_vcpu *v, const greg_t *g)
+{
+    static const int order[HOST_FAULT_NREGS] = {
+        REG_R15, REG_R14, REG_R13, REG_R12, REG_RBP, REG_RBX, REG_R11, REG_R10, REG_R9,
+        REG_R8, REG_RAX, REG_RCX, REG_RDX, REG_RSI, REG_RDI, -1 /* orig_rax */, REG_RIP,
+        -2 /* cs */, REG_EFL, REG_RSP, -1 /* ss */, -1, -1, -1, -1, -1, -1};
+    for (unsigned i = 0; i < HOST_FAULT_NREGS; i++)
+        v->fault_regs[i] = order[i] >= 0 ? (uint64_t)g[order[i]] : 0;
+    v->fault_regs[17] = 0x33; /* Linux's user code segment: gdb shows it as such */
+    v->fault_regs[20] = 0x2b;
+}
+
 static void on_fault(int sig, siginfo_t *si, void *ucv)
 {
     struct host_vcpu *v = host_tl_vcpu;
@@ -177,6 +190,7 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
     if (!v || !v->in_user)
         host_fault_stop(sig, v, (uintptr_t)g[REG_RIP], si->si_addr);
     v->in_user = 0;
+    save_fault_regs(v, g);
     /* Call the core's fault entry on the kernel stack, as if user code had called it. */
     g[REG_RDI] = sig;
     g[REG_RSI] = si->si_code;
@@ -268,6 +282,16 @@ struct host_vcpu *host_vcpu_get(unsigned id) { return id < HOST_MAX_VCPUS ? &g_v
 unsigned host_vcpu_count(void) { return g_nvcpus; }
 void host_vcpu_set_count(unsigned n) { g_nvcpus = n < 1 ? 1 : n > HOST_MAX_VCPUS ? HOST_MAX_VCPUS : n; }
 
+/* "vcpuN" in gdb's `info threads` and in /proc; the main thread keeps the process's name. */
+static void name_thread(const struct host_vcpu *v)
+{
+    if (v->tid == getpid())
+        return;
+    char name[16];
+    snprintf(name, sizeof(name), "vcpu%u", v->id);
+    pthread_setname_np(pthread_self(), name);
+}
+
 int host_vcpu_attach(unsigned id)
 {
     struct host_vcpu *v = &g_vcpus[id];
@@ -289,6 +313,7 @@ int host_vcpu_attach(unsigned id)
     v->timer = t;
     host_tl_vcpu = v;
     sud_attach(v);
+    name_thread(v);
     return 0;
 }
 

@@ -342,14 +342,18 @@ void rm_on_exit(struct sl_server *srv, const struct sos_port_packet *pkt, void *
     struct sos_info_process pi;
     memset(&pi, 0, sizeof(pi));
     sos_object_get_info(s->proc, SOS_INFO_PROCESS, &pi, sizeof(pi));
+    char func[40] = "";
+    if (pi.state == SOS_PROC_FAULTED)
+        rm_crash_report(s->proc, s->m->name, s->packaged ? "" : s->m->image, func, sizeof(func));
     sos_handle_close(s->proc);
     s->proc = 0;
     s->pid = 0;
     drop_channels(s);
     bool crashed = !(pi.state == SOS_PROC_EXITED && pi.exit_code == 0);
     if (pi.state == SOS_PROC_FAULTED)
-        snprintf(s->detail, sizeof(s->detail), "faulted: %s at %#llx", fault_name(pi.fault.fault_class),
-                 (unsigned long long)pi.fault.address);
+        snprintf(s->detail, sizeof(s->detail), "faulted: %s at %#llx%s%s",
+                 fault_name(pi.fault.fault_class), (unsigned long long)pi.fault.address,
+                 func[0] ? " in " : "", func);
     else if (pi.state == SOS_PROC_KILLED)
         snprintf(s->detail, sizeof(s->detail), "killed");
     else

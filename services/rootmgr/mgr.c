@@ -130,6 +130,9 @@ static void run_ended(struct sl_server *srv, const struct sos_port_packet *pkt, 
     unsigned i = (unsigned)(rp - g_rm.runs);
     memset(&rp->info, 0, sizeof(rp->info));
     sos_object_get_info(rp->proc, SOS_INFO_PROCESS, &rp->info, sizeof(rp->info));
+    char func[40]; /* the shell's answer carries the record; the log has the rest */
+    if (rp->info.state == SOS_PROC_FAULTED)
+        rm_crash_report(rp->proc, rp->name, rp->stored ? "" : rp->name, func, sizeof(func));
     sos_handle_close(rp->proc);
     rp->proc = 0;
     rp->ended = true;
@@ -188,6 +191,7 @@ static int run_spawn(struct sl_request *r, sos_handle_t vmo, const char *base, c
     sos_object_get_info(rp->proc, SOS_INFO_HANDLE, &ih, sizeof(ih));
     rp->pid = ih.koid;
     snprintf(rp->name, sizeof(rp->name), "%s", base);
+    rp->stored = from[0] != 0;
     sl_server_watch(&g_rm.srv, rp->proc, SOS_SIG_TERMINATED, SOS_WAIT_ASYNC_ONCE, run_ended, rp);
     if (from[0]) /* the kernel's audit record: SPAWN, object the pid, target the image VMO */
         rm_log(LOG_NOTICE, "%s started stored image %s as %s (pid %llu; audit: spawn of %llu from image vmo %llu)",

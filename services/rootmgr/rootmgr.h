@@ -88,6 +88,7 @@ struct run_proc {
     bool ended;        /* ended, and kept until MGR_WAIT collects how */
     struct sos_info_process info;
     char name[SOS_NAME_MAX];
+    bool stored; /* its image came from storage, not the boot store */
 };
 
 struct rootmgr {
@@ -131,6 +132,12 @@ bool rm_left_off(const struct svc *s);
 /* Whether `s` starts without dependency `d` (left off in safe mode; or, in emergency
  * mode, an `emergency` service does not wait for one that is not itself one). */
 bool rm_starts_without(const struct svc *s, const struct svc *d);
+
+/* crash.c: log a faulted process's symbolized report and keep its core file (before
+ * its handle is closed); `image` names its boot-store image ("" for none). The
+ * faulting function's name goes to func[] ("" when unknown). */
+void rm_crash_report(sos_handle_t proc, const char *name, const char *image, char *func,
+                     size_t cap);
 
 /* launch.c */
 int rm_launch(struct svc *s);

@@ -411,10 +411,13 @@ static void pseudo_op(struct fproc *c, unsigned op)
     case P_THREAD: op_thread(c); break;
     case P_SPAWN: op_spawn(c); break;
     case P_FAULT: {
-        struct hal_fault f;
+        struct hal_fault f = {0};
         f.fault_class = fz_rd8() % (SOS_FAULT_CLASS_COUNT + 2);
         f.address = gen_ptr(c, fz_rd8() & 31);
         f.pc = fz_rd64();
+        f.has_regs = fz_rd8() & 1; /* the kernel keeps the stack at any sp (proc/fault.c) */
+        f.regs[SOS_REG_SP] = gen_ptr(c, fz_rd8() & 31);
+        f.regs[SOS_REG_FP] = fz_rd64();
         core_fault(&f);
     }
     case P_IRQ: core_irq(b, off & 1); break;

@@ -14,6 +14,10 @@
  *                                                    not trap: then it exits 3)
  *   illegal   an undefined instruction            -> illegal instruction
  *   hang      loop forever (Ctrl-C or kill ends it)
+ *   badframe  a null dereference with the frame-pointer chain made a loop with a
+ *             garbage return address   -> null dereference (the report's walk stops)
+ *   overflow  recursion until the stack's guard page -> wild address (the biggest stack
+ *             there is: the kernel keeps only its top)
  *   exit N    exit with status N
  *
  * Layer: services (tools).
@@ -74,6 +78,35 @@ static int crash_illegal(void)
     return 0;
 }
 
+/* A frame whose saved frame pointer is itself, then a fault with it as the frame. */
+static int crash_badframe(void)
+{
+    volatile uint64_t frame[2];
+    frame[0] = (uint64_t)(uintptr_t)frame;
+    frame[1] = 0x1234; /* a return address into nothing */
+#if defined(__x86_64__)
+    __asm__ volatile("movq %0, %%rbp\n\tmovl 0, %%eax" : : "r"(frame) : "rax", "memory");
+#elif defined(__aarch64__)
+    __asm__ volatile("mov x29, %0\n\tmov x1, #0\n\tldr w0, [x1]" : : "r"(frame) : "x0", "x1", "memory");
+#endif
+    return 0;
+}
+
+/* Recursion that never ends: each frame keeps 1 KiB, so the guard page comes soon and is
+ * hit (a frame bigger than a page could step over it: there are no stack probes). */
+static volatile unsigned g_depth_limit = ~0u; /* never reached: the guard comes first */
+
+static int crash_overflow_at(unsigned depth)
+{
+    volatile char page[1024];
+    page[0] = (char)depth;
+    if (depth == g_depth_limit)
+        return 0;
+    return crash_overflow_at(depth + 1) + page[0];
+}
+
+static int crash_overflow(void) { return crash_overflow_at(0); }
+
 static int hang(void)
 {
     volatile unsigned long n = 0;
@@ -84,7 +117,7 @@ static int hang(void)
 
 static int usage(void)
 {
-    printf("usage: crashme null|wild|ro|exec|div|illegal|hang|exit <status>\n");
+    printf("usage: crashme null|wild|ro|exec|div|illegal|hang|badframe|overflow|exit <status>\n");
     return 2;
 }
 
@@ -105,9 +138,12 @@ int main(int argc, char **argv)
         int (*fn)(void);
     } ways[] = {{"null", crash_null}, {"wild", crash_wild},       {"ro", crash_ro},
                 {"exec", crash_exec}, {"div", crash_div},         {"illegal", crash_illegal},
-                {"hang", hang}};
+                {"hang", hang},       {"badframe", crash_badframe}, {"overflow", crash_overflow}};
     for (size_t i = 0; i < sizeof(ways) / sizeof(ways[0]); i++)
-        if (!strcmp(how, ways[i].name) && argc == 2)
-            return ways[i].fn();
+        if (!strcmp(how, ways[i].name) && argc == 2) {
+            int r = ways[i].fn();
+            __asm__ volatile("" : : : "memory"); /* not a tail call: main stays in a backtrace */
+            return r;
+        }
     return usage();
 }

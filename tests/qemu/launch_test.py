@@ -97,6 +97,20 @@ def main():
          rc == 0 and "virtio-gpu-pci" in out and "-display none" not in out
          and "mon:stdio" in out, out + err)
 
+    # --gdb[=PORT]: QEMU's stub on localhost with the CPUs stopped, on either architecture,
+    # after QEMU arguments the user gave; a port that is not a number is refused
+    for arch, extra in (("x86_64", ["--image", fake_img]), ("aarch64", ["--no-build"])):
+        rc, out, err = run(["./serviceos-qemu", "--arch", arch, *extra, "--disk", "none",
+                            "--gdb=1240", "--print-command", "--", "-no-reboot"], user, nodisplay)
+        case(f"{arch} --gdb=1240: -gdb tcp:127.0.0.1:1240 -S after the user's QEMU arguments",
+             rc == 0 and "-no-reboot -gdb tcp:127.0.0.1:1240 -S" in out.replace("\\", "")
+             and "waiting for gdb" in err, out + err)
+    rc, out, err = run(["./serviceos-qemu", "--arch", "x86_64", "--image", fake_img, "--gdb",
+                        "--print-command"], user, nodisplay)
+    case("x86_64 --gdb: port 1234", rc == 0 and "tcp:127.0.0.1:1234 -S" in out, out + err)
+    rc, out, err = run(["./serviceos-qemu", "--arch", "x86_64", "--gdb=12a"], user, nodisplay)
+    case("--gdb=12a is refused with a reason", rc == 2 and "port number" in err, out + err)
+
     # the firmware's escape sequences before the kernel's first line are taken out
     fake_qemu = ("printf '\\033[2J\\033[01;01H\\033[=3h\\033[0m\\033[40mBdsDxe: loading\\r\\n"
                  "ServiceOS x86_64: kernel entry\\r\\nserviceos> \\033[K\\n'")

@@ -7,11 +7,15 @@
  * usage: sfs-edit DISK PATH OLD NEW
  *   replaces the first OLD in the file at PATH (absolute, in the store) with NEW, which
  *   must be as long; prints what it did; exit 1 with a reason on any failure.
+ *        sfs-edit DISK --get PATH OUT
+ *   copies the file at PATH out to the host file OUT, the disk left as it was (a core
+ *   file from /state/_crash for gdb: docs/debugging.md).
  *
  * The store's own code (services/storage/fs) does the work over the image in memory.
  *
  * Layer: tests (host tool).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,15 +74,24 @@ static int walk(struct sfs *fs, const char *path, uint64_t *ino)
     return 0;
 }
 
+/* The whole file at path (NUL-terminated too), its inode and size; 0 or die's 1. */
+static int read_whole(struct sfs *fs, const char *path, uint64_t *ino, char **data,
+                      struct sfs_stat *st)
+{
+    *data = NULL;
+    if (walk(fs, path, ino) || sfs_stat(fs, *ino, st))
+        return die("no such file in the store");
+    *data = malloc(st->size + 1);
+    return !*data || sfs_read(fs, *ino, 0, *data, st->size) != (int64_t)st->size
+               ? die("cannot read the file") : 0;
+}
+
 static int edit(struct sfs *fs, const char *path, const char *old, const char *repl)
 {
     uint64_t ino;
     struct sfs_stat st;
-    if (walk(fs, path, &ino) || sfs_stat(fs, ino, &st))
-        return die("no such file in the store");
-    char *data = malloc(st.size + 1);
-    int rc = !data || sfs_read(fs, ino, 0, data, st.size) != (int64_t)st.size
-                 ? die("cannot read the file") : 0;
+    char *data;
+    int rc = read_whole(fs, path, &ino, &data, &st);
     char *at = NULL;
     if (!rc) {
         data[st.size] = 0;
@@ -95,10 +108,28 @@ static int edit(struct sfs *fs, const char *path, const char *old, const char *r
     return rc;
 }
 
+static int get(struct sfs *fs, const char *path, const char *out)
+{
+    uint64_t ino;
+    struct sfs_stat st;
+    char *data;
+    int rc = read_whole(fs, path, &ino, &data, &st);
+    FILE *f = rc ? NULL : fopen(out, "wb");
+    if (!rc && (!f || fwrite(data, 1, st.size, f) != st.size))
+        rc = die("cannot write the output file");
+    if (f && fclose(f))
+        rc = die("cannot write the output file");
+    if (!rc)
+        printf("sfs-edit: %s: %llu bytes to %s\n", path, (unsigned long long)st.size, out);
+    free(data);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 5 || strlen(argv[3]) != strlen(argv[4]) || !argv[3][0])
-        return die("usage: sfs-edit DISK PATH OLD NEW (NEW as long as OLD)");
+    bool getting = argc == 5 && !strcmp(argv[2], "--get");
+    if (argc != 5 || (!getting && (strlen(argv[3]) != strlen(argv[4]) || !argv[3][0])))
+        return die("usage: sfs-edit DISK PATH OLD NEW (NEW as long as OLD), or DISK --get PATH OUT");
     FILE *f = fopen(argv[1], "r+b");
     if (!f)
         return die("cannot open the disk image");
@@ -114,11 +145,11 @@ int main(int argc, char **argv)
     if (!rc && sfs_mount(&dev, 0, &fs, &msg))
         rc = die(msg.text);
     if (!rc)
-        rc = edit(fs, argv[2], argv[3], argv[4]);
+        rc = getting ? get(fs, argv[3], argv[4]) : edit(fs, argv[2], argv[3], argv[4]);
     if (fs && sfs_unmount(fs))
         rc = die("the commit failed");
     rewind(f);
-    if (!rc && fwrite(m.b, 1, (size_t)size, f) != (size_t)size)
+    if (!rc && !getting && fwrite(m.b, 1, (size_t)size, f) != (size_t)size)
         rc = die("cannot write the disk image");
     if (fclose(f))
         rc = die("cannot write the disk image");

@@ -9,5 +9,6 @@
 #include <sos/vm.h>
 #include <sos/process.h>
 #include <sos/audit.h>
+#include <sos/fault.h>
 #include <sos/syscall.h>
 #endif
