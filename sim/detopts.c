@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
+#include <unistd.h>
 
 #include "host.h"
 
@@ -104,6 +106,24 @@ uint64_t sim_det_digest(uint64_t h, const void *buf, size_t len)
     if (!h)
         h = 0xcbf29ce484222325ull;
     return fnv(h, buf, len);
+}
+
+/*
+ * The host lays out the simulator's code, libraries and stacks at random (ASLR), and
+ * those addresses reach the guest (a fault report's pc, a program that looks for the
+ * core). A deterministic run turns that off for itself and starts again: personality's
+ * ADDR_NO_RANDOMIZE, as rr and gdb do. If the host refuses, the run goes on, and says
+ * that host addresses will differ.
+ */
+void sim_det_fixed_layout(char **argv)
+{
+    int p = personality(0xffffffff);
+    if (!sim_det_on() || p == -1 || (p & ADDR_NO_RANDOMIZE))
+        return;
+    if (personality((unsigned long)p | ADDR_NO_RANDOMIZE) != -1)
+        execv("/proc/self/exe", argv);
+    fprintf(stderr, "serviceos-sim: cannot turn off address randomisation (%s): host "
+                    "addresses seen by the guest will differ between runs\n", strerror(errno));
 }
 
 int sim_det_start(uint64_t boot_digest)

@@ -20,6 +20,9 @@ bool sim_det_on(void);
 int sim_det_replaying(void);
 /* FNV-1a over what is booted (h 0 starts afresh). */
 uint64_t sim_det_digest(uint64_t h, const void *buf, size_t len);
+/* After parsing: a deterministic run re-executes itself without address randomisation
+ * (returns only when that is done or impossible). */
+void sim_det_fixed_layout(char **argv);
 /* After the disk is open, before the loop and the vCPUs: 0, or the exit status. */
 int sim_det_start(uint64_t boot_digest);
 

@@ -477,6 +477,8 @@ int main(int argc, char **argv)
     struct boot_files f;
     int rc = parse(argc, argv, &o);
     if (!rc)
+        sim_det_fixed_layout(argv);
+    if (!rc)
         rc = read_boot_files(&o, &f);
     if (rc)
         return rc;

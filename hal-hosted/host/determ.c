@@ -84,12 +84,28 @@ static void raise_timer(void)
     __atomic_or_fetch(&host_tl_vcpu->pending, 1u << HOST_LINE_TIMER, __ATOMIC_SEQ_CST);
 }
 
+static void give_input(const char *buf, size_t n);
+
+/*
+ * The watchdog preempted user code that never enters the kernel: a slice's worth of
+ * time and more passes, so the core switches if anything else can run; and input
+ * waiting is delivered now, since no idle point may ever come (a Ctrl-C for the
+ * spinning program). Determinism is already lost.
+ */
+static void forced(void)
+{
+    char buf[HOST_REC_INPUT_MAX];
+    size_t n;
+    g_force = 0;
+    host_det_charge(1000000000);
+    if (host_det == HOST_DET_ON && !host_console_pending() && (n = det_input_try(buf)))
+        give_input(buf, n);
+}
+
 void host_det_poll(void)
 {
-    if (g_force) { /* the watchdog: a slice's worth and more, so the core preempts */
-        g_force = 0;
-        host_det_charge(1000000000);
-    }
+    if (g_force)
+        forced();
     if (host_det_now() >= g_deadline) {
         g_deadline = INT64_MAX;
         raise_timer();

@@ -14,6 +14,8 @@
 /* detinput.c. --deterministic: wait for the next unit of input (up to and including a
  * newline, carriage return or EOT, or HOST_REC_INPUT_MAX bytes); 0 when input is over. */
 size_t det_input_unit(char *buf);
+/* The watchdog's way: the next unit if it is complete now, else 0; never waits. */
+size_t det_input_try(char *buf);
 /* --record: what has arrived (up to HOST_REC_INPUT_MAX bytes), waiting for some until
  * the monotonic time until_ns (INT64_MAX: no limit); 0 when none came or input is over. */
 size_t det_input_any(char *buf, int64_t until_ns);

@@ -114,6 +114,15 @@ size_t det_input_unit(char *buf)
     return n;
 }
 
+size_t det_input_try(char *buf)
+{
+    pthread_once(&g_once, init_cond);
+    pthread_mutex_lock(&g_lock);
+    size_t n = take(buf, unit_len());
+    pthread_mutex_unlock(&g_lock);
+    return n;
+}
+
 size_t det_input_any(char *buf, int64_t until_ns)
 {
     pthread_once(&g_once, init_cond);
