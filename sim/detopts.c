@@ -77,9 +77,9 @@ int sim_det_check(unsigned cpus, int *headless, int *audio, const char **net, bo
         return refuse("a deterministic run (--deterministic, --record, --replay) has one vCPU: "
                       "several vCPUs interleave as the host schedules them, and multi-vCPU "
                       "record and replay is not supported; leave out --cpus");
-    if (net_given && strcmp(*net, "none"))
-        return refuse("a deterministic run needs --net none: a live network's frames come as "
-                      "the host's network pleases");
+    if (g_cfg.mode == HOST_DET_ON && net_given && strcmp(*net, "none"))
+        return refuse("--deterministic needs --net none: a live network's frames come as "
+                      "the host's network pleases (--record writes them down)");
     if (*audio == 1)
         return refuse("a deterministic run has no sound (the host's sound clock paces the "
                       "device): leave out --audio sdl");
@@ -89,7 +89,8 @@ int sim_det_check(unsigned cpus, int *headless, int *audio, const char **net, bo
     host_arena_fixed();
     *headless = 1; /* the window's events and vsync come when the host pleases */
     *audio = 0;
-    *net = "none";
+    if (g_cfg.mode == HOST_DET_ON || !net_given)
+        *net = "none";
     return 0;
 }
 
@@ -131,7 +132,8 @@ int sim_det_start(uint64_t boot_digest)
     if (!sim_det_on())
         return 0;
     char err[512];
-    g_cfg.boot_digest = boot_digest;
+    uint8_t net = host_net_present(); /* a card changes the device list */
+    g_cfg.boot_digest = sim_det_digest(boot_digest, &net, 1);
     if (g_cfg.mode == HOST_DET_RECORD || g_cfg.mode == HOST_DET_REPLAY)
         g_cfg.disk_digest = host_disk_digest();
     if (host_det_start(&g_cfg, err, sizeof(err))) {

@@ -424,13 +424,15 @@ static int run(const struct options *o, char **argv)
     }
     host_vcpu_set_count(o->cpus);
     int rc = open_disk(o);
-    if (rc || (rc = sim_det_start(g_boot_digest)))
+    if (rc)
         return rc;
     char neterr[512];
     if (host_net_open(o->net, neterr, sizeof(neterr))) {
         fprintf(stderr, "serviceos-sim: %s\n", neterr);
         return 2;
     }
+    if ((rc = sim_det_start(g_boot_digest)))
+        return rc;
     if (host_net_present())
         hosted_net_register();
     if (!o->headless) { /* the window's keyboard and mouse: an input device */

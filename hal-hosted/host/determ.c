@@ -171,17 +171,24 @@ static void jump(void)
     raise_timer();
 }
 
-static void give_input(const char *buf, size_t n)
+/* Hand input to the guest's device; its line is raised on this vCPU. */
+static void give(unsigned type, const void *buf, size_t n)
 {
-    host_det_event(HOST_EV_INPUT, 1, n);
-    host_console_ring_push(buf, n); /* raises the console line on this vCPU */
+    host_det_event(HOST_EV_INPUT, type, n);
+    if (type == HOST_REC_NET)
+        host_net_rx_put(buf, n);
+    else
+        host_console_ring_push(buf, n);
 }
 
+static void give_input(const char *buf, size_t n) { give(HOST_REC_CONSOLE, buf, n); }
+
 /* The input this idle point takes, by the mode's rule; 0: none (the clock jumps). */
-static size_t idle_input(char *buf)
+static size_t idle_input(unsigned *type, char *buf)
 {
+    *type = HOST_REC_CONSOLE;
     if (host_det == HOST_DET_REPLAY)
-        return replay_input(g_count, host_det_now(), buf);
+        return replay_input(g_count, host_det_now(), type, buf);
     if (host_console_pending()) /* the guest has not taken the last input yet */
         return 0;
     if (host_det == HOST_DET_ON)
@@ -190,9 +197,9 @@ static size_t idle_input(char *buf)
     int64_t until = g_deadline == INT64_MAX ? INT64_MAX : g_wall0 + g_deadline;
     if (g_deadline == INT64_MAX && det_input_over())
         return 0;
-    size_t n = det_input_any(buf, until);
+    size_t n = det_input_any(type, buf, until);
     if (n)
-        rec_input(g_count, host_det_now(), buf, n);
+        rec_input(*type, g_count, host_det_now(), buf, n);
     return n;
 }
 
@@ -202,9 +209,10 @@ void host_det_idle(void)
         return;
     host_det_event(HOST_EV_IDLE, (uint64_t)host_det_now(), 0);
     char buf[HOST_REC_INPUT_MAX];
-    size_t n = idle_input(buf);
+    unsigned type;
+    size_t n = idle_input(&type, buf);
     if (n)
-        give_input(buf, n);
+        give(type, buf, n);
     else
         jump();
 }

@@ -123,16 +123,47 @@ size_t det_input_try(char *buf)
     return n;
 }
 
-size_t det_input_any(char *buf, int64_t until_ns)
+/* Frames for the network card (--record with a live network): a bounded queue, a frame
+ * that finds it full is dropped (before it is recorded: the guest never saw it). */
+#define FRAMES 64u
+static struct {
+    uint16_t len;
+    uint8_t data[HOST_REC_FRAME_MAX];
+} g_frames[FRAMES];
+static uint32_t g_fhead, g_ftail;
+
+bool host_det_frame_push(const void *frame, size_t len)
+{
+    pthread_once(&g_once, init_cond);
+    pthread_mutex_lock(&g_lock);
+    bool ok = g_fhead - g_ftail < FRAMES && len <= HOST_REC_FRAME_MAX;
+    if (ok) {
+        g_frames[g_fhead % FRAMES].len = (uint16_t)len;
+        memcpy(g_frames[g_fhead++ % FRAMES].data, frame, len);
+        pthread_cond_broadcast(&g_cond);
+    }
+    pthread_mutex_unlock(&g_lock);
+    return ok;
+}
+
+size_t det_input_any(unsigned *type, void *buf, int64_t until_ns)
 {
     pthread_once(&g_once, init_cond);
     pthread_mutex_lock(&g_lock);
     g_waiting = true;
-    while (g_head == g_tail && det_mono_ns() < until_ns && !(g_ended && until_ns == INT64_MAX))
+    while (g_head == g_tail && g_fhead == g_ftail && det_mono_ns() < until_ns &&
+           !(g_ended && until_ns == INT64_MAX))
         wait_until(until_ns);
     g_waiting = false;
     uint32_t n = g_head - g_tail;
-    n = take(buf, n < HOST_REC_INPUT_MAX ? n : HOST_REC_INPUT_MAX);
+    *type = HOST_REC_CONSOLE;
+    if (n) {
+        n = take(buf, n < HOST_REC_INPUT_MAX ? n : HOST_REC_INPUT_MAX);
+    } else if (g_fhead != g_ftail) {
+        *type = HOST_REC_NET;
+        n = g_frames[g_ftail % FRAMES].len;
+        memcpy(buf, g_frames[g_ftail++ % FRAMES].data, n);
+    }
     pthread_mutex_unlock(&g_lock);
     return n;
 }

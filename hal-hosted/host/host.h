@@ -392,6 +392,10 @@ int host_det_finish(int status);
  * end of input, once every byte before it was pushed. */
 size_t host_det_input_push(const char *buf, size_t len);
 void host_det_input_end(void);
+/* --record with a network: a frame for the guest (the loop thread); false: dropped. */
+bool host_det_frame_push(const void *frame, size_t len);
+/* A frame into the card's receive queue, its line raised (net.c; the idle vCPU). */
+void host_net_rx_put(const void *frame, size_t len);
 /* The console's ring without the deterministic queue in front (console.c). */
 size_t host_console_ring_push(const char *buf, size_t len);
 /* Tell standard input's reader there is room again (console.c, any thread). */

@@ -108,13 +108,18 @@ static int check_events(const uint8_t *buf, size_t pos, size_t end, char *err, s
     return 0;
 }
 
-static int check_console(const uint8_t *buf, size_t pos, size_t end, char *err, size_t errlen)
+static int check_input(unsigned type, const uint8_t *buf, size_t pos, size_t end, char *err,
+                       size_t errlen)
 {
     uint64_t ev, vt;
+    bool net = type == HOST_REC_NET;
     if (get_varint(buf, &pos, end, &ev) || get_varint(buf, &pos, end, &vt))
-        return fail(err, errlen, pos, "a console record without its event index and time");
-    if (pos == end || end - pos > HOST_REC_INPUT_MAX)
+        return fail(err, errlen, pos, net ? "a frame record without its event index and time"
+                                          : "a console record without its event index and time");
+    if (!net && (pos == end || end - pos > HOST_REC_INPUT_MAX))
         return fail(err, errlen, pos, "a console record with no input or too much");
+    if (net && (end - pos < HOST_REC_FRAME_MIN || end - pos > HOST_REC_FRAME_MAX))
+        return fail(err, errlen, pos, "a frame record whose frame is too short or too long");
     return 0;
 }
 
@@ -165,7 +170,8 @@ int host_rec_parse(const uint8_t *buf, size_t len, struct host_rec_header *h,
             return fail(err, errlen, pos, "a record cut short (truncated file?)");
         size_t start = pos + 5, end = start + (size_t)rlen;
         int r = type == HOST_REC_EVENTS    ? check_events(buf, start, end, err, errlen)
-                : type == HOST_REC_CONSOLE ? check_console(buf, start, end, err, errlen)
+                : type == HOST_REC_CONSOLE || type == HOST_REC_NET
+                    ? check_input(type, buf, start, end, err, errlen)
                 : type == HOST_REC_END     ? check_end(buf, start, end, err, errlen)
                                            : fail(err, errlen, pos, "a record of an unknown type");
         if (r)
@@ -205,12 +211,14 @@ bool host_rec_next_event(struct host_rec_cursor *c, struct host_rec_event *e)
     return get_event(c->buf, &c->pos, c->events_end, e) == 0;
 }
 
-bool host_rec_next_input(struct host_rec_cursor *c, uint64_t *event, uint64_t *vtime,
-                         const uint8_t **data, size_t *len)
+bool host_rec_next_input(struct host_rec_cursor *c, unsigned *type, uint64_t *event,
+                         uint64_t *vtime, const uint8_t **data, size_t *len)
 {
     settle(c);
-    if (c->events_end || c->pos >= c->len || c->buf[c->pos] != HOST_REC_CONSOLE)
+    if (c->events_end || c->pos >= c->len ||
+        (c->buf[c->pos] != HOST_REC_CONSOLE && c->buf[c->pos] != HOST_REC_NET))
         return false;
+    *type = c->buf[c->pos];
     size_t end = c->pos + 5 + (size_t)get_le(c->buf + c->pos + 1, 4), p = c->pos + 5;
     get_varint(c->buf, &p, end, event);
     get_varint(c->buf, &p, end, vtime);
@@ -251,7 +259,8 @@ void host_rec_describe(const struct host_rec_event *e, char *out, size_t outlen)
         snprintf(out, outlen, "idle at virtual time %llu ns", a);
         break;
     case HOST_EV_INPUT:
-        snprintf(out, outlen, "input: %llu bytes to device %llu", b, a);
+        snprintf(out, outlen, "input: %llu bytes to the %s", b, a == HOST_REC_NET ? "network card"
+                                                                : "console");
         break;
     default:
         snprintf(out, outlen, "event of kind %u", e->kind);

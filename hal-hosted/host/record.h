@@ -12,6 +12,8 @@
  *     EVENTS   a run of kernel events in order: each u8 kind, varint a, varint b
  *     CONSOLE  varint event index, varint virtual time (ns), then the input bytes
  *              (1..HOST_REC_INPUT_MAX) delivered to the console at that idle point
+ *     NET      varint event index, varint virtual time, then one Ethernet frame
+ *              (HOST_REC_FRAME_MIN..HOST_REC_FRAME_MAX bytes) delivered to the card
  *     END      varint event count, u64 trace hash, varint virtual time, varint status
  *
  * The file is the run in time order: the events before an input come before its
@@ -32,8 +34,10 @@
 #define HOST_REC_HEADER 40u
 #define HOST_REC_RECORD_MAX (1u << 20) /* the longest payload a record may have */
 #define HOST_REC_INPUT_MAX 4096u       /* input bytes in one CONSOLE record */
+#define HOST_REC_FRAME_MIN 14u         /* a NET record's frame: HOST_NET_FRAME_MIN.. */
+#define HOST_REC_FRAME_MAX 1514u       /* ..HOST_NET_FRAME_MAX */
 
-enum host_rec_type { HOST_REC_EVENTS = 1, HOST_REC_CONSOLE = 2, HOST_REC_END = 3 };
+enum host_rec_type { HOST_REC_EVENTS = 1, HOST_REC_CONSOLE = 2, HOST_REC_END = 3, HOST_REC_NET = 4 };
 
 /* Kernel events (the trace): kind, and what a and b hold. */
 enum host_ev_kind {
@@ -41,7 +45,7 @@ enum host_ev_kind {
     HOST_EV_IRQ = 2,     /* a: line, b: 1 when it interrupted user code */
     HOST_EV_SWITCH = 3,  /* a: the kernel stack switched to (arena offset), b: 0 */
     HOST_EV_IDLE = 4,    /* a: virtual time (ns), b: 0 */
-    HOST_EV_INPUT = 5,   /* a: device (1 console), b: bytes delivered */
+    HOST_EV_INPUT = 5,   /* a: device (HOST_REC_CONSOLE, HOST_REC_NET), b: bytes delivered */
     HOST_EV_KINDS
 };
 
@@ -84,10 +88,10 @@ int host_rec_parse(const uint8_t *buf, size_t len, struct host_rec_header *h,
 /* The next event of the file, if the cursor is at one (it may step into the next
  * EVENTS record). false when the next thing is an input or the end. */
 bool host_rec_next_event(struct host_rec_cursor *c, struct host_rec_event *e);
-/* The CONSOLE record at the cursor (consumed): true and its fields; false if the next
- * thing is not one. data points into the file. */
-bool host_rec_next_input(struct host_rec_cursor *c, uint64_t *event, uint64_t *vtime,
-                         const uint8_t **data, size_t *len);
+/* The input record (CONSOLE or NET) at the cursor, consumed: true and its type and
+ * fields; false if the next thing is not one. data points into the file. */
+bool host_rec_next_input(struct host_rec_cursor *c, unsigned *type, uint64_t *event,
+                         uint64_t *vtime, const uint8_t **data, size_t *len);
 /* The END record at the cursor: true and its fields; false if the next thing is not it. */
 bool host_rec_at_end(struct host_rec_cursor *c, struct host_rec_end *end);
 

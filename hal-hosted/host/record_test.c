@@ -18,7 +18,7 @@
 
 static const struct host_rec_event g_evs[] = {
     {HOST_EV_SYSCALL, 12, (uint64_t)-3}, {HOST_EV_IRQ, 16, 1}, {HOST_EV_SWITCH, 0x123000, 0},
-    {HOST_EV_IDLE, 5000000000ull, 0},    {HOST_EV_INPUT, 1, 5}, {HOST_EV_SYSCALL, 0, UINT64_MAX},
+    {HOST_EV_IDLE, 5000000000ull, 0},    {HOST_EV_INPUT, HOST_REC_NET, 60}, {HOST_EV_SYSCALL, 0, UINT64_MAX},
 };
 #define NEVS (sizeof(g_evs) / sizeof(g_evs[0]))
 
@@ -92,7 +92,9 @@ static void test_round_trip(void **state)
     size_t n;
     struct host_rec_end end;
     assert_false(host_rec_at_end(&c, &end));
-    assert_true(host_rec_next_input(&c, &ev, &vt, &d, &n));
+    unsigned type;
+    assert_true(host_rec_next_input(&c, &type, &ev, &vt, &d, &n));
+    assert_int_equal(type, HOST_REC_CONSOLE);
     assert_int_equal(ev, 4);
     assert_true(vt == 5000000000ull);
     assert_int_equal(n, 3);
@@ -102,7 +104,7 @@ static void test_round_trip(void **state)
         assert_true(e.kind == g_evs[i].kind && e.a == g_evs[i].a && e.b == g_evs[i].b);
     }
     assert_false(host_rec_next_event(&c, &e));
-    assert_false(host_rec_next_input(&c, &ev, &vt, &d, &n));
+    assert_false(host_rec_next_input(&c, &type, &ev, &vt, &d, &n));
     assert_true(host_rec_at_end(&c, &end));
     assert_int_equal(end.events, NEVS);
     assert_true(end.hash == 0x0807060504030201ull);
@@ -167,6 +169,12 @@ static void test_more_refusals(void **state)
     n += put_record(f + n, HOST_REC_CONSOLE, p, m);
     assert_int_equal(parse(f, n, err), -1);
     assert_non_null(strstr(err, "no input"));
+    /* a frame record whose frame is shorter than an Ethernet header */
+    n = base;
+    memcpy(p + m, "short", 5);
+    n += put_record(f + n, HOST_REC_NET, p, m + 5);
+    assert_int_equal(parse(f, n, err), -1);
+    assert_non_null(strstr(err, "too short"));
     /* data after the end; and two ends */
     n = make_file(f);
     f[n++] = HOST_REC_EVENTS;

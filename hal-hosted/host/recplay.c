@@ -82,14 +82,14 @@ void rec_event(const struct host_rec_event *e)
     g_evlen += host_rec_put_event(g_ev + g_evlen, e);
 }
 
-void rec_input(uint64_t event, int64_t vtime, const char *data, size_t len)
+void rec_input(unsigned type, uint64_t event, int64_t vtime, const void *data, size_t len)
 {
     uint8_t rec[HOST_REC_INPUT_MAX + 20];
     flush_events();
     size_t n = host_rec_put_varint(rec, event);
     n += host_rec_put_varint(rec + n, (uint64_t)vtime);
     memcpy(rec + n, data, len);
-    put_record(HOST_REC_CONSOLE, rec, n + len);
+    put_record(type, rec, n + len);
 }
 
 void rec_end(const struct host_rec_end *end)
@@ -172,10 +172,12 @@ static void describe_next(char *out, size_t len)
     uint64_t ev, vt;
     const uint8_t *d;
     size_t n;
+    unsigned type;
     if (host_rec_next_event(&c, &e))
         host_rec_describe(&e, out, len);
-    else if (host_rec_next_input(&c, &ev, &vt, &d, &n))
-        snprintf(out, len, "console input (%zu bytes) at an idle point", n);
+    else if (host_rec_next_input(&c, &type, &ev, &vt, &d, &n))
+        snprintf(out, len, "%s (%zu bytes) at an idle point",
+                 type == HOST_REC_NET ? "a frame for the network card" : "console input", n);
     else if (host_rec_at_end(&c, &end))
         snprintf(out, len, "the end of the run (power-off with status %llu)",
                  (unsigned long long)end.status);
@@ -195,17 +197,18 @@ void replay_event(const struct host_rec_event *e, uint64_t index, int64_t vtime)
     det_diverged(index, vtime, rec, got);
 }
 
-size_t replay_input(uint64_t index, int64_t vtime, char *buf)
+size_t replay_input(uint64_t index, int64_t vtime, unsigned *type, void *buf)
 {
     uint64_t ev, vt;
     const uint8_t *d;
     size_t n;
-    if (!host_rec_next_input(&g_cur, &ev, &vt, &d, &n))
+    if (!host_rec_next_input(&g_cur, type, &ev, &vt, &d, &n))
         return 0;
     if (ev != index || vt != (uint64_t)vtime) {
         char rec[120];
-        snprintf(rec, sizeof(rec), "console input at event %llu, virtual time %llu ns",
-                 (unsigned long long)ev, (unsigned long long)vt);
+        snprintf(rec, sizeof(rec), "%s at event %llu, virtual time %llu ns",
+                 *type == HOST_REC_NET ? "a frame" : "console input", (unsigned long long)ev,
+                 (unsigned long long)vt);
         det_diverged(index, vtime, rec, "reached that input at another point");
     }
     memcpy(buf, d, n);

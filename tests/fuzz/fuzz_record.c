@@ -4,8 +4,8 @@
  *
  * Whatever the input: the parser returns 0 or -1 and never reads outside it; on failure
  * the reason is a non-empty sentence; on success the cursor walks the whole file
- * (events, inputs of 1..HOST_REC_INPUT_MAX bytes inside the input, events of known
- * kinds) and ends at the END record, always making progress.
+ * (events of known kinds, console inputs of 1..HOST_REC_INPUT_MAX bytes and frames of
+ * a valid Ethernet length, inside the input) and ends at the END record, always making progress.
  *
  * Layer: tests (host). Seeds: tests/fuzz/corpus/record/.
  */
@@ -31,13 +31,16 @@ static void walk(const uint8_t *buf, size_t size, struct host_rec_cursor *c)
         uint64_t ev, vt;
         const uint8_t *d;
         size_t n;
+        unsigned type;
         char words[120];
         if (host_rec_next_event(c, &e)) {
             check(e.kind > 0 && e.kind < HOST_EV_KINDS);
             host_rec_describe(&e, words, sizeof(words));
             check(words[0] != 0);
-        } else if (host_rec_next_input(c, &ev, &vt, &d, &n)) {
-            check(n >= 1 && n <= HOST_REC_INPUT_MAX && d >= buf && d + n <= buf + size);
+        } else if (host_rec_next_input(c, &type, &ev, &vt, &d, &n)) {
+            check(d >= buf && d + n <= buf + size);
+            check(type == HOST_REC_NET ? n >= HOST_REC_FRAME_MIN && n <= HOST_REC_FRAME_MAX
+                                       : type == HOST_REC_CONSOLE && n >= 1 && n <= HOST_REC_INPUT_MAX);
         } else {
             check(host_rec_at_end(c, &end));
             return;

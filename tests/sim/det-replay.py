@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Record an interactive-style session and replay it (docs/sim.md, record and replay).
 
-usage: det-replay.py -- SIM ARGS...      (ARGS without --disk: the test makes its own)
+usage: det-replay.py [--net] -- SIM ARGS...  (ARGS without --disk: the test makes its own)
 
 1. A session typed with pauses (a file written to the disk, read back, a listing) runs
    with --record on a fresh disk; the disk's first state is kept aside.
@@ -11,6 +11,11 @@ usage: det-replay.py -- SIM ARGS...      (ARGS without --disk: the test makes it
    every jump): caught at the first idle point the clock jumps from, exit 72.
 4. A replay on the disk as the recording left it is refused (another disk), a
    truncated record file too, and --record with two vCPUs.
+
+--net: the session runs on slirp (inside a private network namespace: in-netns.py):
+the DHCP lease and pings of the gateway are frames recorded as they came; the replay
+touches no host network (its card's frames come from the file) and reaches the same
+hash. The disk cases are left out (no disk).
 """
 import os
 import re
@@ -21,6 +26,10 @@ import tempfile
 import time
 
 TYPED = ["write /notes hello from the recording", "cat /notes", "uptime", "services", "poweroff"]
+NET_TYPED = ["net ifaces", "net ping 10.0.2.2", "poweroff"]
+NET = sys.argv[1:2] == ["--net"]
+if NET:
+    TYPED = NET_TYPED
 TRACE = re.compile(r"trace hash ([0-9a-f]{16})")
 n = failed = 0
 
@@ -44,11 +53,11 @@ def record(sim, rec, disk):
     """Type the session with pauses, as a person would; (output, status)."""
     p = subprocess.Popen(sim + ["--record", rec, "--disk", disk], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    time.sleep(0.5)
+    time.sleep(1.5 if NET else 0.5)  # (the lease comes in the first second)
     for line in TYPED:
         p.stdin.write((line + "\n").encode())
         p.stdin.flush()
-        time.sleep(0.3)
+        time.sleep(1 if NET else 0.3)
     p.stdin.close()
     out = p.stdout.read().decode("utf-8", "replace")
     sys.stderr.write(out)
@@ -60,10 +69,31 @@ def console(out):
     return "\n".join(l for l in out.splitlines() if not l.startswith("serviceos-sim: "))
 
 
+def net_main(sim, tmp):
+    rec = os.path.join(tmp, "session.rec")
+    out, rc = record(sim + ["--net", "slirp"], rec, "none")
+    h = TRACE.search(out)
+    case(rc == 0 and h and "reply from 10.0.2.2" in out and "(dhcp)" in out,
+         "recorded a session on slirp: a DHCP lease, pings answered")
+    rout, rrc = run(sim + ["--replay", rec, "--net", "slirp", "--disk", "none"])
+    rh = TRACE.search(rout)
+    case(rrc == 0 and rh and h and rh.group(1) == h.group(1) and "as recorded" in rout,
+         f"replayed to the same trace hash {h.group(1) if h else '?'}")
+    case(console(rout) == console(out), "the replay's console output is the recording's")
+    nout, nrc = run(sim + ["--replay", rec, "--disk", "none"])
+    case(nrc == 2 and "something else" in nout, "a replay without the card is refused")
+    dout, drc = run(sim + ["--deterministic", "--net", "slirp", "--disk", "none"])
+    case(drc == 2 and "--net none" in dout, "--deterministic with a live network is refused")
+
+
 def main():
-    sim = sys.argv[2:] if sys.argv[1:2] == ["--"] else sys.argv[1:]
+    args = sys.argv[2:] if NET else sys.argv[1:]
+    sim = args[1:] if args[:1] == ["--"] else args
     tmp = tempfile.mkdtemp(prefix="sos-det-replay-")
     try:
+        if NET:
+            net_main(sim, tmp)
+            return finish()
         rec, disk, first = (os.path.join(tmp, f) for f in ("session.rec", "disk.img", "first.img"))
         open(disk, "wb").close()
         out, rc = run(sim + ["--deterministic", "--disk", disk], subprocess.DEVNULL)
@@ -96,6 +126,10 @@ def main():
         case(crc == 2 and "one vCPU" in cout, "--record with two vCPUs is refused")
     finally:
         shutil.rmtree(tmp)
+    return finish()
+
+
+def finish():
     print(f"1..{n}")
     return 1 if failed else 0
 
