@@ -353,10 +353,12 @@ extern int host_det;      /* the mode: set once, before any vCPU starts */
 #define HOST_DIVERGED_STATUS 72 /* a replay found an event other than the recorded one */
 #define HOST_DET_STUCK_STATUS 73 /* idle with no timer and no input left: never runs again */
 
-/* Where a deterministic run maps guest memory and the user windows (arena.c): above
- * every sanitizer's shadow, below the host's libraries and stacks. */
-#define HOST_DET_ARENA_VA 0x500000000000ull
-#define HOST_DET_WINDOWS_VA 0x600000000000ull
+/* Where a deterministic run maps guest memory (up to 64 GiB and the boot files) and the
+ * 4 TiB of user windows (arena.c): above ASan's shadow (which ends at 0x10007fff8000),
+ * below the simulator itself without address randomisation (0x555555554000 and its
+ * heap) and ASan's allocator (0x600000000000). */
+#define HOST_DET_ARENA_VA 0x200000000000ull
+#define HOST_DET_WINDOWS_VA 0x210000000000ull
 
 struct host_det_config {
     int mode;
