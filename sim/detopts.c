@@ -19,7 +19,7 @@
 #include "host.h"
 
 static struct host_det_config g_cfg = {.seed = 1};
-static bool g_seed_given;
+static bool g_seed_given, g_isolate;
 
 static int need_file(const char *opt, const char *file)
 {
@@ -56,6 +56,7 @@ int sim_det_option(char **argv, int *i)
     } else if (!strcmp(a, "--test-det-jitter")) { /* for tests only: docs/sim.md */
         g_cfg.test_jitter = true;
     } else {
+        g_isolate |= !strcmp(a, "--isolate"); /* noted; main's parser takes it */
         return 1;
     }
     return 0;
@@ -73,6 +74,9 @@ int sim_det_check(unsigned cpus, int *headless, int *audio, const char **net, bo
 {
     if (!sim_det_on())
         return g_seed_given ? refuse("--seed goes with --deterministic, --record or --replay") : 0;
+    if (g_isolate)
+        return refuse("a deterministic run is one host process: with --isolate the host "
+                      "schedules each address space's process as it pleases");
     if (cpus != 1)
         return refuse("a deterministic run (--deterministic, --record, --replay) has one vCPU: "
                       "several vCPUs interleave as the host schedules them, and multi-vCPU "
