@@ -23,10 +23,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 TYPED = ["write /notes hello from the recording", "cat /notes", "uptime", "services", "poweroff"]
-NET_TYPED = ["net ifaces", "net ping 10.0.2.2", "poweroff"]
+NET_TYPED = ["net ping 10.0.2.2", "poweroff"]
 NET = sys.argv[1:2] == ["--net"]
 if NET:
     TYPED = NET_TYPED
@@ -50,18 +51,38 @@ def run(cmd, stdin=subprocess.DEVNULL, timeout=120):
 
 
 def record(sim, rec, disk):
-    """Type the session with pauses, as a person would; (output, status)."""
+    """Type the session with pauses, as a person would; (output, status). On the
+    network, `net ifaces` is typed again every half second until the lease shows (a
+    loaded host may take a while), as a person would look again."""
     p = subprocess.Popen(sim + ["--record", rec, "--disk", disk], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    time.sleep(1.5 if NET else 0.5)  # (the lease comes in the first second)
-    for line in TYPED:
+    out = bytearray()
+
+    def read():
+        for chunk in iter(lambda: p.stdout.read1(4096), b""):
+            out.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+
+    def typed(line, pause):
         p.stdin.write((line + "\n").encode())
         p.stdin.flush()
-        time.sleep(1 if NET else 0.3)
+        time.sleep(pause)
+
+    time.sleep(0.5)
+    for _ in range(60 if NET else 0):
+        typed("net ifaces", 0.5)
+        if b"(dhcp)" in out:
+            break
+    for line in TYPED:
+        typed(line, 1 if NET else 0.3)
     p.stdin.close()
-    out = p.stdout.read().decode("utf-8", "replace")
-    sys.stderr.write(out)
-    return out, p.wait(60)
+    rc = p.wait(60)
+    reader.join(10)
+    text = out.decode("utf-8", "replace")
+    sys.stderr.write(text)
+    return text, rc
 
 
 def console(out):
