@@ -6,10 +6,12 @@ usage: run-scenario.py --scenario FILE [--timeout S] [--transcript OUT] [--settl
 
 When COMMAND is serviceos-sim the scenario runs deterministic (docs/sim.md): the
 simulator gets `--deterministic --seed N` (N from --seed, else $SOS_SIM_SEED, else 1),
-the input is piped whole (an `@wait-for` is not needed: input reaches the guest a line
-per idle point, whatever the timing), and the whole scenario runs twice, each time on a
-fresh disk: both runs must give byte-identical transcripts and the same kernel trace
-hash (one more TAP case per boot). A failure prints the seed and the command that
+the input is piped whole (input reaches the guest a line per idle point, whatever the
+timing), and the whole scenario runs twice, each time on a fresh disk: both runs must
+give byte-identical transcripts and the same kernel trace hash (one more TAP case per
+boot). A boot whose input has `@wait-for` lines (feedback: a line that must wait for
+what a program prints) is typed with its waits under --record on the first run and
+replayed from that recording on the second. A failure prints the seed and the command that
 reproduces it. --nondeterministic keeps the old live mode (for what only it can test),
 as do the options a deterministic run refuses (--net other than none, --cpus N > 1,
 --audio sdl); --once skips the second run.
@@ -54,6 +56,7 @@ failure fails the scenario. Scenarios that use it run in the simulator only.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -155,11 +158,26 @@ def run_host(argv, disk, n):
     return 0 if ok else 1
 
 
-def run_boot(cmd, inp, exp, want_status, timeout, n, transcript, det=False):
+def det_boot(cmd, inp, det):
+    """A deterministic boot's command and input. Piped input needs no waits (it reaches
+    the guest a line per idle point); a boot typed with waits (feedback: a line that
+    must wait for what a program prints) is recorded on the first pass, typed as a
+    person would, and replayed from the recording on the second."""
+    if not any(l.startswith(WAIT_FOR) for l in inp):
+        return cmd, inp
+    i = cmd.index("--deterministic")
+    if det["pass"] == 1:
+        return cmd[:i] + ["--record", det["rec"]] + cmd[i + 1:], inp
+    j = cmd.index("--seed")  # the recording has it
+    rest = [c for k, c in enumerate(cmd) if k not in (i, j, j + 1)]
+    return rest[:1] + ["--replay", det["rec"]] + rest[1:], []
+
+
+def run_boot(cmd, inp, exp, want_status, timeout, n, transcript, det=None):
     """One boot; returns (cases so far, failures)."""
     t0 = time.monotonic()
-    if det:  # a deterministic run takes its input a line per idle point: no waits
-        inp = [l for l in inp if not l.startswith(WAIT_FOR)]
+    if det:
+        cmd, inp = det_boot(cmd, inp, det)
     if any(l.startswith(WAIT_FOR) for l in inp):
         out, rc = run_typed(cmd, inp, timeout)
     else:
@@ -206,7 +224,8 @@ def check_boot(out, rc, exp, want_status, took, n):
 
 
 def run_all(a, cmd, boots, transcript, n, det):
-    """Every boot of the scenario on a fresh disk; (cases, failures, transcripts)."""
+    """Every boot of the scenario on a fresh disk; (cases, failures, transcripts). det:
+    None, or the pass (1, 2) and a directory for recordings."""
     disk = None
     if "@DISK@" in cmd:
         fd, disk = tempfile.mkstemp(prefix="sos-scenario-", suffix=".img")
@@ -214,11 +233,12 @@ def run_all(a, cmd, boots, transcript, n, det):
         cmd = [disk if c == "@DISK@" else c for c in cmd]
     failed, outs = 0, []
     try:
-        for inp, exp, status, host in boots:
+        for k, (inp, exp, status, host) in enumerate(boots):
             if a.settle:
                 inp = [SETTLE] + inp
             outs.append([])
-            n, f = run_boot(cmd, inp, exp, status, a.timeout, n, outs[-1], det)
+            d = det and {"pass": det[0], "rec": os.path.join(det[1], f"boot{k + 1}.rec")}
+            n, f = run_boot(cmd, inp, exp, status, a.timeout, n, outs[-1], d)
             failed += f
             for h in host:
                 n += 1
@@ -231,10 +251,19 @@ def run_all(a, cmd, boots, transcript, n, det):
     return n, failed, [o[0] for o in outs]
 
 
+def canon(t):
+    """A transcript with a recorded or replayed run's closing lines said as a
+    deterministic run's."""
+    t = re.sub(r"^serviceos-sim: (recorded|replayed) run:", "serviceos-sim: deterministic run:",
+               t, flags=re.M)
+    return re.sub(r"^serviceos-sim: replay of .*: the same \d+ events as recorded\n", "", t,
+                  flags=re.M)
+
+
 def compare_runs(first, second, n):
     """One TAP case per boot: the second run's transcript and trace are the first's."""
     failed = 0
-    for i, (x, y) in enumerate(zip(first, second)):
+    for i, (x, y) in enumerate(zip(map(canon, first), map(canon, second))):
         n += 1
         hx, hy = TRACE.search(x), TRACE.search(y)
         if x == y:
@@ -280,12 +309,17 @@ def main():
         cmd = cmd[:1] + ["--deterministic", "--seed", str(a.seed)] + cmd[1:]
     boots = parse(a.scenario)
     transcript = [] if a.transcript else None
-    n, failed, first = run_all(a, cmd, boots, transcript, 0, det)
-    if det and not a.once:
-        sys.stderr.write("# run-scenario: the same scenario again, same seed\n")
-        n, f, second = run_all(a, cmd, boots, None, n, det)
-        n, f2 = compare_runs(first, second, n)
-        failed += f + f2
+    recs = tempfile.mkdtemp(prefix="sos-scenario-rec-") if det else None
+    try:
+        n, failed, first = run_all(a, cmd, boots, transcript, 0, det and (1, recs))
+        if det and not a.once:
+            sys.stderr.write("# run-scenario: the same scenario again, same seed\n")
+            n, f, second = run_all(a, cmd, boots, None, n, (2, recs))
+            n, f2 = compare_runs(first, second, n)
+            failed += f + f2
+    finally:
+        if recs:
+            shutil.rmtree(recs)
     if a.transcript:
         with open(a.transcript, "w") as f:
             f.write("".join(transcript))
