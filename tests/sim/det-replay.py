@@ -11,6 +11,8 @@ usage: det-replay.py [--net] -- SIM ARGS...  (ARGS without --disk: the test make
    every jump): caught at the first idle point the clock jumps from, exit 72.
 4. A replay on the disk as the recording left it is refused (another disk), a
    truncated record file too, and --record with two vCPUs.
+5. On a terminal (a pty: raw mode, keys one at a time, Enter as a carriage return):
+   recorded key by key, replayed to the same hash.
 
 --net: the session runs on slirp (inside a private network namespace: in-netns.py):
 the DHCP lease and pings of the gateway are frames recorded as they came; the replay
@@ -18,7 +20,9 @@ touches no host network (its card's frames come from the file) and reaches the s
 hash. The disk cases are left out (no disk).
 """
 import os
+import pty
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -90,6 +94,42 @@ def console(out):
     return "\n".join(l for l in out.splitlines() if not l.startswith("serviceos-sim: "))
 
 
+def tty_case(sim, tmp):
+    """Keys typed one at a time on a terminal, recorded and replayed."""
+    rec = os.path.join(tmp, "tty.rec")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(sim[0], sim + ["--record", rec, "--disk", "none"])
+    out = bytearray()
+
+    def pump(seconds):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if select.select([fd], [], [], 0.05)[0]:
+                try:
+                    out.extend(os.read(fd, 65536))
+                except OSError:
+                    return
+
+    pump(0.5)
+    for line in ["echo typed key by key", "poweroff"]:
+        for ch in line:
+            os.write(fd, ch.encode())
+            pump(0.03)
+        os.write(fd, b"\r")
+        pump(0.5)
+    pump(3)
+    rc = os.waitpid(pid, 0)[1] >> 8
+    text = out.decode("utf-8", "replace")
+    sys.stderr.write(text)
+    h = TRACE.search(text)
+    rout, rrc = run(sim + ["--replay", rec, "--disk", "none"])
+    rh = TRACE.search(rout)
+    case(rc == 0 and h and "typed key by key" in text and rrc == 0 and rh and
+         rh.group(1) == h.group(1), "a session typed key by key on a terminal replays to the "
+         f"same trace hash {h.group(1) if h else '?'}")
+
+
 def net_main(sim, tmp):
     rec = os.path.join(tmp, "session.rec")
     out, rc = record(sim + ["--net", "slirp"], rec, "none")
@@ -145,6 +185,7 @@ def main():
         case(trc == 2 and "not a usable record file" in tout, "a truncated record file is refused")
         cout, crc = run(sim + ["--record", rec, "--cpus", "2", "--disk", "none"])
         case(crc == 2 and "one vCPU" in cout, "--record with two vCPUs is refused")
+        tty_case(sim, tmp)
     finally:
         shutil.rmtree(tmp)
     return finish()
