@@ -15,6 +15,7 @@
 #include "hal.h"
 #include "host.h"
 #include "hosted.h"
+#include "record.h" /* the kinds of trace events */
 
 #define SIGBUS_ 7
 #define SIGSEGV_ 11
@@ -36,6 +37,8 @@ void hal_cpu_kick(unsigned cpu) { host_vcpu_raise(cpu, HOST_LINE_IPI); }
 static void deliver(bool from_user)
 {
     uint32_t p;
+    if (host_det) /* a deterministic run's timer: its deadline has passed */
+        host_det_poll();
     while ((p = host_vcpu_take_pending()) || host_console_pending()) {
         if (host_console_pending()) { /* offer what waits; the core takes what fits */
             host_console_deliver(core_console_input);
@@ -44,8 +47,11 @@ static void deliver(bool from_user)
         }
         for (unsigned line = 0; line < 32; line++) {
             bool device = line >= HAL_IRQ_FIRST_DEVICE;
-            if ((p & (1u << line)) && (!device || (g_irq_enabled & (1u << line))))
-                core_irq(line, from_user);
+            if (!(p & (1u << line)) || (device && !(g_irq_enabled & (1u << line))))
+                continue;
+            if (host_det)
+                host_det_event(HOST_EV_IRQ, line, from_user);
+            core_irq(line, from_user);
         }
     }
 }
@@ -76,6 +82,8 @@ void hal_context_init(struct hal_context *ctx, void *stack, size_t size,
 /* The core names the stack it switches to (hal_cpu_set_kernel_stack) just before. */
 void hal_context_switch(struct hal_context *from, struct hal_context *to)
 {
+    if (host_det) /* the stack's place in the arena names the thread, the same every run */
+        host_det_event(HOST_EV_SWITCH, host_tl_vcpu->kstack_top - (uintptr_t)host_arena_base(), 0);
     host_ctx_go(&from->sp, to->sp, host_tl_vcpu->kstack_top);
 }
 
@@ -102,7 +110,11 @@ int64_t hosted_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint6
         volatile uintptr_t wild = 16;
         *(volatile int *)wild = 0;
     }
+    if (host_det)
+        host_det_charge(HOST_DET_SYSCALL_NS);
     int64_t r = core_syscall(nr, a0, a1, a2, a3, a4);
+    if (host_det)
+        host_det_event(HOST_EV_SYSCALL, nr, (uint64_t)r);
     deliver(true);
     return r;
 }

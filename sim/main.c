@@ -21,6 +21,7 @@
 #include "host.h"
 #include "hosted.h"
 #include "display.h"
+#include "detopts.h"
 
 /* The window's display (docs/graphics.md): its framebuffer sits in the arena above the
  * boot store, large enough for the largest mode. */
@@ -75,12 +76,31 @@ static const char *g_usage =
     "  --init IMAGE ...  boot IMAGE (a static-PIE ELF) as the first process instead of\n"
     "                    the root manager, with bootstrap authority; the remaining\n"
     "                    arguments are its argv\n"
+    "  --deterministic   a run that is a function of its seed and its input: one vCPU,\n"
+    "                    virtual time (a fixed cost per syscall; an idle system jumps to\n"
+    "                    its next deadline, so waits take no time), interrupts only at\n"
+    "                    syscalls and idle points, console input one line per idle point,\n"
+    "                    disk I/O done at once, entropy from the seed. Implies --headless,\n"
+    "                    --audio none and --net none (refuses --cpus N, --net and\n"
+    "                    --audio sdl). At power-off it prints the kernel event trace's\n"
+    "                    hash: same seed and input, same hash and transcript\n"
+    "  --seed N          the seed of a deterministic run (default 1)\n"
+    "  --record FILE     a deterministic run (one vCPU, headless) whose console input,\n"
+    "                    and with --net slirp|tap:IFNAME the card's frames, come as they\n"
+    "                    arrive: written to FILE with where they arrived and every\n"
+    "                    kernel event\n"
+    "  --replay FILE     run FILE's recording again (standard input is not read): each\n"
+    "                    event is checked, the first that differs is reported (exit 72);\n"
+    "                    with --net the card's frames come from FILE, not the network.\n"
+    "                    Needs the same boot store, image, arguments and --mem, and the\n"
+    "                    disk as it was when recording began (docs/sim.md)\n"
     "  -h, --help        this text\n"
     "  --gdb             (./serviceos-sim) run under gdb, which sees every service's\n"
     "                    symbols (scripts/gdb/serviceos.py, docs/debugging.md)\n"
     "\n"
     "The exit status is the status the system powered off with (70: kernel panic or\n"
-    "a fault in kernel code).\n"
+    "a fault in kernel code; 72: a replay diverged; 73: a deterministic run is idle\n"
+    "with no timer and no input left).\n"
     "A reboot starts the simulator again with the same options.\n";
 
 struct options {
@@ -134,10 +154,15 @@ static int parse(int argc, char **argv, struct options *o)
     const char *net = getenv("SOS_SIM_NET");
     *o = (struct options){.audio = -1, .cpus = 1, .mem_mib = 128, .disk_mib = 64,
                           .net = net && *net ? net : "slirp"};
+    bool net_given = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned long v;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+        int det = sim_det_option(argv, &i);
+        if (det <= 0) {
+            if (det < 0)
+                return 2;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(g_usage, stdout);
             exit(0);
         } else if (!strcmp(a, "--headless")) {
@@ -173,6 +198,7 @@ static int parse(int argc, char **argv, struct options *o)
             if (!argv[i + 1] || !argv[i + 1][0])
                 return bad("--net needs slirp, tap:IFNAME or none%s", "");
             o->net = argv[++i];
+            net_given = true;
         } else if (!strcmp(a, "--safe")) {
             o->safe = 1;
         } else if (!strcmp(a, "--desktop")) {
@@ -195,7 +221,7 @@ static int parse(int argc, char **argv, struct options *o)
             return bad("unknown option '%s'", a);
         }
     }
-    return 0;
+    return sim_det_check(o->cpus, &o->headless, &o->audio, &o->net, net_given) ? 2 : 0;
 }
 
 static int read_file(const char *path, void **data, size_t *len)
@@ -217,6 +243,7 @@ static int read_file(const char *path, void **data, size_t *len)
 }
 
 static struct boot_info g_bi;
+static uint64_t g_boot_digest; /* what is booted, for a record file (detopts.c) */
 
 static void boot_cpu(unsigned id)
 {
@@ -361,6 +388,10 @@ static int fill_boot_info(struct options *o, struct boot_files *f)
             add_arg(o, "start=desktop");
     }
     size_t ram = (size_t)o->mem_mib << 20;
+    g_boot_digest = sim_det_digest(sim_det_digest(sim_det_digest(0, f->image, f->image_len),
+                                                  f->store, f->store_len),
+                                   o->init_args, o->init_args_len);
+    g_boot_digest = sim_det_digest(g_boot_digest, &ram, sizeof(ram));
     size_t fb = o->headless ? 0 : SIM_FB_BYTES;
     if (host_arena_init(ram + PAGE_UP(f->image_len) + PAGE_UP(f->store_len) + fb, 1024, 1ull << 32))
         return 1;
@@ -405,6 +436,8 @@ static int run(const struct options *o, char **argv)
         fprintf(stderr, "serviceos-sim: %s\n", neterr);
         return 2;
     }
+    if ((rc = sim_det_start(g_boot_digest)))
+        return rc;
     if (host_net_present())
         hosted_net_register();
     if (!o->headless) { /* the window's keyboard and mouse: an input device */
@@ -416,7 +449,7 @@ static int run(const struct options *o, char **argv)
         hosted_display_register(HOST_PHYS_BASE + g_fb_offset, SIM_FB_BYTES);
     }
     open_audio(o);
-    if (host_uv_start(1))
+    if (host_uv_start(!sim_det_replaying())) /* a replay's input is in its file */
         return 1;
     if (host_vcpu_start(0, boot_cpu)) {
         perror("serviceos-sim: starting vcpu 0");
@@ -430,6 +463,12 @@ static int run(const struct options *o, char **argv)
     host_console_restore();
     if (o->audio_stats)
         print_audio_stats();
+    if (sim_det_on())
+        status = host_det_finish(status);
+    if (status == HOSTED_REBOOT_STATUS && host_det >= HOST_DET_RECORD) {
+        fprintf(stderr, "serviceos-sim: a recorded or replayed run ends at a reboot\n");
+        return status;
+    }
     if (status == HOSTED_REBOOT_STATUS) { /* the guest rebooted: boot again, same options */
         fprintf(stderr, "serviceos-sim: rebooting\n");
         execv("/proc/self/exe", argv);
@@ -444,6 +483,8 @@ int main(int argc, char **argv)
     struct options o;
     struct boot_files f;
     int rc = parse(argc, argv, &o);
+    if (!rc)
+        sim_det_fixed_layout(argv);
     if (!rc)
         rc = read_boot_files(&o, &f);
     if (rc)

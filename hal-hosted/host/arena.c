@@ -24,6 +24,9 @@ static uintptr_t g_windows;
 static size_t g_window_bytes;
 static unsigned g_nwindows;
 static bool g_used[4096];
+static bool g_fixed;
+
+void host_arena_fixed(void) { g_fixed = true; }
 
 int host_arena_init(size_t bytes, unsigned spaces, size_t window_bytes)
 {
@@ -34,7 +37,11 @@ int host_arena_init(size_t bytes, unsigned spaces, size_t window_bytes)
         perror("serviceos: memfd for guest memory");
         return -1;
     }
-    g_base = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, g_fd, 0);
+    /* A deterministic run puts memory where every run finds it: addresses reach the
+     * guest (and the trace), and the host's layout is random. */
+    int fixed = g_fixed ? MAP_FIXED_NOREPLACE : 0;
+    g_base = mmap(g_fixed ? (void *)HOST_DET_ARENA_VA : NULL, bytes, PROT_READ | PROT_WRITE,
+                  MAP_SHARED | fixed, g_fd, 0);
     if (g_base == MAP_FAILED) {
         perror("serviceos: mapping guest memory");
         return -1;
@@ -42,8 +49,8 @@ int host_arena_init(size_t bytes, unsigned spaces, size_t window_bytes)
     g_size = bytes;
     g_window_bytes = window_bytes;
     g_nwindows = spaces;
-    void *w = mmap(NULL, (size_t)spaces * window_bytes, PROT_NONE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *w = mmap(g_fixed ? (void *)HOST_DET_WINDOWS_VA : NULL, (size_t)spaces * window_bytes,
+                   PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | fixed, -1, 0);
     if (w == MAP_FAILED) {
         perror("serviceos: reserving user address space");
         return -1;

@@ -76,7 +76,13 @@ void host_console_write(const char *buf, size_t len)
     pthread_mutex_unlock(&g_out_lock);
 }
 
+/* In a deterministic run input waits in determ's queue until an idle point. */
 size_t host_console_push(const char *buf, size_t len)
+{
+    return host_det ? host_det_input_push(buf, len) : host_console_ring_push(buf, len);
+}
+
+size_t host_console_ring_push(const char *buf, size_t len)
 {
     size_t n = 0;
     pthread_mutex_lock(&g_lock);
@@ -134,6 +140,12 @@ size_t host_console_deliver(size_t (*take)(const char *buf, size_t len))
 }
 
 void host_console_on_space(void (*fn)(void)) { g_space = fn; }
+
+void host_console_room(void)
+{
+    if (g_space)
+        g_space();
+}
 
 void host_power_off(int status)
 {

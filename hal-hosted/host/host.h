@@ -16,6 +16,9 @@
 
 #define HOST_PHYS_BASE 0x100000000ull /* physical address of the arena's first byte */
 
+/* Before host_arena_init: map at HOST_DET_ARENA_VA and HOST_DET_WINDOWS_VA (a
+ * deterministic run: the host's layout is random, and addresses reach the guest). */
+void host_arena_fixed(void);
 /* Create the arena of `bytes` and reserve room for `spaces` user windows. 0 or -1. */
 int host_arena_init(size_t bytes, unsigned spaces, size_t window_bytes);
 void *host_arena_base(void);
@@ -339,6 +342,72 @@ struct host_audio_latency {
     uint32_t median_ms, p99_ms, max_ms;
 };
 void host_audio_latency(struct host_audio_latency *out);
+
+/* ---- deterministic runs, record and replay (determ.c, detinput.c, recplay.c;
+ * docs/sim.md "Deterministic runs"). One vCPU; virtual time advanced by fixed costs
+ * and by jumps to the next deadline when idle; interrupts only at syscall exits,
+ * interrupt entries and idle points; console input at idle points; seeded entropy. */
+
+#define HOST_DET_OFF 0
+#define HOST_DET_ON 1     /* --deterministic: input by the fixed rule (a line per idle point) */
+#define HOST_DET_RECORD 2 /* --record FILE: input as it comes, written down */
+#define HOST_DET_REPLAY 3 /* --replay FILE: input from the file, checked event by event */
+extern int host_det;      /* the mode: set once, before any vCPU starts */
+
+#define HOST_DIVERGED_STATUS 72 /* a replay found an event other than the recorded one */
+#define HOST_DET_STUCK_STATUS 73 /* idle with no timer and no input left: never runs again */
+
+/* Where a deterministic run maps guest memory (up to 64 GiB and the boot files) and the
+ * 4 TiB of user windows (arena.c): above ASan's shadow (which ends at 0x10007fff8000),
+ * below the simulator itself without address randomisation (0x555555554000 and its
+ * heap) and ASan's allocator (0x600000000000). */
+#define HOST_DET_ARENA_VA 0x200000000000ull
+#define HOST_DET_WINDOWS_VA 0x210000000000ull
+
+struct host_det_config {
+    int mode;
+    uint64_t seed;
+    const char *file;     /* the record file (RECORD, REPLAY) */
+    uint64_t boot_digest; /* what was booted (RECORD, REPLAY check it) */
+    uint64_t disk_digest; /* the disk's contents at the start, 0 without one */
+    bool test_jitter;     /* hidden test option: a random nudge at every clock jump */
+};
+/* Before the vCPUs start: 0, or -1 with err saying why (a bad record file...). For a
+ * replay the seed comes from the file (c->seed is checked against it when non-zero). */
+int host_det_start(struct host_det_config *c, char *err, size_t errlen);
+int64_t host_det_now(void);
+int64_t host_det_wall_s(void);
+void host_det_timer_set(int64_t deadline);
+/* Advance the virtual clock by a fixed cost (the calling vCPU). */
+void host_det_charge(int64_t ns);
+#define HOST_DET_SYSCALL_NS 1000 /* what a syscall costs in virtual time */
+#define HOST_DET_DISK_NS 20000   /* and a disk request */
+/* At a delivery point: raise the timer line when its deadline has passed. */
+void host_det_poll(void);
+/* A kernel event: hashed into the trace, written (RECORD) or checked (REPLAY). */
+void host_det_event(unsigned kind, uint64_t a, uint64_t b);
+/* The idle vCPU: deliver input or jump the clock; returns with a line pending. */
+void host_det_idle(void);
+int host_det_entropy(void *buf, size_t len);
+/* A host thread raised a line: that breaks determinism (said once, loudly). */
+void host_det_foreign_raise(unsigned line);
+/* Main thread at power-off: print the trace, end the record or check the replay's
+ * end; the status to exit with. */
+int host_det_finish(int status);
+/* Console input from standard input (the libuv thread): how many bytes fit; and the
+ * end of input, once every byte before it was pushed. */
+size_t host_det_input_push(const char *buf, size_t len);
+void host_det_input_end(void);
+/* --record with a network: a frame for the guest (the loop thread); false: dropped. */
+bool host_det_frame_push(const void *frame, size_t len);
+/* A frame into the card's receive queue, its line raised (net.c; the idle vCPU). */
+void host_net_rx_put(const void *frame, size_t len);
+/* The console's ring without the deterministic queue in front (console.c). */
+size_t host_console_ring_push(const char *buf, size_t len);
+/* Tell standard input's reader there is room again (console.c, any thread). */
+void host_console_room(void);
+/* FNV-1a over the disk file's contents (0 without a disk). */
+uint64_t host_disk_digest(void);
 
 /* ---- power */
 

@@ -52,6 +52,8 @@ static int flush_held(void)
         g_held_off += n;
     }
     g_held_len = g_held_off = 0;
+    if (g_eof && host_det) /* every byte before the end is queued */
+        host_det_input_end();
     return 1;
 }
 

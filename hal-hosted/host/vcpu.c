@@ -70,6 +70,8 @@ void host_time_init(void) { clock_gettime(CLOCK_MONOTONIC, &g_t0); }
 
 int64_t host_time_now(void)
 {
+    if (host_det) /* virtual time (determ.c) */
+        return host_det_now();
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (int64_t)(t.tv_sec - g_t0.tv_sec) * 1000000000 + (t.tv_nsec - g_t0.tv_nsec);
@@ -77,6 +79,8 @@ int64_t host_time_now(void)
 
 int64_t host_wall_clock_s(void)
 {
+    if (host_det)
+        return host_det_wall_s();
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);
     return (int64_t)t.tv_sec;
@@ -85,6 +89,8 @@ int64_t host_wall_clock_s(void)
 /* The host kernel's generator (getrandom, blocking only until it is seeded at boot). */
 int host_entropy_fill(void *buf, size_t len)
 {
+    if (host_det) /* drawn from the seed */
+        return host_det_entropy(buf, len);
     uint8_t *p = buf;
     while (len > 0) {
         ssize_t n = getrandom(p, len, 0);
@@ -371,6 +377,8 @@ int host_vcpu_start(unsigned id, void (*fn)(unsigned id))
 void host_vcpu_raise(unsigned id, unsigned line)
 {
     struct host_vcpu *v = &g_vcpus[id];
+    if (host_det && v != host_tl_vcpu)
+        host_det_foreign_raise(line);
     __atomic_or_fetch(&v->pending, 1u << line, __ATOMIC_SEQ_CST);
     if (v->idle)
         futex_wake(&v->pending);
@@ -391,6 +399,10 @@ uint32_t host_vcpu_take_pending(void)
 void host_vcpu_wait(void)
 {
     struct host_vcpu *v = host_tl_vcpu;
+    if (host_det) { /* input or a jump of the virtual clock (determ.c) */
+        host_det_idle();
+        return;
+    }
     v->idle = 1;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     while (__atomic_load_n(&v->pending, __ATOMIC_SEQ_CST) == 0)
@@ -400,6 +412,10 @@ void host_vcpu_wait(void)
 
 void host_vcpu_timer_set(int64_t deadline)
 {
+    if (host_det) {
+        host_det_timer_set(deadline);
+        return;
+    }
     struct itimerspec its;
     memset(&its, 0, sizeof(its));
     if (deadline != INT64_MAX) {

@@ -97,7 +97,13 @@ int main(void)
     g_lib_close = g_net.srv.on_close;
     g_net.srv.on_close = on_close;
     sl_conn_to_keep(&g_net.srv, &g_net.log); /* log restarted: connect again at once */
-    srand((unsigned)sos_clock_get());
+    /* lwIP's DNS ids and TCP initial sequence numbers (LWIP_RAND): from the system's
+     * entropy, not the clock (guessable; and a deterministic simulator run draws
+     * entropy from its seed, docs/sim.md) */
+    unsigned seed = (unsigned)sos_clock_get();
+    if (sos_entropy_read(&seed, sizeof(seed)) < 0)
+        seed = (unsigned)sos_clock_get();
+    srand(seed);
     lwip_init();
     err = link_open();
     if (!err)

@@ -7,7 +7,9 @@
  * restart shows up even when the random warm-up would have hidden it.
  *
  * The console and the shell itself are spared (killing them ends this session).
- * Output is one summary line, so scenario tests can check it.
+ * Output is one summary line, so scenario tests can check it. Without a seed the
+ * seed comes from the system's entropy (in a deterministic simulator run: from its
+ * --seed) and is printed first with the command that repeats the same kills.
  *
  * The counts are compared exactly, each taken once the system is at rest: the shell's
  * own connections to services that were killed are made again (a client keeps the dead
@@ -22,6 +24,7 @@
 #include "shell.h"
 
 #include <proto/mgr.h>
+#include <sl/sys.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,6 +190,11 @@ void cmd_chaos(int argc, char **argv)
         (argc > 2 && !sh_parse_u64(argv[2], UINT64_MAX, &seed))) {
         sh_eprintf("usage: chaos <kills 1..100000> [seed [service]]\n");
         return;
+    }
+    if (argc == 2 && sos_entropy_read(&seed, sizeof(seed)) >= 0) {
+        seed %= 1000000000; /* short enough to type */
+        sh_printf("chaos: seed %llu (the same kills: chaos %llu %llu)\n", (unsigned long long)seed,
+                  (unsigned long long)n, (unsigned long long)seed);
     }
     g_rand = seed;
     g_only = argc > 3 ? argv[3] : NULL;

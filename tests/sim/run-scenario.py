@@ -2,7 +2,19 @@
 """Run a scripted shell session on a platform and check the transcript.
 
 usage: run-scenario.py --scenario FILE [--timeout S] [--transcript OUT] [--settle]
-                       -- COMMAND...
+                       [--seed N] [--nondeterministic] [--once] -- COMMAND...
+
+When COMMAND is serviceos-sim the scenario runs deterministic (docs/sim.md): the
+simulator gets `--deterministic --seed N` (N from --seed, else $SOS_SIM_SEED, else 1),
+the input is piped whole (input reaches the guest a line per idle point, whatever the
+timing), and the whole scenario runs twice, each time on a fresh disk: both runs must
+give byte-identical transcripts and the same kernel trace hash (one more TAP case per
+boot). A boot whose input has `@wait-for` lines (feedback: a line that must wait for
+what a program prints) is typed with its waits under --record on the first run and
+replayed from that recording on the second. A failure prints the seed and the command that
+reproduces it. --nondeterministic keeps the old live mode (for what only it can test),
+as do the options a deterministic run refuses (--net other than none, --cpus N > 1,
+--audio sdl); --once skips the second run.
 
 --settle types `uptime --wait 60` before each boot's input: the session starts once
 every service of the boot is ready, so nothing a late service prints at start lands
@@ -48,6 +60,7 @@ failure fails the scenario. Scenarios that use it run in the simulator only.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,6 +72,7 @@ SETTLE = "uptime --wait 60"
 WAIT_FOR_S = 20
 CLOCK = "@clock-of-day"
 CLOCK_SLACK_S = 5
+TRACE = re.compile(r"^serviceos-sim: deterministic run: .*$", re.M)
 
 
 def normalise(line):
@@ -170,9 +184,26 @@ def clock_line(out, stamps, lines, pos):
     return None
 
 
-def run_boot(cmd, inp, exp, want_status, timeout, n, transcript):
+def det_boot(cmd, inp, det):
+    """A deterministic boot's command and input. Piped input needs no waits (it reaches
+    the guest a line per idle point); a boot typed with waits (feedback: a line that
+    must wait for what a program prints) is recorded on the first pass, typed as a
+    person would, and replayed from the recording on the second."""
+    if not any(l.startswith(WAIT_FOR) for l in inp):
+        return cmd, inp
+    i = cmd.index("--deterministic")
+    if det["pass"] == 1:
+        return cmd[:i] + ["--record", det["rec"]] + cmd[i + 1:], inp
+    j = cmd.index("--seed")  # the recording has it
+    rest = [c for k, c in enumerate(cmd) if k not in (i, j, j + 1)]
+    return rest[:1] + ["--replay", det["rec"]] + rest[1:], []
+
+
+def run_boot(cmd, inp, exp, want_status, timeout, n, transcript, det=None):
     """One boot; returns (cases so far, failures)."""
     t0, stamps = time.monotonic(), []
+    if det:
+        cmd, inp = det_boot(cmd, inp, det)
     if any(l.startswith(WAIT_FOR) for l in inp) or CLOCK in exp:
         out, rc = run_typed(cmd, inp, timeout, stamps)
     else:
@@ -186,6 +217,11 @@ def run_boot(cmd, inp, exp, want_status, timeout, n, transcript):
     sys.stderr.write(out)
     if transcript is not None:
         transcript.append(out)
+    return check_boot(out, rc, exp, want_status, took, n, stamps)
+
+
+def check_boot(out, rc, exp, want_status, took, n, stamps=()):
+    """The TAP cases of one boot's transcript; returns (cases so far, failures)."""
     lines = [normalise(l) for l in out.splitlines()]
     pos, failed = 0, 0
     for e in exp:
@@ -220,28 +256,22 @@ def run_boot(cmd, inp, exp, want_status, timeout, n, transcript):
     return n, failed
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--scenario", required=True)
-    ap.add_argument("--timeout", type=float, default=60)
-    ap.add_argument("--transcript")
-    ap.add_argument("--settle", action="store_true")
-    ap.add_argument("cmd", nargs=argparse.REMAINDER)
-    a = ap.parse_args()
-    cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
-    boots = parse(a.scenario)
+def run_all(a, cmd, boots, transcript, n, det):
+    """Every boot of the scenario on a fresh disk; (cases, failures, transcripts). det:
+    None, or the pass (1, 2) and a directory for recordings."""
     disk = None
     if "@DISK@" in cmd:
         fd, disk = tempfile.mkstemp(prefix="sos-scenario-", suffix=".img")
         os.close(fd)
         cmd = [disk if c == "@DISK@" else c for c in cmd]
-    transcript = [] if a.transcript else None
-    n = failed = 0
+    failed, outs = 0, []
     try:
-        for inp, exp, status, host in boots:
+        for k, (inp, exp, status, host) in enumerate(boots):
             if a.settle:
                 inp = [SETTLE] + inp
-            n, f = run_boot(cmd, inp, exp, status, a.timeout, n, transcript)
+            outs.append([])
+            d = det and {"pass": det[0], "rec": os.path.join(det[1], f"boot{k + 1}.rec")}
+            n, f = run_boot(cmd, inp, exp, status, a.timeout, n, outs[-1], d)
             failed += f
             for h in host:
                 n += 1
@@ -249,10 +279,89 @@ def main():
     finally:
         if disk:
             os.unlink(disk)
+    if transcript is not None:
+        transcript.extend(o[0] for o in outs)
+    return n, failed, [o[0] for o in outs]
+
+
+def canon(t):
+    """A transcript with a recorded or replayed run's closing lines said as a
+    deterministic run's."""
+    t = re.sub(r"^serviceos-sim: (recorded|replayed) run:", "serviceos-sim: deterministic run:",
+               t, flags=re.M)
+    return re.sub(r"^serviceos-sim: replay of .*: the same \d+ events as recorded\n", "", t,
+                  flags=re.M)
+
+
+def compare_runs(first, second, n):
+    """One TAP case per boot: the second run's transcript and trace are the first's."""
+    failed = 0
+    for i, (x, y) in enumerate(zip(map(canon, first), map(canon, second))):
+        n += 1
+        hx, hy = TRACE.search(x), TRACE.search(y)
+        if x == y:
+            what = hx.group(0)[15:] if hx else "no power-off (no trace hash)"
+            print(f"ok {n} - boot {i + 1} again: the same transcript, {what}")
+            continue
+        failed += 1
+        xl, yl = x.splitlines(), y.splitlines()
+        k = next((j for j in range(min(len(xl), len(yl))) if xl[j] != yl[j]), min(len(xl), len(yl)))
+        why = f"line {k + 1} differs: {xl[k] if k < len(xl) else '<end>'!r} then {yl[k] if k < len(yl) else '<end>'!r}"
+        print(f"not ok {n} - boot {i + 1} again: not deterministic: {why}")
+    return n, failed
+
+
+def is_sim(cmd):
+    return bool(cmd) and os.path.basename(cmd[0]) == "serviceos-sim"
+
+
+def live_only(cmd):
+    """Why COMMAND cannot run deterministic (docs/sim.md), or None."""
+    for opt, ok in (("--net", "none"), ("--cpus", "1"), ("--audio", "none")):
+        if opt in cmd[:-1] and cmd[cmd.index(opt) + 1] != ok:
+            return f"{opt} {cmd[cmd.index(opt) + 1]}"
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scenario", required=True)
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--transcript")
+    ap.add_argument("--settle", action="store_true")
+    ap.add_argument("--seed", type=int, default=int(os.environ.get("SOS_SIM_SEED", "1")))
+    ap.add_argument("--nondeterministic", action="store_true")
+    ap.add_argument("--once", action="store_true")
+    ap.add_argument("cmd", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
+    det = is_sim(cmd) and not a.nondeterministic and not live_only(cmd)
+    if is_sim(cmd) and not det:
+        print(f"# live mode (not deterministic): {live_only(cmd) or '--nondeterministic'}")
+    if det:
+        cmd = cmd[:1] + ["--deterministic", "--seed", str(a.seed)] + cmd[1:]
+    boots = parse(a.scenario)
+    transcript = [] if a.transcript else None
+    recs = tempfile.mkdtemp(prefix="sos-scenario-rec-") if det else None
+    try:
+        n, failed, first = run_all(a, cmd, boots, transcript, 0, det and (1, recs))
+        if det and not a.once:
+            sys.stderr.write("# run-scenario: the same scenario again, same seed\n")
+            n, f, second = run_all(a, cmd, boots, None, n, (2, recs))
+            n, f2 = compare_runs(first, second, n)
+            failed += f + f2
+    finally:
+        if recs:
+            shutil.rmtree(recs)
     if a.transcript:
         with open(a.transcript, "w") as f:
             f.write("".join(transcript))
     print(f"1..{n}")
+    if failed and det:
+        inp = "\\n".join(l for l in boots[0][0] if not l.startswith(WAIT_FOR))
+        print(f"# deterministic run with seed {a.seed}; reproduce (first boot) with:")
+        print(f"#   printf '{inp}\\n' | {' '.join(cmd)}")
+        print(f"# (@DISK@: a fresh empty file; other seeds: SOS_SIM_SEED=N)")
     return 1 if failed else 0
 
 
