@@ -104,8 +104,8 @@ void edit_build(void)
     tk_layout(sc);
     ev.cw = tk_text_width(&g.font, "M");
     ev.cols = (uint32_t)((sc->n[text].r.w - 8) / (ev.cw > 0 ? ev.cw : 1)) - 1;
-    if (ev.cols > TK_TEXT_MAX / 4 - 1)
-        ev.cols = TK_TEXT_MAX / 4 - 1; /* a row's text holds 4-byte characters too */
+    if (ev.cols > TK_TEXT_MAX / 2)
+        ev.cols = TK_TEXT_MAX / 2; /* ed_view stops earlier when long characters fill a row's text */
     ev.cursor_row = -1;
     refresh();
 }

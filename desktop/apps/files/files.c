@@ -114,7 +114,7 @@ static void build_browser(void)
     sc->n[0].pad = 10;
     sc->n[0].gap = 6;
     int places = row_box(0);
-    tk_add(sc, places, TK_TEXT, "Places:");
+    sc->n[tk_add(sc, places, TK_TEXT, "Places:")].pad = 6;
     for (uint32_t i = 0; i < g.nplaces; i++) {
         snprintf(label, sizeof(label), i == g.place ? "[%s]" : "%s", g.places[i].name);
         ui.place[i] = tk_add(sc, places, TK_BUTTON, label);
@@ -131,7 +131,7 @@ static void build_browser(void)
     ui.copy = tk_add(sc, tools, TK_BUTTON, "Copy");
     ui.del = tk_add(sc, tools, TK_BUTTON, "Delete");
     int named = row_box(0);
-    tk_add(sc, named, TK_TEXT, "name:");
+    sc->n[tk_add(sc, named, TK_TEXT, "name:")].pad = 6;
     ui.name = tk_add(sc, named, TK_FIELD, field);
     sc->n[ui.name].grow = true;
     ui.list = tk_add(sc, 0, TK_SCROLL, NULL);
@@ -225,24 +225,25 @@ static void open_selected(void)
     edit_open(p);
 }
 
-/* The name typed in the field, checked: NULL (and a message) when unusable. */
-static const char *typed_name(void)
+/* The name typed in the field, checked, copied into out[TK_TEXT_MAX]: NULL (and a
+ * message) when unusable. */
+static const char *typed_name(char *out)
 {
-    const char *name = g.win.sc.n[ui.name].text;
     char why[96];
-    if (fs_name_check(name, why, sizeof(why))) {
+    snprintf(out, TK_TEXT_MAX, "%s", g.win.sc.n[ui.name].text);
+    if (fs_name_check(out, why, sizeof(why))) {
         say("%s", why);
         return NULL;
     }
-    return name;
+    return out;
 }
 
 /* mkdir, rename or copy with the typed name; the message says what happened. */
 static void name_op(int which)
 {
     const struct entry *e = selected();
-    const char *name = typed_name();
-    char from[FS_PATH_MAX], to[FS_PATH_MAX], a[72], b[72];
+    char typed[TK_TEXT_MAX], from[FS_PATH_MAX], to[FS_PATH_MAX], a[72], b[72];
+    const char *name = typed_name(typed);
     if (!name) {
         build_browser();
         return;
@@ -273,8 +274,10 @@ static void name_op(int which)
         say("%s %s to %s", verb, a, b);
     if (!err)
         tk_set_text(&g.win.sc, ui.name, "");
+    char keep[FS_NAME_MAX]; /* the listing read again replaces the entry e points at */
+    snprintf(keep, sizeof(keep), "%s", err ? (e ? e->name : "") : name);
     fs_list(root(), g.path, &g.folder);
-    select_name(err ? (e ? e->name : "") : name);
+    select_name(keep);
 }
 
 static void confirm(bool yes)

@@ -129,6 +129,7 @@ static void build(void)
         int row = add_row_box(list);
         int k = tk_add(sc, row, TK_TEXT, g.rows[i].key);
         sc->n[k].w = 240;
+        sc->n[k].pad = 6; /* the text's baseline level with the field's */
         g.rows[i].field = tk_add(sc, row, TK_FIELD, g.rows[i].value);
         sc->n[g.rows[i].field].grow = true;
     }
@@ -142,7 +143,7 @@ static void build(void)
     g.light = g.dark = -1;
     if (!strcmp(g_sections[g.section], "appearance")) {
         int themes = add_row_box(list);
-        tk_add(sc, themes, TK_TEXT, "theme:");
+        sc->n[tk_add(sc, themes, TK_TEXT, "theme:")].pad = 6;
         g.light = tk_add(sc, themes, TK_BUTTON, "Light");
         g.dark = tk_add(sc, themes, TK_BUTTON, "Dark");
     }
