@@ -20,7 +20,7 @@ and deleted through the confirmation (Cancel first keeps it); a PNG (binary) and
 92 KB image (too large) refused with their reasons. Killing each app (the shell's `kill`):
 the root manager starts it again (an operator's kill restarts), a new window comes,
 the desktop shell goes on. --shot DIR saves the screen
-with each app (settings.png, files.png). Without Xvfb, xdotool or xwd: TAP SKIP.
+with each app (settings.png, files.png, files-browser.png). Without Xvfb, xdotool or xwd: TAP SKIP.
 """
 import os
 import re
@@ -198,6 +198,7 @@ def files(tap, a, env, sim, d, w):
         typed(env, w, name)
         click(env, w, centre(dump, "button", button))
         dump = d.wait_dump(rf'"{said}"$')
+    save_shot(env, w, a, "files-browser.png")
     out = d.command("cat /home/renamed.txt", r"^line 2$")
     ls = d.command("ls /home", r"serviceos> $") or ""
     tap.check(dump and out and "hello from the shell and the editor" in out and "copy.txt" not in ls,
