@@ -19,18 +19,20 @@ replace leaves no .tmp), read back with `cat`; a folder made; a file copied, ren
 and deleted through the confirmation (Cancel first keeps it); a PNG (binary) and a
 92 KB image (too large) refused with their reasons. Killing each app (the shell's `kill`):
 the root manager starts it again (an operator's kill restarts), a new window comes,
-the desktop shell goes on. --shot DIR saves the screen
-with each app (settings.png, files.png, files-browser.png). Without Xvfb, xdotool or xwd: TAP SKIP.
+the desktop shell goes on. --shot DIR saves the compositor's
+screenshots (`gfx screenshot`) with each app (settings.png, files.png, files-browser.png):
+the simulator then boots on a disk of its own in DIR, and the pictures are taken out of
+it with sfs-edit after power-off. Without Xvfb, xdotool or xwd: TAP SKIP.
 """
 import os
 import re
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from desktop_util import boot, centre, main, shot, window_at  # noqa: E402
 from desktop_util import click as click_at  # noqa: E402
-from xwdpix import write_png  # noqa: E402
 from xwindow import xdo  # noqa: E402
 
 LIGHT, DARK = 0xf4f4f4, 0x1e1e22  # the themes' background (tk_theme_light, tk_theme_dark)
@@ -74,11 +76,19 @@ def typed(env, w, text):
     xdo(env, "type", "--window", w, "--delay", "60", text)
 
 
-def save_shot(env, w, a, name):
-    img = shot(env, w)
-    if img and a.shot:
-        os.makedirs(a.shot, exist_ok=True)
-        write_png(img, os.path.join(a.shot, name))
+def save_shot(d, a, name):
+    """With --shot: the compositor's screenshot of the screen (`gfx screenshot`) into
+    /data/shots (out of the files app's reach), taken out of the disk after power-off."""
+    if a.shot:
+        d.command(f"gfx screenshot /data/shots/{name}", rf"^/data/shots/{re.escape(name)}: PNG of the screen")
+
+
+def take_out_shots(a, disk, sim):
+    """Copy the screenshots out of the disk with sfs-edit (SOS_SFS_EDIT, or beside the
+    simulator in the build tree)."""
+    tool = os.environ.get("SOS_SFS_EDIT") or os.path.join(os.path.dirname(a.sim), "..", "tests", "sfs-edit")
+    for name in re.findall(r"^/data/shots/(\S+): PNG of the screen", sim.text(), re.M):
+        subprocess.run([tool, disk, f"/data/shots/{name}", "--out", os.path.join(a.shot, name)], check=True)
 
 
 def settings(tap, a, env, sim, d, w):
@@ -106,7 +116,7 @@ def settings(tap, a, env, sim, d, w):
     after = background(env, w, "settings", dump)
     tap.check(before == LIGHT and after == DARK, "the window turns dark (a pixel check)",
               f"before {before and hex(before)} after {after and hex(after)}")
-    save_shot(env, w, a, "settings.png")
+    save_shot(d, a, "settings.png")
     out = d.command("config set appearance.theme light", r"^appearance.theme = light$")
     dump = d.wait_dump(r'^theme light$')
     time.sleep(0.5)
@@ -175,7 +185,7 @@ def files(tap, a, env, sim, d, w):
     time.sleep(0.3)
     xdo(env, "keyup", "--window", w, "ctrl")
     dump = d.wait_dump(r'"saved /home/notes.txt: 43 bytes"$')
-    save_shot(env, w, a, "files.png")
+    save_shot(d, a, "files.png")
     out = d.command("cat /home/notes.txt", r"^line 2$")
     ls = d.command("ls /home", r"serviceos> $") or ""
     tap.check(dump and out and "hello from the shell and the editor\nline 2" in out and ".tmp" not in ls,
@@ -198,7 +208,7 @@ def files(tap, a, env, sim, d, w):
         typed(env, w, name)
         click(env, w, centre(dump, "button", button))
         dump = d.wait_dump(rf'"{said}"$')
-    save_shot(env, w, a, "files-browser.png")
+    save_shot(d, a, "files-browser.png")
     out = d.command("cat /home/renamed.txt", r"^line 2$")
     ls = d.command("ls /home", r"serviceos> $") or ""
     tap.check(dump and out and "hello from the shell and the editor" in out and "copy.txt" not in ls,
@@ -236,10 +246,18 @@ def kill(tap, sim, d, app):
 
 
 def run(tap, a, env):
-    booted = boot(tap, a, env, "--desktop: the desktop shell is on the display")
+    disk = "none"
+    if a.shot:  # a disk of our own, to take the screenshots out of
+        os.makedirs(a.shot, exist_ok=True)
+        disk = os.path.join(a.shot, "disk.img")
+        if os.path.exists(disk):
+            os.remove(disk)
+    booted = boot(tap, a, env, "--desktop: the desktop shell is on the display", disk)
     if not booted:
         return
     sim, d, w = booted
+    if a.shot:
+        d.command("mkdir /data/shots", r"serviceos> $")
     settings(tap, a, env, sim, d, w)
     files(tap, a, env, sim, d, w)
     kill(tap, sim, d, "settings")
@@ -248,6 +266,9 @@ def run(tap, a, env):
     rc = sim.finish(30)
     sys.stderr.write(sim.text())
     tap.check(rc == 0, "poweroff ends the simulator with 0", f"status {rc}")
+    if a.shot:
+        take_out_shots(a, disk, sim)
+        os.remove(disk)
 
 
 sys.exit(main(run, "the settings and files apps under Xvfb"))

@@ -7,6 +7,9 @@
  * usage: sfs-edit DISK PATH OLD NEW
  *   replaces the first OLD in the file at PATH (absolute, in the store) with NEW, which
  *   must be as long; prints what it did; exit 1 with a reason on any failure.
+ * usage: sfs-edit DISK PATH --out FILE
+ *   copies the file at PATH out of the store into FILE on the host, changing nothing
+ *   (desktop-apps.py --shot takes the compositor's screenshots out this way).
  *
  * The store's own code (services/storage/fs) does the work over the image in memory.
  *
@@ -95,10 +98,29 @@ static int edit(struct sfs *fs, const char *path, const char *old, const char *r
     return rc;
 }
 
+/* Copy the file at path out of the store into the host file `out`. */
+static int copy_out(struct sfs *fs, const char *path, const char *out)
+{
+    uint64_t ino;
+    struct sfs_stat st;
+    if (walk(fs, path, &ino) || sfs_stat(fs, ino, &st))
+        return die("no such file in the store");
+    char *data = malloc(st.size + 1);
+    FILE *o = data ? fopen(out, "wb") : NULL;
+    int rc = !o || sfs_read(fs, ino, 0, data, st.size) != (int64_t)st.size ? die("cannot read the file") : 0;
+    if (!rc && fwrite(data, 1, st.size, o) != st.size)
+        rc = die("cannot write the host file");
+    if (o && fclose(o))
+        rc = die("cannot write the host file");
+    free(data);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 5 || strlen(argv[3]) != strlen(argv[4]) || !argv[3][0])
-        return die("usage: sfs-edit DISK PATH OLD NEW (NEW as long as OLD)");
+    bool out = argc == 5 && !strcmp(argv[3], "--out");
+    if (argc != 5 || (!out && (strlen(argv[3]) != strlen(argv[4]) || !argv[3][0])))
+        return die("usage: sfs-edit DISK PATH OLD NEW (NEW as long as OLD) | sfs-edit DISK PATH --out FILE");
     FILE *f = fopen(argv[1], "r+b");
     if (!f)
         return die("cannot open the disk image");
@@ -114,11 +136,11 @@ int main(int argc, char **argv)
     if (!rc && sfs_mount(&dev, 0, &fs, &msg))
         rc = die(msg.text);
     if (!rc)
-        rc = edit(fs, argv[2], argv[3], argv[4]);
+        rc = out ? copy_out(fs, argv[2], argv[4]) : edit(fs, argv[2], argv[3], argv[4]);
     if (fs && sfs_unmount(fs))
         rc = die("the commit failed");
     rewind(f);
-    if (!rc && fwrite(m.b, 1, (size_t)size, f) != (size_t)size)
+    if (!rc && !out && fwrite(m.b, 1, (size_t)size, f) != (size_t)size)
         rc = die("cannot write the disk image");
     if (fclose(f))
         rc = die("cannot write the disk image");
