@@ -1,7 +1,7 @@
 /*
- * desktop/toolkit/theme.c - following appearance.theme (tk/theme.h): CONFIG_GET for
- * the value now, then CONFIG_WATCH on a channel of our own whose CONFIG_CHANGED
- * messages arrive on the application's loop. The config service keeps no watcher
+ * desktop/toolkit/theme.c - following appearance.theme (tk/theme.h): CONFIG_WATCH on
+ * a channel of our own whose CONFIG_CHANGED messages arrive on the application's loop,
+ * then CONFIG_GET for the value now. The config service keeps no watcher
  * across its restart, so when our end of the watch sees the peer closed we read and
  * watch again, after a short delay while config comes back (a one-shot timer).
  *
@@ -79,11 +79,13 @@ static int watch(struct tk_theme_follow *f)
     return 0;
 }
 
+/* Watch first, then read: a change made in between is both read and announced, so
+ * none is missed whatever the order of a restart of config and a set. */
 static int arm(struct tk_theme_follow *f)
 {
-    int err = read_key(f);
+    int err = f->watch ? 0 : watch(f);
     if (!err)
-        err = watch(f);
+        err = read_key(f);
     if (err && err != SOS_ERR_ACCESS_DENIED && f->timer)
         sos_timer_set(f->timer, sos_deadline_after(AGAIN_NS), 0);
     return err;
@@ -122,9 +124,7 @@ static void on_watch(struct sl_server *s, const struct sos_port_packet *pkt, voi
 static void on_timer(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
 {
     (void)s, (void)pkt;
-    struct tk_theme_follow *f = arg;
-    if (!f->watch)
-        arm(f);
+    arm(arg); /* the watch and the read again, or only the read that failed */
 }
 
 int tk_theme_follow_start(struct tk_theme_follow *f, struct sl_server *srv, void (*changed)(void *arg),

@@ -17,7 +17,8 @@ and /tmp, while the shell's `ls /` lists more); a file written with the shell's
 `write` opened with two clicks, edited with the keyboard, saved (Ctrl+S: the atomic
 replace leaves no .tmp), read back with `cat`; a folder made; a file copied, renamed,
 and deleted through the confirmation (Cancel first keeps it); a PNG (binary) and a
-92 KB image (too large) refused with their reasons. Killing each app (the shell's `kill`):
+92 KB image (too large) refused with their reasons; after a restart of config, files and
+the shell still follow the theme (the watch made again); the monitor starts dark. Killing each app (the shell's `kill`):
 the root manager starts it again (an operator's kill restarts), a new window comes,
 the desktop shell goes on. --shot DIR saves the compositor's
 screenshots (`gfx screenshot`) with each app (settings.png, files.png, files-browser.png):
@@ -224,8 +225,18 @@ def files(tap, a, env, sim, d, w):
                   f"{answer} in the confirmation: {said.replace(chr(92), '')}", ls)
         if answer == "Cancel":  # the file kept is still the one selected
             dump = d.wait_dump(r'"> renamed.txt  \d+ bytes"$')
+    # config keeps no watchers across a restart: the watchers make their watch again
+    d.say("kill config")
+    ready = d.command("uptime --wait 30", r"serviceos> $", 40)
     d.command("config set appearance.theme dark", r"^appearance.theme = dark$")
-    tap.check(sim.wait_for(r"files: theme dark", 10), "files follows the theme", sim.text()[-300:])
+    dump = d.wait_dump(r"^theme dark$")
+    tap.check(ready and dump and sim.wait_for(r"files: theme dark", 10),
+              "config killed and back: files and the desktop shell still follow the theme", sim.text()[-300:])
+    d.say("desktop launch monitor")
+    dump = d.wait_dump(r"^window \d+ monitor ") if sim.wait_for(r"monitor: ready", 30) else None
+    time.sleep(0.5)
+    bg = background(env, w, "monitor", dump)
+    tap.check(bg == DARK, "the monitor starts in the theme set (dark)", f"{bg and hex(bg)}")
 
 
 def kill(tap, sim, d, app):
