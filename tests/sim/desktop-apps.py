@@ -16,7 +16,7 @@ Files, started with `desktop launch files`: only the places its manifest grants 
 and /tmp, while the shell's `ls /` lists more); a file written with the shell's
 `write` opened with two clicks, edited with the keyboard, saved (Ctrl+S: the atomic
 replace leaves no .tmp), read back with `cat`; a folder made; a file copied, renamed,
-and deleted through the confirmation (Cancel first keeps it); a PNG (binary) and a
+and deleted through the confirmation (first the Delete key and Escape, which keep it); a PNG (binary) and a
 92 KB image (too large) refused with their reasons; after a restart of config, files and
 the shell still follow the theme (the watch made again); the monitor starts dark. Killing each app (the shell's `kill`):
 the root manager starts it again (an operator's kill restarts), a new window comes,
@@ -199,6 +199,9 @@ def files(tap, a, env, sim, d, w):
     dump = d.wait_dump(r'"> docs/"$')
     ls = d.command("ls /home", r"serviceos> $") or ""
     tap.check(dump and re.search(r"^docs/", ls, re.M), "New folder makes /home/docs", f"{ls}\n{d.dump()[-900:]}")
+    keys(env, w, "Down", "Down")  # the keyboard: from docs/ past big.bin to notes.txt
+    dump = d.wait_dump(r'"> notes.txt  43 bytes"$')
+    tap.check(dump is not None, "Down, Down: the selection moves to notes.txt", d.dump()[-500:])
     ops = (("copy.txt", "Copy", "notes.txt", r"copied notes.txt to copy.txt"),
            ("renamed.txt", "Rename", "copy.txt", r"renamed copy.txt to renamed.txt"))
     for name, button, source, said in ops:
@@ -215,10 +218,16 @@ def files(tap, a, env, sim, d, w):
     tap.check(dump and out and "hello from the shell and the editor" in out and "copy.txt" not in ls,
               "Copy then Rename: /home/renamed.txt holds the text, copy.txt is gone", f"{out}\n{ls}")
     for answer, said in (("Cancel", r"kept renamed.txt"), ("Delete", r"deleted renamed.txt")):
-        click(env, w, centre(dump, "button", "Delete"))
+        if answer == "Cancel":  # with the keyboard: the Delete key, then Escape
+            keys(env, w, "Delete")
+        else:
+            click(env, w, centre(dump, "button", "Delete"))
         dump = d.wait_dump(r'"Delete /home/renamed.txt\?"$')
         tap.check(dump is not None, f"Delete asks first ({answer})", d.dump()[-400:])
-        click(env, w, centre(dump, "button", answer))
+        if answer == "Cancel":
+            keys(env, w, "Escape")
+        else:
+            click(env, w, centre(dump, "button", answer))
         dump = d.wait_dump(rf'"{said}"$')
         ls = d.command("ls /home", r"serviceos> $") or ""
         tap.check(dump and ("renamed.txt" in ls) == (answer == "Cancel"),

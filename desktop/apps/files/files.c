@@ -352,6 +352,20 @@ static void on_click(int32_t x, int32_t y)
     show();
 }
 
+/* Scroll the list so that the selected row is in view (after Up/Down). */
+static void reveal(void)
+{
+    struct tk_scene *sc = &g.win.sc;
+    if (g.selected < 0 || g.selected >= ROWS_MAX || ui.row[g.selected] < 0)
+        return;
+    const struct tk_rect *r = &sc->n[ui.row[g.selected]].r, *v = &sc->n[ui.list].r;
+    int32_t pad = sc->n[ui.list].pad;
+    if (r->y < v->y + pad)
+        tk_scroll_by(sc, ui.list, r->y - (v->y + pad));
+    else if (r->y + r->h > v->y + v->h - pad)
+        tk_scroll_by(sc, ui.list, r->y + r->h - (v->y + v->h - pad));
+}
+
 static void key_browser(const struct sos_input_event *e, char ch)
 {
     struct tk_scene *sc = &g.win.sc;
@@ -361,6 +375,7 @@ static void key_browser(const struct sos_input_event *e, char ch)
         int s = g.selected + (e->code == HID_DOWN ? 1 : -1);
         g.selected = n ? (s < 0 ? 0 : s >= n ? n - 1 : s) : -1;
         build_browser();
+        reveal();
     } else if (e->code == HID_ESCAPE && sc->focus >= 0) {
         tk_damage(sc, &sc->n[sc->focus].r);
         sc->focus = -1;
