@@ -16,7 +16,8 @@ Files, started with `desktop launch files`: only the places its manifest grants 
 and /tmp, while the shell's `ls /` lists more); a file written with the shell's
 `write` opened with two clicks, edited with the keyboard, saved (Ctrl+S: the atomic
 replace leaves no .tmp), read back with `cat`; a folder made; a file copied, renamed,
-and deleted through the confirmation (first the Delete key and Escape, which keep it); a PNG (binary) and a
+and deleted through the confirmation (first the Delete key and Escape, which keep it); a name written with
+a byte that is not UTF-8 (0xff) listed escaped and opened; a PNG (binary) and a
 92 KB image (too large) refused with their reasons; after a restart of config, files and
 the shell still follow the theme (the watch made again); the monitor starts dark. Killing each app (the shell's `kill`):
 the root manager starts it again (an operator's kill restarts), a new window comes,
@@ -147,6 +148,8 @@ def settings(tap, a, env, sim, d, w):
 def files(tap, a, env, sim, d, w):
     d.command("write /home/notes.txt hello from the shell", r"serviceos> $")
     d.command("cp /boot/bin/files /home/big.bin", r"serviceos> $")
+    sim.p.stdin.write(b"write /home/odd\xffname.txt odd bytes\n")  # a name that is not UTF-8
+    sim.p.stdin.flush()
     ls_root = d.command("ls /", r"serviceos> $") or ""
     d.say("desktop launch files")
     m = sim.wait_for(r"files: ready: surface (\d+)", 30)
@@ -167,6 +170,15 @@ def files(tap, a, env, sim, d, w):
         click(env, w, at)
         dump = d.wait_dump(rf'"cannot open /home/{re.escape(name)}: {why}"$')
         tap.check(dump is not None, f"{name} is refused with its reason, files goes on", d.dump()[-500:])
+    at = row(dump, r"odd\xffname.txt")
+    click(env, w, at)
+    time.sleep(0.3)
+    click(env, w, at)
+    dump = d.wait_dump(r'"Editing /home/odd\\xffname.txt"$')
+    tap.check(dump and re.search(r'text .* "odd bytes"$', dump, re.M),
+              "a name with a byte that is not UTF-8 is listed as odd\\xffname.txt and opens", d.dump()[-600:])
+    keys(env, w, "Escape")
+    dump = d.wait_dump(r'"Folder /home: \d+ entries"$')
     at = row(dump, "notes.txt")
     click(env, w, at)
     time.sleep(0.3)
