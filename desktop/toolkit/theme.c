@@ -57,7 +57,11 @@ static void on_watch(struct sl_server *s, const struct sos_port_packet *pkt, voi
 static int watch(struct tk_theme_follow *f)
 {
     sos_handle_t ends[2];
-    int err = (int)sos_channel_create(0, ends);
+    /* config reached first: a failed lookup would leave the channel's far end with us
+     * (once the request is written, it belongs to config) */
+    int err = sl_conn_to_refresh(&f->config, sos_deadline_after(SOS_MS(2000)));
+    if (!err)
+        err = (int)sos_channel_create(0, ends);
     if (err)
         return err;
     uint8_t qb[CONFIG_KEY_MAX + 64], rb[64];

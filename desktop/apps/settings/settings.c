@@ -40,6 +40,7 @@ static const char *const g_sections[NSECTIONS] = {"display", "network", "audio",
 
 struct row {
     char key[CONFIG_KEY_MAX], value[TK_TEXT_MAX];
+    bool whole;  /* the value fits a field (TK_TEXT_MAX - 1 bytes); else shown cut, read-only */
     int field;
 };
 
@@ -93,6 +94,7 @@ static int load_section(void)
             continue;
         }
         snprintf(g.rows[g.nrows].key, CONFIG_KEY_MAX, "%s", key);
+        g.rows[g.nrows].whole = strlen(value) < TK_TEXT_MAX;
         snprintf(g.rows[g.nrows++].value, TK_TEXT_MAX, "%s", value);
     }
     return sl_parse_end(&p);
@@ -130,8 +132,11 @@ static void build(void)
         int k = tk_add(sc, row, TK_TEXT, g.rows[i].key);
         sc->n[k].w = 240;
         sc->n[k].pad = 6; /* the text's baseline level with the field's */
-        g.rows[i].field = tk_add(sc, row, TK_FIELD, g.rows[i].value);
-        sc->n[g.rows[i].field].grow = true;
+        /* a value longer than a field holds is shown, not edited: setting what is shown
+         * would cut it (`config set` in the shell takes it whole) */
+        g.rows[i].field = tk_add(sc, row, g.rows[i].whole ? TK_FIELD : TK_TEXT, g.rows[i].value);
+        if (g.rows[i].field >= 0)
+            sc->n[g.rows[i].field].grow = true;
     }
     if (!g.nrows)
         tk_add(sc, list, TK_TEXT, "(no keys in this section)");
@@ -152,7 +157,7 @@ static void build(void)
     g.message = tk_add(sc, bar, TK_TEXT, g.said);
     sc->n[g.message].grow = true;
     tk_layout(sc);
-    tk_focus_set(sc, g.nrows ? g.rows[0].field : g.section_button[g.section]);
+    tk_focus_set(sc, g.nrows && g.rows[0].whole ? g.rows[0].field : g.section_button[g.section]);
 }
 
 static void open_section(uint32_t i)
@@ -200,6 +205,8 @@ static void apply_fields(int only)
 {
     bool any = false;
     for (uint32_t i = 0; i < g.nrows; i++) {
+        if (!g.rows[i].whole || g.rows[i].field < 0)
+            continue;
         const char *text = g.win.sc.n[g.rows[i].field].text;
         if ((only >= 0 && g.rows[i].field != only) || !strcmp(text, g.rows[i].value))
             continue;
