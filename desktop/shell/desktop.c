@@ -259,7 +259,8 @@ int main(void)
     sl_conn_to_init(&g_d.status, "status", 0);
     sos_handle_t timer;
     if ((err = sl_service_init(&g_d.srv, g_ops, sizeof(g_ops) / sizeof(g_ops[0]), &g_d)) ||
-        (err = screen_size()) || (err = panel_open()) || (err = (int)sos_timer_create(0, &timer)) ||
+        (err = screen_size()) ||
+        (tk_theme_follow_start(&g_d.theme, &g_d.srv, panel_theme_changed, NULL), err = panel_open()) || (err = (int)sos_timer_create(0, &timer)) ||
         (err = (int)sos_timer_set(timer, sos_deadline_after(TICK_NS), TICK_NS)) ||
         (err = sl_server_watch(&g_d.srv, timer, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT, tick, NULL))) {
         printf("desktop: cannot start: %s (%s)\n", sos_strerror(err), gfx_why());

@@ -10,6 +10,7 @@
 
 #include <client/graphics.h>
 #include <proto/desktop.h>
+#include <tk/theme.h>
 #include <tk/window.h>
 
 #define WIN_MAX 8
@@ -56,6 +57,7 @@ struct desktop {
     struct app apps[APP_MAX];
     uint32_t napps;
     struct tk_window panel, launcher, toast;
+    struct tk_theme_follow theme; /* appearance.theme: the launcher and the toast */
     bool launcher_open;
     uint32_t ws;    /* the workspace shown, 0-based */
     int apps_button, clock, health_text, task[WIN_MAX], ws_button[WORKSPACES];
@@ -84,6 +86,7 @@ int apps_refresh(void);
 int app_launch(const char *name);
 void notify(const char *text);
 int panel_dump(char *out, size_t cap);
+void panel_theme_changed(void *arg); /* appearance.theme was set */
 /* desktop.c */
 int rm_call_str(uint32_t ordinal, const char *arg);
 void watch_surface(struct tk_window *w, void (*fn)(const struct sos_input_event *e, void *arg), void *arg);

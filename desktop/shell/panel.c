@@ -85,7 +85,7 @@ static void build_launcher(void)
 {
     struct tk_scene *s = &g_d.launcher.sc;
     struct tk_measure m = tk_measure_font(&g_d.sans);
-    tk_scene_init(s, LAUNCHER_W, g_d.launcher.sc.n[0].h, &m, &tk_theme_light);
+    tk_scene_init(s, LAUNCHER_W, g_d.launcher.sc.n[0].h, &m, g_d.theme.theme);
     s->n[0].pad = 10;
     s->n[0].gap = 6;
     tk_add(s, 0, TK_TEXT, "Applications");
@@ -252,7 +252,7 @@ void notify(const char *text)
     snprintf(g_d.notes[g_d.nnotes++], NOTE_LEN, "%s", text);
     struct tk_scene *s = &g_d.toast.sc;
     struct tk_measure m = tk_measure_font(&g_d.sans);
-    tk_scene_init(s, TOAST_W, TOAST_H, &m, &tk_theme_light);
+    tk_scene_init(s, TOAST_W, TOAST_H, &m, g_d.theme.theme);
     s->n[0].pad = 10;
     tk_add(s, 0, TK_TEXT, "Notification");
     tk_add(s, 0, TK_TEXT, text);
@@ -268,10 +268,10 @@ int panel_open(void)
     int32_t lh = g_d.sh - PANEL_H - 40;
     if (!err)
         err = tk_window_open(&g_d.launcher, &g_d.gfx, 0, PANEL_H, LAUNCHER_W, lh > 200 ? (lh < 420 ? lh : 420) : 200,
-                             Z_LAUNCHER, &tk_theme_light, &g_d.sans);
+                             Z_LAUNCHER, g_d.theme.theme, &g_d.sans);
     if (!err)
         err = tk_window_open(&g_d.toast, &g_d.gfx, g_d.sw - TOAST_W - 10, g_d.sh - TOAST_H - 10, TOAST_W, TOAST_H,
-                             Z_TOAST, &tk_theme_light, &g_d.sans);
+                             Z_TOAST, g_d.theme.theme, &g_d.sans);
     if (err)
         return err;
     apps_refresh();
@@ -295,9 +295,19 @@ static size_t dump_window(const char *name, struct tk_window *w, bool shown, cha
     return len + tk_dump(&w->sc, w->x, w->y, out + len, cap - len);
 }
 
+void panel_theme_changed(void *arg)
+{
+    (void)arg;
+    tk_set_theme(&g_d.launcher.sc, g_d.theme.theme);
+    tk_set_theme(&g_d.toast.sc, g_d.theme.theme);
+    tk_window_show(&g_d.launcher);
+    tk_window_show(&g_d.toast);
+}
+
 int panel_dump(char *out, size_t cap)
 {
-    size_t len = (size_t)snprintf(out, cap, "workspace %u of %u\n", g_d.ws + 1, WORKSPACES);
+    size_t len = (size_t)snprintf(out, cap, "workspace %u of %u\ntheme %s\n", g_d.ws + 1, WORKSPACES,
+                                  g_d.theme.name);
     if (len + 1 >= cap)
         return cap ? (int)cap - 1 : 0;
     len += dump_window("panel", &g_d.panel, true, out + len, cap - len);

@@ -128,6 +128,21 @@ int cfg_do_get(struct sl_request *r)
     return 0;
 }
 
+/* A refused set: SOS_ERR_INVALID_ARGS with the reason as text in the reply, so a
+ * client (the settings app, the shell) can show the config service's own words. */
+static int refuse(struct sl_request *r, const char *key, const char *value)
+{
+    char why[CONFIG_KEY_MAX + 96];
+    const struct cfg_entry *e = cfg_key_check(key) ? NULL : cfg_store_get(&g_cfg.store, key);
+    if (!e)
+        snprintf(why, sizeof(why), "'%.*s' is not a key (dot-separated a-z, 0-9, '_', '-')", 64, key);
+    else
+        snprintf(why, sizeof(why), "%s is %s %s: '%.*s' does not fit", e->key, e->type == CONFIG_INT ? "an" : "a",
+                 cfg_type_name(e->type), 40, value);
+    sl_msg_put_str(r->reply, why);
+    return SOS_ERR_INVALID_ARGS;
+}
+
 int cfg_do_set(struct sl_request *r)
 {
     struct sl_peer *peer = peer_with(r, SOS_RIGHT_WRITE);
@@ -141,6 +156,8 @@ int cfg_do_set(struct sl_request *r)
         return SOS_ERR_INVALID_ARGS;
     bool changed;
     int err = cfg_store_set(&g_cfg.store, key, 0, value, &changed);
+    if (err == SOS_ERR_INVALID_ARGS)
+        return refuse(r, key, value);
     if (err || !changed)
         return err;
     const struct cfg_entry *e = cfg_store_get(&g_cfg.store, key);

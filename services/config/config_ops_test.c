@@ -89,6 +89,18 @@ static void test_set_get(void **state)
     assert_int_equal(call(cfg_do_set, msg_set("bad key", "1"), RW), SOS_ERR_INVALID_ARGS);
 }
 
+/* A refused set says why in its reply: the key's type and the value, or a bad key. */
+static void test_set_refused_says_why(void **state)
+{
+    (void)state;
+    assert_int_equal(call(cfg_do_set, msg_set("display.width", "1024"), RW), 0);
+    assert_int_equal(call(cfg_do_set, msg_set("display.width", "wide"), RW), SOS_ERR_INVALID_ARGS);
+    assert_string_equal(sl_parse_str(reply(), NULL), "display.width is an int: 'wide' does not fit");
+    assert_int_equal(call(cfg_do_set, msg_set("Bad Key", "1"), RW), SOS_ERR_INVALID_ARGS);
+    assert_string_equal(sl_parse_str(reply(), NULL), "'Bad Key' is not a key (dot-separated a-z, 0-9, '_', '-')");
+    assert_string_equal(cfg_store_get(&g_cfg.store, "display.width")->value, "1024");
+}
+
 static void test_rights(void **state)
 {
     (void)state;
@@ -189,6 +201,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_set_get, setup),
+        cmocka_unit_test_setup(test_set_refused_says_why, setup),
         cmocka_unit_test_setup(test_rights, setup),
         cmocka_unit_test_setup(test_list, setup),
         cmocka_unit_test_setup(test_list_fits_one_reply, setup),

@@ -210,7 +210,7 @@ static void config_set(const char *key, int argc, char **argv)
         sh_eprintf("config: the value is too long (at most %u bytes)\n", CONFIG_VALUE_MAX - 1);
         return;
     }
-    uint8_t b[CONFIG_KEY_MAX + CONFIG_VALUE_MAX + 64], rb[64];
+    uint8_t b[CONFIG_KEY_MAX + CONFIG_VALUE_MAX + 64], rb[CONFIG_KEY_MAX + 160]; /* room for a refusal's reason */
     struct sl_msg req, rep;
     sl_msg_begin(&req, b, sizeof(b), NULL, 0, CONFIG_SET);
     sl_msg_put_str(&req, key);
@@ -225,7 +225,12 @@ static void config_set(const char *key, int argc, char **argv)
     }
     char old[CONFIG_VALUE_MAX];
     uint32_t type;
-    if (err == SOS_ERR_INVALID_ARGS && !sh_config_get(key, &type, old, sizeof(old)))
+    struct sl_parse p;
+    sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL);
+    const char *why = err == SOS_ERR_INVALID_ARGS && rep.len > sizeof(struct sos_msg_hdr) ? sl_parse_str(&p, NULL) : NULL;
+    if (why)
+        sh_eprintf("config: %s\n", why); /* the config service's own reason */
+    else if (err == SOS_ERR_INVALID_ARGS && !sh_config_get(key, &type, old, sizeof(old)))
         sh_eprintf("config: %s is %s %s: '%s' does not fit\n", key,
                   type == CONFIG_INT ? "an" : "a", type_name(type), value);
     else if (err == SOS_ERR_INVALID_ARGS)

@@ -72,10 +72,10 @@ def shot(env, w):
     return XwdImage(p.stdout) if p.returncode == 0 else None
 
 
-def boot(tap, a, env, what):
+def boot(tap, a, env, what, disk="none"):
     """The simulator booted with --desktop on the Xvfb display: (sim, Desk, X window), or
     None (a failed check) when the desktop did not come up."""
-    sim = Proc([a.sim, "--desktop", "--disk", "none", "--bootstore", a.bootstore], env=env,
+    sim = Proc([a.sim, "--desktop", "--disk", disk, "--bootstore", a.bootstore], env=env,
                stdin=subprocess.PIPE)
     ready = sim.wait_for(r"desktop: ready: screen 1024x768", 60)
     w = find_window(env) if ready else None

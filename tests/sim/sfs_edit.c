@@ -9,7 +9,8 @@
  *   must be as long; prints what it did; exit 1 with a reason on any failure.
  *        sfs-edit DISK --get PATH OUT
  *   copies the file at PATH out to the host file OUT, the disk left as it was (a core
- *   file from /state/_crash for gdb: docs/debugging.md).
+ *   file from /state/_crash for gdb: docs/debugging.md; desktop-apps.py --shot takes the
+ *   compositor's screenshots out this way).
  *
  * The store's own code (services/storage/fs) does the work over the image in memory.
  *

@@ -22,6 +22,7 @@
 #include <client/graphics.h>
 #include <client/mgrinfo.h>
 #include <proto/desktop.h>
+#include <tk/theme.h>
 #include <tk/window.h>
 
 #define WIN_X 130
@@ -36,6 +37,7 @@ static struct {
     struct sl_conn_to gfx, rm, desktop;
     struct tk_font font;
     struct tk_window win;
+    struct tk_theme_follow theme; /* appearance.theme */
     int svc_row[ROWS], proc_row[ROWS], cpu_label, cpu_graph, mem_label, mem_graph, restart, message;
     struct mgr_svc svc[MGRINFO_MAX];
     uint32_t nsvc;
@@ -223,6 +225,13 @@ static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, v
             on_click(e.x, e.y);
 }
 
+static void theme_changed(void *arg)
+{
+    (void)arg;
+    tk_set_theme(&g.win.sc, g.theme.theme);
+    show();
+}
+
 static void on_tick(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
 {
     (void)s, (void)pkt, (void)arg;
@@ -242,7 +251,7 @@ static int column(int parent, const char *title, int32_t w)
 
 static int open_window(void)
 {
-    int err = tk_window_open(&g.win, &g.gfx, WIN_X, WIN_Y, WIN_W, WIN_H, 1, &tk_theme_light, &g.font);
+    int err = tk_window_open(&g.win, &g.gfx, WIN_X, WIN_Y, WIN_W, WIN_H, 1, g.theme.theme, &g.font);
     if (err)
         return err;
     struct tk_scene *sc = &g.win.sc;
@@ -289,7 +298,8 @@ int main(void)
     sl_conn_to_init(&g.rm, "rootmgr", 0);
     sl_conn_to_init(&g.desktop, "desktop", 0);
     sos_handle_t timer;
-    if ((err = sl_service_init(&g.srv, NULL, 0, &g)) || (err = open_window()) ||
+    if ((err = sl_service_init(&g.srv, NULL, 0, &g)) ||
+        (tk_theme_follow_start(&g.theme, &g.srv, theme_changed, NULL), err = open_window()) ||
         (err = sl_server_watch(&g.srv, g.win.s.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_surface, NULL)) ||
         (err = (int)sos_timer_create(0, &timer)) ||
         (err = (int)sos_timer_set(timer, sos_deadline_after(TICK_NS), TICK_NS)) ||

@@ -7,7 +7,8 @@
  *
  *   CONFIG_GET    (str key)                   -> (u32 type, str value)        [read]
  *   CONFIG_SET    (str key, str value)        -> ()                           [write]
- *       SOS_ERR_INVALID_ARGS when the value does not parse as the key's type
+ *       SOS_ERR_INVALID_ARGS when the value does not parse as the key's type (or the
+ *       key is malformed); that reply carries (str why), the reason in words
  *   CONFIG_LIST   (str prefix)                -> (u32 n, n x (str key, u32 type, str value)) [read]
  *   CONFIG_WATCH  (str prefix) + handle       -> ()                           [read]
  *       every later change under prefix is written to the channel given as

@@ -1,0 +1,475 @@
+/*
+ * desktop/apps/files/files.c - the files app: browse the places its manifest grants
+ * (`resource=storage/home`, `resource=storage/tmp`: the root manager hands over a
+ * directory handle for each, and the storage service confines every path below them;
+ * the rest of the store, config/, state/, data/, backups/, is not reachable at all),
+ * open a text file in the editor (editview.c), make folders, rename, copy, and delete
+ * after a confirmation. Every storage error and every refused input becomes a line
+ * in the window, never a crash: names are shown escaped (text_name), files are read
+ * only up to a bound and only when they are text (fsops.c, text.c).
+ *
+ * Mouse: a click on an entry selects it, a second click opens it; the toolbar acts on
+ * the selection with the name typed in the field. Keyboard: Up/Down select, Enter
+ * opens, Backspace goes up, Delete asks to delete, Tab moves through the buttons and
+ * the field (Enter or Space presses a button), Escape leaves the field.
+ *
+ * The window is one toolkit scene, built again for each view; its dump goes to the
+ * desktop shell after every change (DESKTOP_SCENE). The theme follows appearance.theme.
+ *
+ * Layer: desktop (an application).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "files.h"
+#include "keys.h"
+
+#define WIN_X 120
+#define WIN_Y 70
+#define ROWS_MAX 90 /* entries shown (the scene's nodes are limited) */
+#define HID_DOWN 81u
+#define HID_UP 82u
+
+struct files g;
+
+static struct {
+    bool built; /* the scene is the browser's (focus, scroll and the field are kept) */
+    int place[PLACES_MAX], up, open, mkdir, rename, copy, del, name, list, row[ROWS_MAX];
+    int yes, no;
+} ui;
+
+void show(void)
+{
+    if (g.view == VIEW_EDIT)
+        tk_window_show(&g.win), edit_cursor(); /* the cursor over the drawn text */
+    tk_app_show(&g.win, &g.desktop, "files");
+}
+
+void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g.said, sizeof(g.said), fmt, ap);
+    va_end(ap);
+    printf("files: %s\n", g.said);
+}
+
+static const struct entry *selected(void)
+{
+    return g.selected >= 0 && (uint32_t)g.selected < g.folder.n ? &g.folder.e[g.selected] : NULL;
+}
+
+static sos_handle_t root(void) { return g.places[g.place].root; }
+
+/* The path shown to people: the place and the folder ("/home/docs"). */
+static void shown_path(const char *rel, char *out, size_t cap)
+{
+    char esc[TK_TEXT_MAX];
+    text_name(rel, esc, sizeof(esc));
+    snprintf(out, cap, "%s%s%s", g.places[g.place].name, rel[0] ? "/" : "", esc);
+}
+
+static int row_box(int parent)
+{
+    int b = tk_add(&g.win.sc, parent, TK_BOX, NULL);
+    g.win.sc.n[b].dir = TK_ROW;
+    g.win.sc.n[b].gap = 6;
+    return b;
+}
+
+static void add_rows(int list)
+{
+    struct tk_scene *sc = &g.win.sc;
+    for (uint32_t i = 0; i < g.folder.n && i < ROWS_MAX; i++) {
+        const struct entry *e = &g.folder.e[i];
+        char name[72], line[TK_TEXT_MAX];
+        text_name(e->name, name, sizeof(name));
+        if (e->type == STORAGE_TYPE_DIR)
+            snprintf(line, sizeof(line), "%c %s/", (int)i == g.selected ? '>' : ' ', name);
+        else
+            snprintf(line, sizeof(line), "%c %s  %llu bytes", (int)i == g.selected ? '>' : ' ', name,
+                     (unsigned long long)e->size);
+        ui.row[i] = tk_add(sc, list, TK_TEXT, line);
+        if (ui.row[i] >= 0)
+            sc->n[ui.row[i]].pad = 2; /* a taller row: easier to click */
+    }
+    uint32_t hidden = g.folder.more + (g.folder.n > ROWS_MAX ? g.folder.n - ROWS_MAX : 0);
+    char t[64];
+    if (hidden)
+        snprintf(t, sizeof(t), "(%u more entries not shown)", hidden);
+    if (hidden || !g.folder.n)
+        tk_add(sc, list, TK_TEXT, hidden ? t : "(empty folder)");
+}
+
+static void build_browser(void)
+{
+    struct tk_scene *sc = &g.win.sc;
+    int focus = ui.built ? sc->focus : -1, scroll = ui.built ? sc->n[ui.list].scroll : 0;
+    char label[64], field[TK_TEXT_MAX];
+    snprintf(field, sizeof(field), "%s", ui.built ? sc->n[ui.name].text : "");
+    struct tk_measure m = tk_measure_font(&g.font);
+    tk_scene_init(sc, WIN_W, WIN_H, &m, g.theme.theme);
+    sc->n[0].pad = 10;
+    sc->n[0].gap = 6;
+    int places = row_box(0);
+    sc->n[tk_add(sc, places, TK_TEXT, "Places:")].pad = 6;
+    for (uint32_t i = 0; i < g.nplaces; i++) {
+        snprintf(label, sizeof(label), i == g.place ? "[%s]" : "%s", g.places[i].name);
+        ui.place[i] = tk_add(sc, places, TK_BUTTON, label);
+    }
+    char where[TK_TEXT_MAX + 64], p[TK_TEXT_MAX];
+    shown_path(g.path, p, sizeof(p));
+    snprintf(where, sizeof(where), "Folder %s: %u entries", p, g.folder.n + g.folder.more);
+    tk_add(sc, 0, TK_TEXT, where);
+    int tools = row_box(0);
+    ui.up = tk_add(sc, tools, TK_BUTTON, "Up");
+    ui.open = tk_add(sc, tools, TK_BUTTON, "Open");
+    ui.mkdir = tk_add(sc, tools, TK_BUTTON, "New folder");
+    ui.rename = tk_add(sc, tools, TK_BUTTON, "Rename");
+    ui.copy = tk_add(sc, tools, TK_BUTTON, "Copy");
+    ui.del = tk_add(sc, tools, TK_BUTTON, "Delete");
+    int named = row_box(0);
+    sc->n[tk_add(sc, named, TK_TEXT, "name:")].pad = 6;
+    ui.name = tk_add(sc, named, TK_FIELD, field);
+    sc->n[ui.name].grow = true;
+    ui.list = tk_add(sc, 0, TK_SCROLL, NULL);
+    sc->n[ui.list].grow = true;
+    sc->n[ui.list].pad = 4;
+    add_rows(ui.list);
+    tk_add(sc, 0, TK_TEXT, g.said);
+    tk_layout(sc);
+    tk_scroll_by(sc, ui.list, scroll);
+    if (focus > 0 && focus < sc->count && (sc->n[focus].kind == TK_BUTTON || sc->n[focus].kind == TK_FIELD))
+        sc->focus = focus;
+    ui.built = true;
+}
+
+static void build_confirm(void)
+{
+    struct tk_scene *sc = &g.win.sc;
+    struct tk_measure m = tk_measure_font(&g.font);
+    ui.built = false;
+    tk_scene_init(sc, WIN_W, WIN_H, &m, g.theme.theme);
+    sc->n[0].pad = 40;
+    sc->n[0].gap = 12;
+    char p[FS_PATH_MAX], shown[TK_TEXT_MAX], line[TK_TEXT_MAX + 32];
+    fs_join(g.path, selected()->name, p, sizeof(p));
+    shown_path(p, shown, sizeof(shown));
+    snprintf(line, sizeof(line), "Delete %s%s?", shown, selected()->type == STORAGE_TYPE_DIR ? " (a folder)" : "");
+    tk_add(sc, 0, TK_TEXT, line);
+    tk_add(sc, 0, TK_TEXT, "This cannot be undone. Enter or a click answers; Escape cancels.");
+    int bar = row_box(0);
+    ui.yes = tk_add(sc, bar, TK_BUTTON, "Delete");
+    ui.no = tk_add(sc, bar, TK_BUTTON, "Cancel");
+    tk_layout(sc);
+    tk_focus_set(sc, ui.no);
+}
+
+void browser_forget(void) { ui.built = false; }
+
+void browse(void)
+{
+    g.view = VIEW_BROWSE;
+    int err = fs_list(root(), g.path, &g.folder);
+    if (err) {
+        char p[TK_TEXT_MAX];
+        shown_path(g.path, p, sizeof(p));
+        say("cannot list %s: %s", p, sos_strerror(err));
+    }
+    if (g.selected >= (int)g.folder.n)
+        g.selected = g.folder.n ? (int)g.folder.n - 1 : -1;
+    build_browser();
+}
+
+static void select_name(const char *name)
+{
+    g.selected = -1;
+    for (uint32_t i = 0; i < g.folder.n; i++)
+        if (!strcmp(g.folder.e[i].name, name))
+            g.selected = (int)i;
+    build_browser();
+}
+
+static void enter_place(uint32_t i)
+{
+    g.place = i;
+    g.path[0] = 0;
+    g.selected = -1;
+    say("");
+    browse();
+}
+
+static void open_selected(void)
+{
+    const struct entry *e = selected();
+    char p[FS_PATH_MAX];
+    if (!e) {
+        say("select a file or folder first (click it, or Up/Down)");
+        build_browser();
+        return;
+    }
+    if (!fs_join(g.path, e->name, p, sizeof(p))) {
+        say("the path is too long");
+        build_browser();
+        return;
+    }
+    if (e->type == STORAGE_TYPE_DIR) {
+        snprintf(g.path, sizeof(g.path), "%s", p);
+        g.selected = -1;
+        say("");
+        browse();
+        return;
+    }
+    edit_open(p);
+}
+
+/* The name typed in the field, checked, copied into out[TK_TEXT_MAX]: NULL (and a
+ * message) when unusable. */
+static const char *typed_name(char *out)
+{
+    char why[96];
+    snprintf(out, TK_TEXT_MAX, "%s", g.win.sc.n[ui.name].text);
+    if (fs_name_check(out, why, sizeof(why))) {
+        say("%s", why);
+        return NULL;
+    }
+    return out;
+}
+
+/* mkdir, rename or copy with the typed name; the message says what happened. */
+static void name_op(int which)
+{
+    const struct entry *e = selected();
+    char typed[TK_TEXT_MAX], from[FS_PATH_MAX], to[FS_PATH_MAX], a[72], b[72];
+    const char *name = typed_name(typed);
+    if (!name) {
+        build_browser();
+        return;
+    }
+    if (which != ui.mkdir && !e) {
+        say("select what to %s first", which == ui.copy ? "copy" : "rename");
+        build_browser();
+        return;
+    }
+    if ((e && !fs_join(g.path, e->name, from, sizeof(from))) || !fs_join(g.path, name, to, sizeof(to))) {
+        say("the path is too long");
+        build_browser();
+        return;
+    }
+    text_name(e ? e->name : "", a, sizeof(a));
+    text_name(name, b, sizeof(b));
+    int err = which == ui.mkdir ? stc_mkdir(root(), to) : which == ui.rename ? stc_rename(root(), from, to)
+                                                                              : fs_copy(root(), from, to);
+    const char *verb = which == ui.mkdir ? "made folder" : which == ui.rename ? "renamed" : "copied";
+    if (err == SOS_ERR_NOT_SUPPORTED && which == ui.copy)
+        say("copy %s: only files are copied, not folders", a);
+    else if (err)
+        say("%s %s%s%s failed: %s", which == ui.mkdir ? "new folder" : verb, which == ui.mkdir ? "" : a,
+            which == ui.mkdir ? "" : " to ", b, sos_strerror(err));
+    else if (which == ui.mkdir)
+        say("%s %s", verb, b);
+    else
+        say("%s %s to %s", verb, a, b);
+    if (!err)
+        tk_set_text(&g.win.sc, ui.name, "");
+    char keep[FS_NAME_MAX]; /* the listing read again replaces the entry e points at */
+    snprintf(keep, sizeof(keep), "%s", err ? (e ? e->name : "") : name);
+    fs_list(root(), g.path, &g.folder);
+    select_name(keep);
+}
+
+static void confirm(bool yes)
+{
+    const struct entry *e = selected();
+    char p[FS_PATH_MAX], a[72];
+    g.view = VIEW_BROWSE;
+    if (e && fs_join(g.path, e->name, p, sizeof(p))) {
+        text_name(e->name, a, sizeof(a));
+        int err = yes ? stc_unlink(root(), p) : 0;
+        if (!yes)
+            say("kept %s", a);
+        else if (err)
+            say("delete %s failed: %s%s", a, sos_strerror(err), e->type == STORAGE_TYPE_DIR ? " (is it empty?)" : "");
+        else
+            say("deleted %s", a);
+    }
+    browse();
+}
+
+static void activate(int hit)
+{
+    for (uint32_t i = 0; i < g.nplaces; i++)
+        if (hit == ui.place[i]) {
+            enter_place(i);
+            return;
+        }
+    if (hit == ui.up) {
+        fs_parent(g.path);
+        g.selected = -1;
+        browse();
+    } else if (hit == ui.open) {
+        open_selected();
+    } else if (hit == ui.mkdir || hit == ui.rename || hit == ui.copy) {
+        name_op(hit);
+    } else if (hit == ui.del) {
+        if (selected())
+            g.view = VIEW_CONFIRM, build_confirm();
+        else
+            say("select what to delete first"), build_browser();
+    }
+}
+
+static void click_browser(int hit)
+{
+    for (uint32_t i = 0; i < g.folder.n && i < ROWS_MAX; i++)
+        if (hit == ui.row[i]) {
+            if (g.selected == (int)i) {
+                open_selected();
+                return;
+            }
+            g.selected = (int)i;
+            build_browser();
+            return;
+        }
+    if (g.win.sc.n[hit].kind == TK_FIELD || g.win.sc.n[hit].kind == TK_BUTTON)
+        tk_focus_set(&g.win.sc, hit);
+    activate(hit);
+}
+
+static void on_click(int32_t x, int32_t y)
+{
+    int hit = tk_hit(&g.win.sc, x, y);
+    if (hit < 0)
+        return;
+    if (g.view == VIEW_CONFIRM && (hit == ui.yes || hit == ui.no))
+        confirm(hit == ui.yes);
+    else if (g.view == VIEW_EDIT)
+        edit_click(hit);
+    else if (g.view == VIEW_BROWSE)
+        click_browser(hit);
+    show();
+}
+
+/* Scroll the list so that the selected row is in view (after Up/Down). */
+static void reveal(void)
+{
+    struct tk_scene *sc = &g.win.sc;
+    if (g.selected < 0 || g.selected >= ROWS_MAX || ui.row[g.selected] < 0)
+        return;
+    const struct tk_rect *r = &sc->n[ui.row[g.selected]].r, *v = &sc->n[ui.list].r;
+    int32_t pad = sc->n[ui.list].pad;
+    if (r->y < v->y + pad)
+        tk_scroll_by(sc, ui.list, r->y - (v->y + pad));
+    else if (r->y + r->h > v->y + v->h - pad)
+        tk_scroll_by(sc, ui.list, r->y + r->h - (v->y + v->h - pad));
+}
+
+static void key_browser(const struct sos_input_event *e, char ch)
+{
+    struct tk_scene *sc = &g.win.sc;
+    bool in_field = sc->focus == ui.name;
+    if (e->code == HID_UP || e->code == HID_DOWN) {
+        int n = (int)(g.folder.n < ROWS_MAX ? g.folder.n : ROWS_MAX);
+        int s = g.selected + (e->code == HID_DOWN ? 1 : -1);
+        g.selected = n ? (s < 0 ? 0 : s >= n ? n - 1 : s) : -1;
+        build_browser();
+        reveal();
+    } else if (e->code == HID_ESCAPE && sc->focus >= 0) {
+        tk_damage(sc, &sc->n[sc->focus].r);
+        sc->focus = -1;
+    } else if (!in_field && e->code == HID_BACKSPACE) {
+        activate(ui.up);
+    } else if (!in_field && e->code == HID_DELETE) {
+        activate(ui.del);
+    } else if (e->code == HID_ENTER && (sc->focus < 0 || in_field)) {
+        if (!in_field)
+            open_selected();
+    } else {
+        bool used;
+        int act = tk_key_activate(sc, e->code, ch, &used);
+        if (act >= 0)
+            activate(act);
+    }
+}
+
+static void on_key(const struct sos_input_event *e)
+{
+    if (e->value == 0)
+        return;
+    char b[4];
+    char ch = key_bytes(e->code, e->mods, b) == 1 && b[0] >= 0x20 && b[0] < 0x7f ? b[0] : 0;
+    if (g.view == VIEW_EDIT)
+        edit_key(e, ch);
+    else if (g.view == VIEW_CONFIRM && (e->code == HID_ESCAPE || e->code == HID_ENTER || e->code == 44)) {
+        confirm(e->code != HID_ESCAPE && g.win.sc.focus == ui.yes);
+    } else if (g.view == VIEW_CONFIRM) {
+        bool used;
+        tk_key_activate(&g.win.sc, e->code, ch, &used);
+    } else {
+        key_browser(e, ch);
+    }
+    show();
+}
+
+static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)s, (void)pkt, (void)arg;
+    struct sos_input_event e;
+    while (tk_window_event(&g.win, &e))
+        if (e.type == SOS_INPUT_BUTTON && e.code == 1 && e.value == 1)
+            on_click(e.x, e.y);
+        else if (e.type == SOS_INPUT_KEY)
+            on_key(&e);
+        else if (e.type == SOS_INPUT_WHEEL && e.code == 0 && g.view == VIEW_BROWSE) {
+            tk_scroll_by(&g.win.sc, ui.list, -3 * e.value * g.win.sc.m.line_height);
+            show();
+        }
+}
+
+static void theme_changed(void *arg)
+{
+    (void)arg;
+    tk_set_theme(&g.win.sc, g.theme.theme);
+    printf("files: theme %s\n", g.theme.name);
+    show();
+}
+
+int main(void)
+{
+    uint64_t len = 0;
+    const void *ttf = tk_map_resource("DejaVuSansMono.ttf", &len);
+    int err = ttf ? tk_font_load(&g.font, ttf, len, 13) : SOS_ERR_NOT_FOUND;
+    if (err) {
+        printf("files: cannot load DejaVu Sans Mono: %s\n", sos_strerror(err));
+        return 1;
+    }
+    g.nplaces = fs_places(g.places, PLACES_MAX);
+    if (!g.nplaces) {
+        printf("files: no storage/<path> resource in the manifest: nothing to show\n");
+        return 1;
+    }
+    sl_conn_to_init(&g.gfx, "graphics", 0);
+    sl_conn_to_init(&g.desktop, "desktop", 0);
+    g.selected = -1;
+    if ((err = sl_service_init(&g.srv, NULL, 0, &g))) {
+        printf("files: cannot start: %s\n", sos_strerror(err));
+        return 1;
+    }
+    tk_theme_follow_start(&g.theme, &g.srv, theme_changed, NULL);
+    if ((err = tk_window_open(&g.win, &g.gfx, WIN_X, WIN_Y, WIN_W, WIN_H, 1, g.theme.theme, &g.font)) ||
+        (err = sl_server_watch(&g.srv, g.win.s.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_surface, NULL))) {
+        printf("files: cannot start: %s (%s)\n", sos_strerror(err), gfx_why());
+        return 1;
+    }
+    char names[PLACES_MAX * 48] = "";
+    for (uint32_t i = 0; i < g.nplaces; i++)
+        strcat(strcat(names, " "), g.places[i].name);
+    say("these places only:%s", names);
+    browse();
+    show();
+    printf("files: ready: surface %u, places%s\n", g.win.s.id, names);
+    sl_service_ready();
+    return sl_server_run(&g.srv);
+}

@@ -1,0 +1,57 @@
+/*
+ * desktop/apps/files/fsops.h - what the files app does in storage: its places (the
+ * directories its manifest grants, `resource=storage/<path>`: startup handles named
+ * "storage/..."; nothing else of the store is reachable), a folder's listing, reading a
+ * file for the editor (bounded), saving (atomic), copying, and the name checks made
+ * before asking the storage service.
+ *
+ * Paths are relative to a place's handle ("docs/notes.txt"); the storage service
+ * confines them below it.
+ *
+ * Layer: desktop/apps/files.
+ */
+#ifndef FILES_FSOPS_H
+#define FILES_FSOPS_H
+
+#include <client/storage.h>
+
+#define PLACES_MAX 8
+#define ENTRIES_MAX 256
+#define FS_PATH_MAX 512
+#define FS_NAME_MAX 256
+
+struct place {
+    char name[48]; /* "/home": what the manifest's resource names */
+    sos_handle_t root;
+};
+
+struct entry {
+    char name[FS_NAME_MAX];
+    uint32_t type; /* STORAGE_TYPE_* */
+    uint64_t size;
+};
+
+struct folder {
+    struct entry e[ENTRIES_MAX]; /* folders first, then files, each by name */
+    uint32_t n, more;            /* more: entries past ENTRIES_MAX, not kept */
+};
+
+/* The places granted (startup handles "storage/<path>"); how many. */
+uint32_t fs_places(struct place *out, uint32_t max);
+int fs_list(sos_handle_t root, const char *path, struct folder *f);
+/* "dir/name" (or "name" when dir is ""); false when it does not fit. */
+bool fs_join(const char *dir, const char *name, char *out, size_t cap);
+/* The parent of a path ("" for a top-level name), in place. */
+void fs_parent(char *path);
+/* 0 when name can be a new name (1..255 bytes, no '/', not "." or ".."); else why. */
+int fs_name_check(const char *name, char *why, size_t cap);
+/* A file for the editor: its size checked first, at most max bytes read. 0, or an
+ * error with why[cap] filled (too large, not a file...). *out is malloc'd. */
+int fs_read_bounded(sos_handle_t root, const char *path, size_t max, char **out, size_t *len, char *why,
+                    size_t cap);
+/* Replace path with data atomically (path.tmp written, renamed over it, synced). */
+int fs_save(sos_handle_t root, const char *path, const void *data, size_t len);
+/* Copy the file `from` to the new file `to` (refused when `to` exists), synced. */
+int fs_copy(sos_handle_t root, const char *from, const char *to);
+
+#endif
