@@ -10,7 +10,10 @@ on "Apps" opens the launcher, which lists the terminal (an app from its manifest
 click on it starts the terminal through the root manager, and it gets a window with a
 frame (title, minimise, maximise, close); a click in it and the keys `services` and
 Return run the command in the operator shell, whose output appears in the terminal's
-own text (its scene, as the dump shows it). Dragging the title moves the window;
+own text (its scene, as the dump shows it) and not on the console: the terminal has a
+shell session of its own. Ctrl+Shift+N opens a second terminal window: a command typed
+in one shows in that one only, and the console's session still answers on its own.
+Dragging the title moves the window;
 minimise hides it and its task button brings it back; maximise moves it to the top
 left and back; workspace 2 hides it, workspace 1 shows it; Alt+1/2 and Alt+F1; the desktop shell, killed, is
 restarted and frames the surviving terminal again; a notification appears; the close
@@ -27,6 +30,71 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from desktop_util import boot, centre, click, main, shot, window_at  # noqa: E402
 from xwdpix import write_png  # noqa: E402
 from xwindow import xdo  # noqa: E402
+
+
+def scenes(dump):
+    """Each window's part of a dump: {surface id: its lines}."""
+    parts = re.split(r"^(?=window \d+ )", dump or "", flags=re.M)
+    return {int(p.split()[1]): p for p in parts if p.startswith("window ")}
+
+
+def free_point(win, others):
+    """A point inside win (id, x, y, w, h) outside every other window and its frame."""
+    _, x, y, ww, wh = win
+    for px, py in ((x + ww - 12, y + wh - 12), (x + 12, y + wh - 12), (x + ww - 12, y + 12)):
+        if not any(o[1] - 6 <= px <= o[1] + o[3] + 6 and o[2] - 32 <= py <= o[2] + o[4] + 6 for o in others):
+            return px, py
+    return None
+
+
+def type_in(env, w, at, text):
+    click(env, w, at)
+    time.sleep(0.5)
+    xdo(env, "type", "--window", w, "--delay", "60", text)
+    xdo(env, "key", "--window", w, "Return")
+
+
+def two_terminals(tap, sim, d, env, w):
+    """Ctrl+Shift+N opens a second terminal window with a session of its own: a command
+    typed in one shows in that one only, and not on the console, whose own session
+    still answers."""
+    first = window_at(d.dump(), "terminal")
+    if first:
+        click(env, w, free_point(first, []))
+        time.sleep(0.3)
+    xdo(env, "key", "--window", w, "ctrl+shift+n")
+    dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^window \d+ terminal ")
+    wins = [tuple(map(int, m)) for m in
+            re.findall(r"^window (\d+) terminal (-?\d+),(-?\d+) (\d+)x(\d+)", dump or "", re.M)]
+    second = next((x for x in wins if first and x[0] != first[0]), None)
+    tap.check(second is not None, "Ctrl+Shift+N opens a second terminal window", (dump or "")[-600:])
+    if not second:
+        return
+    mark = len(sim.text())
+    at2 = free_point(second, [first])
+    if at2:
+        type_in(env, w, at2, "echo only-in-the-second")
+    dump = d.wait_dump(r'"only-in-the-second"$', 20)
+    sc = scenes(dump)
+    tap.check(dump is not None and "only-in-the-second" in sc.get(second[0], "") and
+              "only-in-the-second" not in sc.get(first[0], "x only-in-the-second") and
+              not re.search(r"^(serviceos> echo )?only-in-the-second$", sim.text()[mark:], re.M),
+              "a command typed in the second terminal shows there only: not in the first, not on the console",
+              (dump or sim.text())[-1500:])
+    at1 = free_point(first, [second])
+    if at1:
+        type_in(env, w, at1, "echo only-in-the-first")
+    dump = d.wait_dump(r'"only-in-the-first"$', 20)
+    sc = scenes(dump)
+    tap.check(dump is not None and "only-in-the-first" in sc.get(first[0], "") and
+              "only-in-the-first" not in sc.get(second[0], "x only-in-the-first"),
+              "and one typed in the first shows in the first only", (dump or "")[-1500:])
+    out = d.command("echo the-console-answers", r"^the-console-answers$")
+    dump = d.dump()
+    tap.check(out is not None and "the-console-answers" not in dump.split("\npanel")[0].replace(
+              "serviceos> desktop dump", ""),
+              "the console's session is its own too: it answers, and no terminal shows it",
+              (out or sim.text())[-400:])
 
 
 def run(tap, a, env):
@@ -73,11 +141,12 @@ def run(tap, a, env):
         time.sleep(0.5)
         xdo(env, "type", "--window", w, "--delay", "60", "services")
         xdo(env, "key", "--window", w, "Return")
-    # the terminal shares the console's session: the output shows on the console too;
-    # one dump then (each command typed on the console scrolls the terminal too)
-    ran = re.search(r"^terminal\s+ready", sim.text()[mark:], re.M) or \
-        sim.wait_for(r"^serviceos> services\n[\s\S]*^terminal\s+ready", 30)
-    time.sleep(1)
+    # the terminal has a shell session of its own: the output is in its text only (the
+    # console shows it inside dumps only, quoted)
+    ran = d.wait_dump(r'^\s+text .* "terminal\s+ready', 30)
+    tap.check(ran is not None and not re.search(r"^serviceos> services$", sim.text()[mark:], re.M),
+              "the terminal's session is its own: the command and its output are not on the console",
+              sim.text()[mark:][-800:])
     img = shot(env, w)  # the terminal with the output (before a dump scrolls it)
     if img and a.shot:
         write_png(img, a.shot)
@@ -149,6 +218,7 @@ def run(tap, a, env):
     tap.check(ok2 and ok1 and shown and hidden,
               "keyboard shortcuts: Alt+2 and Alt+1 switch workspaces, Alt+F1 opens and closes the launcher",
               f"alt+2 {bool(ok2)}, alt+1 {bool(ok1)}, alt+F1 {bool(shown)} {bool(hidden)}")
+    two_terminals(tap, sim, d, env, w)
     d.say("kill desktop")
     again = sim.wait_for(r"desktop: ready: screen[\s\S]*desktop: ready: screen", 30)
     dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^  scene\n[\s\S]*\"serviceos>") if again else None
