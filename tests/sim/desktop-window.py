@@ -97,8 +97,35 @@ def two_terminals(tap, sim, d, env, w):
               (out or sim.text())[-400:])
 
 
+def console_window(tap, sim, d, env, w):
+    """The launcher's system-console: a window on the console's own session (the way to
+    the text console once the desktop has the screen): typed there, a command runs on
+    the console's session and shows on the text console too."""
+    xdo(env, "key", "--window", w, "alt+F1")
+    dump = d.wait_dump(r'^launcher$[\s\S]*button .* "system-console"')
+    button = centre(dump, "button", "system-console")
+    tap.check(button is not None, "the launcher lists system-console", (dump or "")[-600:])
+    if not button:
+        return
+    click(env, w, button)
+    dump = d.wait_dump(r"^window \d+ system-console ")
+    win = window_at(dump, "system-console")
+    others = [tuple(map(int, m)) for m in
+              re.findall(r"^window (\d+) terminal (-?\d+),(-?\d+) (\d+)x(\d+)", dump or "", re.M)]
+    at = free_point(win, others) if win else None
+    mark = len(sim.text())
+    if at:
+        type_in(env, w, at, "echo typed-in-the-console-window")
+    seen = sim.wait_for(r"^serviceos> echo typed-in-the-console-window\n", 20) and \
+        re.search(r"^typed-in-the-console-window$", sim.text()[mark:], re.M)
+    tap.check(win is not None and seen,
+              "system-console opens a window on the console's session: what is typed there runs "
+              "on the text console", sim.text()[mark:][-600:])
+    d.command("stop system-console", r"serviceos> ")
+
+
 def run(tap, a, env):
-    booted = boot(tap, a, env, "--desktop: the desktop shell starts with the system, on the display")
+    booted = boot(tap, a, env, "with a window the system boots to the desktop (no --desktop given)")
     if not booted:
         return
     sim, d, w = booted
@@ -219,6 +246,7 @@ def run(tap, a, env):
               "keyboard shortcuts: Alt+2 and Alt+1 switch workspaces, Alt+F1 opens and closes the launcher",
               f"alt+2 {bool(ok2)}, alt+1 {bool(ok1)}, alt+F1 {bool(shown)} {bool(hidden)}")
     two_terminals(tap, sim, d, env, w)
+    console_window(tap, sim, d, env, w)
     d.say("kill desktop")
     again = sim.wait_for(r"desktop: ready: screen[\s\S]*desktop: ready: screen", 30)
     dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^  scene\n[\s\S]*\"serviceos>") if again else None

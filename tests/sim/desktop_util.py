@@ -73,9 +73,10 @@ def shot(env, w):
 
 
 def boot(tap, a, env, what):
-    """The simulator booted with --desktop on the Xvfb display: (sim, Desk, X window), or
-    None (a failed check) when the desktop did not come up."""
-    sim = Proc([a.sim, "--desktop", "--disk", "none", "--bootstore", a.bootstore], env=env,
+    """The simulator booted on the Xvfb display, as a person starts it (no --desktop: the
+    desktop is the default with a window): (sim, Desk, X window), or None (a failed
+    check) when the desktop did not come up."""
+    sim = Proc([a.sim, "--disk", "none", "--bootstore", a.bootstore], env=env,
                stdin=subprocess.PIPE)
     ready = sim.wait_for(r"desktop: ready: screen 1024x768", 60)
     w = find_window(env) if ready else None
