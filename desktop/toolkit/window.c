@@ -52,6 +52,20 @@ int tk_window_show(struct tk_window *w)
     return k ? gfx_surface_present(&w->s, r, k) : 0;
 }
 
+int tk_window_resize(struct tk_window *w, int32_t wd, int32_t ht)
+{
+    if (wd <= 0 || ht <= 0)
+        return SOS_ERR_INVALID_ARGS;
+    int err = gfx_surface_resize(&w->s, (uint32_t)wd, (uint32_t)ht);
+    if (err)
+        return err;
+    w->sc.n[0].w = wd; /* the root takes the new size; the layout follows */
+    w->sc.n[0].h = ht;
+    tk_layout(&w->sc);
+    w->sc.damage_all = true; /* the new buffer is blank: all of it is drawn and presented */
+    return tk_window_show(w);
+}
+
 int tk_window_place(struct tk_window *w, int32_t x, int32_t y, uint32_t z, uint32_t flags)
 {
     int err = gfx_surface_configure(&w->s, x, y, z, 255, flags);

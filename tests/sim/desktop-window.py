@@ -54,6 +54,56 @@ def type_in(env, w, at, text):
     xdo(env, "key", "--window", w, "Return")
 
 
+def drag(env, w, start, dx, dy, steps=6):
+    xdo(env, "mousemove", "--window", w, start[0], start[1])
+    xdo(env, "mousedown", "--window", w, 1)
+    for step in range(1, steps + 1):
+        xdo(env, "mousemove", "--window", w, start[0] + dx * step // steps, start[1] + dy * step // steps)
+        time.sleep(0.1)
+    xdo(env, "mouseup", "--window", w, 1)
+
+
+def resize(tap, sim, d, env, w):
+    """Dragging the frame's bottom-right corner asks the terminal for a new size: it
+    snaps it to whole cells and resizes its surface, the frame follows, the screen shows
+    the new size whole (the old area is the desktop again), and the shell's lines wrap
+    at the new width; dragging back out grows it again."""
+    win = window_at(d.dump(), "terminal")
+    if not win:
+        tap.check(False, "a terminal window to resize", "")
+        return
+    wid, x, y, ww, wh = win
+    cw, ch = (ww - 12) // 100, (wh - 12) // 30  # 100 x 30 cells and 6 pixels around
+    drag(env, w, (x + ww + 2, y + wh + 2), -300, -200)
+    cols, rows = (ww - 300 - 12) // cw, (wh - 200 - 12) // ch
+    want = (cols * cw + 12, rows * ch + 12)
+    dump = d.wait_dump(rf"^window {wid} terminal -?\d+,-?\d+ {want[0]}x{want[1]} ")
+    tap.check(dump is not None and sim.wait_for(rf"terminal: surface {wid} now {cols}x{rows} cells", 5),
+              f"dragging the corner 300x200 pixels in resizes the terminal to whole cells: {cols}x{rows}",
+              (window_at(d.dump(), "terminal"), sim.text()[-400:]))
+    frame = re.search(rf"^window {wid} terminal [^\n]*\n  frame\nbox (-?\d+),(-?\d+) (\d+)x(\d+)", dump or "", re.M)
+    tap.check(frame and (int(frame.group(3)), int(frame.group(4))) == (want[0] + 8, want[1] + 34),
+              "the frame follows the new size", frame.group(0) if frame else (dump or "")[-400:])
+    time.sleep(0.5)
+    img = shot(env, w)
+    inside = img.rgb(x + want[0] - 3, y + want[1] - 3) if img else None
+    gone = img.rgb(x + want[0] + 40, y + want[1] + 40) if img else None
+    tap.check(inside == 0x1e1e22 and gone not in (0x1e1e22, None),
+              "the screen shows the new size whole: the terminal's corner is drawn, the area it "
+              "left is the desktop again", f"corner {inside}, outside {gone}")
+    line = "echo " + "r" * 100
+    type_in(env, w, (x + 40, y + 40), line)
+    dump = d.wait_dump(r'"r+"$', 20)
+    wrapped = ("serviceos> " + line)[:cols]
+    tap.check(dump is not None and f'"{wrapped}"' in scenes(dump).get(wid, ""),
+              f"the shell's line wraps at the new width ({cols} columns)", (dump or "")[-1200:])
+    drag(env, w, (x + want[0] + 2, y + want[1] + 2), ww - want[0], wh - want[1])
+    dump = d.wait_dump(rf"^window {wid} terminal -?\d+,-?\d+ {ww}x{wh} ")
+    tap.check(dump is not None and sim.wait_for(rf"terminal: surface {wid} now 100x30 cells", 5),
+              "dragging it back out gives the terminal its 100x30 cells again",
+              (window_at(d.dump(), "terminal"), sim.text()[-300:]))
+
+
 def two_terminals(tap, sim, d, env, w):
     """Ctrl+Shift+N opens a second terminal window with a session of its own: a command
     typed in one shows in that one only, and not on the console, whose own session
@@ -245,6 +295,7 @@ def run(tap, a, env):
     tap.check(ok2 and ok1 and shown and hidden,
               "keyboard shortcuts: Alt+2 and Alt+1 switch workspaces, Alt+F1 opens and closes the launcher",
               f"alt+2 {bool(ok2)}, alt+1 {bool(ok1)}, alt+F1 {bool(shown)} {bool(hidden)}")
+    resize(tap, sim, d, env, w)
     two_terminals(tap, sim, d, env, w)
     console_window(tap, sim, d, env, w)
     d.say("kill desktop")
