@@ -318,6 +318,8 @@ def run(tap, a, env):
     rc = sim.finish(30)
     sys.stderr.write(sim.text())
     tap.check(rc == 0, "poweroff ends the simulator with 0", f"status {rc}")
+    killed = re.findall(r"^rootmgr: .* did not stop within .*$", sim.text(), re.M)
+    tap.check(not killed, "every service stopped when asked: none had to be killed", killed)
 
 
 sys.exit(main(run, "the desktop under Xvfb"))

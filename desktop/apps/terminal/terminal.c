@@ -228,7 +228,7 @@ static void close_terminal(uintptr_t i)
         if (g.w[k])
             return;
     printf("terminal: the last session ended\n");
-    exit(0);
+    sl_server_stop(&g.srv, 0);
 }
 
 static void on_session(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
@@ -292,19 +292,22 @@ static void on_scene_timer(struct sl_server *s, const struct sos_port_packet *pk
             send_scene(g.w[i], again);
 }
 
+/* One way: the shell may be busy with a command for a while (`uptime --wait`), and a
+ * call would hold this program's loop, and its stop, until then. A refusal closes the
+ * channel, which on_session sees. */
 static int attach(struct tw *t, uintptr_t i)
 {
     sos_handle_t ch[2], hb[1];
-    uint8_t b[64], rb[64];
-    struct sl_msg q, r;
-    int err = (int)sos_channel_create(0, ch);
-    if (err)
+    uint8_t b[64];
+    struct sl_msg q;
+    int err = sl_conn_to_refresh(&g.console, sos_deadline_after(SOS_MS(5000)));
+    if (err || (err = (int)sos_channel_create(0, ch)))
         return err;
     sl_msg_begin(&q, b, sizeof(b), hb, 1, CONSOLE_TERMINAL);
+    sl_msg_hdr(&q)->flags |= SOS_MSG_NO_REPLY;
     sl_msg_put_handle(&q, ch[1]);
-    sl_msg_begin(&r, rb, sizeof(rb), NULL, 0, CONSOLE_TERMINAL);
-    err = sl_conn_to_call(&g.console, &q, &r, sos_deadline_after(SOS_MS(5000)));
-    sos_handle_close(ch[1]); /* fails harmlessly when it moved to the console */
+    err = sl_msg_send(g.console.ch, &q);
+    sos_handle_close(ch[1]); /* fails harmlessly when it moved */
     if (err) {
         sos_handle_close(ch[0]);
         return err;
