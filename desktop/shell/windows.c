@@ -18,7 +18,8 @@
  * motion asks the client for the size under the pointer (GFX_EVENT_CONFIGURE through
  * GFX_WM_DELIVER); the client resizes its own surface, to the nearest size it can draw,
  * and the frame follows when the poll sees the client's new size. A window belongs to the
- * workspace shown when it appeared; only the shown workspace's windows are visible.
+ * workspace shown when it appeared; only the shown workspace's windows are visible. A
+ * new window is put above the others and given the keyboard.
  *
  * Layer: desktop (the desktop shell).
  */
@@ -261,7 +262,10 @@ static void adopt(const struct gfx_surface_info *s)
         if (open_frame(w)) {
             printf("desktop: no frame for %s's surface %u: %s\n", w->owner, w->id, gfx_why());
             forget(w);
+            return;
         }
+        w->z = UINT32_MAX; /* a new window goes on top (restack) and gets the keyboard */
+        give_focus(w->id);
         return;
     }
 }
