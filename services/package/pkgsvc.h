@@ -96,4 +96,17 @@ const char *pkgsvc_policy_pin(const char *name);
 void pkgsvc_prov_note(const struct pkgsvc_repo *repo, const char *who);
 void pkgsvc_prov_show(const struct pkg_avail *a);
 
+/* progress.c: a fetch that reports each package file's bytes on ch (PKG_PROGRESS);
+ * inner itself when ch is 0. p must outlive the install. */
+struct pkgsvc_progress {
+    const struct pkg_fetch *inner;
+    struct pkg_fetch outer;
+    sos_handle_t ch;
+    const struct pkg_sink *sink;
+    const char *path;
+    uint64_t done, told, total;
+};
+const struct pkg_fetch *pkgsvc_progress_fetch(struct pkgsvc_progress *p, const struct pkg_fetch *inner,
+                                              sos_handle_t ch);
+
 #endif
