@@ -269,17 +269,7 @@ static void send_scene(struct tw *t, bool again)
 {
     if (!t->scene_dirty && !again)
         return;
-    t->scene_dirty = false;
-    static char dump[DESKTOP_SCENE_MAX];
-    static uint8_t buf[DESKTOP_SCENE_MAX + 128];
-    tk_dump(&t->win.sc, t->win.x, t->win.y, dump, sizeof(dump));
-    struct sl_msg q;
-    sl_msg_begin(&q, buf, sizeof(buf), NULL, 0, DESKTOP_SCENE);
-    sl_msg_hdr(&q)->flags |= SOS_MSG_NO_REPLY;
-    sl_msg_put_u32(&q, t->win.s.id);
-    sl_msg_put_str(&q, dump);
-    if (sl_conn_to_refresh(&g.desktop, sos_deadline_after(SOS_MS(50))) || sl_msg_send(g.desktop.ch, &q))
-        t->scene_dirty = true; /* no desktop (yet): again at the next tick */
+    t->scene_dirty = tk_window_describe(&t->win, &g.desktop) != 0; /* no desktop (yet): next tick */
 }
 
 static void on_scene_timer(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
