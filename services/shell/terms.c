@@ -25,6 +25,7 @@
 #include <proto/console.h>
 
 #include "edit.h"
+#include "input_msg.h"
 
 #define SH_TERMS 8
 #define TERM_CHUNK 4000              /* output bytes per CONSOLE_OUTPUT */
@@ -103,17 +104,12 @@ static bool read_input(struct sh_term *t)
 {
     for (;;) {
         uint8_t buf[CONSOLE_LINE_MAX + 64];
-        struct sos_chan_read rd = {.bytes = buf, .bytes_cap = sizeof(buf)};
-        int err = (int)sos_channel_read(t->ch, &rd);
+        const char *text = NULL;
+        uint32_t len = 0;
+        int err = console_input_read(t->ch, buf, sizeof(buf), &text, &len);
         if (err == SOS_ERR_SHOULD_WAIT)
             break;
-        struct sl_parse p;
-        struct sos_msg_hdr h;
-        uint32_t len = 0;
-        const char *text = NULL;
-        if (!err && !sl_parse_begin(&p, buf, rd.actual_bytes, NULL, 0, &h) && h.ordinal == CONSOLE_INPUT)
-            text = sl_parse_str(&p, &len);
-        if (!text || sl_parse_end(&p)) { /* closed, or not the protocol: the session ends */
+        if (err) { /* closed, or not the protocol: the session ends */
             t->dead = true;
             return false;
         }
