@@ -37,6 +37,7 @@ struct win {
     uint32_t w, h, z;
     uint32_t ws;       /* its workspace, 0-based */
     int32_t restore_x, restore_y;
+    uint32_t restore_w, restore_h; /* the size before maximise */
     struct tk_window frame;
     int title, bmin, bmax, bclose; /* scene nodes */
     bool dragging;

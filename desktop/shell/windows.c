@@ -12,8 +12,8 @@
  * A press on a frame gives its window the keyboard (SESSION_FOCUS) and starts a drag
  * on the title (the session keeps sending the frame the pointer while the button is
  * held); the buttons minimise (hide; the panel's task button brings it back),
- * maximise (move to the top left below the panel and back; the client keeps its
- * size), and close (stop the application's service through the root manager).
+ * maximise (move to the top left below the panel, asking the client to fill the
+ * screen, and back), and close (stop the application's service through the root manager).
  * A press on the right or bottom border (or their corner) starts a resize: each
  * motion asks the client for the size under the pointer (GFX_EVENT_CONFIGURE through
  * GFX_WM_DELIVER); the client resizes its own surface, to the nearest size it can draw,
@@ -137,11 +137,17 @@ int win_workspace(uint32_t n)
     return 0;
 }
 
+static void ask_size(struct win *w, int32_t wd, int32_t ht);
+
+/* Maximise: the top left below the panel, and the client asked to fill the screen;
+ * and back to where it was, at the size it had. */
 static void toggle_max(struct win *w)
 {
     if (!w->maximised) {
         w->restore_x = w->x;
         w->restore_y = w->y;
+        w->restore_w = w->w;
+        w->restore_h = w->h;
         w->x = BORDER;
         w->y = PANEL_H + TITLE_H;
     } else {
@@ -150,6 +156,10 @@ static void toggle_max(struct win *w)
     }
     w->maximised = !w->maximised;
     place(w, (w->z - Z_WINDOWS) / 2);
+    if (w->maximised)
+        ask_size(w, g_d.sw - 2 * BORDER, g_d.sh - PANEL_H - TITLE_H - BORDER);
+    else
+        ask_size(w, (int32_t)w->restore_w, (int32_t)w->restore_h);
 }
 
 /* Ask the client for a new size (it answers by resizing its surface, or not). */

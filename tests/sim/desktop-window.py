@@ -262,14 +262,18 @@ def run(tap, a, env):
     maximise = centre(dump, "button", "[]")
     if maximise:
         click(env, w, maximise)
-    dump = d.wait_dump(r"^window \d+ terminal 4,62 .* maximised workspace 1$")
+    # the terminal is asked to fill the screen below the panel (1016x702 pixels) and
+    # takes whole cells of 8x18 pixels with 6 around: 125x38 cells
+    full = f"{(1016 - 12) // 8 * 8 + 12}x{(702 - 12) // 18 * 18 + 12}"
+    dump = d.wait_dump(rf"^window \d+ terminal 4,62 {full} maximised workspace 1$")
     maximise = centre(dump, "button", "[]")
     if maximise:
         click(env, w, maximise)
-    back = window_at(d.wait_dump(r"^window \d+ terminal .*\d$"), "terminal")
+    back = window_at(d.wait_dump(rf"^window \d+ terminal {moved[1]},{moved[2]} {moved[3]}x{moved[4]} workspace 1$")
+                     if moved else None, "terminal")
     tap.check(dump is not None and back == moved,
-              "maximise puts the window at the top left below the panel, and back again",
-              f"{moved} -> {back}")
+              f"maximise puts the window at the top left below the panel at {full} (the terminal fills "
+              "the screen in whole cells), and back again at its place and size", f"{moved} -> {back}")
     two = centre(dump, "button", "2")
     if two:
         click(env, w, two)
