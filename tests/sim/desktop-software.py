@@ -17,7 +17,8 @@ of them, PKG_PROGRESS) and then the package installed with its provenance (the
 repository, its root, who installed it); the launcher now lists hellowin, and a click
 starts it: its window (a yellow square on blue) is on the screen. Update brings hello
 to 1.1; Remove takes hellowin away again: its window goes and the launcher no longer
-lists it. --shot saves the window with the software center and hellowin as a PNG.
+lists it. Installing shadow (which claims the boot store's log) is refused with the
+reason on the status line. --shot saves the window with the software center and hellowin as a PNG.
 Without Xvfb, xdotool or xwd: TAP SKIP.
 """
 import os
@@ -162,6 +163,24 @@ def update_and_remove(tap, sim, d, env, w):
               sim.text()[-800:])
 
 
+def refused(tap, sim, d, env, w):
+    """A package the root manager refuses (shadow claims the boot store's log): the
+    status line says why, nothing is installed."""
+    xdo(env, "key", "--window", w, "alt+F1")  # the launcher closes: the list is under it
+    dump = d.wait_dump(r"^launcher hidden$")
+    row = centre(dump, "text", "  shadow  1  available")
+    if row:
+        click(env, w, row)
+        dump = d.wait_dump(r'"> shadow  1  available"', 20)
+        click(env, w, centre(dump, "button", "Install"))
+    said = sim.wait_for(AT + r"software: install shadow: .*log", 60)
+    dump = d.wait_dump(r'"install shadow refused: .*log', 20) if said else None
+    sw = scene_of(dump, "software")
+    tap.check(sw and '"> shadow  1  available"' in sw,
+              "a package the root manager refuses: the status line says why, it stays available",
+              (sw or sim.text())[-1200:])
+
+
 def run(tap, a, env):
     if not a.tap:
         tap.check(False, "--tap names the network interface", "")
@@ -176,6 +195,7 @@ def run(tap, a, env):
     install(tap, sim, d, env, w, dump)
     run_app(tap, sim, d, env, w, a)
     update_and_remove(tap, sim, d, env, w)
+    refused(tap, sim, d, env, w)
     d.say("poweroff")
     rc = sim.finish(30)
     sys.stderr.write(sim.text())

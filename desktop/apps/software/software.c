@@ -19,6 +19,7 @@
  *
  * Layer: desktop (an application).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,10 +54,15 @@ static void show(void)
     send_scene();
 }
 
-static void say(const char *fmt, const char *a, const char *b)
+/* The status line. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
 {
     char line[TK_TEXT_MAX];
-    snprintf(line, sizeof line, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
     tk_set_text(&g.win.sc, g.status, line);
 }
 
@@ -140,10 +146,11 @@ static void refresh(void)
     if (!pkg_query(PKG_LIST, NULL, 0, installed, sizeof installed))
         cat_add_installed(&g.cat, installed, !g.filter[0]);
     if (err)
-        say("the package service: %s%s", offered, "");
+        say("the package service: %s", offered);
+    else if (!g.cat.n && g.filter[0])
+        say("nothing matches %s", g.filter);
     else if (!g.cat.n)
-        say(g.filter[0] ? "nothing matches %s%s" : "no packages: no repository is configured (pkg repo add)%s%s",
-            g.filter, "");
+        say("no packages: no repository is configured (pkg repo add)");
     show_list();
     show(); /* drawn and described to the desktop before it is said below */
     printf("software: %u packages%s%s\n", g.cat.n, g.filter[0] ? " match " : "", g.filter);
@@ -181,7 +188,7 @@ static void change(uint32_t ordinal, const char *verb)
     if (g.op.busy)
         return; /* one at a time: the status line says what runs */
     if (!e) {
-        say("select a package first%s%s", "", "");
+        say("select a package first");
         return;
     }
     snprintf(g.op.what, sizeof g.op.what, "%s %s", verb, e->name);
@@ -190,7 +197,7 @@ static void change(uint32_t ordinal, const char *verb)
     if (err)
         say("%s: %s", g.op.what, sos_strerror(err));
     else
-        say("%s: asked the package service%s", g.op.what, "");
+        say("%s: asked the package service", g.op.what);
     printf("software: %s: %s\n", g.op.what, err ? sos_strerror(err) : "started");
 }
 
