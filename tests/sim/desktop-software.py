@@ -137,23 +137,24 @@ def run_app(tap, sim, d, env, w, a):
         write_png(img, a.shot)
 
 
+def act(d, env, w, dump, row_text, button):
+    """Select the list's row (a click; its "> " mark seen) and click a button."""
+    row = centre(dump, "text", "  " + row_text)
+    if row:
+        click(env, w, row)
+        dump = d.wait_dump(r'"> ' + re.escape(row_text) + '"', 20)
+        click(env, w, centre(dump, "button", button))
+
+
 def update_and_remove(tap, sim, d, env, w):
     dump = d.dump()
     click(env, w, centre(dump, "button", "All"))
     dump = d.wait_dump(r'"  hello  1\.0  update to 1\.1"', 20)
-    row = centre(dump, "text", "  hello  1.0  update to 1.1")
-    if row:
-        click(env, w, row)
-        dump = d.wait_dump(r'"> hello  1\.0  update to 1\.1"', 20)
-        click(env, w, centre(dump, "button", "Update"))
+    act(d, env, w, dump, "hello  1.0  update to 1.1", "Update")
     ok = sim.wait_for(AT + r"software: update hello: update hello 1\.0 -> 1\.1 \(generation \d+\)$", 60)
     dump = d.wait_dump(r'"> hello  1\.1  installed"', 20) if ok else None
     tap.check(dump is not None, "Update brings hello from 1.0 to 1.1", sim.text()[-800:])
-    row = centre(dump, "text", "  hellowin  1  installed")
-    if row:
-        click(env, w, row)
-        dump = d.wait_dump(r'"> hellowin  1  installed"', 20)
-        click(env, w, centre(dump, "button", "Remove"))
+    act(d, env, w, dump, "hellowin  1  installed", "Remove")
     ok = sim.wait_for(AT + r"software: remove hellowin: remove hellowin 1 \(generation \d+\)$", 60)
     gone = d.wait_dump(r"^window \d+ hellowin ", 20, present=False) if ok else None
     click(env, w, centre(d.dump(), "button", "Apps"))
@@ -168,11 +169,7 @@ def refused(tap, sim, d, env, w):
     status line says why, nothing is installed."""
     xdo(env, "key", "--window", w, "alt+F1")  # the launcher closes: the list is under it
     dump = d.wait_dump(r"^launcher hidden$")
-    row = centre(dump, "text", "  shadow  1  available")
-    if row:
-        click(env, w, row)
-        dump = d.wait_dump(r'"> shadow  1  available"', 20)
-        click(env, w, centre(dump, "button", "Install"))
+    act(d, env, w, dump, "shadow  1  available", "Install")
     said = sim.wait_for(AT + r"software: install shadow: .*log", 60)
     dump = d.wait_dump(r'"install shadow refused: .*log', 20) if said else None
     sw = scene_of(dump, "software")
