@@ -54,7 +54,9 @@ static const char *g_usage =
     "                    binary, image/bootstore/bootstore.bin in the build dir)\n"
     "  --safe            boot in safe mode (only required services)\n"
     "  --desktop         boot to the desktop: the desktop shell starts with the system\n"
-    "                    (without it: 'desktop start' at the prompt)\n"
+    "                    (the default when there is a window; also with --headless)\n"
+    "  --no-desktop      boot to the text console, also in the window ('desktop start'\n"
+    "                    at the prompt starts the desktop later)\n"
     "  --disk PATH       the disk: a file, created (sparse) on first use. Default:\n"
     "                    $XDG_DATA_HOME/serviceos/disk.img, or\n"
     "                    ~/.local/share/serviceos/disk.img. 'none': no disk (the\n"
@@ -112,7 +114,7 @@ struct options {
     const char *init;
     const char *bootstore;
     int safe;
-    int desktop;
+    int desktop;   /* 1 --desktop, 0 --no-desktop, -1 when there is a window */
     const char *disk;
     unsigned long disk_mib;
     const char *net;
@@ -152,7 +154,7 @@ static int add_arg(struct options *o, const char *a)
 static int parse(int argc, char **argv, struct options *o)
 {
     const char *net = getenv("SOS_SIM_NET");
-    *o = (struct options){.audio = -1, .cpus = 1, .mem_mib = 128, .disk_mib = 64,
+    *o = (struct options){.audio = -1, .desktop = -1, .cpus = 1, .mem_mib = 128, .disk_mib = 64,
                           .net = net && *net ? net : "slirp"};
     bool net_given = false;
     for (int i = 1; i < argc; i++) {
@@ -203,6 +205,8 @@ static int parse(int argc, char **argv, struct options *o)
             o->safe = 1;
         } else if (!strcmp(a, "--desktop")) {
             o->desktop = 1;
+        } else if (!strcmp(a, "--no-desktop")) {
+            o->desktop = 0;
         } else if (!strcmp(a, "--test-core-fault")) { /* for tests only: docs/sim.md */
             hosted_test_core_fault();
         } else if (!strcmp(a, "--no-syscall-dispatch")) { /* to measure it: docs/sim.md */
@@ -384,8 +388,8 @@ static int fill_boot_info(struct options *o, struct boot_files *f)
         add_arg(o, "init");
         if (o->safe)
             add_arg(o, "mode=safe");
-        if (o->desktop)
-            add_arg(o, "start=desktop");
+        if (o->desktop > 0 || (o->desktop < 0 && !o->headless && !host_sdl_no_display()))
+            add_arg(o, "start=desktop"); /* by default with a window */
     }
     size_t ram = (size_t)o->mem_mib << 20;
     g_boot_digest = sim_det_digest(sim_det_digest(sim_det_digest(0, f->image, f->image_len),

@@ -21,6 +21,10 @@
 #define BORDER 4
 #define TITLE_H 30
 #define PANEL_H 32
+#define RESIZE_RIGHT 1u
+#define RESIZE_BOTTOM 2u
+#define MIN_W 160      /* the smallest client size a resize asks for */
+#define MIN_H 80
 #define Z_WINDOWS 10u  /* frame of the i-th window from the bottom: Z_WINDOWS + 2i */
 #define Z_PANEL 900u
 #define Z_LAUNCHER 901u
@@ -34,10 +38,13 @@ struct win {
     uint32_t w, h, z;
     uint32_t ws;       /* its workspace, 0-based */
     int32_t restore_x, restore_y;
+    uint32_t restore_w, restore_h; /* the size before maximise */
     struct tk_window frame;
     int title, bmin, bmax, bclose; /* scene nodes */
     bool dragging;
     int32_t grab_x, grab_y; /* where in the frame the drag began */
+    uint32_t resizing;      /* RESIZE_* edges held (a press on the border) */
+    int32_t rs_w, rs_h;     /* the client's size when the resize began */
     char *scene;       /* the application's own dump (DESKTOP_SCENE), or NULL */
 };
 

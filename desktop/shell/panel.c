@@ -114,7 +114,22 @@ static void clock_text(char *buf, size_t n)
              (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60));
 }
 
-/* The system's overall health from the status service ("system healthy"). */
+/* The system's overall health from a STATUS_QUERY reply ("system healthy"). */
+static void health_from(const struct sl_msg *r, int err)
+{
+    struct sl_parse p;
+    if (!err)
+        err = sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    if (!err) {
+        sl_parse_u64(&p);
+        uint32_t overall = sl_parse_u32(&p);
+        snprintf(g_d.health, sizeof(g_d.health), "system %s", health_name(overall));
+    } else {
+        snprintf(g_d.health, sizeof(g_d.health), "system ?");
+    }
+}
+
+/* The first time, at start: a call. */
 static void health_refresh(void)
 {
     uint8_t qb[32];
@@ -124,18 +139,66 @@ static void health_refresh(void)
     struct sl_msg q, r;
     sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, STATUS_QUERY);
     sl_msg_begin(&r, rb, SOS_CHANNEL_MAX_BYTES, NULL, 0, STATUS_QUERY);
-    int err = sl_conn_to_call(&g_d.status, &q, &r, sos_deadline_after(SOS_MS(2000)));
-    struct sl_parse p;
-    if (!err)
-        err = sl_parse_begin(&p, r.bytes, r.len, NULL, 0, NULL);
-    if (!err) {
-        sl_parse_u64(&p);
-        uint32_t overall = sl_parse_u32(&p);
-        snprintf(g_d.health, sizeof(g_d.health), "system %s", health_name(overall));
-    } else {
-        snprintf(g_d.health, sizeof(g_d.health), "system ?");
-    }
+    health_from(&r, sl_conn_to_call(&g_d.status, &q, &r, sos_deadline_after(SOS_MS(2000))));
     free(rb);
+}
+
+/*
+ * Every HEALTH_TICKS after that: one way, the reply read when it comes. The status
+ * service asks the root manager to answer, and the root manager, stopping the system,
+ * waits for us to stop: a call here held our stop until it was killed.
+ */
+static struct {
+    bool waiting;
+    uint32_t txid;
+    sos_time_t sent;
+} g_health;
+
+static void health_reply(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)pkt, (void)arg;
+    uint8_t *buf = malloc(SOS_CHANNEL_MAX_BYTES);
+    struct sos_chan_read rd = {.bytes = buf, .bytes_cap = SOS_CHANNEL_MAX_BYTES};
+    int err = buf ? (int)sos_channel_read(g_d.status.ch, &rd) : SOS_ERR_NO_MEMORY;
+    struct sos_msg_hdr h = {0};
+    if (!err && rd.actual_bytes >= sizeof(h))
+        memcpy(&h, buf, sizeof(h));
+    if (err == SOS_ERR_SHOULD_WAIT || (!err && h.txid != g_health.txid)) { /* not ours: wait on */
+        free(buf);
+        sl_server_watch(s, g_d.status.ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE,
+                        health_reply, NULL);
+        return;
+    }
+    struct sl_msg r = {.bytes = buf, .len = err ? 0 : rd.actual_bytes};
+    health_from(&r, err ? err : h.status);
+    free(buf);
+    g_health.waiting = false;
+    tk_set_text(&g_d.panel.sc, g_d.health_text, g_d.health);
+    tk_window_show(&g_d.panel);
+}
+
+static void health_ask(void)
+{
+    if (g_health.waiting && sos_clock_get() - g_health.sent < 10 * SOS_MS(1000))
+        return; /* one at a time (an answer lost for 10 s: ask again) */
+    uint8_t qb[32];
+    struct sl_msg q;
+    sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, STATUS_QUERY);
+    g_health.txid = 0x40000000u | ((g_health.txid + 1) & 0xffffffu);
+    sl_msg_hdr(&q)->txid = g_health.txid;
+    int err = sl_conn_to_refresh(&g_d.status, sos_deadline_after(SOS_MS(100)));
+    if (!err)
+        err = sl_msg_send(g_d.status.ch, &q);
+    if (!err && !g_health.waiting)
+        err = sl_server_watch(&g_d.srv, g_d.status.ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE,
+                              health_reply, NULL);
+    if (err) {
+        snprintf(g_d.health, sizeof(g_d.health), "system ?");
+        tk_set_text(&g_d.panel.sc, g_d.health_text, g_d.health);
+        return;
+    }
+    g_health.waiting = true;
+    g_health.sent = sos_clock_get();
 }
 
 void panel_update(void)
@@ -180,10 +243,8 @@ void panel_tick(void)
     clock_text(now, sizeof(now));
     tk_set_text(&g_d.panel.sc, g_d.clock, now);
     static uint32_t ticks;
-    if (++ticks % HEALTH_TICKS == 0) {
-        health_refresh();
-        tk_set_text(&g_d.panel.sc, g_d.health_text, g_d.health);
-    }
+    if (++ticks % HEALTH_TICKS == 0)
+        health_ask();
     if (tk_window_show(&g_d.panel) == SOS_ERR_PEER_CLOSED) {
         printf("desktop: the graphics service went away: starting again\n");
         exit(1); /* the root manager restarts us on a new compositor */

@@ -12,10 +12,14 @@
  * A press on a frame gives its window the keyboard (SESSION_FOCUS) and starts a drag
  * on the title (the session keeps sending the frame the pointer while the button is
  * held); the buttons minimise (hide; the panel's task button brings it back),
- * maximise (move to the top left below the panel and back: the client keeps its
- * size, since there is no protocol yet to ask a client to resize), and close (stop
- * the application's service through the root manager). A window belongs to the
- * workspace shown when it appeared; only the shown workspace's windows are visible.
+ * maximise (move to the top left below the panel, asking the client to fill the
+ * screen, and back), and close (stop the application's service through the root manager).
+ * A press on the right or bottom border (or their corner) starts a resize: each
+ * motion asks the client for the size under the pointer (GFX_EVENT_CONFIGURE through
+ * GFX_WM_DELIVER); the client resizes its own surface, to the nearest size it can draw,
+ * and the frame follows when the poll sees the client's new size. A window belongs to the
+ * workspace shown when it appeared; only the shown workspace's windows are visible. A
+ * new window is put above the others and given the keyboard.
  *
  * Layer: desktop (the desktop shell).
  */
@@ -133,11 +137,17 @@ int win_workspace(uint32_t n)
     return 0;
 }
 
+static void ask_size(struct win *w, int32_t wd, int32_t ht);
+
+/* Maximise: the top left below the panel, and the client asked to fill the screen;
+ * and back to where it was, at the size it had. */
 static void toggle_max(struct win *w)
 {
     if (!w->maximised) {
         w->restore_x = w->x;
         w->restore_y = w->y;
+        w->restore_w = w->w;
+        w->restore_h = w->h;
         w->x = BORDER;
         w->y = PANEL_H + TITLE_H;
     } else {
@@ -146,6 +156,50 @@ static void toggle_max(struct win *w)
     }
     w->maximised = !w->maximised;
     place(w, (w->z - Z_WINDOWS) / 2);
+    if (w->maximised)
+        ask_size(w, g_d.sw - 2 * BORDER, g_d.sh - PANEL_H - TITLE_H - BORDER);
+    else
+        ask_size(w, (int32_t)w->restore_w, (int32_t)w->restore_h);
+}
+
+/* Ask the client for a new size (it answers by resizing its surface, or not). */
+static void ask_size(struct win *w, int32_t wd, int32_t ht)
+{
+    wd = wd < MIN_W ? MIN_W : wd > g_d.sw - 2 * BORDER ? g_d.sw - 2 * BORDER : wd;
+    ht = ht < MIN_H ? MIN_H : ht > g_d.sh - PANEL_H - TITLE_H - BORDER ? g_d.sh - PANEL_H - TITLE_H - BORDER : ht;
+    struct sos_input_event e = {.type = GFX_EVENT_CONFIGURE, .x = wd, .y = ht};
+    uint8_t qb[96], rb[128];
+    struct sl_msg q, r;
+    sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, GFX_WM_DELIVER);
+    sl_msg_put_u32(&q, w->id);
+    sl_msg_put(&q, &e, sizeof(e));
+    sl_msg_begin(&r, rb, sizeof(rb), NULL, 0, GFX_WM_DELIVER);
+    if (sl_conn_to_call(&g_d.gfx, &q, &r, sos_deadline_after(GFX_TIMEOUT_NS)))
+        printf("desktop: cannot ask %s for %dx%d: %s\n", w->owner, wd, ht, gfx_why());
+}
+
+/* The border under a press in the frame (the client covers the inside). */
+static uint32_t border_at(const struct win *w, int32_t x, int32_t y)
+{
+    int32_t fw = (int32_t)w->w + 2 * BORDER, fh = (int32_t)w->h + TITLE_H + BORDER;
+    uint32_t edges = 0;
+    if (y >= TITLE_H && x >= fw - BORDER)
+        edges |= RESIZE_RIGHT;
+    if (y >= fh - BORDER)
+        edges |= RESIZE_BOTTOM;
+    if (edges == RESIZE_BOTTOM && x >= fw - 4 * BORDER)
+        edges |= RESIZE_RIGHT; /* near the corner: both */
+    return edges;
+}
+
+static void resize_motion(struct win *w, const struct sos_input_event *e)
+{
+    int32_t wd = (int32_t)w->rs_w, ht = (int32_t)w->rs_h;
+    if (w->resizing & RESIZE_RIGHT)
+        wd += e->x - w->grab_x;
+    if (w->resizing & RESIZE_BOTTOM)
+        ht += e->y - w->grab_y;
+    ask_size(w, wd, ht);
 }
 
 static void frame_event(const struct sos_input_event *e, void *arg)
@@ -165,11 +219,17 @@ static void frame_event(const struct sos_input_event *e, void *arg)
         } else {
             give_focus(w->id);
             w->dragging = e->y < TITLE_H;
+            w->resizing = border_at(w, e->x, e->y);
+            w->rs_w = (int32_t)w->w;
+            w->rs_h = (int32_t)w->h;
             w->grab_x = e->x;
             w->grab_y = e->y;
         }
     } else if (e->type == SOS_INPUT_BUTTON && e->value == 0) {
         w->dragging = false;
+        w->resizing = 0;
+    } else if (e->type == SOS_INPUT_MOTION && w->resizing) {
+        resize_motion(w, e); /* the frame does not move: e stays relative to the start */
     } else if (e->type == SOS_INPUT_MOTION && w->dragging) {
         /* e is relative to the frame where it is now */
         int32_t dx = e->x - w->grab_x, dy = e->y - w->grab_y;
@@ -212,7 +272,10 @@ static void adopt(const struct gfx_surface_info *s)
         if (open_frame(w)) {
             printf("desktop: no frame for %s's surface %u: %s\n", w->owner, w->id, gfx_why());
             forget(w);
+            return;
         }
+        w->z = UINT32_MAX; /* a new window goes on top (restack) and gets the keyboard */
+        give_focus(w->id);
         return;
     }
 }
@@ -236,6 +299,19 @@ static void restack(void)
             place(order[i], i);
 }
 
+/* The client took another size (a resize it was asked for): the frame follows. */
+static void follow_size(struct win *w, const struct gfx_surface_info *s)
+{
+    if (s->w == w->w && s->h == w->h)
+        return;
+    w->w = s->w;
+    w->h = s->h;
+    int err = tk_window_resize(&w->frame, (int32_t)w->w + 2 * BORDER, (int32_t)w->h + TITLE_H + BORDER);
+    if (err)
+        printf("desktop: the frame of %s cannot follow its size: %s\n", w->owner, gfx_why());
+    printf("desktop: %s's window %u is now %ux%u\n", w->owner, w->id, w->w, w->h);
+}
+
 void win_poll(void)
 {
     static struct gfx_surface_info list[GFX_LIST_MAX];
@@ -250,6 +326,7 @@ void win_poll(void)
             if (list[k].id == w->id) {
                 seen = true;
                 w->z = list[k].z;
+                follow_size(w, &list[k]);
             }
         if (w->used && !seen) {
             forget(w);

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include <proto/desktop.h>
 #include <tk/window.h>
 
 static int32_t measure(void *ctx, const char *t) { return tk_text_width(ctx, t); }
@@ -50,6 +51,34 @@ int tk_window_show(struct tk_window *w)
         memcpy(&r[4 * k++], v, sizeof(v));
     }
     return k ? gfx_surface_present(&w->s, r, k) : 0;
+}
+
+int tk_window_resize(struct tk_window *w, int32_t wd, int32_t ht)
+{
+    if (wd <= 0 || ht <= 0)
+        return SOS_ERR_INVALID_ARGS;
+    int err = gfx_surface_resize(&w->s, (uint32_t)wd, (uint32_t)ht);
+    if (err)
+        return err;
+    w->sc.n[0].w = wd; /* the root takes the new size; the layout follows */
+    w->sc.n[0].h = ht;
+    tk_layout(&w->sc);
+    w->sc.damage_all = true; /* the new buffer is blank: all of it is drawn and presented */
+    return tk_window_show(w);
+}
+
+int tk_window_describe(struct tk_window *w, struct sl_conn_to *desktop)
+{
+    static char dump[DESKTOP_SCENE_MAX];
+    static uint8_t buf[DESKTOP_SCENE_MAX + 128];
+    tk_dump(&w->sc, w->x, w->y, dump, sizeof dump);
+    struct sl_msg q;
+    sl_msg_begin(&q, buf, sizeof buf, NULL, 0, DESKTOP_SCENE);
+    sl_msg_hdr(&q)->flags |= SOS_MSG_NO_REPLY; /* the desktop may be waiting on the root manager */
+    sl_msg_put_u32(&q, w->s.id);
+    sl_msg_put_str(&q, dump);
+    int err = sl_conn_to_refresh(desktop, sos_deadline_after(SOS_MS(50)));
+    return err ? err : sl_msg_send(desktop->ch, &q);
 }
 
 int tk_window_place(struct tk_window *w, int32_t x, int32_t y, uint32_t z, uint32_t flags)

@@ -182,6 +182,8 @@ void host_console_set_mirror(void (*fn)(const char *buf, size_t len));
 /* ---- the window (sdl.c): runs on the main thread until power-off or the window closes
  * (returns 1 then); -1 when no window can be opened. */
 int host_sdl_run(const char *title);
+/* True when there is no display to open a window on (host_sdl_run would not try). */
+bool host_sdl_no_display(void);
 /* The window's size in pixels before scaling (the text grid: the display's size). */
 void host_sdl_grid_size(uint32_t *w, uint32_t *h);
 

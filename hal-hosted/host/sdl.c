@@ -249,7 +249,7 @@ static void input(const SDL_Event *ev)
 
 /* No display to open a window on: SDL's probes would only print their own errors. An
  * SDL_VIDEODRIVER chosen by the user is left to SDL. */
-static bool no_display(void)
+bool host_sdl_no_display(void)
 {
     return !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY") && !getenv("SDL_VIDEODRIVER");
 }
@@ -257,7 +257,7 @@ static bool no_display(void)
 int host_sdl_run(const char *title)
 {
     memset(g_cells, ' ', sizeof(g_cells));
-    if (no_display()) {
+    if (host_sdl_no_display()) {
         fprintf(stderr, "serviceos-sim: no display (DISPLAY and WAYLAND_DISPLAY are unset): "
                         "no window, the console is this terminal\n");
         return -1;

@@ -11,6 +11,9 @@
 #   --kernel ELF        boot this kernel instead of the build's
 #   --bootstore FILE    use this boot store bundle instead of the build's
 #   --cmdline TEXT      kernel options [-- init arguments] (see docs/x86_64.md)
+#   --no-desktop        with a window, boot to the console on the screen instead of
+#                       the desktop (the default with a window and no --cmdline or
+#                       --init: the init arguments are `start=desktop`)
 #   --data-disk PATH    the persistent virtio-blk data disk (default: created on first
 #                       use in ${XDG_DATA_HOME:-~/.local/share}/serviceos/; an empty file
 #                       is grown to 256 MiB); "none": none. --disk is the same. Test
@@ -43,7 +46,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-headless=0 ktest=0 init="" cmdline="" cmdline_set=0 data="" build="$root/build" nobuild=0
+headless=0 ktest=0 init="" cmdline="" cmdline_set=0 desktop=1 data="" build="$root/build" nobuild=0
 image_only="" image="" tmo="" kernel_arg="" bootstore_arg="" smp=2 print=0 net=none
 audio_file="" audio=1
 qemu_extra=()
@@ -55,6 +58,7 @@ while [ $# -gt 0 ]; do
     --kernel) kernel_arg=$2; shift ;;
     --bootstore) bootstore_arg=$2; shift ;;
     --cmdline) cmdline=$2; cmdline_set=1; shift ;;
+    --no-desktop) desktop=0 ;;
     --data-disk|--disk) data=$2; shift ;;
     --build-dir) build=$2; shift ;;
     --no-build) nobuild=1 ;;
@@ -131,6 +135,11 @@ stamp="$img.inputs"
 args=(--loader "$loader" --kernel "$kernel")
 [ -n "$init" ] && args+=(--init "$init")
 [ -n "$bootstore" ] && args+=(--bootstore "$bootstore")
+# with a window, the root manager starts the desktop at boot (docs/desktop.md)
+if [ $desktop = 1 ] && [ $headless = 0 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] &&
+   [ -z "$init" ] && [ $cmdline_set = 0 ] && [ -n "$bootstore" ]; then
+    cmdline="-- start=desktop" cmdline_set=1
+fi
 [ $cmdline_set = 1 ] && args+=(--cmdline "$cmdline")
 desc="${args[*]}"
 fresh=1

@@ -33,6 +33,7 @@
 #include <proto/console.h>
 
 #include "console_ops.h"
+#include "input_msg.h"
 
 struct consolesvc g_con;
 
@@ -386,17 +387,12 @@ void con_on_terminal(struct sl_server *s, const struct sos_port_packet *pkt, voi
     uint32_t i = (uint32_t)(uintptr_t)arg;
     uint8_t buf[512];
     while (g_con.term[i]) {
-        struct sos_chan_read rd = {.bytes = buf, .bytes_cap = sizeof(buf)};
-        int err = (int)sos_channel_read(g_con.term[i], &rd);
+        const char *text = NULL;
+        uint32_t len = 0;
+        int err = console_input_read(g_con.term[i], buf, sizeof(buf), &text, &len);
         if (err == SOS_ERR_SHOULD_WAIT)
             break;
-        struct sl_parse p;
-        struct sos_msg_hdr h;
-        uint32_t len = 0;
-        const char *text = NULL;
-        if (!err && !sl_parse_begin(&p, buf, rd.actual_bytes, NULL, 0, &h) && h.ordinal == CONSOLE_INPUT)
-            text = sl_parse_str(&p, &len);
-        if (!text || sl_parse_end(&p)) {
+        if (err) {
             sos_handle_close(g_con.term[i]);
             g_con.term[i] = 0;
             break;

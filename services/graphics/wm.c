@@ -61,8 +61,10 @@ static int do_deliver(struct sl_request *r, struct sl_parse *p)
         return gfx_fail(r, SOS_ERR_PEER_CLOSED, "the surface's creator closed its channel");
     struct sos_input_event e;
     memcpy(&e, raw, sizeof(e));
-    e.x -= s->px.geo.x;
-    e.y -= s->px.geo.y;
+    if (e.type != GFX_EVENT_CONFIGURE) { /* a configure's x, y are a size */
+        e.x -= s->px.geo.x;
+        e.y -= s->px.geo.y;
+    }
     uint8_t b[64];
     struct sl_msg m;
     sl_msg_begin(&m, b, sizeof(b), NULL, 0, GFX_SURF_EVENT);

@@ -178,8 +178,10 @@ static int channel_has(const struct pkgsvc_repo *repo, const char *name,
 }
 
 /* Installs (or updates to) name at version ("": the newest, or the pin), from the
- * repository policy allows; who: the client, for the provenance record. */
-static int install(const char *name, const char *version, const char *who, struct errmsg *err)
+ * repository policy allows; who: the client, for the provenance record; progress: the
+ * client's channel for PKG_PROGRESS, or 0. */
+static int install(const char *name, const char *version, const char *who, sos_handle_t progress,
+                   struct errmsg *err)
 {
     struct pkg_version v;
     struct pkgsvc_repo *repo = pkgsvc_repo_for(name);
@@ -201,8 +203,10 @@ static int install(const char *name, const char *version, const char *who, struc
     int rc = version[0] ? pkg_version_parse(version, strlen(version), &v, err) : 0;
     if (!rc && version[0])
         rc = channel_has(repo, name, &v, err);
+    struct pkgsvc_progress pr;
     if (!rc)
-        rc = pkgdb_install(&g_pkg.db, pkgsvc_repo_offers(repo), &repo->fetch, name,
+        rc = pkgdb_install(&g_pkg.db, pkgsvc_repo_offers(repo),
+                           pkgsvc_progress_fetch(&pr, &repo->fetch, progress), name,
                            version[0] ? &v : NULL, err);
     if (!rc) {
         pkgsvc_prov_note(repo, who);
@@ -211,13 +215,20 @@ static int install(const char *name, const char *version, const char *who, struc
     return rc;
 }
 
+/* The channel a client attached for PKG_PROGRESS, or 0 (the request's handles are
+ * closed after it). */
+static sos_handle_t progress_channel(const struct sl_request *r)
+{
+    return r->nhandles == 1 ? r->handles[0] : 0;
+}
+
 static int do_install(struct sl_request *r)
 {
     struct errmsg err;
     const char *name = NULL, *version = NULL;
     int rc = begin(r, SOS_RIGHT_WRITE, 2, &name, &version, &err);
     if (!rc)
-        rc = install(name, version, ((struct sl_peer *)r->client)->name, &err);
+        rc = install(name, version, ((struct sl_peer *)r->client)->name, progress_channel(r), &err);
     return answer(r, rc, &err);
 }
 
@@ -228,11 +239,11 @@ static int do_update(struct sl_request *r)
     int rc = begin(r, SOS_RIGHT_WRITE, 1, &name, NULL, &err);
     const char *who = rc ? "" : ((struct sl_peer *)r->client)->name;
     if (!rc && name[0])
-        rc = install(name, "", who, &err);
+        rc = install(name, "", who, progress_channel(r), &err);
     for (uint32_t i = 0; !rc && !name[0] && i < g_pkg.db.cur.set.count; i++) {
         char each[PKG_NAME_MAX + 1];
         snprintf(each, sizeof each, "%s", g_pkg.db.cur.set.pkg[i].name);
-        int one = install(each, "", who, &err);
+        int one = install(each, "", who, progress_channel(r), &err);
         if (one == SOS_ERR_ALREADY_EXISTS)
             pkgsvc_say("%s\n", err.msg);
         else

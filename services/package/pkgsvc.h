@@ -127,4 +127,17 @@ void pkgsvc_policy_why(const char *repo, const char *name, char *out, size_t siz
  * program with that SHA-256 (64 hex digits), "" for every repository and package. */
 void pkgsvc_trustinfo(const char *image);
 
+/* progress.c: a fetch that reports each package file's bytes on ch (PKG_PROGRESS);
+ * inner itself when ch is 0. p must outlive the install. */
+struct pkgsvc_progress {
+    const struct pkg_fetch *inner;
+    struct pkg_fetch outer;
+    sos_handle_t ch;
+    const struct pkg_sink *sink;
+    const char *path;
+    uint64_t done, told, total;
+};
+const struct pkg_fetch *pkgsvc_progress_fetch(struct pkgsvc_progress *p, const struct pkg_fetch *inner,
+                                              sos_handle_t ch);
+
 #endif

@@ -7,7 +7,8 @@
  * show the prompt and read the next line. Ctrl-C reaches a command that waits (a
  * follow, a program run) through sh_wait. CONSOLE_EOF (the end of the operator's input)
  * powers the system off. When the console restarts, the session breaks and the shell
- * attaches again.
+ * attaches again. Graphical terminals get sessions of their own (terms.c); g_sh.cur
+ * says whose command runs, and so where its output and its Ctrl-C are.
  *
  * Power-off and reboot are asked of the root manager without waiting for the answer:
  * the root manager stops the shell first (SVC_STOP), which the loop must be free to
@@ -35,6 +36,10 @@ struct shell g_sh;
 
 static void write_console(const char *text, size_t len)
 {
+    if (g_sh.cur) { /* a terminal's own session */
+        sh_term_write(g_sh.cur, text, len);
+        return;
+    }
     uint8_t *buf = malloc(len + 64);
     if (!buf)
         return;
@@ -189,6 +194,11 @@ static bool session_alive(void)
     return !(seen & SOS_SIG_PEER_CLOSED);
 }
 
+/* The Ctrl-C of the session the command came from. */
+static sos_handle_t wait_session(void) { return g_sh.cur ? sh_term_channel(g_sh.cur) : g_sh.session; }
+
+static int wait_events(void) { return g_sh.cur ? sh_term_events(g_sh.cur) : session_events(); }
+
 int sh_wait(sos_handle_t h)
 {
     sos_handle_t port;
@@ -198,8 +208,8 @@ int sh_wait(sos_handle_t h)
     if (sos_object_wait_async(h, port, 2, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED,
                               SOS_WAIT_ASYNC_ONCE))
         result = SH_WAIT_FAILED;
-    bool console = session_alive() &&
-                   !sos_object_wait_async(g_sh.session, port, 1, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED,
+    bool console = (g_sh.cur ? wait_session() != 0 : session_alive()) &&
+                   !sos_object_wait_async(wait_session(), port, 1, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED,
                                           SOS_WAIT_ASYNC_REPEAT);
     while (!result) {
         struct sos_port_packet pkt;
@@ -208,7 +218,7 @@ int sh_wait(sos_handle_t h)
         } else if (pkt.key == 2) {
             result = SH_WAIT_READY;
         } else if (console) {
-            result = session_events();
+            result = wait_events();
             if (result == SH_WAIT_CONSOLE_GONE) {
                 console = false; /* the main loop attaches again later; keep waiting for h */
                 result = 0;
@@ -223,6 +233,10 @@ int sh_wait(sos_handle_t h)
 
 static void resume_prompt(void)
 {
+    if (g_sh.cur) {
+        sh_term_prompt(g_sh.cur);
+        return;
+    }
     uint8_t b[64], rb[64];
     struct sl_msg req, rep;
     sl_msg_begin(&req, b, sizeof(b), NULL, 0, CONSOLE_PROMPT);
@@ -245,9 +259,13 @@ static void power_reply(struct sl_server *s, const struct sos_port_packet *pkt, 
     if (!g_sh.powering_off || (!err && h.txid != g_sh.power_txid))
         return;
     g_sh.powering_off = false;
+    g_sh.cur = sh_term_by_key(g_sh.power_term); /* where it was asked */
+    if (g_sh.power_term && !g_sh.cur)
+        return; /* that terminal has closed */
     sh_printf("power: the root manager refused: %s\n", sh_errtext(err ? err : h.status));
     sh_flush();
     resume_prompt();
+    g_sh.cur = NULL;
 }
 
 void sh_power(uint32_t mode)
@@ -259,6 +277,7 @@ void sh_power(uint32_t mode)
     sl_msg_put_u32(&m, mode);
     sl_msg_put_u32(&m, 0);
     g_sh.power_txid = sh_txid();
+    g_sh.power_term = sh_term_key(g_sh.cur);
     sl_msg_hdr(&m)->txid = g_sh.power_txid;
     int err = rm ? sl_msg_send(rm, &m) : SOS_ERR_NOT_FOUND;
     if (!err)
@@ -377,7 +396,7 @@ int main(void)
     sl_conn_to_init(&g_sh.sec, "security", 0);
     g_sh.audit = sos_startup_handle("audit");
     g_sh.kernel = sos_startup_handle("kernel");
-    int err = sl_service_init(&g_sh.srv, NULL, 0, &g_sh);
+    int err = sl_service_init(&g_sh.srv, g_sh_ops, 1, &g_sh);
     if (!err)
         err = (int)sos_timer_create(0, &g_sh.retry_timer);
     if (!err)

@@ -26,6 +26,8 @@ struct shell {
     struct sl_server srv;
     struct sl_conn_to console, log, config, status, rm, storage, net, audio, sec;
     sos_handle_t session;     /* our end of the console session, or 0 */
+    struct sh_term *cur;      /* the terminal session whose command runs; NULL: the console */
+    uintptr_t power_term;     /* sh_term_key of the session that asked to power off */
     uint64_t session_gen;     /* tells a stale watch packet from the current one */
     sos_handle_t retry_timer; /* attaching again after the console went away */
     int64_t retry_ns;         /* the current retry delay (0: attached) */
@@ -77,6 +79,17 @@ enum sh_wait_result {
 
 /* Wait for `h` (READABLE or PEER_CLOSED) or for Ctrl-C on the console session. */
 int sh_wait(sos_handle_t h);
+
+/* terms.c: sessions of their own for graphical terminals (CONSOLE_TERMINAL served). */
+struct sh_term;
+extern const struct sl_op g_sh_ops[1];
+void sh_term_write(struct sh_term *t, const char *s, size_t n);
+/* Read its input: 0, SH_WAIT_INTERRUPT (Ctrl-C) or SH_WAIT_CONSOLE_GONE (it closed). */
+int sh_term_events(struct sh_term *t);
+sos_handle_t sh_term_channel(const struct sh_term *t); /* 0 once it closed */
+void sh_term_prompt(struct sh_term *t);                /* show the prompt, read a line */
+uintptr_t sh_term_key(const struct sh_term *t);        /* names a session (0: none) */
+struct sh_term *sh_term_by_key(uintptr_t key);        /* NULL once it has ended */
 
 /* Ask the root manager to power off or reboot; the shell is then stopped by it. */
 void sh_power(uint32_t mode);

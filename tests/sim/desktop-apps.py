@@ -284,7 +284,7 @@ def run(tap, a, env):
         disk = os.path.join(a.shot, "disk.img")
         if os.path.exists(disk):
             os.remove(disk)
-    booted = boot(tap, a, env, "--desktop: the desktop shell is on the display", disk)
+    booted = boot(tap, a, env, "the desktop shell is on the display", ("--disk", disk))
     if not booted:
         return
     sim, d, w = booted

@@ -10,7 +10,10 @@ on "Apps" opens the launcher, which lists the terminal (an app from its manifest
 click on it starts the terminal through the root manager, and it gets a window with a
 frame (title, minimise, maximise, close); a click in it and the keys `services` and
 Return run the command in the operator shell, whose output appears in the terminal's
-own text (its scene, as the dump shows it). Dragging the title moves the window;
+own text (its scene, as the dump shows it) and not on the console: the terminal has a
+shell session of its own. Ctrl+Shift+N opens a second terminal window: a command typed
+in one shows in that one only, and the console's session still answers on its own.
+Dragging the title moves the window;
 minimise hides it and its task button brings it back; maximise moves it to the top
 left and back; workspace 2 hides it, workspace 1 shows it; Alt+1/2 and Alt+F1; the desktop shell, killed, is
 restarted and frames the surviving terminal again; a notification appears; the close
@@ -29,8 +32,150 @@ from xwdpix import write_png  # noqa: E402
 from xwindow import xdo  # noqa: E402
 
 
+def scenes(dump):
+    """Each window's part of a dump: {surface id: its lines}."""
+    parts = re.split(r"^(?=window \d+ )", dump or "", flags=re.M)
+    return {int(p.split()[1]): p for p in parts if p.startswith("window ")}
+
+
+def free_point(win, others):
+    """A point inside win (id, x, y, w, h) outside every other window and its frame."""
+    _, x, y, ww, wh = win
+    for px, py in ((x + ww - 12, y + wh - 12), (x + 12, y + wh - 12), (x + ww - 12, y + 12)):
+        if not any(o[1] - 6 <= px <= o[1] + o[3] + 6 and o[2] - 32 <= py <= o[2] + o[4] + 6 for o in others):
+            return px, py
+    return None
+
+
+def type_in(env, w, at, text):
+    click(env, w, at)
+    time.sleep(0.5)
+    xdo(env, "type", "--window", w, "--delay", "60", text)
+    xdo(env, "key", "--window", w, "Return")
+
+
+def drag(env, w, start, dx, dy, steps=6):
+    xdo(env, "mousemove", "--window", w, start[0], start[1])
+    xdo(env, "mousedown", "--window", w, 1)
+    for step in range(1, steps + 1):
+        xdo(env, "mousemove", "--window", w, start[0] + dx * step // steps, start[1] + dy * step // steps)
+        time.sleep(0.1)
+    xdo(env, "mouseup", "--window", w, 1)
+
+
+def resize(tap, sim, d, env, w):
+    """Dragging the frame's bottom-right corner asks the terminal for a new size: it
+    snaps it to whole cells and resizes its surface, the frame follows, the screen shows
+    the new size whole (the old area is the desktop again), and the shell's lines wrap
+    at the new width; dragging back out grows it again."""
+    win = window_at(d.dump(), "terminal")
+    if not win:
+        tap.check(False, "a terminal window to resize", "")
+        return
+    wid, x, y, ww, wh = win
+    cw, ch = (ww - 12) // 100, (wh - 12) // 30  # 100 x 30 cells and 6 pixels around
+    drag(env, w, (x + ww + 2, y + wh + 2), -300, -200)
+    cols, rows = (ww - 300 - 12) // cw, (wh - 200 - 12) // ch
+    want = (cols * cw + 12, rows * ch + 12)
+    dump = d.wait_dump(rf"^window {wid} terminal -?\d+,-?\d+ {want[0]}x{want[1]} ")
+    tap.check(dump is not None and sim.wait_for(rf"terminal: surface {wid} now {cols}x{rows} cells", 5),
+              f"dragging the corner 300x200 pixels in resizes the terminal to whole cells: {cols}x{rows}",
+              (window_at(d.dump(), "terminal"), sim.text()[-400:]))
+    frame = re.search(rf"^window {wid} terminal [^\n]*\n  frame\nbox (-?\d+),(-?\d+) (\d+)x(\d+)", dump or "", re.M)
+    tap.check(frame and (int(frame.group(3)), int(frame.group(4))) == (want[0] + 8, want[1] + 34),
+              "the frame follows the new size", frame.group(0) if frame else (dump or "")[-400:])
+    time.sleep(0.5)
+    img = shot(env, w)
+    inside = img.rgb(x + want[0] - 3, y + want[1] - 3) if img else None
+    gone = img.rgb(x + want[0] + 40, y + want[1] + 40) if img else None
+    tap.check(inside == 0x1e1e22 and gone not in (0x1e1e22, None),
+              "the screen shows the new size whole: the terminal's corner is drawn, the area it "
+              "left is the desktop again", f"corner {inside}, outside {gone}")
+    line = "echo " + "r" * 100
+    type_in(env, w, (x + 40, y + 40), line)
+    dump = d.wait_dump(r'"r+"$', 20)
+    wrapped = ("serviceos> " + line)[:cols]
+    tap.check(dump is not None and f'"{wrapped}"' in scenes(dump).get(wid, ""),
+              f"the shell's line wraps at the new width ({cols} columns)", (dump or "")[-1200:])
+    drag(env, w, (x + want[0] + 2, y + want[1] + 2), ww - want[0], wh - want[1])
+    dump = d.wait_dump(rf"^window {wid} terminal -?\d+,-?\d+ {ww}x{wh} ")
+    tap.check(dump is not None and sim.wait_for(rf"terminal: surface {wid} now 100x30 cells", 5),
+              "dragging it back out gives the terminal its 100x30 cells again",
+              (window_at(d.dump(), "terminal"), sim.text()[-300:]))
+
+
+def two_terminals(tap, sim, d, env, w):
+    """Ctrl+Shift+N opens a second terminal window with a session of its own: a command
+    typed in one shows in that one only, and not on the console, whose own session
+    still answers."""
+    first = window_at(d.dump(), "terminal")
+    if first:
+        click(env, w, free_point(first, []))
+        time.sleep(0.3)
+    xdo(env, "key", "--window", w, "ctrl+shift+n")
+    dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^window \d+ terminal ")
+    wins = [tuple(map(int, m)) for m in
+            re.findall(r"^window (\d+) terminal (-?\d+),(-?\d+) (\d+)x(\d+)", dump or "", re.M)]
+    second = next((x for x in wins if first and x[0] != first[0]), None)
+    tap.check(second is not None, "Ctrl+Shift+N opens a second terminal window", (dump or "")[-600:])
+    if not second:
+        return
+    mark = len(sim.text())
+    at2 = free_point(second, [first])
+    if at2:
+        type_in(env, w, at2, "echo only-in-the-second")
+    dump = d.wait_dump(r'"only-in-the-second"$', 20)
+    sc = scenes(dump)
+    tap.check(dump is not None and "only-in-the-second" in sc.get(second[0], "") and
+              "only-in-the-second" not in sc.get(first[0], "x only-in-the-second") and
+              not re.search(r"^(serviceos> echo )?only-in-the-second$", sim.text()[mark:], re.M),
+              "a command typed in the second terminal shows there only: not in the first, not on the console",
+              (dump or sim.text())[-1500:])
+    at1 = free_point(first, [second])
+    if at1:
+        type_in(env, w, at1, "echo only-in-the-first")
+    dump = d.wait_dump(r'"only-in-the-first"$', 20)
+    sc = scenes(dump)
+    tap.check(dump is not None and "only-in-the-first" in sc.get(first[0], "") and
+              "only-in-the-first" not in sc.get(second[0], "x only-in-the-first"),
+              "and one typed in the first shows in the first only", (dump or "")[-1500:])
+    out = d.command("echo the-console-answers", r"^the-console-answers$")
+    dump = d.dump()
+    tap.check(out is not None and "the-console-answers" not in dump.split("\npanel")[0].replace(
+              "serviceos> desktop dump", ""),
+              "the console's session is its own too: it answers, and no terminal shows it",
+              (out or sim.text())[-400:])
+
+
+def console_window(tap, sim, d, env, w):
+    """The launcher's system-console: a window on the console's own session (the way to
+    the text console once the desktop has the screen): typed there, a command runs on
+    the console's session and shows on the text console too."""
+    xdo(env, "key", "--window", w, "alt+F1")
+    dump = d.wait_dump(r'^launcher$[\s\S]*button .* "system-console"')
+    button = centre(dump, "button", "system-console")
+    tap.check(button is not None, "the launcher lists system-console", (dump or "")[-600:])
+    if not button:
+        return
+    click(env, w, button)
+    dump = d.wait_dump(r"^window \d+ system-console ")
+    win = window_at(dump, "system-console")
+    others = [tuple(map(int, m)) for m in
+              re.findall(r"^window (\d+) terminal (-?\d+),(-?\d+) (\d+)x(\d+)", dump or "", re.M)]
+    at = free_point(win, others) if win else None
+    mark = len(sim.text())
+    if at:
+        type_in(env, w, at, "echo typed-in-the-console-window")
+    seen = sim.wait_for(r"^serviceos> echo typed-in-the-console-window\n", 20) and \
+        re.search(r"^typed-in-the-console-window$", sim.text()[mark:], re.M)
+    tap.check(win is not None and seen,
+              "system-console opens a window on the console's session: what is typed there runs "
+              "on the text console", sim.text()[mark:][-600:])
+    d.command("stop system-console", r"serviceos> ")
+
+
 def run(tap, a, env):
-    booted = boot(tap, a, env, "--desktop: the desktop shell starts with the system, on the display")
+    booted = boot(tap, a, env, "with a window the system boots to the desktop (no --desktop given)")
     if not booted:
         return
     sim, d, w = booted
@@ -73,11 +218,12 @@ def run(tap, a, env):
         time.sleep(0.5)
         xdo(env, "type", "--window", w, "--delay", "60", "services")
         xdo(env, "key", "--window", w, "Return")
-    # the terminal shares the console's session: the output shows on the console too;
-    # one dump then (each command typed on the console scrolls the terminal too)
-    ran = re.search(r"^terminal\s+ready", sim.text()[mark:], re.M) or \
-        sim.wait_for(r"^serviceos> services\n[\s\S]*^terminal\s+ready", 30)
-    time.sleep(1)
+    # the terminal has a shell session of its own: the output is in its text only (the
+    # console shows it inside dumps only, quoted)
+    ran = d.wait_dump(r'^\s+text .* "terminal\s+ready', 30)
+    tap.check(ran is not None and not re.search(r"^serviceos> services$", sim.text()[mark:], re.M),
+              "the terminal's session is its own: the command and its output are not on the console",
+              sim.text()[mark:][-800:])
     img = shot(env, w)  # the terminal with the output (before a dump scrolls it)
     if img and a.shot:
         write_png(img, a.shot)
@@ -116,14 +262,18 @@ def run(tap, a, env):
     maximise = centre(dump, "button", "[]")
     if maximise:
         click(env, w, maximise)
-    dump = d.wait_dump(r"^window \d+ terminal 4,62 .* maximised workspace 1$")
+    # the terminal is asked to fill the screen below the panel (1016x702 pixels) and
+    # takes whole cells of 8x18 pixels with 6 around: 125x38 cells
+    full = f"{(1016 - 12) // 8 * 8 + 12}x{(702 - 12) // 18 * 18 + 12}"
+    dump = d.wait_dump(rf"^window \d+ terminal 4,62 {full} maximised workspace 1$")
     maximise = centre(dump, "button", "[]")
     if maximise:
         click(env, w, maximise)
-    back = window_at(d.wait_dump(r"^window \d+ terminal .*\d$"), "terminal")
+    back = window_at(d.wait_dump(rf"^window \d+ terminal {moved[1]},{moved[2]} {moved[3]}x{moved[4]} workspace 1$")
+                     if moved else None, "terminal")
     tap.check(dump is not None and back == moved,
-              "maximise puts the window at the top left below the panel, and back again",
-              f"{moved} -> {back}")
+              f"maximise puts the window at the top left below the panel at {full} (the terminal fills "
+              "the screen in whole cells), and back again at its place and size", f"{moved} -> {back}")
     two = centre(dump, "button", "2")
     if two:
         click(env, w, two)
@@ -149,6 +299,9 @@ def run(tap, a, env):
     tap.check(ok2 and ok1 and shown and hidden,
               "keyboard shortcuts: Alt+2 and Alt+1 switch workspaces, Alt+F1 opens and closes the launcher",
               f"alt+2 {bool(ok2)}, alt+1 {bool(ok1)}, alt+F1 {bool(shown)} {bool(hidden)}")
+    resize(tap, sim, d, env, w)
+    two_terminals(tap, sim, d, env, w)
+    console_window(tap, sim, d, env, w)
     d.say("kill desktop")
     again = sim.wait_for(r"desktop: ready: screen[\s\S]*desktop: ready: screen", 30)
     dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^  scene\n[\s\S]*\"serviceos>") if again else None
@@ -169,6 +322,10 @@ def run(tap, a, env):
     rc = sim.finish(30)
     sys.stderr.write(sim.text())
     tap.check(rc == 0, "poweroff ends the simulator with 0", f"status {rc}")
+    # (the terminal's own: at power-off the desktop may be killed after 1 s, a known
+    # issue of the shutdown order: docs/desktop.md)
+    killed = re.findall(r"^rootmgr: terminal did not stop within .*$", sim.text(), re.M)
+    tap.check(not killed, "the terminal stopped when asked: it was not killed", killed)
 
 
 sys.exit(main(run, "the desktop under Xvfb"))

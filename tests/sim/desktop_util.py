@@ -72,10 +72,11 @@ def shot(env, w):
     return XwdImage(p.stdout) if p.returncode == 0 else None
 
 
-def boot(tap, a, env, what, disk="none"):
-    """The simulator booted with --desktop on the Xvfb display: (sim, Desk, X window), or
-    None (a failed check) when the desktop did not come up."""
-    sim = Proc([a.sim, "--desktop", "--disk", disk, "--bootstore", a.bootstore], env=env,
+def boot(tap, a, env, what, extra=("--disk", "none")):
+    """The simulator booted on the Xvfb display, as a person starts it (no --desktop: the
+    desktop is the default with a window): (sim, Desk, X window), or None (a failed
+    check) when the desktop did not come up."""
+    sim = Proc([a.sim, *extra, "--bootstore", a.bootstore], env=env,
                stdin=subprocess.PIPE)
     ready = sim.wait_for(r"desktop: ready: screen 1024x768", 60)
     w = find_window(env) if ready else None
@@ -88,12 +89,13 @@ def boot(tap, a, env, what, disk="none"):
 
 
 def main(run, what):
-    """The arguments (--sim, --bootstore, --shot), run(tap, args, env) under a private
-    Xvfb (TAP SKIP without one), the plan; the exit status."""
+    """The arguments (--sim, --bootstore, --shot, --tap), run(tap, args, env) under a
+    private Xvfb (TAP SKIP without one), the plan; the exit status."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--sim", required=True)
     ap.add_argument("--bootstore", required=True)
     ap.add_argument("--shot")
+    ap.add_argument("--tap", help="the TAP interface for the simulator's network card")
     a = ap.parse_args()
     tap = Tap()
     under_xvfb(tap, what, ("Xvfb", "xdotool", "xwd"), lambda env: run(tap, a, env))

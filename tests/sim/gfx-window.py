@@ -3,7 +3,10 @@
 
 usage: gfx-window.py --sim SIM --bootstore FILE [--shot PNG]
 
-Boots the system in a private Xvfb, starts gfxdemo from the shell (`run gfxdemo`: the
+Boots the system in a private Xvfb with --no-desktop (with a window the default is the
+desktop, whose panel and frames would cover and move the demo's surfaces: this test
+reads the compositor's pixels at known places, without a window manager; the desktop's
+own pixels are checked by desktop-window), starts gfxdemo from the shell (`run gfxdemo`: the
 root manager starts it as its service) and dumps the window
 (xwd): the compositor owns the display (1024x768), the demo's known pixels are in
 their places (background, both surfaces, the upper surface covering the lower one
@@ -82,7 +85,7 @@ def check_input(tap, sim, env, w):
 
 
 def run(tap, a, env):
-    sim = Proc([a.sim, "--disk", "none", "--bootstore", a.bootstore], env=env,
+    sim = Proc([a.sim, "--no-desktop", "--disk", "none", "--bootstore", a.bootstore], env=env,
                stdin=subprocess.PIPE)
 
     def say(line):

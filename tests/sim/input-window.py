@@ -85,7 +85,8 @@ def test_headless(tap, a):
 
 
 def test_shell(tap, a, env):
-    sim = Proc([a.sim, "--disk", "none", "--bootstore", a.bootstore], env=env,
+    # the text console in the window: without the desktop (the default with a window)
+    sim = Proc([a.sim, "--no-desktop", "--disk", "none", "--bootstore", a.bootstore], env=env,
                stdin=subprocess.PIPE)
     up = sim.wait_for(r"serviceos> ", 60)
     w = find_window(env) if up else None

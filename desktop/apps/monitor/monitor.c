@@ -60,15 +60,7 @@ static const char *tenths(uint64_t v, uint64_t unit, char *out, size_t cap)
 
 static void send_scene(void)
 {
-    static char dump[DESKTOP_SCENE_MAX];
-    static uint8_t buf[DESKTOP_SCENE_MAX + 128];
-    tk_dump(&g.win.sc, g.win.x, g.win.y, dump, sizeof(dump));
-    struct sl_msg q;
-    sl_msg_begin(&q, buf, sizeof(buf), NULL, 0, DESKTOP_SCENE);
-    sl_msg_hdr(&q)->flags |= SOS_MSG_NO_REPLY; /* the desktop may be waiting on the root manager */
-    sl_msg_put_u32(&q, g.win.s.id);
-    sl_msg_put_str(&q, dump);
-    if (sl_conn_to_refresh(&g.desktop, sos_deadline_after(SOS_MS(50))) || sl_msg_send(g.desktop.ch, &q))
+    if (tk_window_describe(&g.win, &g.desktop))
         printf("monitor: no desktop to describe the window to\n");
 }
 

@@ -1,11 +1,19 @@
 /*
  * desktop/apps/terminal/terminal.c - the terminal: a window hosting the operator
- * shell through the console protocol. It asks the console for a terminal channel
- * (CONSOLE_TERMINAL): what the console shows arrives as CONSOLE_OUTPUT and goes into
+ * shell through the console protocol. It asks for a terminal channel
+ * (CONSOLE_TERMINAL): what the session shows arrives as CONSOLE_OUTPUT and goes into
  * the screen (vt.c: ANSI colours, cursor movement, erasing, scrollback); the keys the
- * session gives our surface become bytes (keys.c) sent as CONSOLE_INPUT, read by the
- * console like its own keyboard. So every shell command works here; the session is
- * the one in the console's foreground, shared with the text console.
+ * session gives our surface become bytes (keys.c) sent as CONSOLE_INPUT. Which
+ * session depends on the manifest: `terminal.svc` looks up the shell, which gives each
+ * terminal a shell session of its own; `system-console.svc` is granted the console
+ * instead, and shows the console's own session (the one the text console shows).
+ *
+ * One process serves several windows (Ctrl+Shift+N opens another; closing one's
+ * channel ends it), each with its own channel, so in `terminal.svc` its own shell
+ * session. A window asked to take another size (GFX_EVENT_CONFIGURE from the desktop
+ * shell, when a frame is dragged) snaps it to whole cells, resizes its surface (the new
+ * buffer with a new serial: the compositor keeps the old frame until the whole new one
+ * is presented) and gives the screen that many columns and rows (vt_resize).
  *
  * Text is DejaVu Sans Mono drawn by the toolkit (tk_fill, tk_text), row by row where
  * the screen changed, each row presented as its own rectangle. The mouse wheel and
@@ -30,31 +38,37 @@
 #define PAD 6
 #define WIN_X 100
 #define WIN_Y 80
+#define WINDOWS 4
 #define SCENE_NS 100000000ll /* the desktop hears of changes at most this often */
 #define SCENE_AGAIN 10       /* and every 10th tick anyway: a restarted desktop learns it */
+#define HID_N 17u
 
-static struct {
-    struct sl_server srv;
-    struct sl_conn_to gfx, console, desktop;
-    struct tk_font mono;
+struct tw { /* one window and its session */
     struct tk_window win;
     struct vt vt;
     sos_handle_t term;
-    int32_t cw, ch;
     int32_t cur_x, cur_y; /* where the cursor was drawn */
     bool scene_dirty;
-    int rows[VT_ROWS];
+    int rows[VT_MAX_ROWS];
+};
+
+static struct {
+    struct sl_server srv;
+    struct sl_conn_to gfx, console, desktop; /* console: the shell, or the console */
+    struct tk_font mono;
+    int32_t cw, ch;
+    struct tw *w[WINDOWS];
 } g;
 
-static void draw_row(int32_t r, struct tk_canvas *c)
+static void draw_row(struct tw *t, int32_t r, struct tk_canvas *c)
 {
-    const struct vt_line *l = vt_view_line(&g.vt, r);
-    int32_t y = PAD + r * g.ch;
+    const struct vt_line *l = vt_view_line(&t->vt, r);
+    int32_t y = PAD + r * g.ch, cols = t->vt.cols;
     tk_fill(c, 0, y, c->w, g.ch, vt_color(VT_DEFAULT_BG));
-    for (int32_t x = 0; x < VT_COLS;) {
+    for (int32_t x = 0; x < cols;) {
         int32_t end = x;
-        char run[VT_COLS + 1];
-        while (end < VT_COLS && l->c[end].fg == l->c[x].fg && l->c[end].bg == l->c[x].bg)
+        char run[VT_MAX_COLS + 1];
+        while (end < cols && l->c[end].fg == l->c[x].fg && l->c[end].bg == l->c[x].bg)
             run[end - x] = l->c[end].ch, end++;
         run[end - x] = 0;
         if (l->c[x].bg != VT_DEFAULT_BG)
@@ -62,46 +76,93 @@ static void draw_row(int32_t r, struct tk_canvas *c)
         tk_text(c, &g.mono, PAD + x * g.cw, y + g.mono.ascent + 1, run, vt_color(l->c[x].fg));
         x = end;
     }
-    if (g.vt.view == 0 && r == g.vt.cy) { /* the cursor: a block in the accent colour */
-        int32_t cx = g.vt.cx < VT_COLS ? g.vt.cx : VT_COLS - 1;
+    if (t->vt.view == 0 && r == t->vt.cy) { /* the cursor: a block in the accent colour */
+        int32_t cx = t->vt.cx < cols ? t->vt.cx : cols - 1;
         char one[2] = {l->c[cx].ch, 0};
         tk_fill(c, PAD + cx * g.cw, y, g.cw, g.ch, 0xff8ae234u);
         tk_text(c, &g.mono, PAD + cx * g.cw, y + g.mono.ascent + 1, one, vt_color(0));
     }
 }
 
-static void show(void)
+static void show(struct tw *t)
 {
-    struct tk_canvas c = {g.win.s.px, (int32_t)g.win.s.w, (int32_t)g.win.s.h, g.win.s.stride};
-    if (g.cur_y != g.vt.cy || g.cur_x != g.vt.cx) {
-        if (g.cur_y >= 0 && g.cur_y < VT_ROWS)
-            g.vt.dirty[g.cur_y] = true;
-        g.vt.dirty[g.vt.cy] = true;
-        g.cur_x = g.vt.cx;
-        g.cur_y = g.vt.cy;
+    struct tk_canvas c = {t->win.s.px, (int32_t)t->win.s.w, (int32_t)t->win.s.h, t->win.s.stride};
+    if (t->cur_y != t->vt.cy || t->cur_x != t->vt.cx) {
+        if (t->cur_y >= 0 && t->cur_y < t->vt.rows)
+            t->vt.dirty[t->cur_y] = true;
+        t->vt.dirty[t->vt.cy] = true;
+        t->cur_x = t->vt.cx;
+        t->cur_y = t->vt.cy;
     }
-    uint32_t rects[4 * VT_ROWS], n = 0;
-    char text[VT_COLS + 1];
-    for (int32_t r = 0; r < VT_ROWS; r++) {
-        if (!g.vt.dirty[r])
+    uint32_t rects[4 * VT_MAX_ROWS], n = 0;
+    char text[VT_MAX_COLS + 1];
+    for (int32_t r = 0; r < t->vt.rows; r++) {
+        if (!t->vt.dirty[r])
             continue;
-        g.vt.dirty[r] = false;
-        draw_row(r, &c);
+        t->vt.dirty[r] = false;
+        draw_row(t, r, &c);
         uint32_t v[4] = {0, (uint32_t)(PAD + r * g.ch), (uint32_t)c.w, (uint32_t)g.ch};
         memcpy(&rects[4 * n++], v, sizeof(v));
-        vt_line_text(vt_view_line(&g.vt, r), text);
-        tk_set_text(&g.win.sc, g.rows[r], text);
-        g.scene_dirty = true;
+        vt_line_text(&t->vt, vt_view_line(&t->vt, r), text);
+        tk_set_text(&t->win.sc, t->rows[r], text);
+        t->scene_dirty = true;
     }
-    g.win.sc.ndamage = 0; /* the rows are drawn above: the scene is only described */
-    g.win.sc.damage_all = false;
-    if (n && gfx_surface_present(&g.win.s, rects, n) == SOS_ERR_PEER_CLOSED) {
-        printf("terminal: the graphics service went away\n");
-        exit(1);
-    }
+    t->win.sc.ndamage = 0; /* the rows are drawn above: the scene is only described */
+    t->win.sc.damage_all = false;
+    for (uint32_t k = 0; k < n; k += GFX_DAMAGE_MAX) /* at most 64 rectangles a present */
+        if (gfx_surface_present(&t->win.s, &rects[4 * k], n - k < GFX_DAMAGE_MAX ? n - k : GFX_DAMAGE_MAX) ==
+            SOS_ERR_PEER_CLOSED) {
+            printf("terminal: the graphics service went away\n");
+            exit(1);
+        }
 }
 
-static void send_input(const char *b, size_t n)
+/* The scene: one text node a row, over the whole surface. */
+static void build_scene(struct tw *t)
+{
+    struct tk_measure m = tk_measure_font(&g.mono);
+    tk_scene_init(&t->win.sc, (int32_t)t->win.s.w, (int32_t)t->win.s.h, &m, &tk_theme_dark);
+    t->win.sc.n[0].pad = PAD;
+    for (int r = 0; r < t->vt.rows; r++) {
+        t->rows[r] = tk_add(&t->win.sc, 0, TK_TEXT, "");
+        t->win.sc.n[t->rows[r]].h = g.ch;
+    }
+    tk_layout(&t->win.sc);
+}
+
+/* Everything again, on the whole surface (a new window, a new size). */
+static int redraw(struct tw *t)
+{
+    struct tk_canvas c = {t->win.s.px, (int32_t)t->win.s.w, (int32_t)t->win.s.h, t->win.s.stride};
+    tk_fill(&c, 0, 0, c.w, c.h, vt_color(VT_DEFAULT_BG));
+    for (int32_t r = 0; r < t->vt.rows; r++)
+        t->vt.dirty[r] = true;
+    t->cur_y = -1;
+    t->win.sc.ndamage = 0;
+    show(t);
+    return gfx_surface_present_all(&t->win.s);
+}
+
+/* GFX_EVENT_CONFIGURE: the size the desktop asks, snapped to whole cells. */
+static void configure(struct tw *t, int32_t w, int32_t h)
+{
+    int32_t cols = (w - 2 * PAD) / g.cw, rows = (h - 2 * PAD) / g.ch;
+    cols = cols < 10 ? 10 : cols > VT_MAX_COLS ? VT_MAX_COLS : cols;
+    rows = rows < 3 ? 3 : rows > VT_MAX_ROWS ? VT_MAX_ROWS : rows;
+    if (cols == t->vt.cols && rows == t->vt.rows)
+        return;
+    int err = gfx_surface_resize(&t->win.s, (uint32_t)(cols * g.cw + 2 * PAD), (uint32_t)(rows * g.ch + 2 * PAD));
+    if (err) {
+        printf("terminal: cannot resize to %dx%d cells: %s (%s)\n", cols, rows, sos_strerror(err), gfx_why());
+        return;
+    }
+    vt_resize(&t->vt, cols, rows);
+    build_scene(t);
+    redraw(t);
+    printf("terminal: surface %u now %dx%d cells\n", t->win.s.id, cols, rows);
+}
+
+static void send_input(struct tw *t, const char *b, size_t n)
 {
     uint8_t buf[64];
     struct sl_msg m;
@@ -110,51 +171,82 @@ static void send_input(const char *b, size_t n)
     sl_msg_put_u32(&m, (uint32_t)n);
     sl_msg_put(&m, b, (uint32_t)n);
     sl_msg_put(&m, "", 1);
-    if (sl_msg_send(g.term, &m))
-        printf("terminal: the console did not take the key\n");
+    if (sl_msg_send(t->term, &m))
+        printf("terminal: the session did not take the key\n");
 }
 
-static void on_key(const struct sos_input_event *e)
+static int open_terminal(void);
+
+static void on_key(struct tw *t, const struct sos_input_event *e)
 {
     if (e->value == 0)
         return;
     if ((e->mods & SOS_INPUT_MOD_SHIFT) && (e->code == HID_PAGE_UP || e->code == HID_PAGE_DOWN)) {
-        if (vt_scroll_view(&g.vt, e->code == HID_PAGE_UP ? VT_ROWS / 2 : -VT_ROWS / 2))
-            show();
+        if (vt_scroll_view(&t->vt, e->code == HID_PAGE_UP ? t->vt.rows / 2 : -t->vt.rows / 2))
+            show(t);
+        return;
+    }
+    if ((e->mods & SOS_INPUT_MOD_SHIFT) && (e->mods & SOS_INPUT_MOD_CTRL) && e->code == HID_N) {
+        int err = open_terminal();
+        if (err)
+            printf("terminal: no new window: %s\n", sos_strerror(err));
         return;
     }
     char b[4];
     size_t n = key_bytes(e->code, e->mods, b);
     if (n == 1 && b[0] == 0x04)
-        return; /* Ctrl-D: the end of the console's input, on which the shell powers off */
+        return; /* Ctrl-D: the end of the input, on which the shell ends the session (and
+                 * on the console's, powers off) */
     if (n)
-        send_input(b, n);
+        send_input(t, b, n);
 }
 
 static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
 {
-    (void)s, (void)pkt, (void)arg;
+    (void)s, (void)pkt;
+    struct tw *t = g.w[(uintptr_t)arg];
     struct sos_input_event e;
-    while (tk_window_event(&g.win, &e)) {
+    while (t && tk_window_event(&t->win, &e)) {
         if (e.type == SOS_INPUT_KEY)
-            on_key(&e);
-        else if (e.type == SOS_INPUT_WHEEL && e.code == 0 && vt_scroll_view(&g.vt, 3 * e.value))
-            show();
+            on_key(t, &e);
+        else if (e.type == SOS_INPUT_WHEEL && e.code == 0 && vt_scroll_view(&t->vt, 3 * e.value))
+            show(t);
+        else if (e.type == GFX_EVENT_CONFIGURE)
+            configure(t, e.x, e.y);
     }
 }
 
-static void on_console(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+/* A window whose session ended goes; the last one takes the program with it. */
+static void close_terminal(uintptr_t i)
 {
-    (void)s, (void)pkt, (void)arg;
+    struct tw *t = g.w[i];
+    tk_window_close(&t->win);
+    sos_handle_close(t->term);
+    free(t);
+    g.w[i] = NULL;
+    for (int k = 0; k < WINDOWS; k++)
+        if (g.w[k])
+            return;
+    printf("terminal: the last session ended\n");
+    sl_server_stop(&g.srv, 0);
+}
+
+static void on_session(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)s, (void)pkt;
     static uint8_t buf[4096 + 128];
-    for (;;) {
+    struct tw *t = g.w[(uintptr_t)arg];
+    for (; t;) {
         struct sos_chan_read rd = {.bytes = buf, .bytes_cap = sizeof(buf)};
-        int err = (int)sos_channel_read(g.term, &rd);
+        int err = (int)sos_channel_read(t->term, &rd);
         if (err == SOS_ERR_SHOULD_WAIT)
             break;
         if (err) {
-            printf("terminal: the console went away: %s\n", sos_strerror(err));
-            exit(1); /* restarted, we attach again */
+            printf("terminal: the session went away: %s\n", sos_strerror(err));
+            if (err != SOS_ERR_PEER_CLOSED)
+                exit(1);
+            close_terminal((uintptr_t)arg);
+            return;
         }
         struct sl_parse p;
         struct sos_msg_hdr h;
@@ -163,75 +255,92 @@ static void on_console(struct sl_server *s, const struct sos_port_packet *pkt, v
         if (!sl_parse_begin(&p, buf, rd.actual_bytes, NULL, 0, &h) && h.ordinal == CONSOLE_OUTPUT)
             text = sl_parse_str(&p, &len);
         if (text)
-            vt_write(&g.vt, text, len);
+            vt_write(&t->vt, text, len);
     }
-    show();
+    if (t)
+        show(t);
 }
 
 /* Tell the desktop what the rows say: when they changed (at most every SCENE_NS), and
  * every SCENE_AGAIN ticks in any case, so that a desktop that restarted has it soon.
  * One way (no reply): the desktop may itself be waiting on the root manager, which
  * may be waiting for us to stop. */
+static void send_scene(struct tw *t, bool again)
+{
+    if (!t->scene_dirty && !again)
+        return;
+    t->scene_dirty = tk_window_describe(&t->win, &g.desktop) != 0; /* no desktop (yet): next tick */
+}
+
 static void on_scene_timer(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
 {
     (void)s, (void)pkt, (void)arg;
     static uint32_t ticks;
-    if (!g.scene_dirty && ++ticks % SCENE_AGAIN)
-        return;
-    g.scene_dirty = false;
-    static char dump[DESKTOP_SCENE_MAX];
-    static uint8_t buf[DESKTOP_SCENE_MAX + 128];
-    tk_dump(&g.win.sc, g.win.x, g.win.y, dump, sizeof(dump));
-    struct sl_msg q;
-    sl_msg_begin(&q, buf, sizeof(buf), NULL, 0, DESKTOP_SCENE);
-    sl_msg_hdr(&q)->flags |= SOS_MSG_NO_REPLY;
-    sl_msg_put_u32(&q, g.win.s.id);
-    sl_msg_put_str(&q, dump);
-    if (sl_conn_to_refresh(&g.desktop, sos_deadline_after(SOS_MS(50))) || sl_msg_send(g.desktop.ch, &q))
-        g.scene_dirty = true; /* no desktop (yet): again at the next tick */
+    bool again = ++ticks % SCENE_AGAIN == 0;
+    for (int i = 0; i < WINDOWS; i++)
+        if (g.w[i])
+            send_scene(g.w[i], again);
 }
 
-static int attach(void)
+/* One way: the shell may be busy with a command for a while (`uptime --wait`), and a
+ * call would hold this program's loop, and its stop, until then. A refusal closes the
+ * channel, which on_session sees. */
+static int attach(struct tw *t, uintptr_t i)
 {
     sos_handle_t ch[2], hb[1];
-    uint8_t b[64], rb[64];
-    struct sl_msg q, r;
-    int err = (int)sos_channel_create(0, ch);
-    if (err)
+    uint8_t b[64];
+    struct sl_msg q;
+    int err = sl_conn_to_refresh(&g.console, sos_deadline_after(SOS_MS(5000)));
+    if (err || (err = (int)sos_channel_create(0, ch)))
         return err;
     sl_msg_begin(&q, b, sizeof(b), hb, 1, CONSOLE_TERMINAL);
+    sl_msg_hdr(&q)->flags |= SOS_MSG_NO_REPLY;
     sl_msg_put_handle(&q, ch[1]);
-    sl_msg_begin(&r, rb, sizeof(rb), NULL, 0, CONSOLE_TERMINAL);
-    err = sl_conn_to_call(&g.console, &q, &r, sos_deadline_after(SOS_MS(5000)));
-    sos_handle_close(ch[1]); /* fails harmlessly when it moved to the console */
+    err = sl_msg_send(g.console.ch, &q);
+    sos_handle_close(ch[1]); /* fails harmlessly when it moved */
     if (err) {
         sos_handle_close(ch[0]);
         return err;
     }
-    g.term = ch[0];
-    return sl_server_watch(&g.srv, g.term, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_REPEAT,
-                           on_console, NULL);
+    t->term = ch[0];
+    return sl_server_watch(&g.srv, t->term, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_REPEAT,
+                           on_session, (void *)i);
 }
 
-static int open_window(void)
+/* A new window with a session of its own (each a little lower and to the right). */
+static int open_terminal(void)
 {
-    g.cw = tk_text_width(&g.mono, "M");
-    g.ch = g.mono.ascent - g.mono.descent + 2;
-    int err = tk_window_open(&g.win, &g.gfx, WIN_X, WIN_Y, VT_COLS * g.cw + 2 * PAD, VT_ROWS * g.ch + 2 * PAD,
-                             1, &tk_theme_dark, &g.mono);
-    if (err)
+    uintptr_t i = 0;
+    while (i < WINDOWS && g.w[i])
+        i++;
+    if (i == WINDOWS)
+        return SOS_ERR_NO_RESOURCES;
+    struct tw *t = calloc(1, sizeof(*t));
+    if (!t)
+        return SOS_ERR_NO_MEMORY;
+    vt_init(&t->vt);
+    int32_t off = 30 * (int32_t)i;
+    int err = tk_window_open(&t->win, &g.gfx, WIN_X + off, WIN_Y + off, VT_COLS * g.cw + 2 * PAD,
+                             VT_ROWS * g.ch + 2 * PAD, 1, &tk_theme_dark, &g.mono);
+    if (err) {
+        free(t);
         return err;
-    g.win.sc.n[0].pad = PAD;
-    for (int r = 0; r < VT_ROWS; r++) {
-        g.rows[r] = tk_add(&g.win.sc, 0, TK_TEXT, "");
-        g.win.sc.n[g.rows[r]].h = g.ch;
     }
-    tk_layout(&g.win.sc);
-    struct tk_canvas c = {g.win.s.px, (int32_t)g.win.s.w, (int32_t)g.win.s.h, g.win.s.stride};
-    tk_fill(&c, 0, 0, c.w, c.h, vt_color(VT_DEFAULT_BG));
-    g.cur_y = -1;
-    show();
-    return gfx_surface_present_all(&g.win.s);
+    g.w[i] = t;
+    build_scene(t);
+    if ((err = redraw(t)) || (err = attach(t, i)) ||
+        (err = sl_server_watch(&g.srv, t->win.s.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_surface,
+                               (void *)i))) {
+        tk_window_close(&t->win);
+        if (t->term)
+            sos_handle_close(t->term);
+        free(t);
+        g.w[i] = NULL;
+        return err;
+    }
+    printf("terminal: ready: surface %u, %dx%d cells of %dx%d pixels\n", t->win.s.id, VT_COLS, VT_ROWS, g.cw,
+           g.ch);
+    return 0;
 }
 
 int main(void)
@@ -243,20 +352,20 @@ int main(void)
         printf("terminal: cannot load DejaVu Sans Mono: %s\n", sos_strerror(err));
         return 1;
     }
-    vt_init(&g.vt);
+    g.cw = tk_text_width(&g.mono, "M");
+    g.ch = g.mono.ascent - g.mono.descent + 2;
     sl_conn_to_init(&g.gfx, "graphics", 0);
-    sl_conn_to_init(&g.console, "console", 0);
+    sos_handle_t con = sos_startup_handle("console"); /* granted: the console's session */
+    sl_conn_to_init(&g.console, con ? "console" : "shell", con);
     sl_conn_to_init(&g.desktop, "desktop", 0);
     sos_handle_t timer;
-    if ((err = sl_service_init(&g.srv, NULL, 0, &g)) || (err = open_window()) || (err = attach()) ||
-        (err = sl_server_watch(&g.srv, g.win.s.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_surface, NULL)) ||
+    if ((err = sl_service_init(&g.srv, NULL, 0, &g)) || (err = open_terminal()) ||
         (err = (int)sos_timer_create(0, &timer)) ||
         (err = (int)sos_timer_set(timer, sos_deadline_after(SCENE_NS), SCENE_NS)) ||
         (err = sl_server_watch(&g.srv, timer, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT, on_scene_timer, NULL))) {
         printf("terminal: cannot start: %s (%s)\n", sos_strerror(err), gfx_why());
         return 1;
     }
-    printf("terminal: ready: surface %u, %dx%d cells of %dx%d pixels\n", g.win.s.id, VT_COLS, VT_ROWS, g.cw, g.ch);
     sl_service_ready();
     return sl_server_run(&g.srv);
 }

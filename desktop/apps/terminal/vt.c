@@ -15,25 +15,29 @@ static const uint32_t g_palette[16] = {
 
 uint32_t vt_color(uint8_t i) { return g_palette[i & 15]; }
 
+static int32_t clampi(int32_t x, int32_t lo, int32_t hi) { return x < lo ? lo : x > hi ? hi : x; }
+
 static void blank(struct vt *v, struct vt_line *l, int32_t from, int32_t to)
 {
-    for (int32_t x = from; x < to && x < VT_COLS; x++)
+    for (int32_t x = from; x < to && x < VT_MAX_COLS; x++)
         l->c[x] = (struct vt_cell){' ', VT_DEFAULT_FG, v->bg};
 }
 
 static void dirty_all(struct vt *v)
 {
-    for (int y = 0; y < VT_ROWS; y++)
+    for (int y = 0; y < v->rows; y++)
         v->dirty[y] = true;
 }
 
 void vt_init(struct vt *v)
 {
     memset(v, 0, sizeof(*v));
+    v->cols = VT_COLS;
+    v->rows = VT_ROWS;
     v->fg = VT_DEFAULT_FG;
     v->bg = VT_DEFAULT_BG;
-    for (int y = 0; y < VT_ROWS; y++)
-        blank(v, &v->screen[y], 0, VT_COLS);
+    for (int y = 0; y < v->rows; y++)
+        blank(v, &v->screen[y], 0, v->cols);
     dirty_all(v);
 }
 
@@ -43,32 +47,55 @@ static void scroll_up(struct vt *v)
     v->hist_head = (v->hist_head + 1) % VT_HISTORY;
     if (v->hist_len < VT_HISTORY)
         v->hist_len++;
-    memmove(&v->screen[0], &v->screen[1], (VT_ROWS - 1) * sizeof(v->screen[0]));
-    blank(v, &v->screen[VT_ROWS - 1], 0, VT_COLS);
+    memmove(&v->screen[0], &v->screen[1], (v->rows - 1) * sizeof(v->screen[0]));
+    blank(v, &v->screen[v->rows - 1], 0, v->cols);
     if (v->view && v->view < (int32_t)v->hist_len)
         v->view++; /* a reader scrolled back keeps looking at the same lines */
+    dirty_all(v);
+}
+
+static void scroll_up(struct vt *v);
+
+/*
+ * A new size (clamped to 10 x 3 .. VT_MAX_COLS x VT_MAX_ROWS). Fewer rows push the
+ * top ones into the scrollback so that the cursor's row stays in sight; more rows come
+ * blank at the bottom. Narrower cuts what lies past the new right edge from the view
+ * (lines are not rewrapped), wider adds blank columns.
+ */
+void vt_resize(struct vt *v, int32_t cols, int32_t rows)
+{
+    cols = clampi(cols, 10, VT_MAX_COLS);
+    rows = clampi(rows, 3, VT_MAX_ROWS);
+    while (v->cy >= rows) {
+        scroll_up(v); /* blanks the last of the old rows, which lies past the new ones */
+        v->cy--;
+    }
+    for (int32_t y = 0; y < VT_MAX_ROWS; y++)
+        blank(v, &v->screen[y], y < v->rows ? v->cols : 0, VT_MAX_COLS);
+    v->cols = cols;
+    v->rows = rows;
+    v->cx = clampi(v->cx, 0, cols);
+    v->view = 0;
     dirty_all(v);
 }
 
 static void newline(struct vt *v)
 {
     v->cx = 0;
-    if (++v->cy == VT_ROWS) {
-        v->cy = VT_ROWS - 1;
+    if (++v->cy == v->rows) {
+        v->cy = v->rows - 1;
         scroll_up(v);
     }
 }
 
 static void put(struct vt *v, char c)
 {
-    if (v->cx >= VT_COLS)
+    if (v->cx >= v->cols)
         newline(v); /* wrap */
     uint8_t fg = v->bold && v->fg < 8 ? v->fg + 8 : v->fg;
     v->screen[v->cy].c[v->cx++] = (struct vt_cell){c, fg, v->bg};
     v->dirty[v->cy] = true;
 }
-
-static int32_t clampi(int32_t x, int32_t lo, int32_t hi) { return x < lo ? lo : x > hi ? hi : x; }
 
 static void sgr(struct vt *v)
 {
@@ -99,13 +126,13 @@ static void sgr(struct vt *v)
 
 static void erase_display(struct vt *v, int32_t mode)
 {
-    int32_t from = mode == 0 ? v->cy + 1 : 0, to = mode == 1 ? v->cy : VT_ROWS;
+    int32_t from = mode == 0 ? v->cy + 1 : 0, to = mode == 1 ? v->cy : v->rows;
     if (mode == 0)
-        blank(v, &v->screen[v->cy], v->cx, VT_COLS);
+        blank(v, &v->screen[v->cy], v->cx, v->cols);
     if (mode == 1)
         blank(v, &v->screen[v->cy], 0, v->cx + 1);
     for (int32_t y = from; y < to; y++)
-        blank(v, &v->screen[y], 0, VT_COLS);
+        blank(v, &v->screen[y], 0, v->cols);
     dirty_all(v);
 }
 
@@ -113,20 +140,20 @@ static void csi(struct vt *v, char final)
 {
     int32_t n = v->npar && v->par[0] > 0 ? v->par[0] : 1;
     switch (final) {
-    case 'A': v->cy = clampi(v->cy - n, 0, VT_ROWS - 1); break;
-    case 'B': v->cy = clampi(v->cy + n, 0, VT_ROWS - 1); break;
-    case 'C': v->cx = clampi(v->cx + n, 0, VT_COLS - 1); break;
-    case 'D': v->cx = clampi(v->cx - n, 0, VT_COLS - 1); break;
-    case 'G': v->cx = clampi(n - 1, 0, VT_COLS - 1); break;
+    case 'A': v->cy = clampi(v->cy - n, 0, v->rows - 1); break;
+    case 'B': v->cy = clampi(v->cy + n, 0, v->rows - 1); break;
+    case 'C': v->cx = clampi(v->cx + n, 0, v->cols - 1); break;
+    case 'D': v->cx = clampi(v->cx - n, 0, v->cols - 1); break;
+    case 'G': v->cx = clampi(n - 1, 0, v->cols - 1); break;
     case 'H':
     case 'f':
-        v->cy = clampi(n - 1, 0, VT_ROWS - 1);
-        v->cx = clampi(v->npar > 1 && v->par[1] > 0 ? v->par[1] - 1 : 0, 0, VT_COLS - 1);
+        v->cy = clampi(n - 1, 0, v->rows - 1);
+        v->cx = clampi(v->npar > 1 && v->par[1] > 0 ? v->par[1] - 1 : 0, 0, v->cols - 1);
         break;
     case 'J': erase_display(v, v->npar ? v->par[0] : 0); break;
     case 'K': {
         int32_t mode = v->npar ? v->par[0] : 0;
-        blank(v, &v->screen[v->cy], mode == 0 ? v->cx : 0, mode == 1 ? v->cx + 1 : VT_COLS);
+        blank(v, &v->screen[v->cy], mode == 0 ? v->cx : 0, mode == 1 ? v->cx + 1 : v->cols);
         break;
     }
     case 'm': sgr(v); break;
@@ -167,7 +194,7 @@ static void byte(struct vt *v, char c)
     case '\r': v->cx = 0; break;
     case '\n': newline(v); break;
     case '\b': if (v->cx > 0) v->cx--; v->dirty[v->cy] = true; break;
-    case '\t': do put(v, ' '); while (v->cx % 8 && v->cx < VT_COLS); break;
+    case '\t': do put(v, ' '); while (v->cx % 8 && v->cx < v->cols); break;
     default:
         if ((unsigned char)c >= 0x20 && c != 0x7f)
             put(v, (unsigned char)c < 0x80 ? c : '?'); /* bytes of UTF-8: one '?' each */
@@ -205,9 +232,9 @@ const struct vt_line *vt_view_line(const struct vt *v, int32_t row)
     return &v->history[idx];
 }
 
-void vt_line_text(const struct vt_line *l, char *out)
+void vt_line_text(const struct vt *v, const struct vt_line *l, char *out)
 {
-    int32_t n = VT_COLS;
+    int32_t n = v->cols;
     while (n > 0 && l->c[n - 1].ch == ' ')
         n--;
     for (int32_t x = 0; x < n; x++)

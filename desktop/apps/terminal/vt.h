@@ -16,8 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VT_COLS 100
+#define VT_COLS 100     /* the size vt_init gives */
 #define VT_ROWS 30
+#define VT_MAX_COLS 240 /* the largest vt_resize gives */
+#define VT_MAX_ROWS 100
 #define VT_HISTORY 500
 #define VT_DEFAULT_FG 7
 #define VT_DEFAULT_BG 0
@@ -28,11 +30,12 @@ struct vt_cell {
 };
 
 struct vt_line {
-    struct vt_cell c[VT_COLS];
+    struct vt_cell c[VT_MAX_COLS];
 };
 
 struct vt {
-    struct vt_line screen[VT_ROWS];
+    struct vt_line screen[VT_MAX_ROWS];
+    int32_t cols, rows;     /* the grid's size now */
     struct vt_line history[VT_HISTORY]; /* a ring: the newest at (hist_head - 1) */
     uint32_t hist_head, hist_len;
     int32_t cx, cy;         /* the cursor */
@@ -42,7 +45,7 @@ struct vt {
     int esc;                /* 0 text, 1 after ESC, 2 in CSI */
     int32_t par[8];
     int npar;
-    bool dirty[VT_ROWS];    /* rows changed since vt_clean */
+    bool dirty[VT_MAX_ROWS];    /* rows changed since vt_clean */
 };
 
 void vt_init(struct vt *v);
@@ -52,7 +55,9 @@ bool vt_scroll_view(struct vt *v, int32_t dy);
 /* Row `row` of what the view shows (scrollback lines, then the screen). */
 const struct vt_line *vt_view_line(const struct vt *v, int32_t row);
 /* Row `row` of the view as text, trailing blanks cut (out holds VT_COLS + 1). */
-void vt_line_text(const struct vt_line *l, char *out);
+void vt_line_text(const struct vt *v, const struct vt_line *l, char *out);
+/* A new grid size (see vt.c); everything is dirty afterwards. */
+void vt_resize(struct vt *v, int32_t cols, int32_t rows);
 /* The palette: 0xAARRGGBB of index 0..15 (the Tango colours). */
 uint32_t vt_color(uint8_t index);
 

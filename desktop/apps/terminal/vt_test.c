@@ -22,8 +22,8 @@ static struct vt g_v;
 
 static const char *row(int32_t r)
 {
-    static char s[VT_COLS + 1];
-    vt_line_text(vt_view_line(&g_v, r), s);
+    static char s[VT_MAX_COLS + 1];
+    vt_line_text(&g_v, vt_view_line(&g_v, r), s);
     return s;
 }
 
@@ -149,12 +149,48 @@ static void test_keys(void **state)
     assert_int_equal(key_bytes(9999, 0, b), 0);
 }
 
+/* A smaller grid keeps the cursor's row in sight (the rows above go to the scrollback),
+ * wraps at the new width; a larger one is blank where it grew. */
+static void test_resize(void **state)
+{
+    (void)state;
+    vt_init(&g_v);
+    for (int i = 0; i < 8; i++) {
+        char l[16];
+        snprintf(l, sizeof(l), "line %d\n", i);
+        put(l);
+    }
+    put("serviceos> x");
+    vt_resize(&g_v, 20, 5);
+    assert_int_equal(g_v.cols, 20);
+    assert_int_equal(g_v.rows, 5);
+    assert_int_equal(g_v.cy, 4);
+    assert_string_equal(row(4), "serviceos> x");
+    assert_string_equal(row(3), "line 7");
+    assert_string_equal(row(0), "line 4");
+    assert_true(vt_scroll_view(&g_v, 1)); /* line 3 went to the scrollback */
+    assert_string_equal(row(0), "line 3");
+    vt_scroll_view(&g_v, -1);
+    put("yyyyyyyyyy"); /* past column 20: wraps */
+    assert_string_equal(row(3), "serviceos> xyyyyyyyy");
+    assert_string_equal(row(4), "yy");
+    vt_resize(&g_v, 40, 12);
+    assert_int_equal(g_v.rows, 12);
+    assert_string_equal(row(11), "");
+    put("z");
+    assert_string_equal(row(4), "yyz"); /* the cursor stayed where it was */
+    vt_resize(&g_v, 100000, -5); /* clamped */
+    assert_int_equal(g_v.cols, VT_MAX_COLS);
+    assert_int_equal(g_v.rows, 3);
+    assert_true(g_v.cy < 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_and_controls), cmocka_unit_test(test_colours),
         cmocka_unit_test(test_cursor_and_erase), cmocka_unit_test(test_scrollback),
-        cmocka_unit_test(test_garbage), cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_garbage), cmocka_unit_test(test_keys), cmocka_unit_test(test_resize),
     };
     return cmocka_run_group_tests_name("terminal-vt", tests, NULL, NULL);
 }

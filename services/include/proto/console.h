@@ -19,6 +19,9 @@
  *       the console's keyboard; both without a reply. A terminal shows the session in
  *       the foreground, the same as the text console (up to CONSOLE_TERMINALS at
  *       once); closing the channel ends it.
+ *       The shell serves CONSOLE_TERMINAL too (services/shell/terms.c), with the same
+ *       messages on the channel: there the terminal gets a shell session of its own
+ *       (its own line editing, history and output), apart from the console's.
  *
  * Flow control: after CONSOLE_LINE or CONSOLE_EOF the session is paused, so a command's
  * output is never overtaken by the next prompt. Bytes typed meanwhile are kept (type-

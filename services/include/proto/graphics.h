@@ -57,7 +57,11 @@
  *
  *   GFX_SURF_EVENT     (32-byte struct sos_input_event), from the service, no reply:
  *       input for this surface; type GFX_EVENT_FOCUS (value 1: focused, 0: not) or an
- *       SOS_INPUT_* with x, y in the surface's pixels
+ *       SOS_INPUT_* with x, y in the surface's pixels; or GFX_EVENT_CONFIGURE from the
+ *       window manager (GFX_WM_DELIVER): the size the window should have, x = width
+ *       and y = height in pixels. The client picks the nearest size it can draw,
+ *       GFX_SURF_RESIZEs to it, draws and presents the new serial (a client may also
+ *       keep its size: the event is a request)
  *
  * A request without the right fails with SOS_ERR_ACCESS_DENIED. Every request carries
  * a transaction id in its header (sos_msg_hdr), as in every protocol.
@@ -89,6 +93,7 @@
 #define GFX_SURF_EVENT SOS_ORD(PROTO_GRAPHICS, GFX_VERSION, 21)
 
 #define GFX_EVENT_FOCUS 0x100u
+#define GFX_EVENT_CONFIGURE 0x101u
 
 #define GFX_OUTPUT_DEVICE (1u << 0)
 

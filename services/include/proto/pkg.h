@@ -9,6 +9,9 @@
  *   PKG_SEARCH   (str word)                  -> (str text)   [read]
  *   PKG_INSTALL  (str name, str version)     -> (str text)   [write]  version "" = newest
  *   PKG_UPDATE   (str name)                  -> (str text)   [write]  name "" = every one
+ *       Either may carry one handle, a channel: while the request runs, the service
+ *       sends on it PKG_PROGRESS (str path, u64 done, u64 total), one way, for each
+ *       package file it fetches: at 0 bytes, every 4 KiB, and at the end.
  *   PKG_REMOVE   (str name)                  -> (str text)   [write]
  *   PKG_ROLLBACK ()                          -> (str text)   [write]
  *   PKG_HISTORY  ()                          -> (str text)   [read]
@@ -67,6 +70,7 @@
 #define PKG_WHICH SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 13)
 #define PKG_POLICY SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 14)
 #define PKG_TRUSTINFO SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 15)
+#define PKG_PROGRESS SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 32)
 
 /* Where the service keeps its state (package.svc: resource=storage/data/pkg): installed
  * files are PKG_STATE_PATH/objects/<sha256>. */

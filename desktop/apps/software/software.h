@@ -1,0 +1,50 @@
+/*
+ * desktop/apps/software/software.h - the software center's state, shared by its
+ * window (software.c) and its requests to the package service (pkgops.c).
+ *
+ * Layer: desktop (an application).
+ */
+#ifndef SOFTWARE_SOFTWARE_H
+#define SOFTWARE_SOFTWARE_H
+
+#include <client/graphics.h>
+#include <tk/window.h>
+
+#include "catalog.h"
+
+#define LIST_ROWS 14
+#define DETAIL_ROWS 26
+#define DETAIL_COLS 64
+
+struct software {
+    struct sl_server srv;
+    struct sl_conn_to gfx, pkg, desktop;
+    struct tk_font font;
+    struct tk_window win;
+    struct catalog cat;
+    char filter[64];             /* the search word ("" lists everything) */
+    char selected[CAT_NAME];
+    int field, bsearch, ball, rows[LIST_ROWS], details[DETAIL_ROWS];
+    int binstall, bupdate, bremove, bar, fill, status;
+    struct {
+        bool busy;               /* a change is running: one at a time */
+        uint32_t txid, gen;
+        sos_handle_t progress;   /* our end of the PKG_PROGRESS channel */
+        char what[96];           /* "install hellowin" */
+    } op;
+};
+
+extern struct software g;
+
+/* pkgops.c: a query (PKG_LIST with flags, PKG_SEARCH / PKG_SHOW of a, PKG_REPO trust):
+ * its report (or the reason it was refused) into text; 0 or the error. */
+int pkg_query(uint32_t ordinal, const char *a, uint32_t flags, char *text, size_t cap);
+/* pkgops.c: start PKG_INSTALL, PKG_UPDATE or PKG_REMOVE of name; ui_progress and then
+ * ui_done report on it. */
+int pkg_change(uint32_t ordinal, const char *name);
+
+/* software.c: a change's progress, and its end (status 0 or SOS_ERR_*, the report). */
+void ui_progress(const char *path, uint64_t done, uint64_t total);
+void ui_done(int status, const char *text);
+
+#endif
