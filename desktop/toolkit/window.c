@@ -67,20 +67,6 @@ int tk_window_resize(struct tk_window *w, int32_t wd, int32_t ht)
     return tk_window_show(w);
 }
 
-int tk_window_describe(struct tk_window *w, struct sl_conn_to *desktop)
-{
-    static char dump[DESKTOP_SCENE_MAX];
-    static uint8_t buf[DESKTOP_SCENE_MAX + 128];
-    tk_dump(&w->sc, w->x, w->y, dump, sizeof dump);
-    struct sl_msg q;
-    sl_msg_begin(&q, buf, sizeof buf, NULL, 0, DESKTOP_SCENE);
-    sl_msg_hdr(&q)->flags |= SOS_MSG_NO_REPLY; /* the desktop may be waiting on the root manager */
-    sl_msg_put_u32(&q, w->s.id);
-    sl_msg_put_str(&q, dump);
-    int err = sl_conn_to_refresh(desktop, sos_deadline_after(SOS_MS(50)));
-    return err ? err : sl_msg_send(desktop->ch, &q);
-}
-
 int tk_window_place(struct tk_window *w, int32_t x, int32_t y, uint32_t z, uint32_t flags)
 {
     int err = gfx_surface_configure(&w->s, x, y, z, 255, flags);

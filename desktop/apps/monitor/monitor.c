@@ -23,6 +23,7 @@
 #include <client/mgrinfo.h>
 #include <proto/desktop.h>
 #include <tk/theme.h>
+#include <tk/app.h>
 #include <tk/window.h>
 
 #define WIN_X 130

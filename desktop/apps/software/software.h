@@ -8,6 +8,7 @@
 #define SOFTWARE_SOFTWARE_H
 
 #include <client/graphics.h>
+#include <tk/app.h>
 #include <tk/window.h>
 
 #include "catalog.h"

@@ -30,6 +30,7 @@
 #include <client/graphics.h>
 #include <proto/console.h>
 #include <proto/desktop.h>
+#include <tk/app.h>
 #include <tk/window.h>
 
 #include "keys.h"

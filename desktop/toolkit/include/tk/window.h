@@ -33,10 +33,6 @@ int tk_window_show(struct tk_window *w);
  * drawn whole and presented with the new serial (the old frame stays on screen until
  * then). A client does this when the window manager asks (GFX_EVENT_CONFIGURE). */
 int tk_window_resize(struct tk_window *w, int32_t wd, int32_t ht);
-/* Tell the desktop shell what the window says (DESKTOP_SCENE: the scene's dump, on the
- * screen's coordinates), one way: the desktop may itself be waiting on the root
- * manager, which may be waiting for us to stop. 0, or why it could not be sent. */
-int tk_window_describe(struct tk_window *w, struct sl_conn_to *desktop);
 int tk_window_place(struct tk_window *w, int32_t x, int32_t y, uint32_t z, uint32_t flags);
 /* The next input event (GFX_SURF_EVENT) the session sent the window's surface; false
  * when none is waiting. Call it until false when the surface's channel is readable. */
