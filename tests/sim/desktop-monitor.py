@@ -16,9 +16,10 @@ or xwd: TAP SKIP.
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from desktop_util import boot, centre, click, main, shot  # noqa: E402
+from desktop_util import boot, centre, click, main, shot, xdo  # noqa: E402
 from xwdpix import write_png  # noqa: E402
 
 ROW = re.compile(r'^\s+text -?\d+,-?\d+ \d+x\d+ "([ >]) (\S+)\s+(\S+)"$', re.M)
@@ -50,12 +51,17 @@ def run(tap, a, env):
     listed = services(d)
     dump2 = d.dump()
     rows2 = dict((n, p) for _, n, p in ROW.findall(dump2))
-    steady = {n: p for n, p in listed.items() if rows.get(n) == rows2.get(n)}
+    # more services than rows: the last row counts those below (the wheel scrolls to them)
+    hidden = [n for n in listed if n not in rows and n not in rows2]
+    more = re.search(r'"\s*\((\d+) more below, (\d+) above', dump2)
+    steady = {n: p for n, p in listed.items() if n not in hidden and rows.get(n) == rows2.get(n)}
     wrong = {n: (p, rows.get(n)) for n, p in steady.items() if rows.get(n) != p}
     tap.check(len(listed) >= 10 and len(steady) >= 10 and not wrong and rows.get("desktop") == "ready"
-              and rows.get("monitor") == "ready",
-              f"the monitor lists the services with their phases as `services` says ({len(steady)} compared)",
-              f"services {listed}\nmonitor {rows}\nwrong {wrong}")
+              and rows.get("monitor") == "ready"
+              and (int(more.group(1)) if more else 0) == len(hidden),
+              f"the monitor lists the services with their phases as `services` says ({len(steady)} "
+              f"compared, {len(hidden)} below the list, counted)",
+              f"services {listed}\nmonitor {rows}\nwrong {wrong}\nhidden {hidden} more {more}")
     procs = re.findall(r'^\s+text .* "\s*(\d+) (\S+)\s+(\d+\.\d)% +(\d+\.\d) MB"$', dump2, re.M)
     names = [p[1] for p in procs]
     tap.check("monitor" in names and "init" in names and "desktop" in names and
@@ -85,6 +91,14 @@ def run(tap, a, env):
     img = shot(env, w)  # with log selected and the refusal
     if img and a.shot:
         write_png(img, a.shot)
+    if hidden and log_row:  # the wheel over the list brings the last service into view
+        for _ in range(3):
+            xdo(env, "click", "--window", w, 5)
+            time.sleep(0.1)
+        last = sorted(listed)[-1]
+        dump = d.wait_dump(rf'"[ >] {re.escape(last)}\s+\S+"$')
+        tap.check(dump is not None and re.search(r'"\s*\(0 more below, [1-9]\d* above', dump),
+                  f"the wheel scrolls the list: {last}, below it at first, is shown", (dump or d.dump())[-800:])
     close = centre(dump or d.dump(), "button", "x")
     if close:
         click(env, w, close)

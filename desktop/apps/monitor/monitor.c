@@ -41,7 +41,7 @@ static struct {
     struct tk_theme_follow theme; /* appearance.theme */
     int svc_row[ROWS], proc_row[ROWS], cpu_label, cpu_graph, mem_label, mem_graph, restart, message;
     struct mgr_svc svc[MGRINFO_MAX];
-    uint32_t nsvc;
+    uint32_t nsvc, top; /* top: the first service shown (the wheel scrolls the list) */
     char selected[32];
     struct { uint64_t pid, cpu_ns; } prev[MGRINFO_MAX];
     uint32_t nprev;
@@ -83,16 +83,40 @@ static uint64_t cpu_since(const struct mgr_proc *p)
     return 0;
 }
 
+/* The service shown in row i, or -1: with more services than rows, the last row says
+ * how many are below and above the window onto the list (the wheel moves it). */
+static int svc_at_row(uint32_t i)
+{
+    uint32_t n = g.nsvc > ROWS ? ROWS - 1 : ROWS;
+    return i < n && g.top + i < g.nsvc ? (int)(g.top + i) : -1;
+}
+
 static void show_services(void)
 {
     char line[TK_TEXT_MAX];
+    uint32_t most = g.nsvc > ROWS ? g.nsvc - (ROWS - 1) : 0; /* the list may have shrunk */
+    if (g.top > most)
+        g.top = most;
     for (uint32_t i = 0; i < ROWS; i++) {
+        int k = svc_at_row(i);
         line[0] = 0;
-        if (i < g.nsvc)
-            snprintf(line, sizeof(line), "%s %-14s %s", strcmp(g.svc[i].name, g.selected) ? " " : ">",
-                     g.svc[i].name, svc_phase_name(g.svc[i].phase));
+        if (k >= 0)
+            snprintf(line, sizeof(line), "%s %-14s %s", strcmp(g.svc[k].name, g.selected) ? " " : ">",
+                     g.svc[k].name, svc_phase_name(g.svc[k].phase));
+        else if (i == ROWS - 1 && g.nsvc > ROWS)
+            snprintf(line, sizeof(line), "  (%u more below, %u above: the wheel scrolls)",
+                     (unsigned)(g.nsvc - g.top - (ROWS - 1)), (unsigned)g.top);
         tk_set_text(&g.win.sc, g.svc_row[i], line);
     }
+}
+
+static void on_wheel(int32_t steps)
+{
+    uint32_t most = g.nsvc > ROWS ? g.nsvc - (ROWS - 1) : 0;
+    int64_t top = (int64_t)g.top - steps * 3;
+    g.top = top < 0 ? 0 : top > most ? most : (uint32_t)top;
+    show_services();
+    show();
 }
 
 /* The graphs: the last TK_GRAPH_MAX seconds of CPU and memory. */
@@ -200,9 +224,9 @@ static void on_click(int32_t x, int32_t y)
         show();
         return;
     }
-    for (uint32_t i = 0; i < ROWS && i < g.nsvc; i++)
-        if (hit == g.svc_row[i]) {
-            snprintf(g.selected, sizeof(g.selected), "%s", g.svc[i].name);
+    for (uint32_t i = 0; i < ROWS; i++)
+        if (hit == g.svc_row[i] && svc_at_row(i) >= 0) {
+            snprintf(g.selected, sizeof(g.selected), "%s", g.svc[svc_at_row(i)].name);
             tk_set_text(&g.win.sc, g.message, "");
             show_services();
             show();
@@ -216,6 +240,8 @@ static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, v
     while (tk_window_event(&g.win, &e))
         if (e.type == SOS_INPUT_BUTTON && e.code == 1 && e.value == 1)
             on_click(e.x, e.y);
+        else if (e.type == SOS_INPUT_WHEEL && e.code == 0)
+            on_wheel(e.value);
 }
 
 static void theme_changed(void *arg)
