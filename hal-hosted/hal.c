@@ -88,6 +88,8 @@ void hal_cpu_set_kernel_stack(uintptr_t top)
 void hal_user_enter(uintptr_t entry, uintptr_t sp, uintptr_t arg)
 {
     deliver(true);
+    if (host_isolate) /* --isolate: user code runs in the space's stub process */
+        host_stub_enter_user(entry, sp & ~(uintptr_t)15, arg);
     host_enter_user(entry, sp & ~(uintptr_t)15, arg);
 }
 
@@ -123,6 +125,8 @@ void hosted_user_fault(unsigned sig, int code, uintptr_t addr, uintptr_t pc, uns
 uintptr_t hal_as_syscall_entry(struct hal_as *as)
 {
     (void)as;
+    if (host_isolate) /* --isolate: the stub's trampoline */
+        return host_stub_syscall_entry();
     return (uintptr_t)host_syscall_entry;
 }
 

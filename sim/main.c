@@ -75,6 +75,10 @@ static const char *g_usage =
     "  --init IMAGE ...  boot IMAGE (a static-PIE ELF) as the first process instead of\n"
     "                    the root manager, with bootstrap authority; the remaining\n"
     "                    arguments are its argv\n"
+    "  --isolate         run each address space in its own host process (a stub that\n"
+    "                    holds only its pages, under a seccomp filter), the kernel in\n"
+    "                    this one: user code cannot reach the kernel's memory or the\n"
+    "                    host (docs/sim.md, isolation); slower syscalls; --cpus 1 only\n"
     "  -h, --help        this text\n"
     "\n"
     "The exit status is the status the system powered off with (70: kernel panic or\n"
@@ -91,6 +95,7 @@ struct options {
     const char *bootstore;
     int safe;
     int desktop;
+    int isolate;
     const char *disk;
     unsigned long disk_mib;
     const char *net;
@@ -175,6 +180,8 @@ static int parse(int argc, char **argv, struct options *o)
             o->safe = 1;
         } else if (!strcmp(a, "--desktop")) {
             o->desktop = 1;
+        } else if (!strcmp(a, "--isolate")) {
+            o->isolate = 1;
         } else if (!strcmp(a, "--test-core-fault")) { /* for tests only: docs/sim.md */
             hosted_test_core_fault();
         } else if (!strcmp(a, "--no-syscall-dispatch")) { /* to measure it: docs/sim.md */
@@ -193,6 +200,8 @@ static int parse(int argc, char **argv, struct options *o)
             return bad("unknown option '%s'", a);
         }
     }
+    if (o->isolate && o->cpus > 1) /* a stub runs one user context at a time: isolate.c */
+        return bad("--isolate runs on one vCPU only: not with --cpus N > 1%s", "");
     return 0;
 }
 
@@ -395,6 +404,11 @@ static int run(const struct options *o, char **argv)
         return 1;
     }
     host_vcpu_set_count(o->cpus);
+    if (o->isolate) { /* the stubs' seccomp filters replace Syscall User Dispatch */
+        host_vcpu_sud_disable();
+        if (host_isolate_enable())
+            return 1;
+    }
     int rc = open_disk(o);
     if (rc)
         return rc;
