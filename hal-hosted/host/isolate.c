@@ -129,7 +129,13 @@ static int spawn_fds(int ctl_fd, int done_w, posix_spawn_file_actions_t *fa, int
         if ((hi[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 64)) < 0 ||
             posix_spawn_file_actions_adddup2(fa, hi[i], STUB_FD_ARENA + i))
             return -1;
-    return 0;
+    /* nothing else: not the terminal, not a pipe whose reader waits for its end */
+    for (int fd = 0; fd < STUB_FD_ARENA; fd++)
+        if (posix_spawn_file_actions_addclose(fa, fd))
+            return -1;
+    if (posix_spawn_file_actions_adddup2(fa, g_exe_fd, STUB_FD_DONE + 1))
+        return -1; /* what the child executes: /proc/self/fd/6 */
+    return posix_spawn_file_actions_addclosefrom_np(fa, STUB_FD_DONE + 2) ? -1 : 0;
 }
 
 static int spawn(struct host_stub *s, int ctl_fd, int done_w)
@@ -146,7 +152,7 @@ static int spawn(struct host_stub *s, int ctl_fd, int done_w)
     posix_spawnattr_setsigdefault(&at, &all);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     char path[40];
-    snprintf(path, sizeof(path), "/proc/self/fd/%d", g_exe_fd);
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", STUB_FD_DONE + 1);
     char *argv[] = {"serviceos-stub", NULL}, *envp[] = {NULL};
     if (!spawn_fds(ctl_fd, done_w, &fa, hi))
         rc = posix_spawn(&s->pid, path, &fa, &at, argv, envp) ? -1 : 0;
@@ -263,8 +269,8 @@ static const struct host_isolate_ops g_ops = {iso_create, host_stub_destroy, iso
 
 int host_isolate_enable(void)
 {
+    /* above the stub's fds 3..6, which the spawn's dup2 actions replace before exec */
     int fd = memfd_create("serviceos-stub", MFD_CLOEXEC);
-    /* above the stub's fds 3..5, which the spawn's dup2 actions replace before exec */
     g_exe_fd = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 64);
     if (fd >= 0)
         close(fd);

@@ -5,7 +5,8 @@
  * It is a static freestanding program linked at a low fixed address, far from every
  * window; it holds its two control pages (host/stub.h), the user pages the core maps
  * into it, and nothing of the core. Setting up, it
- *   1. maps the control pages and asks to be killed with the simulator;
+ *   1. unmaps everything Linux gave it but its image (stack, vDSO), maps the control
+ *      pages and asks to be killed with the simulator;
  *   2. blocks every signal and starts the mapper thread (stub_x86_64.S), which installs
  *      its own filter (futex, mmap, mprotect, write) and serves mapping requests;
  *   3. sends its user signals (SIGUSR1: preemption; SIGSEGV, SIGBUS, SIGILL, SIGFPE,
@@ -220,8 +221,19 @@ static void setup_signals(void)
         die();
 }
 
+/* Everything Linux mapped besides the image (its stack, the vDSO and vvar) goes: the
+ * stub runs on its own stack, and user code finds nothing here but its own pages. */
+static void unmap_the_rest(void)
+{
+    extern char _end[];
+    uintptr_t end = ((uintptr_t)_end + 4095) & ~(uintptr_t)4095;
+    SYS(__NR_munmap, 0x10000, STUB_CTL_ADDR - 0x10000, 0, 0, 0, 0);
+    SYS(__NR_munmap, end, (1ull << 47) - 4096 - end, 0, 0, 0, 0);
+}
+
 void stub_main(void)
 {
+    unmap_the_rest();
     SYS(__NR_prctl, 1 /* PR_SET_PDEATHSIG */, K_SIGKILL, 0, 0, 0, 0);
     if (SYS(__NR_mmap, STUB_CTL_ADDR, 4096, 3, 0x11, STUB_FD_CTL, 0) != STUB_CTL_ADDR ||
         SYS(__NR_mmap, STUB_REQ_ADDR, 4096, 1, 0x11, STUB_FD_CTL, 4096) != STUB_REQ_ADDR)

@@ -122,6 +122,7 @@ struct phdr {
 #define PT_LOAD_ 1u
 #define PF_X_ 1u
 #define PF_W_ 2u
+#define ET_DYN_ 3u
 
 /* The core's ELF header: the page-aligned "\x7fELF" nearest below the syscall entry. */
 static const struct ehdr *find_core(void)
@@ -134,26 +135,57 @@ static const struct ehdr *find_core(void)
     return NULL;
 }
 
-/* The core's PT_LOAD segment with `flag` (PF_W, PF_X), as an address range. */
+/* Where the image's segments are: a PIE's at its header, an ET_EXEC's where linked. */
+static uintptr_t load_bias(const struct ehdr *e)
+{
+    return e->type == ET_DYN_ ? (uintptr_t)e : 0;
+}
+
+/* Whether the image holds the core's banner in a read-only segment: an attacker checks
+ * it found the core (with --isolate the image below the entry is the stub's). */
+static bool holds_core(const struct ehdr *e)
+{
+    static const char banner[] = "ServiceOS core: ";
+    const struct phdr *ph = (const struct phdr *)((uintptr_t)e + e->phoff);
+    for (unsigned i = 0; i < e->phnum; i++) {
+        if (ph[i].type != PT_LOAD_ || (ph[i].flags & (PF_W_ | PF_X_)))
+            continue;
+        const char *p = (const char *)(load_bias(e) + ph[i].vaddr);
+        for (uint64_t n = 0; n + sizeof(banner) - 1 <= ph[i].memsz; n++)
+            if (!memcmp(p + n, banner, sizeof(banner) - 1))
+                return true;
+    }
+    return false;
+}
+
+/* The core's PT_LOAD segment with `flag` (PF_W, PF_X), as an address range: 0; -1 no
+ * ELF header found; -2 the image found is not the core. */
 static int core_segment(unsigned flag, uintptr_t *lo, uintptr_t *hi)
 {
     const struct ehdr *e = find_core();
     if (!e)
         return -1;
+    if (!holds_core(e))
+        return -2;
     const struct phdr *ph = (const struct phdr *)((uintptr_t)e + e->phoff);
     for (unsigned i = 0; i < e->phnum; i++)
         if (ph[i].type == PT_LOAD_ && (ph[i].flags & flag)) {
-            *lo = (uintptr_t)e + ph[i].vaddr;
+            *lo = load_bias(e) + ph[i].vaddr;
             *hi = *lo + ph[i].memsz;
             return 0;
         }
     return -1;
 }
 
+#define NOT_CORE "the image below the entry is not the core (no banner), pages below:"
+
 static int try_store(void)
 {
     uintptr_t lo, hi;
-    if (core_segment(PF_W_, &lo, &hi))
+    int err = core_segment(PF_W_, &lo, &hi);
+    if (err == -2)
+        return stopped("store", NOT_CORE, SCAN_PAGES);
+    if (err)
         return stopped("store", "no core data segment found, pages scanned:", SCAN_PAGES);
     /* the last word of .bss, stored with the value it holds: no harm done, but a store */
     volatile uint64_t *w = (volatile uint64_t *)((hi - 8) & ~(uintptr_t)7);
@@ -184,7 +216,10 @@ static int try_jump(void)
     return 0;
 #endif
     uintptr_t lo, hi;
-    if (core_segment(PF_X_, &lo, &hi))
+    int err = core_segment(PF_X_, &lo, &hi);
+    if (err == -2)
+        return stopped("jump", NOT_CORE, SCAN_PAGES);
+    if (err)
         return stopped("jump", "no core code found, pages scanned:", SCAN_PAGES);
     const uint8_t *c = (const uint8_t *)lo;
     while ((uintptr_t)c < hi && *c != 0xc3) /* x86 `ret`; decoding starts at its byte */
