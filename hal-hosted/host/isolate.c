@@ -17,7 +17,7 @@
  * - Preemption: while a vCPU waits for a stub, host_vcpu.stub_pid names it; an
  *   interrupt raised then makes the vCPU thread send SIGUSR1 to the stub (vcpu.c),
  *   whose handler saves the context and hands off. The wait re-sends it every 50 ms
- *   while a line is pending and kills a stub that has not answered for 2 s (user code
+ *   while a line is pending and kills a stub that has not answered for 3 s (user code
  *   can block SIGUSR1 with a forged rt_sigreturn frame; that must not hang the vCPU).
  * - A stub that dies (a fatal signal it blocked, the watchdog) is a fault of its
  *   process: the wait notices with waitpid every 50 ms.
@@ -56,7 +56,7 @@ void host_user_fault_dispatch(unsigned sig, int code, uintptr_t addr, uintptr_t 
                               unsigned long err);
 
 #define WAIT_SLICE_NS 50000000ll   /* how often a waiting vCPU looks at its stub */
-#define WATCHDOG_NS 2000000000ll   /* a kicked stub silent this long is killed */
+#define WATCHDOG_NS 3000000000ll   /* a kicked stub silent this long is killed */
 
 struct host_stub {
     int pid;

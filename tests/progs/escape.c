@@ -7,7 +7,8 @@
  * "escape <how>: stopped: ..." (exit 0) when the kernel refused it; a fault ends the
  * process and the root manager reports it ("escape: faulted (...)"), which is also a
  * stop. Scenario `escape` (tests/scenarios/escape.scn) checks each outcome in the
- * simulator's default mode, where some are NOT stopped (docs/sim.md, isolation):
+ * simulator's default mode, where some are NOT stopped (docs/sim.md, isolation);
+ * `escape-isolate` checks that --isolate stops every one:
  *
  *   read    raw Linux openat + read of /etc/hostname     sim: raw host syscall fault
  *   create  raw Linux openat(O_CREAT) of a host file     sim: raw host syscall fault
@@ -20,6 +21,9 @@
  *           x86_64 only)
  *   forge   guess handle values (slots 1..64, generations  refused everywhere
  *           1..64) and use each
+ *   mask    a raw rt_sigreturn with a forged frame that    sim: raw host syscall fault;
+ *           blocks every host signal, then a loop          --isolate: the stub is killed
+ *           (x86_64 only)                                  when it stops answering
  *
  * The core is found as an attacker would: the startup block's syscall entry is an
  * address of the core's text in the simulator; the ELF header sits at the start of that
@@ -231,6 +235,39 @@ static int try_jump(void)
     return not_stopped("jump", "ran the core's code");
 }
 
+/*
+ * A forged signal frame: a raw rt_sigreturn that blocks every host signal and "returns"
+ * into an endless loop. With --isolate the stub's filter must let rt_sigreturn through
+ * (it ends every signal handler), so preemption can no longer reach this loop; the vCPU
+ * waiting for it kills the stub that stopped answering (host/isolate.c).
+ */
+static volatile unsigned long g_spins;
+static void spin(void)
+{
+    for (;;)
+        g_spins++;
+}
+
+static int try_mask(void)
+{
+#if !defined(__x86_64__)
+    printf("escape mask: not tried on this CPU (it forges an x86_64 signal frame)\n");
+    return 0;
+#else
+    static uint64_t stack[512] __attribute__((aligned(16)));
+    static uint64_t uc[40]; /* Linux's ucontext: 5 words, sigcontext (32), the mask */
+    uint64_t *sc = uc + 5;
+    sc[15] = (uint64_t)&stack[511] - 8; /* rsp, as at a function's entry */
+    sc[16] = (uint64_t)spin;           /* rip */
+    sc[17] = 0x202;                     /* rflags: IF */
+    sc[18] = 0x33 | (0x2bull << 48);    /* cs, ss: 64-bit user */
+    uc[37] = ~0ull;                     /* every signal blocked */
+    printf("escape mask: raw rt_sigreturn blocking every host signal, then a loop\n");
+    __asm__ volatile("mov %0, %%rsp; mov $15, %%eax; syscall" : : "r"(uc) : "memory");
+    __builtin_unreachable();
+#endif
+}
+
 static bool own_handle(sos_handle_t h)
 {
     const struct sos_startup *s = sos_startup_block();
@@ -267,10 +304,10 @@ int main(int argc, char **argv)
         int (*fn)(void);
     } ways[] = {{"read", try_read},   {"create", try_create}, {"exit", try_exit},
                 {"store", try_store}, {"peer", try_peer},     {"jump", try_jump},
-                {"forge", try_forge}};
+                {"forge", try_forge}, {"mask", try_mask}};
     for (size_t i = 0; argc == 2 && i < sizeof(ways) / sizeof(ways[0]); i++)
         if (!strcmp(argv[1], ways[i].name))
             return ways[i].fn();
-    printf("usage: escape read|create|exit|store|peer|jump|forge\n");
+    printf("usage: escape read|create|exit|store|peer|jump|forge|mask\n");
     return 2;
 }
