@@ -6,7 +6,8 @@
  * switched on them by host_ctx_switch; user code runs on the same host thread and
  * enters the core by calling host_syscall_entry (a function call, no trap); virtual
  * interrupts reach user code through a signal that redirects it into the core, and
- * reach core code only when it idles or returns to user mode.
+ * reach core code only when it idles or returns to user mode. With --isolate, user code
+ * runs in a stub process per address space instead (host/isolate.c).
  *
  * Layer: hal-hosted, core world.
  */
