@@ -90,13 +90,17 @@ def main():
     cmd = sys.argv[sys.argv.index("--") + 1:]
     sim = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT)
+    # once every service of the boot is ready and the shell waits, no process starts or
+    # ends: no stub read below is half set up or gone
+    sim.stdin.write(b"uptime --wait 60\n")
+    sim.stdin.flush()
     out, deadline = b"", time.time() + 60
     os.set_blocking(sim.stdout.fileno(), False)
-    while b"serviceos> " not in out and time.time() < deadline and sim.poll() is None:
-        chunk = sim.stdout.read() or b""
-        out += chunk
+    while out.count(b"serviceos> ") < 2 and time.time() < deadline and sim.poll() is None:
+        out += sim.stdout.read() or b""
         time.sleep(0.05)
-    check(b"serviceos> " in out, "the shell prompt under --isolate")
+    check(b"every service ready" in out and out.count(b"serviceos> ") >= 2,
+          "the shell prompt under --isolate, every service ready")
     exe = os.path.realpath("/proc/%d/exe" % sim.pid)
     sim_ranges = [(lo, hi) for lo, hi, _, p in maps(sim.pid) if p == exe]
     stubs = children(sim.pid)
