@@ -78,7 +78,7 @@ static const char *g_usage =
     "  --isolate         run each address space in its own host process (a stub that\n"
     "                    holds only its pages, under a seccomp filter), the kernel in\n"
     "                    this one: user code cannot reach the kernel's memory or the\n"
-    "                    host (docs/sim.md, isolation); slower syscalls; --cpus 1 only\n"
+    "                    host (docs/sim.md, isolation); syscalls are much slower\n"
     "  -h, --help        this text\n"
     "\n"
     "The exit status is the status the system powered off with (70: kernel panic or\n"
@@ -200,8 +200,6 @@ static int parse(int argc, char **argv, struct options *o)
             return bad("unknown option '%s'", a);
         }
     }
-    if (o->isolate && o->cpus > 1) /* a stub runs one user context at a time: isolate.c */
-        return bad("--isolate runs on one vCPU only: not with --cpus N > 1%s", "");
     return 0;
 }
 

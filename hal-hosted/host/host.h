@@ -126,6 +126,7 @@ struct host_vcpu {
     unsigned long thread; /* pthread_t */
     int tid;
     volatile int stub_pid; /* --isolate: the stub running user code for this vCPU, or 0 */
+    int stub_tid;          /* --isolate: and its runner thread for this vCPU */
 };
 
 extern __thread struct host_vcpu *host_tl_vcpu;

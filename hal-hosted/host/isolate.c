@@ -11,19 +11,21 @@
  *   and freed is gone from the stub before it is reused.
  * - Running user code: a core thread "in user mode" is host_stub_enter_user's loop on
  *   its kernel stack, holding the thread's registers and FPU image. Each round copies
- *   them into the stub's control page, sets STUB_RUN, and waits until the stub says
+ *   them into this vCPU's runner's control page, sets STUB_RUN, and waits until the stub says
  *   STUB_EXITED: a syscall (hosted_syscall, the answer in rax), a preemption
  *   (hosted_irq_entry, which may switch threads) or a fault (core_fault, no return).
  * - Preemption: while a vCPU waits for a stub, host_vcpu.stub_pid names it; an
- *   interrupt raised then makes the vCPU thread send SIGUSR1 to the stub (vcpu.c),
+ *   interrupt raised then makes the vCPU thread send SIGUSR1 to its runner (vcpu.c),
  *   whose handler saves the context and hands off. The wait re-sends it every 50 ms
  *   while a line is pending and kills a stub that has not answered for 3 s (user code
  *   can block SIGUSR1 with a forged rt_sigreturn frame; that must not hang the vCPU).
  * - A stub that dies (a fatal signal it blocked, the watchdog) is a fault of its
  *   process: the wait notices with waitpid every 50 ms.
  *
- * Only one vCPU (sim/main.c refuses --cpus N > 1 with --isolate): two vCPUs could run
- * two threads of one process, and a stub runs one context at a time.
+ * Each stub has one runner thread per vCPU, with a control page of its own: vCPU i
+ * always runs user code on runner i, so two vCPUs can run two threads of one process at
+ * once, and a thread that moves to another vCPU moves its context with it (the context
+ * lives in the core thread's loop, not in the runner).
  *
  * Layer: hal-hosted, host world (libc only).
  */
@@ -34,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -61,10 +64,14 @@ void host_user_fault_dispatch(unsigned sig, int code, uintptr_t addr, uintptr_t 
 struct host_stub {
     int pid;
     int done_fd; /* read end of the mapper's answers */
-    struct stub_ctl *ctl;
+    void *pages; /* the control memfd mapped here */
     struct stub_req *req;
+    struct stub_ctl *ctl[STUB_MAX_RUNNERS]; /* runner i: vCPU i's */
+    int tid[STUB_MAX_RUNNERS];
+    unsigned runners;
     uint32_t seq;
-    int dead;    /* reaped; status holds how it ended */
+    pthread_mutex_t lock; /* one mapping request at a time */
+    volatile int dead;    /* reaped; status holds how it ended */
     int status;
 };
 
@@ -99,16 +106,17 @@ static int reap(struct host_stub *s, int flags)
     return 1;
 }
 
-/* Wait until the stub hands off: 0, or -1 when it died. */
-static int wait_exit(struct host_stub *s, const volatile uint32_t *pending)
+/* Wait until runner r hands off: 0, or -1 when the stub died. */
+static int wait_exit(struct host_stub *s, unsigned r, const volatile uint32_t *pending)
 {
     int64_t kicked = -1;
+    struct stub_ctl *c = s->ctl[r];
     for (;;) {
-        uint32_t st = __atomic_load_n(&s->ctl->state, __ATOMIC_ACQUIRE);
+        uint32_t st = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
         if (st == STUB_EXITED)
             return 0;
         struct timespec ts = {0, WAIT_SLICE_NS};
-        if (futex(&s->ctl->state, FUTEX_WAIT, st, &ts) == 0 || errno != ETIMEDOUT)
+        if (futex(&c->state, FUTEX_WAIT, st, &ts) == 0 || errno != ETIMEDOUT)
             continue;
         if (reap(s, WNOHANG))
             return -1;
@@ -117,7 +125,10 @@ static int wait_exit(struct host_stub *s, const volatile uint32_t *pending)
         int64_t now = host_time_now();
         if (kicked < 0)
             kicked = now;
-        kill(s->pid, now - kicked > WATCHDOG_NS ? SIGKILL : SIGUSR1);
+        if (now - kicked > WATCHDOG_NS)
+            kill(s->pid, SIGKILL);
+        else
+            syscall(SYS_tgkill, s->pid, s->tid[r], SIGUSR1);
     }
 }
 
@@ -164,7 +175,15 @@ static int spawn(struct host_stub *s, int ctl_fd, int done_w)
     return rc;
 }
 
-/* The control memfd mapped here, the stub started, its READY awaited. */
+/* What every stub's first READY says alike: the syscall entry, a fresh FPU image. */
+static const struct stub_ctl *g_first_ready;
+static void take_first_ready(void)
+{
+    g_entry = g_first_ready->entry;
+    memcpy(g_fx_init, g_first_ready->fx, sizeof(g_fx_init));
+}
+
+/* The control memfd mapped here, the stub started, each runner's READY awaited. */
 static int stub_start(struct host_stub *s)
 {
     int pipefd[2];
@@ -175,22 +194,34 @@ static int stub_start(struct host_stub *s)
         return -1;
     }
     void *p = mmap(NULL, STUB_CTL_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, ctl_fd, 0);
-    int rc = p == MAP_FAILED ? -1 : spawn(s, ctl_fd, pipefd[1]);
+    int rc = -1;
+    if (p != MAP_FAILED) {
+        s->pages = p;
+        s->req = p;
+        s->req->runners = s->runners = host_vcpu_count();
+        for (unsigned i = 0; i < s->runners; i++)
+            s->ctl[i] = (struct stub_ctl *)((char *)p + 4096 * (1 + i));
+        rc = spawn(s, ctl_fd, pipefd[1]);
+    }
     close(ctl_fd);
     close(pipefd[1]);
     s->done_fd = pipefd[0];
-    if (p != MAP_FAILED) {
-        s->ctl = p;
-        s->req = (struct stub_req *)((char *)p + 4096);
+    for (unsigned i = 0; !rc && i < s->runners; i++) {
+        rc = wait_exit(s, i, NULL) || s->ctl[i]->reason != STUB_WHY_READY ? -1 : 0;
+        s->tid[i] = (int)s->ctl[i]->tid; /* read once: user code may write the page later */
     }
-    if (rc || wait_exit(s, NULL) || s->ctl->reason != STUB_WHY_READY) {
+    if (rc) {
         fprintf(stderr, "serviceos-sim: --isolate: a stub process did not start\n");
         return -1;
     }
-    g_entry = s->ctl->entry;
-    memcpy(g_fx_init, s->ctl->fx, sizeof(g_fx_init));
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    g_first_ready = s->ctl[0];
+    pthread_once(&once, take_first_ready);
     return 0;
 }
+
+static int request_locked(struct host_stub *s, uint32_t op, uintptr_t va, size_t len,
+                          unsigned prot, uint64_t off);
 
 /* One request to the mapper thread, answered before the core goes on. */
 static int request(struct host_stub *s, uint32_t op, uintptr_t va, size_t len, unsigned prot,
@@ -198,6 +229,15 @@ static int request(struct host_stub *s, uint32_t op, uintptr_t va, size_t len, u
 {
     if (s->dead)
         return 0; /* its process faults as soon as it runs: nothing to map */
+    pthread_mutex_lock(&s->lock);
+    int rc = request_locked(s, op, va, len, prot, off);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int request_locked(struct host_stub *s, uint32_t op, uintptr_t va, size_t len,
+                          unsigned prot, uint64_t off)
+{
     struct stub_req *r = s->req;
     r->op = op, r->addr = va, r->len = len, r->off = off;
     r->prot = ((prot & HOST_PROT_R) ? PROT_READ : 0) | ((prot & HOST_PROT_W) ? PROT_WRITE : 0) |
@@ -223,6 +263,7 @@ static int iso_create(uintptr_t base, size_t bytes, struct host_stub **out)
     if (!s)
         return -1;
     s->done_fd = -1;
+    pthread_mutex_init(&s->lock, NULL);
     if (stub_start(s) || request(s, STUB_OP_RESERVE, base, bytes, 0, 0)) {
         host_stub_destroy(s);
         return -1;
@@ -237,8 +278,9 @@ void host_stub_destroy(struct host_stub *s)
         kill(s->pid, SIGKILL);
         reap(s, 0);
     }
-    if (s->ctl)
-        munmap(s->ctl, STUB_CTL_BYTES);
+    if (s->pages)
+        munmap(s->pages, STUB_CTL_BYTES);
+    pthread_mutex_destroy(&s->lock);
     if (s->done_fd >= 0)
         close(s->done_fd);
     for (unsigned i = 0; i < HOST_MAX_VCPUS; i++)
@@ -294,9 +336,8 @@ static __attribute__((noreturn)) void died(struct host_stub *s, const struct fra
     abort();
 }
 
-static void after_exit(struct host_stub *s, struct frame *f)
+static void after_exit(struct stub_ctl *c, struct frame *f)
 {
-    struct stub_ctl *c = s->ctl;
     uint64_t *r = f->regs;
     memcpy(f->regs, c->regs, sizeof(f->regs));
     memcpy(f->fx, c->fx, sizeof(f->fx));
@@ -327,19 +368,21 @@ static void run_once(struct host_stub *s, struct frame *f)
     }
     if (s->dead)
         died(s, f);
-    struct stub_ctl *c = s->ctl;
+    unsigned r = v->id; /* this vCPU's runner: the thread may run on another next time */
+    struct stub_ctl *c = s->ctl[r];
     memcpy(c->regs, f->regs, sizeof(f->regs));
     memcpy(c->fx, f->fx, sizeof(f->fx));
     __atomic_store_n(&c->state, STUB_RUN, __ATOMIC_SEQ_CST);
     futex(&c->state, FUTEX_WAKE, 1, NULL);
+    v->stub_tid = s->tid[r];
     __atomic_store_n(&v->stub_pid, s->pid, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&v->pending, __ATOMIC_SEQ_CST))
-        kill(s->pid, SIGUSR1);
-    int rc = wait_exit(s, &v->pending);
+        syscall(SYS_tgkill, s->pid, s->tid[r], SIGUSR1);
+    int rc = wait_exit(s, r, &v->pending);
     __atomic_store_n(&v->stub_pid, 0, __ATOMIC_SEQ_CST);
     if (rc)
         died(s, f);
-    after_exit(s, f);
+    after_exit(c, f);
 }
 
 void host_stub_enter_user(uintptr_t entry, uintptr_t sp, uintptr_t arg)

@@ -3,13 +3,14 @@
  * the fixed addresses of the stub's two control pages, their layout, the fds the stub
  * is started with and the two private "syscall numbers" of its trampoline.
  *
- * The control memfd has two pages. Page 0 (`struct stub_ctl`, read-write in both) holds
- * the user register context and the hand-off word: the stub's signal handler saves the
- * interrupted context there, sets `state` to STUB_EXITED and futex-waits until the core
- * sets STUB_RUN; then it loads the (possibly changed) context and returns into it.
- * Page 1 (`struct stub_req`, read-only in the stub) holds one mapping request at a time
- * for the stub's mapper thread; the core bumps `seq` and the mapper answers with one
- * byte ('0' done, '1' failed) on the done pipe (docs/sim.md, "--isolate").
+ * The stub runs user code on one runner thread per vCPU. Each runner has a control page
+ * (`struct stub_ctl`, read-write in both) holding the user register context and the
+ * hand-off word: the runner's signal handler saves the interrupted context there, sets
+ * `state` to STUB_EXITED and futex-waits until the core sets STUB_RUN; then it loads the
+ * (possibly changed) context and returns into it. The request page (`struct stub_req`,
+ * read-only in the stub) says how many runners to start, then holds one mapping request
+ * at a time for the stub's mapper thread; the core bumps `seq` and the mapper answers
+ * with one byte ('0' done, '1' failed) on the done pipe (docs/sim.md, "--isolate").
  *
  * Included by freestanding stub code and by host code: stdint only.
  *
@@ -19,12 +20,13 @@
 #define HAL_HOSTED_STUB_H
 
 
-#define STUB_CTL_ADDR 0x0e000000 /* page 0: struct stub_ctl */
-#define STUB_REQ_ADDR 0x0e001000 /* page 1: struct stub_req */
-#define STUB_CTL_BYTES 8192
+#define STUB_MAX_RUNNERS 16          /* one user thread of the stub per vCPU */
+#define STUB_REQ_ADDR 0x0e000000     /* page 0: struct stub_req (read-only here) */
+#define STUB_CTL_ADDR 0x0e001000     /* pages 1..16: struct stub_ctl of runner 0..15 */
+#define STUB_CTL_BYTES (4096 * (1 + STUB_MAX_RUNNERS))
 
 #define STUB_FD_ARENA 3 /* the arena memfd: user pages are mapped from it */
-#define STUB_FD_CTL 4   /* the control memfd (two pages) */
+#define STUB_FD_CTL 4   /* the control memfd (the request page, then the runners') */
 #define STUB_FD_DONE 5  /* the mapper's answers (write end of a pipe) */
 
 /* rax of the trampoline's `syscall`: beyond any Linux number, trapped by the filter */
@@ -66,6 +68,7 @@ struct stub_ctl {
     volatile uint32_t reason;
     uint64_t sig, code, addr, err; /* a fault: signal, si_code, si_addr, page-fault error */
     uint64_t entry;                /* READY: the trampoline's address (the syscall entry) */
+    uint64_t tid;                  /* READY: the runner's thread id (for tgkill) */
     uint64_t regs[STUB_NREGS];
     uint8_t fx[512] __attribute__((aligned(64))); /* fxsave image: x87 and SSE state */
 };
@@ -74,6 +77,7 @@ struct stub_req {
     volatile uint32_t seq; /* bumped last: the mapper runs one request per value */
     uint32_t op;
     uint64_t addr, len, prot, off;
+    uint32_t runners; /* written before the stub starts: 1..STUB_MAX_RUNNERS */
 };
 
 #endif

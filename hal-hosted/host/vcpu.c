@@ -142,7 +142,7 @@ static void on_async(int sig, siginfo_t *si, void *ucv)
     if (sig == SIG_TIMER)
         __atomic_or_fetch(&v->pending, 1u << HOST_LINE_TIMER, __ATOMIC_SEQ_CST);
     if (v->stub_pid) { /* --isolate: user code runs in a stub; preempt it (isolate.c) */
-        kill(v->stub_pid, SIGUSR1);
+        syscall(SYS_tgkill, v->stub_pid, v->stub_tid, SIGUSR1);
         return;
     }
     if (v->in_user && v->pending &&

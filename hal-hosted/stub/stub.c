@@ -10,12 +10,15 @@
  *   2. blocks every signal and starts the mapper thread (stub_x86_64.S), which installs
  *      its own filter (futex, mmap, mprotect, write) and serves mapping requests;
  *   3. sends its user signals (SIGUSR1: preemption; SIGSEGV, SIGBUS, SIGILL, SIGFPE,
- *      SIGTRAP, SIGSYS: faults and trapped syscalls) to on_signal on an alternate stack;
- *   4. installs the user filter: futex (wait, wake) and rt_sigreturn pass, every other
- *      Linux syscall traps (SIGSYS), so user code can do nothing but its own memory;
- *   5. traps with STUB_NR_READY: from then on, every way out of user code is a signal
- *      whose handler hands the context to the core through page 0 and returns into
- *      whatever context the core gives back.
+ *      SIGTRAP, SIGSYS: faults and trapped syscalls) to on_signal, and starts one runner
+ *      thread per vCPU (the main thread is runner 0). Each runner takes an alternate
+ *      stack of its own (which tells the handler whose control page to use), unblocks
+ *      those signals and installs the user filter: futex (wait, wake) and rt_sigreturn
+ *      pass, every other Linux syscall traps (SIGSYS), so user code can do nothing but
+ *      its own memory;
+ *   4. traps with STUB_NR_READY: from then on, every way out of user code is a signal
+ *      whose handler hands the context to the core through the runner's control page
+ *      and returns into whatever context the core gives back.
  *
  * Layer: the stub (freestanding, no libc; raw syscalls only).
  */
@@ -74,6 +77,8 @@ struct k_sigaction {
 
 long stub_syscall6(long nr, long a, long b, long c, long d, long e, long f);
 long stub_clone_mapper(unsigned long flags, void *stack);
+long stub_clone_runner(unsigned long flags, void *stack, unsigned idx);
+__attribute__((noreturn)) void stub_runner(unsigned idx);
 void stub_syscall_entry(void);
 void stub_restorer(void);
 __attribute__((noreturn)) void stub_ready(void);
@@ -82,7 +87,9 @@ void stub_main(void);
 #define SYS(nr, a, b, c, d, e, f) stub_syscall6(nr, (long)(a), (long)(b), (long)(c), (long)(d), \
                                                 (long)(e), (long)(f))
 
-static uint8_t g_altstack[65536] __attribute__((aligned(16)));
+#define ALTSTACK 32768 /* the handler and the kernel's signal frame (xsave included) */
+static uint8_t g_altstacks[STUB_MAX_RUNNERS][ALTSTACK] __attribute__((aligned(16)));
+static uint8_t g_runner_stacks[STUB_MAX_RUNNERS][8192] __attribute__((aligned(16)));
 static uint8_t g_mapper_stack[4096] __attribute__((aligned(16)));
 /* %fs for user code: Debian's libz.a in the images reads its stack canary at %fs:0x28
  * (common/meson.build); in the default mode that is the vCPU thread's TLS. */
@@ -179,9 +186,21 @@ static void hand_off(struct stub_ctl *c)
         SYS(__NR_futex, &c->state, FUTEX_WAIT, s, 0, 0, 0);
 }
 
+static void die(void);
+
+/* This runner's control page: the handler runs on the runner's own alternate stack, which
+ * only a syscall can change (user code cannot make one). */
+static struct stub_ctl *my_ctl(void)
+{
+    uintptr_t off = (uintptr_t)__builtin_frame_address(0) - (uintptr_t)g_altstacks;
+    if (off >= sizeof(g_altstacks))
+        die();
+    return (struct stub_ctl *)(STUB_CTL_ADDR + off / ALTSTACK * 4096);
+}
+
 static void on_signal(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 {
-    struct stub_ctl *c = (struct stub_ctl *)STUB_CTL_ADDR;
+    struct stub_ctl *c = my_ctl();
     uint8_t *fp = uc->mc.fpstate;
     memcpy(c->regs, uc->mc.regs, sizeof(c->regs));
     if (fp)
@@ -202,23 +221,36 @@ static void on_signal(int sig, struct k_siginfo *si, struct k_ucontext *uc)
 
 static void die(void) { SYS(__NR_exit_group, 2, 0, 0, 0, 0, 0); }
 
-static void setup_signals(void)
+static const int g_user_sigs[] = {K_SIGUSR1, K_SIGSEGV, K_SIGBUS, K_SIGILL, K_SIGFPE,
+                                  K_SIGTRAP, K_SIGSYS};
+#define NSIGS (sizeof(g_user_sigs) / sizeof(g_user_sigs[0]))
+
+/* The handlers are the process's (once); the alternate stack and the mask each runner's. */
+static void setup_handlers(void)
 {
-    struct { void *sp; int flags, pad; uint64_t size; } ss = {g_altstack, 0, 0, sizeof(g_altstack)};
-    if (SYS(__NR_sigaltstack, &ss, 0, 0, 0, 0, 0))
-        die();
-    static const int sigs[] = {K_SIGUSR1, K_SIGSEGV, K_SIGBUS, K_SIGILL, K_SIGFPE, K_SIGTRAP,
-                               K_SIGSYS};
-    uint64_t mask = ~0ull;
-    for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+    for (unsigned i = 0; i < NSIGS; i++) {
         struct k_sigaction sa = {(void *)on_signal, K_SA_SIGINFO | K_SA_ONSTACK | K_SA_RESTORER,
                                  (void *)stub_restorer, ~0ull};
-        if (SYS(__NR_rt_sigaction, sigs[i], &sa, 0, 8, 0, 0))
+        if (SYS(__NR_rt_sigaction, g_user_sigs[i], &sa, 0, 8, 0, 0))
             die();
-        mask &= ~(1ull << (sigs[i] - 1));
     }
-    if (SYS(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, &mask, 0, 8, 0, 0))
+}
+
+/* A runner: its stack for signals, its signals, its filter, then the first hand-off. */
+void stub_runner(unsigned idx)
+{
+    struct { void *sp; int flags, pad; uint64_t size; } ss = {g_altstacks[idx], 0, 0, ALTSTACK};
+    if (SYS(__NR_sigaltstack, &ss, 0, 0, 0, 0, 0))
         die();
+    uint64_t mask = ~0ull;
+    for (unsigned i = 0; i < NSIGS; i++)
+        mask &= ~(1ull << (g_user_sigs[i] - 1));
+    struct stub_ctl *c = (struct stub_ctl *)(STUB_CTL_ADDR + idx * 4096ul);
+    c->tid = (uint64_t)SYS(__NR_gettid, 0, 0, 0, 0, 0, 0);
+    if (SYS(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, &mask, 0, 8, 0, 0) ||
+        SYS(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &g_user_prog, 0, 0, 0))
+        die();
+    stub_ready();
 }
 
 /* Everything Linux mapped besides the image (its stack, the vDSO and vvar) goes: the
@@ -227,7 +259,7 @@ static void unmap_the_rest(void)
 {
     extern char _end[];
     uintptr_t end = ((uintptr_t)_end + 4095) & ~(uintptr_t)4095;
-    SYS(__NR_munmap, 0x10000, STUB_CTL_ADDR - 0x10000, 0, 0, 0, 0);
+    SYS(__NR_munmap, 0x10000, STUB_REQ_ADDR - 0x10000, 0, 0, 0, 0);
     SYS(__NR_munmap, end, (1ull << 47) - 4096 - end, 0, 0, 0, 0);
 }
 
@@ -235,8 +267,12 @@ void stub_main(void)
 {
     unmap_the_rest();
     SYS(__NR_prctl, 1 /* PR_SET_PDEATHSIG */, K_SIGKILL, 0, 0, 0, 0);
-    if (SYS(__NR_mmap, STUB_CTL_ADDR, 4096, 3, 0x11, STUB_FD_CTL, 0) != STUB_CTL_ADDR ||
-        SYS(__NR_mmap, STUB_REQ_ADDR, 4096, 1, 0x11, STUB_FD_CTL, 4096) != STUB_REQ_ADDR)
+    if (SYS(__NR_mmap, STUB_REQ_ADDR, 4096, 1, 0x11, STUB_FD_CTL, 0) != STUB_REQ_ADDR ||
+        SYS(__NR_mmap, STUB_CTL_ADDR, STUB_CTL_BYTES - 4096, 3, 0x11, STUB_FD_CTL, 4096) !=
+            STUB_CTL_ADDR)
+        die();
+    unsigned runners = ((const struct stub_req *)STUB_REQ_ADDR)->runners;
+    if (runners < 1 || runners > STUB_MAX_RUNNERS)
         die();
     if (SYS(__NR_arch_prctl, 0x1002 /* ARCH_SET_FS */, g_tls, 0, 0, 0, 0))
         die();
@@ -245,11 +281,12 @@ void stub_main(void)
         SYS(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0))
         die();
     /* CLONE_VM | FS | FILES | SIGHAND | THREAD | SYSVSEM */
-    if (stub_clone_mapper(0x00000100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000,
-                          g_mapper_stack + sizeof(g_mapper_stack)) < 0)
+    const unsigned long thread = 0x00000100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
+    if (stub_clone_mapper(thread, g_mapper_stack + sizeof(g_mapper_stack)) < 0)
         die();
-    setup_signals();
-    if (SYS(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &g_user_prog, 0, 0, 0))
-        die();
-    stub_ready();
+    setup_handlers();
+    for (unsigned i = 1; i < runners; i++)
+        if (stub_clone_runner(thread, g_runner_stacks[i] + sizeof(g_runner_stacks[i]), i) < 0)
+            die();
+    stub_runner(0);
 }

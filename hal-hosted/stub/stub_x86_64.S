@@ -11,6 +11,7 @@
  *   no stack, no calls; it reads requests only from the read-only request page and
  *   answers with a byte from .rodata. User code (on the other thread, same address
  *   space) can neither call mmap (its filter traps it) nor steer this thread.
+ * stub_clone_runner: a runner thread (stub.c, one per vCPU) on its own stack.
  * stub_restorer: the signal restorer (rt_sigreturn).
  *
  * Layer: the stub (freestanding, no libc).
@@ -86,6 +87,25 @@ stub_clone_mapper:
     jz stub_mapper
     ret
     .size stub_clone_mapper, .-stub_clone_mapper
+
+/* long stub_clone_runner(unsigned long flags, void *stack, unsigned idx): the child
+ * calls stub_runner(idx) on its own stack */
+    .globl stub_clone_runner
+    .type stub_clone_runner, @function
+stub_clone_runner:
+    movq %rdx, %r9                /* kept by clone in the child */
+    movl $SYS_clone, %eax
+    xorl %edx, %edx
+    xorl %r10d, %r10d
+    xorl %r8d, %r8d
+    syscall
+    testq %rax, %rax
+    jz 1f
+    ret
+1:  movq %r9, %rdi
+    call stub_runner
+    ud2
+    .size stub_clone_runner, .-stub_clone_runner
 
 stub_mapper:
     movl $SYS_seccomp, %eax

@@ -11,7 +11,7 @@ children) checks what docs/sim.md promises for --isolate:
     emulated calls go through seccomp like any other);
   - its user pages all lie in one 4 GiB window, and no two stubs share a window;
   - none of its mappings overlaps the simulator's own executable;
-  - both of its threads run under seccomp (Seccomp: 2);
+  - both of its threads (the one vCPU's runner, the mapper) run under seccomp;
   - its open files are exactly fds 3..6 (arena, control pages, answer pipe, its image).
 Then powers off and checks every stub is gone.
 """
