@@ -76,9 +76,9 @@ struct k_sigaction {
 };
 
 long stub_syscall6(long nr, long a, long b, long c, long d, long e, long f);
-long stub_clone_mapper(unsigned long flags, void *stack);
-long stub_clone_runner(unsigned long flags, void *stack, unsigned idx);
-__attribute__((noreturn)) void stub_runner(unsigned idx);
+long stub_clone(unsigned long flags, void *stack, void (*fn)(unsigned long), unsigned long arg);
+void stub_mapper(unsigned long unused);
+__attribute__((noreturn)) void stub_runner(unsigned long idx);
 void stub_syscall_entry(void);
 void stub_restorer(void);
 __attribute__((noreturn)) void stub_ready(void);
@@ -237,7 +237,7 @@ static void setup_handlers(void)
 }
 
 /* A runner: its stack for signals, its signals, its filter, then the first hand-off. */
-void stub_runner(unsigned idx)
+void stub_runner(unsigned long idx)
 {
     struct { void *sp; int flags, pad; uint64_t size; } ss = {g_altstacks[idx], 0, 0, ALTSTACK};
     if (SYS(__NR_sigaltstack, &ss, 0, 0, 0, 0, 0))
@@ -282,11 +282,11 @@ void stub_main(void)
         die();
     /* CLONE_VM | FS | FILES | SIGHAND | THREAD | SYSVSEM */
     const unsigned long thread = 0x00000100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
-    if (stub_clone_mapper(thread, g_mapper_stack + sizeof(g_mapper_stack)) < 0)
+    if (stub_clone(thread, g_mapper_stack + sizeof(g_mapper_stack), stub_mapper, 0) < 0)
         die();
     setup_handlers();
     for (unsigned i = 1; i < runners; i++)
-        if (stub_clone_runner(thread, g_runner_stacks[i] + sizeof(g_runner_stacks[i]), i) < 0)
+        if (stub_clone(thread, g_runner_stacks[i] + sizeof(g_runner_stacks[i]), stub_runner, i) < 0)
             die();
     stub_runner(0);
 }

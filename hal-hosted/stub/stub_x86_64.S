@@ -7,11 +7,11 @@
  *   startup block): the C arguments stay in registers, a `syscall` with STUB_NR_CALL
  *   is trapped by the seccomp filter (SIGSYS) and the handler hands the context to the
  *   core; the core's answer comes back in rax.
- * stub_mapper: the mapper thread. It never touches memory it could be tricked through:
- *   no stack, no calls; it reads requests only from the read-only request page and
- *   answers with a byte from .rodata. User code (on the other thread, same address
- *   space) can neither call mmap (its filter traps it) nor steer this thread.
- * stub_clone_runner: a runner thread (stub.c, one per vCPU) on its own stack.
+ * stub_mapper: the mapper thread. It never reads memory it could be tricked through:
+ *   nothing from its stack, no calls, no returns; requests come only from the read-only
+ *   request page and answers are a byte from .rodata. User code (on the runners, same
+ *   address space) can neither call mmap (its filter traps it) nor steer this thread.
+ * stub_clone: a thread on a stack of its own (the mapper; the runners, stub.c).
  * stub_restorer: the signal restorer (rt_sigreturn).
  *
  * Layer: the stub (freestanding, no libc).
@@ -74,26 +74,14 @@ stub_syscall6:
     ret
     .size stub_syscall6, .-stub_syscall6
 
-/* long stub_clone_mapper(unsigned long flags, void *stack): the child runs stub_mapper */
-    .globl stub_clone_mapper
-    .type stub_clone_mapper, @function
-stub_clone_mapper:
-    movl $SYS_clone, %eax
-    xorl %edx, %edx
-    xorl %r10d, %r10d
-    xorl %r8d, %r8d
-    syscall
-    testq %rax, %rax
-    jz stub_mapper
-    ret
-    .size stub_clone_mapper, .-stub_clone_mapper
-
-/* long stub_clone_runner(unsigned long flags, void *stack, unsigned idx): the child
- * calls stub_runner(idx) on its own stack */
-    .globl stub_clone_runner
-    .type stub_clone_runner, @function
-stub_clone_runner:
-    movq %rdx, %r9                /* kept by clone in the child */
+/* long stub_clone(unsigned long flags, void *stack, void (*fn)(unsigned long),
+ *                 unsigned long arg): a thread that runs fn(arg) on stack, never returning */
+    .globl stub_clone
+    .type stub_clone, @function
+stub_clone:
+    subq $16, %rsi
+    movq %rdx, 8(%rsi)            /* for the child, on its own stack */
+    movq %rcx, (%rsi)
     movl $SYS_clone, %eax
     xorl %edx, %edx
     xorl %r10d, %r10d
@@ -102,11 +90,14 @@ stub_clone_runner:
     testq %rax, %rax
     jz 1f
     ret
-1:  movq %r9, %rdi
-    call stub_runner
+1:  popq %rdi
+    popq %rax
+    call *%rax
     ud2
-    .size stub_clone_runner, .-stub_clone_runner
+    .size stub_clone, .-stub_clone
 
+    .globl stub_mapper
+    .type stub_mapper, @function
 stub_mapper:
     movl $SYS_seccomp, %eax
     movl $1, %edi                 /* SECCOMP_SET_MODE_FILTER */
