@@ -75,6 +75,8 @@ struct host_stub {
     int status;
 };
 
+_Static_assert(STUB_MAX_RUNNERS >= HOST_MAX_VCPUS, "a runner for every vCPU");
+
 struct frame {
     uint64_t regs[STUB_NREGS];
     uint8_t fx[512] __attribute__((aligned(16)));
@@ -257,14 +259,27 @@ static int request_locked(struct host_stub *s, uint32_t op, uintptr_t va, size_t
 
 /* ---- the address-space operations memory.c calls */
 
-static int iso_create(uintptr_t base, size_t bytes, struct host_stub **out)
+/* A started stub with nothing mapped yet, or NULL. */
+static struct host_stub *stub_new(void)
 {
     struct host_stub *s = calloc(1, sizeof(*s));
     if (!s)
-        return -1;
+        return NULL;
     s->done_fd = -1;
     pthread_mutex_init(&s->lock, NULL);
-    if (stub_start(s) || request(s, STUB_OP_RESERVE, base, bytes, 0, 0)) {
+    if (stub_start(s)) {
+        host_stub_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+static int iso_create(uintptr_t base, size_t bytes, struct host_stub **out)
+{
+    struct host_stub *s = stub_new();
+    if (!s)
+        return -1;
+    if (request(s, STUB_OP_RESERVE, base, bytes, 0, 0)) {
         host_stub_destroy(s);
         return -1;
     }
@@ -321,6 +336,15 @@ int host_isolate_enable(void)
         perror("serviceos-sim: --isolate: the stub image");
         return -1;
     }
+    /* one stub started and ended now: a host that cannot (no seccomp, no /proc) says so
+     * before anything boots */
+    struct host_stub *probe = stub_new();
+    if (!probe) {
+        fprintf(stderr, "serviceos-sim: --isolate: cannot start a stub process on this host "
+                        "(it needs seccomp filters, memfd and /proc)\n");
+        return -1;
+    }
+    host_stub_destroy(probe);
     host_isolate = &g_ops;
     return 0;
 }
