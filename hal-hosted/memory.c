@@ -74,9 +74,12 @@ int hal_as_map(struct hal_as *as, uintptr_t va, paddr_t pa, size_t npages, unsig
 {
     uint64_t off = pa - HOST_PHYS_BASE;
     size_t len = npages * HAL_PAGE_SIZE;
-    if (host_map(va, off, len, host_prot(prot)) ||
-        (as->stub && host_isolate->map(as->stub, va, off, len, host_prot(prot))))
+    if (host_map(va, off, len, host_prot(prot)))
         return SOS_ERR_NO_MEMORY;
+    if (as->stub && host_isolate->map(as->stub, va, off, len, host_prot(prot))) {
+        host_unmap(va, len); /* as if it never happened: the core frees the frames */
+        return SOS_ERR_NO_MEMORY;
+    }
     return 0;
 }
 
