@@ -241,12 +241,14 @@ static int try_jump(void)
  * (it ends every signal handler), so preemption can no longer reach this loop; the vCPU
  * waiting for it kills the stub that stopped answering (host/isolate.c).
  */
+#if defined(__x86_64__)
 static volatile unsigned long g_spins;
 static void spin(void)
 {
     for (;;)
         g_spins++;
 }
+#endif
 
 static int try_mask(void)
 {
