@@ -3,7 +3,7 @@
  *
  * SIGSEGV: the page-fault error code says whether it was an instruction fetch; si_code
  * says whether a mapping was there (SEGV_ACCERR) or not (SEGV_MAPERR); SIGSYS is a raw
- * Linux syscall from user code. The core refines
+ * Linux syscall from user code; SIGKILL a --isolate stub the simulator had to kill. The core refines
  * further with what it knows (null guard, unmapped addresses: core/main.c).
  *
  * Layer: hal-hosted, core world (pure: unit-tested on its own).
@@ -15,6 +15,7 @@
 #define SIGILL_ 4
 #define SIGTRAP_ 5
 #define SIGBUS_ 7
+#define SIGKILL_ 9
 #define SIGFPE_ 8
 #define SIGSEGV_ 11
 #define SIGSYS_ 31
@@ -36,6 +37,8 @@ uint32_t hosted_fault_class(unsigned sig, int code, unsigned long err)
         return SOS_FAULT_BREAK;
     case SIGSYS_: /* Syscall User Dispatch caught a raw syscall (host/vcpu.c) */
         return SOS_FAULT_HOST_SYSCALL;
+    case SIGKILL_: /* --isolate: the stub stopped answering and was killed (host/isolate.c) */
+        return SOS_FAULT_KILLED;
     case SIGILL_:
     default:
         return SOS_FAULT_ILLEGAL;

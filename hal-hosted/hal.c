@@ -6,7 +6,8 @@
  * switched on them by host_ctx_switch; user code runs on the same host thread and
  * enters the core by calling host_syscall_entry (a function call, no trap); virtual
  * interrupts reach user code through a signal that redirects it into the core, and
- * reach core code only when it idles or returns to user mode.
+ * reach core code only when it idles or returns to user mode. With --isolate, user code
+ * runs in a stub process per address space instead (host/isolate.c).
  *
  * Layer: hal-hosted, core world.
  */
@@ -96,6 +97,8 @@ void hal_cpu_set_kernel_stack(uintptr_t top)
 void hal_user_enter(uintptr_t entry, uintptr_t sp, uintptr_t arg)
 {
     deliver(true);
+    if (host_isolate) /* --isolate: user code runs in the space's stub process */
+        host_stub_enter_user(entry, sp & ~(uintptr_t)15, arg);
     host_enter_user(entry, sp & ~(uintptr_t)15, arg);
 }
 
@@ -137,6 +140,8 @@ void hosted_user_fault(unsigned sig, int code, uintptr_t addr, uintptr_t pc, uns
 uintptr_t hal_as_syscall_entry(struct hal_as *as)
 {
     (void)as;
+    if (host_isolate) /* --isolate: the stub's trampoline */
+        return host_stub_syscall_entry();
     return (uintptr_t)host_syscall_entry;
 }
 

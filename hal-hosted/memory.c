@@ -16,6 +16,7 @@
 struct hal_as {
     uintptr_t base;
     uint32_t used;
+    struct host_stub *stub; /* --isolate: the stub process holding this space */
 };
 
 static struct hal_as g_spaces[MAX_SPACES];
@@ -37,6 +38,10 @@ int hal_as_create(struct hal_as **out)
             continue;
         if (host_window_alloc(&as->base))
             return SOS_ERR_NO_RESOURCES;
+        if (host_isolate && host_isolate->create(as->base, host_window_size(), &as->stub)) {
+            host_window_free(as->base);
+            return SOS_ERR_NO_RESOURCES;
+        }
         as->used = 1;
         *out = as;
         return 0;
@@ -46,6 +51,9 @@ int hal_as_create(struct hal_as **out)
 
 void hal_as_destroy(struct hal_as *as)
 {
+    if (as->stub)
+        host_isolate->destroy(as->stub);
+    as->stub = NULL;
     host_window_free(as->base);
     as->used = 0;
 }
@@ -64,26 +72,38 @@ static unsigned host_prot(unsigned p)
 
 int hal_as_map(struct hal_as *as, uintptr_t va, paddr_t pa, size_t npages, unsigned prot)
 {
-    (void)as;
-    return host_map(va, pa - HOST_PHYS_BASE, npages * HAL_PAGE_SIZE, host_prot(prot))
-               ? SOS_ERR_NO_MEMORY
-               : 0;
+    uint64_t off = pa - HOST_PHYS_BASE;
+    size_t len = npages * HAL_PAGE_SIZE;
+    if (host_map(va, off, len, host_prot(prot)))
+        return SOS_ERR_NO_MEMORY;
+    if (as->stub && host_isolate->map(as->stub, va, off, len, host_prot(prot))) {
+        host_unmap(va, len); /* as if it never happened: the core frees the frames */
+        return SOS_ERR_NO_MEMORY;
+    }
+    return 0;
 }
 
 void hal_as_unmap(struct hal_as *as, uintptr_t va, size_t npages)
 {
-    (void)as;
     host_unmap(va, npages * HAL_PAGE_SIZE);
+    if (as->stub)
+        host_isolate->unmap(as->stub, va, npages * HAL_PAGE_SIZE);
 }
 
 void hal_as_protect(struct hal_as *as, uintptr_t va, size_t npages, unsigned prot)
 {
-    (void)as;
     host_protect(va, npages * HAL_PAGE_SIZE, host_prot(prot));
+    if (as->stub)
+        host_isolate->protect(as->stub, va, npages * HAL_PAGE_SIZE, host_prot(prot));
 }
 
-/* Every window is mapped at once in the one host address space: nothing to switch. */
-void hal_as_activate(struct hal_as *as) { (void)as; }
+/* Every window is mapped at once in the one host address space: nothing to switch
+ * (with --isolate, the stub whose user code this vCPU runs next). */
+void hal_as_activate(struct hal_as *as)
+{
+    if (host_isolate)
+        host_isolate->activate(as ? as->stub : NULL);
+}
 
 /* The core has checked the range against its mappings, so these cannot fault. */
 int hal_copy_from_user(void *dst, uintptr_t usrc, size_t len)

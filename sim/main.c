@@ -96,6 +96,10 @@ static const char *g_usage =
     "                    with --net the card's frames come from FILE, not the network.\n"
     "                    Needs the same boot store, image, arguments and --mem, and the\n"
     "                    disk as it was when recording began (docs/sim.md)\n"
+    "  --isolate         run each address space in its own host process (a stub that\n"
+    "                    holds only its pages, under a seccomp filter), the kernel in\n"
+    "                    this one: user code cannot reach the kernel's memory or the\n"
+    "                    host (docs/sim.md, isolation); syscalls are much slower\n"
     "  -h, --help        this text\n"
     "  --gdb             (./serviceos-sim) run under gdb, which sees every service's\n"
     "                    symbols (scripts/gdb/serviceos.py, docs/debugging.md)\n"
@@ -115,6 +119,7 @@ struct options {
     const char *bootstore;
     int safe;
     int desktop;   /* 1 --desktop, 0 --no-desktop, -1 when there is a window */
+    int isolate;
     const char *disk;
     unsigned long disk_mib;
     const char *net;
@@ -207,6 +212,8 @@ static int parse(int argc, char **argv, struct options *o)
             o->desktop = 1;
         } else if (!strcmp(a, "--no-desktop")) {
             o->desktop = 0;
+        } else if (!strcmp(a, "--isolate")) {
+            o->isolate = 1;
         } else if (!strcmp(a, "--test-core-fault")) { /* for tests only: docs/sim.md */
             hosted_test_core_fault();
         } else if (!strcmp(a, "--no-syscall-dispatch")) { /* to measure it: docs/sim.md */
@@ -432,6 +439,11 @@ static int run(const struct options *o, char **argv)
         return 1;
     }
     host_vcpu_set_count(o->cpus);
+    if (o->isolate) { /* the stubs' seccomp filters replace Syscall User Dispatch */
+        host_vcpu_sud_disable();
+        if (host_isolate_enable())
+            return 1;
+    }
     int rc = open_disk(o);
     if (rc)
         return rc;

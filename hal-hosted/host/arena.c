@@ -60,6 +60,8 @@ int host_arena_init(size_t bytes, unsigned spaces, size_t window_bytes)
 }
 
 void *host_arena_base(void) { return g_base; }
+int host_arena_fd(void) { return g_fd; }
+const struct host_isolate_ops *host_isolate; /* set by --isolate (isolate.c) */
 size_t host_arena_size(void) { return g_size; }
 size_t host_window_size(void) { return g_window_bytes; }
 

@@ -37,6 +37,32 @@ size_t host_window_size(void);
 int host_map(uintptr_t va, uint64_t arena_off, size_t len, unsigned prot);
 int host_unmap(uintptr_t va, size_t len);
 int host_protect(uintptr_t va, size_t len, unsigned prot);
+/* The arena's memfd (the --isolate stubs map user pages from it). */
+int host_arena_fd(void);
+
+/*
+ * --isolate (isolate.c): each address space also lives in a stub process. When it is
+ * on, host_isolate names the operations memory.c adds to its own mappings (NULL: the
+ * default mode; the unit tests' HAL never sets it). The stub is fully mapped or the
+ * call fails: -1.
+ */
+struct host_stub;
+struct host_isolate_ops {
+    int (*create)(uintptr_t base, size_t bytes, struct host_stub **out);
+    void (*destroy)(struct host_stub *s);
+    int (*map)(struct host_stub *s, uintptr_t va, uint64_t arena_off, size_t len, unsigned prot);
+    int (*unmap)(struct host_stub *s, uintptr_t va, size_t len);
+    int (*protect)(struct host_stub *s, uintptr_t va, size_t len, unsigned prot);
+    void (*activate)(struct host_stub *s); /* the calling vCPU's current space */
+};
+extern const struct host_isolate_ops *host_isolate;
+/* Turn --isolate on (before any address space exists): 0, or -1 with the reason printed. */
+int host_isolate_enable(void);
+void host_stub_destroy(struct host_stub *s);
+/* The syscall entry user code calls inside a stub (valid once a stub has started). */
+uintptr_t host_stub_syscall_entry(void);
+/* Run user code of the active space's stub from entry: the thread's user mode. */
+__attribute__((noreturn)) void host_stub_enter_user(uintptr_t entry, uintptr_t sp, uintptr_t arg);
 
 /* ---- contexts (ctx_<arch>.S) */
 
@@ -106,6 +132,8 @@ struct host_vcpu {
     int tid;
     /* user registers at the last user fault, Linux's user_regs_struct order (27) */
     uint64_t fault_regs[HOST_FAULT_NREGS];
+    volatile int stub_pid; /* --isolate: the stub running user code for this vCPU, or 0 */
+    int stub_tid;          /* --isolate: and its runner thread for this vCPU */
 };
 
 extern __thread struct host_vcpu *host_tl_vcpu;

@@ -147,6 +147,10 @@ static void on_async(int sig, siginfo_t *si, void *ucv)
         return;
     if (sig == SIG_TIMER)
         __atomic_or_fetch(&v->pending, 1u << HOST_LINE_TIMER, __ATOMIC_SEQ_CST);
+    if (v->stub_pid) { /* --isolate: user code runs in a stub; preempt it (isolate.c) */
+        syscall(SYS_tgkill, v->stub_pid, v->stub_tid, SIGUSR1);
+        return;
+    }
     if (v->in_user && v->pending &&
         !in_entry((uintptr_t)((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP]))
         redirect_to_irq(ucv);
@@ -382,7 +386,7 @@ void host_vcpu_raise(unsigned id, unsigned line)
     __atomic_or_fetch(&v->pending, 1u << line, __ATOMIC_SEQ_CST);
     if (v->idle)
         futex_wake(&v->pending);
-    if (v->in_user && v != host_tl_vcpu)
+    if ((v->in_user || v->stub_pid) && v != host_tl_vcpu) /* stub_pid: --isolate */
         pthread_kill((pthread_t)v->thread, SIG_KICK);
 }
 

@@ -7,7 +7,8 @@
  * "escape <how>: stopped: ..." (exit 0) when the kernel refused it; a fault ends the
  * process and the root manager reports it ("escape: faulted (...)"), which is also a
  * stop. Scenario `escape` (tests/scenarios/escape.scn) checks each outcome in the
- * simulator's default mode, where some are NOT stopped (docs/sim.md, isolation):
+ * simulator's default mode, where some are NOT stopped (docs/sim.md, isolation);
+ * `escape-isolate` checks that --isolate stops every one:
  *
  *   read    raw Linux openat + read of /etc/hostname     sim: raw host syscall fault
  *   create  raw Linux openat(O_CREAT) of a host file     sim: raw host syscall fault
@@ -20,6 +21,9 @@
  *           x86_64 only)
  *   forge   guess handle values (slots 1..64, generations  refused everywhere
  *           1..64) and use each
+ *   mask    a raw rt_sigreturn with a forged frame that    sim: raw host syscall fault;
+ *           blocks every host signal, then a loop          --isolate: the stub is killed
+ *           (x86_64 only)                                  when it stops answering
  *
  * The core is found as an attacker would: the startup block's syscall entry is an
  * address of the core's text in the simulator; the ELF header sits at the start of that
@@ -122,6 +126,7 @@ struct phdr {
 #define PT_LOAD_ 1u
 #define PF_X_ 1u
 #define PF_W_ 2u
+#define ET_DYN_ 3u
 
 /* The core's ELF header: the page-aligned "\x7fELF" nearest below the syscall entry. */
 static const struct ehdr *find_core(void)
@@ -134,26 +139,57 @@ static const struct ehdr *find_core(void)
     return NULL;
 }
 
-/* The core's PT_LOAD segment with `flag` (PF_W, PF_X), as an address range. */
+/* Where the image's segments are: a PIE's at its header, an ET_EXEC's where linked. */
+static uintptr_t load_bias(const struct ehdr *e)
+{
+    return e->type == ET_DYN_ ? (uintptr_t)e : 0;
+}
+
+/* Whether the image holds the core's banner in a read-only segment: an attacker checks
+ * it found the core (with --isolate the image below the entry is the stub's). */
+static bool holds_core(const struct ehdr *e)
+{
+    static const char banner[] = "ServiceOS core: ";
+    const struct phdr *ph = (const struct phdr *)((uintptr_t)e + e->phoff);
+    for (unsigned i = 0; i < e->phnum; i++) {
+        if (ph[i].type != PT_LOAD_ || (ph[i].flags & (PF_W_ | PF_X_)))
+            continue;
+        const char *p = (const char *)(load_bias(e) + ph[i].vaddr);
+        for (uint64_t n = 0; n + sizeof(banner) - 1 <= ph[i].memsz; n++)
+            if (!memcmp(p + n, banner, sizeof(banner) - 1))
+                return true;
+    }
+    return false;
+}
+
+/* The core's PT_LOAD segment with `flag` (PF_W, PF_X), as an address range: 0; -1 no
+ * ELF header found; -2 the image found is not the core. */
 static int core_segment(unsigned flag, uintptr_t *lo, uintptr_t *hi)
 {
     const struct ehdr *e = find_core();
     if (!e)
         return -1;
+    if (!holds_core(e))
+        return -2;
     const struct phdr *ph = (const struct phdr *)((uintptr_t)e + e->phoff);
     for (unsigned i = 0; i < e->phnum; i++)
         if (ph[i].type == PT_LOAD_ && (ph[i].flags & flag)) {
-            *lo = (uintptr_t)e + ph[i].vaddr;
+            *lo = load_bias(e) + ph[i].vaddr;
             *hi = *lo + ph[i].memsz;
             return 0;
         }
     return -1;
 }
 
+#define NOT_CORE "the image below the entry is not the core (no banner), pages below:"
+
 static int try_store(void)
 {
     uintptr_t lo, hi;
-    if (core_segment(PF_W_, &lo, &hi))
+    int err = core_segment(PF_W_, &lo, &hi);
+    if (err == -2)
+        return stopped("store", NOT_CORE, SCAN_PAGES);
+    if (err)
         return stopped("store", "no core data segment found, pages scanned:", SCAN_PAGES);
     /* the last word of .bss, stored with the value it holds: no harm done, but a store */
     volatile uint64_t *w = (volatile uint64_t *)((hi - 8) & ~(uintptr_t)7);
@@ -184,7 +220,10 @@ static int try_jump(void)
     return 0;
 #endif
     uintptr_t lo, hi;
-    if (core_segment(PF_X_, &lo, &hi))
+    int err = core_segment(PF_X_, &lo, &hi);
+    if (err == -2)
+        return stopped("jump", NOT_CORE, SCAN_PAGES);
+    if (err)
         return stopped("jump", "no core code found, pages scanned:", SCAN_PAGES);
     const uint8_t *c = (const uint8_t *)lo;
     while ((uintptr_t)c < hi && *c != 0xc3) /* x86 `ret`; decoding starts at its byte */
@@ -194,6 +233,41 @@ static int try_jump(void)
     void (*volatile fn)(void) = (void (*)(void))(uintptr_t)c;
     fn();
     return not_stopped("jump", "ran the core's code");
+}
+
+/*
+ * A forged signal frame: a raw rt_sigreturn that blocks every host signal and "returns"
+ * into an endless loop. With --isolate the stub's filter must let rt_sigreturn through
+ * (it ends every signal handler), so preemption can no longer reach this loop; the vCPU
+ * waiting for it kills the stub that stopped answering (host/isolate.c).
+ */
+#if defined(__x86_64__)
+static volatile unsigned long g_spins;
+static void spin(void)
+{
+    for (;;)
+        g_spins++;
+}
+#endif
+
+static int try_mask(void)
+{
+#if !defined(__x86_64__)
+    printf("escape mask: not tried on this CPU (it forges an x86_64 signal frame)\n");
+    return 0;
+#else
+    static uint64_t stack[512] __attribute__((aligned(16)));
+    static uint64_t uc[40]; /* Linux's ucontext: 5 words, sigcontext (32), the mask */
+    uint64_t *sc = uc + 5;
+    sc[15] = (uint64_t)&stack[511] - 8; /* rsp, as at a function's entry */
+    sc[16] = (uint64_t)spin;           /* rip */
+    sc[17] = 0x202;                     /* rflags: IF */
+    sc[18] = 0x33 | (0x2bull << 48);    /* cs, ss: 64-bit user */
+    uc[37] = ~0ull;                     /* every signal blocked */
+    printf("escape mask: raw rt_sigreturn blocking every host signal, then a loop\n");
+    __asm__ volatile("mov %0, %%rsp; mov $15, %%eax; syscall" : : "r"(uc) : "memory");
+    __builtin_unreachable();
+#endif
 }
 
 static bool own_handle(sos_handle_t h)
@@ -232,10 +306,10 @@ int main(int argc, char **argv)
         int (*fn)(void);
     } ways[] = {{"read", try_read},   {"create", try_create}, {"exit", try_exit},
                 {"store", try_store}, {"peer", try_peer},     {"jump", try_jump},
-                {"forge", try_forge}};
+                {"forge", try_forge}, {"mask", try_mask}};
     for (size_t i = 0; argc == 2 && i < sizeof(ways) / sizeof(ways[0]); i++)
         if (!strcmp(argv[1], ways[i].name))
             return ways[i].fn();
-    printf("usage: escape read|create|exit|store|peer|jump|forge\n");
+    printf("usage: escape read|create|exit|store|peer|jump|forge|mask\n");
     return 2;
 }

@@ -129,6 +129,8 @@ static void test_fault_classes(void **state)
     assert_int_equal(hosted_fault_class(SIGTRAP, TRAP_BRKPT, 0), SOS_FAULT_BREAK);
     assert_int_equal(hosted_fault_class(SIGSYS, 2 /* SYS_USER_DISPATCH */, 0),
                      SOS_FAULT_HOST_SYSCALL);
+    /* --isolate: a stub the simulator had to kill (it stopped answering preemption) */
+    assert_int_equal(hosted_fault_class(SIGKILL, 0, 0), SOS_FAULT_KILLED);
     assert_int_equal(hosted_fault_class(99, 0, 0), SOS_FAULT_ILLEGAL);
 }
 
