@@ -13,7 +13,7 @@ boot). A boot whose input has `@wait-for` lines (feedback: a line that must wait
 what a program prints) is typed with its waits under --record on the first run and
 replayed from that recording on the second. A failure prints the seed and the command that
 reproduces it. --nondeterministic keeps the old live mode (for what only it can test),
-as do the options a deterministic run refuses (--net other than none, --cpus N > 1,
+as do the options a deterministic run refuses (--isolate, --net other than none, --cpus N > 1,
 --audio sdl); --once skips the second run.
 
 --settle types `uptime --wait 60` before each boot's input: the session starts once
@@ -320,6 +320,8 @@ def live_only(cmd):
     for opt, ok in (("--net", "none"), ("--cpus", "1"), ("--audio", "none")):
         if opt in cmd[:-1] and cmd[cmd.index(opt) + 1] != ok:
             return f"{opt} {cmd[cmd.index(opt) + 1]}"
+    if "--isolate" in cmd:  # a deterministic run is one host process
+        return "--isolate"
     return None
 
 
