@@ -74,11 +74,15 @@ static void cmd_services(int argc, char **argv)
     uint32_t n;
     if (!fetch_list(&n))
         return;
-    sh_printf("%-10s %-21s %s\n", "SERVICE", "PHASE", "FLAGS");
+    int w = 10; /* the name column: as wide as the longest name */
+    for (uint32_t i = 0; i < n; i++)
+        if ((int)strlen(g_sh.svcs[i].name) > w)
+            w = (int)strlen(g_sh.svcs[i].name);
+    sh_printf("%-*s %-21s %s\n", w, "SERVICE", "PHASE", "FLAGS");
     for (uint32_t i = 0; i < n; i++) {
         const struct mgr_svc *s = &g_sh.svcs[i];
         char f[40], t[32];
-        sh_printf("%-10s %-21s %-18s restarts %u  pid %llu", s->name, svc_phase_name(s->phase),
+        sh_printf("%-*s %-21s %-18s restarts %u  pid %llu", w, s->name, svc_phase_name(s->phase),
                   flags_text(f, sizeof(f), s->flags), s->restarts, (unsigned long long)s->pid);
         if (s->phase == SVC_READY)
             sh_printf("  ready in %s\n", fmt_ms(t, sizeof(t), s->ready_ns));

@@ -150,7 +150,8 @@ def files(tap, a, env, sim, d, w):
     d.command("cp /boot/bin/files /home/big.bin", r"serviceos> $")
     sim.p.stdin.write(b"write /home/odd\xffname.txt odd bytes\n")  # a name that is not UTF-8
     sim.p.stdin.flush()
-    ls_root = d.command("ls /", r"serviceos> $") or ""
+    # (the raw write's prompt may come after `ls /` is typed: wait for ls's own lines)
+    ls_root = d.command("ls /", r"^\s*backups\b[\s\S]*serviceos> $") or ""
     d.say("desktop launch files")
     m = sim.wait_for(r"files: ready: surface (\d+)", 30)
     dump = d.wait_dump(r'"  notes.txt  21 bytes"$') if m else None
