@@ -11,7 +11,9 @@ click on it starts the terminal through the root manager, and it gets a window w
 frame (title, minimise, maximise, close); a click in it and the keys `service terminal` and
 Return run the command in the operator shell, whose output appears in the terminal's
 own text (its scene, as the dump shows it) and not on the console: the terminal has a
-shell session of its own. Ctrl+Shift+N opens a second terminal window: a command typed
+shell session of its own. A line of its output dragged over is selected (inverted),
+Ctrl+Shift+C copies it and Ctrl+Shift+V types it in: Return runs it. `config set
+appearance.theme dark` and `light` change the terminal's background. Ctrl+Shift+N opens a second terminal window: a command typed
 in one shows in that one only, and the console's session still answers on its own.
 Dragging the title moves the window;
 minimise hides it and its task button brings it back; maximise moves it to the top
@@ -30,6 +32,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from desktop_util import boot, centre, click, main, shot, window_at  # noqa: E402
 from xwdpix import write_png  # noqa: E402
 from xwindow import xdo  # noqa: E402
+
+
+LIGHT, DARK = 0xfafafa, 0x1e1e22  # the terminal's background in the light and dark themes
 
 
 def scenes(dump):
@@ -88,7 +93,7 @@ def resize(tap, sim, d, env, w):
     img = shot(env, w)
     inside = img.rgb(x + want[0] - 3, y + want[1] - 3) if img else None
     gone = img.rgb(x + want[0] + 40, y + want[1] + 40) if img else None
-    tap.check(inside == 0x1e1e22 and gone not in (0x1e1e22, None),
+    tap.check(inside == LIGHT and gone not in (LIGHT, None),
               "the screen shows the new size whole: the terminal's corner is drawn, the area it "
               "left is the desktop again", f"corner {inside}, outside {gone}")
     line = "echo " + "r" * 100
@@ -102,6 +107,81 @@ def resize(tap, sim, d, env, w):
     tap.check(dump is not None and sim.wait_for(rf"terminal: surface {wid} now 100x30 cells", 5),
               "dragging it back out gives the terminal its 100x30 cells again",
               (window_at(d.dump(), "terminal"), sim.text()[-300:]))
+
+
+def combo(env, w, key):
+    """Ctrl+Shift+key, the modifiers held on their own (the simulator reads them when it
+    handles the key, by which time a quick ctrl+shift+key of xdotool has let them go)."""
+    xdo(env, "keydown", "--window", w, "ctrl")
+    xdo(env, "keydown", "--window", w, "shift")
+    time.sleep(0.3)
+    xdo(env, "key", "--window", w, key)
+    time.sleep(0.3)
+    xdo(env, "keyup", "--window", w, "shift")
+    xdo(env, "keyup", "--window", w, "ctrl")
+
+
+def copy_paste(tap, sim, d, env, w):
+    """Dragging over a line of output selects it (drawn inverted); Ctrl+Shift+C copies
+    it, Ctrl+Shift+V types it into the session and Return runs it."""
+    win = window_at(d.dump(), "terminal")
+    if not win:
+        tap.check(False, "a terminal window to select in", "")
+        return
+    _, x, y, ww, wh = win
+    cw = (ww - 12) // 100
+    type_in(env, w, (x + ww // 2, y + wh // 2), "echo echo pasted-and-ran")
+    dump = d.wait_dump(r'^\s+text .* "echo pasted-and-ran"$', 20)
+    scene = scenes(dump).get(win[0], "").split("\n  scene\n")[-1]  # one text node a row
+    rows = re.findall(r'^\s+text -?\d+,(-?\d+) \d+x\d+(?: "(.*)")?$', scene, re.M)
+    row = next((i for i, r in enumerate(rows) if r[1] == "echo pasted-and-ran"), None)
+    tap.check(row is not None, "the output to select is in the terminal's text", (dump or "")[-800:])
+    if row is None:
+        return
+    # the cell's place on the screen from the window's (the scene's boxes are where the
+    # window was opened: the app is not told when its frame is dragged)
+    tx, ty, th = x + 6, y + 6 + row * 18, 18
+    mark = len(sim.text())
+    # from the middle of its first cell to the middle of its last (19 cells)
+    drag(env, w, (tx + cw // 2, ty + th // 2), 18 * cw, 0)
+    time.sleep(0.5)
+    img = shot(env, w)
+    cell = img.rgb(tx + 1, ty) if img else None  # above the glyphs: the cell's background
+    after = img.rgb(tx + 19 * cw + 1, ty) if img else None
+    tap.check(cell == 0x202020 and after == LIGHT,
+              "the dragged-over cells are drawn inverted (the text's colour behind), the next not",
+              f"selected {cell}, after {after}")
+    combo(env, w, "c")
+    copied = sim.wait_for(r"terminal: copied 19 bytes$", 10)
+    tap.check(copied, "Ctrl+Shift+C copies the selection (19 bytes)", sim.text()[mark:][-300:])
+    combo(env, w, "v")
+    xdo(env, "key", "--window", w, "Return")
+    dump = d.wait_dump(r'^\s+text .* "pasted-and-ran"$', 20)
+    tap.check(dump is not None and re.search(r'^\s+text .* "serviceos> echo pasted-and-ran"$', dump, re.M),
+              "Ctrl+Shift+V types the copied text into the session: Return runs it, its output shows",
+              (dump or d.dump())[-1000:])
+
+
+def follows_theme(tap, sim, d, env, w):
+    """The terminal follows appearance.theme: dark and back to light."""
+    win = window_at(d.dump(), "terminal")
+    if not win:
+        tap.check(False, "a terminal window for the theme", "")
+        return
+    _, x, y, ww, wh = win
+    seen = []
+    for theme, want in (("dark", DARK), ("light", LIGHT)):
+        d.command(f"config set appearance.theme {theme}", rf"^appearance.theme = {theme}$")
+        end = time.monotonic() + 10
+        px = None
+        while time.monotonic() < end and px != want:
+            time.sleep(0.3)
+            img = shot(env, w)
+            px = img.rgb(x + ww - 3, y + wh - 3) if img else None
+        seen.append((theme, px))
+    tap.check(seen == [("dark", DARK), ("light", LIGHT)],
+              "config set appearance.theme dark, then light: the terminal's background follows",
+              seen)
 
 
 def two_terminals(tap, sim, d, env, w):
@@ -302,6 +382,8 @@ def run(tap, a, env):
               "keyboard shortcuts: Alt+2 and Alt+1 switch workspaces, Alt+F1 opens and closes the launcher",
               f"alt+2 {bool(ok2)}, alt+1 {bool(ok1)}, alt+F1 {bool(shown)} {bool(hidden)}")
     resize(tap, sim, d, env, w)
+    copy_paste(tap, sim, d, env, w)
+    follows_theme(tap, sim, d, env, w)
     two_terminals(tap, sim, d, env, w)
     console_window(tap, sim, d, env, w)
     d.say("kill desktop")

@@ -19,7 +19,15 @@
  * the screen changed, each row presented as its own rectangle. The mouse wheel and
  * Shift+PageUp/PageDown move the view through the scrollback. The screen's rows are
  * also a toolkit scene (one text node a row), whose dump we hand to the desktop shell
- * (DESKTOP_SCENE) so `desktop dump` shows what the terminal says.
+ * (DESKTOP_SCENE) so `desktop dump` shows what the terminal says. The colours follow
+ * appearance.theme (tk/theme.h): vt.c's dark or light palette.
+ *
+ * Selection (selection.c): the left button pressed in the text and dragged selects the
+ * cells between (drawn with text and background swapped), scrollback lines included;
+ * a double click selects a word; new output or a new size clears it. Ctrl+Shift+C
+ * copies it into the program's clipboard, shared by its windows; Ctrl+Shift+V (or the
+ * middle button) sends the clipboard to the session as typed input, filtered
+ * (paste_filter: no control bytes but tab and newline, at most PASTE_MAX bytes).
  *
  * Layer: desktop (an application).
  */
@@ -31,9 +39,11 @@
 #include <proto/console.h>
 #include <proto/desktop.h>
 #include <tk/app.h>
+#include <tk/theme.h>
 #include <tk/window.h>
 
 #include "keys.h"
+#include "selection.h"
 #include "vt.h"
 
 #define PAD 6
@@ -42,7 +52,11 @@
 #define WINDOWS 4
 #define SCENE_NS 100000000ll /* the desktop hears of changes at most this often */
 #define SCENE_AGAIN 10       /* and every 10th tick anyway: a restarted desktop learns it */
+#define HID_C 6u
 #define HID_N 17u
+#define HID_V 25u
+#define PASTE_CHUNK 256u       /* input bytes a message (the shell reads up to a line's) */
+#define DOUBLE_CLICK_NS 400000000ll
 
 struct tw { /* one window and its session */
     struct tk_window win;
@@ -51,6 +65,10 @@ struct tw { /* one window and its session */
     int32_t cur_x, cur_y; /* where the cursor was drawn */
     bool scene_dirty;
     int rows[VT_MAX_ROWS];
+    struct sel sel;
+    bool dragging;            /* the left button is down in the text */
+    uint64_t click_ns;        /* the last press, for a double click */
+    struct sel_pos click_at;
 };
 
 static struct {
@@ -59,29 +77,51 @@ static struct {
     struct tk_font mono;
     int32_t cw, ch;
     struct tw *w[WINDOWS];
+    struct tk_theme_follow theme;
+    char clip[PASTE_MAX + 1]; /* the clipboard, shared by the windows */
+    size_t clip_len;
 } g;
+
+static bool light(void) { return g.theme.theme != &tk_theme_dark; }
+
+static uint32_t colour(uint8_t index) { return vt_color(index, light()); }
+
+/* A cell's colours, text and background swapped where it is selected. */
+static void cell_colours(const struct tw *t, const struct vt_line *l, int32_t line, int32_t x, uint8_t *fg,
+                         uint8_t *bg)
+{
+    bool in = sel_has(&t->sel, line, x);
+    *fg = in ? l->c[x].bg : l->c[x].fg;
+    *bg = in ? l->c[x].fg : l->c[x].bg;
+}
 
 static void draw_row(struct tw *t, int32_t r, struct tk_canvas *c)
 {
     const struct vt_line *l = vt_view_line(&t->vt, r);
-    int32_t y = PAD + r * g.ch, cols = t->vt.cols;
-    tk_fill(c, 0, y, c->w, g.ch, vt_color(VT_DEFAULT_BG));
+    int32_t y = PAD + r * g.ch, cols = t->vt.cols, line = sel_at(&t->vt, r, 0).line;
+    tk_fill(c, 0, y, c->w, g.ch, colour(VT_DEFAULT_BG));
     for (int32_t x = 0; x < cols;) {
         int32_t end = x;
         char run[VT_MAX_COLS + 1];
-        while (end < cols && l->c[end].fg == l->c[x].fg && l->c[end].bg == l->c[x].bg)
-            run[end - x] = l->c[end].ch, end++;
+        uint8_t fg, bg, fg2, bg2;
+        cell_colours(t, l, line, x, &fg, &bg);
+        for (; end < cols; end++) {
+            cell_colours(t, l, line, end, &fg2, &bg2);
+            if (fg2 != fg || bg2 != bg)
+                break;
+            run[end - x] = l->c[end].ch;
+        }
         run[end - x] = 0;
-        if (l->c[x].bg != VT_DEFAULT_BG)
-            tk_fill(c, PAD + x * g.cw, y, (end - x) * g.cw, g.ch, vt_color(l->c[x].bg));
-        tk_text(c, &g.mono, PAD + x * g.cw, y + g.mono.ascent + 1, run, vt_color(l->c[x].fg));
+        if (bg != VT_DEFAULT_BG)
+            tk_fill(c, PAD + x * g.cw, y, (end - x) * g.cw, g.ch, colour(bg));
+        tk_text(c, &g.mono, PAD + x * g.cw, y + g.mono.ascent + 1, run, colour(fg));
         x = end;
     }
     if (t->vt.view == 0 && r == t->vt.cy) { /* the cursor: a block in the accent colour */
         int32_t cx = t->vt.cx < cols ? t->vt.cx : cols - 1;
         char one[2] = {l->c[cx].ch, 0};
-        tk_fill(c, PAD + cx * g.cw, y, g.cw, g.ch, 0xff8ae234u);
-        tk_text(c, &g.mono, PAD + cx * g.cw, y + g.mono.ascent + 1, one, vt_color(0));
+        tk_fill(c, PAD + cx * g.cw, y, g.cw, g.ch, light() ? 0xff4e9a06u : 0xff8ae234u);
+        tk_text(c, &g.mono, PAD + cx * g.cw, y + g.mono.ascent + 1, one, colour(VT_DEFAULT_BG));
     }
 }
 
@@ -122,7 +162,7 @@ static void show(struct tw *t)
 static void build_scene(struct tw *t)
 {
     struct tk_measure m = tk_measure_font(&g.mono);
-    tk_scene_init(&t->win.sc, (int32_t)t->win.s.w, (int32_t)t->win.s.h, &m, &tk_theme_dark);
+    tk_scene_init(&t->win.sc, (int32_t)t->win.s.w, (int32_t)t->win.s.h, &m, g.theme.theme);
     t->win.sc.n[0].pad = PAD;
     for (int r = 0; r < t->vt.rows; r++) {
         t->rows[r] = tk_add(&t->win.sc, 0, TK_TEXT, "");
@@ -135,7 +175,7 @@ static void build_scene(struct tw *t)
 static int redraw(struct tw *t)
 {
     struct tk_canvas c = {t->win.s.px, (int32_t)t->win.s.w, (int32_t)t->win.s.h, t->win.s.stride};
-    tk_fill(&c, 0, 0, c.w, c.h, vt_color(VT_DEFAULT_BG));
+    tk_fill(&c, 0, 0, c.w, c.h, colour(VT_DEFAULT_BG));
     for (int32_t r = 0; r < t->vt.rows; r++)
         t->vt.dirty[r] = true;
     t->cur_y = -1;
@@ -158,6 +198,7 @@ static void configure(struct tw *t, int32_t w, int32_t h)
         return;
     }
     vt_resize(&t->vt, cols, rows);
+    t->sel.on = t->dragging = false; /* its cells moved */
     build_scene(t);
     redraw(t);
     printf("terminal: surface %u now %dx%d cells\n", t->win.s.id, cols, rows);
@@ -165,7 +206,7 @@ static void configure(struct tw *t, int32_t w, int32_t h)
 
 static void send_input(struct tw *t, const char *b, size_t n)
 {
-    uint8_t buf[64];
+    uint8_t buf[PASTE_CHUNK + 64];
     struct sl_msg m;
     sl_msg_begin(&m, buf, sizeof(buf), NULL, 0, CONSOLE_INPUT);
     sl_msg_hdr(&m)->flags |= SOS_MSG_NO_REPLY;
@@ -177,6 +218,24 @@ static void send_input(struct tw *t, const char *b, size_t n)
 }
 
 static int open_terminal(void);
+
+/* Ctrl+Shift+C: the selection into the clipboard (none: the clipboard stays). */
+static void copy(struct tw *t)
+{
+    if (!t->sel.on)
+        return;
+    g.clip_len = sel_text(&t->vt, &t->sel, g.clip, sizeof(g.clip));
+    printf("terminal: copied %zu bytes\n", g.clip_len);
+}
+
+/* Ctrl+Shift+V, the middle button: the clipboard as typed input, filtered. */
+static void paste(struct tw *t)
+{
+    static char b[PASTE_MAX];
+    size_t n = paste_filter(g.clip, g.clip_len, b);
+    for (size_t k = 0; k < n; k += PASTE_CHUNK)
+        send_input(t, b + k, n - k < PASTE_CHUNK ? n - k : PASTE_CHUNK);
+}
 
 static void on_key(struct tw *t, const struct sos_input_event *e)
 {
@@ -193,6 +252,13 @@ static void on_key(struct tw *t, const struct sos_input_event *e)
             printf("terminal: no new window: %s\n", sos_strerror(err));
         return;
     }
+    if ((e->mods & SOS_INPUT_MOD_SHIFT) && (e->mods & SOS_INPUT_MOD_CTRL) && (e->code == HID_C || e->code == HID_V)) {
+        if (e->code == HID_C)
+            copy(t);
+        else
+            paste(t);
+        return;
+    }
     char b[4];
     size_t n = key_bytes(e->code, e->mods, b);
     if (n == 1 && b[0] == 0x04)
@@ -200,6 +266,48 @@ static void on_key(struct tw *t, const struct sos_input_event *e)
                  * on the console's, powers off) */
     if (n)
         send_input(t, b, n);
+}
+
+/* The view rows that show lines l0..l1 (either order) to be drawn again. */
+static void dirty_lines(struct tw *t, int32_t l0, int32_t l1)
+{
+    int32_t top = sel_at(&t->vt, 0, 0).line;
+    for (int32_t r = 0; r < t->vt.rows; r++)
+        if ((top + r >= l0 && top + r <= l1) || (top + r >= l1 && top + r <= l0))
+            t->vt.dirty[r] = true;
+}
+
+static void sel_clear(struct tw *t)
+{
+    if (t->sel.on)
+        dirty_lines(t, t->sel.a.line, t->sel.b.line);
+    t->sel.on = false;
+}
+
+/* The left button: pressed starts a selection (a second press on the same cell soon
+ * after selects its word), dragged extends it, released ends the drag. */
+static void on_pointer(struct tw *t, const struct sos_input_event *e)
+{
+    struct sel_pos at = sel_at(&t->vt, (e->y - PAD) / g.ch, (e->x - PAD) / g.cw);
+    if (e->type == SOS_INPUT_BUTTON && e->value == 1) {
+        bool twice = e->time_ns && e->time_ns - t->click_ns < DOUBLE_CLICK_NS && at.line == t->click_at.line &&
+                     at.col == t->click_at.col;
+        t->click_ns = e->time_ns;
+        t->click_at = at;
+        sel_clear(t);
+        t->dragging = !(twice && sel_word(&t->vt, at, &t->sel));
+        if (t->dragging)
+            t->sel = (struct sel){false, at, at};
+        dirty_lines(t, at.line, at.line);
+    } else if (e->type == SOS_INPUT_BUTTON) {
+        t->dragging = false;
+    } else if (t->dragging && (at.line != t->sel.b.line || at.col != t->sel.b.col)) {
+        dirty_lines(t, t->sel.a.line, t->sel.b.line);
+        t->sel.b = at;
+        t->sel.on = true; /* it moved off the first cell */
+        dirty_lines(t, t->sel.a.line, at.line);
+    }
+    show(t);
 }
 
 static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
@@ -214,6 +322,10 @@ static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, v
             show(t);
         else if (e.type == GFX_EVENT_CONFIGURE)
             configure(t, e.x, e.y);
+        else if ((e.type == SOS_INPUT_BUTTON && e.code == 1) || (e.type == SOS_INPUT_MOTION && t->dragging))
+            on_pointer(t, &e);
+        else if (e.type == SOS_INPUT_BUTTON && e.code == 2 && e.value == 1)
+            paste(t);
     }
 }
 
@@ -255,8 +367,11 @@ static void on_session(struct sl_server *s, const struct sos_port_packet *pkt, v
         const char *text = NULL;
         if (!sl_parse_begin(&p, buf, rd.actual_bytes, NULL, 0, &h) && h.ordinal == CONSOLE_OUTPUT)
             text = sl_parse_str(&p, &len);
-        if (text)
+        if (text && len) {
+            sel_clear(t); /* its lines may have scrolled away */
+            t->dragging = false;
             vt_write(&t->vt, text, len);
+        }
     }
     if (t)
         show(t);
@@ -322,7 +437,7 @@ static int open_terminal(void)
     vt_init(&t->vt);
     int32_t off = 30 * (int32_t)i;
     int err = tk_window_open(&t->win, &g.gfx, WIN_X + off, WIN_Y + off, VT_COLS * g.cw + 2 * PAD,
-                             VT_ROWS * g.ch + 2 * PAD, 1, &tk_theme_dark, &g.mono);
+                             VT_ROWS * g.ch + 2 * PAD, 1, g.theme.theme, &g.mono);
     if (err) {
         free(t);
         return err;
@@ -344,6 +459,17 @@ static int open_terminal(void)
     return 0;
 }
 
+/* appearance.theme changed: every window in the new colours. */
+static void theme_changed(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < WINDOWS; i++)
+        if (g.w[i]) {
+            tk_set_theme(&g.w[i]->win.sc, g.theme.theme);
+            redraw(g.w[i]);
+        }
+}
+
 int main(void)
 {
     uint64_t len = 0;
@@ -360,7 +486,8 @@ int main(void)
     sl_conn_to_init(&g.console, con ? "console" : "shell", con);
     sl_conn_to_init(&g.desktop, "desktop", 0);
     sos_handle_t timer;
-    if ((err = sl_service_init(&g.srv, NULL, 0, &g)) || (err = open_terminal()) ||
+    if ((err = sl_service_init(&g.srv, NULL, 0, &g)) ||
+        (tk_theme_follow_start(&g.theme, &g.srv, theme_changed, NULL), err = open_terminal()) ||
         (err = (int)sos_timer_create(0, &timer)) ||
         (err = (int)sos_timer_set(timer, sos_deadline_after(SCENE_NS), SCENE_NS)) ||
         (err = sl_server_watch(&g.srv, timer, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT, on_scene_timer, NULL))) {

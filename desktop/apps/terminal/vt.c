@@ -8,12 +8,19 @@
 
 #include "vt.h"
 
-static const uint32_t g_palette[16] = {
+static const uint32_t g_dark[VT_PALETTE] = {
     0xff1e1e22u, 0xffcc0000u, 0xff4e9a06u, 0xffc4a000u, 0xff3465a4u, 0xff75507bu, 0xff06989au, 0xffd3d7cfu,
     0xff555753u, 0xffef2929u, 0xff8ae234u, 0xfffce94fu, 0xff729fcfu, 0xffad7fa8u, 0xff34e2e2u, 0xffeeeeecu,
+    0xffd3d7cfu, 0xff1e1e22u, 0xffeeeeecu,
+};
+/* On white: black stays dark, yellow, green and cyan are darkened, white is a grey. */
+static const uint32_t g_light[VT_PALETTE] = {
+    0xff2e3436u, 0xffcc0000u, 0xff3a7504u, 0xff8f6e00u, 0xff3465a4u, 0xff75507bu, 0xff05787au, 0xff888a85u,
+    0xff555753u, 0xffb11f1fu, 0xff4e9a06u, 0xffa07c00u, 0xff204a87u, 0xff5c3566u, 0xff06777au, 0xff6e706bu,
+    0xff202020u, 0xfffafafau, 0xff000000u,
 };
 
-uint32_t vt_color(uint8_t i) { return g_palette[i & 15]; }
+uint32_t vt_color(uint8_t i, bool light) { return (light ? g_light : g_dark)[i % VT_PALETTE]; }
 
 static int32_t clampi(int32_t x, int32_t lo, int32_t hi) { return x < lo ? lo : x > hi ? hi : x; }
 
@@ -92,7 +99,7 @@ static void put(struct vt *v, char c)
 {
     if (v->cx >= v->cols)
         newline(v); /* wrap */
-    uint8_t fg = v->bold && v->fg < 8 ? v->fg + 8 : v->fg;
+    uint8_t fg = !v->bold ? v->fg : v->fg < 8 ? v->fg + 8 : v->fg == VT_DEFAULT_FG ? VT_BOLD_FG : v->fg;
     v->screen[v->cy].c[v->cx++] = (struct vt_cell){c, fg, v->bg};
     v->dirty[v->cy] = true;
 }

@@ -21,12 +21,14 @@
 #define VT_MAX_COLS 240 /* the largest vt_resize gives */
 #define VT_MAX_ROWS 100
 #define VT_HISTORY 500
-#define VT_DEFAULT_FG 7
-#define VT_DEFAULT_BG 0
+#define VT_DEFAULT_FG 16 /* the theme's text and background, apart from the 16 ANSI */
+#define VT_DEFAULT_BG 17 /* colours so that both stay readable on a light theme */
+#define VT_BOLD_FG 18    /* the default text, bold */
+#define VT_PALETTE 19
 
 struct vt_cell {
     char ch;
-    uint8_t fg, bg; /* palette indices 0..15 */
+    uint8_t fg, bg; /* palette indices 0..VT_PALETTE - 1 */
 };
 
 struct vt_line {
@@ -58,7 +60,8 @@ const struct vt_line *vt_view_line(const struct vt *v, int32_t row);
 void vt_line_text(const struct vt *v, const struct vt_line *l, char *out);
 /* A new grid size (see vt.c); everything is dirty afterwards. */
 void vt_resize(struct vt *v, int32_t cols, int32_t rows);
-/* The palette: 0xAARRGGBB of index 0..15 (the Tango colours). */
-uint32_t vt_color(uint8_t index);
+/* The palette: 0xAARRGGBB of index 0..VT_PALETTE - 1, dark or light (the Tango
+ * colours on dark; on light, the same darkened where they would be faint on white). */
+uint32_t vt_color(uint8_t index, bool light);
 
 #endif

@@ -61,7 +61,14 @@ static void test_colours(void **state)
     assert_int_equal(l->c[10].bg, 4);
     assert_int_equal(l->c[11].fg, VT_DEFAULT_FG);
     assert_int_equal(l->c[11].bg, VT_DEFAULT_BG);
-    assert_int_equal(vt_color(1), 0xffcc0000u);
+    assert_int_equal(vt_color(1, false), 0xffcc0000u);
+    put("\x1b[1mB");
+    assert_int_equal(l->c[12].fg, VT_BOLD_FG); /* bold default text: its own index */
+    /* the default colours follow the theme, apart from black (30) and white (37) */
+    assert_int_not_equal(vt_color(VT_DEFAULT_BG, false), vt_color(VT_DEFAULT_BG, true));
+    assert_int_equal(vt_color(VT_DEFAULT_BG, true), 0xfffafafau);
+    assert_int_not_equal(vt_color(0, true), vt_color(VT_DEFAULT_BG, true));
+    assert_int_equal(vt_color(255, true), vt_color(255 % VT_PALETTE, true));
 }
 
 static void test_cursor_and_erase(void **state)
