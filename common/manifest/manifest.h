@@ -8,7 +8,8 @@
  * dependency cycles, named in full); manifest_plan
  * orders the set into start waves: every service's dependencies sit in earlier waves,
  * and the services of one wave are independent of each other, so they may start in
- * parallel. Shutdown walks the waves backwards.
+ * parallel. manifest_stop_order gives the shutdown order: the waves backwards, and a
+ * service before those it looks up (lookup=).
  *
  * All storage is fixed-size and caller-owned (a set is about 170 KiB): the root
  * manager keeps one in its data segment, mkbundle and the fuzzer on the heap.
@@ -149,6 +150,12 @@ int manifest_validate(const struct manifest_set *set, const char *const *images,
  * storage/<path> resource). Fails on a cycle, naming it. */
 int manifest_plan(const struct manifest_set *set, struct manifest_plan *plan,
                   struct errmsg *err);
+
+/* The order to stop the plan's services in (set indices into order[0..plan->count)):
+ * a service before those it depends on or looks up (a cycle of lookups is broken
+ * deterministically, manifest_stop.c). Returns the number of services, plan->count. */
+uint32_t manifest_stop_order(const struct manifest_set *set, const struct manifest_plan *plan,
+                             uint8_t *order);
 
 /* Index of the service called name, or -1. */
 int manifest_find(const struct manifest_set *set, const char *name);

@@ -177,9 +177,18 @@ void host_sdl_grid_size(uint32_t *w, uint32_t *h)
     *h = (uint32_t)(ROWS * psf_font_height);
 }
 
+/*
+ * The modifiers of the last key event handled. A key event carries its own (SDL sets
+ * keysym.mod as it queues it): SDL_GetModState() is the state after every event SDL
+ * has read from the display so far, so a fast ctrl+s whose Ctrl release is already
+ * read would lose its Ctrl. Pointer events carry no modifiers of their own and take
+ * the last key event's, which came before them in the same order.
+ */
+static SDL_Keymod g_keymod = KMOD_NONE;
+
 static uint32_t input_mods(void)
 {
-    SDL_Keymod m = SDL_GetModState();
+    SDL_Keymod m = g_keymod;
     return ((m & KMOD_SHIFT) ? HOST_INPUT_MOD_SHIFT : 0) | ((m & KMOD_CTRL) ? HOST_INPUT_MOD_CTRL : 0) |
            ((m & KMOD_ALT) ? HOST_INPUT_MOD_ALT : 0) | ((m & KMOD_GUI) ? HOST_INPUT_MOD_META : 0) |
            ((m & KMOD_CAPS) ? HOST_INPUT_MOD_CAPS : 0);
@@ -218,6 +227,7 @@ static void input(const SDL_Event *ev)
     case SDL_KEYUP:
         if (ev->key.keysym.scancode <= 0 || ev->key.keysym.scancode >= SDL_NUM_SCANCODES)
             return;
+        g_keymod = (SDL_Keymod)ev->key.keysym.mod;
         input_event(HOST_INPUT_KEY, (uint32_t)ev->key.keysym.scancode,
                     ev->type == SDL_KEYUP ? 0 : ev->key.repeat ? 2 : 1);
         break;

@@ -366,15 +366,31 @@ static int do_ps(struct sl_request *r)
     return 0;
 }
 
+/* One console line: the running services in the order they are about to be stopped. */
+static void print_stop_order(const uint8_t *order, uint32_t n)
+{
+    char line[MANIFEST_MAX_SERVICES * (MANIFEST_NAME_MAX + 1) + 1];
+    size_t len = 0;
+    line[0] = 0;
+    for (uint32_t k = 0; k < n; k++)
+        if (g_rm.svcs[order[k]].proc && len < sizeof(line))
+            len += (size_t)snprintf(line + len, sizeof(line) - len, " %s",
+                                    g_rm.svcs[order[k]].m->name);
+    printf("rootmgr: stopping%s\n", len ? line : " nothing");
+}
+
 int rm_power(uint32_t mode, int64_t status, const char *caller)
 {
     g_rm.shutting_down = true;
     for (unsigned i = 0; i < RM_MAX_RUN; i++)
         if (g_rm.runs[i].proc)
             sos_process_kill(g_rm.runs[i].proc);
-    /* reverse dependency order: the last wave first */
-    for (uint32_t k = g_rm.plan.count; k-- > 0;) {
-        struct svc *s = &g_rm.svcs[g_rm.plan.order[k]];
+    /* a service before those it depends on or looks up (manifest_stop_order) */
+    uint8_t order[MANIFEST_MAX_SERVICES];
+    uint32_t n = manifest_stop_order(&g_rm.set, &g_rm.plan, order);
+    print_stop_order(order, n);
+    for (uint32_t k = 0; k < n; k++) {
+        struct svc *s = &g_rm.svcs[order[k]];
         if (!s->proc)
             continue;
         if (!strcmp(s->m->name, "log")) {

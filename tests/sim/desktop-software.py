@@ -27,7 +27,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from desktop_util import boot, centre, click, main, shot, window_at  # noqa: E402
+from desktop_util import boot, centre, check_power_off, click, main, shot, window_at  # noqa: E402
 from xwdpix import write_png  # noqa: E402
 from xwindow import xdo  # noqa: E402
 
@@ -193,15 +193,13 @@ def run(tap, a, env):
     run_app(tap, sim, d, env, w, a)
     update_and_remove(tap, sim, d, env, w)
     refused(tap, sim, d, env, w)
-    # The desktop is stopped before power-off, whose root manager stops graphics first
-    # (lookups do not order the services): a desktop call in that moment looks graphics
-    # up again from the root manager, which waits for the desktop to stop, and it is
-    # killed after 1 s, which run-dhcp.py counts as a hang (docs/desktop.md)
-    d.command("stop desktop", r"serviceos> ")
+    # power-off with the desktop running: it is stopped before graphics, session and
+    # status, which it looks up (manifest_stop_order), so nothing is killed
     d.say("poweroff")
     rc = sim.finish(30)
     sys.stderr.write(sim.text())
     tap.check(rc == 0, "poweroff ends the simulator with 0", f"status {rc}")
+    check_power_off(tap, sim.text())
 
 
 sys.exit(main(run, "the software center under Xvfb"))

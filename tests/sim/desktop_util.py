@@ -88,6 +88,20 @@ def boot(tap, a, env, what, extra=("--disk", "none")):
     return sim, Desk(sim), w
 
 
+def check_power_off(tap, text):
+    """After a power-off with the desktop running: the root manager stopped the desktop
+    before graphics, session and status, which it looks up, and killed nothing."""
+    m = re.search(r"^rootmgr: stopping (.*)$", text, re.M)
+    order = m.group(1).split() if m else []
+    late = [s for s in ("graphics", "session", "status")
+            if "desktop" not in order or s not in order or order.index(s) < order.index("desktop")]
+    tap.check(m is not None and not late,
+              "power-off stops the desktop before graphics, session and status",
+              m.group(0) if m else "no stop order printed")
+    killed = re.findall(r"^rootmgr: .* did not stop within .*$", text, re.M)
+    tap.check(not killed, "power-off stops every service when asked: none is killed", killed)
+
+
 def main(run, what):
     """The arguments (--sim, --bootstore, --shot, --tap), run(tap, args, env) under a
     private Xvfb (TAP SKIP without one), the plan; the exit status."""

@@ -24,6 +24,25 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from xwindow import Proc, Tap, find_window, under_xvfb, xdo  # noqa: E402
 
 
+# Modifier combinations typed fast (xdotool's 12 ms between combos; in a combo the keys
+# go down and up with no delay): each key's press carries the modifier held then,
+# whatever the window's thread has read since (the release follows the modifier's:
+# xdotool lets go of the modifier first, so it has none).
+FAST_COMBOS = ("ctrl+x", "shift+y", "alt+z")
+FAST_MODS = {27: 0x2, 28: 0x1, 29: 0x4}  # HID x, y, z: ctrl, shift, alt
+FAST_REPEAT = 8
+
+
+def check_fast_combos(tap, out):
+    for code, mods in FAST_MODS.items():
+        downs = re.findall(rf"^inputtest: key code={code} value=1 mods=(\S+) ", out, re.M)
+        ups = re.findall(rf"^inputtest: key code={code} value=0 ", out, re.M)
+        wrong = [m for m in downs if m != hex(mods)]
+        tap.check(len(downs) == FAST_REPEAT and len(ups) == FAST_REPEAT and not wrong,
+                  f"{FAST_REPEAT} fast presses of HID {code}, each with mods={mods:#x}",
+                  f"{len(downs)} down, {len(ups)} up, wrong mods {wrong}")
+
+
 def test_events(tap, a, env):
     sim = Proc([a.sim, "--cpus", "2", "--disk", "none", "--init", a.inputtest, "60"], env=env)
     ready = sim.wait_for(r"^inputtest: ready$", 30)
@@ -40,6 +59,7 @@ def test_events(tap, a, env):
              ("key", "--window", w, "a"), ("key", "--window", w, "shift+b"),
              ("windowsize", w, 1200, 768), ("sleep", 0.5),
              ("mousemove", "--window", w, 900, 600), ("click", "--window", w, 3),
+             ("key", "--window", w) + FAST_COMBOS * FAST_REPEAT,
              ("key", "--window", w, "Escape")]
     for s in steps:
         xdo(env, *s)
@@ -70,6 +90,7 @@ def test_events(tap, a, env):
     order = [m.start() for m in (re.search(r"^inputtest: " + p, out, re.M)
                                  for _, p in want[:6]) if m]
     tap.check(order == sorted(order) and len(order) == 6, "events arrive in order")
+    check_fast_combos(tap, out)
     m = re.search(r"dropped=(\d+)", out)
     tap.check(m is not None and m.group(1) == "0", "nothing dropped")
 
