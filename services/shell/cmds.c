@@ -30,6 +30,17 @@ static bool fetch_list(uint32_t *n)
     return !err;
 }
 
+bool sh_services_settling(void)
+{
+    uint32_t n;
+    if (mgr_list(&g_sh.rm, g_sh.svcs, MGRINFO_MAX, &n))
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (g_sh.svcs[i].phase == SVC_STARTING)
+            return true;
+    return false;
+}
+
 static bool fetch_ps(uint32_t *n)
 {
     int err = mgr_ps(&g_sh.rm, g_sh.procs, MGRINFO_MAX, n);

@@ -360,7 +360,8 @@ static bool boot_times(uint64_t *boot, uint64_t *ready, char *mode, size_t mode_
 
 /*
  * uptime [--wait [seconds]]: with --wait, first wait (30 s unless told)
- * until every service of the boot is ready, as a script waits for a system to come up.
+ * until every service of the boot is ready and no service started since (an on-demand
+ * one, a restart) is still starting, as a script waits for a system to settle.
  */
 void cmd_uptime(int argc, char **argv)
 {
@@ -379,7 +380,7 @@ void cmd_uptime(int argc, char **argv)
     char mode[16] = "?";
     bool known = boot_times(&boot, &ready, mode, sizeof(mode));
     sos_time_t until = sos_deadline_after((sos_time_t)wait_s * 1000000000);
-    while (known && !ready && wait_s && sos_clock_get() < until) {
+    while (known && wait_s && (!ready || sh_services_settling()) && sos_clock_get() < until) {
         sos_thread_sleep(sos_deadline_after(50000000));
         known = boot_times(&boot, &ready, mode, sizeof(mode));
     }

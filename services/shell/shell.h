@@ -50,6 +50,8 @@ extern struct shell g_sh;
 
 /* Output, collected and written to the console at the end of a command. */
 void sh_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Whether a service is starting now (asks the root manager; false when it cannot tell). */
+bool sh_services_settling(void);
 void sh_flush(void);
 
 /* An error or usage message: like sh_printf, but always for the operator's eyes (with
