@@ -215,10 +215,6 @@ static int try_peer(void)
 
 static int try_jump(void)
 {
-#if !defined(__x86_64__)
-    printf("escape jump: not tried on this CPU (it looks for an x86 ret)\n");
-    return 0;
-#endif
     uintptr_t lo, hi;
     int err = core_segment(PF_X_, &lo, &hi);
     if (err == -2)
@@ -226,10 +222,13 @@ static int try_jump(void)
     if (err)
         return stopped("jump", "no core code found, pages scanned:", SCAN_PAGES);
     const uint8_t *c = (const uint8_t *)lo;
+#if defined(__x86_64__)
     while ((uintptr_t)c < hi && *c != 0xc3) /* x86 `ret`; decoding starts at its byte */
         c++;
     if ((uintptr_t)c >= hi)
         return stopped("jump", "no ret in the core's code, bytes:", (long)(hi - lo));
+#endif
+    /* (elsewhere: the first instruction of the core's code, whatever it does) */
     void (*volatile fn)(void) = (void (*)(void))(uintptr_t)c;
     fn();
     return not_stopped("jump", "ran the core's code");
