@@ -36,7 +36,7 @@ static int format(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
-int errmsg_at(struct errmsg *m, int code, const char *file, unsigned line, const char *fmt, ...)
+static int vat(struct errmsg *m, int code, const char *file, unsigned line, const char *fmt, va_list ap)
 {
     if (!m)
         return code;
@@ -44,11 +44,26 @@ int errmsg_at(struct errmsg *m, int code, const char *file, unsigned line, const
                  : format(m->msg, sizeof m->msg, "line %u: ", line);
     if (n < 0 || (size_t)n >= sizeof m->msg)
         n = (int)sizeof m->msg - 1;
+    k_vsnprintf(m->msg + n, sizeof m->msg - (size_t)n, fmt, ap);
+    m->code = code;
+    return code;
+}
+
+int errmsg_at(struct errmsg *m, int code, const char *file, unsigned line, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    k_vsnprintf(m->msg + n, sizeof m->msg - (size_t)n, fmt, ap);
+    vat(m, code, file, line, fmt, ap);
     va_end(ap);
-    m->code = code;
+    return code;
+}
+
+int errmsg_pos_set(const struct errmsg_pos *pos, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vat(pos->err, code, pos->file, pos->line, fmt, ap);
+    va_end(ap);
     return code;
 }
 

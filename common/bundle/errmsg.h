@@ -29,6 +29,19 @@ int errmsg_set(struct errmsg *m, int code, const char *fmt, ...)
 int errmsg_at(struct errmsg *m, int code, const char *file, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* Where a text parser is, for its messages: the file they name, the line, and the
+ * errmsg they go to (NULL: nowhere). The manifest parser and the package formats'
+ * parsers each keep one. */
+struct errmsg_pos {
+    const char *file;
+    unsigned line;
+    struct errmsg *err;
+};
+
+/* errmsg_at at pos: "file:line: <message>" into pos->err; returns code. */
+int errmsg_pos_set(const struct errmsg_pos *pos, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Puts "prefix: " in front of the message already in m (for a file name or context). */
 void errmsg_prefix(struct errmsg *m, const char *prefix);
 

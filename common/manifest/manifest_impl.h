@@ -11,16 +11,10 @@
 /* Parsing state for one manifest_parse call. */
 struct mparse {
     struct manifest_set *set;
-    const char *file;
-    unsigned line;
+    struct errmsg_pos at;   /* the file, the current line, where problems are reported */
     struct manifest *cur;   /* the service being filled, or NULL before service= */
     uint16_t key_line[16];  /* line each single-valued key was set on, 0 = not yet */
-    struct errmsg *err;
 };
-
-/* Reports a problem on the current line. */
-int mp_error(struct mparse *p, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* Value parsers, one per key: v is the trimmed, NUL-terminated value. */
 int mv_service(struct mparse *p, const char *v);

@@ -49,18 +49,6 @@ static const struct key g_keys[] = {
 #define KEY_COUNT (sizeof g_keys / sizeof g_keys[0])
 _Static_assert(KEY_COUNT <= 16, "mparse.key_line holds 16 keys");
 
-int mp_error(struct mparse *p, int code, const char *fmt, ...)
-{
-    if (!p->err)
-        return code;
-    char msg[ERRMSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    k_vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return errmsg_at(p->err, code, p->file, p->line, "%s", msg);
-}
-
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r';
@@ -90,31 +78,31 @@ static int unknown_key(struct mparse *p, const char *key)
         }
     }
     if (best && m_close_enough(m_strlen(key), best_d))
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "unknown key '%s' (did you mean '%s'?)", key,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "unknown key '%s' (did you mean '%s'?)", key,
                         best);
-    return mp_error(p, SOS_ERR_INVALID_ARGS, "unknown key '%s'", key);
+    return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "unknown key '%s'", key);
 }
 
 static int apply_key(struct mparse *p, size_t k, const char *value, bool has_value)
 {
     const struct key *key = &g_keys[k];
     if (!has_value && !key->flag)
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "'%s' needs a value: %s=...", key->name,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "'%s' needs a value: %s=...", key->name,
                         key->name);
     if (k != 0 && !p->cur)
-        return mp_error(p, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                         "'%s' before any 'service=' line (each service starts with service=)",
                         key->name);
     if (k != 0 && !key->repeats && p->key_line[k])
-        return mp_error(p, SOS_ERR_ALREADY_EXISTS, "'%s' given twice for service '%s' (first on line %u)",
+        return errmsg_pos_set(&p->at, SOS_ERR_ALREADY_EXISTS, "'%s' given twice for service '%s' (first on line %u)",
                         key->name, p->cur->name, p->key_line[k]);
     if (!has_value)
         value = "";
     else if (!*value && !key->flag)
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "'%s' has an empty value", key->name);
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "'%s' has an empty value", key->name);
     int rc = key->parse(p, value);
     if (!rc && k != 0)
-        p->key_line[k] = (uint16_t)p->line;
+        p->key_line[k] = (uint16_t)p->at.line;
     return rc;
 }
 
@@ -125,10 +113,10 @@ static int finish_service(struct mparse *p)
     if (!m)
         return 0;
     if (!m->image[0])
-        return errmsg_at(p->err, SOS_ERR_INVALID_ARGS, p->file, m->line,
+        return errmsg_at(p->at.err, SOS_ERR_INVALID_ARGS, p->at.file, m->line,
                          "service '%s' has no image= line", m->name);
     if (m->critical && m->availability == MANIFEST_OPTIONAL)
-        return errmsg_at(p->err, SOS_ERR_INVALID_ARGS, p->file, m->line,
+        return errmsg_at(p->at.err, SOS_ERR_INVALID_ARGS, p->at.file, m->line,
                          "service '%s' is critical but availability=optional", m->name);
     return 0;
 }
@@ -145,9 +133,9 @@ static int parse_line(struct mparse *p, const char *s, size_t len)
     size_t klen = eq, vlen = eq < len ? len - eq - 1 : 0;
     const char *k = trim(s, &klen), *v = trim(s + eq + (eq < len), &vlen);
     if (!klen)
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "expected key=value, found '=' with no key");
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "expected key=value, found '=' with no key");
     if (klen >= sizeof key)
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "expected key=value, found a %zu-byte word",
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "expected key=value, found a %zu-byte word",
                         klen);
     for (size_t i = 0; i < klen; i++)
         key[i] = k[i];
@@ -175,14 +163,14 @@ static int parse_text(struct mparse *p, const char *text, size_t len)
     size_t start = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i < len && text[i] == 0) {
-            p->line++;
-            return mp_error(p, SOS_ERR_INVALID_ARGS, "NUL byte in manifest text");
+            p->at.line++;
+            return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "NUL byte in manifest text");
         }
         if (i < len && text[i] != '\n')
             continue;
-        p->line++;
+        p->at.line++;
         if (i - start >= LINE_MAX_BYTES)
-            return mp_error(p, SOS_ERR_INVALID_ARGS, "line is %zu bytes long (limit %u)",
+            return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "line is %zu bytes long (limit %u)",
                             i - start, LINE_MAX_BYTES - 1);
         int rc = parse_line(p, text + start, i - start);
         if (rc)
@@ -203,7 +191,7 @@ int manifest_parse(struct manifest_set *set, const char *file, const char *text,
     if (!set || (!text && len))
         return errmsg_set(err, SOS_ERR_INVALID_ARGS, "manifest_parse: missing argument");
     uint32_t before = set->count;
-    struct mparse p = {.set = set, .file = file ? file : "manifest", .err = err};
+    struct mparse p = {.set = set, .at = {.file = file ? file : "manifest", .err = err}};
     int rc = parse_text(&p, text, len);
     if (rc)
         set->count = before;

@@ -59,7 +59,7 @@ static const char *shown(char buf[SHOWN_MAX], const char *v)
 static int bad_name(struct mparse *p, const char *what, const char *v)
 {
     char b[SHOWN_MAX];
-    return mp_error(p, SOS_ERR_INVALID_ARGS,
+    return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                     "%s '%s' is invalid: use 1-%u of a-z, 0-9, '-', '_', starting with a letter",
                     what, shown(b, v), MANIFEST_NAME_MAX);
 }
@@ -111,13 +111,13 @@ int mv_service(struct mparse *p, const char *v)
     if (!m_valid_name(v))
         return bad_name(p, "service name", v);
     if (p->set->count >= MANIFEST_MAX_SERVICES)
-        return mp_error(p, SOS_ERR_NO_RESOURCES, "too many services (limit %u)",
+        return errmsg_pos_set(&p->at, SOS_ERR_NO_RESOURCES, "too many services (limit %u)",
                         MANIFEST_MAX_SERVICES);
     struct manifest *m = &p->set->svc[p->set->count++];
     *m = (struct manifest){0};
     m_strlcpy(m->name, v, sizeof m->name);
-    m_strlcpy(m->file, p->file, sizeof m->file);
-    m->line = (uint16_t)p->line;
+    m_strlcpy(m->file, p->at.file, sizeof m->file);
+    m->line = (uint16_t)p->at.line;
     m->startup = MANIFEST_STARTUP_EAGER;
     m->availability = MANIFEST_REQUIRED;
     m->restart = MANIFEST_RESTART_ON_FAILURE;
@@ -135,10 +135,10 @@ static int check_path(struct mparse *p, const char *what, const char *path)
     size_t len = m_strlen(path);
     struct errmsg why;
     if (len > MANIFEST_PATH_MAX)
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "%s '%s' is longer than %u bytes", what,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "%s '%s' is longer than %u bytes", what,
                         shown(b, path), MANIFEST_PATH_MAX);
     if (bundle_check_name(path, len, &why))
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "%s is invalid: %s", what, why.msg);
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "%s is invalid: %s", what, why.msg);
     return 0;
 }
 
@@ -160,7 +160,7 @@ int mv_image(struct mparse *p, const char *v)
     if (rc)
         return rc;
     m_strlcpy(p->cur->image, path, sizeof p->cur->image);
-    p->cur->image_line = (uint16_t)p->line;
+    p->cur->image_line = (uint16_t)p->at.line;
     return 0;
 }
 
@@ -168,11 +168,11 @@ int mv_description(struct mparse *p, const char *v)
 {
     size_t len = m_strlen(v);
     if (len > MANIFEST_TEXT_MAX)
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "description is %zu bytes long (limit %u)",
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "description is %zu bytes long (limit %u)",
                         len, MANIFEST_TEXT_MAX);
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e)
-            return mp_error(p, SOS_ERR_INVALID_ARGS,
+            return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                             "description has a non-printable byte 0x%02x at %zu",
                             (unsigned char)v[i], i);
     m_strlcpy(p->cur->description, v, sizeof p->cur->description);
@@ -187,7 +187,7 @@ int mv_startup(struct mparse *p, const char *v)
     else if (m_streq(v, "on-demand"))
         p->cur->startup = MANIFEST_STARTUP_ON_DEMAND;
     else
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "startup must be eager or on-demand, not '%s'",
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "startup must be eager or on-demand, not '%s'",
                         shown(b, v));
     return 0;
 }
@@ -200,7 +200,7 @@ int mv_availability(struct mparse *p, const char *v)
     else if (m_streq(v, "optional"))
         p->cur->availability = MANIFEST_OPTIONAL;
     else
-        return mp_error(p, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                         "availability must be required or optional, not '%s'", shown(b, v));
     return 0;
 }
@@ -223,25 +223,25 @@ int mv_restart(struct mparse *p, const char *v)
     uint8_t kind;
     uint32_t limit = MANIFEST_DEFAULT_RESTART_LIMIT, backoff = MANIFEST_DEFAULT_BACKOFF_MS;
     if (v[m_strlen(v) - 1] == ':')
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "restart '%s' ends with an empty field",
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "restart '%s' ends with an empty field",
                         shown(b, v));
     next_item(&s, ':', word, sizeof word);
     if (restart_kind(word, &kind))
-        return mp_error(p, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                         "restart must be never, always[:N[:ms]], on-failure[:N[:ms]] or "
                         "fail-stop, not '%s'", shown(b, v));
     bool has_n = next_item(&s, ':', num, sizeof num), has_ms = next_item(&s, ':', ms, sizeof ms);
     if (*s)
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "restart '%s' has too many ':' fields",
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "restart '%s' has too many ':' fields",
                         shown(b, v));
     if ((has_n || has_ms) && (kind == MANIFEST_RESTART_NEVER || kind == MANIFEST_RESTART_FAIL_STOP))
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "restart=%s takes no count or backoff", word);
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "restart=%s takes no count or backoff", word);
     if (has_n && !parse_u32(num, m_strlen(num), MANIFEST_MAX_RESTART_LIMIT, &limit))
-        return mp_error(p, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                         "restart count '%s' is not a number from 0 to %u", shown(b, num),
                         MANIFEST_MAX_RESTART_LIMIT);
     if (has_ms && !parse_u32(ms, m_strlen(ms), MANIFEST_MAX_TIME_MS, &backoff))
-        return mp_error(p, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                         "restart backoff '%s' is not a number of milliseconds up to %u",
                         shown(b, ms), MANIFEST_MAX_TIME_MS);
     p->cur->restart = kind;
@@ -262,7 +262,7 @@ int mv_ready_timeout(struct mparse *p, const char *v)
     uint32_t n = 0;
     if (!scale || !parse_u32(v, digits, MANIFEST_MAX_TIME_MS, &n) || n == 0 ||
         (uint64_t)n * scale > MANIFEST_MAX_TIME_MS)
-        return mp_error(p, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                         "ready_timeout '%s' must be 1ms to 3600s, written as N, Nms or Ns",
                         shown(b, v));
     p->cur->ready_timeout_ms = n * scale;
@@ -280,12 +280,12 @@ static int add_refs(struct mparse *p, const char *what, const char *v, struct ma
             return bad_name(p, what, item);
         for (unsigned i = 0; i < *count; i++)
             if (m_streq(refs[i].name, item))
-                return mp_error(p, SOS_ERR_ALREADY_EXISTS, "%s '%s' listed twice (line %u)",
+                return errmsg_pos_set(&p->at, SOS_ERR_ALREADY_EXISTS, "%s '%s' listed twice (line %u)",
                                 what, shown(b, item), refs[i].line);
         if (*count >= max)
-            return mp_error(p, SOS_ERR_NO_RESOURCES, "too many %s names (limit %u)", what, max);
+            return errmsg_pos_set(&p->at, SOS_ERR_NO_RESOURCES, "too many %s names (limit %u)", what, max);
         m_strlcpy(refs[*count].name, item, sizeof refs[*count].name);
-        refs[*count].line = (uint16_t)p->line;
+        refs[*count].line = (uint16_t)p->at.line;
         (*count)++;
     }
     return 0;
@@ -316,9 +316,9 @@ static int unknown_right(struct mparse *p, const char *key, const char *r,
         }
     }
     if (m_close_enough(m_strlen(r), best_d))
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "%s: unknown right '%s' (did you mean '%s'?)",
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "%s: unknown right '%s' (did you mean '%s'?)",
                         key, shown(b, r), best);
-    return mp_error(p, SOS_ERR_INVALID_ARGS, "%s: unknown right '%s' (%s, joined with '+')", key,
+    return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "%s: unknown right '%s' (%s, joined with '+')", key,
                     shown(b, r), names->list);
 }
 
@@ -349,7 +349,7 @@ static int add_cap(struct mparse *p, const char *key, const char *v, struct mani
     const char *s = v;
     next_item(&s, ':', name, sizeof name);
     if (!*s)
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "%s '%s' needs rights: %s=<service>:<rights>, "
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "%s '%s' needs rights: %s=<service>:<rights>, "
                         "e.g. %s=log:send+wait", key, shown(b, v), key, key);
     if (!m_valid_name(name))
         return bad_name(p, key, name);
@@ -359,14 +359,14 @@ static int add_cap(struct mparse *p, const char *key, const char *v, struct mani
         return rc;
     for (unsigned i = 0; i < *count; i++)
         if (m_streq(caps[i].service, name))
-            return mp_error(p, SOS_ERR_ALREADY_EXISTS, "%s for '%s' given twice (line %u)", key,
+            return errmsg_pos_set(&p->at, SOS_ERR_ALREADY_EXISTS, "%s for '%s' given twice (line %u)", key,
                             name, caps[i].line);
     if (*count >= MANIFEST_MAX_GRANTS)
-        return mp_error(p, SOS_ERR_NO_RESOURCES, "too many %s lines (limit %u)", key,
+        return errmsg_pos_set(&p->at, SOS_ERR_NO_RESOURCES, "too many %s lines (limit %u)", key,
                         MANIFEST_MAX_GRANTS);
     m_strlcpy(caps[*count].service, name, sizeof caps[*count].service);
     caps[*count].rights = rights;
-    caps[*count].line = (uint16_t)p->line;
+    caps[*count].line = (uint16_t)p->at.line;
     (*count)++;
     return 0;
 }
@@ -396,7 +396,7 @@ static int check_storage(struct mparse *p, const char *v, char *name, uint8_t *d
     while (slash && v[colon] && v[colon] != ':')
         colon++;
     if (!slash || colon == plen)
-        return mp_error(p, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                         "resource '%s' names no directory: write storage/<path>[:<rights>], "
                         "e.g. storage/home/app:read", shown(b, v));
     for (size_t i = plen; i < colon; i++)
@@ -408,18 +408,18 @@ static int check_storage(struct mparse *p, const char *v, char *name, uint8_t *d
     char first[5];
     m_strlcpy(first, path, sizeof first);
     if (m_streq(first, "boot") && (!path[4] || path[4] == '/'))
-        return mp_error(p, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                         "resource '%s': /boot is the read-only boot store, not a storage "
                         "directory (use bootstore or bundle:<entry>)", shown(b, v));
     if (colon > MANIFEST_HANDLE_NAME_MAX)
-        return mp_error(p, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                         "resource '%s': a storage resource names its startup handle, so "
                         "storage/<path> is at most %u bytes", shown(b, v),
                         MANIFEST_HANDLE_NAME_MAX);
     uint32_t rights = MANIFEST_DIR_ALL;
     if (v[colon] == ':') {
         if (!v[colon + 1])
-            return mp_error(p, SOS_ERR_INVALID_ARGS,
+            return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                             "resource '%s' has no rights after ':' (%s, joined with '+')",
                             shown(b, v), g_dir_rights.list);
         rc = parse_rights(p, "resource", v + colon + 1, &g_dir_rights, &rights);
@@ -443,7 +443,7 @@ static int check_resource(struct mparse *p, const char *v, char *name, uint8_t *
     while (v[colon] && v[colon] != ':')
         colon++;
     if (len > MANIFEST_PATH_MAX)
-        return mp_error(p, SOS_ERR_INVALID_ARGS, "resource '%s' is longer than %u bytes",
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS, "resource '%s' is longer than %u bytes",
                         shown(b, v), MANIFEST_PATH_MAX);
     *dir = 0;
     m_strlcpy(name, v, MANIFEST_PATH_MAX + 1);
@@ -459,7 +459,7 @@ static int check_resource(struct mparse *p, const char *v, char *name, uint8_t *
         scheme_ok = scheme_ok && ((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') ||
                                   v[i] == '-');
     if (!scheme_ok)
-        return mp_error(p, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                         "resource '%s': the part before ':' must be a lowercase word",
                         shown(b, v));
     return check_path(p, "resource", v + colon + 1);
@@ -475,14 +475,14 @@ int mv_resource(struct mparse *p, const char *v)
     struct manifest *m = p->cur;
     for (unsigned i = 0; i < m->n_resources; i++)
         if (m_streq(m->resources[i], name))
-            return mp_error(p, SOS_ERR_ALREADY_EXISTS, "resource '%s' listed twice (line %u)",
+            return errmsg_pos_set(&p->at, SOS_ERR_ALREADY_EXISTS, "resource '%s' listed twice (line %u)",
                             shown(b, name), m->resource_line[i]);
     if (m->n_resources >= MANIFEST_MAX_RESOURCES)
-        return mp_error(p, SOS_ERR_NO_RESOURCES, "too many resource lines (limit %u)",
+        return errmsg_pos_set(&p->at, SOS_ERR_NO_RESOURCES, "too many resource lines (limit %u)",
                         MANIFEST_MAX_RESOURCES);
     m_strlcpy(m->resources[m->n_resources], name, sizeof m->resources[0]);
     m->resource_dir[m->n_resources] = dir;
-    m->resource_line[m->n_resources] = (uint16_t)p->line;
+    m->resource_line[m->n_resources] = (uint16_t)p->at.line;
     m->n_resources++;
     return 0;
 }
@@ -496,7 +496,7 @@ static int flag(struct mparse *p, const char *key, const char *v, bool *out)
     else if (m_streq(v, "false") || m_streq(v, "no") || m_streq(v, "0"))
         *out = false;
     else
-        return mp_error(p, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->at, SOS_ERR_INVALID_ARGS,
                         "%s must be true or false (or stand alone), not '%s'", key, shown(b, v));
     return 0;
 }

@@ -12,23 +12,14 @@
 
 #define PKG_LINE_MAX 512
 
-struct pkg_lines {
-    const char *file;      /* named in messages */
-    unsigned line;
-    struct errmsg *err;
-};
-
-int pkg_perr(struct pkg_lines *p, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* Puts "file:line: " in front of the message a value parser left in p->err. */
-int pkg_relabel(struct pkg_lines *p, int rc);
+int pkg_relabel(struct errmsg_pos *p, int rc);
 
 /* Calls fn for every key=value line of text (blanks trimmed, '#' lines and blank
  * lines skipped); stops at the first non-zero return. Refuses NUL bytes, lines over
  * PKG_LINE_MAX - 1 bytes and lines without '='. */
 typedef int (*pkg_line_fn)(void *ctx, const char *key, size_t kl, const char *v, size_t vn);
-int pkg_each_line(struct pkg_lines *p, const char *text, size_t len, pkg_line_fn fn,
+int pkg_each_line(struct errmsg_pos *p, const char *text, size_t len, pkg_line_fn fn,
                   void *ctx);
 
 /* The next blank-separated word of v[*i..n) in *out; its length (0 at the end). */
@@ -47,7 +38,7 @@ int pkg_parse_size(const char *w, size_t len, uint32_t *out);
 bool pkg_key_is(const char *key, size_t kl, const char *name);
 
 /* Copies printable v[0..n) into dst[cap]; what names the field in the message. */
-int pkg_copy_text(struct pkg_lines *p, const char *what, const char *v, size_t n, char *dst,
+int pkg_copy_text(struct errmsg_pos *p, const char *what, const char *v, size_t n, char *dst,
                   size_t cap);
 
 /* Appends printf output to out[0..cap) at *at; false (nothing appended) when full. */

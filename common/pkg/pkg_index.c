@@ -23,7 +23,7 @@
 #include "../manifest/manifest_impl.h"
 
 struct xparse {
-    struct pkg_lines lp;
+    struct errmsg_pos lp;
     struct pkg_index *ix;
     bool format;
     int (*extra)(void *ctx, const char *k, size_t kl, const char *v, size_t vn,
@@ -47,7 +47,7 @@ static int entry_fields(struct xparse *p, struct pkg_avail *a, const char *v, si
     for (int k = 0; k < 7; k++)
         wl[k] = pkg_word(v, vn, &i, &w[k]);
     if (wl[5] == 0 || wl[6] != 0)
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS,
                         "package= takes NAME VERSION ARCH SHA256 SIZE PATH");
     int rc = pkg_check_name(w[0], wl[0], p->lp.err);
     if (!rc)
@@ -61,9 +61,9 @@ static int entry_fields(struct xparse *p, struct pkg_avail *a, const char *v, si
     if (!rc)
         rc = pkg_copy_text(&p->lp, "arch", w[2], wl[2], a->arch, sizeof a->arch);
     if (!rc && pkg_parse_hex(w[3], wl[3], a->sha256))
-        rc = pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "SHA-256 must be 64 lower-case hex digits");
+        rc = errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "SHA-256 must be 64 lower-case hex digits");
     if (!rc && pkg_parse_size(w[4], wl[4], &a->size))
-        rc = pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "size must be a decimal below 2^32");
+        rc = errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "size must be a decimal below 2^32");
     if (!rc)
         rc = bundle_check_name(w[5], wl[5], p->lp.err) ? pkg_relabel(&p->lp, SOS_ERR_INVALID_ARGS)
              : pkg_copy_text(&p->lp, "path", w[5], wl[5], a->path, sizeof a->path);
@@ -74,7 +74,7 @@ static int val_package(struct xparse *p, const char *v, size_t vn)
 {
     struct pkg_index *ix = p->ix;
     if (ix->count == PKG_INDEX_MAX)
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "more than %d packages", PKG_INDEX_MAX);
+        return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "more than %d packages", PKG_INDEX_MAX);
     struct pkg_avail *a = &ix->pkg[ix->count];
     *a = (struct pkg_avail){0};
     int rc = entry_fields(p, a, v, vn);
@@ -89,7 +89,7 @@ static int val_package(struct xparse *p, const char *v, size_t vn)
                 break;
         }
         if (c > 0 || (c == 0 && pkg_version_cmp(&prev->version, &a->version) >= 0))
-            return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "%s %s: packages must be in name "
+            return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "%s %s: packages must be in name "
                             "and version order, each version once", a->name, a->version_text);
     }
     ix->count++;
@@ -115,7 +115,7 @@ static int val_channel(struct xparse *p, struct pkg_avail *a, const char *v, siz
 {
     int c = pkg_channel_parse(v, vn);
     if (c < 0)
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "unknown channel (stable or testing)");
+        return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "unknown channel (stable or testing)");
     a->channel = (uint8_t)c;
     return 0;
 }
@@ -130,20 +130,20 @@ static int val_owned(struct xparse *p, enum owned key, const char *v, size_t vn)
     size_t i = 0, wl = pkg_word(v, vn, &i, &w);
     struct pkg_avail *a = owner(p, w, wl);
     if (!a)
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "%s= names a package other than the "
+        return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "%s= names a package other than the "
                         "one above", g_owned[key]);
     while (i < vn && (v[i] == ' ' || v[i] == '\t'))
         i++;
     if (key == OWN_CHANNEL)
         return val_channel(p, a, v + i, vn - i);
     if (!depends && a->description[0])
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "description given twice for %s",
+        return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "description given twice for %s",
                         a->name);
     if (!depends)
         return pkg_copy_text(&p->lp, "description", v + i, vn - i, a->description,
                              sizeof a->description);
     if (a->dep_count == PKG_MAX_DEPENDS)
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "more than %d dependencies",
+        return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "more than %d dependencies",
                         PKG_MAX_DEPENDS);
     int rc = pkg_dep_parse(v + i, vn - i, &a->dep[a->dep_count], p->lp.err);
     if (rc)
@@ -157,13 +157,13 @@ static int index_line(void *ctx, const char *k, size_t kl, const char *v, size_t
     struct xparse *p = ctx;
     if (pkg_key_is(k, kl, "format")) {
         if (p->format || vn != 1 || v[0] != '0' + PKG_FORMAT)
-            return pkg_perr(&p->lp, SOS_ERR_NOT_SUPPORTED,
+            return errmsg_pos_set(&p->lp, SOS_ERR_NOT_SUPPORTED,
                             "format=%d must come once, first", PKG_FORMAT);
         p->format = true;
         return 0;
     }
     if (!p->format)
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "the index must start with format=");
+        return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "the index must start with format=");
     if (pkg_key_is(k, kl, "package"))
         return val_package(p, v, vn);
     for (int i = 0; i < OWN_KEYS; i++)
@@ -173,7 +173,7 @@ static int index_line(void *ctx, const char *k, size_t kl, const char *v, size_t
         int rc = p->extra(p->ctx, k, kl, v, vn, p->lp.err);
         return rc ? pkg_relabel(&p->lp, rc) : 0;
     }
-    return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "unknown key");
+    return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "unknown key");
 }
 
 int pkg_index_parse(const char *text, size_t len, struct pkg_index *ix, struct errmsg *err)

@@ -29,12 +29,12 @@
 #include "pkg_impl.h"
 
 struct iparse {
-    struct pkg_lines lp; /* first: the line walk hands this struct to parse_line */
+    struct errmsg_pos lp; /* first: the line walk hands this struct to parse_line */
     struct pkg_info *info;
     bool seen[5]; /* format, name, version, arch, description */
 };
 
-#define perr(p, ...) pkg_perr(&(p)->lp, __VA_ARGS__)
+#define perr(p, ...) errmsg_pos_set(&(p)->lp, __VA_ARGS__)
 #define relabel(p, rc) pkg_relabel(&(p)->lp, rc)
 
 static int copy_text(struct iparse *p, const char *key, const char *v, size_t n, char *dst,

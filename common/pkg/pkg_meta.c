@@ -25,7 +25,7 @@ void meta_keyid(const uint8_t pub[32], uint8_t id[META_KEYID_SIZE])
 }
 
 struct mparse_ctx {
-    struct pkg_lines lp;
+    struct errmsg_pos lp;
     struct meta *m;
     bool signatures;  /* a signature= line was seen: nothing else may follow */
     bool format, version, expires;
@@ -39,11 +39,11 @@ static int parse_signature(struct mparse_ctx *p, const char *v, size_t vn)
         wl[k] = pkg_word(v, vn, &i, &w[k]);
     struct meta *m = p->m;
     if (m->nsigs == META_MAX_SIGS)
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "more than %d signatures", META_MAX_SIGS);
+        return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "more than %d signatures", META_MAX_SIGS);
     struct meta_sig *s = &m->sig[m->nsigs];
     if (wl[2] || pkg_unhex(w[0], wl[0], s->keyid, META_KEYID_SIZE) ||
         pkg_unhex(w[1], wl[1], s->sig, 64))
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS,
+        return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS,
                         "signature= takes a 16-digit keyid and 128 hex digits");
     m->nsigs++;
     return 0;
@@ -57,16 +57,16 @@ static int meta_line(void *ctx, const char *k, size_t kl, const char *v, size_t 
         return parse_signature(p, v, vn);
     }
     if (p->signatures)
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "only signature= lines may follow one");
+        return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "only signature= lines may follow one");
     if (pkg_key_is(k, kl, "format")) {
         p->format = vn == 1 && v[0] == '1';
-        return p->format ? 0 : pkg_perr(&p->lp, SOS_ERR_NOT_SUPPORTED, "format=1 expected");
+        return p->format ? 0 : errmsg_pos_set(&p->lp, SOS_ERR_NOT_SUPPORTED, "format=1 expected");
     }
     if (pkg_key_is(k, kl, "role"))
         return pkg_copy_text(&p->lp, "role", v, vn, p->m->role, sizeof p->m->role);
     if (pkg_key_is(k, kl, "version")) {
         p->version = pkg_parse_size(v, vn, &p->m->version) == 0;
-        return p->version ? 0 : pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "bad version");
+        return p->version ? 0 : errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "bad version");
     }
     if (pkg_key_is(k, kl, "expires")) {
         uint64_t e = 0;
@@ -74,7 +74,7 @@ static int meta_line(void *ctx, const char *k, size_t kl, const char *v, size_t 
             e = v[i] >= '0' && v[i] <= '9' ? e * 10 + (uint64_t)(v[i] - '0') : UINT64_MAX;
         p->expires = vn && vn <= 12 && e != UINT64_MAX;
         p->m->expires = e;
-        return p->expires ? 0 : pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "bad expires");
+        return p->expires ? 0 : errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "bad expires");
     }
     return 0; /* the role's own lines */
 }

@@ -14,23 +14,13 @@
 #include "../hash/hex.h"
 #include "../manifest/manifest_impl.h"
 
-int pkg_perr(struct pkg_lines *p, int code, const char *fmt, ...)
-{
-    char msg[ERRMSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    k_vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return errmsg_at(p->err, code, p->file, p->line, "%s", msg);
-}
-
-int pkg_relabel(struct pkg_lines *p, int rc)
+int pkg_relabel(struct errmsg_pos *p, int rc)
 {
     if (!p->err)
         return rc;
     char msg[ERRMSG_MAX];
     m_strlcpy(msg, p->err->msg, sizeof msg);
-    return pkg_perr(p, rc, "%s", msg);
+    return errmsg_pos_set(p, rc, "%s", msg);
 }
 
 static bool is_blank(char c)
@@ -39,7 +29,7 @@ static bool is_blank(char c)
 }
 
 /* Trims one line and splits it at the first '='. */
-static int split_line(struct pkg_lines *p, const char *s, size_t n, pkg_line_fn fn, void *ctx)
+static int split_line(struct errmsg_pos *p, const char *s, size_t n, pkg_line_fn fn, void *ctx)
 {
     while (n && is_blank(*s)) {
         s++;
@@ -53,7 +43,7 @@ static int split_line(struct pkg_lines *p, const char *s, size_t n, pkg_line_fn 
     while (eq < n && s[eq] != '=')
         eq++;
     if (eq == n)
-        return pkg_perr(p, SOS_ERR_INVALID_ARGS, "expected key=value");
+        return errmsg_pos_set(p, SOS_ERR_INVALID_ARGS, "expected key=value");
     size_t kl = eq;
     while (kl && is_blank(s[kl - 1]))
         kl--;
@@ -66,7 +56,7 @@ static int split_line(struct pkg_lines *p, const char *s, size_t n, pkg_line_fn 
     return fn(ctx, s, kl, v, vn);
 }
 
-int pkg_each_line(struct pkg_lines *p, const char *text, size_t len, pkg_line_fn fn,
+int pkg_each_line(struct errmsg_pos *p, const char *text, size_t len, pkg_line_fn fn,
                   void *ctx)
 {
     size_t at = 0;
@@ -77,9 +67,9 @@ int pkg_each_line(struct pkg_lines *p, const char *text, size_t len, pkg_line_fn
         while (end < len && text[end] != '\n' && text[end] != 0)
             end++;
         if (end < len && text[end] == 0)
-            return pkg_perr(p, SOS_ERR_INVALID_ARGS, "NUL byte in the text");
+            return errmsg_pos_set(p, SOS_ERR_INVALID_ARGS, "NUL byte in the text");
         if (end - at >= PKG_LINE_MAX)
-            return pkg_perr(p, SOS_ERR_INVALID_ARGS, "line longer than %d bytes",
+            return errmsg_pos_set(p, SOS_ERR_INVALID_ARGS, "line longer than %d bytes",
                             PKG_LINE_MAX - 1);
         int rc = split_line(p, text + at, end - at, fn, ctx);
         if (rc)
@@ -134,14 +124,14 @@ bool pkg_key_is(const char *key, size_t kl, const char *name)
     return j == kl && name[j] == 0;
 }
 
-int pkg_copy_text(struct pkg_lines *p, const char *what, const char *v, size_t n, char *dst,
+int pkg_copy_text(struct errmsg_pos *p, const char *what, const char *v, size_t n, char *dst,
                   size_t cap)
 {
     if (n >= cap)
-        return pkg_perr(p, SOS_ERR_INVALID_ARGS, "%s is longer than %zu bytes", what, cap - 1);
+        return errmsg_pos_set(p, SOS_ERR_INVALID_ARGS, "%s is longer than %zu bytes", what, cap - 1);
     for (size_t i = 0; i < n; i++) {
         if (v[i] < 0x20 || v[i] > 0x7e)
-            return pkg_perr(p, SOS_ERR_INVALID_ARGS, "%s has a byte outside printable ASCII",
+            return errmsg_pos_set(p, SOS_ERR_INVALID_ARGS, "%s has a byte outside printable ASCII",
                             what);
         dst[i] = v[i];
     }

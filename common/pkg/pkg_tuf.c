@@ -22,7 +22,7 @@ static const char *const g_role_name[TUF_ROLES] = {"root", "targets", "snapshot"
 /* ---- decoding the roles' own lines */
 
 struct rparse {
-    struct pkg_lines lp;
+    struct errmsg_pos lp;
     struct tuf_root *root;   /* root files */
     const char *want;        /* meta= / target= files: the name looked for */
     uint32_t version;
@@ -48,7 +48,7 @@ static int root_keys_line(struct rparse *p, const char *v, size_t vn)
     int r = role_index(w[0], wl[0]);
     uint32_t th;
     if (r < 0 || wl[3] || pkg_parse_size(w[1], wl[1], &th) || th == 0)
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "role_keys= takes ROLE THRESHOLD IDS");
+        return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "role_keys= takes ROLE THRESHOLD IDS");
     struct tuf_role_keys *rk = &p->root->role[r];
     rk->threshold = th;
     rk->nids = 0;
@@ -56,7 +56,7 @@ static int root_keys_line(struct rparse *p, const char *v, size_t vn)
         if (rk->nids == TUF_MAX_KEYS ||
             pkg_unhex(w[2] + at, wl[2] - at < 2 * META_KEYID_SIZE ? wl[2] - at
                       : 2 * META_KEYID_SIZE, rk->ids[rk->nids], META_KEYID_SIZE))
-            return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "bad keyid list");
+            return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "bad keyid list");
         rk->nids++;
     }
     return 0;
@@ -68,7 +68,7 @@ static int role_line(void *ctx, const char *k, size_t kl, const char *v, size_t 
     if (p->root && pkg_key_is(k, kl, "key")) {
         struct tuf_root *rt = p->root;
         if (rt->nkeys == TUF_MAX_KEYS || pkg_unhex(v, vn, rt->keys[rt->nkeys].pub, 32))
-            return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "key= takes 64 hex digits");
+            return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "key= takes 64 hex digits");
         meta_keyid(rt->keys[rt->nkeys].pub, rt->keys[rt->nkeys].id);
         rt->nkeys++;
         return 0;
@@ -77,7 +77,7 @@ static int role_line(void *ctx, const char *k, size_t kl, const char *v, size_t 
         return root_keys_line(p, v, vn);
     if (p->root && pkg_key_is(k, kl, "consistent_snapshot")) {
         if (!pkg_key_is(v, vn, "true") && !pkg_key_is(v, vn, "false"))
-            return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "consistent_snapshot= takes true or false");
+            return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "consistent_snapshot= takes true or false");
         p->root->consistent_snapshot = pkg_key_is(v, vn, "true");
         return 0;
     }
@@ -94,7 +94,7 @@ static int role_line(void *ctx, const char *k, size_t kl, const char *v, size_t 
     if ((meta && pkg_parse_size(w[1], wl[1], &p->version)) ||
         pkg_parse_hex(w[base], wl[base], p->sha) || pkg_parse_size(w[base + 1], wl[base + 1],
                                                                    &p->size))
-        return pkg_perr(&p->lp, SOS_ERR_INVALID_ARGS, "bad %s line", meta ? "meta=" : "target=");
+        return errmsg_pos_set(&p->lp, SOS_ERR_INVALID_ARGS, "bad %s line", meta ? "meta=" : "target=");
     p->found = true;
     return 0;
 }

@@ -12,7 +12,6 @@
  * code the targets run.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +20,8 @@
 
 #include "bundle.h"
 #include "hostfile.h"
+#include "hosttool.h"
 #include "manifest.h"
-
-enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 struct inputs {
     struct bundle_input *v;
@@ -38,18 +36,7 @@ struct options {
     bool check;
 };
 
-static int fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("mkbundle: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return status;
-}
+const char host_tool[] = "mkbundle";
 
 static void usage(FILE *f)
 {
@@ -72,8 +59,8 @@ static int write_file(const char *path, const void *data, size_t size)
 {
     if (hostfile_write(path, data, size) == 0)
         return 0;
-    return !strcmp(path, "-") ? fail(EXIT_IO, "cannot write standard output: %s", strerror(errno))
-                              : fail(EXIT_IO, "cannot write '%s': %s", path, strerror(errno));
+    return !strcmp(path, "-") ? host_fail(EXIT_IO, "cannot write standard output: %s", strerror(errno))
+                              : host_fail(EXIT_IO, "cannot write '%s': %s", path, strerror(errno));
 }
 
 static int add_input(struct inputs *in, const char *spec, const struct options *o,
@@ -81,19 +68,19 @@ static int add_input(struct inputs *in, const char *spec, const struct options *
 {
     const char *eq = strchr(spec, '=');
     if (!eq || eq == spec || !eq[1])
-        return fail(EXIT_USAGE, "input '%s' is not NAME=PATH", spec);
+        return host_fail(EXIT_USAGE, "input '%s' is not NAME=PATH", spec);
     if (in->n == in->cap) {
         in->cap = in->cap ? in->cap * 2 : 16;
         in->v = realloc(in->v, in->cap * sizeof *in->v);
         in->paths = realloc(in->paths, in->cap * sizeof *in->paths);
         if (!in->v || !in->paths)
-            return fail(EXIT_IO, "out of memory");
+            return host_fail(EXIT_IO, "out of memory");
     }
     char *name = strndup(spec, (size_t)(eq - spec));
     size_t plen = strlen(eq + 1) + (base_dir ? strlen(base_dir) + 1 : 0) + 1;
     char *path = malloc(plen);
     if (!name || !path)
-        return fail(EXIT_IO, "out of memory");
+        return host_fail(EXIT_IO, "out of memory");
     if (base_dir && eq[1] != '/')
         snprintf(path, plen, "%s/%s", base_dir, eq + 1);
     else
@@ -118,7 +105,7 @@ static int add_list_line(struct inputs *in, char *line, const char *list, unsign
         else if (!strncmp(w, "kind=", 5) && bundle_kind_parse(w + 5))
             o.kind = bundle_kind_parse(w + 5);
         else
-            return fail(EXIT_USAGE, "%s:%u: unknown word '%s' (expected kind=K or stored)",
+            return host_fail(EXIT_USAGE, "%s:%u: unknown word '%s' (expected kind=K or stored)",
                         list, lineno, w);
     }
     return add_input(in, spec, &o, dir);
@@ -129,7 +116,7 @@ static int add_list(struct inputs *in, const char *list)
     size_t size;
     char *text = hostfile_read(list, &size);
     if (!text)
-        return fail(EXIT_IO, "cannot read '%s': %s", list, strerror(errno));
+        return host_fail(EXIT_IO, "cannot read '%s': %s", list, strerror(errno));
     char *dir = strdup(list), *slash = strrchr(dir, '/');
     if (slash)
         *slash = 0;
@@ -153,7 +140,7 @@ static int load_inputs(struct inputs *in)
         size_t size;
         void *data = hostfile_read(in->paths[i], &size);
         if (!data)
-            return fail(EXIT_IO, "cannot read '%s' (for %s): %s", in->paths[i], in->v[i].name,
+            return host_fail(EXIT_IO, "cannot read '%s' (for %s): %s", in->paths[i], in->v[i].name,
                         strerror(errno));
         in->v[i].data = data;
         in->v[i].size = size;
@@ -219,14 +206,14 @@ static int build(struct inputs *in, const struct options *o)
         return rc;
     size_t bound = bundle_write_bound(in->v, in->n), written = 0;
     if (!bound)
-        return fail(EXIT_INVALID, "inputs exceed the bundle format's limits");
+        return host_fail(EXIT_INVALID, "inputs exceed the bundle format's limits");
     uint8_t *out = malloc(bound);
     if (!out)
-        return fail(EXIT_IO, "out of memory for a %zu-byte bundle", bound);
+        return host_fail(EXIT_IO, "out of memory for a %zu-byte bundle", bound);
     struct bundle b;
     if (bundle_write(in->v, in->n, out, bound, &written, &err) ||
         bundle_open(&b, out, written, &err) || (o->check && check_manifests(&b, &err)))
-        rc = fail(EXIT_INVALID, "%s", err.msg);
+        rc = host_fail(EXIT_INVALID, "%s", err.msg);
     else
         rc = write_file(o->out, out, written);
     free(out);
@@ -240,9 +227,9 @@ static int open_file(const char *path, struct bundle *b, void **data)
     struct errmsg err;
     *data = hostfile_read(path, &size);
     if (!*data)
-        return fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
+        return host_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
     if (bundle_open(b, *data, size, &err))
-        return fail(EXIT_INVALID, "%s: %s", path, err.msg);
+        return host_fail(EXIT_INVALID, "%s: %s", path, err.msg);
     return 0;
 }
 
@@ -277,12 +264,12 @@ static void *read_entry(const struct bundle *b, const struct bundle_entry *e, co
     struct errmsg err;
     void *buf = malloc(e->size ? e->size : 1);
     if (!buf) {
-        *rc = fail(EXIT_IO, "out of memory for '%s'", e->name);
+        *rc = host_fail(EXIT_IO, "out of memory for '%s'", e->name);
         return NULL;
     }
     if (bundle_read(b, e, buf, e->size, &err)) {
         free(buf);
-        *rc = fail(EXIT_INVALID, "%s: %s", path, err.msg);
+        *rc = host_fail(EXIT_INVALID, "%s: %s", path, err.msg);
         return NULL;
     }
     return buf;
@@ -302,7 +289,7 @@ static int verify(const char *path)
         total += e.size;
     }
     if (!rc && check_manifests(&b, &err))
-        rc = fail(EXIT_INVALID, "%s: %s", path, err.msg);
+        rc = host_fail(EXIT_INVALID, "%s: %s", path, err.msg);
     if (!rc)
         printf("%s: ok: %u entries, %llu bytes inflated from %u\n", path, b.count,
                (unsigned long long)total, b.size);
@@ -317,7 +304,7 @@ static int extract(const char *name, const char *path, const char *out)
     void *data;
     int rc = open_file(path, &b, &data);
     if (!rc && bundle_find(&b, name, &e))
-        rc = fail(EXIT_INVALID, "%s: no entry named '%s'", path, name);
+        rc = host_fail(EXIT_INVALID, "%s: no entry named '%s'", path, name);
     if (!rc) {
         void *buf = read_entry(&b, &e, path, &rc);
         if (buf)
@@ -335,14 +322,14 @@ static int parse_build_args(int argc, char **argv, struct inputs *in, struct opt
         bool has_next = i + 1 < argc;
         int rc = 0;
         if ((!strcmp(a, "-o") || !strcmp(a, "--kind") || !strcmp(a, "--inputs")) && !has_next)
-            return fail(EXIT_USAGE, "%s needs an argument", a);
+            return host_fail(EXIT_USAGE, "%s needs an argument", a);
         if (!strcmp(a, "-o"))
             o->out = argv[++i];
         else if (!strcmp(a, "--kind")) {
             const char *k = argv[++i];
             o->kind = strcmp(k, "auto") ? bundle_kind_parse(k) : 0;
             if (!o->kind && strcmp(k, "auto"))
-                return fail(EXIT_USAGE, "unknown kind '%s' (manifest, config, executable, "
+                return host_fail(EXIT_USAGE, "unknown kind '%s' (manifest, config, executable, "
                             "data or auto)", k);
         } else if (!strcmp(a, "--stored"))
             o->flags |= BUNDLE_FLAG_STORED;
@@ -353,14 +340,14 @@ static int parse_build_args(int argc, char **argv, struct inputs *in, struct opt
         else if (!strcmp(a, "--inputs"))
             rc = add_list(in, argv[++i]);
         else if (a[0] == '-')
-            return fail(EXIT_USAGE, "unknown option '%s' (see --help)", a);
+            return host_fail(EXIT_USAGE, "unknown option '%s' (see --help)", a);
         else
             rc = add_input(in, a, o, NULL);
         if (rc)
             return rc;
     }
     if (!o->out)
-        return fail(EXIT_USAGE, "no output: give -o OUT (see --help)");
+        return host_fail(EXIT_USAGE, "no output: give -o OUT (see --help)");
     return 0;
 }
 
@@ -387,14 +374,14 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "--list") || !strcmp(cmd, "--verify"))
-        return argc != 3 ? fail(EXIT_USAGE, "%s takes one FILE", cmd)
+        return argc != 3 ? host_fail(EXIT_USAGE, "%s takes one FILE", cmd)
                : cmd[2] == 'l' ? list(argv[2]) : verify(argv[2]);
     if (!strcmp(cmd, "--extract")) {
         if (argc == 4)
             return extract(argv[2], argv[3], NULL);
         if (argc == 6 && !strcmp(argv[4], "-o"))
             return extract(argv[2], argv[3], argv[5]);
-        return fail(EXIT_USAGE, "usage: --extract NAME FILE [-o OUT]");
+        return host_fail(EXIT_USAGE, "usage: --extract NAME FILE [-o OUT]");
     }
     struct inputs in = {0};
     struct options o = {.check = true};

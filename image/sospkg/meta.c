@@ -47,12 +47,12 @@ int sospkg_read_key(const char *path, uint8_t sk[64])
     size_t len = 0;
     char *text = hostfile_read(path, &len);
     if (!text)
-        return sospkg_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
+        return host_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
     while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
         text[--len] = 0;
     char *z = realloc(text, len + 1);
     z[len] = 0;
-    int rc = unhex(z, sk, 64) ? sospkg_fail(EXIT_INVALID, "%s: not 128 hex digits", path) : 0;
+    int rc = unhex(z, sk, 64) ? host_fail(EXIT_INVALID, "%s: not 128 hex digits", path) : 0;
     free(z);
     return rc;
 }
@@ -61,11 +61,11 @@ int sospkg_keygen(int argc, char **argv)
 {
     uint8_t pk[32], sk[64];
     if (argc != 2 || strcmp(argv[0], "-o"))
-        return sospkg_fail(EXIT_USAGE, "keygen -o KEYFILE");
+        return host_fail(EXIT_USAGE, "keygen -o KEYFILE");
     crypto_sign_ed25519_keypair(pk, sk);
     FILE *f = fopen(argv[1], "w");
     if (!f)
-        return sospkg_fail(EXIT_IO, "cannot write '%s': %s", argv[1], strerror(errno));
+        return host_fail(EXIT_IO, "cannot write '%s': %s", argv[1], strerror(errno));
     put_hex(f, sk, 64);
     fputc('\n', f);
     fclose(f);
@@ -78,17 +78,17 @@ int sospkg_meta_sign(int argc, char **argv)
 {
     uint8_t sk[64], id[META_KEYID_SIZE];
     if (argc != 3 || strcmp(argv[0], "-k"))
-        return sospkg_fail(EXIT_USAGE, "meta-sign -k KEYFILE FILE");
+        return host_fail(EXIT_USAGE, "meta-sign -k KEYFILE FILE");
     int rc = sospkg_read_key(argv[1], sk);
     size_t len = 0;
     char *text = rc ? NULL : hostfile_read(argv[2], &len);
     if (rc || !text)
-        return rc ? rc : sospkg_fail(EXIT_IO, "cannot read '%s': %s", argv[2], strerror(errno));
+        return rc ? rc : host_fail(EXIT_IO, "cannot read '%s': %s", argv[2], strerror(errno));
     struct meta m;
     struct errmsg err = {0};
     if (meta_parse(text, len, &m, &err)) {
         free(text);
-        return sospkg_fail(EXIT_INVALID, "%s: %s", argv[2], err.msg);
+        return host_fail(EXIT_INVALID, "%s: %s", argv[2], err.msg);
     }
     unsigned char *sm = malloc(64 + m.signed_len);
     unsigned long long smlen;
@@ -101,9 +101,9 @@ int sospkg_meta_sign(int argc, char **argv)
         fputc(' ', f);
         put_hex(f, sm, 64);
         fputc('\n', f);
-        rc = fclose(f) ? sospkg_fail(EXIT_IO, "cannot write '%s'", argv[2]) : 0;
+        rc = fclose(f) ? host_fail(EXIT_IO, "cannot write '%s'", argv[2]) : 0;
     } else {
-        rc = sospkg_fail(EXIT_IO, "cannot write '%s': %s", argv[2], strerror(errno));
+        rc = host_fail(EXIT_IO, "cannot write '%s': %s", argv[2], strerror(errno));
     }
     free(sm);
     free(text);
@@ -131,21 +131,21 @@ int sospkg_meta_verify(int argc, char **argv)
         else if (!strcmp(argv[i], "-n"))
             now = strtoull(argv[i + 1], NULL, 10);
         else
-            return sospkg_fail(EXIT_USAGE, "unknown option '%s'", argv[i]);
+            return host_fail(EXIT_USAGE, "unknown option '%s'", argv[i]);
     }
     static struct meta_key keys[64];
     int nkeys = argc - i - 1;
     if (!role || !threshold || nkeys < 1 || nkeys > 64)
-        return sospkg_fail(EXIT_USAGE, "meta-verify -r ROLE -t N [-v MIN] [-n NOW] FILE PUBKEY...");
+        return host_fail(EXIT_USAGE, "meta-verify -r ROLE -t N [-v MIN] [-n NOW] FILE PUBKEY...");
     for (int k = 0; k < nkeys; k++) {
         if (unhex(argv[i + 1 + k], keys[k].pub, 32))
-            return sospkg_fail(EXIT_USAGE, "public key '%s': not 64 hex digits", argv[i + 1 + k]);
+            return host_fail(EXIT_USAGE, "public key '%s': not 64 hex digits", argv[i + 1 + k]);
         meta_keyid(keys[k].pub, keys[k].id);
     }
     size_t len = 0;
     char *text = hostfile_read(argv[i], &len);
     if (!text)
-        return sospkg_fail(EXIT_IO, "cannot read '%s': %s", argv[i], strerror(errno));
+        return host_fail(EXIT_IO, "cannot read '%s': %s", argv[i], strerror(errno));
     struct meta m;
     struct errmsg err = {0};
     int rc = meta_parse(text, len, &m, &err);
@@ -154,7 +154,7 @@ int sospkg_meta_verify(int argc, char **argv)
                         (uint32_t)minver, now, verify, &err);
     free(text);
     if (rc)
-        return sospkg_fail(EXIT_INVALID, "%s: %s", argv[i], err.msg);
+        return host_fail(EXIT_INVALID, "%s: %s", argv[i], err.msg);
     printf("ok: %s version %u, signed by %u of the keys given\n", m.role, (unsigned)m.version,
            (unsigned)threshold);
     return 0;

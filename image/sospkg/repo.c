@@ -41,10 +41,10 @@ static int load(const char *path, struct loaded *l)
     l->path = (char *)path;
     l->data = hostfile_read(path, &l->size);
     if (!l->data)
-        return sospkg_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
+        return host_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
     struct errmsg err = {0};
     if (pkg_open(&l->pkg, l->data, l->size, &err))
-        return sospkg_fail(EXIT_INVALID, "%s: %s", path, err.msg);
+        return host_fail(EXIT_INVALID, "%s: %s", path, err.msg);
     for (uint32_t i = 0; i < l->pkg.info.file_count; i++) {
         const struct pkg_file *f = &l->pkg.info.file[i];
         void *buf = malloc(f->size ? f->size : 1);
@@ -52,7 +52,7 @@ static int load(const char *path, struct loaded *l)
                      : errmsg_set(&err, SOS_ERR_NO_MEMORY, "out of memory");
         free(buf);
         if (rc)
-            return sospkg_fail(EXIT_INVALID, "%s: %s", path, err.msg);
+            return host_fail(EXIT_INVALID, "%s: %s", path, err.msg);
     }
     return 0;
 }
@@ -116,36 +116,36 @@ static int write_repo(const char *dir, struct loaded **v, int n)
     char path[1024], file[128];
     snprintf(path, sizeof path, "%s/packages", dir);
     if ((mkdir(dir, 0755) && errno != EEXIST) || (mkdir(path, 0755) && errno != EEXIST))
-        return sospkg_fail(EXIT_IO, "cannot make '%s': %s", path, strerror(errno));
+        return host_fail(EXIT_IO, "cannot make '%s': %s", path, strerror(errno));
     static struct pkg_index ix;
     static char text[PKG_INDEX_TEXT_MAX];
     size_t len = 0;
     if (n > PKG_INDEX_MAX)
-        return sospkg_fail(EXIT_INVALID, "%d packages, an index holds at most %d", n,
+        return host_fail(EXIT_INVALID, "%d packages, an index holds at most %d", n,
                            PKG_INDEX_MAX);
     ix.count = 0;
     for (int i = 0; i < n; i++) {
         const struct pkg_info *in = &v[i]->pkg.info;
         if (i && !by_name_version(&v[i - 1], &v[i]))
-            return sospkg_fail(EXIT_INVALID, "%s and %s are both %s %s", v[i - 1]->path,
+            return host_fail(EXIT_INVALID, "%s and %s are both %s %s", v[i - 1]->path,
                                v[i]->path, in->name, in->version_text);
         snprintf(file, sizeof file, "packages/%s-%s.pkg", in->name, in->version_text);
         snprintf(path, sizeof path, "%s/%s", dir, file);
         if (hostfile_write(path, v[i]->data, v[i]->size))
-            return sospkg_fail(EXIT_IO, "cannot write '%s': %s", path, strerror(errno));
+            return host_fail(EXIT_IO, "cannot write '%s': %s", path, strerror(errno));
         index_entry(v[i], file, &ix.pkg[ix.count++]);
     }
     if (pkg_index_format(&ix, text, sizeof text, &len))
-        return sospkg_fail(EXIT_INVALID, "the index would exceed %d bytes", PKG_INDEX_TEXT_MAX);
+        return host_fail(EXIT_INVALID, "the index would exceed %d bytes", PKG_INDEX_TEXT_MAX);
     snprintf(path, sizeof path, "%s/index", dir);
     int rc = hostfile_write(path, text, len);
-    return rc ? sospkg_fail(EXIT_IO, "cannot write '%s': %s", path, strerror(errno)) : 0;
+    return rc ? host_fail(EXIT_IO, "cannot write '%s': %s", path, strerror(errno)) : 0;
 }
 
 int sospkg_repo(int argc, char **argv)
 {
     if (argc < 3 || strcmp(argv[0], "-o"))
-        return sospkg_fail(EXIT_USAGE, "repo needs -o DIR and at least one package");
+        return host_fail(EXIT_USAGE, "repo needs -o DIR and at least one package");
     int n = argc - 2, rc = 0;
     struct loaded **v = calloc((size_t)n, sizeof *v);
     for (int i = 0; i < n && !rc; i++) {

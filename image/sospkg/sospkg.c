@@ -24,7 +24,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,16 +36,7 @@
 #include "pkg.h"
 #include "sospkg.h"
 
-int sospkg_fail(int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("sospkg: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return status;
-}
+const char host_tool[] = "sospkg";
 
 static void usage(FILE *f)
 {
@@ -69,11 +59,11 @@ struct files {
 static int add_file(struct files *fs, const char *path, const char *src, unsigned kind)
 {
     if (fs->n == PKG_MAX_FILES)
-        return sospkg_fail(EXIT_INVALID, "more than %d files", PKG_MAX_FILES);
+        return host_fail(EXIT_INVALID, "more than %d files", PKG_MAX_FILES);
     size_t size = 0;
     void *data = hostfile_read(src, &size);
     if (!data)
-        return sospkg_fail(EXIT_IO, "cannot read '%s': %s", src, strerror(errno));
+        return host_fail(EXIT_IO, "cannot read '%s': %s", src, strerror(errno));
     char *p = strdup(path);
     fs->v[fs->n++] = (struct pkg_write_input){p, kind ? kind : bundle_kind_for_path(p), data,
                                               size};
@@ -93,7 +83,7 @@ static int add_dir(struct files *fs, const char *root, const char *rel)
     struct dirent **names;
     int n = scandir(dir, &names, NULL, by_name), rc = 0;
     if (n < 0)
-        return sospkg_fail(EXIT_IO, "cannot read directory '%s': %s", dir, strerror(errno));
+        return host_fail(EXIT_IO, "cannot read directory '%s': %s", dir, strerror(errno));
     for (int i = 0; i < n; i++) {
         const char *name = names[i]->d_name;
         char sub[1024], full[2048];
@@ -114,7 +104,7 @@ static int add_spec(struct files *fs, char *spec)
 {
     char *eq = strchr(spec, '=');
     if (!eq)
-        return sospkg_fail(EXIT_USAGE, "'%s': files are PATH=SRC[:KIND]", spec);
+        return host_fail(EXIT_USAGE, "'%s': files are PATH=SRC[:KIND]", spec);
     *eq = 0;
     unsigned kind = 0;
     char *colon = strrchr(eq + 1, ':');
@@ -132,7 +122,7 @@ static int check_manifests(const struct files *fs)
         struct errmsg err = {0};
         manifest_set_init(&set);
         if (manifest_parse(&set, fs->v[i].path, fs->v[i].data, fs->v[i].size, &err))
-            return sospkg_fail(EXIT_INVALID, "%s", err.msg);
+            return host_fail(EXIT_INVALID, "%s", err.msg);
     }
     return 0;
 }
@@ -142,14 +132,14 @@ static int read_info(const char *path, struct pkg_info *info)
     size_t size = 0;
     char *text = hostfile_read(path, &size);
     if (!text)
-        return sospkg_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
+        return host_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
     struct errmsg err = {0};
     int rc = pkg_info_parse(text, size, info, &err);
     free(text);
     if (rc)
-        return sospkg_fail(EXIT_INVALID, "%s: %s", path, err.msg);
+        return host_fail(EXIT_INVALID, "%s: %s", path, err.msg);
     if (info->file_count)
-        return sospkg_fail(EXIT_INVALID, "%s: file= lines are written by sospkg, not given",
+        return host_fail(EXIT_INVALID, "%s: file= lines are written by sospkg, not given",
                            path);
     return 0;
 }
@@ -162,9 +152,9 @@ static int write_package(struct pkg_info *info, struct files *fs, const char *ou
     int rc = cap && buf ? pkg_write(info, fs->v, fs->n, buf, cap, &written, &err)
                         : errmsg_set(&err, SOS_ERR_NO_MEMORY, "package too large");
     if (rc)
-        rc = sospkg_fail(EXIT_INVALID, "%s", err.msg);
+        rc = host_fail(EXIT_INVALID, "%s", err.msg);
     else if (hostfile_write(out, buf, written))
-        rc = sospkg_fail(EXIT_IO, "cannot write '%s': %s", out, strerror(errno));
+        rc = host_fail(EXIT_IO, "cannot write '%s': %s", out, strerror(errno));
     free(buf);
     return rc;
 }
@@ -177,7 +167,7 @@ static int cmd_build(int argc, char **argv)
     int i = 0, rc = 0;
     for (; i < argc && argv[i][0] == '-'; i += 2) {
         if (i + 1 >= argc)
-            return sospkg_fail(EXIT_USAGE, "%s needs a value", argv[i]);
+            return host_fail(EXIT_USAGE, "%s needs a value", argv[i]);
         const char *o = argv[i];
         if (!strcmp(o, "-o"))
             out = argv[i + 1];
@@ -186,10 +176,10 @@ static int cmd_build(int argc, char **argv)
         else if (!strcmp(o, "-d"))
             dir = argv[i + 1];
         else
-            return sospkg_fail(EXIT_USAGE, "unknown option '%s'", o);
+            return host_fail(EXIT_USAGE, "unknown option '%s'", o);
     }
     if (!out || !infofile)
-        return sospkg_fail(EXIT_USAGE, "build needs -o OUT and -i INFO");
+        return host_fail(EXIT_USAGE, "build needs -o OUT and -i INFO");
     if ((rc = read_info(infofile, &info)) != 0)
         return rc;
     if (dir)

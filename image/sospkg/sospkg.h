@@ -8,10 +8,7 @@
 
 #include <stdbool.h>
 
-enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
-
-/* Prints "sospkg: <message>" to stderr and returns status. */
-int sospkg_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include "hosttool.h" /* EXIT_*, host_fail */
 
 /* Opens the package at path, inflates and hashes every file; prints the manifest and
  * the files when print. Returns an exit status. */

@@ -46,7 +46,7 @@ static int write_signed(const char *path, const char *body, const uint8_t sk[64]
     FILE *f = fopen(path, "w");
     if (!f) {
         free(sm);
-        return sospkg_fail(EXIT_IO, "cannot write '%s': %s", path, strerror(errno));
+        return host_fail(EXIT_IO, "cannot write '%s': %s", path, strerror(errno));
     }
     fputs(body, f);
     fputs("signature=", f);
@@ -57,7 +57,7 @@ static int write_signed(const char *path, const char *body, const uint8_t sk[64]
         fprintf(f, "%02x", sm[i]);
     fputc('\n', f);
     free(sm);
-    return fclose(f) ? sospkg_fail(EXIT_IO, "cannot write '%s'", path) : 0;
+    return fclose(f) ? host_fail(EXIT_IO, "cannot write '%s'", path) : 0;
 }
 
 /* The SHA-256 and size of dir/name. */
@@ -67,7 +67,7 @@ static int file_sha(const char *dir, const char *name, uint8_t h[32], size_t *le
     snprintf(path, sizeof path, "%s/%s", dir, name);
     uint8_t *data = hostfile_read(path, len);
     if (!data)
-        return sospkg_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
+        return host_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
     sha256(data, *len, h);
     free(data);
     return 0;
@@ -136,11 +136,11 @@ static int rename_target(const char *dir, const char *path)
     size_t len;
     int rc = file_sha(dir, path, sha, &len);
     if (!rc && tuf_target_name(&consistent, path, sha, name, sizeof name))
-        return sospkg_fail(EXIT_INVALID, "%s: its consistent name is too long", path);
+        return host_fail(EXIT_INVALID, "%s: its consistent name is too long", path);
     snprintf(from, sizeof from, "%s/%s", dir, path);
     snprintf(to, sizeof to, "%s/%s", dir, name);
     if (!rc && rename(from, to))
-        return sospkg_fail(EXIT_IO, "cannot rename '%s': %s", from, strerror(errno));
+        return host_fail(EXIT_IO, "cannot rename '%s': %s", from, strerror(errno));
     return rc;
 }
 
@@ -154,8 +154,8 @@ static int rename_targets(const char *dir)
     snprintf(path, sizeof path, "%s/index", dir);
     char *text = hostfile_read(path, &len);
     if (!text)
-        return sospkg_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
-    int rc = pkg_index_parse(text, len, &ix, &err) ? sospkg_fail(EXIT_INVALID, "%s: %s", path, err.msg) : 0;
+        return host_fail(EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
+    int rc = pkg_index_parse(text, len, &ix, &err) ? host_fail(EXIT_INVALID, "%s: %s", path, err.msg) : 0;
     free(text);
     for (uint32_t i = 0; !rc && i < ix.count; i++)
         rc = rename_target(dir, ix.pkg[i].path);
@@ -201,11 +201,11 @@ int sospkg_tuf(int argc, char **argv)
         else if (!strcmp(argv[i], "-e"))
             expires = strtoull(argv[i + 1], NULL, 10);
         else
-            return sospkg_fail(EXIT_USAGE, "unknown option '%s'", argv[i]);
+            return host_fail(EXIT_USAGE, "unknown option '%s'", argv[i]);
     }
     uint8_t sk[64];
     if (!dir || !keyfile || argc % 2)
-        return sospkg_fail(EXIT_USAGE, "tuf -o REPO -k KEYFILE [-v VERSION] [-e EXPIRES] [-c]");
+        return host_fail(EXIT_USAGE, "tuf -o REPO -k KEYFILE [-v VERSION] [-e EXPIRES] [-c]");
     int rc = sospkg_read_key(keyfile, sk);
     if (!rc)
         rc = write_root(dir, sk, expires, consistent);
@@ -238,14 +238,14 @@ int sospkg_tuf_verify(int argc, char **argv)
         else if (!strcmp(argv[i], "-n"))
             now = strtoull(argv[i + 1], NULL, 10);
         else
-            return sospkg_fail(EXIT_USAGE, "unknown option '%s'", argv[i]);
+            return host_fail(EXIT_USAGE, "unknown option '%s'", argv[i]);
     }
     if (!rootfile || i != argc - 1)
-        return sospkg_fail(EXIT_USAGE, "tuf-verify -r ROOTFILE [-n NOW] REPO");
+        return host_fail(EXIT_USAGE, "tuf-verify -r ROOTFILE [-n NOW] REPO");
     size_t len = 0;
     char *root = hostfile_read(rootfile, &len);
     if (!root)
-        return sospkg_fail(EXIT_IO, "cannot read '%s': %s", rootfile, strerror(errno));
+        return host_fail(EXIT_IO, "cannot read '%s': %s", rootfile, strerror(errno));
     static struct tuf_state st;
     static char buf[PKG_INDEX_TEXT_MAX];
     struct errmsg err = {0};
@@ -257,7 +257,7 @@ int sospkg_tuf_verify(int argc, char **argv)
         rc = tuf_update(&st, get_file, argv[i], now, sos_ed25519_verify, buf, sizeof buf,
                         &index, &n, &err);
     if (rc)
-        return sospkg_fail(EXIT_INVALID, "%s", err.msg);
+        return host_fail(EXIT_INVALID, "%s", err.msg);
     printf("ok: root %u, timestamp %u, snapshot %u, targets %u; index %zu bytes\n",
            (unsigned)st.root.version, (unsigned)st.version[TUF_TIMESTAMP],
            (unsigned)st.version[TUF_SNAPSHOT], (unsigned)st.version[TUF_TARGETS], n);

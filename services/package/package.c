@@ -5,7 +5,8 @@
  * The state (generations, cached packages, installed files) is pkgdb.h's, kept in the
  * service's storage resource storage/data/pkg through store_storage.c; repositories
  * are read from storage/data/repo (repos.c). Each request writes its report or its
- * reason into one reply string. Changes need the WRITE right, queries READ.
+ * reason into one reply string, but for PKG_PACKAGES and PKG_TRUST, whose replies are
+ * records (listing.c, trustinfo.c). Changes need the WRITE right, queries READ.
  *
  * Layer: services (package).
  */
@@ -89,6 +90,15 @@ static void say_pkg(const struct pkg_avail *a, const char *mark)
                mark);
 }
 
+/* A record of listing.c as a line; ctx non-NULL: marked installed or testing. */
+static void say_record(void *ctx, uint32_t index, const struct pkgc_package *p)
+{
+    (void)index;
+    const char *mark = !ctx ? "" : p->flags & PKG_PACKAGE_INSTALLED ? "[installed]"
+                                 : p->channel ? "[testing]" : "";
+    pkgsvc_say("%-16s %-10s %s%s%s\n", p->name, p->version, p->desc, mark[0] ? " " : "", mark);
+}
+
 static int do_list(struct sl_request *r)
 {
     struct errmsg err;
@@ -96,22 +106,29 @@ static int do_list(struct sl_request *r)
     struct sl_parse ps;
     sl_parse_begin(&ps, r->bytes, r->len, NULL, 0, NULL);
     uint32_t flags = sl_parse_u32(&ps);
-    for (uint32_t i = 0; !rc && !(flags & PKG_LIST_AVAILABLE) && i < g_pkg.db.cur.set.count; i++)
-        say_pkg(&g_pkg.db.cur.set.pkg[i], "");
-    for (int k = 0; !rc && (flags & PKG_LIST_AVAILABLE) && k < PKGSVC_REPOS; k++) {
-        const struct pkg_index *ix = pkgsvc_repo_offers(&g_pkg.repo[k]);
-        for (uint32_t i = 0; i < ix->count; i++) {
-            const struct pkg_avail *a = &ix->pkg[i];
-            bool have = false;
-            for (uint32_t j = 0; j < g_pkg.db.cur.set.count; j++)
-                have |= !strcmp(g_pkg.db.cur.set.pkg[j].name, a->name) &&
-                        !pkg_version_cmp(&g_pkg.db.cur.set.pkg[j].version, &a->version);
-            say_pkg(a, have ? "[installed]" : a->channel ? "[testing]" : "");
-        }
-    }
+    if (!rc)
+        pkgsvc_each_package(flags, "", say_record, flags & PKG_LIST_AVAILABLE ? &g_pkg : NULL);
     if (!rc && !g_pkg.len)
         pkgsvc_say("(none)\n");
     return answer(r, rc, &err);
+}
+
+/* PKG_PACKAGES: listing.c's records, a page at a time. */
+static int do_packages(struct sl_request *r)
+{
+    struct errmsg err;
+    int rc = begin(r, SOS_RIGHT_READ, 0, NULL, NULL, &err);
+    struct sl_parse ps;
+    sl_parse_begin(&ps, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t flags = sl_parse_u32(&ps);
+    const char *word = sl_parse_str(&ps, NULL);
+    uint32_t start = sl_parse_u32(&ps);
+    if (!rc && (sl_parse_end(&ps) || strlen(word) > PKG_ARG_MAX))
+        rc = errmsg_set(&err, SOS_ERR_INVALID_ARGS, "malformed request");
+    if (rc)
+        return answer(r, rc, &err);
+    pkgsvc_packages_page(flags, word, start, r->reply);
+    return 0;
 }
 
 static int do_show(struct sl_request *r)
@@ -149,14 +166,8 @@ static int do_search(struct sl_request *r)
     struct errmsg err;
     const char *word = NULL;
     int rc = begin(r, SOS_RIGHT_READ, 1, &word, NULL, &err);
-    for (int k = 0; !rc && k < PKGSVC_REPOS; k++) {
-        const struct pkg_index *ix = pkgsvc_repo_offers(&g_pkg.repo[k]);
-        for (uint32_t i = 0; i < ix->count; i++) {
-            const struct pkg_avail *a = &ix->pkg[i];
-            if (strstr(a->name, word) || strstr(a->description, word))
-                say_pkg(a, "");
-        }
-    }
+    if (!rc)
+        pkgsvc_each_package(PKG_LIST_AVAILABLE, word, say_record, NULL);
     if (!rc && !g_pkg.len)
         pkgsvc_say("nothing matches %s\n", word);
     return answer(r, rc, &err);
@@ -420,13 +431,25 @@ static int do_trustinfo(struct sl_request *r)
     return answer(r, rc, &err);
 }
 
+/* PKG_TRUST: the same records as PKG_TRUSTINFO's, for programs (trustinfo.c). */
+static int do_trust(struct sl_request *r)
+{
+    struct errmsg err;
+    const char *name = NULL;
+    int rc = begin(r, SOS_RIGHT_READ, 1, &name, NULL, &err);
+    if (rc)
+        return answer(r, rc, &err);
+    pkgsvc_trust_records(name, r->reply);
+    return 0;
+}
+
 static const struct sl_op g_ops[] = {
     {PKG_LIST, 0, do_list},       {PKG_SHOW, 0, do_show},         {PKG_SEARCH, 0, do_search},
     {PKG_INSTALL, 0, do_install}, {PKG_UPDATE, 0, do_update},     {PKG_REMOVE, 0, do_remove},
     {PKG_ROLLBACK, 0, do_rollback}, {PKG_HISTORY, 0, do_history}, {PKG_VERIFY, 0, do_verify},
     {PKG_REPAIR, 0, do_repair},   {PKG_GC, 0, do_gc},             {PKG_REPO, 0, do_repo},
     {PKG_WHICH, 0, do_which},     {PKG_POLICY, 0, do_policy},
-    {PKG_TRUSTINFO, 0, do_trustinfo},
+    {PKG_TRUSTINFO, 0, do_trustinfo}, {PKG_PACKAGES, 0, do_packages}, {PKG_TRUST, 0, do_trust},
 };
 
 /* Storage went away (restarted): every directory handle the service holds is dead, and

@@ -12,6 +12,8 @@
 
 #include <proto/pkg.h>
 
+#include <client/pkgrec.h>
+
 #include "bundle.h"
 #include "pkg_tuf.h"
 #include "pkgdb.h"
@@ -110,13 +112,24 @@ unsigned pkgsvc_policy_channel(const char *repo, const char *name);
 void pkgsvc_prov_note(const struct pkgsvc_repo *repo, const char *who);
 void pkgsvc_prov_show(const struct pkg_avail *a);
 
+/* listing.c: the packages PKG_LIST (flags), PKG_SEARCH and PKG_PACKAGES (flags, word)
+ * name, as records: fn(ctx, index, record) for each, in order; returns how many.
+ * packages_page: the PKG_PACKAGES reply of those from start on into m. */
+typedef void (*pkgsvc_package_fn)(void *ctx, uint32_t index, const struct pkgc_package *p);
+uint32_t pkgsvc_each_package(uint32_t flags, const char *word, pkgsvc_package_fn fn, void *ctx);
+void pkgsvc_packages_page(uint32_t flags, const char *word, uint32_t start, struct sl_msg *m);
+
 /* ---- for the security service (trustinfo.c, PKG_TRUSTINFO) */
 
 /* Where an installed package came from, by its provenance record. */
 struct pkgsvc_origin {
     char repo[PKG_NAME_MAX + 1];
+    char url[PKG_URL_MAX + 1];
+    uint32_t root_version;
     char keys[136];     /* the key ids its repository's root named, comma-separated */
     char verified[48];  /* "snapshot N, targets M" */
+    uint32_t generation; /* the generation that installed it */
+    char who[32];       /* the client that asked */
 };
 int pkgsvc_origin(const struct pkg_avail *a, struct pkgsvc_origin *o);
 /* policy.c: the provenance record's text (malloc'd); the install rule that lets
@@ -126,6 +139,8 @@ void pkgsvc_policy_why(const char *repo, const char *name, char *out, size_t siz
 /* The PKG_TRUSTINFO records into the reply text; image: only the packages holding a
  * program with that SHA-256 (64 hex digits), "" for every repository and package. */
 void pkgsvc_trustinfo(const char *image);
+/* The PKG_TRUST reply into m: every repository, the origin of the installed name. */
+void pkgsvc_trust_records(const char *name, struct sl_msg *m);
 
 /* progress.c: a fetch that reports each package file's bytes on ch (PKG_PROGRESS);
  * inner itself when ch is 0. p must outlive the install. */

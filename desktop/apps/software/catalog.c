@@ -1,9 +1,12 @@
 /*
- * desktop/apps/software/catalog.c - the package service's reports read into the
- * software center's entries (catalog.h).
+ * desktop/apps/software/catalog.c - the package service's records (client/pkgrec.h)
+ * gathered into the software center's entries, and an entry's details written as lines
+ * (catalog.h). The records arrive decoded and checked: nothing here reads the service's
+ * text.
  *
  * Layer: desktop (an application).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,39 +34,6 @@ int cat_version_cmp(const char *a, const char *b)
     return 0;
 }
 
-/* The next word of *p (spaces before it skipped) into out; false at the end. */
-static bool word(const char **p, char *out, size_t cap)
-{
-    const char *s = *p;
-    while (*s == ' ')
-        s++;
-    size_t n = 0;
-    while (s[n] && s[n] != ' ' && s[n] != '\n')
-        n++;
-    if (!n)
-        return false;
-    snprintf(out, cap, "%.*s", (int)n, s);
-    *p = s + n;
-    return true;
-}
-
-/* One report line: name, version, the description (without " [installed]"). */
-static bool parse_line(const char *line, size_t len, char *name, char *ver, char *desc)
-{
-    char copy[256];
-    snprintf(copy, sizeof copy, "%.*s", (int)len, line);
-    const char *p = copy;
-    if (!word(&p, name, CAT_NAME) || !word(&p, ver, CAT_VERSION) || !digit(ver[0]))
-        return false; /* "(none)", "nothing matches x": not a package */
-    while (*p == ' ')
-        p++;
-    snprintf(desc, CAT_DESC, "%s", p);
-    char *mark = strstr(desc, " [installed]");
-    if (mark)
-        *mark = 0;
-    return true;
-}
-
 static struct cat_entry *entry(struct catalog *c, const char *name, bool add)
 {
     for (unsigned i = 0; i < c->n; i++)
@@ -77,42 +47,31 @@ static struct cat_entry *entry(struct catalog *c, const char *name, bool add)
     return e;
 }
 
-/* Calls fn for each package line of a report. */
-static void each_line(struct catalog *c, const char *report, bool add,
-                      void (*fn)(struct catalog *, const char *, const char *, const char *, bool))
+void cat_add_offered(struct catalog *c, const struct pkgc_package *p)
 {
-    while (report && *report) {
-        const char *end = strchr(report, '\n');
-        size_t len = end ? (size_t)(end - report) : strlen(report);
-        char name[CAT_NAME], ver[CAT_VERSION], desc[CAT_DESC];
-        if (parse_line(report, len, name, ver, desc))
-            fn(c, name, ver, desc, add);
-        report += len + (end ? 1 : 0);
-    }
-}
-
-static void offered(struct catalog *c, const char *name, const char *ver, const char *desc, bool add)
-{
-    struct cat_entry *e = entry(c, name, add);
-    if (e && (!e->newest[0] || cat_version_cmp(ver, e->newest) > 0)) {
-        snprintf(e->newest, sizeof e->newest, "%s", ver);
-        snprintf(e->desc, sizeof e->desc, "%s", desc);
-    }
-}
-
-static void installed(struct catalog *c, const char *name, const char *ver, const char *desc, bool add)
-{
-    struct cat_entry *e = entry(c, name, add);
+    struct cat_entry *e = entry(c, p->name, true);
     if (!e)
         return;
-    snprintf(e->installed, sizeof e->installed, "%s", ver);
-    if (!e->desc[0])
-        snprintf(e->desc, sizeof e->desc, "%s", desc);
+    if (!e->newest[0] || cat_version_cmp(p->version, e->newest) > 0) {
+        snprintf(e->newest, sizeof e->newest, "%s", p->version);
+        snprintf(e->desc, sizeof e->desc, "%s", p->desc);
+        snprintf(e->repo, sizeof e->repo, "%s", p->repo);
+        e->channel = p->channel;
+        e->size = p->size;
+    }
+    if (p->installed[0])
+        snprintf(e->installed, sizeof e->installed, "%s", p->installed);
 }
 
-void cat_add_offered(struct catalog *c, const char *report) { each_line(c, report, true, offered); }
-
-void cat_add_installed(struct catalog *c, const char *report, bool add) { each_line(c, report, add, installed); }
+void cat_add_installed(struct catalog *c, const struct pkgc_package *p, bool add)
+{
+    struct cat_entry *e = entry(c, p->name, add);
+    if (!e)
+        return;
+    snprintf(e->installed, sizeof e->installed, "%s", p->version);
+    if (!e->desc[0])
+        snprintf(e->desc, sizeof e->desc, "%s", p->desc);
+}
 
 enum cat_state cat_state(const struct cat_entry *e)
 {
@@ -138,33 +97,80 @@ void cat_row(const struct cat_entry *e, char *out, size_t cap)
     }
 }
 
-bool cat_trust_block(const char *report, const char *repo, char *out, size_t cap)
+/* ---- details */
+
+struct text {
+    char *out;
+    size_t cap, len;
+};
+
+/* Appends one line (printf) when it fits whole. */
+static void line(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void line(struct text *t, const char *fmt, ...)
 {
-    size_t n = strlen(repo), len = 0;
-    bool in = false, found = false;
-    out[0] = 0;
-    while (report && *report) {
-        const char *end = strchr(report, '\n');
-        size_t l = end ? (size_t)(end - report) + 1 : strlen(report);
-        if (report[0] != ' ') /* a repository's first line: "name  url" */
-            in = !strncmp(report, repo, n) && report[n] == ' ';
-        if (in && len + l < cap) {
-            memcpy(out + len, report, l);
-            out[len += l] = 0;
-            found = true;
-        }
-        report += l;
-    }
-    return found;
+    char l[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(l, sizeof l, fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof l)
+        n = (int)sizeof l - 1; /* cut: longer than any record's fields together */
+    if (n < 0 || t->len + (size_t)n + 2 > t->cap)
+        return;
+    memcpy(t->out + t->len, l, (size_t)n);
+    t->len += (size_t)n;
+    t->out[t->len++] = '\n';
+    t->out[t->len] = 0;
 }
 
-bool cat_show_repo(const char *report, char *repo, size_t cap)
+static void origin_lines(struct text *t, const struct pkgc_origin *o)
 {
-    const char *keys[] = {"  from ", " in "};
-    for (int k = 0; k < 2; k++) {
-        const char *p = strstr(report, keys[k]);
-        if (p && word(&(const char *){p + strlen(keys[k])}, repo, cap))
-            return true;
+    if (!(o->flags & PKG_ORIGIN_RECORDED)) {
+        line(t, "  provenance not recorded");
+        return;
     }
-    return false;
+    line(t, "  from %s (%s), root version %u, keys %s", o->repo, o->url, (unsigned)o->root_version, o->keys);
+    line(t, "  verified %s; package sha256 %.16s...", o->verified[0] ? o->verified : "(not recorded)", o->sha256);
+    line(t, "  installed in generation %u by %s", (unsigned)o->generation, o->who[0] ? o->who : "(unknown)");
+    line(t, "  still listed by its repository: %s", o->flags & PKG_ORIGIN_LISTED ? "yes" : "no");
+    if (o->policy[0])
+        line(t, "  allowed by: %s", o->policy);
+}
+
+static void repo_lines(struct text *t, const struct pkgc_repo *r)
+{
+    static const char *const clock[PKG_CLOCK_COUNT] = {"not checked: no clock of day", "valid", "expired"};
+    line(t, "%s  %s", r->name, r->url);
+    line(t, "  root version %u, expires %llu (%s)", (unsigned)r->root_version, (unsigned long long)r->expires,
+         clock[r->clock]);
+    line(t, "  last verified: snapshot %u, %u packages (targets %u)", (unsigned)r->snapshot, (unsigned)r->packages,
+         (unsigned)r->targets);
+    line(t, "  keys %s", r->keys[0] ? r->keys : "(none)");
+}
+
+void cat_details(const struct cat_entry *e, const struct pkgc_trust *t, char *out, size_t cap)
+{
+    struct text x = {out, cap, 0};
+    if (cap)
+        out[0] = 0;
+    line(&x, "%s: %s", e->name, e->desc);
+    line(&x, "installed: %s   offered: %s", e->installed[0] ? e->installed : "no",
+         e->newest[0] ? e->newest : "(no repository offers it)");
+    if (e->repo[0])
+        line(&x, "%s %s in %s (%s%s%llu bytes)", e->name, e->newest, e->repo, e->channel ? "testing" : "",
+             e->channel ? ", " : "", (unsigned long long)e->size);
+    if (!t)
+        return;
+    const char *repo = e->repo;
+    if (t->has_origin && !strcmp(t->origin.name, e->name)) {
+        line(&x, "provenance of %s %s:", t->origin.name, t->origin.version);
+        origin_lines(&x, &t->origin);
+        if (t->origin.repo[0])
+            repo = t->origin.repo;
+    }
+    const struct pkgc_repo *r = pkgc_trust_repo(t, repo);
+    if (r) {
+        line(&x, "trust of its repository:");
+        repo_lines(&x, r);
+    }
 }

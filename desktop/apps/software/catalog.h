@@ -1,9 +1,10 @@
 /*
- * desktop/apps/software/catalog.h - the software center's view of the packages: what
- * the package service's reports say (PKG_LIST, PKG_SEARCH, PKG_REPO "trust"), read into
- * entries: a name, the newest version the repositories offer, the version installed,
- * a description, and so a state (available, installed, update). Pure logic on text,
- * tested on the host (software-catalog).
+ * desktop/apps/software/catalog.h - the software center's view of the packages: the
+ * package service's records (client/pkgrec.h: PKG_PACKAGES, PKG_TRUST) gathered into
+ * entries: a name, the newest version the repositories offer (its repository, channel
+ * and size), the version installed, a description, and so a state (available,
+ * installed, update); and the details of one, as lines for the window. Pure logic on
+ * records, tested on the host (software-catalog).
  *
  * Layer: desktop (an application).
  */
@@ -12,16 +13,22 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include <client/pkgrec.h>
 
 #define CAT_MAX 32
-#define CAT_NAME 64
-#define CAT_VERSION 32
-#define CAT_DESC 96
+#define CAT_NAME PKG_REC_NAME
+#define CAT_VERSION PKG_REC_VERSION
+#define CAT_DESC PKG_REC_TEXT
 
 enum cat_state { CAT_AVAILABLE, CAT_INSTALLED, CAT_UPDATE };
 
 struct cat_entry {
     char name[CAT_NAME], newest[CAT_VERSION], installed[CAT_VERSION], desc[CAT_DESC];
+    char repo[PKG_REC_NAME];  /* the repository offering the newest ("" none) */
+    uint32_t channel;         /* the newest's */
+    uint64_t size;            /* the newest's package file */
 };
 
 struct catalog {
@@ -32,14 +39,14 @@ struct catalog {
 /* Versions as the package service writes them ("1.10" after "1.9"): <0, 0, >0. */
 int cat_version_cmp(const char *a, const char *b);
 
-/* Lines of a PKG_LIST (PKG_LIST_AVAILABLE) or PKG_SEARCH report: each version offered
- * ("name version description [installed]"); the newest of each name is kept. Lines
- * that are not a package ("(none)", "nothing matches x") are skipped. */
-void cat_add_offered(struct catalog *c, const char *report);
+/* A record of PKG_PACKAGES with PKG_LIST_AVAILABLE (a version offered): the newest of
+ * each name is kept, with its description; the installed version it carries is taken.
+ * Past CAT_MAX names the rest is left out. */
+void cat_add_offered(struct catalog *c, const struct pkgc_package *p);
 
-/* A PKG_LIST (installed) report: sets each name's installed version. With `add` false,
- * only names already in the catalog (a search's) take it. */
-void cat_add_installed(struct catalog *c, const char *report, bool add);
+/* A record of PKG_PACKAGES without it (installed): sets the name's installed version.
+ * With `add` false, only names already in the catalog take it. */
+void cat_add_installed(struct catalog *c, const struct pkgc_package *p, bool add);
 
 enum cat_state cat_state(const struct cat_entry *e);
 const struct cat_entry *cat_find(const struct catalog *c, const char *name);
@@ -47,11 +54,9 @@ const struct cat_entry *cat_find(const struct catalog *c, const char *name);
 /* A row for the list: "name  version  state". */
 void cat_row(const struct cat_entry *e, char *out, size_t cap);
 
-/* From a PKG_REPO "trust" report, the block of repository `repo` (its line and the
- * indented ones after it) into out; false when it is not there. */
-bool cat_trust_block(const char *report, const char *repo, char *out, size_t cap);
-
-/* The repository a PKG_SHOW report names ("from <repo> (" or " in <repo> ("), or false. */
-bool cat_show_repo(const char *report, char *repo, size_t cap);
+/* The details of e as lines into out[cap] (cut at a line's end when full): what it is,
+ * the version offered and where, and with t (its PKG_TRUST, or NULL) its provenance
+ * once installed and the trust state of its repository. */
+void cat_details(const struct cat_entry *e, const struct pkgc_trust *t, char *out, size_t cap);
 
 #endif

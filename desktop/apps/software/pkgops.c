@@ -1,7 +1,7 @@
 /*
  * desktop/apps/software/pkgops.c - the software center's requests to the package
- * service (proto/pkg.h): the short queries as calls (list, search, show, the
- * repositories' trust), and the changes (install, update, remove) one way, so that the
+ * service (proto/pkg.h): the queries as calls whose records the client library
+ * decodes (PKG_PACKAGES into the catalog, PKG_TRUST), and the changes (install, update, remove) one way, so that the
  * window keeps drawing while they run: the reply is read when it comes (on_reply), and
  * an install or update carries a channel on which the service reports each package
  * file's bytes as it fetches them (PKG_PROGRESS, on_progress).
@@ -12,39 +12,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <client/pkg.h>
 #include <proto/pkg.h>
 
 #include "software.h"
 
 #define CALL_NS 10000000000ll /* a query the service does not answer in 10 s is reported */
 
-int pkg_query(uint32_t ordinal, const char *a, uint32_t flags, char *text, size_t cap)
+static void offered(void *ctx, const struct pkgc_package *p)
 {
-    uint8_t qb[256];
-    uint8_t *rb = malloc(PKG_REPLY_MAX + 256);
-    if (!rb)
-        return SOS_ERR_NO_MEMORY;
-    struct sl_msg q, r;
-    sl_msg_begin(&q, qb, sizeof qb, NULL, 0, ordinal);
-    if (ordinal == PKG_LIST)
-        sl_msg_put_u32(&q, flags);
-    else if (ordinal == PKG_REPO)
-        sl_msg_put_str(&q, "trust"), sl_msg_put_str(&q, ""), sl_msg_put_str(&q, ""), sl_msg_put_str(&q, "");
-    else
-        sl_msg_put_str(&q, a);
-    sl_msg_begin(&r, rb, PKG_REPLY_MAX + 256, NULL, 0, ordinal);
-    int err = sl_conn_to_call(&g.pkg, &q, &r, sos_deadline_after(CALL_NS));
-    struct sl_parse p;
-    const char *s = NULL;
-    text[0] = 0;
-    if (r.len > sizeof(struct sos_msg_hdr) && !sl_parse_begin(&p, r.bytes, r.len, NULL, 0, NULL))
-        s = sl_parse_str(&p, NULL); /* the report, or the reason of a refusal */
-    if (s)
-        snprintf(text, cap, "%s", s);
-    else if (err)
-        snprintf(text, cap, "the package service: %s\n", sos_strerror(err));
-    free(rb);
-    return err;
+    cat_add_offered(ctx, p);
+}
+
+static void installed(void *ctx, const struct pkgc_package *p)
+{
+    cat_add_installed(ctx, p, true);
+}
+
+int pkg_packages(uint32_t flags, const char *word, char *why, size_t cap)
+{
+    return pkgc_packages(&g.pkg, flags, word, flags & PKG_LIST_AVAILABLE ? offered : installed, &g.cat, why,
+                         cap);
+}
+
+int pkg_trust(const char *name, struct pkgc_trust *t)
+{
+    return pkgc_trust(&g.pkg, name, t);
 }
 
 /* ---- changes, one way */

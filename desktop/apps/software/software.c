@@ -3,12 +3,12 @@
  * install, update and remove packages from the repositories the package service is
  * configured with (docs/packages.md), and the app's loop.
  *
- * Everything it knows comes from the package service (lookup=package:read+write): the
- * packages offered and installed (PKG_LIST), a search (PKG_SEARCH), and for the
- * selected package what PKG_SHOW says (its provenance once installed: the repository,
- * the root and keys, the verified snapshot, the package's sha256, who installed it)
- * with the trust state of its repository (PKG_REPO "trust": root version, expiry, the
- * last verified snapshot). Changes run one way (pkgops.c) while a bar and a line show
+ * Everything it knows comes from the package service (lookup=package:read+write), as
+ * records the client library decodes (client/pkgrec.h): the packages offered and
+ * installed, or a search's (PKG_PACKAGES), and for the selected package its
+ * provenance once installed (the repository, the root and keys, the verified
+ * snapshot, the package's sha256, who installed it) with the trust state of its
+ * repository (PKG_TRUST: root version, expiry, the last verified snapshot). Changes run one way (pkgops.c) while a bar and a line show
  * how many bytes of the package have been fetched. An installed package whose manifest
  * says `app` is known to the root manager at once, so the desktop's launcher lists it.
  *
@@ -95,21 +95,17 @@ static void detail_lines(int *row, const char *text)
 
 static void show_details(void)
 {
-    static char shown[PKG_REPLY_MAX], trust[PKG_REPLY_MAX], block[2048];
+    static struct pkgc_trust trust;
+    static char text[4096];
     const struct cat_entry *e = cat_find(&g.cat, g.selected);
     int row = 0;
     if (e) {
-        char line[160], repo[64];
-        snprintf(line, sizeof line, "%s: %s\ninstalled: %s   offered: %s\n", e->name, e->desc,
-                 e->installed[0] ? e->installed : "no", e->newest[0] ? e->newest : "(no repository offers it)");
-        detail_lines(&row, line);
-        pkg_query(PKG_SHOW, e->name, 0, shown, sizeof shown);
-        detail_lines(&row, "the package service says:");
-        detail_lines(&row, shown);
-        pkg_query(PKG_REPO, NULL, 0, trust, sizeof trust);
-        if (cat_show_repo(shown, repo, sizeof repo) && cat_trust_block(trust, repo, block, sizeof block)) {
-            detail_lines(&row, "trust of its repository:");
-            detail_lines(&row, block);
+        int err = pkg_trust(e->name, &trust);
+        cat_details(e, err ? NULL : &trust, text, sizeof text);
+        detail_lines(&row, text);
+        if (err) {
+            snprintf(text, sizeof text, "its trust: %s", sos_strerror(err));
+            detail_lines(&row, text);
         }
     } else {
         detail_lines(&row, "Select a package for its details.");
@@ -137,16 +133,13 @@ static void show_list(void)
  * is installed. */
 static void refresh(void)
 {
-    static char offered[PKG_REPLY_MAX], installed[PKG_REPLY_MAX];
+    static char why[PKG_REPLY_MAX];
     memset(&g.cat, 0, sizeof g.cat);
-    int err = g.filter[0] ? pkg_query(PKG_SEARCH, g.filter, 0, offered, sizeof offered)
-                          : pkg_query(PKG_LIST, NULL, PKG_LIST_AVAILABLE, offered, sizeof offered);
-    if (!err)
-        cat_add_offered(&g.cat, offered);
-    if (!pkg_query(PKG_LIST, NULL, 0, installed, sizeof installed))
-        cat_add_installed(&g.cat, installed, !g.filter[0]);
+    int err = pkg_packages(PKG_LIST_AVAILABLE, g.filter, why, sizeof why);
+    if (!err && !g.filter[0]) /* installed, and offered by no repository */
+        err = pkg_packages(0, "", why, sizeof why);
     if (err)
-        say("the package service: %s", offered);
+        say("the package service: %s", why);
     else if (!g.cat.n && g.filter[0])
         say("nothing matches %s", g.filter);
     else if (!g.cat.n)

@@ -37,9 +37,10 @@ struct software {
 
 extern struct software g;
 
-/* pkgops.c: a query (PKG_LIST with flags, PKG_SEARCH / PKG_SHOW of a, PKG_REPO trust):
- * its report (or the reason it was refused) into text; 0 or the error. */
-int pkg_query(uint32_t ordinal, const char *a, uint32_t flags, char *text, size_t cap);
+/* pkgops.c: PKG_PACKAGES (flags, word) into g.cat, offered or installed; PKG_TRUST of
+ * name. 0 or the error (with its reason in why). */
+int pkg_packages(uint32_t flags, const char *word, char *why, size_t cap);
+int pkg_trust(const char *name, struct pkgc_trust *t);
 /* pkgops.c: start PKG_INSTALL, PKG_UPDATE or PKG_REMOVE of name; ui_progress and then
  * ui_done report on it. */
 int pkg_change(uint32_t ordinal, const char *name);

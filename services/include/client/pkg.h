@@ -1,6 +1,7 @@
 /*
  * services/include/client/pkg.h - a client of the package service (proto/pkg.h): one
- * call per request, the reply's text copied out. Used by the shell's `pkg` command.
+ * call per request, the reply's text copied out (the shell's `pkg` command), or its
+ * records decoded (client/pkgrec.h: the software center).
  *
  * Layer: services (package client).
  */
@@ -15,6 +16,8 @@
 
 #include <proto/pkg.h>
 
+#include <client/pkgrec.h>
+
 /* Sends ordinal with the string arguments a and b (each NULL: not sent) and copies the
  * reply's text into text[size] (always terminated; the reason when the call failed,
  * when the service gave one). Returns the reply's status or the call's error. */
@@ -28,5 +31,15 @@ int pkgc_call4(struct sl_conn_to *c, uint32_t ordinal, const char *const arg[4],
 
 /* PKG_LIST with flags (PKG_LIST_AVAILABLE). */
 int pkgc_list(struct sl_conn_to *c, uint32_t flags, char *text, size_t size);
+
+/* PKG_PACKAGES, page after page: fn(ctx, record) for each package (flags and word as
+ * proto/pkg.h says). 0, or the error with its reason in why[size] (the service's, when
+ * it gave one). */
+typedef void (*pkgc_package_fn)(void *ctx, const struct pkgc_package *p);
+int pkgc_packages(struct sl_conn_to *c, uint32_t flags, const char *word, pkgc_package_fn fn,
+                  void *ctx, char *why, size_t size);
+
+/* PKG_TRUST of the installed package name, decoded into *out. 0 or the error. */
+int pkgc_trust(struct sl_conn_to *c, const char *name, struct pkgc_trust *out);
 
 #endif

@@ -47,6 +47,39 @@
  *       image "": every repository and installed package; 64 hex digits: only the
  *       packages with a program of that SHA-256 (an image below /data/pkg)
  *
+ * Records for programs (the software center), encoded and decoded by one codec in the
+ * client library (client/pkg.h, services/clients/pkgrec.c), like MGR_LIST's services:
+ *   PKG_PACKAGES (u32 flags, str word, u32 start) -> (u32 next, u32 n, n x package) [read]
+ *       flags PKG_LIST_AVAILABLE: each version the repositories offer on the channels
+ *       policy follows (`pkg list available`), else the installed packages (`pkg list`);
+ *       word: only those whose name or description holds it ("": all; `pkg search w`
+ *       is PKG_LIST_AVAILABLE with w). A reply holds at most PKG_PAGE_MAX records from
+ *       the start'th on; next: the start of the next page, 0 after the last.
+ *       package = (str name, str version, str description, u32 flags, str installed,
+ *                  u32 channel, str repo, u64 size)
+ *         flags PKG_PACKAGE_INSTALLED: this version is the one installed; installed: the
+ *         version of name installed ("" none); channel: 0 stable, 1 testing; repo: the
+ *         repository offering it (for an installed package the first whose verified
+ *         index lists it, "" none); size: bytes of the package file
+ *   PKG_TRUST    (str name)                  -> (u32 n, n x repo, u32 m, m x origin)
+ *                                               [read]
+ *       what PKG_TRUSTINFO says, as records: every repository, and (m is 0 or 1) the
+ *       origin of the installed package called name
+ *       repo   = (str name, str url, u32 root version, u64 expires, u32 snapshot,
+ *                 u32 targets, u32 packages, u32 clock, str keys)
+ *         clock: PKG_CLOCK_*; keys: id:role+role,...
+ *       origin = (str name, str version, u32 flags, str repo, str url, u32 root version,
+ *                 str keys, str verified, str policy, str sha256, str images,
+ *                 u32 generation, str who)
+ *         flags PKG_ORIGIN_RECORDED: it has a provenance record (else repo, url, keys,
+ *         verified and who are ""); PKG_ORIGIN_LISTED: its repository's verified index
+ *         still has those bytes. The rest as PKG_TRUSTINFO's pkg record; the root
+ *         version and keys its repository had when it was installed, the generation
+ *         that installed it and who asked.
+ *   Every string of a record is printable ASCII and shorter than its PKG_REC_* size; a
+ *   decoder refuses anything else (and unknown flags, a channel or clock out of range,
+ *   bytes after the last record).
+ *
  * Layer: services protocols.
  */
 #ifndef PROTO_PKG_H
@@ -70,6 +103,8 @@
 #define PKG_WHICH SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 13)
 #define PKG_POLICY SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 14)
 #define PKG_TRUSTINFO SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 15)
+#define PKG_PACKAGES SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 16)
+#define PKG_TRUST SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 17)
 #define PKG_PROGRESS SOS_ORD(PROTO_PKG, PKG_PROTO_VERSION, 32)
 
 /* Where the service keeps its state (package.svc: resource=storage/data/pkg): installed
@@ -81,5 +116,22 @@
 #define PKG_ARG_MAX 64      /* names, versions, repository operations */
 #define PKG_URL_MAX 160     /* a repository's url, a root file's path */
 #define PKG_REPLY_MAX 8192  /* bytes of the reply's text */
+
+/* PKG_PACKAGES and PKG_TRUST records */
+#define PKG_PAGE_MAX 32             /* packages in one PKG_PACKAGES reply */
+#define PKG_TRUST_REPOS 8           /* repositories in one PKG_TRUST reply */
+#define PKG_PACKAGE_INSTALLED 1u
+#define PKG_ORIGIN_RECORDED 1u
+#define PKG_ORIGIN_LISTED 2u
+#define PKG_CHANNEL_COUNT 2u        /* stable, testing */
+enum pkg_clock { PKG_CLOCK_NONE, PKG_CLOCK_VALID, PKG_CLOCK_EXPIRED, PKG_CLOCK_COUNT };
+/* String sizes, the NUL included (a package name has at most 31 bytes) */
+#define PKG_REC_NAME 32
+#define PKG_REC_VERSION 24
+#define PKG_REC_TEXT 80             /* a description */
+#define PKG_REC_LINE 160            /* verified, policy */
+#define PKG_REC_KEYS 832            /* 16 key ids with their roles */
+#define PKG_REC_HASH 65             /* 64 hex digits */
+#define PKG_REC_IMAGES (8 * PKG_REC_HASH)
 
 #endif
