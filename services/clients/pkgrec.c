@@ -44,6 +44,7 @@ void pkgc_package_put(struct sl_msg *m, const struct pkgc_package *p)
     sl_msg_put_u32(m, p->channel);
     sl_msg_put_str(m, p->repo);
     sl_msg_put_u64(m, p->size);
+    sl_msg_put_str(m, p->depends);
 }
 
 int pkgc_package_get(struct sl_parse *p, struct pkgc_package *out)
@@ -54,6 +55,7 @@ int pkgc_package_get(struct sl_parse *p, struct pkgc_package *out)
     out->channel = sl_parse_u32(p);
     ok = ok && GET_STR(p, out->repo);
     out->size = sl_parse_u64(p);
+    ok = ok && GET_STR(p, out->depends);
     ok = ok && !p->bad && out->name[0] && out->version[0] && !(out->flags & ~PKG_PACKAGE_INSTALLED) &&
          out->channel < PKG_CHANNEL_COUNT;
     return ok ? 0 : SOS_ERR_BAD_FORMAT;

@@ -25,7 +25,8 @@ static struct pkgc_package g_page[PKG_PAGE_MAX];
 static struct pkgc_package hello(void)
 {
     struct pkgc_package p = {.name = "hello", .version = "1.1", .desc = "The hello program",
-                             .installed = "1.0", .channel = 1, .repo = "test", .size = 9000};
+                             .installed = "1.0", .channel = 1, .repo = "test", .size = 9000,
+                             .depends = "base >=1 <2, greet-data"};
     return p;
 }
 

@@ -40,6 +40,17 @@ static void record(const struct pkg_avail *a, const char *repo, const struct pkg
     out->flags = have && !pkg_version_cmp(&have->version, &a->version) ? PKG_PACKAGE_INSTALLED : 0;
     out->channel = at ? at->channel : PKG_CHANNEL_STABLE;
     out->size = a->size;
+    size_t len = 0;
+    for (uint32_t i = 0; i < a->dep_count; i++) {
+        char dep[PKG_REC_LINE];
+        pkg_dep_format(&a->dep[i], dep, sizeof dep);
+        int n = snprintf(out->depends + len, sizeof out->depends - len, "%s%s", i ? ", " : "", dep);
+        if (n < 0 || (size_t)n >= sizeof out->depends - len) { /* cut at a whole dependency */
+            out->depends[len] = 0;
+            break;
+        }
+        len += (size_t)n;
+    }
 }
 
 static bool matches(const struct pkg_avail *a, const char *word)

@@ -34,7 +34,7 @@ def ordinal(n):
 
 def package(name="hello", version="1.1", flags=0, channel=0):
     return (s(name) + s(version) + s("The hello program") + u32(flags) + s("1.0") + u32(channel) +
-            s("test") + u64(9000))
+            s("test") + u64(9000) + s("base >=1"))
 
 
 def repo(name="test", clock=1):

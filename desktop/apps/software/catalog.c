@@ -58,6 +58,7 @@ void cat_add_offered(struct catalog *c, const struct pkgc_package *p)
         snprintf(e->repo, sizeof e->repo, "%s", p->repo);
         e->channel = p->channel;
         e->size = p->size;
+        snprintf(e->depends, sizeof e->depends, "%s", p->depends);
     }
     if (p->installed[0])
         snprintf(e->installed, sizeof e->installed, "%s", p->installed);
@@ -159,6 +160,8 @@ void cat_details(const struct cat_entry *e, const struct pkgc_trust *t, char *ou
     if (e->repo[0])
         line(&x, "%s %s in %s (%s%s%llu bytes)", e->name, e->newest, e->repo, e->channel ? "testing" : "",
              e->channel ? ", " : "", (unsigned long long)e->size);
+    if (e->depends[0])
+        line(&x, "depends on %s", e->depends);
     if (!t)
         return;
     const char *repo = e->repo;

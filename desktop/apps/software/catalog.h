@@ -29,6 +29,7 @@ struct cat_entry {
     char repo[PKG_REC_NAME];  /* the repository offering the newest ("" none) */
     uint32_t channel;         /* the newest's */
     uint64_t size;            /* the newest's package file */
+    char depends[PKG_REC_LINE]; /* the newest's dependencies ("" none) */
 };
 
 struct catalog {

@@ -56,7 +56,7 @@ static const struct pkgc_package g_offered[] = {
     {.name = "hello", .version = "1.0", .desc = "The hello program and its message", .repo = "test",
      .flags = PKG_PACKAGE_INSTALLED, .installed = "1.0", .size = 8000},
     {.name = "hello", .version = "1.1", .desc = "The hello program and its message", .repo = "test",
-     .installed = "1.0", .size = 8100},
+     .installed = "1.0", .size = 8100, .depends = "greet-data >=1"},
     {.name = "hellowin", .version = "1", .desc = "Hello window: a packaged desktop app", .repo = "apps",
      .size = 9000},
 };
@@ -82,6 +82,7 @@ static void test_states(void **state)
     assert_string_equal(h->installed, "1.0");
     assert_string_equal(h->desc, "The hello program and its message");
     assert_int_equal(h->size, 8100);
+    assert_string_equal(h->depends, "greet-data >=1");
     assert_int_equal(cat_state(h), CAT_UPDATE);
     assert_int_equal(cat_state(cat_find(&c, "hellowin")), CAT_AVAILABLE);
     assert_string_equal(cat_find(&c, "hellowin")->repo, "apps");
@@ -159,6 +160,7 @@ static void test_details(void **state)
                                 "keys 00aa\n  verified snapshot 1, targets 1; package sha256 0123456789abcdef...\n"
                                 "  installed in generation 2 by shell\n  still listed by its repository: no\n"));
     assert_non_null(strstr(out, "trust of its repository:\ntest  http://repo.test:8080/\n"));
+    assert_non_null(strstr(out, "hello 1.1 in test (8100 bytes)\ndepends on greet-data >=1\n"));
     o.flags = 0; /* installed before provenance was recorded */
     trust_of(&t, &o);
     cat_details(cat_find(&c, "hello"), &t, out, sizeof out);

@@ -30,6 +30,7 @@ struct pkgc_package {
     uint32_t channel;                /* enum pkg_channel */
     char repo[PKG_REC_NAME];         /* "" none */
     uint64_t size;
+    char depends[PKG_REC_LINE];      /* "name >=1, other", "" none */
 };
 
 /* A PKG_TRUST repository record. */

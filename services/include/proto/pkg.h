@@ -56,11 +56,12 @@
  *       is PKG_LIST_AVAILABLE with w). A reply holds at most PKG_PAGE_MAX records from
  *       the start'th on; next: the start of the next page, 0 after the last.
  *       package = (str name, str version, str description, u32 flags, str installed,
- *                  u32 channel, str repo, u64 size)
+ *                  u32 channel, str repo, u64 size, str depends)
  *         flags PKG_PACKAGE_INSTALLED: this version is the one installed; installed: the
  *         version of name installed ("" none); channel: 0 stable, 1 testing; repo: the
  *         repository offering it (for an installed package the first whose verified
- *         index lists it, "" none); size: bytes of the package file
+ *         index lists it, "" none); size: bytes of the package file; depends: its
+ *         dependencies as the package declares them, "name >=1, other" ("" none)
  *   PKG_TRUST    (str name)                  -> (u32 n, n x repo, u32 m, m x origin)
  *                                               [read]
  *       what PKG_TRUSTINFO says, as records: every repository, and (m is 0 or 1) the
