@@ -79,9 +79,9 @@ static void refresh(void)
 void edit_build(void)
 {
     struct tk_scene *sc = &g.win.sc;
-    struct tk_measure m = tk_measure_font(&g.font);
+    struct tk_measure m = tk_measure_font(&g.app.font);
     browser_forget();
-    tk_scene_init(sc, WIN_W, WIN_H, &m, g.theme.theme);
+    tk_scene_init(sc, WIN_W, WIN_H, &m, g.app.theme.theme);
     sc->n[0].pad = 10;
     sc->n[0].gap = 6;
     int bar = tk_add(sc, 0, TK_BOX, NULL);
@@ -102,7 +102,7 @@ void edit_build(void)
     ev.status = tk_add(sc, 0, TK_TEXT, "");
     tk_add(sc, 0, TK_TEXT, g.said);
     tk_layout(sc);
-    ev.cw = tk_text_width(&g.font, "M");
+    ev.cw = tk_text_width(&g.app.font, "M");
     ev.cols = (uint32_t)((sc->n[text].r.w - 8) / (ev.cw > 0 ? ev.cw : 1)) - 1;
     if (ev.cols > TK_TEXT_MAX / 2)
         ev.cols = TK_TEXT_MAX / 2; /* ed_view stops earlier when long characters fill a row's text */

@@ -44,7 +44,7 @@ void show(void)
 {
     if (g.view == VIEW_EDIT)
         tk_window_show(&g.win), edit_cursor(); /* the cursor over the drawn text */
-    tk_app_show(&g.win, &g.desktop, "files");
+    tk_app_show(&g.app);
 }
 
 void say(const char *fmt, ...)
@@ -109,8 +109,8 @@ static void build_browser(void)
     int focus = ui.built ? sc->focus : -1, scroll = ui.built ? sc->n[ui.list].scroll : 0;
     char label[64], field[TK_TEXT_MAX];
     snprintf(field, sizeof(field), "%s", ui.built ? sc->n[ui.name].text : "");
-    struct tk_measure m = tk_measure_font(&g.font);
-    tk_scene_init(sc, WIN_W, WIN_H, &m, g.theme.theme);
+    struct tk_measure m = tk_measure_font(&g.app.font);
+    tk_scene_init(sc, WIN_W, WIN_H, &m, g.app.theme.theme);
     sc->n[0].pad = 10;
     sc->n[0].gap = 6;
     int places = row_box(0);
@@ -149,9 +149,9 @@ static void build_browser(void)
 static void build_confirm(void)
 {
     struct tk_scene *sc = &g.win.sc;
-    struct tk_measure m = tk_measure_font(&g.font);
+    struct tk_measure m = tk_measure_font(&g.app.font);
     ui.built = false;
-    tk_scene_init(sc, WIN_W, WIN_H, &m, g.theme.theme);
+    tk_scene_init(sc, WIN_W, WIN_H, &m, g.app.theme.theme);
     sc->n[0].pad = 40;
     sc->n[0].gap = 12;
     char p[FS_PATH_MAX], shown[TK_TEXT_MAX], line[TK_TEXT_MAX + 32];
@@ -413,56 +413,27 @@ static void on_key(const struct sos_input_event *e)
     show();
 }
 
-static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+static void on_wheel(int32_t steps)
 {
-    (void)s, (void)pkt, (void)arg;
-    struct sos_input_event e;
-    while (tk_window_event(&g.win, &e))
-        if (e.type == SOS_INPUT_BUTTON && e.code == 1 && e.value == 1)
-            on_click(e.x, e.y);
-        else if (e.type == SOS_INPUT_KEY)
-            on_key(&e);
-        else if (e.type == SOS_INPUT_WHEEL && e.code == 0 && g.view == VIEW_BROWSE) {
-            tk_scroll_by(&g.win.sc, ui.list, -3 * e.value * g.win.sc.m.line_height);
-            show();
-        }
-}
-
-static void theme_changed(void *arg)
-{
-    (void)arg;
-    tk_set_theme(&g.win.sc, g.theme.theme);
-    printf("files: theme %s\n", g.theme.name);
+    if (g.view != VIEW_BROWSE)
+        return;
+    tk_scroll_by(&g.win.sc, ui.list, -3 * steps * g.win.sc.m.line_height);
     show();
 }
 
 int main(void)
 {
-    uint64_t len = 0;
-    const void *ttf = tk_map_resource("DejaVuSansMono.ttf", &len);
-    int err = ttf ? tk_font_load(&g.font, ttf, len, 13) : SOS_ERR_NOT_FOUND;
-    if (err) {
-        printf("files: cannot load DejaVu Sans Mono: %s\n", sos_strerror(err));
-        return 1;
-    }
     g.nplaces = fs_places(g.places, PLACES_MAX);
     if (!g.nplaces) {
         printf("files: no storage/<path> resource in the manifest: nothing to show\n");
         return 1;
     }
-    sl_conn_to_init(&g.gfx, "graphics", 0);
-    sl_conn_to_init(&g.desktop, "desktop", 0);
     g.selected = -1;
-    if ((err = sl_service_init(&g.srv, NULL, 0, &g))) {
-        printf("files: cannot start: %s\n", sos_strerror(err));
+    g.app = (struct tk_app){.name = "files", .win = &g.win, .font_file = "DejaVuSansMono.ttf", .font_px = 13,
+                            .x = WIN_X, .y = WIN_Y, .w = WIN_W, .h = WIN_H, .follow_theme = true,
+                            .on_click = on_click, .on_key = on_key, .on_wheel = on_wheel, .on_theme = show};
+    if (tk_app_start(&g.app))
         return 1;
-    }
-    tk_theme_follow_start(&g.theme, &g.srv, theme_changed, NULL);
-    if ((err = tk_window_open(&g.win, &g.gfx, WIN_X, WIN_Y, WIN_W, WIN_H, 1, g.theme.theme, &g.font)) ||
-        (err = sl_server_watch(&g.srv, g.win.s.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_surface, NULL))) {
-        printf("files: cannot start: %s (%s)\n", sos_strerror(err), gfx_why());
-        return 1;
-    }
     char names[PLACES_MAX * 48] = "";
     for (uint32_t i = 0; i < g.nplaces; i++)
         strcat(strcat(names, " "), g.places[i].name);
@@ -470,6 +441,5 @@ int main(void)
     browse();
     show();
     printf("files: ready: surface %u, places%s\n", g.win.s.id, names);
-    sl_service_ready();
-    return sl_server_run(&g.srv);
+    return tk_app_run(&g.app, NULL);
 }

@@ -9,7 +9,6 @@
 #define FILES_FILES_H
 
 #include <tk/app.h>
-#include <tk/theme.h>
 
 #include "fsops.h"
 #include "text.h"
@@ -24,11 +23,8 @@
 enum view { VIEW_BROWSE, VIEW_CONFIRM, VIEW_EDIT };
 
 struct files {
-    struct sl_server srv;
-    struct sl_conn_to gfx, desktop;
-    struct tk_font font;
+    struct tk_app app; /* the window's set-up, the theme, the loop */
     struct tk_window win;
-    struct tk_theme_follow theme;
     enum view view;
     struct place places[PLACES_MAX];
     uint32_t nplaces, place;
