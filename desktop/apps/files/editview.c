@@ -33,7 +33,8 @@ void edit_open(const char *path)
     char *data = NULL, why[128], shown[TK_TEXT_MAX];
     size_t len = 0;
     text_name(path, shown, sizeof(shown));
-    int err = fs_read_bounded(g.places[g.place].root, path, TEXT_MAX, &data, &len, why, sizeof(why));
+    int err;
+    PLACE_TRY(err, fs_read_bounded(place_root(), path, TEXT_MAX, &data, &len, why, sizeof(why)));
     if (!err && text_check(data, len, why, sizeof(why)))
         err = SOS_ERR_BAD_FORMAT;
     if (err) {
@@ -131,7 +132,8 @@ static void save(void)
 {
     char shown[TK_TEXT_MAX];
     text_name(g.editing, shown, sizeof(shown));
-    int err = fs_save(g.places[g.place].root, g.editing, g.ed.buf, g.ed.len);
+    int err;
+    PLACE_TRY(err, fs_save(place_root(), g.editing, g.ed.buf, g.ed.len));
     if (err) {
         say("save %s failed: %s (the file on storage is unchanged)", shown, sos_strerror(err));
     } else {

@@ -61,7 +61,7 @@ static const struct entry *selected(void)
     return g.selected >= 0 && (uint32_t)g.selected < g.folder.n ? &g.folder.e[g.selected] : NULL;
 }
 
-static sos_handle_t root(void) { return g.places[g.place].root; }
+sos_handle_t place_root(void) { return fs_place_root(&g.places[g.place]); }
 
 /* The path shown to people: the place and the folder ("/home/docs"). */
 static void shown_path(const char *rel, char *out, size_t cap)
@@ -172,7 +172,8 @@ void browser_forget(void) { ui.built = false; }
 void browse(void)
 {
     g.view = VIEW_BROWSE;
-    int err = fs_list(root(), g.path, &g.folder);
+    int err;
+    PLACE_TRY(err, fs_list(place_root(), g.path, &g.folder));
     if (err) {
         char p[TK_TEXT_MAX];
         shown_path(g.path, p, sizeof(p));
@@ -225,25 +226,46 @@ static void open_selected(void)
     edit_open(p);
 }
 
-/* The name typed in the field, checked, copied into out[TK_TEXT_MAX]: NULL (and a
- * message) when unusable. */
-static const char *typed_name(char *out)
+/* The name typed in the field, checked (a path of names for a copy's destination),
+ * copied into out[TK_TEXT_MAX]: NULL (and a message) when unusable. */
+static const char *typed_name(char *out, bool path)
 {
     char why[96];
     snprintf(out, TK_TEXT_MAX, "%s", g.win.sc.n[ui.name].text);
-    if (fs_name_check(out, why, sizeof(why))) {
+    if (path ? fs_path_check(out, why, sizeof(why)) : fs_name_check(out, why, sizeof(why))) {
         say("%s", why);
         return NULL;
     }
     return out;
 }
 
+/* Copy from to the typed path to (the names a and b as shown); the message says what
+ * was copied and what was not. */
+static int copy_op(const char *from, const char *to, const char *a, const char *b)
+{
+    struct copy_report r;
+    int err = fs_copy(place_root(), from, to, &r);
+    if (!r.made && fs_place_lost(&g.places[g.place], err))
+        err = fs_copy(place_root(), from, to, &r); /* storage restarted before anything was made */
+    char where[TK_TEXT_MAX], line[TK_TEXT_MAX];
+    text_name(r.where, where, sizeof(where));
+    if (r.folder) {
+        copy_tree_say(&r, a, b, where, line, sizeof(line));
+        say("%s", line);
+    } else if (err) {
+        say("copy %s to %s failed: %s", a, b, sos_strerror(err));
+    } else {
+        say("copied %s to %s", a, b);
+    }
+    return err;
+}
+
 /* mkdir, rename or copy with the typed name; the message says what happened. */
 static void name_op(int which)
 {
     const struct entry *e = selected();
-    char typed[TK_TEXT_MAX], from[FS_PATH_MAX], to[FS_PATH_MAX], a[72], b[72];
-    const char *name = typed_name(typed);
+    char typed[TK_TEXT_MAX], from[FS_PATH_MAX], to[FS_PATH_MAX], a[72], b[TK_TEXT_MAX];
+    const char *name = typed_name(typed, which == ui.copy);
     if (!name) {
         build_browser();
         return;
@@ -260,11 +282,16 @@ static void name_op(int which)
     }
     text_name(e ? e->name : "", a, sizeof(a));
     text_name(name, b, sizeof(b));
-    int err = which == ui.mkdir ? stc_mkdir(root(), to) : which == ui.rename ? stc_rename(root(), from, to)
-                                                                              : fs_copy(root(), from, to);
-    const char *verb = which == ui.mkdir ? "made folder" : which == ui.rename ? "renamed" : "copied";
-    if (err == SOS_ERR_NOT_SUPPORTED && which == ui.copy)
-        say("copy %s: only files are copied, not folders", a);
+    int err;
+    if (which == ui.copy)
+        err = copy_op(from, to, a, b);
+    else if (which == ui.mkdir)
+        PLACE_TRY(err, stc_mkdir(place_root(), to));
+    else
+        PLACE_TRY(err, stc_rename(place_root(), from, to));
+    const char *verb = which == ui.mkdir ? "made folder" : "renamed";
+    if (which == ui.copy)
+        ; /* said by copy_op */
     else if (err)
         say("%s %s%s%s failed: %s", which == ui.mkdir ? "new folder" : verb, which == ui.mkdir ? "" : a,
             which == ui.mkdir ? "" : " to ", b, sos_strerror(err));
@@ -275,8 +302,8 @@ static void name_op(int which)
     if (!err)
         tk_set_text(&g.win.sc, ui.name, "");
     char keep[FS_NAME_MAX]; /* the listing read again replaces the entry e points at */
-    snprintf(keep, sizeof(keep), "%s", err ? (e ? e->name : "") : name);
-    fs_list(root(), g.path, &g.folder);
+    snprintf(keep, sizeof(keep), "%s", err || strchr(name, '/') ? (e ? e->name : "") : name);
+    PLACE_TRY(err, fs_list(place_root(), g.path, &g.folder));
     select_name(keep);
 }
 
@@ -287,7 +314,9 @@ static void confirm(bool yes)
     g.view = VIEW_BROWSE;
     if (e && fs_join(g.path, e->name, p, sizeof(p))) {
         text_name(e->name, a, sizeof(a));
-        int err = yes ? stc_unlink(root(), p) : 0;
+        int err = 0;
+        if (yes)
+            PLACE_TRY(err, stc_unlink(place_root(), p));
         if (!yes)
             say("kept %s", a);
         else if (err)

@@ -39,7 +39,17 @@ struct files {
 
 extern struct files g;
 
+/* Run `op` (an operation on place_root()) into err and, when it failed because
+ * storage went away, once more on the place's new handle (fs_place_lost). */
+#define PLACE_TRY(err, op)                                      \
+    do {                                                        \
+        (err) = (op);                                           \
+        if (fs_place_lost(&g.places[g.place], (err)))           \
+            (err) = (op);                                       \
+    } while (0)
+
 /* files.c */
+sos_handle_t place_root(void); /* the current place's directory handle (fs_place_root) */
 void show(void);
 void say(const char *fmt, ...);
 void browse(void); /* the browser view, the folder read again */
