@@ -290,13 +290,13 @@ def copy_folder(tap, env, sim, d, w):
     click(env, w, centre(d.dump(), "button", "Up"))  # the listing again
     d.wait_dump(r'"Folder /home: \d+ entries"$')
     copy_with_name(env, d, w, "docs", "docs2")
-    dump = d.wait_dump(r'"copied folder docs to docs2: 1 folders, 2 files"$')
+    dump = d.wait_dump(r'"copied folder docs to docs2: 1 folder, 2 files"$')
     out = d.command("cat /home/docs2/sub/b.txt", r"^deep one$")
     ls = d.command("ls /home/docs2", r"serviceos> $") or ""
     tap.check(dump and out and "a.txt" in ls and "sub/" in ls,
               "Copy on a folder copies it with its files and folders (docs to docs2)", f"{ls}\n{d.dump()[-500:]}")
     copy_with_name(env, d, w, "docs", "docs2/docs")
-    dump = d.wait_dump(r'"copied folder docs to docs2/docs: 1 folders, 2 files"$')
+    dump = d.wait_dump(r'"copied folder docs to docs2/docs: 1 folder, 2 files"$')
     out = d.command("cat /home/docs2/docs/a.txt", r"^first$")
     tap.check(dump and out, "a folder copied into another folder (docs into docs2/docs)", d.dump()[-500:])
     copy_with_name(env, d, w, "docs", "docs/inner")

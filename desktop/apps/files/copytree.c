@@ -207,7 +207,8 @@ void copy_tree_say(const struct copy_report *r, const char *a, const char *b, co
         break;
     }
     if (!r->err)
-        snprintf(out, cap, "copied folder %s to %s: %u folders, %u files", a, b, r->dirs, r->files);
+        snprintf(out, cap, "copied folder %s to %s: %u folder%s, %u file%s", a, b, r->dirs, r->dirs == 1 ? "" : "s",
+                 r->files, r->files == 1 ? "" : "s");
     else if (!r->copied && !where[0])
         snprintf(out, cap, "copy %s to %s failed: %s; nothing copied", a, b, why);
     else

@@ -159,6 +159,7 @@ static void copies_into_a_sibling_folder_below(void **state)
     struct copy_report r;
     assert_int_equal(copy_tree(&g_fake, "a", "b/a", &r), 0);
     assert_true(find("b/a/x") >= 0);
+    assert_string_equal(said(&r, "a", "b/a"), "copied folder a to b/a: 0 folders, 1 file");
     /* a name that only begins like the folder is not inside it */
     assert_false(copy_inside("docs", "docs2"));
     assert_true(copy_inside("docs", "docs"));
@@ -217,6 +218,7 @@ static void refuses_too_deep(void **state)
     struct copy_report r;
     assert_int_equal(copy_tree(&g_fake, "top", "t2", &r), 0);
     assert_int_equal(r.dirs, COPY_DEPTH_MAX);
+    assert_string_equal(said(&r, "top", "t2"), "copied folder top to t2: 16 folders, 0 files");
 }
 
 static void refuses_paths_too_long(void **state)

@@ -260,6 +260,19 @@ static int copy_op(const char *from, const char *to, const char *a, const char *
     return err;
 }
 
+/* What a new folder b, or renaming a to b, came to. */
+static void say_named(bool mkdir, int err, const char *a, const char *b)
+{
+    if (err && mkdir)
+        say("new folder %s failed: %s", b, sos_strerror(err));
+    else if (err)
+        say("renamed %s to %s failed: %s", a, b, sos_strerror(err));
+    else if (mkdir)
+        say("made folder %s", b);
+    else
+        say("renamed %s to %s", a, b);
+}
+
 /* mkdir, rename or copy with the typed name; the message says what happened. */
 static void name_op(int which)
 {
@@ -289,16 +302,8 @@ static void name_op(int which)
         PLACE_TRY(err, stc_mkdir(place_root(), to));
     else
         PLACE_TRY(err, stc_rename(place_root(), from, to));
-    const char *verb = which == ui.mkdir ? "made folder" : "renamed";
-    if (which == ui.copy)
-        ; /* said by copy_op */
-    else if (err)
-        say("%s %s%s%s failed: %s", which == ui.mkdir ? "new folder" : verb, which == ui.mkdir ? "" : a,
-            which == ui.mkdir ? "" : " to ", b, sos_strerror(err));
-    else if (which == ui.mkdir)
-        say("%s %s", verb, b);
-    else
-        say("%s %s to %s", verb, a, b);
+    if (which != ui.copy) /* (a copy says its own line) */
+        say_named(which == ui.mkdir, err, a, b);
     if (!err)
         tk_set_text(&g.win.sc, ui.name, "");
     char keep[FS_NAME_MAX]; /* the listing read again replaces the entry e points at */
