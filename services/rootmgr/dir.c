@@ -2,7 +2,10 @@
  * services/rootmgr/dir.c - the directory: readiness and lookups.
  *
  * A lookup is allowed when the caller's manifest names the target in lookup= or
- * grant=; the new connection carries the rights written there. A lookup of a service
+ * grant=; the new connection carries the rights written there. A lookup of one of the
+ * caller's own storage/<path> resources opens that directory again with the
+ * manifest's rights (the handle given at the start dies when storage restarts): the
+ * way a service keeps its places across a restart of storage. A lookup of a service
  * that is starting, waiting or in backoff waits (deferred reply) until it is ready or
  * has failed; a dormant (on-demand) service is started by its first lookup, except an
  * optional one left off by safe mode, which only an operator's start brings up.
@@ -23,6 +26,26 @@ static struct svc *svc_of(struct sl_request *r)
 
 static void log_up(void);
 
+/* Whether `name` is a storage/<path> resource of the caller's manifest: then w->dir
+ * and w->dir_rights say which directory (below the top of the store) and how. */
+static bool own_dir(const struct client *c, const char *name, struct lookup_wait *w)
+{
+    const struct manifest *m = c->kind == CLIENT_SVC ? ((const struct svc *)c)->m : NULL;
+    for (uint32_t k = 0; m && k < m->n_resources; k++)
+        if (m->resource_dir[k] && !strcmp(m->resources[k], name)) {
+            w->dir_rights = m->resource_dir[k];
+            snprintf(w->dir, sizeof(w->dir), "%s", m->resources[k] + strlen(MANIFEST_STORAGE_PREFIX));
+            return true;
+        }
+    return false;
+}
+
+/* A new handle for the waiter w (a connection to t, or the directory it names). */
+static int lookup_handle(struct svc *t, const struct lookup_wait *w, sos_handle_t *h)
+{
+    return w->dir[0] ? rm_storage_dir(w->dir, w->dir_rights, h) : rm_connect(t, w->client, w->rights, h);
+}
+
 void rm_ready(struct svc *s)
 {
     s->phase = SVC_READY;
@@ -40,7 +63,7 @@ void rm_ready(struct svc *s)
     while (w) {
         struct lookup_wait *next = w->next;
         sos_handle_t h;
-        int err = rm_connect(s, w->client, w->rights, &h);
+        int err = lookup_handle(s, w, &h);
         /* on a failed write the handle did not move: the connection is nobody's */
         if (sl_reply_deferred(&w->reply, err, NULL, 0, err ? NULL : &h, err ? 0 : 1) && !err)
             sos_handle_close(h);
@@ -160,19 +183,21 @@ int rm_dir_lookup(struct sl_request *r)
     const char *name = sl_parse_str(&p, NULL);
     if (sl_parse_end(&p) || !name)
         return SOS_ERR_INVALID_ARGS;
-    sos_rights_t rights;
-    if (!allowed(c, name, &rights)) {
+    struct lookup_wait want = {.rights = 0};
+    bool dir = own_dir(c, name, &want);
+    if (!dir && !allowed(c, name, &want.rights)) {
         rm_log(LOG_WARNING, "%s may not look up %s", c->name, name);
         return SOS_ERR_ACCESS_DENIED;
     }
     if (!strcmp(name, "rootmgr"))
-        return lookup_rootmgr(r, rights);
-    struct svc *t = rm_find(name);
+        return lookup_rootmgr(r, want.rights);
+    struct svc *t = rm_find(dir ? MANIFEST_STORAGE_SERVICE : name);
     if (!t)
         return SOS_ERR_NOT_FOUND;
+    snprintf(want.client, sizeof(want.client), "%s", c->name);
     if (t->phase == SVC_READY) {
         sos_handle_t h;
-        int err = rm_connect(t, c->name, rights, &h);
+        int err = lookup_handle(t, &want, &h);
         if (!err)
             sl_msg_put_handle(r->reply, h);
         return err;
@@ -183,12 +208,11 @@ int rm_dir_lookup(struct sl_request *r)
         return SOS_ERR_BAD_STATE; /* off in safe mode until an operator starts it */
     if (c->kind == CLIENT_SVC && rm_starts_without((const struct svc *)c, t))
         return SOS_ERR_BAD_STATE; /* emergency mode: it cannot start; do not wait for it */
-    struct lookup_wait *w = calloc(1, sizeof(*w));
+    struct lookup_wait *w = malloc(sizeof(*w));
     if (!w)
         return SOS_ERR_NO_MEMORY;
+    *w = want;
     sl_request_defer(r, &w->reply);
-    snprintf(w->client, sizeof(w->client), "%s", c->name);
-    w->rights = rights;
     w->next = t->waiters;
     t->waiters = w;
     if (t->phase == SVC_DORMANT) {

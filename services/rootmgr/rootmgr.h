@@ -37,6 +37,9 @@ struct lookup_wait {
     struct sl_deferred reply;
     char client[DIR_NAME_MAX];
     sos_rights_t rights;
+    char dir[MANIFEST_PATH_MAX + 1]; /* a storage/<path> resource looked up again: its
+                                        path ("home"), else "" */
+    uint32_t dir_rights;             /* and its MANIFEST_DIR_* rights */
 };
 
 struct client {

@@ -23,12 +23,18 @@
  * ordinary names): whatever they do, they do it inside, which the scenario
  * (tests/scenarios/confined.scn) checks from the shell, outside.
  *
+ * Last, its resource looked up again by name (DIR_LOOKUP "storage/home/app": how a
+ * service gets a live handle after a restart of storage) must reach the same
+ * directory, and a lookup of a directory that is not its resource ("storage/home",
+ * above it) must be refused, else ESCAPED.
+ *
  * Layer: services (tests).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sl/service.h>
 #include <sl/sl.h>
 #include <sl/startup.h>
 
@@ -268,6 +274,28 @@ static int allowed_inside(void)
     return err;
 }
 
+/* The resource looked up again reaches the same directory; one not granted does not. */
+static void lookup_again(void)
+{
+    sos_handle_t h = 0;
+    char *back = NULL;
+    size_t len = 0;
+    int err = sl_service_lookup(HANDLE_NAME, &h, sos_deadline_after(SOS_MS(10000)));
+    if (!err)
+        err = stc_read_file(h, "inside.txt", 256, &back, &len);
+    printf("confined: lookup %s again: %s\n", HANDLE_NAME, err ? sos_strerror(err) : back);
+    free(back);
+    if (h)
+        sos_handle_close(h);
+    h = 0;
+    err = sl_service_lookup("storage/home", &h, sos_deadline_after(SOS_MS(10000)));
+    printf("confined: lookup storage/home: %s%s\n", err ? "refused: " : "ESCAPED", err ? sos_strerror(err) : "");
+    if (!err) {
+        g_escaped++;
+        sos_handle_close(h);
+    }
+}
+
 int main(void)
 {
     g_dir = sos_startup_handle(HANDLE_NAME);
@@ -311,6 +339,7 @@ int main(void)
     attempt_str("%2e%2e/x", false);
     attempt_str("\x01\x7f\xff", false);
 
+    lookup_again();
     struct line l = {.len = 0};
     int err = stc_readdir(g_dir, "", add_entry, &l);
     printf("confined: readdir /: %s\n", err ? sos_strerror(err) : l.text);

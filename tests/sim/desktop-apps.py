@@ -18,18 +18,21 @@ and /tmp, while the shell's `ls /` lists more); a file written with the shell's
 replace leaves no .tmp), read back with `cat`; a folder made; a file copied, renamed,
 and deleted through the confirmation (first the Delete key and Escape, which keep it); a name written with
 a byte that is not UTF-8 (0xff) listed escaped and opened; a PNG (binary) and a
-92 KB image (too large) refused with their reasons; after a restart of config, files and
+92 KB image (too large) refused with their reasons; a folder copied with what it
+holds (and refused into itself); after a restart of storage, files lists, opens and
+saves again (its places looked up anew); after a restart of config, files and
 the shell still follow the theme (the watch made again); the monitor starts dark. Killing each app (the shell's `kill`):
 the root manager starts it again (an operator's kill restarts), a new window comes,
 the desktop shell goes on. --shot DIR saves the compositor's
 screenshots (`gfx screenshot`) with each app (settings.png, files.png, files-browser.png):
-the simulator then boots on a disk of its own in DIR, and the pictures are taken out of
-it with sfs-edit after power-off. Without Xvfb, xdotool or xwd: TAP SKIP.
+the simulator's disk (always a new one of the test's own, in a temporary folder) is then
+in DIR, and the pictures are taken out of it with sfs-edit after power-off. Without Xvfb, xdotool or xwd: TAP SKIP.
 """
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -76,6 +79,25 @@ def keys(env, w, *names):
 
 def typed(env, w, text):
     xdo(env, "type", "--window", w, "--delay", "60", text)
+
+
+def open_row(env, d, w, dump, name, shown):
+    """Two clicks on the row `name` (a regex): the editor on it (its dump, or None)."""
+    at = row(dump, name)
+    click(env, w, at)
+    time.sleep(0.3)
+    click(env, w, at)
+    return d.wait_dump(rf'"Editing /home/{shown}"$')
+
+
+def ctrl_s(env, w):
+    """Ctrl+S. Ctrl held on its own: the simulator reads the modifiers when it handles
+    the key, by which time a quick ctrl+s of xdotool has released Ctrl again."""
+    xdo(env, "keydown", "--window", w, "ctrl")
+    time.sleep(0.3)
+    keys(env, w, "s")
+    time.sleep(0.3)
+    xdo(env, "keyup", "--window", w, "ctrl")
 
 
 def save_shot(d, a, name):
@@ -171,33 +193,19 @@ def files(tap, a, env, sim, d, w):
         click(env, w, at)
         dump = d.wait_dump(rf'"cannot open /home/{re.escape(name)}: {why}"$')
         tap.check(dump is not None, f"{name} is refused with its reason, files goes on", d.dump()[-500:])
-    at = row(dump, r"odd\xffname.txt")
-    click(env, w, at)
-    time.sleep(0.3)
-    click(env, w, at)
-    dump = d.wait_dump(r'"Editing /home/odd\\xffname.txt"$')
+    dump = open_row(env, d, w, dump, r"odd\xffname.txt", r"odd\\xffname.txt")
     tap.check(dump and re.search(r'text .* "odd bytes"$', dump, re.M),
               "a name with a byte that is not UTF-8 is listed as odd\\xffname.txt and opens", d.dump()[-600:])
     keys(env, w, "Escape")
     dump = d.wait_dump(r'"Folder /home: \d+ entries"$')
-    at = row(dump, "notes.txt")
-    click(env, w, at)
-    time.sleep(0.3)
-    click(env, w, at)
-    dump = d.wait_dump(r'"Editing /home/notes.txt"$')
+    dump = open_row(env, d, w, dump, "notes.txt", "notes.txt")
     tap.check(dump and re.search(r'text .* "hello from the shell"$', dump, re.M),
               "two clicks open the file written from the shell in the editor", (dump or d.dump())[-600:])
     keys(env, w, "End")
     typed(env, w, " and the editor")
     keys(env, w, "Return")
     typed(env, w, "line 2")
-    # Ctrl held on its own: the simulator reads the modifiers when it handles the key,
-    # by which time a quick ctrl+s of xdotool has released Ctrl again
-    xdo(env, "keydown", "--window", w, "ctrl")
-    time.sleep(0.3)
-    keys(env, w, "s")
-    time.sleep(0.3)
-    xdo(env, "keyup", "--window", w, "ctrl")
+    ctrl_s(env, w)
     dump = d.wait_dump(r'"saved /home/notes.txt: 43 bytes"$')
     save_shot(d, a, "files.png")
     out = d.command("cat /home/notes.txt", r"^line 2$")
@@ -247,6 +255,8 @@ def files(tap, a, env, sim, d, w):
                   f"{answer} in the confirmation: {said.replace(chr(92), '')}", ls)
         if answer == "Cancel":  # the file kept is still the one selected
             dump = d.wait_dump(r'"> renamed.txt  \d+ bytes"$')
+    copy_folder(tap, env, sim, d, w)
+    storage_restart(tap, env, sim, d, w)
     # config keeps no watchers across a restart: the watchers make their watch again
     d.say("kill config")
     ready = d.command("uptime --wait 30", r"serviceos> $", 40)
@@ -259,6 +269,65 @@ def files(tap, a, env, sim, d, w):
     time.sleep(0.5)
     bg = background(env, w, "monitor", dump)
     tap.check(bg == DARK, "the monitor starts in the theme set (dark)", f"{bg and hex(bg)}")
+
+
+def copy_with_name(env, d, w, source, name):
+    """Select `source` in the listing shown, type `name` and press Copy."""
+    dump = d.dump()
+    if not re.search(rf'"> {re.escape(source)}/?(?:  \d+ bytes)?"$', dump or "", re.M):
+        click(env, w, row(dump, source))
+    dump = d.wait_dump(rf'"> {re.escape(source)}/?(?:  \d+ bytes)?"$')
+    click(env, w, empty_field(dump))  # (a copy that worked emptied it)
+    typed(env, w, name)
+    click(env, w, centre(dump, "button", "Copy"))
+
+
+def copy_folder(tap, env, sim, d, w):
+    """A folder copied with what it holds (into a sibling and into a folder below); a
+    copy into itself refused, nothing made (last: a refused name stays in the field)."""
+    for line in ("write /home/docs/a.txt first", "mkdir /home/docs/sub", "write /home/docs/sub/b.txt deep one"):
+        d.command(line, r"serviceos> $")
+    click(env, w, centre(d.dump(), "button", "Up"))  # the listing again
+    d.wait_dump(r'"Folder /home: \d+ entries"$')
+    copy_with_name(env, d, w, "docs", "docs2")
+    dump = d.wait_dump(r'"copied folder docs to docs2: 1 folder, 2 files"$')
+    out = d.command("cat /home/docs2/sub/b.txt", r"^deep one$")
+    ls = d.command("ls /home/docs2", r"serviceos> $") or ""
+    tap.check(dump and out and "a.txt" in ls and "sub/" in ls,
+              "Copy on a folder copies it with its files and folders (docs to docs2)", f"{ls}\n{d.dump()[-500:]}")
+    copy_with_name(env, d, w, "docs", "docs2/docs")
+    dump = d.wait_dump(r'"copied folder docs to docs2/docs: 1 folder, 2 files"$')
+    out = d.command("cat /home/docs2/docs/a.txt", r"^first$")
+    tap.check(dump and out, "a folder copied into another folder (docs into docs2/docs)", d.dump()[-500:])
+    copy_with_name(env, d, w, "docs", "docs/inner")
+    dump = d.wait_dump(r'"cannot copy the folder docs into itself \(docs/inner is inside it\)"$')
+    ls = d.command("ls /home/docs", r"serviceos> $") or ""
+    tap.check(dump and "inner" not in ls, "a folder copied into itself is refused, nothing made",
+              f"{ls}\n{d.dump()[-500:]}")
+
+
+def storage_restart(tap, env, sim, d, w):
+    """Storage restarted while files is open: its places' handles are looked up again,
+    and browsing, opening and saving go on."""
+    ok = d.command("restart storage", r"serviceos> $", 40)
+    click(env, w, centre(d.dump(), "button", "/tmp"))
+    dump = d.wait_dump(r'"Folder /tmp: \d+ entries"$')
+    tap.check(ok is not None and dump and not re.search(r'"cannot list', dump, re.M),
+              "storage restarted: files lists /tmp again", d.dump()[-500:])
+    click(env, w, centre(d.dump(), "button", "/home"))
+    dump = d.wait_dump(r'"  notes.txt  43 bytes"$')
+    dump = open_row(env, d, w, dump, "notes.txt", "notes.txt")
+    tap.check(dump and re.search(r'text .* "line 2"$', dump, re.M),
+              "storage restarted: files opens /home/notes.txt", d.dump()[-500:])
+    keys(env, w, "Down", "End")
+    typed(env, w, "!")
+    ctrl_s(env, w)
+    dump = d.wait_dump(r'"saved /home/notes.txt: 44 bytes"$')
+    out = d.command("cat /home/notes.txt", r"^line 2!$")
+    tap.check(dump and out, "storage restarted: files saves /home/notes.txt (cat reads it back)",
+              f"{out}\n{d.dump()[-500:]}")
+    keys(env, w, "Escape")
+    d.wait_dump(r'"Folder /home: \d+ entries"$')
 
 
 def kill(tap, sim, d, app):
@@ -278,13 +347,7 @@ def kill(tap, sim, d, app):
               f"{sim.text()[-400:]}\n{out}")
 
 
-def run(tap, a, env):
-    disk = "none"
-    if a.shot:  # a disk of our own, to take the screenshots out of
-        os.makedirs(a.shot, exist_ok=True)
-        disk = os.path.join(a.shot, "disk.img")
-        if os.path.exists(disk):
-            os.remove(disk)
+def run_on(tap, a, env, disk):
     booted = boot(tap, a, env, "the desktop shell is on the display", ("--disk", disk))
     if not booted:
         return
@@ -301,7 +364,23 @@ def run(tap, a, env):
     tap.check(rc == 0, "poweroff ends the simulator with 0", f"status {rc}")
     if a.shot:
         take_out_shots(a, disk, sim)
+
+
+def run(tap, a, env):
+    # a disk of our own (a store kept in memory is lost when storage restarts); with
+    # --shot in DIR, to take the screenshots out of
+    where = a.shot or tempfile.mkdtemp(prefix="desktop-apps-")
+    os.makedirs(where, exist_ok=True)
+    disk = os.path.join(where, "disk.img")
+    if os.path.exists(disk):
         os.remove(disk)
+    try:
+        run_on(tap, a, env, disk)
+    finally:
+        if os.path.exists(disk):
+            os.remove(disk)
+        if not a.shot:
+            os.rmdir(where)
 
 
 sys.exit(main(run, "the settings and files apps under Xvfb"))

@@ -33,7 +33,8 @@ void edit_open(const char *path)
     char *data = NULL, why[128], shown[TK_TEXT_MAX];
     size_t len = 0;
     text_name(path, shown, sizeof(shown));
-    int err = fs_read_bounded(g.places[g.place].root, path, TEXT_MAX, &data, &len, why, sizeof(why));
+    int err;
+    PLACE_TRY(err, fs_read_bounded(place_root(), path, TEXT_MAX, &data, &len, why, sizeof(why)));
     if (!err && text_check(data, len, why, sizeof(why)))
         err = SOS_ERR_BAD_FORMAT;
     if (err) {
@@ -79,9 +80,9 @@ static void refresh(void)
 void edit_build(void)
 {
     struct tk_scene *sc = &g.win.sc;
-    struct tk_measure m = tk_measure_font(&g.font);
+    struct tk_measure m = tk_measure_font(&g.app.font);
     browser_forget();
-    tk_scene_init(sc, WIN_W, WIN_H, &m, g.theme.theme);
+    tk_scene_init(sc, WIN_W, WIN_H, &m, g.app.theme.theme);
     sc->n[0].pad = 10;
     sc->n[0].gap = 6;
     int bar = tk_add(sc, 0, TK_BOX, NULL);
@@ -102,7 +103,7 @@ void edit_build(void)
     ev.status = tk_add(sc, 0, TK_TEXT, "");
     tk_add(sc, 0, TK_TEXT, g.said);
     tk_layout(sc);
-    ev.cw = tk_text_width(&g.font, "M");
+    ev.cw = tk_text_width(&g.app.font, "M");
     ev.cols = (uint32_t)((sc->n[text].r.w - 8) / (ev.cw > 0 ? ev.cw : 1)) - 1;
     if (ev.cols > TK_TEXT_MAX / 2)
         ev.cols = TK_TEXT_MAX / 2; /* ed_view stops earlier when long characters fill a row's text */
@@ -131,7 +132,8 @@ static void save(void)
 {
     char shown[TK_TEXT_MAX];
     text_name(g.editing, shown, sizeof(shown));
-    int err = fs_save(g.places[g.place].root, g.editing, g.ed.buf, g.ed.len);
+    int err;
+    PLACE_TRY(err, fs_save(place_root(), g.editing, g.ed.buf, g.ed.len));
     if (err) {
         say("save %s failed: %s (the file on storage is unchanged)", shown, sos_strerror(err));
     } else {

@@ -44,7 +44,7 @@ void show(void)
 {
     if (g.view == VIEW_EDIT)
         tk_window_show(&g.win), edit_cursor(); /* the cursor over the drawn text */
-    tk_app_show(&g.win, &g.desktop, "files");
+    tk_app_show(&g.app);
 }
 
 void say(const char *fmt, ...)
@@ -61,7 +61,7 @@ static const struct entry *selected(void)
     return g.selected >= 0 && (uint32_t)g.selected < g.folder.n ? &g.folder.e[g.selected] : NULL;
 }
 
-static sos_handle_t root(void) { return g.places[g.place].root; }
+sos_handle_t place_root(void) { return fs_place_root(&g.places[g.place]); }
 
 /* The path shown to people: the place and the folder ("/home/docs"). */
 static void shown_path(const char *rel, char *out, size_t cap)
@@ -109,8 +109,8 @@ static void build_browser(void)
     int focus = ui.built ? sc->focus : -1, scroll = ui.built ? sc->n[ui.list].scroll : 0;
     char label[64], field[TK_TEXT_MAX];
     snprintf(field, sizeof(field), "%s", ui.built ? sc->n[ui.name].text : "");
-    struct tk_measure m = tk_measure_font(&g.font);
-    tk_scene_init(sc, WIN_W, WIN_H, &m, g.theme.theme);
+    struct tk_measure m = tk_measure_font(&g.app.font);
+    tk_scene_init(sc, WIN_W, WIN_H, &m, g.app.theme.theme);
     sc->n[0].pad = 10;
     sc->n[0].gap = 6;
     int places = row_box(0);
@@ -149,9 +149,9 @@ static void build_browser(void)
 static void build_confirm(void)
 {
     struct tk_scene *sc = &g.win.sc;
-    struct tk_measure m = tk_measure_font(&g.font);
+    struct tk_measure m = tk_measure_font(&g.app.font);
     ui.built = false;
-    tk_scene_init(sc, WIN_W, WIN_H, &m, g.theme.theme);
+    tk_scene_init(sc, WIN_W, WIN_H, &m, g.app.theme.theme);
     sc->n[0].pad = 40;
     sc->n[0].gap = 12;
     char p[FS_PATH_MAX], shown[TK_TEXT_MAX], line[TK_TEXT_MAX + 32];
@@ -172,7 +172,8 @@ void browser_forget(void) { ui.built = false; }
 void browse(void)
 {
     g.view = VIEW_BROWSE;
-    int err = fs_list(root(), g.path, &g.folder);
+    int err;
+    PLACE_TRY(err, fs_list(place_root(), g.path, &g.folder));
     if (err) {
         char p[TK_TEXT_MAX];
         shown_path(g.path, p, sizeof(p));
@@ -225,25 +226,59 @@ static void open_selected(void)
     edit_open(p);
 }
 
-/* The name typed in the field, checked, copied into out[TK_TEXT_MAX]: NULL (and a
- * message) when unusable. */
-static const char *typed_name(char *out)
+/* The name typed in the field, checked (a path of names for a copy's destination),
+ * copied into out[TK_TEXT_MAX]: NULL (and a message) when unusable. */
+static const char *typed_name(char *out, bool path)
 {
     char why[96];
     snprintf(out, TK_TEXT_MAX, "%s", g.win.sc.n[ui.name].text);
-    if (fs_name_check(out, why, sizeof(why))) {
+    if (path ? fs_path_check(out, why, sizeof(why)) : fs_name_check(out, why, sizeof(why))) {
         say("%s", why);
         return NULL;
     }
     return out;
 }
 
+/* Copy from to the typed path to (the names a and b as shown); the message says what
+ * was copied and what was not. */
+static int copy_op(const char *from, const char *to, const char *a, const char *b)
+{
+    struct copy_report r;
+    int err = fs_copy(place_root(), from, to, &r);
+    if (!r.made && fs_place_lost(&g.places[g.place], err))
+        err = fs_copy(place_root(), from, to, &r); /* storage restarted before anything was made */
+    char where[TK_TEXT_MAX], line[TK_TEXT_MAX];
+    text_name(r.where, where, sizeof(where));
+    if (r.folder) {
+        copy_tree_say(&r, a, b, where, line, sizeof(line));
+        say("%s", line);
+    } else if (err) {
+        say("copy %s to %s failed: %s", a, b, sos_strerror(err));
+    } else {
+        say("copied %s to %s", a, b);
+    }
+    return err;
+}
+
+/* What a new folder b, or renaming a to b, came to. */
+static void say_named(bool mkdir, int err, const char *a, const char *b)
+{
+    if (err && mkdir)
+        say("new folder %s failed: %s", b, sos_strerror(err));
+    else if (err)
+        say("renamed %s to %s failed: %s", a, b, sos_strerror(err));
+    else if (mkdir)
+        say("made folder %s", b);
+    else
+        say("renamed %s to %s", a, b);
+}
+
 /* mkdir, rename or copy with the typed name; the message says what happened. */
 static void name_op(int which)
 {
     const struct entry *e = selected();
-    char typed[TK_TEXT_MAX], from[FS_PATH_MAX], to[FS_PATH_MAX], a[72], b[72];
-    const char *name = typed_name(typed);
+    char typed[TK_TEXT_MAX], from[FS_PATH_MAX], to[FS_PATH_MAX], a[72], b[TK_TEXT_MAX];
+    const char *name = typed_name(typed, which == ui.copy);
     if (!name) {
         build_browser();
         return;
@@ -260,23 +295,20 @@ static void name_op(int which)
     }
     text_name(e ? e->name : "", a, sizeof(a));
     text_name(name, b, sizeof(b));
-    int err = which == ui.mkdir ? stc_mkdir(root(), to) : which == ui.rename ? stc_rename(root(), from, to)
-                                                                              : fs_copy(root(), from, to);
-    const char *verb = which == ui.mkdir ? "made folder" : which == ui.rename ? "renamed" : "copied";
-    if (err == SOS_ERR_NOT_SUPPORTED && which == ui.copy)
-        say("copy %s: only files are copied, not folders", a);
-    else if (err)
-        say("%s %s%s%s failed: %s", which == ui.mkdir ? "new folder" : verb, which == ui.mkdir ? "" : a,
-            which == ui.mkdir ? "" : " to ", b, sos_strerror(err));
+    int err;
+    if (which == ui.copy)
+        err = copy_op(from, to, a, b);
     else if (which == ui.mkdir)
-        say("%s %s", verb, b);
+        PLACE_TRY(err, stc_mkdir(place_root(), to));
     else
-        say("%s %s to %s", verb, a, b);
+        PLACE_TRY(err, stc_rename(place_root(), from, to));
+    if (which != ui.copy) /* (a copy says its own line) */
+        say_named(which == ui.mkdir, err, a, b);
     if (!err)
         tk_set_text(&g.win.sc, ui.name, "");
     char keep[FS_NAME_MAX]; /* the listing read again replaces the entry e points at */
-    snprintf(keep, sizeof(keep), "%s", err ? (e ? e->name : "") : name);
-    fs_list(root(), g.path, &g.folder);
+    snprintf(keep, sizeof(keep), "%s", err || strchr(name, '/') ? (e ? e->name : "") : name);
+    PLACE_TRY(err, fs_list(place_root(), g.path, &g.folder));
     select_name(keep);
 }
 
@@ -287,7 +319,9 @@ static void confirm(bool yes)
     g.view = VIEW_BROWSE;
     if (e && fs_join(g.path, e->name, p, sizeof(p))) {
         text_name(e->name, a, sizeof(a));
-        int err = yes ? stc_unlink(root(), p) : 0;
+        int err = 0;
+        if (yes)
+            PLACE_TRY(err, stc_unlink(place_root(), p));
         if (!yes)
             say("kept %s", a);
         else if (err)
@@ -413,56 +447,27 @@ static void on_key(const struct sos_input_event *e)
     show();
 }
 
-static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+static void on_wheel(int32_t steps)
 {
-    (void)s, (void)pkt, (void)arg;
-    struct sos_input_event e;
-    while (tk_window_event(&g.win, &e))
-        if (e.type == SOS_INPUT_BUTTON && e.code == 1 && e.value == 1)
-            on_click(e.x, e.y);
-        else if (e.type == SOS_INPUT_KEY)
-            on_key(&e);
-        else if (e.type == SOS_INPUT_WHEEL && e.code == 0 && g.view == VIEW_BROWSE) {
-            tk_scroll_by(&g.win.sc, ui.list, -3 * e.value * g.win.sc.m.line_height);
-            show();
-        }
-}
-
-static void theme_changed(void *arg)
-{
-    (void)arg;
-    tk_set_theme(&g.win.sc, g.theme.theme);
-    printf("files: theme %s\n", g.theme.name);
+    if (g.view != VIEW_BROWSE)
+        return;
+    tk_scroll_by(&g.win.sc, ui.list, -3 * steps * g.win.sc.m.line_height);
     show();
 }
 
 int main(void)
 {
-    uint64_t len = 0;
-    const void *ttf = tk_map_resource("DejaVuSansMono.ttf", &len);
-    int err = ttf ? tk_font_load(&g.font, ttf, len, 13) : SOS_ERR_NOT_FOUND;
-    if (err) {
-        printf("files: cannot load DejaVu Sans Mono: %s\n", sos_strerror(err));
-        return 1;
-    }
     g.nplaces = fs_places(g.places, PLACES_MAX);
     if (!g.nplaces) {
         printf("files: no storage/<path> resource in the manifest: nothing to show\n");
         return 1;
     }
-    sl_conn_to_init(&g.gfx, "graphics", 0);
-    sl_conn_to_init(&g.desktop, "desktop", 0);
     g.selected = -1;
-    if ((err = sl_service_init(&g.srv, NULL, 0, &g))) {
-        printf("files: cannot start: %s\n", sos_strerror(err));
+    g.app = (struct tk_app){.name = "files", .win = &g.win, .font_file = "DejaVuSansMono.ttf", .font_px = 13,
+                            .x = WIN_X, .y = WIN_Y, .w = WIN_W, .h = WIN_H, .follow_theme = true,
+                            .on_click = on_click, .on_key = on_key, .on_wheel = on_wheel, .on_theme = show};
+    if (tk_app_start(&g.app))
         return 1;
-    }
-    tk_theme_follow_start(&g.theme, &g.srv, theme_changed, NULL);
-    if ((err = tk_window_open(&g.win, &g.gfx, WIN_X, WIN_Y, WIN_W, WIN_H, 1, g.theme.theme, &g.font)) ||
-        (err = sl_server_watch(&g.srv, g.win.s.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_surface, NULL))) {
-        printf("files: cannot start: %s (%s)\n", sos_strerror(err), gfx_why());
-        return 1;
-    }
     char names[PLACES_MAX * 48] = "";
     for (uint32_t i = 0; i < g.nplaces; i++)
         strcat(strcat(names, " "), g.places[i].name);
@@ -470,6 +475,5 @@ int main(void)
     browse();
     show();
     printf("files: ready: surface %u, places%s\n", g.win.s.id, names);
-    sl_service_ready();
-    return sl_server_run(&g.srv);
+    return tk_app_run(&g.app, NULL);
 }

@@ -9,7 +9,6 @@
 #define FILES_FILES_H
 
 #include <tk/app.h>
-#include <tk/theme.h>
 
 #include "fsops.h"
 #include "text.h"
@@ -24,11 +23,8 @@
 enum view { VIEW_BROWSE, VIEW_CONFIRM, VIEW_EDIT };
 
 struct files {
-    struct sl_server srv;
-    struct sl_conn_to gfx, desktop;
-    struct tk_font font;
+    struct tk_app app; /* the window's set-up, the theme, the loop */
     struct tk_window win;
-    struct tk_theme_follow theme;
     enum view view;
     struct place places[PLACES_MAX];
     uint32_t nplaces, place;
@@ -43,7 +39,17 @@ struct files {
 
 extern struct files g;
 
+/* Run `op` (an operation on place_root()) into err and, when it failed because
+ * storage went away, once more on the place's new handle (fs_place_lost). */
+#define PLACE_TRY(err, op)                                      \
+    do {                                                        \
+        (err) = (op);                                           \
+        if (fs_place_lost(&g.places[g.place], (err)))           \
+            (err) = (op);                                       \
+    } while (0)
+
 /* files.c */
+sos_handle_t place_root(void); /* the current place's directory handle (fs_place_root) */
 void show(void);
 void say(const char *fmt, ...);
 void browse(void); /* the browser view, the folder read again */

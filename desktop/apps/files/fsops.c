@@ -23,9 +23,38 @@ uint32_t fs_places(struct place *out, uint32_t max)
         if (!h || strncmp(h->name, "storage/", 8) || !h->name[8])
             continue;
         snprintf(out[n].name, sizeof(out[n].name), "/%s", h->name + 8);
+        snprintf(out[n].resource, sizeof(out[n].resource), "%s", h->name);
         out[n++].root = h->handle;
     }
     return n;
+}
+
+#define LOOKUP_NS 10000000000ll /* storage restarting: the root manager answers when it is back */
+
+/* Look the place up again (its handle is dead: storage restarted). */
+static int place_reopen(struct place *p)
+{
+    sos_handle_t h = 0;
+    int err = sl_service_lookup(p->resource, &h, sos_deadline_after(LOOKUP_NS));
+    if (err)
+        return err;
+    if (p->root)
+        sos_handle_close(p->root);
+    p->root = h;
+    return 0;
+}
+
+sos_handle_t fs_place_root(struct place *p)
+{
+    sos_signals_t seen = 0;
+    if (!p->root || sos_object_wait_one(p->root, SOS_SIG_PEER_CLOSED, 0, &seen) == 0)
+        place_reopen(p); /* the old one stays on failure: its calls then say why */
+    return p->root;
+}
+
+bool fs_place_lost(struct place *p, int err)
+{
+    return (err == SOS_ERR_PEER_CLOSED || err == SOS_ERR_BAD_HANDLE) && place_reopen(p) == 0;
 }
 
 static void add_entry(void *ctx, const char *name, uint32_t type, uint64_t size)
@@ -88,6 +117,25 @@ int fs_name_check(const char *name, char *why, size_t cap)
     return SOS_ERR_INVALID_ARGS;
 }
 
+int fs_path_check(const char *path, char *why, size_t cap)
+{
+    char name[FS_PATH_MAX];
+    size_t n = strlen(path);
+    if (n >= FS_PATH_MAX) {
+        snprintf(why, cap, "a path has at most %u bytes", FS_PATH_MAX - 1);
+        return SOS_ERR_INVALID_ARGS;
+    }
+    for (const char *at = path;; at += n + 1) {
+        n = strcspn(at, "/");
+        snprintf(name, sizeof(name), "%.*s", (int)n, at);
+        int err = fs_name_check(name, why, cap);
+        if (err)
+            return err;
+        if (!at[n])
+            return 0;
+    }
+}
+
 int fs_read_bounded(sos_handle_t root, const char *path, size_t max, char **out, size_t *len, char *why,
                     size_t cap)
 {
@@ -132,17 +180,13 @@ static int copy_data(sos_handle_t src, sos_handle_t dst)
     return err;
 }
 
-int fs_copy(sos_handle_t root, const char *from, const char *to)
+static int copy_file(sos_handle_t root, const char *from, const char *to, bool *made)
 {
-    uint32_t type = 0;
-    int err = stc_stat(root, from, &type, NULL);
-    if (!err && type != STORAGE_TYPE_FILE)
-        return SOS_ERR_NOT_SUPPORTED; /* folders are not copied (yet) */
     sos_handle_t src = 0, dst = 0;
-    if (!err)
-        err = stc_open(root, from, STORAGE_R_READ, 0, &src);
+    int err = stc_open(root, from, STORAGE_R_READ, 0, &src);
     if (!err)
         err = stc_open(root, to, STORAGE_R_WRITE, STORAGE_O_CREATE | STORAGE_O_EXCL, &dst);
+    *made = dst != 0;
     if (!err)
         err = copy_data(src, dst);
     if (!err)
@@ -152,4 +196,44 @@ int fs_copy(sos_handle_t root, const char *from, const char *to)
     if (dst)
         sos_handle_close(dst);
     return err;
+}
+
+/* copytree's operations on a place's handle (ctx). */
+struct lister {
+    void (*fn)(void *arg, const char *name, bool is_dir);
+    void *arg;
+};
+
+static void list_one(void *ctx, const char *name, uint32_t type, uint64_t size)
+{
+    (void)size;
+    struct lister *l = ctx;
+    l->fn(l->arg, name, type == STORAGE_TYPE_DIR);
+}
+
+static int tree_list(void *ctx, const char *path, void (*fn)(void *arg, const char *name, bool is_dir), void *arg)
+{
+    struct lister l = {fn, arg};
+    return stc_readdir((sos_handle_t)(uintptr_t)ctx, path, list_one, &l);
+}
+
+static int tree_mkdir(void *ctx, const char *path) { return stc_mkdir((sos_handle_t)(uintptr_t)ctx, path); }
+
+static int tree_copy_file(void *ctx, const char *from, const char *to)
+{
+    bool made;
+    return copy_file((sos_handle_t)(uintptr_t)ctx, from, to, &made);
+}
+
+int fs_copy(sos_handle_t root, const char *from, const char *to, struct copy_report *r)
+{
+    uint32_t type = 0;
+    memset(r, 0, sizeof(*r));
+    int err = stc_stat(root, from, &type, NULL);
+    if (err)
+        return err;
+    if (type != STORAGE_TYPE_DIR)
+        return copy_file(root, from, to, &r->made);
+    struct copy_ops ops = {(void *)(uintptr_t)root, tree_list, tree_mkdir, tree_copy_file};
+    return copy_tree(&ops, from, to, r);
 }

@@ -15,13 +15,16 @@
 
 #include <client/storage.h>
 
+#include "copytree.h"
+
 #define PLACES_MAX 8
 #define ENTRIES_MAX 256
 #define FS_PATH_MAX 512
 #define FS_NAME_MAX 256
 
 struct place {
-    char name[48]; /* "/home": what the manifest's resource names */
+    char name[48];     /* "/home": what the manifest's resource names */
+    char resource[64]; /* "storage/home": the startup handle's name, and what to look up */
     sos_handle_t root;
 };
 
@@ -38,6 +41,13 @@ struct folder {
 
 /* The places granted (startup handles "storage/<path>"); how many. */
 uint32_t fs_places(struct place *out, uint32_t max);
+/* The place's directory handle; a dead one (storage restarted) is first replaced by a
+ * new one, asked of the root manager (DIR_LOOKUP of the resource's name, which waits
+ * while storage restarts). 0 when there is none to be had. */
+sos_handle_t fs_place_root(struct place *p);
+/* After an operation on the place failed with err: true when it failed because
+ * storage went away and the place now has a new handle (so it may be tried once more). */
+bool fs_place_lost(struct place *p, int err);
 int fs_list(sos_handle_t root, const char *path, struct folder *f);
 /* "dir/name" (or "name" when dir is ""); false when it does not fit. */
 bool fs_join(const char *dir, const char *name, char *out, size_t cap);
@@ -51,7 +61,10 @@ int fs_read_bounded(sos_handle_t root, const char *path, size_t max, char **out,
                     size_t cap);
 /* Replace path with data atomically (path.tmp written, renamed over it, synced). */
 int fs_save(sos_handle_t root, const char *path, const void *data, size_t len);
-/* Copy the file `from` to the new file `to` (refused when `to` exists), synced. */
-int fs_copy(sos_handle_t root, const char *from, const char *to);
+/* 0 when path can be a new path below a folder: names (fs_name_check) joined by '/'. */
+int fs_path_check(const char *path, char *why, size_t cap);
+/* Copy the file or folder `from` to the new `to` (refused when `to` exists), synced; a
+ * folder with everything in it, as copytree.h says (*r tells what was copied). */
+int fs_copy(sos_handle_t root, const char *from, const char *to, struct copy_report *r);
 
 #endif

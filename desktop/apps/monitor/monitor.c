@@ -34,11 +34,9 @@
 #define TICK_NS 1000000000ll
 
 static struct {
-    struct sl_server srv;
-    struct sl_conn_to gfx, rm, desktop;
-    struct tk_font font;
+    struct tk_app app; /* the window's set-up, the theme (appearance.theme), the loop */
+    struct sl_conn_to rm;
     struct tk_window win;
-    struct tk_theme_follow theme; /* appearance.theme */
     int svc_row[ROWS], proc_row[ROWS], cpu_label, cpu_graph, mem_label, mem_graph, restart, message;
     struct mgr_svc svc[MGRINFO_MAX];
     uint32_t nsvc, top; /* top: the first service shown (the wheel scrolls the list) */
@@ -59,20 +57,7 @@ static const char *tenths(uint64_t v, uint64_t unit, char *out, size_t cap)
     return out;
 }
 
-static void send_scene(void)
-{
-    if (tk_window_describe(&g.win, &g.desktop))
-        printf("monitor: no desktop to describe the window to\n");
-}
-
-static void show(void)
-{
-    if (tk_window_show(&g.win) == SOS_ERR_PEER_CLOSED) {
-        printf("monitor: the graphics service went away\n");
-        exit(1);
-    }
-    send_scene();
-}
+static void show(void) { tk_app_show(&g.app); }
 
 /* The CPU time a process used since the previous tick (0 for one new since). */
 static uint64_t cpu_since(const struct mgr_proc *p)
@@ -233,24 +218,6 @@ static void on_click(int32_t x, int32_t y)
         }
 }
 
-static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
-{
-    (void)s, (void)pkt, (void)arg;
-    struct sos_input_event e;
-    while (tk_window_event(&g.win, &e))
-        if (e.type == SOS_INPUT_BUTTON && e.code == 1 && e.value == 1)
-            on_click(e.x, e.y);
-        else if (e.type == SOS_INPUT_WHEEL && e.code == 0)
-            on_wheel(e.value);
-}
-
-static void theme_changed(void *arg)
-{
-    (void)arg;
-    tk_set_theme(&g.win.sc, g.theme.theme);
-    show();
-}
-
 static void on_tick(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
 {
     (void)s, (void)pkt, (void)arg;
@@ -270,9 +237,6 @@ static int column(int parent, const char *title, int32_t w)
 
 static int open_window(void)
 {
-    int err = tk_window_open(&g.win, &g.gfx, WIN_X, WIN_Y, WIN_W, WIN_H, 1, g.theme.theme, &g.font);
-    if (err)
-        return err;
     struct tk_scene *sc = &g.win.sc;
     sc->n[0].pad = 10;
     sc->n[0].gap = 8;
@@ -306,28 +270,20 @@ static int open_window(void)
 
 int main(void)
 {
-    uint64_t len = 0;
-    const void *ttf = tk_map_resource("DejaVuSansMono.ttf", &len);
-    int err = ttf ? tk_font_load(&g.font, ttf, len, 13) : SOS_ERR_NOT_FOUND;
-    if (err) {
-        printf("monitor: cannot load DejaVu Sans Mono: %s\n", sos_strerror(err));
-        return 1;
-    }
-    sl_conn_to_init(&g.gfx, "graphics", 0);
     sl_conn_to_init(&g.rm, "rootmgr", 0);
-    sl_conn_to_init(&g.desktop, "desktop", 0);
+    g.app = (struct tk_app){.name = "monitor", .win = &g.win, .font_file = "DejaVuSansMono.ttf", .font_px = 13,
+                            .x = WIN_X, .y = WIN_Y, .w = WIN_W, .h = WIN_H, .follow_theme = true,
+                            .on_click = on_click, .on_wheel = on_wheel};
     sos_handle_t timer;
-    if ((err = sl_service_init(&g.srv, NULL, 0, &g)) ||
-        (tk_theme_follow_start(&g.theme, &g.srv, theme_changed, NULL), err = open_window()) ||
-        (err = sl_server_watch(&g.srv, g.win.s.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_surface, NULL)) ||
-        (err = (int)sos_timer_create(0, &timer)) ||
+    int err;
+    if (tk_app_start(&g.app))
+        return 1;
+    if ((err = open_window()) || (err = (int)sos_timer_create(0, &timer)) ||
         (err = (int)sos_timer_set(timer, sos_deadline_after(TICK_NS), TICK_NS)) ||
-        (err = sl_server_watch(&g.srv, timer, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT, on_tick, NULL))) {
-        printf("monitor: cannot start: %s (%s)\n", sos_strerror(err), gfx_why());
+        (err = sl_server_watch(&g.app.srv, timer, SOS_SIG_SIGNALED, SOS_WAIT_ASYNC_REPEAT, on_tick, NULL))) {
+        printf("monitor: cannot start: %s\n", sos_strerror(err));
         return 1;
     }
     printf("monitor: ready: surface %u\n", g.win.s.id);
-    sl_service_ready(); /* before asking the root manager, which is waiting for this */
-    refresh();
-    return sl_server_run(&g.srv);
+    return tk_app_run(&g.app, refresh); /* ready before asking the root manager, which waits for it */
 }

@@ -45,11 +45,9 @@ struct row {
 };
 
 static struct {
-    struct sl_server srv;
-    struct sl_conn_to gfx, config, desktop;
-    struct tk_font font;
+    struct tk_app app; /* the window's set-up, the theme, the loop */
+    struct sl_conn_to config;
     struct tk_window win;
-    struct tk_theme_follow theme;
     uint32_t section;
     struct row rows[ROWS];
     uint32_t nrows, more; /* more: keys of the section not shown */
@@ -57,7 +55,7 @@ static struct {
     char said[TK_TEXT_MAX]; /* the message line, kept across rebuilds */
 } g;
 
-static void show(void) { tk_app_show(&g.win, &g.desktop, "settings"); }
+static void show(void) { tk_app_show(&g.app); }
 
 static void say(const char *text)
 {
@@ -113,8 +111,8 @@ static int add_row_box(int parent)
 static void build(void)
 {
     struct tk_scene *sc = &g.win.sc;
-    struct tk_measure m = tk_measure_font(&g.font);
-    tk_scene_init(sc, WIN_W, WIN_H, &m, g.theme.theme);
+    struct tk_measure m = tk_measure_font(&g.app.font);
+    tk_scene_init(sc, WIN_W, WIN_H, &m, g.app.theme.theme);
     sc->n[0].pad = 12;
     sc->n[0].gap = 8;
     tk_add(sc, 0, TK_TEXT, "Settings: choose a section; click a value, type, Enter sets it");
@@ -266,52 +264,24 @@ static void on_key(const struct sos_input_event *e)
     show();
 }
 
-static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+/* The theme's row shows the new value. */
+static void theme_changed(void)
 {
-    (void)s, (void)pkt, (void)arg;
-    struct sos_input_event e;
-    while (tk_window_event(&g.win, &e))
-        if (e.type == SOS_INPUT_BUTTON && e.code == 1 && e.value == 1)
-            on_click(e.x, e.y);
-        else if (e.type == SOS_INPUT_KEY)
-            on_key(&e);
-}
-
-static void theme_changed(void *arg)
-{
-    (void)arg;
-    tk_set_theme(&g.win.sc, g.theme.theme);
-    printf("settings: theme %s\n", g.theme.name);
     if (g.section == 3)
-        open_section(g.section); /* the theme's row shows the new value */
+        open_section(g.section);
     show();
 }
 
 int main(void)
 {
-    uint64_t len = 0;
-    const void *ttf = tk_map_resource("DejaVuSans.ttf", &len);
-    int err = ttf ? tk_font_load(&g.font, ttf, len, 13) : SOS_ERR_NOT_FOUND;
-    if (err) {
-        printf("settings: cannot load DejaVu Sans: %s\n", sos_strerror(err));
-        return 1;
-    }
-    sl_conn_to_init(&g.gfx, "graphics", 0);
     sl_conn_to_init(&g.config, "config", 0);
-    sl_conn_to_init(&g.desktop, "desktop", 0);
-    if ((err = sl_service_init(&g.srv, NULL, 0, &g))) {
-        printf("settings: cannot start: %s\n", sos_strerror(err));
+    g.app = (struct tk_app){.name = "settings", .win = &g.win, .font_file = "DejaVuSans.ttf", .font_px = 13,
+                            .x = WIN_X, .y = WIN_Y, .w = WIN_W, .h = WIN_H, .follow_theme = true,
+                            .on_click = on_click, .on_key = on_key, .on_theme = theme_changed};
+    if (tk_app_start(&g.app))
         return 1;
-    }
-    tk_theme_follow_start(&g.theme, &g.srv, theme_changed, NULL);
-    if ((err = tk_window_open(&g.win, &g.gfx, WIN_X, WIN_Y, WIN_W, WIN_H, 1, g.theme.theme, &g.font)) ||
-        (err = sl_server_watch(&g.srv, g.win.s.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_surface, NULL))) {
-        printf("settings: cannot start: %s (%s)\n", sos_strerror(err), gfx_why());
-        return 1;
-    }
     open_section(0);
     show();
-    printf("settings: ready: surface %u, theme %s\n", g.win.s.id, g.theme.name);
-    sl_service_ready();
-    return sl_server_run(&g.srv);
+    printf("settings: ready: surface %u, theme %s\n", g.win.s.id, g.app.theme.name);
+    return tk_app_run(&g.app, NULL);
 }

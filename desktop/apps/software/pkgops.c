@@ -117,10 +117,10 @@ int pkg_change(uint32_t ordinal, const char *name)
     if (ch[1])
         sos_handle_close(ch[1]); /* fails harmlessly when it moved */
     if (!err)
-        err = sl_server_watch(&g.srv, g.pkg.ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE,
+        err = sl_server_watch(&g.app.srv, g.pkg.ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE,
                               on_reply, NULL);
     if (!err && progress)
-        err = sl_server_watch(&g.srv, ch[0], SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_progress,
+        err = sl_server_watch(&g.app.srv, ch[0], SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_progress,
                               (void *)(uintptr_t)g.op.gen);
     if (err) {
         if (ch[0])

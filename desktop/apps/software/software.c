@@ -39,20 +39,7 @@
 
 struct software g;
 
-static void send_scene(void)
-{
-    if (tk_window_describe(&g.win, &g.desktop))
-        printf("software: no desktop to describe the window to\n");
-}
-
-static void show(void)
-{
-    if (tk_window_show(&g.win) == SOS_ERR_PEER_CLOSED) {
-        printf("software: the graphics service went away\n");
-        exit(1);
-    }
-    send_scene();
-}
+static void show(void) { tk_app_show(&g.app); }
 
 /* The status line. */
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -241,20 +228,6 @@ static void on_key(const struct sos_input_event *e)
     show();
 }
 
-static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
-{
-    (void)s, (void)pkt, (void)arg;
-    struct sos_input_event e;
-    while (tk_window_event(&g.win, &e)) {
-        if (e.type == SOS_INPUT_BUTTON && e.code == 1 && e.value == 1)
-            on_click(e.x, e.y);
-        else if (e.type == SOS_INPUT_KEY)
-            on_key(&e);
-        else if (e.type == GFX_EVENT_CONFIGURE && !tk_window_resize(&g.win, e.x, e.y))
-            send_scene();
-    }
-}
-
 /* ---- the window */
 
 static int row_box(int parent, int32_t gap)
@@ -316,28 +289,25 @@ static int build(void)
     return 0;
 }
 
+static void when_ready(void)
+{
+    refresh(); /* the package service asked once we are ready */
+    show();
+}
+
 int main(void)
 {
-    uint64_t len = 0;
-    const void *ttf = tk_map_resource("DejaVuSans.ttf", &len);
-    int err = ttf ? tk_font_load(&g.font, ttf, len, 14) : SOS_ERR_NOT_FOUND;
-    if (err) {
-        printf("software: cannot load DejaVu Sans: %s\n", sos_strerror(err));
-        return 1;
-    }
-    sl_conn_to_init(&g.gfx, "graphics", 0);
     sl_conn_to_init(&g.pkg, "package", 0);
-    sl_conn_to_init(&g.desktop, "desktop", 0);
-    if ((err = sl_service_init(&g.srv, NULL, 0, &g)) ||
-        (err = tk_window_open(&g.win, &g.gfx, WIN_X, WIN_Y, WIN_W, WIN_H, 1, &tk_theme_light, &g.font)) ||
-        (err = build()) || (err = tk_window_show(&g.win)) ||
-        (err = sl_server_watch(&g.srv, g.win.s.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_surface, NULL))) {
-        printf("software: cannot start: %s (%s)\n", sos_strerror(err), gfx_why());
+    g.app = (struct tk_app){.name = "software", .win = &g.win, .font_file = "DejaVuSans.ttf", .font_px = 14,
+                            .x = WIN_X, .y = WIN_Y, .w = WIN_W, .h = WIN_H, .resizable = true,
+                            .on_click = on_click, .on_key = on_key};
+    int err;
+    if (tk_app_start(&g.app))
+        return 1;
+    if ((err = build()) || (err = tk_window_show(&g.win))) {
+        printf("software: cannot start: %s\n", sos_strerror(err));
         return 1;
     }
     printf("software: ready: surface %u\n", g.win.s.id);
-    sl_service_ready(); /* before asking the package service */
-    refresh();
-    show();
-    return sl_server_run(&g.srv);
+    return tk_app_run(&g.app, when_ready);
 }

@@ -18,9 +18,8 @@
 #define DETAIL_COLS 64
 
 struct software {
-    struct sl_server srv;
-    struct sl_conn_to gfx, pkg, desktop;
-    struct tk_font font;
+    struct tk_app app; /* the window's set-up and the loop */
+    struct sl_conn_to pkg;
     struct tk_window win;
     struct catalog cat;
     char filter[64];             /* the search word ("" lists everything) */

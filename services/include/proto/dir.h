@@ -8,7 +8,11 @@
  *   DIR_LOOKUP     (str name)              -> (handle)    a new channel to `name`, with
  *                                                         the rights the caller's manifest
  *                                                         allows (lookup= or grant=);
- *                                                         waits while `name` (re)starts
+ *                                                         waits while `name` (re)starts;
+ *                                                         a name that is one of the caller's
+ *                                                         storage/<path> resources: that
+ *                                                         directory opened again (after a
+ *                                                         restart of storage), its rights
  *   DIR_LOG        (u32 severity, str msg) -> ()          early log lines, before the log
  *                                                         service is up (kept and replayed)
  *
