@@ -80,6 +80,9 @@ struct cpu {
     int64_t armed_deadline;
     uint64_t switches;
     int64_t busy_since;
+    struct ipc_counts { /* channel messages delivered by this CPU (ipc/channel.c) */
+        uint64_t messages, bytes, handles;
+    } ipc;
 };
 
 extern struct cpu g_cpus[HAL_MAX_CPUS];

@@ -183,6 +183,10 @@ static void info_kstats(struct sos_info_kstats *k)
     k->cpus = hal_cpu_count();
     k->uptime_ns = hal_time_now();
     k->wall_clock_s = hal_wall_clock_s();
+    struct ipc_counts ipc = chan_counts();
+    k->ipc_messages = ipc.messages;
+    k->ipc_bytes = ipc.bytes;
+    k->ipc_handles = ipc.handles;
 }
 
 int64_t sys_object_get_info(sos_handle_t handle, uint32_t topic, uintptr_t buf, size_t len)
@@ -218,7 +222,8 @@ int64_t sys_object_get_info(sos_handle_t handle, uint32_t topic, uintptr_t buf, 
         if (o->kind != SOS_OBJ_RESOURCE)
             return SOS_ERR_WRONG_TYPE;
         info_kstats(&u.k);
-        need = sizeof(u.k);
+        need = len < sizeof(u.k) && len >= SOS_INFO_KSTATS_V1_SIZE ? SOS_INFO_KSTATS_V1_SIZE
+                                                                   : sizeof(u.k);
         break;
     case SOS_INFO_THREAD: {
         if (o->kind != SOS_OBJ_THREAD)

@@ -1,8 +1,8 @@
 /*
  * core/calls/system_test.c - the system calls: debug_write, clock_get, entropy_read,
- * system_power,
- * audit_read and object_get_info's topics (console_read, fault_read and the interrupt
- * calls are tested beside their objects in core/obj/).
+ * system_power, audit_read and object_get_info's topics, the kernel stats' IPC counters
+ * among them (console_read, fault_read and the interrupt calls are tested beside their
+ * objects in core/obj/).
  */
 #include "th.h"
 
@@ -293,6 +293,89 @@ static void test_info_kernel_stats(void **state)
                      SOS_ERR_ACCESS_DENIED);
 }
 
+/* ---- the IPC counters of the kernel stats */
+
+/* User memory of test_kstats_count_ipc and its server thread. */
+struct ipc_mem {
+    struct sos_info_kstats k[2];
+    struct sos_chan_call call;
+    struct sos_chan_read rd;
+    sos_handle_t ch[2], ev[3], rh[4];
+    uint8_t wb[64], rb[64], sb[64];
+};
+static struct ipc_mem *g_im;
+
+/* Answer one call on g_im->ch[1] with a 20-byte reply carrying no handle. */
+static void reply_once(void *p)
+{
+    (void)p;
+    struct ipc_mem *m = g_im;
+    u_object_wait_one(m->ch[1], SOS_SIG_READABLE, SOS_TIME_INFINITE, NULL);
+    m->rd = (struct sos_chan_read){m->sb, m->rh, sizeof(m->sb), 4, 0, 0};
+    if (u_channel_read(m->ch[1], &m->rd) == 0)
+        u_channel_write(m->ch[1], m->sb, 20, NULL, 0); /* the txid comes back first */
+}
+
+static int64_t kstats_ipc(struct sos_info_kstats *k)
+{
+    return u_object_get_info(th_root(), SOS_INFO_KERNEL_STATS, k, sizeof(*k));
+}
+
+/* Exactly the messages delivered count, with their bytes and handles: plain writes, a
+   call's request and its reply, a call whose reply never came; refused writes, reads
+   and creating channels do not. */
+static void test_kstats_count_ipc(void **state)
+{
+    (void)state;
+    struct ipc_mem *m = g_im = th_umem(sizeof(*m));
+    assert_int_equal(u_channel_create(0, m->ch), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(u_event_create(0, &m->ev[i]), 0);
+    assert_int_equal(kstats_ipc(&m->k[0]), (int64_t)sizeof(m->k[0]));
+    assert_int_equal(u_channel_write(m->ch[0], m->wb, 10, NULL, 0), 0);
+    assert_int_equal(u_channel_write(m->ch[0], m->wb, 0, NULL, 0), 0);
+    assert_int_equal(u_channel_write(m->ch[0], m->wb, 30, m->ev, 2), 0);
+    /* refused: nothing is carried */
+    assert_int_equal(u_channel_write(m->ch[0], m->wb, 8, m->ev, 2), SOS_ERR_BAD_HANDLE);
+    assert_int_equal(u_channel_write(m->ch[0], m->wb, SOS_CHANNEL_MAX_BYTES + 1, NULL, 0),
+                     SOS_ERR_OUT_OF_RANGE);
+    for (int i = 0; i < 3; i++) { /* reading moves nothing more */
+        m->rd = (struct sos_chan_read){m->rb, m->rh, sizeof(m->rb), 4, 0, 0};
+        assert_int_equal(u_channel_read(m->ch[1], &m->rd), 0);
+    }
+    /* a call: the request (12 bytes, one handle) and the reply (20 bytes) */
+    th_thread(reply_once, NULL);
+    m->call = (struct sos_chan_call){m->wb, &m->ev[2], 12, 1, {m->rb, m->rh, sizeof(m->rb), 4, 0, 0}};
+    assert_int_equal(u_channel_call(m->ch[0], th_now() + 1000000000ll, &m->call), 0);
+    assert_int_equal(m->call.rd.actual_bytes, 20);
+    /* a call nobody answers: its request was carried all the same */
+    m->call = (struct sos_chan_call){m->wb, NULL, 16, 0, {m->rb, m->rh, sizeof(m->rb), 4, 0, 0}};
+    assert_int_equal(u_channel_call(m->ch[0], th_now() + 1000, &m->call), SOS_ERR_TIMED_OUT);
+    assert_int_equal(kstats_ipc(&m->k[1]), (int64_t)sizeof(m->k[1]));
+    assert_int_equal(m->k[1].ipc_messages - m->k[0].ipc_messages, 3 + 2 + 1);
+    assert_int_equal(m->k[1].ipc_bytes - m->k[0].ipc_bytes, 10 + 0 + 30 + 12 + 20 + 16);
+    assert_int_equal(m->k[1].ipc_handles - m->k[0].ipc_handles, 2 + 1);
+}
+
+/* A caller built before the IPC counters asks with the first version's size: it gets
+   exactly those fields, the same as the whole record's. */
+static void test_kstats_first_version_size(void **state)
+{
+    (void)state;
+    struct sos_info_kstats *k = th_umem(2 * sizeof(*k));
+    memset(k, 0xa5, 2 * sizeof(*k));
+    assert_int_equal(u_object_get_info(th_root(), SOS_INFO_KERNEL_STATS, &k[0], SOS_INFO_KSTATS_V1_SIZE),
+                     (int64_t)SOS_INFO_KSTATS_V1_SIZE);
+    assert_int_equal(k[0].ipc_messages, 0xa5a5a5a5a5a5a5a5ull); /* not written */
+    assert_int_equal(u_object_get_info(th_root(), SOS_INFO_KERNEL_STATS, &k[1], sizeof(*k) - 1),
+                     (int64_t)SOS_INFO_KSTATS_V1_SIZE);
+    assert_int_equal(k[0].processes, k[1].processes);
+    assert_int_equal(k[0].frames_total, k[1].frames_total);
+    assert_int_equal(k[0].cpus, k[1].cpus);
+    assert_int_equal(u_object_get_info(th_root(), SOS_INFO_KERNEL_STATS, &k[1], SOS_INFO_KSTATS_V1_SIZE - 1),
+                     SOS_ERR_BUFFER_TOO_SMALL);
+}
+
 static void test_info_bad_topic(void **state)
 {
     (void)state;
@@ -327,7 +410,9 @@ static void test_info_buffer_too_small(void **state)
     uint8_t *buf = th_umem(PG);
     for (size_t i = 0; i < 5; i++) {
         memset(buf, 0xa5, PG);
-        assert_int_equal(u_object_get_info(h[i], t[i].topic, buf, t[i].size - 1),
+        /* the kernel stats take a buffer for their first version's fields too */
+        size_t least = t[i].topic == SOS_INFO_KERNEL_STATS ? SOS_INFO_KSTATS_V1_SIZE : t[i].size;
+        assert_int_equal(u_object_get_info(h[i], t[i].topic, buf, least - 1),
                          SOS_ERR_BUFFER_TOO_SMALL);
         assert_int_equal(u_object_get_info(h[i], t[i].topic, buf, 0), SOS_ERR_BUFFER_TOO_SMALL);
         assert_int_equal(buf[0], 0xa5); /* nothing was written */
@@ -358,6 +443,8 @@ int main(void)
         TH_TEST(test_info_handle),
         TH_TEST(test_info_thread_related),
         TH_TEST(test_info_kernel_stats),
+        TH_TEST(test_kstats_count_ipc),
+        TH_TEST(test_kstats_first_version_size),
         TH_TEST(test_info_bad_topic),
         TH_TEST(test_info_buffer_too_small),
     };

@@ -17,6 +17,10 @@
  * scheduler that the server this wakes should run next on this CPU, as the caller is
  * about to block; a call is then one switch there and one back.
  *
+ * Counting: every delivered message (a write, a reply among them, or a call's request)
+ * adds one to this CPU's ipc counters, with its bytes and handles; the kernel stats
+ * (SOS_INFO_KERNEL_STATS) report the sum over the CPUs.
+ *
  * Closing: the last handle to an end wakes its callers with CANCELED, the peer's with
  * PEER_CLOSED, and frees the queued messages with the handles inside them.
  *
@@ -229,9 +233,31 @@ static void enqueue(struct chan_end *q, struct msg *m, bool front)
     update_writable(q);
 }
 
+/* Count m as carried on this CPU: plain increments under g_klock, no shared cache line
+   written on the fast path; chan_counts sums the CPUs when someone asks. */
+static void count_carried(const struct msg *m)
+{
+    struct ipc_counts *c = &this_cpu()->ipc;
+    c->messages++;
+    c->bytes += m->nbytes;
+    c->handles += m->nhandles;
+}
+
+struct ipc_counts chan_counts(void)
+{
+    struct ipc_counts sum = {0, 0, 0};
+    for (unsigned i = 0; i < HAL_MAX_CPUS; i++) {
+        sum.messages += g_cpus[i].ipc.messages;
+        sum.bytes += g_cpus[i].ipc.bytes;
+        sum.handles += g_cpus[i].ipc.handles;
+    }
+    return sum;
+}
+
 /* Hand m to q: to a caller waiting for this txid, else onto the queue. */
 static void deliver(struct chan_end *q, struct msg *m)
 {
+    count_carried(m);
     if (m->nbytes >= sizeof(uint32_t)) {
         uint32_t txid;
         memcpy(&txid, m->bytes, sizeof(txid));

@@ -77,6 +77,9 @@ void chan_write(struct process *p, struct chan_end *e, struct msg *m, const sos_
 int chan_call(struct process *p, struct chan_end *e, struct msg *m, const sos_handle_t *vals,
               sos_time_t deadline, struct msg **reply);
 
+/* The messages delivered since boot (their bytes and handles), summed over the CPUs. */
+struct ipc_counts chan_counts(void);
+
 /* The message at the head of e's queue, left queued; SHOULD_WAIT when the queue is
    empty, PEER_CLOSED when it is empty for good. */
 int chan_peek(const struct chan_end *e, struct msg **out);

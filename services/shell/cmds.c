@@ -393,7 +393,7 @@ const struct sh_cmd g_sh_cmds[] = {
      0, 8, cmd_logs},
     {"config", "get <key> | set <key> <value> | list [prefix]", "read and change settings", 1,
      SH_MAX_ARGS, cmd_config},
-    {"mem", "", "kernel memory and object counts", 0, 0, cmd_mem},
+    {"mem", "", "kernel memory, object counts, counters (syscalls, IPC messages)", 0, 0, cmd_mem},
     {"uptime", "[--wait [seconds]]",
      "time since boot and how long the boot took; --wait first waits until every service is ready",
      0, 2, cmd_uptime},

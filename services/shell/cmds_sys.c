@@ -337,6 +337,8 @@ void cmd_mem(int argc, char **argv)
     sh_printf("\ncounters  context switches %llu  syscalls %llu  audit records %llu\n",
               (unsigned long long)k.context_switches, (unsigned long long)k.syscalls,
               (unsigned long long)k.audit_records);
+    sh_printf("ipc       messages %llu  bytes %llu  handles %llu\n", (unsigned long long)k.ipc_messages,
+              (unsigned long long)k.ipc_bytes, (unsigned long long)k.ipc_handles);
 }
 
 /* MGR_BOOT: (boot_ns, ready_ns, mode); false when the root manager does not answer. */

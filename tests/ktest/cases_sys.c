@@ -1,6 +1,7 @@
 /*
  * tests/ktest/cases_sys.c - the system calls around the edges: bad numbers, the debug
- * console, what the root resource guards, kernel statistics and the audit chain.
+ * console, what the root resource guards, kernel statistics (the IPC counters among
+ * them) and the audit chain.
  *
  * Layer: tests (user image).
  */
@@ -75,6 +76,31 @@ static void sys_kernel_stats(void)
     KT_EQ(b.objects[SOS_OBJ_EVENT], a.objects[SOS_OBJ_EVENT]); /* freed with the handles */
 }
 
+/* The IPC counters move by exactly what this process carries: three messages, their
+   bytes and handles; a refused write and the reads add nothing (nothing else talks
+   while a case runs: the runner waits for it). */
+static void sys_kernel_stats_ipc(void)
+{
+    sos_handle_t root = sos_startup_handle("root-resource");
+    sos_handle_t a, b, ev[2] = {kt_event(), kt_event()}, got[2];
+    static uint8_t buf[100];
+    struct sos_info_kstats k0, k1;
+    kt_channel(&a, &b);
+    KT_EQ(sos_object_get_info(root, SOS_INFO_KERNEL_STATS, &k0, sizeof(k0)), sizeof(k0));
+    KT_OK(sos_channel_write(a, buf, 100, NULL, 0));
+    KT_OK(sos_channel_write(a, buf, 7, ev, 2));
+    KT_OK(sos_channel_write(b, buf, 1, NULL, 0));
+    KT_EQ(sos_channel_write(a, buf, 1, ev, 1), SOS_ERR_BAD_HANDLE); /* moved already */
+    for (int i = 0; i < 2; i++) {
+        struct sos_chan_read rd = {buf, got, sizeof(buf), 2, 0, 0};
+        KT_OK(sos_channel_read(b, &rd));
+    }
+    KT_EQ(sos_object_get_info(root, SOS_INFO_KERNEL_STATS, &k1, sizeof(k1)), sizeof(k1));
+    KT_EQ(k1.ipc_messages - k0.ipc_messages, 3);
+    KT_EQ(k1.ipc_bytes - k0.ipc_bytes, 108);
+    KT_EQ(k1.ipc_handles - k0.ipc_handles, 2);
+}
+
 static void sys_audit_chain(void)
 {
     sos_handle_t root = sos_startup_handle("root-resource");
@@ -114,6 +140,7 @@ const struct kt_case kt_sys_cases[] = {
     KT_CASE(sys_root_resource_required),
     KT_CASE_F(sys_root_read_only, KT_ROOT_READ),
     KT_CASE_F(sys_kernel_stats, KT_ROOT_READ),
+    KT_CASE_F(sys_kernel_stats_ipc, KT_ROOT_READ),
     KT_CASE_F(sys_audit_chain, KT_ROOT_READ),
 };
 const size_t kt_sys_count = sizeof(kt_sys_cases) / sizeof(kt_sys_cases[0]);

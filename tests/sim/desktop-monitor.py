@@ -7,7 +7,11 @@ Boots with --desktop and starts the monitor through the launcher's command (`des
 launch monitor`: the root manager starts it); then checks by meaning what its window
 says: every service the shell's `services` lists is there with the same phase (those
 whose phase did not change in between), the processes with CPU and memory (the monitor
-itself among them), and the CPU and memory graphs holding a sample a second. A click on
+itself among them), the CPU and memory graphs holding a sample a second, and the IPC
+graph: the messages the kernel carried per second, above 0 while the system talks (the
+monitor's own calls to the root manager and the graphics service are such messages),
+its scale the most over the window; the shell's `mem` shows the kernel's message count,
+which grows between two `mem`s (the shell's output travels in messages). A click on
 a service selects it; Restart is refused with a message saying why (the manifest grants
 the root manager read only), and the service was not restarted. Closing the window stops
 the monitor. --shot saves the screen with the monitor as a PNG. Without Xvfb, xdotool
@@ -30,6 +34,13 @@ def services(d):
     out = d.command("services", r"serviceos> $") or ""
     return dict(re.findall(r"^(\S+)\s+(dormant|waiting-dependencies|starting|ready|backoff|degraded|exited)\b",
                            out, re.M))
+
+
+def ipc_messages(d):
+    """The kernel's IPC message count as the shell's `mem` prints it, or None."""
+    line = r"^ipc\s+messages (\d+)  bytes (\d+)  handles (\d+)\r?\n"
+    m = re.search(line, d.command("mem", line) or "", re.M)
+    return int(m.group(1)) if m else None
 
 
 def run(tap, a, env):
@@ -71,6 +82,15 @@ def run(tap, a, env):
     mem = re.search(r'^\s+graph \d+,\d+ (\d+)x(\d+) "memory (\d+\.\d) MB mapped \(scale (\d+) MB\)"$', dump2, re.M)
     tap.check(cpu and mem and int(cpu.group(4)) >= 3 and 0 < float(mem.group(3)) <= int(mem.group(4)),
               "the CPU and memory graphs hold a sample a second", dump2[-600:])
+    ipc = re.search(r'^\s+graph \d+,(\d+) (\d+)x\d+ "IPC (\d+) msg/s \(max (\d+)\)"$', dump2, re.M)
+    cpu_y = re.search(r'^\s+graph \d+,(\d+) \d+x\d+ "CPU ', dump2, re.M)
+    tap.check(ipc and cpu_y and ipc.group(1) == cpu_y.group(1) and int(ipc.group(2)) > 0 and
+              0 < int(ipc.group(3)) <= int(ipc.group(4)),
+              "the IPC graph beside the others: the messages per second, above 0, no more than its "
+              "scale (the most over the window)", dump2[-600:])
+    counts = [ipc_messages(d) for _ in range(2)]
+    tap.check(None not in counts and 0 < counts[0] < counts[1],
+              f"mem shows the kernel's IPC message count, and it grows ({counts})", sim.text()[-600:])
     log_row = re.search(r'^\s+text (\d+),(\d+) (\d+)x(\d+) "[ >] log\s', dump2, re.M)
     if log_row:
         x, y, wd, ht = map(int, log_row.groups())

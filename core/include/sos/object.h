@@ -267,6 +267,13 @@ struct sos_info_kstats {
     uint32_t reserved;
     sos_time_t uptime_ns;
     int64_t wall_clock_s; /* seconds since 1970 (UTC), 0: the machine has no clock of day */
+    /* Added later, at the end, so a caller built before them still works: a buffer of at
+     * least SOS_INFO_KSTATS_V1_SIZE (and less than the whole) gets the fields above. */
+    uint64_t ipc_messages; /* channel messages carried since boot: writes (replies among
+                              them) and call requests, counted when they are delivered */
+    uint64_t ipc_bytes;    /* the bytes of those messages */
+    uint64_t ipc_handles;  /* the handles they moved */
 };
+#define SOS_INFO_KSTATS_V1_SIZE offsetof(struct sos_info_kstats, ipc_messages)
 
 #endif

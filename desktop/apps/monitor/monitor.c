@@ -5,12 +5,14 @@
  * asked once a second on a read-only handle). A click on a service selects it; the
  * Restart button asks the root manager to restart it (MGR_RESTART), which needs
  * manage: the manifest grants read only, so the root manager refuses and the window
- * says why and what would grant it.
+ * says why and what would grant it. A third graph is the IPC rate: the messages the
+ * kernel carried per second, from the kernel statistics (SOS_INFO_KERNEL_STATS on the
+ * `kernel` resource), scaled to the most over the window.
  *
  * CPU is the processes' CPU time over the last second (percent of one core; the
  * graph's top is 100%); memory is the sum of their mapped bytes, graphed against a
  * scale of the peak rounded up to 16 MB. Everything is a toolkit scene (text rows,
- * two graphs, a button) drawn with tk_window_show; its dump goes to the desktop
+ * three graphs, a button) drawn with tk_window_show; its dump goes to the desktop
  * shell (DESKTOP_SCENE) after every change, so `desktop dump` shows what it says.
  *
  * Layer: desktop (an application).
@@ -28,7 +30,7 @@
 
 #define WIN_X 130
 #define WIN_Y 80
-#define WIN_W 760
+#define WIN_W 860 /* the three graphs' labels in one row */
 #define WIN_H 640
 #define ROWS 28          /* service rows and process rows shown */
 #define TICK_NS 1000000000ll
@@ -47,6 +49,11 @@ static struct {
     int32_t cpu_hist[TK_GRAPH_MAX];
     uint64_t mem_hist[TK_GRAPH_MAX];
     uint32_t nhist;
+    sos_handle_t kernel; /* the `kernel` resource: the kernel statistics, read only */
+    int ipc_label, ipc_graph;
+    uint64_t ipc_prev, ipc_hist[TK_GRAPH_MAX]; /* messages then; messages per second */
+    sos_time_t ipc_at;                         /* the kernel's uptime at ipc_prev */
+    uint32_t nipc;
 } g;
 
 /* v / unit with one decimal ("12.3"): services have no floating-point printf. */
@@ -134,8 +141,50 @@ static void push_sample(int32_t cpu_pct, uint64_t mem)
     tk_set_text(&g.win.sc, g.mem_graph, label);
 }
 
+/* The IPC graph: messages per second since the previous tick, over the last
+ * TK_GRAPH_MAX ticks, 100% being the most of them. */
+static void push_ipc(uint64_t rate)
+{
+    if (g.nipc == TK_GRAPH_MAX) {
+        memmove(g.ipc_hist, g.ipc_hist + 1, sizeof(g.ipc_hist) - sizeof(g.ipc_hist[0]));
+        g.nipc--;
+    }
+    g.ipc_hist[g.nipc++] = rate;
+    uint64_t top = 1;
+    for (uint32_t i = 0; i < g.nipc; i++)
+        top = g.ipc_hist[i] > top ? g.ipc_hist[i] : top;
+    int32_t pct[TK_GRAPH_MAX];
+    for (uint32_t i = 0; i < g.nipc; i++)
+        pct[i] = (int32_t)(g.ipc_hist[i] * 100 / top);
+    tk_graph_set(&g.win.sc, g.ipc_graph, pct, g.nipc);
+    char label[TK_TEXT_MAX];
+    snprintf(label, sizeof(label), "IPC %llu msg/s (max %llu)", (unsigned long long)rate,
+             (unsigned long long)top);
+    tk_set_text(&g.win.sc, g.ipc_label, label);
+    tk_set_text(&g.win.sc, g.ipc_graph, label);
+}
+
+static void ipc_sample(void)
+{
+    struct sos_info_kstats k;
+    if (!g.kernel)
+        g.kernel = sos_startup_handle("kernel");
+    int64_t err = sos_object_get_info(g.kernel, SOS_INFO_KERNEL_STATS, &k, sizeof(k));
+    if (err < 0) {
+        char m[TK_TEXT_MAX];
+        snprintf(m, sizeof(m), "IPC: no kernel statistics: %s", sos_strerror((int)err));
+        tk_set_text(&g.win.sc, g.ipc_label, m);
+        return;
+    }
+    if (g.ipc_at && k.uptime_ns > g.ipc_at)
+        push_ipc((k.ipc_messages - g.ipc_prev) * 1000000000ull / (uint64_t)(k.uptime_ns - g.ipc_at));
+    g.ipc_prev = k.ipc_messages;
+    g.ipc_at = k.uptime_ns;
+}
+
 static void refresh(void)
 {
+    ipc_sample();
     static struct mgr_proc ps[MGRINFO_MAX];
     uint32_t nps = 0;
     int err = mgr_list(&g.rm, g.svc, MGRINFO_MAX, &g.nsvc);
@@ -252,10 +301,11 @@ static int open_window(void)
     int graphs = tk_add(sc, 0, TK_BOX, NULL);
     sc->n[graphs].dir = TK_ROW;
     sc->n[graphs].gap = 12;
-    int cpu = column(graphs, "", 0), mem = column(graphs, "", 0);
-    g.cpu_label = sc->n[cpu].first, g.mem_label = sc->n[mem].first;
+    int cpu = column(graphs, "", 0), mem = column(graphs, "", 0), ipc = column(graphs, "", 216);
+    g.cpu_label = sc->n[cpu].first, g.mem_label = sc->n[mem].first, g.ipc_label = sc->n[ipc].first;
     g.cpu_graph = tk_add(sc, cpu, TK_GRAPH, "CPU");
     g.mem_graph = tk_add(sc, mem, TK_GRAPH, "memory");
+    g.ipc_graph = tk_add(sc, ipc, TK_GRAPH, "IPC");
     int bar = tk_add(sc, 0, TK_BOX, NULL);
     sc->n[bar].dir = TK_ROW;
     sc->n[bar].gap = 12;
