@@ -359,8 +359,10 @@ int win_dump(char *out, size_t cap)
         if (len + 1 >= cap)
             break;
         len += tk_dump(&w->frame.sc, w->frame.x, w->frame.y, out + len, cap - len);
+        if (w->scene && len + 1 < cap) /* the application's dump, moved to where the window is now */
+            len += (size_t)snprintf(out + len, cap - len, "  scene\n");
         if (w->scene && len + 1 < cap)
-            len += (size_t)snprintf(out + len, cap - len, "  scene\n%s", w->scene);
+            len += tk_dump_move(w->scene, w->x, w->y, out + len, cap - len);
     }
     return (int)(len < cap ? len : cap - 1);
 }

@@ -138,9 +138,7 @@ def copy_paste(tap, sim, d, env, w):
     tap.check(row is not None, "the output to select is in the terminal's text", (dump or "")[-800:])
     if row is None:
         return
-    # the cell's place on the screen from the window's (the scene's boxes are where the
-    # window was opened: the app is not told when its frame is dragged)
-    tx, ty, th = x + 6, y + 6 + row * 18, 18
+    tx, ty, th = x + 6, y + 6 + row * 18, 18  # the cell's place on the screen
     mark = len(sim.text())
     # from the middle of its first cell to the middle of its last (19 cells)
     drag(env, w, (tx + cw // 2, ty + th // 2), 18 * cw, 0)
@@ -328,6 +326,12 @@ def run(tap, a, env):
     tap.check(win and moved and (moved[1], moved[2]) == (win[1] + 50, win[2] + 40),
               "dragging the title moves the window by as much as the pointer",
               f"from {win} to {moved}")
+    scene = scenes(d.dump()).get(moved[0], "").split("\n  scene\n")[-1] if moved else ""
+    first = re.match(r"box (-?\d+),(-?\d+) (\d+)x(\d+)\n\s+text (-?\d+),(-?\d+) ", scene)
+    tap.check(moved and first and tuple(map(int, first.groups())) == (
+              moved[1], moved[2], moved[3], moved[4], moved[1] + 6, moved[2] + 6),
+              "after the move the dump shows the terminal's text where the window is now",
+              f"window {moved}, its scene {scene[:200]!r}")
     dump = d.dump()
     minimise = centre(dump, "button", "_")
     if minimise:

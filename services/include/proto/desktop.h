@@ -24,8 +24,10 @@
  *       SOS_ERR_OUT_OF_RANGE
  *   DESKTOP_SCENE   (u32 surface, str text) -> ()                                [write]
  *       an application's own scene dump for one of its surfaces (the desktop checks
- *       the surface's owner is the caller), shown under its window by DESKTOP_DUMP;
- *       may be sent without a reply (SOS_MSG_NO_REPLY), as the terminal does
+ *       the surface's owner is the caller), its positions relative to the surface's
+ *       top left; DESKTOP_DUMP shows it under its window moved to where the window is
+ *       then (tk_dump_move); may be sent without a reply (SOS_MSG_NO_REPLY), as the
+ *       terminal does
  *
  * Layer: services protocols.
  */

@@ -11,7 +11,8 @@
 
 #include <tk/window.h>
 
-/* Send the window's scene dump (on screen coordinates) to the desktop, without
+/* Send the window's scene dump (at the surface's origin: the desktop shell moves it to
+ * where the window is when it dumps, so a window moved since stays right) to the desktop, without
  * waiting for a reply (the desktop may be waiting on the root manager). 0 or the
  * error (no desktop: the app goes on without being described). */
 int tk_window_describe(struct tk_window *w, struct sl_conn_to *desktop);
