@@ -5,7 +5,8 @@ usage: desktop-window.py --sim SIM --bootstore FILE [--shot PNG]
 
 Boots the system to the desktop (--desktop) in a private Xvfb and drives it as a person
 would, reading back what the screen means through `desktop dump` (every window and
-widget with its text and bounds): the desktop shows the panel (its "Apps" button and the clock); a click
+widget with its text and bounds): the desktop shows the panel (its "Apps" button and the time
+of day, the host's UTC time within a minute); a click
 on "Apps" opens the launcher, which lists the terminal (an app from its manifest); a
 click on it starts the terminal through the root manager, and it gets a window with a
 frame (title, minimise, maximise, close); a click in it and the keys `service terminal` and
@@ -23,6 +24,7 @@ button stops the terminal and its window goes.
 --shot saves the window (with the terminal showing the output) as a PNG. Without Xvfb,
 xdotool or xwd: TAP SKIP.
 """
+import datetime
 import os
 import re
 import sys
@@ -261,8 +263,12 @@ def run(tap, a, env):
     tap.check(out is not None, "desktop start finds it running", sim.text()[-300:])
     dump = d.wait_dump(r'^  button .* "Apps"$')
     apps = centre(dump, "button", "Apps")
-    tap.check(apps is not None and re.search(r'^  text .* "up \d\d:\d\d:\d\d"$', dump, re.M),
-              "the panel has the Apps button and the clock", (dump or "")[-600:])
+    clock = re.search(r'^  text .* "(\d\d):(\d\d) UTC"$', dump or "", re.M)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    off = (int(clock.group(1)) * 60 + int(clock.group(2)) - now.hour * 60 - now.minute) % 1440 if clock else None
+    tap.check(apps is not None and off in (0, 1, 1439),
+              "the panel has the Apps button and the time of day (HH:MM UTC, the host's within a minute)",
+              f"{clock.group(0) if clock else (dump or '')[-600:]} at {now:%H:%M} UTC")
     health = re.search(r'^  text .* "system (\w+)"$', dump or "", re.M)
     tap.check(health and health.group(1) in ("healthy", "dormant", "recovering", "restarting",
                                              "degraded", "failing"),
