@@ -9,7 +9,7 @@
  * This file: start-up, the loop (a timer polls the compositor's surfaces for windows
  * and ticks the clock), input for our own surfaces, and the requests of
  * proto/desktop.h (apps, windows, launch, notify, dump, an application's scene,
- * workspaces).
+ * workspaces, the clipboard: clip.c checks what it holds).
  * Windows and frames are windows.c; the panel, launcher and notifications panel.c.
  *
  * Layer: desktop (the desktop shell).
@@ -20,12 +20,14 @@
 
 #include <proto/mgr.h>
 
+#include "clip.h"
 #include "desktop.h"
 
 #define TICK_NS 200000000ll
 #define WATCH_MAX 64
 
 struct desktop g_d;
+static struct clip g_clip;
 
 struct watcher {
     struct tk_window *w;
@@ -178,6 +180,8 @@ static int do_dump(struct sl_request *r)
     size_t len = (size_t)snprintf(out, DESKTOP_DUMP_MAX, "screen %dx%d\n", g_d.sw, g_d.sh);
     len += (size_t)panel_dump(out + len, DESKTOP_DUMP_MAX - len);
     len += (size_t)win_dump(out + len, DESKTOP_DUMP_MAX - len);
+    if (len + 1 < DESKTOP_DUMP_MAX)
+        len += (size_t)snprintf(out + len, DESKTOP_DUMP_MAX - len, "clipboard %u bytes\n", g_clip.len);
     (void)len;
     sl_msg_put_str(r->reply, out);
     free(out);
@@ -213,6 +217,28 @@ static int do_scene(struct sl_request *r)
     return 0;
 }
 
+/* DESKTOP_CLIP_SET (str text): write, like every app that copies. */
+static int do_clip_set(struct sl_request *r)
+{
+    if (!allowed(r, SOS_RIGHT_WRITE))
+        return SOS_ERR_ACCESS_DENIED;
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t len = 0;
+    const char *text = sl_parse_str(&p, &len);
+    if (!text || sl_parse_end(&p)) /* no string, an embedded NUL, bytes after it */
+        return SOS_ERR_INVALID_ARGS;
+    return clip_set(&g_clip, text, len);
+}
+
+static int do_clip_get(struct sl_request *r)
+{
+    if (!allowed(r, SOS_RIGHT_WRITE))
+        return SOS_ERR_ACCESS_DENIED;
+    sl_msg_put_str(r->reply, g_clip.text);
+    return 0;
+}
+
 static const struct sl_op g_ops[] = {
     {DESKTOP_APPS, sizeof(struct sos_msg_hdr), do_apps},
     {DESKTOP_WINDOWS, sizeof(struct sos_msg_hdr), do_windows},
@@ -221,6 +247,8 @@ static const struct sl_op g_ops[] = {
     {DESKTOP_DUMP, sizeof(struct sos_msg_hdr), do_dump},
     {DESKTOP_SCENE, sizeof(struct sos_msg_hdr), do_scene},
     {DESKTOP_WORKSPACE, sizeof(struct sos_msg_hdr), do_workspace},
+    {DESKTOP_CLIP_SET, sizeof(struct sos_msg_hdr), do_clip_set},
+    {DESKTOP_CLIP_GET, sizeof(struct sos_msg_hdr), do_clip_get},
 };
 
 static void tick(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)

@@ -13,10 +13,12 @@ frame (title, minimise, maximise, close); a click in it and the keys `service te
 Return run the command in the operator shell, whose output appears in the terminal's
 own text (its scene, as the dump shows it) and not on the console: the terminal has a
 shell session of its own. A line of its output dragged over is selected (inverted),
-Ctrl+Shift+C copies it and Ctrl+Shift+V types it in: Return runs it. `config set
+Ctrl+Shift+C copies it onto the desktop's clipboard and Ctrl+Shift+V types it in:
+Return runs it. `config set
 appearance.theme dark` and `light` change the terminal's background. Ctrl+Shift+N opens a second terminal window: a command typed
-in one shows in that one only, and the console's session still answers on its own.
-Dragging the title moves the window;
+in one shows in that one only, a line copied in one is pasted in the other (and text
+set by `desktop copy` too), and the console's session still answers on its own.
+Dragging the title moves the window (and the dump shows its text where it is now);
 minimise hides it and its task button brings it back; maximise moves it to the top
 left and back; workspace 2 hides it, workspace 1 shows it; Alt+1/2 and Alt+F1; the desktop shell, killed, is
 restarted and frames the surviving terminal again; a notification appears; the close
@@ -111,6 +113,17 @@ def resize(tap, sim, d, env, w):
               (window_at(d.dump(), "terminal"), sim.text()[-300:]))
 
 
+def select(env, w, dump, wid, text):
+    """Drag over the terminal row that says text (its place from the window's scene in
+    the dump), from the middle of its first cell to the middle of its last; whether it
+    was found."""
+    m = re.search(rf'^\s+text (-?\d+),(-?\d+) \d+x(\d+) "{re.escape(text)}"$', scenes(dump).get(wid, ""), re.M)
+    if m:
+        tx, ty, th = map(int, m.groups())
+        drag(env, w, (tx + 4, ty + th // 2), 8 * (len(text) - 1), 0)
+    return m is not None
+
+
 def combo(env, w, key):
     """Ctrl+Shift+key, the modifiers held on their own (the simulator reads them when it
     handles the key, by which time a quick ctrl+shift+key of xdotool has let them go)."""
@@ -142,8 +155,7 @@ def copy_paste(tap, sim, d, env, w):
         return
     tx, ty, th = x + 6, y + 6 + row * 18, 18  # the cell's place on the screen
     mark = len(sim.text())
-    # from the middle of its first cell to the middle of its last (19 cells)
-    drag(env, w, (tx + cw // 2, ty + th // 2), 18 * cw, 0)
+    select(env, w, dump, win[0], "echo pasted-and-ran")
     time.sleep(0.5)
     img = shot(env, w)
     cell = img.rgb(tx + 1, ty) if img else None  # above the glyphs: the cell's background
@@ -152,8 +164,11 @@ def copy_paste(tap, sim, d, env, w):
               "the dragged-over cells are drawn inverted (the text's colour behind), the next not",
               f"selected {cell}, after {after}")
     combo(env, w, "c")
-    copied = sim.wait_for(r"terminal: copied 19 bytes$", 10)
-    tap.check(copied, "Ctrl+Shift+C copies the selection (19 bytes)", sim.text()[mark:][-300:])
+    copied = d.wait_dump(r"^clipboard 19 bytes$", 10)
+    out = d.command("desktop paste", r"^echo pasted-and-ran$") if copied else None
+    tap.check(out is not None and "terminal: copied" not in sim.text()[mark:],
+              "Ctrl+Shift+C copies the selection (19 bytes) into the desktop's clipboard "
+              "(desktop paste prints it; nothing on the console)", sim.text()[mark:][-300:])
     combo(env, w, "v")
     xdo(env, "key", "--window", w, "Return")
     dump = d.wait_dump(r'^\s+text .* "pasted-and-ran"$', 20)
@@ -192,7 +207,7 @@ def two_terminals(tap, sim, d, env, w):
     if first:
         click(env, w, free_point(first, []))
         time.sleep(0.3)
-    xdo(env, "key", "--window", w, "ctrl+shift+n")
+    combo(env, w, "n")
     dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^window \d+ terminal ")
     wins = [tuple(map(int, m)) for m in
             re.findall(r"^window (\d+) terminal (-?\d+),(-?\d+) (\d+)x(\d+)", dump or "", re.M)]
@@ -219,12 +234,44 @@ def two_terminals(tap, sim, d, env, w):
     tap.check(dump is not None and "only-in-the-first" in sc.get(first[0], "") and
               "only-in-the-first" not in sc.get(second[0], "x only-in-the-first"),
               "and one typed in the first shows in the first only", (dump or "")[-1500:])
+    clipboard_between(tap, sim, d, env, w, first, second)
     out = d.command("echo the-console-answers", r"^the-console-answers$")
     dump = d.dump()
     tap.check(out is not None and "the-console-answers" not in dump.split("\npanel")[0].replace(
               "serviceos> desktop dump", ""),
               "the console's session is its own too: it answers, and no terminal shows it",
               (out or sim.text())[-400:])
+
+
+def clipboard_between(tap, sim, d, env, w, first, second):
+    """The clipboard is the desktop's: copied in the second terminal window, pasted in
+    the first; and set from the shell (desktop copy), pasted in a terminal."""
+    at1, at2 = free_point(first, [second]), free_point(second, [first])
+    if not at1 or not at2:
+        tap.check(False, "two terminal windows to copy between", f"{first} {second}")
+        return
+    type_in(env, w, at2, "echo echo from-the-second")
+    dump = d.wait_dump(r'^\s+text .* "echo from-the-second"$', 20)
+    found = select(env, w, dump, second[0], "echo from-the-second")
+    combo(env, w, "c")
+    copied = d.wait_dump(r"^clipboard 20 bytes$", 10)
+    click(env, w, at1)
+    time.sleep(0.3)
+    combo(env, w, "v")
+    xdo(env, "key", "--window", w, "Return")
+    dump = d.wait_dump(r'^\s+text .* "from-the-second"$', 20)
+    sc = scenes(dump)
+    tap.check(found and copied and re.search(r'"serviceos> echo from-the-second"$', sc.get(first[0], ""), re.M) and
+              re.search(r'"from-the-second"$', sc.get(first[0], ""), re.M),
+              "copied in one terminal window (Ctrl+Shift+C), pasted in the other (Ctrl+Shift+V): it runs there",
+              (dump or "")[-1500:])
+    out = d.command("desktop copy echo set-by-the-shell", r"^copied 21 bytes$")
+    combo(env, w, "v")
+    xdo(env, "key", "--window", w, "Return")
+    dump = d.wait_dump(r'^\s+text .* "set-by-the-shell"$', 20)
+    tap.check(out is not None and dump is not None and
+              re.search(r'"serviceos> echo set-by-the-shell"$', scenes(dump).get(first[0], ""), re.M),
+              "desktop copy from the shell sets the clipboard a terminal pastes", (out, (dump or "")[-800:]))
 
 
 def console_window(tap, sim, d, env, w):
