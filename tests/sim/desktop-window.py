@@ -14,7 +14,8 @@ Return run the command in the operator shell, whose output appears in the termin
 own text (its scene, as the dump shows it) and not on the console: the terminal has a
 shell session of its own. A line of its output dragged over is selected (inverted),
 Ctrl+Shift+C copies it onto the desktop's clipboard and Ctrl+Shift+V types it in:
-Return runs it. `config set
+Return runs it. Every edge and corner of the frame resizes the window, the opposite
+edges staying where they were. `config set
 appearance.theme dark` and `light` change the terminal's background. Ctrl+Shift+N opens a second terminal window: a command typed
 in one shows in that one only, a line copied in one is pasted in the other (and text
 set by `desktop copy` too), and the console's session still answers on its own.
@@ -175,6 +176,43 @@ def copy_paste(tap, sim, d, env, w):
     tap.check(dump is not None and re.search(r'^\s+text .* "serviceos> echo pasted-and-ran"$', dump, re.M),
               "Ctrl+Shift+V types the copied text into the session: Return runs it, its output shows",
               (dump or d.dump())[-1000:])
+
+
+def edges(tap, sim, d, env, w):
+    """Every edge and corner of the frame resizes; the opposite ones stay where they
+    were, the client keeps at least 160x80 and the window stays below the panel and on
+    the screen. The terminal snaps what it is asked to whole cells (8x18, 6 around)."""
+    win = window_at(d.dump(), "terminal")
+    if not win:
+        tap.check(False, "a terminal window to resize by its edges", "")
+        return
+    snap = lambda v, c: (v - 12) // c * c + 12  # noqa: E731
+    # (where on the frame, from its left/top or right/bottom; the pointer's motion; the
+    # edges that move): the frame is the client and 4 pixels around, a 30-pixel title
+    cases = (("top-left corner", (1, 1), (64, 54), "lt"),
+             ("bottom-left corner", (1, -2), (-40, 36), "lb"),
+             ("top-right corner", (-2, 1), (-24, -18), "rt"),
+             ("left edge, out past the screen's left", (1, 120), (-900, 0), "l"),
+             ("top edge, up past the panel", (300, 1), (0, -700), "t"),
+             ("top-left corner, back to about where it was", (1, 1), (144, 54), "lt"))
+    for what, (fx, fy), (dx, dy), moves in cases:
+        _, x, y, ww, wh = win
+        left, top, right, bottom = x - 4, y - 30, x + ww + 4, y + wh + 4
+        at = (left + fx if fx > 0 else right + fx, top + fy if fy > 0 else bottom + fy)
+        dx, dy = max(dx, -at[0]), max(dy, -at[1])  # "past": to the window's edge (xdotool takes no negatives)
+        drag(env, w, at, dx, dy, 3)
+        nw = ww - dx if "l" in moves else ww + dx if "r" in moves else ww
+        nh = wh - dy if "t" in moves else wh + dy if "b" in moves else wh
+        nw, nh = min(nw, x + ww - 4), min(nh, y + wh - 62)  # not past the screen, below the panel
+        nw, nh = snap(nw, 8), snap(nh, 18)
+        nx = x + ww - nw if "l" in moves else x
+        ny = y + wh - nh if "t" in moves else y
+        dump = d.wait_dump(rf"^window {win[0]} terminal {nx},{ny} {nw}x{nh} ")
+        got = window_at(d.dump(), "terminal")
+        tap.check(dump is not None,
+                  f"the {what} resizes the terminal: {ww}x{wh} at {x},{y} to {nw}x{nh} at {nx},{ny}",
+                  f"{win} -> {got}")
+        win = got or win
 
 
 def follows_theme(tap, sim, d, env, w):
@@ -440,6 +478,7 @@ def run(tap, a, env):
               f"alt+2 {bool(ok2)}, alt+1 {bool(ok1)}, alt+F1 {bool(shown)} {bool(hidden)}")
     resize(tap, sim, d, env, w)
     copy_paste(tap, sim, d, env, w)
+    edges(tap, sim, d, env, w)
     follows_theme(tap, sim, d, env, w)
     two_terminals(tap, sim, d, env, w)
     console_window(tap, sim, d, env, w)
