@@ -67,8 +67,10 @@ static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, v
     struct watcher *wt = arg;
     struct sos_input_event e;
     for (;;) {
-        if (!wt->w->s.ch || wt->w->s.ch != wt->ch)
+        if (!wt->w->s.ch || wt->w->s.ch != wt->ch) {
+            wt->npending = 0;
             return; /* the surface was closed (or its slot reused) */
+        }
         if (wt->npending) {
             e = wt->pending[0];
             memmove(&wt->pending[0], &wt->pending[1], --wt->npending * sizeof(e));

@@ -114,14 +114,14 @@ def resize(tap, sim, d, env, w):
               (window_at(d.dump(), "terminal"), sim.text()[-300:]))
 
 
-def select(env, w, dump, wid, text):
+def select(env, w, dump, wid, text, skip=0):
     """Drag over the terminal row that says text (its place from the window's scene in
-    the dump), from the middle of its first cell to the middle of its last; whether it
+    the dump), from the middle of its cell `skip` to the middle of its last; whether it
     was found."""
     m = re.search(rf'^\s+text (-?\d+),(-?\d+) \d+x(\d+) "{re.escape(text)}"$', scenes(dump).get(wid, ""), re.M)
     if m:
         tx, ty, th = map(int, m.groups())
-        drag(env, w, (tx + 4, ty + th // 2), 8 * (len(text) - 1), 0)
+        drag(env, w, (tx + 8 * skip + 4, ty + th // 2), 8 * (len(text) - 1 - skip), 0, 2)
     return m is not None
 
 
@@ -165,7 +165,7 @@ def copy_paste(tap, sim, d, env, w):
               "the dragged-over cells are drawn inverted (the text's colour behind), the next not",
               f"selected {cell}, after {after}")
     combo(env, w, "c")
-    copied = d.wait_dump(r"^clipboard 19 bytes$", 10)
+    copied = d.wait_dump(r"^clipboard 19 bytes$", 10, every=0.2)
     out = d.command("desktop paste", r"^echo pasted-and-ran$") if copied else None
     tap.check(out is not None and "terminal: copied" not in sim.text()[mark:],
               "Ctrl+Shift+C copies the selection (19 bytes) into the desktop's clipboard "
@@ -207,8 +207,8 @@ def edges(tap, sim, d, env, w):
         nw, nh = snap(nw, 8), snap(nh, 18)
         nx = x + ww - nw if "l" in moves else x
         ny = y + wh - nh if "t" in moves else y
-        dump = d.wait_dump(rf"^window {win[0]} terminal {nx},{ny} {nw}x{nh} ")
-        got = window_at(d.dump(), "terminal")
+        dump = d.wait_dump(rf"^window {win[0]} terminal {nx},{ny} {nw}x{nh} ", every=0.2)
+        got = window_at(dump or d.dump(), "terminal")
         tap.check(dump is not None,
                   f"the {what} resizes the terminal: {ww}x{wh} at {x},{y} to {nw}x{nh} at {nx},{ny}",
                   f"{win} -> {got}")
@@ -288,19 +288,23 @@ def clipboard_between(tap, sim, d, env, w, first, second):
     if not at1 or not at2:
         tap.check(False, "two terminal windows to copy between", f"{first} {second}")
         return
-    type_in(env, w, at2, "echo echo from-the-second")
-    dump = d.wait_dump(r'^\s+text .* "echo from-the-second"$', 20)
-    found = select(env, w, dump, second[0], "echo from-the-second")
+    click(env, w, at2)  # raised: the first may cover it
+    time.sleep(0.3)
+    # the command typed in the second, from its `echo` on (the prompt is 11 cells)
+    found = select(env, w, d.dump(), second[0], "serviceos> echo only-in-the-second", 11)
     combo(env, w, "c")
-    copied = d.wait_dump(r"^clipboard 20 bytes$", 10)
+    copied = d.wait_dump(r"^clipboard 23 bytes$", 10, every=0.2)
     click(env, w, at1)
     time.sleep(0.3)
     combo(env, w, "v")
     xdo(env, "key", "--window", w, "Return")
-    dump = d.wait_dump(r'^\s+text .* "from-the-second"$', 20)
-    sc = scenes(dump)
-    tap.check(found and copied and re.search(r'"serviceos> echo from-the-second"$', sc.get(first[0], ""), re.M) and
-              re.search(r'"from-the-second"$', sc.get(first[0], ""), re.M),
+    end, sc = time.monotonic() + 20, {}
+    while time.monotonic() < end and not re.search(r'"only-in-the-second"$', sc.get(first[0], ""), re.M):
+        time.sleep(0.3)
+        dump = d.dump()
+        sc = scenes(dump)
+    tap.check(found and copied and re.search(r'"serviceos> echo only-in-the-second"$', sc.get(first[0], ""), re.M) and
+              re.search(r'"only-in-the-second"$', sc.get(first[0], ""), re.M),
               "copied in one terminal window (Ctrl+Shift+C), pasted in the other (Ctrl+Shift+V): it runs there",
               (dump or "")[-1500:])
     out = d.command("desktop copy echo set-by-the-shell", r"^copied 21 bytes$")
