@@ -9,7 +9,7 @@
  * This file: start-up, the loop (a timer polls the compositor's surfaces for windows
  * and ticks the clock), input for our own surfaces, and the requests of
  * proto/desktop.h (apps, windows, launch, notify, dump, an application's scene,
- * workspaces).
+ * workspaces, the clipboard: clip.c checks what it holds).
  * Windows and frames are windows.c; the panel, launcher and notifications panel.c.
  *
  * Layer: desktop (the desktop shell).
@@ -20,50 +20,151 @@
 
 #include <proto/mgr.h>
 
+#include "clip.h"
 #include "desktop.h"
 
 #define TICK_NS 200000000ll
 #define WATCH_MAX 64
+#define PENDING_MAX 32
 
 struct desktop g_d;
+static struct clip g_clip;
 
 struct watcher {
     struct tk_window *w;
     sos_handle_t ch;
     void (*fn)(const struct sos_input_event *e, void *arg);
     void *arg;
+    struct sos_input_event pending[PENDING_MAX]; /* taken early by watch_moved */
+    uint32_t npending;
 };
 
 static struct watcher g_watch[WATCH_MAX];
 static uint32_t g_next_watch;
+
+/* The next event on the watched surface's channel; false when none is waiting. */
+static bool read_event(struct watcher *wt, struct sos_input_event *e)
+{
+    uint8_t buf[128];
+    for (;;) {
+        struct sos_chan_read rd = {.bytes = buf, .bytes_cap = sizeof(buf)};
+        if (sos_channel_read(wt->ch, &rd))
+            return false;
+        struct sos_msg_hdr h;
+        if (rd.actual_bytes != sizeof(h) + sizeof(*e))
+            continue;
+        memcpy(&h, buf, sizeof(h));
+        memcpy(e, buf + sizeof(h), sizeof(*e));
+        if (h.ordinal == GFX_SURF_EVENT)
+            return true;
+    }
+}
 
 static void on_surface(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
 {
     (void)s;
     (void)pkt;
     struct watcher *wt = arg;
-    uint8_t buf[128];
+    struct sos_input_event e;
     for (;;) {
-        if (!wt->w->s.ch || wt->w->s.ch != wt->ch)
+        if (!wt->w->s.ch || wt->w->s.ch != wt->ch) {
+            wt->npending = 0;
             return; /* the surface was closed (or its slot reused) */
-        struct sos_chan_read rd = {.bytes = buf, .bytes_cap = sizeof(buf)};
-        if (sos_channel_read(wt->ch, &rd))
+        }
+        if (wt->npending) {
+            e = wt->pending[0];
+            memmove(&wt->pending[0], &wt->pending[1], --wt->npending * sizeof(e));
+        } else if (!read_event(wt, &e)) {
             return;
+        }
+        wt->fn(&e, wt->arg);
+    }
+}
+
+/* Run the events taken early by watch_place (from the tick: the channel may have no
+ * more to wake on_surface). */
+void watch_flush(void)
+{
+    for (int i = 0; i < WATCH_MAX; i++)
+        if (g_watch[i].npending && g_watch[i].w)
+            on_surface(&g_d.srv, NULL, &g_watch[i]);
+}
+
+static struct watcher *watcher_of(struct tk_window *w)
+{
+    for (int i = 0; i < WATCH_MAX; i++)
+        if (g_watch[i].w == w && w->s.ch && g_watch[i].ch == w->s.ch)
+            return &g_watch[i];
+    return NULL;
+}
+
+/* Read w's channel up to the reply `txid`: the events before it go to pending. */
+static int take_until_reply(struct watcher *wt, uint32_t txid)
+{
+    uint8_t buf[128];
+    sos_time_t dl = sos_deadline_after(GFX_TIMEOUT_NS);
+    for (;;) {
+        struct sos_chan_read rd = {.bytes = buf, .bytes_cap = sizeof(buf)};
+        int err = (int)sos_channel_read(wt->ch, &rd);
+        sos_signals_t seen;
+        if (err == SOS_ERR_SHOULD_WAIT &&
+            !(err = (int)sos_object_wait_one(wt->ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, dl, &seen)))
+            continue;
+        if (err)
+            return err;
         struct sos_msg_hdr h;
-        struct sos_input_event e;
-        if (rd.actual_bytes != sizeof(h) + sizeof(e))
+        if (rd.actual_bytes < sizeof(h))
             continue;
         memcpy(&h, buf, sizeof(h));
-        memcpy(&e, buf + sizeof(h), sizeof(e));
-        if (h.ordinal == GFX_SURF_EVENT)
-            wt->fn(&e, wt->arg);
+        if ((h.flags & SOS_MSG_REPLY) && h.txid == txid)
+            return h.status;
+        if (h.ordinal == GFX_SURF_EVENT && rd.actual_bytes == sizeof(h) + sizeof(struct sos_input_event) &&
+            wt->npending < PENDING_MAX)
+            memcpy(&wt->pending[wt->npending++], buf + sizeof(h), sizeof(struct sos_input_event));
     }
+}
+
+/*
+ * The compositor makes an event's x, y relative to the surface when it delivers it
+ * (GFX_WM_DELIVER), on the surface's channel, the channel its GFX_SURF_CONFIGURE is
+ * answered on. So the events queued before that answer were made for the old place,
+ * those after it for the new: the first are taken now and moved by what the surface
+ * moved, and a drag (by the title, or the left or top edge) sees every event relative
+ * to where its frame is, however fast the pointer goes.
+ */
+int watch_place(struct tk_window *w, int32_t x, int32_t y, uint32_t z, uint32_t flags)
+{
+    static uint32_t next;
+    struct watcher *wt = watcher_of(w);
+    if (!wt)
+        return tk_window_place(w, x, y, z, flags);
+    uint8_t qb[96];
+    struct sl_msg q;
+    sl_msg_begin(&q, qb, sizeof(qb), NULL, 0, GFX_SURF_CONFIGURE);
+    uint32_t txid = 0x60000000u | (++next & 0xffffffu), v[5] = {(uint32_t)x, (uint32_t)y, z, 255, flags};
+    sl_msg_hdr(&q)->txid = txid;
+    for (int i = 0; i < 5; i++)
+        sl_msg_put_u32(&q, v[i]);
+    int err = sl_msg_send(wt->ch, &q);
+    if (!err)
+        err = take_until_reply(wt, txid);
+    if (err)
+        return err;
+    for (uint32_t k = 0; k < wt->npending; k++) {
+        wt->pending[k].x += w->x - x;
+        wt->pending[k].y += w->y - y;
+    }
+    w->x = x;
+    w->y = y;
+    w->z = z;
+    w->flags = flags;
+    return 0;
 }
 
 void watch_surface(struct tk_window *w, void (*fn)(const struct sos_input_event *e, void *arg), void *arg)
 {
     struct watcher *wt = &g_watch[g_next_watch++ % WATCH_MAX];
-    *wt = (struct watcher){w, w->s.ch, fn, arg};
+    *wt = (struct watcher){.w = w, .ch = w->s.ch, .fn = fn, .arg = arg};
     sl_server_watch(&g_d.srv, w->s.ch, SOS_SIG_READABLE, SOS_WAIT_ASYNC_REPEAT, on_surface, wt);
 }
 
@@ -178,6 +279,8 @@ static int do_dump(struct sl_request *r)
     size_t len = (size_t)snprintf(out, DESKTOP_DUMP_MAX, "screen %dx%d\n", g_d.sw, g_d.sh);
     len += (size_t)panel_dump(out + len, DESKTOP_DUMP_MAX - len);
     len += (size_t)win_dump(out + len, DESKTOP_DUMP_MAX - len);
+    if (len + 1 < DESKTOP_DUMP_MAX)
+        len += (size_t)snprintf(out + len, DESKTOP_DUMP_MAX - len, "clipboard %u bytes\n", g_clip.len);
     (void)len;
     sl_msg_put_str(r->reply, out);
     free(out);
@@ -213,6 +316,28 @@ static int do_scene(struct sl_request *r)
     return 0;
 }
 
+/* DESKTOP_CLIP_SET (str text): write, like every app that copies. */
+static int do_clip_set(struct sl_request *r)
+{
+    if (!allowed(r, SOS_RIGHT_WRITE))
+        return SOS_ERR_ACCESS_DENIED;
+    struct sl_parse p;
+    sl_parse_begin(&p, r->bytes, r->len, NULL, 0, NULL);
+    uint32_t len = 0;
+    const char *text = sl_parse_str(&p, &len);
+    if (!text || sl_parse_end(&p)) /* no string, an embedded NUL, bytes after it */
+        return SOS_ERR_INVALID_ARGS;
+    return clip_set(&g_clip, text, len);
+}
+
+static int do_clip_get(struct sl_request *r)
+{
+    if (!allowed(r, SOS_RIGHT_WRITE))
+        return SOS_ERR_ACCESS_DENIED;
+    sl_msg_put_str(r->reply, g_clip.text);
+    return 0;
+}
+
 static const struct sl_op g_ops[] = {
     {DESKTOP_APPS, sizeof(struct sos_msg_hdr), do_apps},
     {DESKTOP_WINDOWS, sizeof(struct sos_msg_hdr), do_windows},
@@ -221,6 +346,8 @@ static const struct sl_op g_ops[] = {
     {DESKTOP_DUMP, sizeof(struct sos_msg_hdr), do_dump},
     {DESKTOP_SCENE, sizeof(struct sos_msg_hdr), do_scene},
     {DESKTOP_WORKSPACE, sizeof(struct sos_msg_hdr), do_workspace},
+    {DESKTOP_CLIP_SET, sizeof(struct sos_msg_hdr), do_clip_set},
+    {DESKTOP_CLIP_GET, sizeof(struct sos_msg_hdr), do_clip_get},
 };
 
 static void tick(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
@@ -229,6 +356,7 @@ static void tick(struct sl_server *s, const struct sos_port_packet *pkt, void *a
     (void)pkt;
     (void)arg;
     win_poll();
+    watch_flush();
     panel_tick();
 }
 
@@ -257,6 +385,7 @@ int main(void)
     sl_conn_to_init(&g_d.session, "session", 0);
     sl_conn_to_init(&g_d.rm, "rootmgr", 0);
     sl_conn_to_init(&g_d.status, "status", 0);
+    g_d.kernel = sos_startup_handle("kernel"); /* none: the panel shows the time since boot */
     sos_handle_t timer;
     if ((err = sl_service_init(&g_d.srv, g_ops, sizeof(g_ops) / sizeof(g_ops[0]), &g_d)) ||
         (err = screen_size()) ||

@@ -23,6 +23,8 @@
 #define PANEL_H 32
 #define RESIZE_RIGHT 1u
 #define RESIZE_BOTTOM 2u
+#define RESIZE_LEFT 4u
+#define RESIZE_TOP 8u
 #define MIN_W 160      /* the smallest client size a resize asks for */
 #define MIN_H 80
 #define Z_WINDOWS 10u  /* frame of the i-th window from the bottom: Z_WINDOWS + 2i */
@@ -45,6 +47,9 @@ struct win {
     int32_t grab_x, grab_y; /* where in the frame the drag began */
     uint32_t resizing;      /* RESIZE_* edges held (a press on the border) */
     int32_t rs_w, rs_h;     /* the client's size when the resize began */
+    int32_t rs_px, rs_py;   /* and the pointer, on the screen */
+    uint32_t anchor;        /* RESIZE_LEFT/TOP: the client's new sizes keep this edge */
+    int32_t right, bottom;  /* where (the opposite one), until the next press */
     char *scene;       /* the application's own dump (DESKTOP_SCENE), or NULL */
 };
 
@@ -57,6 +62,7 @@ struct desktop {
     struct sl_server srv;
     struct sl_conn_to gfx, session, rm, status;
     char health[32];  /* the status service's overall health, as the panel says it */
+    sos_handle_t kernel; /* the kernel's statistics (resource=kernel): the clock of day */
     struct tk_font sans;
     int32_t sw, sh; /* the screen */
     struct win win[WIN_MAX];
@@ -97,5 +103,10 @@ void panel_theme_changed(void *arg); /* appearance.theme was set */
 /* desktop.c */
 int rm_call_str(uint32_t ordinal, const char *arg);
 void watch_surface(struct tk_window *w, void (*fn)(const struct sos_input_event *e, void *arg), void *arg);
+/* tk_window_place for a watched surface: the events queued on it before the move are
+ * taken and moved to be relative to where it is now (they were made for the old place). */
+int watch_place(struct tk_window *w, int32_t x, int32_t y, uint32_t z, uint32_t flags);
+/* Dispatch the events watch_place took (called from the tick). */
+void watch_flush(void);
 
 #endif

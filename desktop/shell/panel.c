@@ -1,8 +1,9 @@
 /*
  * desktop/shell/panel.c - the panel along the top (the launcher's "Apps" button, the
  * workspaces' buttons (the shown one in brackets), a task button for each window of
- * the shown workspace, the system's health from the status service, the time since boot: the system has no wall clock
- * yet), the launcher (the applications the root manager knows from the manifests that
+ * the shown workspace, the system's health from the status service, the time of day
+ * from the kernel's clock of day (UTC: the system has no time zones), or the time since
+ * boot on a machine without one), the launcher (the applications the root manager knows from the manifests that
  * say `app`, each a button that starts it through the root manager), and the
  * notifications (a toast for a few seconds, and the list kept for `desktop dump`).
  * The panel's surface also gets the keys pressed with Alt (SESSION_SHORTCUTS): the
@@ -19,6 +20,7 @@
 #include <proto/session.h>
 #include <proto/status.h>
 
+#include "civil.h"
 #include "desktop.h"
 
 #define LAUNCHER_W 280
@@ -107,8 +109,26 @@ static void show_launcher(bool open)
     tk_window_place(&g_d.launcher, 0, PANEL_H, Z_LAUNCHER, open ? GFX_SURF_VISIBLE | GFX_SURF_OPAQUE : 0);
 }
 
+/* The kernel's clock of day (hal_wall_clock_s: the host's in the simulator, the RTC on
+ * QEMU), or 0 when the machine has none or we were not granted it (resource=kernel). */
+static int64_t wall_clock_s(void)
+{
+    struct sos_info_kstats k;
+    if (!g_d.kernel || sos_object_get_info(g_d.kernel, SOS_INFO_KERNEL_STATS, &k, sizeof(k)) != sizeof(k))
+        return 0;
+    return k.wall_clock_s > 0 ? k.wall_clock_s : 0;
+}
+
+/* "14:05 UTC"; without a clock of day the time since boot, "up 00:01:23". */
 static void clock_text(char *buf, size_t n)
 {
+    int64_t wall = wall_clock_s();
+    if (wall) {
+        struct civil_time t;
+        civil_from_unix(wall, &t);
+        snprintf(buf, n, "%02u:%02u UTC", t.hour, t.minute);
+        return;
+    }
     uint64_t s = (uint64_t)sos_clock_get() / 1000000000ull;
     snprintf(buf, n, "up %02llu:%02llu:%02llu", (unsigned long long)(s / 3600),
              (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60));

@@ -14,10 +14,12 @@
  * held); the buttons minimise (hide; the panel's task button brings it back),
  * maximise (move to the top left below the panel, asking the client to fill the
  * screen, and back), and close (stop the application's service through the root manager).
- * A press on the right or bottom border (or their corner) starts a resize: each
+ * A press on any border (or near a corner: both of its edges) starts a resize: each
  * motion asks the client for the size under the pointer (GFX_EVENT_CONFIGURE through
  * GFX_WM_DELIVER); the client resizes its own surface, to the nearest size it can draw,
- * and the frame follows when the poll sees the client's new size. A window belongs to the
+ * and the frame follows when the poll sees the client's new size. Dragging the left or
+ * top edge keeps the right or bottom one where it was: the window moves by what the
+ * client's size changed, never left of the screen nor above the panel. A window belongs to the
  * workspace shown when it appeared; only the shown workspace's windows are visible. A
  * new window is put above the others and given the keyboard.
  *
@@ -85,7 +87,7 @@ static void place(struct win *w, uint32_t i)
 {
     uint32_t vis = w->minimised || w->ws != g_d.ws ? 0 : GFX_SURF_VISIBLE;
     uint32_t fz = Z_WINDOWS + 2 * i;
-    tk_window_place(&w->frame, w->x - BORDER, w->y - TITLE_H, fz, vis | GFX_SURF_OPAQUE);
+    watch_place(&w->frame, w->x - BORDER, w->y - TITLE_H, fz, vis | GFX_SURF_OPAQUE);
     if (!wm_configure(w->id, w->x, w->y, fz + 1, vis | GFX_SURF_OPAQUE))
         w->z = fz + 1;
 }
@@ -150,6 +152,7 @@ static void toggle_max(struct win *w)
         w->restore_h = w->h;
         w->x = BORDER;
         w->y = PANEL_H + TITLE_H;
+        w->anchor = 0; /* grows from the top left */
     } else {
         w->x = w->restore_x;
         w->y = w->restore_y;
@@ -178,28 +181,51 @@ static void ask_size(struct win *w, int32_t wd, int32_t ht)
         printf("desktop: cannot ask %s for %dx%d: %s\n", w->owner, wd, ht, gfx_why());
 }
 
-/* The border under a press in the frame (the client covers the inside). */
+/* The border under a press in the frame (the client covers the inside; the top
+ * border is the title bar's top BORDER pixels). Near a corner: both of its edges. */
 static uint32_t border_at(const struct win *w, int32_t x, int32_t y)
 {
-    int32_t fw = (int32_t)w->w + 2 * BORDER, fh = (int32_t)w->h + TITLE_H + BORDER;
-    uint32_t edges = 0;
-    if (y >= TITLE_H && x >= fw - BORDER)
-        edges |= RESIZE_RIGHT;
-    if (y >= fh - BORDER)
-        edges |= RESIZE_BOTTOM;
-    if (edges == RESIZE_BOTTOM && x >= fw - 4 * BORDER)
-        edges |= RESIZE_RIGHT; /* near the corner: both */
+    int32_t fw = (int32_t)w->w + 2 * BORDER, fh = (int32_t)w->h + TITLE_H + BORDER, near = 4 * BORDER;
+    uint32_t edges = (x < BORDER ? RESIZE_LEFT : 0) | (x >= fw - BORDER ? RESIZE_RIGHT : 0) |
+                     (y < BORDER ? RESIZE_TOP : 0) | (y >= fh - BORDER ? RESIZE_BOTTOM : 0);
+    if (edges & (RESIZE_TOP | RESIZE_BOTTOM))
+        edges |= (x < near ? RESIZE_LEFT : 0) | (x >= fw - near ? RESIZE_RIGHT : 0);
+    if (edges & (RESIZE_LEFT | RESIZE_RIGHT))
+        edges |= (y < near ? RESIZE_TOP : 0) | (y >= fh - near ? RESIZE_BOTTOM : 0);
     return edges;
 }
 
+/* The size under the pointer (e relative to the frame where it is now). Dragging the
+ * left or top edge, the right or bottom one stays: the size may not take the window
+ * left of the screen or its title under the panel. */
 static void resize_motion(struct win *w, const struct sos_input_event *e)
 {
-    int32_t wd = (int32_t)w->rs_w, ht = (int32_t)w->rs_h;
-    if (w->resizing & RESIZE_RIGHT)
-        wd += e->x - w->grab_x;
-    if (w->resizing & RESIZE_BOTTOM)
-        ht += e->y - w->grab_y;
+    int32_t dx = w->frame.x + e->x - w->rs_px, dy = w->frame.y + e->y - w->rs_py;
+    int32_t wd = w->rs_w + (w->resizing & RESIZE_RIGHT ? dx : w->resizing & RESIZE_LEFT ? -dx : 0);
+    int32_t ht = w->rs_h + (w->resizing & RESIZE_BOTTOM ? dy : w->resizing & RESIZE_TOP ? -dy : 0);
+    if ((w->resizing & RESIZE_LEFT) && wd > w->right - BORDER)
+        wd = w->right - BORDER;
+    if ((w->resizing & RESIZE_TOP) && ht > w->bottom - PANEL_H - TITLE_H)
+        ht = w->bottom - PANEL_H - TITLE_H;
     ask_size(w, wd, ht);
+}
+
+/* A press on the frame, not on a button: the keyboard to the client, and a drag by the
+ * title or a resize by a border begins. */
+static void frame_press(struct win *w, const struct sos_input_event *e)
+{
+    give_focus(w->id);
+    w->resizing = border_at(w, e->x, e->y);
+    w->dragging = !w->resizing && e->y < TITLE_H;
+    w->anchor = w->resizing & (RESIZE_LEFT | RESIZE_TOP);
+    w->right = w->x + (int32_t)w->w;
+    w->bottom = w->y + (int32_t)w->h;
+    w->rs_w = (int32_t)w->w;
+    w->rs_h = (int32_t)w->h;
+    w->rs_px = w->frame.x + e->x;
+    w->rs_py = w->frame.y + e->y;
+    w->grab_x = e->x;
+    w->grab_y = e->y;
 }
 
 static void frame_event(const struct sos_input_event *e, void *arg)
@@ -217,19 +243,13 @@ static void frame_event(const struct sos_input_event *e, void *arg)
         } else if (hit == w->bmax) {
             toggle_max(w);
         } else {
-            give_focus(w->id);
-            w->dragging = e->y < TITLE_H;
-            w->resizing = border_at(w, e->x, e->y);
-            w->rs_w = (int32_t)w->w;
-            w->rs_h = (int32_t)w->h;
-            w->grab_x = e->x;
-            w->grab_y = e->y;
+            frame_press(w, e);
         }
     } else if (e->type == SOS_INPUT_BUTTON && e->value == 0) {
         w->dragging = false;
         w->resizing = 0;
     } else if (e->type == SOS_INPUT_MOTION && w->resizing) {
-        resize_motion(w, e); /* the frame does not move: e stays relative to the start */
+        resize_motion(w, e);
     } else if (e->type == SOS_INPUT_MOTION && w->dragging) {
         /* e is relative to the frame where it is now */
         int32_t dx = e->x - w->grab_x, dy = e->y - w->grab_y;
@@ -299,7 +319,9 @@ static void restack(void)
             place(order[i], i);
 }
 
-/* The client took another size (a resize it was asked for): the frame follows. */
+/* The client took another size (a resize it was asked for): the frame follows, and
+ * after a drag on the left or top edge the window moves so that the right or bottom
+ * edge stays where it was (on the screen, below the panel). */
 static void follow_size(struct win *w, const struct gfx_surface_info *s)
 {
     if (s->w == w->w && s->h == w->h)
@@ -309,6 +331,12 @@ static void follow_size(struct win *w, const struct gfx_surface_info *s)
     int err = tk_window_resize(&w->frame, (int32_t)w->w + 2 * BORDER, (int32_t)w->h + TITLE_H + BORDER);
     if (err)
         printf("desktop: the frame of %s cannot follow its size: %s\n", w->owner, gfx_why());
+    if (w->anchor & RESIZE_LEFT)
+        w->x = w->right - (int32_t)w->w < BORDER ? BORDER : w->right - (int32_t)w->w;
+    if (w->anchor & RESIZE_TOP)
+        w->y = w->bottom - (int32_t)w->h < PANEL_H + TITLE_H ? PANEL_H + TITLE_H : w->bottom - (int32_t)w->h;
+    if (w->anchor)
+        place(w, (w->z - Z_WINDOWS) / 2);
     printf("desktop: %s's window %u is now %ux%u\n", w->owner, w->id, w->w, w->h);
 }
 
@@ -359,8 +387,10 @@ int win_dump(char *out, size_t cap)
         if (len + 1 >= cap)
             break;
         len += tk_dump(&w->frame.sc, w->frame.x, w->frame.y, out + len, cap - len);
+        if (w->scene && len + 1 < cap) /* the application's dump, moved to where the window is now */
+            len += (size_t)snprintf(out + len, cap - len, "  scene\n");
         if (w->scene && len + 1 < cap)
-            len += (size_t)snprintf(out + len, cap - len, "  scene\n%s", w->scene);
+            len += tk_dump_move(w->scene, w->x, w->y, out + len, cap - len);
     }
     return (int)(len < cap ? len : cap - 1);
 }

@@ -22,7 +22,7 @@ int tk_window_describe(struct tk_window *w, struct sl_conn_to *desktop)
     uint8_t *buf = malloc(DESKTOP_SCENE_MAX + 128);
     int err = dump && buf ? 0 : SOS_ERR_NO_MEMORY;
     if (!err) {
-        tk_dump(&w->sc, w->x, w->y, dump, DESKTOP_SCENE_MAX);
+        tk_dump(&w->sc, 0, 0, dump, DESKTOP_SCENE_MAX); /* the desktop knows where it is now */
         struct sl_msg q;
         sl_msg_begin(&q, buf, DESKTOP_SCENE_MAX + 128, NULL, 0, DESKTOP_SCENE);
         sl_msg_hdr(&q)->flags |= SOS_MSG_NO_REPLY;

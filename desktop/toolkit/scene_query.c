@@ -59,3 +59,56 @@ size_t tk_dump(const struct tk_scene *s, int32_t dx, int32_t dy, char *out, size
     }
     return len;
 }
+
+/* An integer at *p (optionally negative); false when there is none. */
+static bool read_int(const char **p, int32_t *v)
+{
+    const char *s = *p;
+    bool neg = *s == '-';
+    s += neg;
+    if (*s < '0' || *s > '9')
+        return false;
+    int64_t n = 0;
+    for (; *s >= '0' && *s <= '9'; s++)
+        n = n < 1000000000 ? n * 10 + (*s - '0') : n;
+    *v = (int32_t)(neg ? -n : n);
+    *p = s;
+    return true;
+}
+
+/* One line (up to its '\n' or end) moved: `<indent><kind> x,y<rest>`. */
+static int move_line(const char *l, size_t len, int32_t dx, int32_t dy, char *out, size_t cap)
+{
+    const char *p = l;
+    while (*p == ' ')
+        p++;
+    while (*p > ' ' && *p != ',')
+        p++;
+    int32_t x, y;
+    const char *q = p + 1;
+    if (*p == ' ' && p > l && read_int(&q, &x) && *q == ',' && (q++, read_int(&q, &y)) &&
+        (size_t)(q - l) <= len)
+        return snprintf(out, cap, "%.*s %d,%d%.*s", (int)(p - l), l, x + dx, y + dy, (int)(len - (size_t)(q - l)), q);
+    return snprintf(out, cap, "%.*s", (int)len, l);
+}
+
+size_t tk_dump_move(const char *dump, int32_t dx, int32_t dy, char *out, size_t cap)
+{
+    size_t len = 0;
+    if (cap)
+        out[0] = 0;
+    for (const char *l = dump; *l && len + 1 < cap;) {
+        const char *nl = strchr(l, '\n');
+        size_t n = nl ? (size_t)(nl - l) + 1 : strlen(l);
+        int k = move_line(l, nl ? n - 1 : n, dx, dy, out + len, cap - len);
+        if (k < 0)
+            break;
+        len += (size_t)k < cap - len ? (size_t)k : cap - len - 1;
+        if (nl && len + 1 < cap) {
+            out[len++] = '\n';
+            out[len] = 0;
+        }
+        l += n;
+    }
+    return len;
+}

@@ -237,6 +237,27 @@ static void test_graph(void **state)
     assert_non_null(strstr(out, "graph 0,0 127x51 \"cpu\""));
 }
 
+/* tk_dump_move: a dump made at the window's origin moved to where the window is now:
+ * each line's first x,y moved (negative ones too), the rest of the line and lines of
+ * another shape kept as they are, and the buffer's end respected. */
+static void test_dump_move(void **state)
+{
+    (void)state;
+    const char *in = "box 0,0 200x100\n  text 6,-4 16x28 \"1,2 stays\"\nhello 3,4\nodd line\n"
+                     "text x,1 2x2\n  button 10,20 5x5";
+    char out[256];
+    size_t n = tk_dump_move(in, 100, -10, out, sizeof(out));
+    assert_int_equal(n, strlen(out));
+    assert_string_equal(out, "box 100,-10 200x100\n  text 106,-14 16x28 \"1,2 stays\"\nhello 103,-6\n"
+                             "odd line\ntext x,1 2x2\n  button 110,10 5x5");
+    char tiny[10];
+    n = tk_dump_move(in, 5, 5, tiny, sizeof(tiny));
+    assert_int_equal(n, strlen(tiny));
+    assert_string_equal(tiny, "box 5,5 2");
+    assert_int_equal(tk_dump_move("", 1, 1, out, sizeof(out)), 0);
+    assert_string_equal(out, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_damage), cmocka_unit_test(test_focus_and_keys),
         cmocka_unit_test(test_scroll), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_hit_and_dump), cmocka_unit_test(test_graph),
+        cmocka_unit_test(test_dump_move),
     };
     return cmocka_run_group_tests_name("toolkit-scene", tests, NULL, NULL);
 }

@@ -8,6 +8,8 @@
  *   desktop notify <text>  a notification (a toast, kept in the list)
  *   desktop workspace <n>  show workspace n (1 or 2)
  *   desktop dump           every window and widget with its text and bounds
+ *   desktop copy <text>    put text on the desktop's clipboard (what Ctrl+Shift+V pastes)
+ *   desktop paste          print what the clipboard holds
  *
  * Layer: services (shell).
  */
@@ -94,24 +96,41 @@ static void windows(void)
         failed("windows", err);
 }
 
-static void dump(void)
+/* A request with no argument whose reply is one string of at most max bytes: it is
+ * printed by show(text, len); a failure is reported as `desktop <what>: ...`. */
+static void call_text(uint32_t ordinal, uint32_t max, const char *what, void (*show)(const char *, uint32_t))
 {
-    uint8_t *rb = malloc(DESKTOP_DUMP_MAX + 64);
+    uint8_t *rb = malloc(max + 64);
     if (!rb)
-        return failed("dump", SOS_ERR_NO_MEMORY);
+        return failed(what, SOS_ERR_NO_MEMORY);
     struct sl_msg r;
-    int err = call(DESKTOP_DUMP, NULL, &r, rb, DESKTOP_DUMP_MAX + 64);
+    int err = call(ordinal, NULL, &r, rb, max + 64);
     struct sl_parse p;
     if (!err)
         err = sl_parse_begin(&p, r.bytes, r.len, NULL, 0, NULL);
-    const char *text = err ? NULL : sl_parse_str(&p, NULL);
+    uint32_t len = 0;
+    const char *text = err ? NULL : sl_parse_str(&p, &len);
     if (!err)
         err = sl_parse_end(&p);
     if (err || !text)
-        failed("dump", err ? err : SOS_ERR_BAD_FORMAT);
+        failed(what, err ? err : SOS_ERR_BAD_FORMAT);
     else
-        sh_printf("%s", text);
+        show(text, len);
     free(rb);
+}
+
+static void show_dump(const char *text, uint32_t len)
+{
+    (void)len;
+    sh_printf("%s", text);
+}
+
+static void show_clip(const char *text, uint32_t len)
+{
+    if (!len)
+        sh_printf("the clipboard is empty\n");
+    else
+        sh_printf("%s%s", text, text[len - 1] == '\n' ? "" : "\n");
 }
 
 static void workspace(const char *arg)
@@ -136,6 +155,33 @@ static void workspace(const char *arg)
         sh_printf("workspace %lu\n", n);
 }
 
+/* The words after `desktop <sub>`, joined by single spaces. */
+static void join_args(int argc, char **argv, char *text, size_t cap)
+{
+    size_t len = 0;
+    text[0] = 0;
+    for (int i = 2; i < argc && len + 1 < cap; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%s%s", i > 2 ? " " : "", argv[i]);
+}
+
+static void copy(int argc, char **argv)
+{
+    char text[CONSOLE_LINE_MAX];
+    uint8_t rb[128];
+    struct sl_msg r;
+    join_args(argc, argv, text, sizeof(text));
+    int err = call(DESKTOP_CLIP_SET, text, &r, rb, sizeof(rb));
+    if (err == SOS_ERR_OUT_OF_RANGE)
+        sh_eprintf("desktop copy: %zu bytes: too large for the clipboard (at most %u)\n", strlen(text),
+                   DESKTOP_CLIP_MAX);
+    else if (err == SOS_ERR_INVALID_ARGS)
+        sh_eprintf("desktop copy: not text: the clipboard takes UTF-8 only\n");
+    else if (err)
+        failed("copy", err);
+    else
+        sh_printf("copied %zu bytes\n", strlen(text));
+}
+
 void cmd_desktop(int argc, char **argv)
 {
     const char *sub = argv[1];
@@ -147,7 +193,7 @@ void cmd_desktop(int argc, char **argv)
     } else if (!strcmp(sub, "windows") && argc == 2) {
         windows();
     } else if (!strcmp(sub, "dump") && argc == 2) {
-        dump();
+        call_text(DESKTOP_DUMP, DESKTOP_DUMP_MAX, "dump", show_dump);
     } else if (!strcmp(sub, "start") && argc == 2) {
         if ((err = call(DESKTOP_WINDOWS, NULL, &r, rb, sizeof(rb))) && err != SOS_ERR_BUFFER_TOO_SMALL)
             failed("start", err);
@@ -163,13 +209,15 @@ void cmd_desktop(int argc, char **argv)
         workspace(argv[2]);
     } else if (!strcmp(sub, "notify") && argc >= 3) {
         char text[CONSOLE_LINE_MAX];
-        size_t len = 0;
-        text[0] = 0;
-        for (int i = 2; i < argc && len + 1 < sizeof(text); i++)
-            len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", i > 2 ? " " : "", argv[i]);
+        join_args(argc, argv, text, sizeof(text));
         if ((err = call(DESKTOP_NOTIFY, text, &r, rb, sizeof(rb))))
             failed("notify", err);
+    } else if (!strcmp(sub, "copy") && argc >= 3) {
+        copy(argc, argv);
+    } else if (!strcmp(sub, "paste") && argc == 2) {
+        call_text(DESKTOP_CLIP_GET, DESKTOP_CLIP_MAX, "paste", show_clip);
     } else {
-        sh_eprintf("usage: desktop start | apps | windows | launch <app> | notify <text> | workspace <n> | dump\n");
+        sh_eprintf("usage: desktop start | apps | windows | launch <app> | notify <text> | workspace <n> | dump"
+                   " | copy <text> | paste\n");
     }
 }

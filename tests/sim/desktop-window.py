@@ -5,17 +5,21 @@ usage: desktop-window.py --sim SIM --bootstore FILE [--shot PNG]
 
 Boots the system to the desktop (--desktop) in a private Xvfb and drives it as a person
 would, reading back what the screen means through `desktop dump` (every window and
-widget with its text and bounds): the desktop shows the panel (its "Apps" button and the clock); a click
+widget with its text and bounds): the desktop shows the panel (its "Apps" button and the time
+of day, the host's UTC time within a minute); a click
 on "Apps" opens the launcher, which lists the terminal (an app from its manifest); a
 click on it starts the terminal through the root manager, and it gets a window with a
 frame (title, minimise, maximise, close); a click in it and the keys `service terminal` and
 Return run the command in the operator shell, whose output appears in the terminal's
 own text (its scene, as the dump shows it) and not on the console: the terminal has a
 shell session of its own. A line of its output dragged over is selected (inverted),
-Ctrl+Shift+C copies it and Ctrl+Shift+V types it in: Return runs it. `config set
+Ctrl+Shift+C copies it onto the desktop's clipboard and Ctrl+Shift+V types it in:
+Return runs it. Every edge and corner of the frame resizes the window, the opposite
+edges staying where they were. `config set
 appearance.theme dark` and `light` change the terminal's background. Ctrl+Shift+N opens a second terminal window: a command typed
-in one shows in that one only, and the console's session still answers on its own.
-Dragging the title moves the window;
+in one shows in that one only, a line copied in one is pasted in the other (and text
+set by `desktop copy` too), and the console's session still answers on its own.
+Dragging the title moves the window (and the dump shows its text where it is now);
 minimise hides it and its task button brings it back; maximise moves it to the top
 left and back; workspace 2 hides it, workspace 1 shows it; Alt+1/2 and Alt+F1; the desktop shell, killed, is
 restarted and frames the surviving terminal again; a notification appears; the close
@@ -23,6 +27,7 @@ button stops the terminal and its window goes.
 --shot saves the window (with the terminal showing the output) as a PNG. Without Xvfb,
 xdotool or xwd: TAP SKIP.
 """
+import datetime
 import os
 import re
 import sys
@@ -109,6 +114,17 @@ def resize(tap, sim, d, env, w):
               (window_at(d.dump(), "terminal"), sim.text()[-300:]))
 
 
+def select(env, w, dump, wid, text, skip=0):
+    """Drag over the terminal row that says text (its place from the window's scene in
+    the dump), from the middle of its cell `skip` to the middle of its last; whether it
+    was found."""
+    m = re.search(rf'^\s+text (-?\d+),(-?\d+) \d+x(\d+) "{re.escape(text)}"$', scenes(dump).get(wid, ""), re.M)
+    if m:
+        tx, ty, th = map(int, m.groups())
+        drag(env, w, (tx + 8 * skip + 4, ty + th // 2), 8 * (len(text) - 1 - skip), 0, 2)
+    return m is not None
+
+
 def combo(env, w, key):
     """Ctrl+Shift+key, the modifiers held on their own (the simulator reads them when it
     handles the key, by which time a quick ctrl+shift+key of xdotool has let them go)."""
@@ -138,12 +154,9 @@ def copy_paste(tap, sim, d, env, w):
     tap.check(row is not None, "the output to select is in the terminal's text", (dump or "")[-800:])
     if row is None:
         return
-    # the cell's place on the screen from the window's (the scene's boxes are where the
-    # window was opened: the app is not told when its frame is dragged)
-    tx, ty, th = x + 6, y + 6 + row * 18, 18
+    tx, ty, th = x + 6, y + 6 + row * 18, 18  # the cell's place on the screen
     mark = len(sim.text())
-    # from the middle of its first cell to the middle of its last (19 cells)
-    drag(env, w, (tx + cw // 2, ty + th // 2), 18 * cw, 0)
+    select(env, w, dump, win[0], "echo pasted-and-ran")
     time.sleep(0.5)
     img = shot(env, w)
     cell = img.rgb(tx + 1, ty) if img else None  # above the glyphs: the cell's background
@@ -152,14 +165,54 @@ def copy_paste(tap, sim, d, env, w):
               "the dragged-over cells are drawn inverted (the text's colour behind), the next not",
               f"selected {cell}, after {after}")
     combo(env, w, "c")
-    copied = sim.wait_for(r"terminal: copied 19 bytes$", 10)
-    tap.check(copied, "Ctrl+Shift+C copies the selection (19 bytes)", sim.text()[mark:][-300:])
+    copied = d.wait_dump(r"^clipboard 19 bytes$", 10, every=0.2)
+    out = d.command("desktop paste", r"^echo pasted-and-ran$") if copied else None
+    tap.check(out is not None and "terminal: copied" not in sim.text()[mark:],
+              "Ctrl+Shift+C copies the selection (19 bytes) into the desktop's clipboard "
+              "(desktop paste prints it; nothing on the console)", sim.text()[mark:][-300:])
     combo(env, w, "v")
     xdo(env, "key", "--window", w, "Return")
     dump = d.wait_dump(r'^\s+text .* "pasted-and-ran"$', 20)
     tap.check(dump is not None and re.search(r'^\s+text .* "serviceos> echo pasted-and-ran"$', dump, re.M),
               "Ctrl+Shift+V types the copied text into the session: Return runs it, its output shows",
               (dump or d.dump())[-1000:])
+
+
+def edges(tap, sim, d, env, w):
+    """Every edge and corner of the frame resizes; the opposite ones stay where they
+    were, the client keeps at least 160x80 and the window stays below the panel and on
+    the screen. The terminal snaps what it is asked to whole cells (8x18, 6 around)."""
+    win = window_at(d.dump(), "terminal")
+    if not win:
+        tap.check(False, "a terminal window to resize by its edges", "")
+        return
+    snap = lambda v, c: (v - 12) // c * c + 12  # noqa: E731
+    # (where on the frame, from its left/top or right/bottom; the pointer's motion; the
+    # edges that move): the frame is the client and 4 pixels around, a 30-pixel title
+    cases = (("top-left corner", (1, 1), (64, 54), "lt"),
+             ("bottom-left corner", (1, -2), (-40, 36), "lb"),
+             ("top-right corner", (-2, 1), (-24, -18), "rt"),
+             ("left edge, out past the screen's left", (1, 120), (-900, 0), "l"),
+             ("top edge, up past the panel", (300, 1), (0, -700), "t"),
+             ("top-left corner, back to about where it was", (1, 1), (144, 54), "lt"))
+    for what, (fx, fy), (dx, dy), moves in cases:
+        _, x, y, ww, wh = win
+        left, top, right, bottom = x - 4, y - 30, x + ww + 4, y + wh + 4
+        at = (left + fx if fx > 0 else right + fx, top + fy if fy > 0 else bottom + fy)
+        dx, dy = max(dx, -at[0]), max(dy, -at[1])  # "past": to the window's edge (xdotool takes no negatives)
+        drag(env, w, at, dx, dy, 3)
+        nw = ww - dx if "l" in moves else ww + dx if "r" in moves else ww
+        nh = wh - dy if "t" in moves else wh + dy if "b" in moves else wh
+        nw, nh = min(nw, x + ww - 4), min(nh, y + wh - 62)  # not past the screen, below the panel
+        nw, nh = snap(nw, 8), snap(nh, 18)
+        nx = x + ww - nw if "l" in moves else x
+        ny = y + wh - nh if "t" in moves else y
+        dump = d.wait_dump(rf"^window {win[0]} terminal {nx},{ny} {nw}x{nh} ", every=0.2)
+        got = window_at(dump or d.dump(), "terminal")
+        tap.check(dump is not None,
+                  f"the {what} resizes the terminal: {ww}x{wh} at {x},{y} to {nw}x{nh} at {nx},{ny}",
+                  f"{win} -> {got}")
+        win = got or win
 
 
 def follows_theme(tap, sim, d, env, w):
@@ -192,7 +245,7 @@ def two_terminals(tap, sim, d, env, w):
     if first:
         click(env, w, free_point(first, []))
         time.sleep(0.3)
-    xdo(env, "key", "--window", w, "ctrl+shift+n")
+    combo(env, w, "n")
     dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^window \d+ terminal ")
     wins = [tuple(map(int, m)) for m in
             re.findall(r"^window (\d+) terminal (-?\d+),(-?\d+) (\d+)x(\d+)", dump or "", re.M)]
@@ -219,12 +272,48 @@ def two_terminals(tap, sim, d, env, w):
     tap.check(dump is not None and "only-in-the-first" in sc.get(first[0], "") and
               "only-in-the-first" not in sc.get(second[0], "x only-in-the-first"),
               "and one typed in the first shows in the first only", (dump or "")[-1500:])
+    clipboard_between(tap, sim, d, env, w, first, second)
     out = d.command("echo the-console-answers", r"^the-console-answers$")
     dump = d.dump()
     tap.check(out is not None and "the-console-answers" not in dump.split("\npanel")[0].replace(
               "serviceos> desktop dump", ""),
               "the console's session is its own too: it answers, and no terminal shows it",
               (out or sim.text())[-400:])
+
+
+def clipboard_between(tap, sim, d, env, w, first, second):
+    """The clipboard is the desktop's: copied in the second terminal window, pasted in
+    the first; and set from the shell (desktop copy), pasted in a terminal."""
+    at1, at2 = free_point(first, [second]), free_point(second, [first])
+    if not at1 or not at2:
+        tap.check(False, "two terminal windows to copy between", f"{first} {second}")
+        return
+    click(env, w, at2)  # raised: the first may cover it
+    time.sleep(0.3)
+    # the command typed in the second, from its `echo` on (the prompt is 11 cells)
+    found = select(env, w, d.dump(), second[0], "serviceos> echo only-in-the-second", 11)
+    combo(env, w, "c")
+    copied = d.wait_dump(r"^clipboard 23 bytes$", 10, every=0.2)
+    click(env, w, at1)
+    time.sleep(0.3)
+    combo(env, w, "v")
+    xdo(env, "key", "--window", w, "Return")
+    end, sc = time.monotonic() + 20, {}
+    while time.monotonic() < end and not re.search(r'"only-in-the-second"$', sc.get(first[0], ""), re.M):
+        time.sleep(0.3)
+        dump = d.dump()
+        sc = scenes(dump)
+    tap.check(found and copied and re.search(r'"serviceos> echo only-in-the-second"$', sc.get(first[0], ""), re.M) and
+              re.search(r'"only-in-the-second"$', sc.get(first[0], ""), re.M),
+              "copied in one terminal window (Ctrl+Shift+C), pasted in the other (Ctrl+Shift+V): it runs there",
+              (dump or "")[-1500:])
+    out = d.command("desktop copy echo set-by-the-shell", r"^copied 21 bytes$")
+    combo(env, w, "v")
+    xdo(env, "key", "--window", w, "Return")
+    dump = d.wait_dump(r'^\s+text .* "set-by-the-shell"$', 20)
+    tap.check(out is not None and dump is not None and
+              re.search(r'"serviceos> echo set-by-the-shell"$', scenes(dump).get(first[0], ""), re.M),
+              "desktop copy from the shell sets the clipboard a terminal pastes", (out, (dump or "")[-800:]))
 
 
 def console_window(tap, sim, d, env, w):
@@ -263,8 +352,12 @@ def run(tap, a, env):
     tap.check(out is not None, "desktop start finds it running", sim.text()[-300:])
     dump = d.wait_dump(r'^  button .* "Apps"$')
     apps = centre(dump, "button", "Apps")
-    tap.check(apps is not None and re.search(r'^  text .* "up \d\d:\d\d:\d\d"$', dump, re.M),
-              "the panel has the Apps button and the clock", (dump or "")[-600:])
+    clock = re.search(r'^  text .* "(\d\d):(\d\d) UTC"$', dump or "", re.M)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    off = (int(clock.group(1)) * 60 + int(clock.group(2)) - now.hour * 60 - now.minute) % 1440 if clock else None
+    tap.check(apps is not None and off in (0, 1, 1439),
+              "the panel has the Apps button and the time of day (HH:MM UTC, the host's within a minute)",
+              f"{clock.group(0) if clock else (dump or '')[-600:]} at {now:%H:%M} UTC")
     health = re.search(r'^  text .* "system (\w+)"$', dump or "", re.M)
     tap.check(health and health.group(1) in ("healthy", "dormant", "recovering", "restarting",
                                              "degraded", "failing"),
@@ -328,6 +421,12 @@ def run(tap, a, env):
     tap.check(win and moved and (moved[1], moved[2]) == (win[1] + 50, win[2] + 40),
               "dragging the title moves the window by as much as the pointer",
               f"from {win} to {moved}")
+    scene = scenes(d.dump()).get(moved[0], "").split("\n  scene\n")[-1] if moved else ""
+    first = re.match(r"box (-?\d+),(-?\d+) (\d+)x(\d+)\n\s+text (-?\d+),(-?\d+) ", scene)
+    tap.check(moved and first and tuple(map(int, first.groups())) == (
+              moved[1], moved[2], moved[3], moved[4], moved[1] + 6, moved[2] + 6),
+              "after the move the dump shows the terminal's text where the window is now",
+              f"window {moved}, its scene {scene[:200]!r}")
     dump = d.dump()
     minimise = centre(dump, "button", "_")
     if minimise:
@@ -383,6 +482,7 @@ def run(tap, a, env):
               f"alt+2 {bool(ok2)}, alt+1 {bool(ok1)}, alt+F1 {bool(shown)} {bool(hidden)}")
     resize(tap, sim, d, env, w)
     copy_paste(tap, sim, d, env, w)
+    edges(tap, sim, d, env, w)
     follows_theme(tap, sim, d, env, w)
     two_terminals(tap, sim, d, env, w)
     console_window(tap, sim, d, env, w)

@@ -35,14 +35,15 @@ class Desk:
     def dump(self):
         return self.command("desktop dump", r"^screen \d+x\d+$[\s\S]*serviceos> ") or ""
 
-    def wait_dump(self, pattern, timeout=20, present=True):
-        """A dump that has (or, present False, no longer has) the pattern, or None."""
+    def wait_dump(self, pattern, timeout=20, present=True, every=0.5):
+        """A dump that has (or, present False, no longer has) the pattern, or None;
+        asked again every `every` seconds."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             out = self.dump()
             if out and bool(re.search(pattern, out, re.M)) == present:
                 return out
-            time.sleep(0.5)
+            time.sleep(every)
         return None
 
 

@@ -25,9 +25,10 @@
  * Selection (selection.c): the left button pressed in the text and dragged selects the
  * cells between (drawn with text and background swapped), scrollback lines included;
  * a double click selects a word; new output or a new size clears it. Ctrl+Shift+C
- * copies it into the program's clipboard, shared by its windows; Ctrl+Shift+V (or the
- * middle button) sends the clipboard to the session as typed input, filtered
- * (paste_filter: no control bytes but tab and newline, at most PASTE_MAX bytes).
+ * copies it onto the desktop's clipboard (tk/clip.h: the desktop shell keeps it for
+ * every window of every program); Ctrl+Shift+V (or the middle button) asks the desktop
+ * for it and, when the answer comes, sends it to that window's session as typed input,
+ * filtered (paste_filter: no control bytes but tab and newline, at most PASTE_MAX bytes).
  *
  * Layer: desktop (an application).
  */
@@ -39,6 +40,7 @@
 #include <proto/console.h>
 #include <proto/desktop.h>
 #include <tk/app.h>
+#include <tk/clip.h>
 #include <tk/theme.h>
 #include <tk/window.h>
 
@@ -78,8 +80,9 @@ static struct {
     int32_t cw, ch;
     struct tw *w[WINDOWS];
     struct tk_theme_follow theme;
-    char clip[PASTE_MAX + 1]; /* the clipboard, shared by the windows */
-    size_t clip_len;
+    sos_handle_t pasting; /* the desktop channel watched for a DESKTOP_CLIP_GET's answer */
+    uint32_t paste_txid;
+    uintptr_t paste_to; /* the window that asked */
 } g;
 
 static bool light(void) { return g.theme.theme != &tk_theme_dark; }
@@ -219,22 +222,54 @@ static void send_input(struct tw *t, const char *b, size_t n)
 
 static int open_terminal(void);
 
-/* Ctrl+Shift+C: the selection into the clipboard (none: the clipboard stays). */
+/* Ctrl+Shift+C: the selection onto the desktop's clipboard (none: it stays). */
 static void copy(struct tw *t)
 {
+    static char text[PASTE_MAX + 1];
     if (!t->sel.on)
         return;
-    g.clip_len = sel_text(&t->vt, &t->sel, g.clip, sizeof(g.clip));
-    printf("terminal: copied %zu bytes\n", g.clip_len);
+    int err = tk_clip_set(&g.desktop, text, sel_text(&t->vt, &t->sel, text, sizeof(text)));
+    if (err)
+        printf("terminal: cannot copy: no desktop clipboard: %s\n", sos_strerror(err));
 }
 
-/* Ctrl+Shift+V, the middle button: the clipboard as typed input, filtered. */
-static void paste(struct tw *t)
+/* The desktop's answer to paste(): the clipboard as typed input, filtered. */
+static void on_clip(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
 {
-    static char b[PASTE_MAX];
-    size_t n = paste_filter(g.clip, g.clip_len, b);
+    (void)pkt;
+    static char text[DESKTOP_CLIP_MAX + 1], b[PASTE_MAX];
+    size_t len = 0;
+    if ((sos_handle_t)(uintptr_t)arg != g.pasting)
+        return; /* a channel since replaced (the desktop restarted) */
+    int err = tk_clip_answer(&g.desktop, g.paste_txid, text, sizeof(text), &len);
+    if (err == SOS_ERR_SHOULD_WAIT) {
+        sl_server_watch(s, g.pasting, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE, on_clip, arg);
+        return;
+    }
+    g.pasting = 0;
+    struct tw *t = g.paste_to < WINDOWS ? g.w[g.paste_to] : NULL;
+    if (err)
+        printf("terminal: nothing to paste: %s\n", sos_strerror(err));
+    size_t n = err || !t ? 0 : paste_filter(text, len, b);
     for (size_t k = 0; k < n; k += PASTE_CHUNK)
         send_input(t, b + k, n - k < PASTE_CHUNK ? n - k : PASTE_CHUNK);
+}
+
+/* Ctrl+Shift+V, the middle button: ask the desktop for its clipboard (on_clip). */
+static void paste(struct tw *t)
+{
+    int err = tk_clip_ask(&g.desktop, &g.paste_txid);
+    if (!err && g.pasting != g.desktop.ch) /* a second paste before the answer: the newest ask wins */
+        err = sl_server_watch(&g.srv, g.desktop.ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE,
+                              on_clip, (void *)(uintptr_t)g.desktop.ch);
+    if (err) {
+        printf("terminal: cannot paste: no desktop clipboard: %s\n", sos_strerror(err));
+        return;
+    }
+    g.pasting = g.desktop.ch;
+    for (uintptr_t i = 0; i < WINDOWS; i++)
+        if (g.w[i] == t)
+            g.paste_to = i;
 }
 
 static void on_key(struct tw *t, const struct sos_input_event *e)

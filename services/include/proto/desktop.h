@@ -24,8 +24,19 @@
  *       SOS_ERR_OUT_OF_RANGE
  *   DESKTOP_SCENE   (u32 surface, str text) -> ()                                [write]
  *       an application's own scene dump for one of its surfaces (the desktop checks
- *       the surface's owner is the caller), shown under its window by DESKTOP_DUMP;
- *       may be sent without a reply (SOS_MSG_NO_REPLY), as the terminal does
+ *       the surface's owner is the caller), its positions relative to the surface's
+ *       top left; DESKTOP_DUMP shows it under its window moved to where the window is
+ *       then (tk_dump_move); may be sent without a reply (SOS_MSG_NO_REPLY), as the
+ *       terminal does
+ *   DESKTOP_CLIP_SET (str text) -> ()                                           [write]
+ *       the desktop's clipboard, shared by every application: text copied in one
+ *       window is pasted in another. At most DESKTOP_CLIP_MAX bytes of UTF-8 (else
+ *       SOS_ERR_OUT_OF_RANGE), no NUL and nothing that is not UTF-8 (else
+ *       SOS_ERR_INVALID_ARGS); on an error it keeps what it had
+ *   DESKTOP_CLIP_GET () -> (str text)                                            [write]
+ *       what the clipboard holds ("" before anything was copied). Write, not read:
+ *       read is for watching the whole desktop (windows, dump), which apps are not
+ *       granted; every app that copies and pastes has write
  *
  * Layer: services protocols.
  */
@@ -42,6 +53,8 @@
 #define DESKTOP_DUMP SOS_ORD(PROTO_DESKTOP, DESKTOP_VERSION, 5)
 #define DESKTOP_SCENE SOS_ORD(PROTO_DESKTOP, DESKTOP_VERSION, 6)
 #define DESKTOP_WORKSPACE SOS_ORD(PROTO_DESKTOP, DESKTOP_VERSION, 7)
+#define DESKTOP_CLIP_SET SOS_ORD(PROTO_DESKTOP, DESKTOP_VERSION, 8)
+#define DESKTOP_CLIP_GET SOS_ORD(PROTO_DESKTOP, DESKTOP_VERSION, 9)
 
 #define DESKTOP_WORKSPACES 2
 
@@ -51,5 +64,6 @@
 
 #define DESKTOP_DUMP_MAX 60000u /* bytes of a dump (one message) */
 #define DESKTOP_SCENE_MAX 16384u
+#define DESKTOP_CLIP_MAX 4096u /* bytes the clipboard holds */
 
 #endif

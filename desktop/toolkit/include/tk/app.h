@@ -45,7 +45,8 @@ int tk_app_start(struct tk_app *a);
  * until the service is stopped: main's return value. */
 int tk_app_run(struct tk_app *a, void (*when_ready)(void));
 
-/* Send the window's scene dump (on screen coordinates) to the desktop, without
+/* Send the window's scene dump (at the surface's origin: the desktop shell moves it to
+ * where the window is when it dumps, so a window moved since stays right) to the desktop, without
  * waiting for a reply (the desktop may be waiting on the root manager). 0 or the
  * error (no desktop: the app goes on without being described). */
 int tk_window_describe(struct tk_window *w, struct sl_conn_to *desktop);

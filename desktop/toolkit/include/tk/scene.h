@@ -114,5 +114,9 @@ int tk_hit(const struct tk_scene *s, int32_t x, int32_t y);
  * `kind x,y wxh "text"`, positions moved by (dx, dy) (the window's place on the
  * screen). Writes at most cap bytes (NUL-terminated when cap > 0); the length. */
 size_t tk_dump(const struct tk_scene *s, int32_t dx, int32_t dy, char *out, size_t cap);
+/* A dump made elsewhere (an application's, at its surface's origin) moved by (dx, dy):
+ * the first `x,y` after each line's kind; lines of another shape are copied as they
+ * are. Writes at most cap bytes (NUL-terminated when cap > 0); the length. */
+size_t tk_dump_move(const char *dump, int32_t dx, int32_t dy, char *out, size_t cap);
 
 #endif
