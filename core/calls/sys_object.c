@@ -202,7 +202,9 @@ int64_t sys_object_get_info(sos_handle_t handle, uint32_t topic, uintptr_t buf, 
     } u;
     size_t need;
     struct handle *h;
-    sos_rights_t right = topic == SOS_INFO_HANDLE ? 0 : SOS_RIGHT_READ;
+    sos_rights_t right = topic == SOS_INFO_HANDLE         ? 0
+                         : topic == SOS_INFO_KERNEL_STATS ? SOS_RIGHT_INSPECT
+                                                          : SOS_RIGHT_READ;
     int err = get_handle(handle, SOS_OBJ_NONE, right, &h);
     if (err)
         return err;

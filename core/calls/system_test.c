@@ -286,11 +286,32 @@ static void test_info_kernel_stats(void **state)
     assert_true(k[1].context_switches >= k[0].context_switches + 2);
     assert_true(k[1].syscalls > k[0].syscalls);
     assert_true(k[1].uptime_ns > k[0].uptime_ns);
-    /* only through the resource, with READ */
-    assert_int_equal(u_object_get_info(e, SOS_INFO_KERNEL_STATS, k, sizeof(*k)), SOS_ERR_WRONG_TYPE);
+    /* only through the resource, with INSPECT */
+    assert_int_equal(u_object_get_info(e, SOS_INFO_KERNEL_STATS, k, sizeof(*k)),
+                     SOS_ERR_ACCESS_DENIED); /* no other object's handle carries INSPECT */
     assert_int_equal(u_object_get_info(th_dup(th_root(), SOS_RIGHT_WAIT), SOS_INFO_KERNEL_STATS, k,
                                        sizeof(*k)),
                      SOS_ERR_ACCESS_DENIED);
+    assert_int_equal(u_object_get_info(th_dup(th_root(), SOS_RIGHT_READ | SOS_RIGHT_WAIT), SOS_INFO_KERNEL_STATS,
+                                       k, sizeof(*k)),
+                     SOS_ERR_ACCESS_DENIED);
+}
+
+/* `resource=stats`: the root resource with INSPECT alone reads the statistics and
+   nothing that READ opens (the audit, fault and console rings). */
+static void test_inspect_reads_stats_only(void **state)
+{
+    (void)state;
+    struct sos_info_kstats *k = th_umem(sizeof(*k));
+    sos_handle_t stats = th_dup(th_root(), SOS_RIGHT_INSPECT);
+    assert_int_equal(u_object_get_info(stats, SOS_INFO_KERNEL_STATS, k, sizeof(*k)), (int64_t)sizeof(*k));
+    assert_true(k->processes >= 1);
+    assert_int_equal(u_audit_read(stats, 0, (void *)k, 1), SOS_ERR_ACCESS_DENIED);
+    assert_int_equal(u_fault_read(stats, (void *)k, 1), SOS_ERR_ACCESS_DENIED);
+    assert_int_equal(u_console_read(stats, (void *)k, 1), SOS_ERR_ACCESS_DENIED);
+    struct sos_info_handle *h = th_umem(sizeof(*h));
+    assert_int_equal(u_object_get_info(stats, SOS_INFO_HANDLE, h, sizeof(*h)), (int64_t)sizeof(*h));
+    assert_int_equal(h->rights, SOS_RIGHT_INSPECT);
 }
 
 /* ---- the IPC counters of the kernel stats */
@@ -443,6 +464,7 @@ int main(void)
         TH_TEST(test_info_handle),
         TH_TEST(test_info_thread_related),
         TH_TEST(test_info_kernel_stats),
+        TH_TEST(test_inspect_reads_stats_only),
         TH_TEST(test_kstats_count_ipc),
         TH_TEST(test_kstats_first_version_size),
         TH_TEST(test_info_bad_topic),

@@ -385,7 +385,7 @@ int main(void)
     sl_conn_to_init(&g_d.session, "session", 0);
     sl_conn_to_init(&g_d.rm, "rootmgr", 0);
     sl_conn_to_init(&g_d.status, "status", 0);
-    g_d.kernel = sos_startup_handle("kernel"); /* none: the panel shows the time since boot */
+    g_d.kernel = sos_startup_handle("stats"); /* none: the panel shows the time since boot */
     sos_handle_t timer;
     if ((err = sl_service_init(&g_d.srv, g_ops, sizeof(g_ops) / sizeof(g_ops[0]), &g_d)) ||
         (err = screen_size()) ||

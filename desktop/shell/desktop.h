@@ -62,7 +62,7 @@ struct desktop {
     struct sl_server srv;
     struct sl_conn_to gfx, session, rm, status;
     char health[32];  /* the status service's overall health, as the panel says it */
-    sos_handle_t kernel; /* the kernel's statistics (resource=kernel): the clock of day */
+    sos_handle_t kernel; /* the kernel's statistics (resource=stats: inspect only): the clock of day */
     struct tk_font sans;
     int32_t sw, sh; /* the screen */
     struct win win[WIN_MAX];

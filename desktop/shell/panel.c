@@ -110,7 +110,7 @@ static void show_launcher(bool open)
 }
 
 /* The kernel's clock of day (hal_wall_clock_s: the host's in the simulator, the RTC on
- * QEMU), or 0 when the machine has none or we were not granted it (resource=kernel). */
+ * QEMU), or 0 when the machine has none or we were not granted it (resource=stats). */
 static int64_t wall_clock_s(void)
 {
     struct sos_info_kstats k;

@@ -486,7 +486,7 @@ int main(void)
     g_pkg.state_dir = sos_startup_handle("storage/data/pkg");
     g_pkg.repo_root = sos_startup_handle("storage/data/repo");
     open_boot_store();
-    g_pkg.kernel = sos_startup_handle("kernel");
+    g_pkg.kernel = sos_startup_handle("stats");
     struct errmsg e = {0};
     if (!g_pkg.state_dir)
         printf("package: no state directory (resource storage/data/pkg)\n");

@@ -150,9 +150,13 @@ static int resource_handle(const struct manifest *m, uint32_t k, sos_handle_t *o
                    what + strlen(MANIFEST_STORAGE_PREFIX), sos_strerror(err));
         return err;
     }
-    if (!strcmp(what, "console") || !strcmp(what, "faults") || !strcmp(what, "audit") ||
-        !strcmp(what, "kernel"))
+    if (!strcmp(what, "console") || !strcmp(what, "faults") || !strcmp(what, "audit"))
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_TRANSFER, out);
+    if (!strcmp(what, "kernel"))
+        return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_INSPECT | SOS_RIGHT_TRANSFER,
+                                         out);
+    if (!strcmp(what, "stats")) /* the kernel's statistics only: no ring, no device */
+        return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_INSPECT | SOS_RIGHT_TRANSFER, out);
     if (!strcmp(what, "power"))
         return (int)sos_handle_duplicate(g_rm.root, SOS_RIGHT_MANAGE | SOS_RIGHT_TRANSFER, out);
     const char *num;

@@ -34,7 +34,7 @@ const char *fmt_kib(char *buf, size_t size, uint64_t bytes)
 const char *fmt_rights(char *buf, size_t size, uint32_t rights)
 {
     static const char *const names[] = {"read", "write", "map", "signal", "wait", "send",
-                                        "receive", "duplicate", "transfer", "manage", "execute"};
+                                        "receive", "duplicate", "transfer", "manage", "execute", "inspect"};
     size_t n = 0;
     buf[0] = 0;
     for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

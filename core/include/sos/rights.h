@@ -17,8 +17,10 @@
 #define SOS_RIGHT_TRANSFER (1u << 8)  /* move the handle through a channel */
 #define SOS_RIGHT_MANAGE (1u << 9)    /* kill, revoke, spawn, privileged ops */
 #define SOS_RIGHT_EXECUTE (1u << 10)  /* map a vmo executable */
+#define SOS_RIGHT_INSPECT (1u << 11)  /* read the kernel's statistics (SOS_INFO_KERNEL_STATS)
+                                       * from the root resource, and nothing else */
 
-#define SOS_RIGHTS_ALL 0x7ffu
+#define SOS_RIGHTS_ALL 0xfffu
 #define SOS_RIGHT_SAME_RIGHTS 0x80000000u /* for duplicate/replace: keep the rights */
 
 #define SOS_RIGHTS_BASIC (SOS_RIGHT_DUPLICATE | SOS_RIGHT_TRANSFER | SOS_RIGHT_WAIT)

@@ -7,7 +7,7 @@
  * manage: the manifest grants read only, so the root manager refuses and the window
  * says why and what would grant it. A third graph is the IPC rate: the messages the
  * kernel carried per second, from the kernel statistics (SOS_INFO_KERNEL_STATS on the
- * `kernel` resource), scaled to the most over the window.
+ * `stats` resource), scaled to the most over the window.
  *
  * CPU is the processes' CPU time over the last second (percent of one core; the
  * graph's top is 100%); memory is the sum of their mapped bytes, graphed against a
@@ -49,7 +49,7 @@ static struct {
     int32_t cpu_hist[TK_GRAPH_MAX];
     uint64_t mem_hist[TK_GRAPH_MAX];
     uint32_t nhist;
-    sos_handle_t kernel; /* the `kernel` resource: the kernel statistics, read only */
+    sos_handle_t kernel; /* the `stats` resource: the kernel statistics only */
     int ipc_label, ipc_graph;
     uint64_t ipc_prev, ipc_hist[TK_GRAPH_MAX]; /* messages then; messages per second */
     sos_time_t ipc_at;                         /* the kernel's uptime at ipc_prev */
@@ -168,7 +168,7 @@ static void ipc_sample(void)
 {
     struct sos_info_kstats k;
     if (!g.kernel)
-        g.kernel = sos_startup_handle("kernel");
+        g.kernel = sos_startup_handle("stats");
     int64_t err = sos_object_get_info(g.kernel, SOS_INFO_KERNEL_STATS, &k, sizeof(k));
     if (err < 0) {
         char m[TK_TEXT_MAX];
