@@ -15,6 +15,8 @@
 
 #include "kernel.h"
 
+#include <sos_arch/fault_regs.h>
+
 extern char arch_copy_user_end[], arch_copy_fault[];
 extern char _kernel_start[], _kernel_end[];
 
@@ -59,7 +61,7 @@ static __attribute__((noreturn)) void user_fault(struct trap_frame *tf)
         f.regs[i] = tf->x[i];
     f.regs[SOS_REG_SP] = tf->sp_el0;
     f.regs[SOS_REG_PC] = tf->elr;
-    f.regs[33] = tf->spsr;
+    f.regs[SOS_REG_PSTATE] = tf->spsr;
     f.has_regs = true;
     f.fault_class = user_fault_class(tf->esr);
     f.pc = tf->elr;

@@ -9,6 +9,7 @@
 #include "entropy.h"
 #include "mm/heap.h"
 #include "obj/console.h"
+#include "obj/conout.h"
 #include "obj/fault_ring.h"
 #include "obj/interrupt.h"
 
@@ -26,7 +27,7 @@ int64_t sys_debug_write(uintptr_t buf, size_t len)
         int err = copy_from_user(tmp, buf + done, n);
         if (err)
             return err;
-        hal_console_write(tmp, n);
+        conout_write(cur_proc()->obj.koid, tmp, n);
         done += n;
     }
     return (int64_t)len;

@@ -22,6 +22,10 @@ static void test_debug_write_reaches_console(void **state)
     assert_int_equal(u_debug_write(s, 5), 5);
     assert_int_equal(u_debug_write(s + 5, 2), 2);
     assert_string_equal(th_console(), "hello, ");
+    /* end the line: the next test's process must not find it open (obj/conout.c) */
+    s[0] = '\n';
+    assert_int_equal(u_debug_write(s, 1), 1);
+    th_console();
 }
 
 static void test_debug_write_limits(void **state)

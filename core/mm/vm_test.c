@@ -21,6 +21,7 @@
 struct scratch {
     struct sos_vm_map m;
     sos_handle_t h;
+    char nl;
 };
 static struct scratch *g_s;
 
@@ -75,6 +76,10 @@ static bool user_writable(void *p)
 static bool user_readable(const void *p, size_t n)
 {
     bool ok = u_debug_write(p, n) == (int64_t)n;
+    if (ok) { /* end the probe's line: another process's output would start below it */
+        g_s->nl = '\n';
+        assert_int_equal(u_debug_write(&g_s->nl, 1), 1);
+    }
     th_console();
     return ok;
 }

@@ -12,7 +12,11 @@
  */
 #include "proc/fault.h"
 
+#include <sos_arch/fault_regs.h>
+
 #include "mm/heap.h"
+
+_Static_assert(SOS_FAULT_NOTE_REGS <= SOS_FAULT_NREGS, "fault: the register note fits");
 
 struct fault_snap {
     struct sos_fault_info info;

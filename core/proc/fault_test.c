@@ -7,6 +7,8 @@
 
 #include "kernel.h"
 
+#include <sos_arch/fault_regs.h>
+
 #define PG 4096u
 
 struct child_plan {

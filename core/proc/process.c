@@ -6,6 +6,7 @@
 #include "proc/process.h"
 
 #include "mm/heap.h"
+#include "obj/conout.h"
 #include "proc/fault.h"
 #include "proc/sched.h"
 
@@ -55,6 +56,7 @@ static void process_finalize(struct process *p)
         hal_as_activate(NULL);
     vmspace_destroy(p->vm);
     p->vm = NULL;
+    conout_gone(p->obj.koid); /* its partial line is not finished now */
     obj_signal(&p->obj, 0, SOS_SIG_TERMINATED);
     obj_unref(&p->obj);
 }

@@ -33,7 +33,7 @@
 #include <proto/console.h>
 
 #include "console_ops.h"
-#include "input_msg.h"
+#include "term_msg.h"
 
 struct consolesvc g_con;
 
@@ -41,20 +41,13 @@ struct consolesvc g_con;
 
 static void term_send(uint32_t i, const char *s, size_t n)
 {
-    static uint8_t buf[4096 + 64];
-    if (g_con.term[i]) {
-        struct sl_msg m;
-        sl_msg_begin(&m, buf, sizeof(buf), NULL, 0, CONSOLE_OUTPUT);
-        sl_msg_hdr(&m)->flags |= SOS_MSG_NO_REPLY;
-        sl_msg_put_u32(&m, (uint32_t)n);
-        sl_msg_put(&m, s, (uint32_t)n);
-        sl_msg_put(&m, "", 1);
-        int err = sl_msg_send(g_con.term[i], &m);
-        if (err == SOS_ERR_PEER_CLOSED || err == SOS_ERR_BAD_HANDLE) {
-            sos_handle_close(g_con.term[i]);
-            g_con.term[i] = 0;
-        } /* a full queue drops this output for that terminal only */
-    }
+    if (!g_con.term[i])
+        return;
+    int err = console_output_send(g_con.term[i], s, n);
+    if (err == SOS_ERR_PEER_CLOSED || err == SOS_ERR_BAD_HANDLE) {
+        sos_handle_close(g_con.term[i]);
+        g_con.term[i] = 0;
+    } /* a full queue drops this output for that terminal only */
 }
 
 static void to_terminals(const char *s, size_t n)
@@ -66,7 +59,7 @@ static void to_terminals(const char *s, size_t n)
 static void write_out(const char *s, size_t n)
 {
     while (n) {
-        size_t k = n < 4096 ? n : 4096; /* the kernel's limit per call */
+        size_t k = n < CONSOLE_OUTPUT_MAX ? n : CONSOLE_OUTPUT_MAX; /* the kernel's limit */
         to_terminals(s, k);
         if (sos_debug_write(s, k) < 0)
             return;

@@ -19,6 +19,7 @@
 
 #include <client/storage.h>
 #include <proto/storage.h>
+#include <sos_arch/fault_regs.h>
 
 #include "coredump.h"
 #include "rootmgr.h"
@@ -30,11 +31,6 @@
  * directory (state/<service>) can be this one, and read other processes' stacks. */
 #define CRASH_DIR "state/_crash"
 
-#if defined(__aarch64__)
-#define CRASH_MACHINE 183
-#else
-#define CRASH_MACHINE 62
-#endif
 
 struct crash {
     struct sos_fault_info fi;
@@ -133,7 +129,7 @@ static int write_core(const struct crash *c, const char *name, char *path, size_
     uint8_t *buf = malloc(size);
     if (!buf)
         return SOS_ERR_NO_MEMORY;
-    size_t len = core_build(&c->fi, c->stack, CRASH_MACHINE, buf, size);
+    size_t len = core_build(&c->fi, c->stack, SOS_FAULT_MACHINE, buf, size);
     sos_handle_t dir = 0;
     int err = rm_storage_dir(CRASH_DIR, STORAGE_R_ALL, &dir);
     struct crash_names cn = {name, strlen(name), -1, {0}, 0};

@@ -6,9 +6,12 @@
  * manage) when it first needs to, and again when that connection is found closed (storage
  * restarted). Only on use: a connection made at every storage ready would be one more
  * thing to settle after each restart. Opens go through services/clients/storage.c. Every
- * call has a deadline (CALL_NS here, client.c's for opens): storage never calls the root
- * manager while serving (and its ready is answered before anything that needs it is
- * launched, dir.c), so the wait is bounded by storage's own work.
+ * call has a deadline (LOAD_NS here for an image's size and all its reads together,
+ * client.c's for opens): storage never calls the root manager while serving (and its
+ * ready is answered before anything that needs it is launched, dir.c), so the wait is
+ * bounded by storage's own work. These deadlines own a `run image`: the shell's wait
+ * for its answer is clearly longer (SH_RUN_CALL_NS), so the shell hears which step
+ * failed rather than giving up at the same moment.
  *
  * An image: the file opened read-only from the top of the store, its size asked (seek
  * to the end), read in STORAGE_IO_MAX pieces into a new VMO and hashed (SHA-256, what
@@ -33,7 +36,7 @@
 
 #include "hash/sha256.h"
 
-#define CALL_NS 5000000000ll
+#define LOAD_NS 10000000000ll /* an image's size and every read of it, together */
 #define STORED_IMAGE_MAX (32u << 20)
 
 _Static_assert(MANIFEST_DIR_ENUMERATE == STORAGE_R_ENUMERATE && MANIFEST_DIR_READ == STORAGE_R_READ &&
@@ -75,7 +78,7 @@ static int open_file(const char *path, sos_handle_t *out)
     return err;
 }
 
-static int file_size(sos_handle_t f, uint64_t *size)
+static int file_size(sos_handle_t f, uint64_t *size, sos_time_t deadline)
 {
     uint8_t b[64], rb[64];
     struct sl_msg req, rep;
@@ -83,7 +86,7 @@ static int file_size(sos_handle_t f, uint64_t *size)
     sl_msg_put_u32(&req, 2);
     sl_msg_put_u64(&req, 0);
     sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, NODE_SEEK);
-    int err = sl_call(f, &req, &rep, sos_deadline_after(CALL_NS));
+    int err = sl_call(f, &req, &rep, deadline);
     if (err)
         return err;
     struct sl_parse p;
@@ -94,7 +97,7 @@ static int file_size(sos_handle_t f, uint64_t *size)
 
 /* Read the whole file into vmo (size bytes), hashing what it reads (SHA-256). */
 static int copy_to_vmo(sos_handle_t f, sos_handle_t vmo, uint64_t size,
-                       uint8_t hash[SHA256_SIZE])
+                       uint8_t hash[SHA256_SIZE], sos_time_t deadline)
 {
     struct sha256 sh;
     sha256_init(&sh);
@@ -111,7 +114,7 @@ static int copy_to_vmo(sos_handle_t f, sos_handle_t vmo, uint64_t size,
         sl_msg_put_u64(&req, off);
         sl_msg_put_u32(&req, want);
         sl_msg_begin(&rep, rb, cap, NULL, 0, NODE_READ);
-        err = sl_call(f, &req, &rep, sos_deadline_after(CALL_NS));
+        err = sl_call(f, &req, &rep, deadline);
         uint32_t got = err ? 0 : rep.len - (uint32_t)sizeof(struct sos_msg_hdr);
         if (!err && (got == 0 || got > want))
             err = SOS_ERR_IO; /* it changed under us */
@@ -133,13 +136,14 @@ int rm_stored_image_vmo(const char *path, sos_handle_t *out, uint64_t *size,
     int err = open_file(path, &f);
     if (err)
         return err;
-    err = file_size(f, size);
+    sos_time_t deadline = sos_deadline_after(LOAD_NS);
+    err = file_size(f, size, deadline);
     if (!err && (*size == 0 || *size > STORED_IMAGE_MAX))
         err = *size ? SOS_ERR_OUT_OF_RANGE : SOS_ERR_BAD_FORMAT;
     if (!err)
         err = (int)sos_vmo_create(*size, 0, &vmo);
     if (!err)
-        err = copy_to_vmo(f, vmo, *size, hash);
+        err = copy_to_vmo(f, vmo, *size, hash, deadline);
     sos_handle_close(f);
     if (err && vmo)
         sos_handle_close(vmo);

@@ -546,7 +546,7 @@ void cmd_run(int argc, char **argv)
     sl_msg_begin(&rep, rb, sizeof(rb), NULL, 0, ord);
     int err = sl_msg_finish(&req);
     if (!err)
-        err = sh_call(&g_sh.rm, &req, &rep);
+        err = sl_conn_to_call(&g_sh.rm, &req, &rep, sos_deadline_after(SH_RUN_CALL_NS));
     struct sl_parse p;
     uint64_t pid = 0;
     if (!err && !sl_parse_begin(&p, rep.bytes, rep.len, NULL, 0, NULL)) {

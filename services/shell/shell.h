@@ -21,6 +21,15 @@
 #define SH_PROMPT "serviceos> "
 #define SH_OUT_MAX 8192
 #define SH_CALL_NS 5000000000ll /* a service that does not answer in 5 s is reported */
+/*
+ * MGR_RUN and MGR_RUN_STORED: the root manager owns the deadline of a run. It bounds
+ * each of its steps itself (the storage open, the image's read under one deadline,
+ * the security service's launch check: 35 s at the worst, services/rootmgr/stored.c)
+ * and answers with the step that failed; the shell waits clearly longer, so it never
+ * gives up on a run the root manager is still about to start (a program it would then
+ * not wait for), only on a root manager that does not answer at all.
+ */
+#define SH_RUN_CALL_NS 60000000000ll
 
 struct shell {
     struct sl_server srv;

@@ -25,10 +25,9 @@
 #include <proto/console.h>
 
 #include "edit.h"
-#include "input_msg.h"
+#include "term_msg.h"
 
 #define SH_TERMS 8
-#define TERM_CHUNK 4000              /* output bytes per CONSOLE_OUTPUT */
 #define TERM_FULL_NS 2000000000ll    /* a terminal that reads nothing for 2 s loses output */
 
 struct sh_term {
@@ -49,19 +48,12 @@ static uint32_t g_term_gen;
 
 static void send_chunk(struct sh_term *t, const char *s, size_t n)
 {
-    static uint8_t buf[TERM_CHUNK + 64];
-    struct sl_msg m;
-    sl_msg_begin(&m, buf, sizeof(buf), NULL, 0, CONSOLE_OUTPUT);
-    sl_msg_hdr(&m)->flags |= SOS_MSG_NO_REPLY;
-    sl_msg_put_u32(&m, (uint32_t)n);
-    sl_msg_put(&m, s, (uint32_t)n);
-    sl_msg_put(&m, "", 1);
-    int err = sl_msg_send(t->ch, &m);
+    int err = console_output_send(t->ch, s, n);
     if (err == SOS_ERR_SHOULD_WAIT) { /* its queue is full: give it time to read */
         sos_signals_t seen = 0;
         sos_object_wait_one(t->ch, SOS_SIG_WRITABLE | SOS_SIG_PEER_CLOSED,
                             sos_deadline_after(TERM_FULL_NS), &seen);
-        err = sl_msg_send(t->ch, &m);
+        err = console_output_send(t->ch, s, n);
     }
     if (err && err != SOS_ERR_SHOULD_WAIT)
         t->dead = true;
@@ -70,7 +62,7 @@ static void send_chunk(struct sh_term *t, const char *s, size_t n)
 void sh_term_write(struct sh_term *t, const char *s, size_t n)
 {
     while (n && !t->dead) {
-        size_t k = n < TERM_CHUNK ? n : TERM_CHUNK;
+        size_t k = n < CONSOLE_OUTPUT_MAX ? n : CONSOLE_OUTPUT_MAX;
         send_chunk(t, s, k);
         s += k;
         n -= k;

@@ -1,7 +1,7 @@
 /*
  * tests/fuzz/fuzz_dns.c - DNS answers into lwIP's resolver as the network service runs it
- * (the Debian lwIP sources with our lwipopts.h and port/dns_guard.c), through the whole
- * input path: each input is one UDP datagram from the DNS server to the port of the
+ * (the Debian lwIP sources with our lwipopts.h and services/network/port/dns_guard.c),
+ * through the whole input path: each input is one UDP datagram from the DNS server to the port of the
  * query outstanding (tests/net/lwiphost.h), its first two bytes replaced by the query's
  * id so the fuzzer reaches the parser. Byte 0 of the input (before the message) picks
  * A or AAAA for the next query.

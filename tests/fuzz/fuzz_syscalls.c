@@ -32,6 +32,8 @@
 #include <setjmp.h>
 #include <string.h>
 
+#include <sos_arch/fault_regs.h>
+
 #include "fz_gen.h"
 #include "fz_kernel.h"
 #include "th.h"

@@ -1,8 +1,8 @@
 /*
  * tests/net/lwip_parse_test.c - the DNS and DHCP parsers the network service runs (lwIP's,
- * as built from Debian's source with our lwipopts.h and the DNS guard of port/) fed
- * malformed answers through the stack's input path (lwiphost.h: a fake netif, whole
- * Ethernet frames into ethernet_input).
+ * as built from Debian's source with our lwipopts.h and the DNS guard of
+ * services/network/port/) fed malformed answers through the stack's input path
+ * (lwiphost.h: a fake netif, whole Ethernet frames into ethernet_input).
  *
  * The bug classes are AMNESIA:33's and NAME:WRECK's: messages cut at every length,
  * compression pointers that loop or point past the end, labels over 63 bytes and the

@@ -3,8 +3,10 @@
  * reports: its registers and the top of its stack (process_fault_read).
  *
  * The register array is in the order of the CPU's ELF core-file note (NT_PRSTATUS), so
- * a core writer copies it as is: x86_64 is Linux's user_regs_struct (27 registers,
- * r15 first, rip at 16, rsp at 19), aarch64 is x0..x30, sp, pc, pstate (34).
+ * a core writer copies it as is. Which index holds the pc, the stack pointer or the
+ * frame pointer, and how many registers the note has, depends on the CPU:
+ * <sos_arch/fault_regs.h> says it (SOS_REG_PC, SOS_REG_SP, SOS_REG_FP,
+ * SOS_FAULT_NOTE_REGS), from the include folder the build chooses for its CPU.
  *
  * Layer: ABI.
  */
@@ -13,19 +15,8 @@
 
 #include <sos/object.h>
 
+/* Room for the largest register note of the CPUs we run on (SOS_FAULT_NOTE_REGS). */
 #define SOS_FAULT_NREGS 34
-#if defined(__aarch64__)
-#define SOS_REG_FP 29
-#define SOS_REG_LR 30
-#define SOS_REG_SP 31
-#define SOS_REG_PC 32
-#define SOS_FAULT_NOTE_REGS 34 /* registers in NT_PRSTATUS */
-#else
-#define SOS_REG_FP 4  /* rbp */
-#define SOS_REG_SP 19 /* rsp */
-#define SOS_REG_PC 16 /* rip */
-#define SOS_FAULT_NOTE_REGS 27
-#endif
 
 /* The most stack kept: from just below the stack pointer up (a deeper stack is cut). */
 #define SOS_FAULT_STACK_MAX (32u * 1024u)

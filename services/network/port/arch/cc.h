@@ -1,5 +1,5 @@
 /*
- * services/third_party/lwip/port/arch/cc.h - lwIP's compiler and platform glue for
+ * services/network/port/arch/cc.h - lwIP's compiler and platform glue for
  * ServiceOS userspace.
  *
  * lwIP is compiled freestanding against services/lib (the services' libc subset): the
@@ -8,7 +8,7 @@
  * the runtime's printf; an assertion then aborts the service (the root manager restarts
  * it). Both CPUs we build for (x86_64, aarch64) are little-endian.
  *
- * Layer: userspace, third-party port (the lwIP sources come from Debian, never from git).
+ * Layer: services (network), lwIP's port (the lwIP sources come from Debian, never from git).
  */
 #ifndef SOS_LWIP_ARCH_CC_H
 #define SOS_LWIP_ARCH_CC_H

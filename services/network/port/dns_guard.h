@@ -1,8 +1,8 @@
 /*
- * services/third_party/lwip/port/dns_guard.h - DNS answers checked before lwIP's resolver
+ * services/network/port/dns_guard.h - DNS answers checked before lwIP's resolver
  * reads them (dns_guard.c says why).
  *
- * Layer: userspace, third-party port.
+ * Layer: services (network), lwIP's port.
  */
 #ifndef SOS_LWIP_DNS_GUARD_H
 #define SOS_LWIP_DNS_GUARD_H

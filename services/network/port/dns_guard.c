@@ -1,5 +1,5 @@
 /*
- * services/third_party/lwip/port/dns_guard.c - DNS answers checked before lwIP's
+ * services/network/port/dns_guard.c - DNS answers checked before lwIP's
  * resolver reads them.
  *
  * lwIP 2.1.3's dns_recv trusts the shape of an answer more than it should (found by
@@ -22,7 +22,7 @@
  * else is dropped as if it never came (lwIP then retries or times out, as for a lost
  * answer).
  *
- * Layer: userspace, third-party port (our glue around lwIP).
+ * Layer: services (network), lwIP's port (our glue around lwIP).
  */
 #include "lwip/pbuf.h"
 #include "lwip/udp.h"

@@ -1,5 +1,5 @@
 /*
- * services/third_party/lwip/port/lwipopts.h - how ServiceOS configures lwIP.
+ * services/network/port/lwipopts.h - how ServiceOS configures lwIP.
  *
  * One process (the network service) owns the NIC and runs lwIP without an OS layer
  * (NO_SYS=1): the raw (callback) API only, no sockets, no netconn, no threads; the
@@ -8,7 +8,7 @@
  * ARP/ND; no AutoIP. Memory comes from lwIP's own static pools (mem_malloc over a
  * fixed heap), so lwIP never calls the runtime's malloc.
  *
- * Layer: userspace, third-party port.
+ * Layer: services (network), lwIP's port.
  */
 #ifndef SOS_LWIPOPTS_H
 #define SOS_LWIPOPTS_H

@@ -1,11 +1,10 @@
 /*
- * services/third_party/speexdsp/speex_test.c - speexdsp's resampler as the audio
- * service builds it (resample.c with the service's defines), on the host with the
- * host's libm (services/lib's sin, floor and fabs are tested in libc-math): a 660 Hz
- * sine at 22050 Hz resampled to 48000 Hz in the mixer's 480-frame periods keeps its
- * pitch (zero crossings) and its length
- * (input frames times the ratio, once the filter's latency is flushed with zeros);
- * 48000 to 8000 Hz, and bad arguments refused.
+ * services/audio/speex_test.c - speexdsp's resampler as the audio service builds it
+ * (services/third_party/speexdsp: resample.c with the service's defines), on the host
+ * with the host's libm (services/lib's sin, floor and fabs are tested in libc-math): a
+ * 660 Hz sine at 22050 Hz resampled to 48000 Hz in the mixer's 480-frame periods keeps
+ * its pitch (zero crossings) and its length (input frames times the ratio, once the
+ * filter's latency is flushed with zeros); 48000 to 8000 Hz, and bad arguments refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
