@@ -61,6 +61,8 @@ class Tap:
         self.n += 1
         if not ok:
             self.failed += 1
+        # a detail of several lines goes on as TAP comments ("# "), not as stray lines
+        detail = str(detail).replace("\n", "\n# ")
         print(f"{'ok' if ok else 'not ok'} {self.n} - {what}" + ("" if ok else f": {detail}"))
         sys.stdout.flush()
 
