@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """desktop_qemu.py - the desktop on a QEMU machine's screen, driven as a person would (TAP).
 
-    desktop_qemu.py [--output REGEX] [--shot PNG] -- RUN.SH ARGS... [-- QEMU ARGS]
+    desktop_qemu.py [--output REGEX] [--image-first] [--screen DEVICE] [--shot PNG]
+                    -- RUN.SH ARGS... [-- QEMU ARGS]
 
 One boot, in a private Xvfb (the launch command asks for a window, e.g. x86_64's
-run.sh --display; TAP SKIP without Xvfb), with a disk image of the test's own and a
-QMP socket. The system must come up on the desktop by itself (the window's default).
+run.sh --display; TAP SKIP without Xvfb), with a QMP socket; --image-first boots a
+disk image of the test's own (x86_64's run.sh --image-only), --screen names the QEMU
+display device whose screen is dumped (default: QEMU's first console). The system must come up on the desktop by itself (the window's default).
 Then, with QMP `input-send-event` on the virtio tablet and keyboard
 (tests/qemu/qmp_input.py) and read back through `desktop dump` on the serial console
 (the scene: every window and widget with its text and bounds) and QMP `screendump`
@@ -47,14 +49,14 @@ LIGHT = 0xfafafa       # the terminal's background in the light theme
 class Machine:
     """The booted machine: its console (a Desk), its QMP socket, its screen's size."""
 
-    def __init__(self, sim, sock, d, size):
-        self.sim, self.sock, self.d, self.size = sim, sock, d, size
+    def __init__(self, sim, sock, d, size, device):
+        self.sim, self.sock, self.d, self.size, self.device = sim, sock, d, size, device
         self.desk = Desk(sim, timeout=60)
         self.shots = 0
 
     def screen(self):
         self.shots += 1
-        return screendump(self.sock, os.path.join(self.d, f"screen{self.shots % 2}.ppm"), None)
+        return screendump(self.sock, os.path.join(self.d, f"screen{self.shots % 2}.ppm"), self.device)
 
     def click(self, at):
         return click(self.sock, at[0], at[1], mode=self.size)
@@ -215,7 +217,7 @@ def run(tap, cmd, d, env, a):
         sim.finish(10)
         return
     sys.stderr.write(f"# desktop ready {time.monotonic() - t0:.1f} s after QEMU's start\n")
-    m = Machine(sim, sock, d, (int(size.group(1)), int(size.group(2))))
+    m = Machine(sim, sock, d, (int(size.group(1)), int(size.group(2))), a.screen)
     before = check_screen(tap, m, a.output)
     win = open_terminal(tap, m)
     if win:
@@ -235,6 +237,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--output", default=r"^\S+ .*\) display$",
                     help="regex of the display device's `gfx outputs` line")
+    ap.add_argument("--image-first", action="store_true",
+                    help="build a disk image of the test's own (run.sh --image-only) and boot it")
+    ap.add_argument("--screen", help="the QEMU display device to dump (default: the first console)")
     ap.add_argument("--shot", help="save the screen with the terminal's output as this PNG")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -243,7 +248,7 @@ def main():
     d = tempfile.mkdtemp(prefix="sos-desk-")
 
     def boot(env):
-        run_cmd = image_first(tap, cmd, d)
+        run_cmd = image_first(tap, cmd, d) if a.image_first else cmd
         if run_cmd:
             run(tap, run_cmd, d, env, a)
     try:

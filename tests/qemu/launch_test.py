@@ -110,6 +110,19 @@ def main():
          rc == 0 and "virtio-gpu-pci" in out and "-display none" not in out
          and "mon:stdio" in out, out + err)
 
+    rc, out, err = run(base + ["--display"], dict(user, DISPLAY=":99"), ("WAYLAND_DISPLAY",))
+    flat = out.replace("\\", "")
+    case("aarch64 --display: the GPU in a window, a virtio keyboard and tablet, booted to the desktop",
+         rc == 0 and "virtio-gpu-pci,id=gpu0" in flat and "-display none" not in out and
+         "virtio-keyboard-device" in out and "virtio-tablet-device" in out and
+         "-- start=desktop" in flat, out + err)
+    rc, out, err = run(base + ["--display", "--no-desktop"], dict(user, DISPLAY=":99"), ("WAYLAND_DISPLAY",))
+    case("aarch64 --display --no-desktop: the window without the desktop",
+         rc == 0 and "virtio-gpu-pci" in out and "start=desktop" not in out, out + err)
+    rc, out, err = run(base + ["--display"], user, nodisplay)
+    case("aarch64 --display with no display: refused with the reason (status 2)",
+         rc == 2 and not out and "--display" in err and "DISPLAY" in err, out + err)
+
     # --gdb[=PORT]: QEMU's stub on localhost with the CPUs stopped, on either architecture,
     # after QEMU arguments the user gave; a port that is not a number is refused
     for arch, extra in (("x86_64", ["--image", fake_img]), ("aarch64", ["--no-build"])):
