@@ -207,14 +207,20 @@ def notify(tap, m):
 def run(tap, cmd, d, env, a):
     sock = os.path.join(d, "qmp.sock")
     t0 = time.monotonic()
-    sim = Proc(with_qmp(cmd, sock), env=env, stdin=subprocess.PIPE)
+    # QEMU's own messages (stderr) stay out of the console's transcript: written at any
+    # moment, they would cut a console line in two (the audio's "Resetting rate
+    # control" when the host falls behind, in the middle of a dump's "screen" line)
+    err = open(os.path.join(d, "qemu.err"), "w+")
+    sim = Proc(with_qmp(cmd, sock), env=env, stdin=subprocess.PIPE, stderr=err)
     # (a service's line may follow the shell's prompt on the same line)
     ready = sim.wait_for(r"desktop: ready: screen \d+x\d+", 300) and sim.wait_for(r"serviceos> ", 60)
     size = re.search(r"desktop: ready: screen (\d+)x(\d+)", sim.text())
-    tap.check(ready and size, "the machine boots to the desktop by itself", sim.text()[-600:])
+    tap.check(ready and size, "the machine boots to the desktop by itself",
+              sim.text()[-600:] + "\n" + open(err.name).read()[-600:])
     if not (ready and size):
         sim.p.kill()
         sim.finish(10)
+        err.close()
         return
     sys.stderr.write(f"# desktop ready {time.monotonic() - t0:.1f} s after QEMU's start\n")
     m = Machine(sim, sock, d, (int(size.group(1)), int(size.group(2))), a.screen)
@@ -228,7 +234,8 @@ def run(tap, cmd, d, env, a):
     notify(tap, m)
     m.desk.say("poweroff")
     rc = sim.finish(120)
-    sys.stderr.write(sim.text())
+    sys.stderr.write(sim.text() + "# QEMU's own messages:\n" + open(err.name).read())
+    err.close()
     tap.check(rc == 0, "poweroff: status 0", f"status {rc}")
     sys.stderr.write(f"# one boot: {time.monotonic() - t0:.1f} s\n")
 

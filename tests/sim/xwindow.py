@@ -14,9 +14,9 @@ import time
 class Proc:
     """A child whose output is collected by a thread, so it can be waited on by line."""
 
-    def __init__(self, cmd, env=None, stdin=subprocess.DEVNULL):
+    def __init__(self, cmd, env=None, stdin=subprocess.DEVNULL, stderr=subprocess.STDOUT):
         self.p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, env=env)
+                                  stderr=stderr, env=env)
         self.out = ""
         self.lock = threading.Lock()
         self.t = threading.Thread(target=self._read, daemon=True)
