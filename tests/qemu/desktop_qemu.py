@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """desktop_qemu.py - the desktop on a QEMU machine's screen, driven as a person would (TAP).
 
-    desktop_qemu.py [--output REGEX] [--image-first] [--screen DEVICE] [--shot PNG]
+    desktop_qemu.py [--output REGEX] [--fixed-mode] [--image-first] [--screen DEVICE] [--shot PNG]
                     -- RUN.SH ARGS... [-- QEMU ARGS]
 
 One boot, in a private Xvfb (the launch command asks for a window, e.g. x86_64's
@@ -12,7 +12,8 @@ Then, with QMP `input-send-event` on the virtio tablet and keyboard
 (tests/qemu/qmp_input.py) and read back through `desktop dump` on the serial console
 (the scene: every window and widget with its text and bounds) and QMP `screendump`
 (the pixels): `gfx outputs` names the machine's display device (--output), not a
-virtual output, and the screen dump is the desktop at the dump's size; a click on
+virtual output, and the screen dump is the desktop at the dump's size (--fixed-mode:
+`gfx mode 800x600` is refused and the screen stays as it was); a click on
 "Apps" opens the launcher, a click on its "terminal" starts the terminal, whose window
 is drawn where the dump says (the terminal's background where the desktop's was); a
 click in it gives it the keyboard (`gfx sessions`), and `services` typed on the
@@ -44,6 +45,7 @@ from xwindow import Proc, Tap, under_xvfb  # noqa: E402
 
 BACKGROUND = 0x203040  # the compositor's, where no surface is (services/graphics/graphics.c)
 LIGHT = 0xfafafa       # the terminal's background in the light theme
+PANEL_H = 32           # the desktop's panel along the top (desktop/shell)
 
 
 class Machine:
@@ -105,6 +107,19 @@ def check_screen(tap, m, out_re):
               "no screen dump" if not img else
               f"{img.width}x{img.height}, {img.rgb(*far):06x} at {far}, panel {img.rgb(w // 2, 16):06x}")
     return img
+
+
+def check_fixed_mode(tap, m, before):
+    """A display with the firmware's mode only: `gfx mode 800x600` is refused and the
+    screen stays as it was (below the panel, whose clock ticks)."""
+    out = m.desk.command("gfx mode 800x600", r"^(gfx mode: .*|mode \d+x\d+)$")
+    img = m.screen()
+    below = PANEL_H * m.size[0] * 3  # bytes of the dump's first PANEL_H rows
+    tap.check(out is not None and re.search(r"^gfx mode: not supported", out, re.M) and
+              img is not None and before is not None and (img.width, img.height) == m.size and
+              img.px[below:] == before.px[below:],
+              "gfx mode 800x600 is refused (the firmware's mode is the only one); the screen stays",
+              (out or m.sim.text())[-300:])
 
 
 def open_terminal(tap, m):
@@ -225,6 +240,8 @@ def run(tap, cmd, d, env, a):
     sys.stderr.write(f"# desktop ready {time.monotonic() - t0:.1f} s after QEMU's start\n")
     m = Machine(sim, sock, d, (int(size.group(1)), int(size.group(2))), a.screen)
     before = check_screen(tap, m, a.output)
+    if a.fixed_mode:
+        check_fixed_mode(tap, m, before)
     win = open_terminal(tap, m)
     if win:
         check_drawn(tap, m, win, before)
@@ -244,6 +261,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--output", default=r"^\S+ .*\) display$",
                     help="regex of the display device's `gfx outputs` line")
+    ap.add_argument("--fixed-mode", action="store_true",
+                    help="the display has the firmware's mode only: gfx mode must be refused")
     ap.add_argument("--image-first", action="store_true",
                     help="build a disk image of the test's own (run.sh --image-only) and boot it")
     ap.add_argument("--screen", help="the QEMU display device to dump (default: the first console)")
