@@ -29,6 +29,7 @@
 #include "bootinfo.h"
 #include "fbcon.h"
 #include "physmem.h"
+#include "print.h"
 
 #include "drivers/virtio/virtio.h"
 
@@ -147,12 +148,18 @@ void x86_display_init(void)
     if (!b->fb_base || b->fb_format != 1)
         return;
     struct display *d = &g_display;
+    d->shadow_size = ((uint64_t)b->fb_stride * b->fb_height + HAL_PAGE_SIZE - 1) & ~(uint64_t)(HAL_PAGE_SIZE - 1);
+    d->shadow_pa = x86_early_try_alloc(d->shadow_size / HAL_PAGE_SIZE);
+    if (!d->shadow_pa) {
+        x86_printf("display: the %ux%u framebuffer is not used: no memory for its copy "
+                   "(%llu KiB); the console stays on it\n", b->fb_width, b->fb_height,
+                   (unsigned long long)(d->shadow_size >> 10));
+        return;
+    }
+    d->shadow = hal_phys_to_virt(d->shadow_pa);
     d->fb = x86_fb_map();
     d->width = b->fb_width;
     d->height = b->fb_height;
     d->stride = b->fb_stride;
-    d->shadow_size = ((uint64_t)d->stride * d->height + HAL_PAGE_SIZE - 1) & ~(uint64_t)(HAL_PAGE_SIZE - 1);
-    d->shadow_pa = x86_early_alloc(d->shadow_size / HAL_PAGE_SIZE);
-    d->shadow = hal_phys_to_virt(d->shadow_pa);
     x86_dev_add(&g_display_ops, d);
 }
