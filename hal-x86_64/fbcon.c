@@ -36,7 +36,13 @@ void x86_fbcon_init(void)
     x86_console_add(x86_fbcon_write);
 }
 
-void x86_fbcon_disable(void) { fbcon_stop(&g_con); }
+void x86_fbcon_disable(void)
+{
+    fbcon_stop(&g_con);
+    /* Every console write runs under print.c's lock: an empty one returns only once a
+     * line another CPU was drawing is done, so nothing is drawn after this returns. */
+    hal_console_write("", 0);
+}
 
 volatile void *x86_fb_map(void)
 {

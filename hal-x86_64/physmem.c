@@ -46,6 +46,13 @@ paddr_t x86_early_alloc(size_t pages)
     return pa;
 }
 
+paddr_t x86_early_try_alloc(size_t pages)
+{
+    if (!g_pool_range || pages > g_pool_range->size / HAL_PAGE_SIZE / 4)
+        return 0;
+    return x86_early_alloc(pages);
+}
+
 void x86_mem_handover(void) { g_core_started = true; }
 
 paddr_t x86_dma_alloc(size_t pages)

@@ -5,7 +5,7 @@
 SOS_PKGS_BUILD="meson ninja-build pkg-config gcc binutils libc6-dev python3 zlib1g-dev dpkg-dev libstb-dev fonts-dejavu-core"
 SOS_PKGS_SIM="libsdl2-dev libuv1-dev libslirp-dev kbd"
 SOS_PKGS_TEST="libcmocka-dev gdb clang libclang-rt-14-dev xvfb xauth xdotool x11-apps dnsmasq-base iproute2 openssl python3-nacl python3-cryptography curl python3-scapy nmap iputils-ping"
-SOS_PKGS_QEMU="clang lld gdb-multiarch qemu-system-x86 qemu-system-arm qemu-utils ovmf qemu-efi-aarch64 mtools dosfstools gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler zlib1g-dev:arm64"
+SOS_PKGS_QEMU="clang lld gdb-multiarch qemu-system-x86 qemu-system-arm qemu-system-gui qemu-utils ovmf qemu-efi-aarch64 mtools dosfstools gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler zlib1g-dev:arm64"
 
 sos_missing_pkgs() {
     local missing=""

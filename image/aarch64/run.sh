@@ -5,8 +5,8 @@
 #
 #   image/aarch64/run.sh [--kernel-test | --testinit | --init ELF] [--args "WORDS"]
 #                        [--cmdline OPTS] [--disk FILE] [--net NET] [--gpu | --gpu-mmio] [--audio-file PATH]
-#                        [--audio none] [--build-only] [--no-build] [--headless]
-#                        [--timeout SECONDS] [--print-command] [-- QEMU ARGS]
+#                        [--audio none] [--build-only] [--no-build] [--display | --headless]
+#                        [--no-desktop] [--timeout SECONDS] [--print-command] [-- QEMU ARGS]
 #
 #   --kernel-test   boot the kernel test image (ktest) as init
 #   --testinit      boot kernel8-testinit.img (image/aarch64/testinit as init)
@@ -43,6 +43,13 @@
 #   --gpu-mmio      the same with the GPU on virtio-mmio (virtio-gpu-device)
 #   --headless      no window (with --gpu the GPU is still there, e.g. for QMP
 #                   screendump); without --gpu there is none anyway
+#   --display       the screen in a window, as a person uses it: --gpu (a virtio-gpu-pci)
+#                   with a virtio keyboard and tablet (virtio-mmio), booted to the
+#                   desktop (the init argument start=desktop, unless --no-desktop,
+#                   --args or a test or init image say otherwise); refused when there
+#                   is no display (DISPLAY and WAYLAND_DISPLAY unset). The last of
+#                   --display and --headless counts
+#   --no-desktop    with --display, boot to the shell on the serial console
 #   --timeout S     stop QEMU after S seconds (exit 124; as SOS_QEMU_TIMEOUT)
 #   --print-command print the QEMU command line instead of running it
 #
@@ -59,6 +66,7 @@ build=${SOS_AARCH64_BUILD:-build-aarch64}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 
 ktest=0 build_only=0 no_build=0 init="" args="" image=kernel8.img kopts="" disk="" print=0 init_target="" net=none gpu=0 gpu_dev=virtio-gpu-pci headless=0
+display=0 desktop=1
 audio=1 audio_file=""
 qemu_extra=()
 while [ $# -gt 0 ]; do
@@ -70,7 +78,9 @@ while [ $# -gt 0 ]; do
     --args) args="${2:-}"; shift 2 ;;
     --cmdline) kopts="${2:-}"; shift 2 ;;
     --disk|--data-disk) disk="${2:-}"; shift 2 ;;
-    --headless) headless=1; shift ;;
+    --headless) headless=1; display=0; shift ;;
+    --display) display=1; headless=0; gpu=1; shift ;;
+    --no-desktop) desktop=0; shift ;;
     --gpu) gpu=1; shift ;;
     --gpu-mmio) gpu=1; gpu_dev=virtio-gpu-device; shift ;;
     --timeout) SOS_QEMU_TIMEOUT="${2:-}"; shift 2 ;;
@@ -86,6 +96,11 @@ while [ $# -gt 0 ]; do
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+
+if [ $display = 1 ] && [ $build_only = 0 ] && [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    echo "run.sh: --display: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); --headless boots without one" >&2
+    exit 2
+fi
 
 need() {
     command -v "$1" >/dev/null && return 0
@@ -151,6 +166,11 @@ if [ -n "$disk" ] && [ ! -s "$disk" ] && [ $print = 0 ]; then
     echo "run.sh: creating the data disk $disk (256 MiB)" >&2
     truncate -s 256M "$disk" || { echo "run.sh: cannot create $disk" >&2; exit 2; }
 fi
+# with the window, the root manager starts the desktop at boot (docs/desktop.md)
+if [ $display = 1 ] && [ $desktop = 1 ] && [ -z "$args" ] && [ -z "$init" ] &&
+   [ "$image" = kernel8.img ]; then
+    args="start=desktop"
+fi
 cmdline="sos.exit=semihosting${kopts:+ $kopts}"
 [ -n "$args" ] && cmdline="$cmdline -- $args"
 if [ $gpu = 1 ] && [ $headless = 0 ] && [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
@@ -164,6 +184,7 @@ if [ $gpu = 1 ]; then
     screen=(-serial mon:stdio -device ramfb,id=ramfb0 -device "$gpu_dev,id=gpu0")
     [ $headless = 1 ] && screen+=(-display none)
 fi
+[ $display = 1 ] && screen+=(-device virtio-keyboard-device -device virtio-tablet-device)
 qemu=(qemu-system-aarch64 -M virt -cpu cortex-a76 -m "${SOS_QEMU_MEM:-512M}"
       "${screen[@]}" -no-reboot
       -global virtio-mmio.force-legacy=false

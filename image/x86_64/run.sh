@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # image/x86_64/run.sh: boot ServiceOS on QEMU's q35 PC with UEFI (OVMF).
 #
-#   image/x86_64/run.sh [--headless] [--kernel-test] [OPTIONS] [-- QEMU ARGS]
+#   image/x86_64/run.sh [--display | --headless] [--kernel-test] [OPTIONS] [-- QEMU ARGS]
 #   (what ./serviceos-qemu --arch x86_64 runs)
 #
-#   --headless          no window: serial console on the terminal only (also when
-#                       there is no display: neither DISPLAY nor WAYLAND_DISPLAY set)
+#   --display           a window (QEMU's, on DISPLAY or WAYLAND_DISPLAY; an error when
+#                       neither is set) showing the screen, booted to the desktop unless
+#                       --no-desktop, --cmdline or --init say otherwise; the serial
+#                       console stays on the terminal. The default when there is a
+#                       display to open it on
+#   --headless          no window: serial console on the terminal only (the default
+#                       when there is no display: neither DISPLAY nor WAYLAND_DISPLAY
+#                       set). The machine keeps its screen (QEMU's standard VGA, the
+#                       firmware's framebuffer), e.g. for QMP screendump. The last
+#                       of --display and --headless counts
 #   --kernel-test       boot the ktest image as init; exits with its result
 #   --init ELF          boot this image as init instead
 #   --kernel ELF        boot this kernel instead of the build's
@@ -46,13 +54,14 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-headless=0 ktest=0 init="" cmdline="" cmdline_set=0 desktop=1 data="" build="$root/build" nobuild=0
+headless=auto ktest=0 init="" cmdline="" cmdline_set=0 desktop=1 data="" build="$root/build" nobuild=0
 image_only="" image="" tmo="" kernel_arg="" bootstore_arg="" smp=2 print=0 net=none
 audio_file="" audio=1
 qemu_extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --headless) headless=1 ;;
+    --display) headless=0 ;;
     --kernel-test) ktest=1 ;;
     --init) init=$2; shift ;;
     --kernel) kernel_arg=$2; shift ;;
@@ -79,6 +88,16 @@ while [ $# -gt 0 ]; do
 done
 
 die() { echo "run.sh: $*" >&2; exit 2; }
+
+# a window: asked for (--display), or by default when there is a display to open it on
+have_display=0
+[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && have_display=1
+window=$have_display
+[ "$headless" = 0 ] && window=1
+[ "$headless" = 1 ] && window=0
+if [ $window = 1 ] && [ $have_display = 0 ] && [ -z "$image_only" ]; then
+    die "--display: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); --headless boots without one"
+fi
 
 # ---- build what is missing
 [ -n "$image" ] && nobuild=1
@@ -136,7 +155,7 @@ args=(--loader "$loader" --kernel "$kernel")
 [ -n "$init" ] && args+=(--init "$init")
 [ -n "$bootstore" ] && args+=(--bootstore "$bootstore")
 # with a window, the root manager starts the desktop at boot (docs/desktop.md)
-if [ $desktop = 1 ] && [ $headless = 0 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] &&
+if [ $desktop = 1 ] && [ $window = 1 ] &&
    [ -z "$init" ] && [ $cmdline_set = 0 ] && [ -n "$bootstore" ]; then
     cmdline="-- start=desktop" cmdline_set=1
 fi
@@ -233,9 +252,8 @@ else
     disks=()
 fi
 
-if [ $headless = 0 ] && [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+if [ "$headless" = auto ] && [ $have_display = 0 ]; then
     echo "run.sh: no display (DISPLAY and WAYLAND_DISPLAY are unset): no window, the serial console only" >&2
-    headless=1
 fi
 
 case "$net" in
@@ -246,7 +264,7 @@ tap:?*) nic=(-netdev "tap,id=net0,ifname=${net#tap:},script=no,downscript=no") ;
 esac
 [ ${#nic[@]} = 0 ] || nic+=(-device virtio-net-pci,netdev=net0,disable-legacy=on,romfile=)
 
-if [ $headless = 1 ]; then
+if [ $window = 0 ]; then
     display=(-display none)
 else
     display=(-vga std)

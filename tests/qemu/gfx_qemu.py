@@ -64,7 +64,8 @@ class Ppm:
 
 
 def screendump(sock, path, device="gpu0"):
-    r = qmp(sock, "screendump", filename=path, device=device)
+    """QMP screendump of `device` (None: QEMU's first console) as a Ppm, or None."""
+    r = qmp(sock, "screendump", filename=path, **({"device": device} if device else {}))
     return Ppm(open(path, "rb").read()) if "return" in r and os.path.exists(path) else None
 
 
@@ -82,6 +83,20 @@ class Xrgb:
 def pmemsave(sock, path, addr, stride):
     r = qmp(sock, "pmemsave", val=addr, size=stride * 768, filename=path)
     return Xrgb(open(path, "rb").read(), stride) if "return" in r and os.path.exists(path) else None
+
+
+def image_first(tap, cmd, d):
+    """The launch command booting a disk image of this test's own (made in `d` with
+    run.sh --image-only, so tests running at once never share one), or None (a failed
+    check says why)."""
+    img = os.path.join(d, "boot.img")
+    own = cmd[:cmd.index("--")] if "--" in cmd else cmd
+    mk = subprocess.run(own + ["--image-only", img], stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT)
+    if mk.returncode:
+        tap.check(False, "build the disk image", mk.stdout.decode()[-400:])
+        return None
+    return own + ["--image", img] + cmd[len(own):]
 
 
 def with_qmp(cmd, sock):
@@ -253,17 +268,7 @@ def main():
     tap = Tap()
     d = tempfile.mkdtemp(prefix="sos-gfx-")
     try:
-        run_cmd = cmd
-        if a.image_first:
-            img = os.path.join(d, "boot.img")
-            own = cmd[:cmd.index("--")] if "--" in cmd else cmd
-            mk = subprocess.run(own + ["--image-only", img], stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT)
-            if mk.returncode:
-                tap.check(False, "build the disk image", mk.stdout.decode()[-400:])
-                run_cmd = None
-            else:
-                run_cmd = own + ["--image", img] + cmd[len(own):]
+        run_cmd = image_first(tap, cmd, d) if a.image_first else cmd
         if run_cmd:
             run(tap, run_cmd, d, a)
     finally:

@@ -59,6 +59,19 @@ def main():
     case("x86_64 with a display: a window (no -display none)",
          rc == 0 and "-display none" not in out and "-vga std" in out, out + err)
 
+    rc, out, err = run(["./serviceos-qemu", "--arch", "x86_64", "--image", fake_img, "--display",
+                        "--print-command"], dict(user, DISPLAY=":99"), ("WAYLAND_DISPLAY",))
+    case("x86_64 --display: a window on the display (-vga std, no -display none)",
+         rc == 0 and "-display none" not in out and "-vga std" in out, out + err)
+    rc, out, err = run(["./serviceos-qemu", "--arch", "x86_64", "--image", fake_img, "--display",
+                        "--print-command"], user, nodisplay)
+    case("x86_64 --display with no display: refused with the reason (status 2), no fall-back",
+         rc == 2 and not out and "--display" in err and "DISPLAY" in err, out + err)
+    rc, out, err = run(["./serviceos-qemu", "--arch", "x86_64", "--image", fake_img, "--display",
+                        "--headless", "--print-command"], dict(user, DISPLAY=":99"), ("WAYLAND_DISPLAY",))
+    case("x86_64 --display --headless: the last one counts (no window)",
+         rc == 0 and "-display none" in out, out + err)
+
     rc, out, err = run(["./serviceos-qemu", "--arch", "x86_64", "--image", fake_img,
                         "--kernel-test", "--print-command"], user, nodisplay)
     made = os.path.exists(os.path.join(home, ".local/share/serviceos"))
@@ -97,6 +110,19 @@ def main():
          rc == 0 and "virtio-gpu-pci" in out and "-display none" not in out
          and "mon:stdio" in out, out + err)
 
+    rc, out, err = run(base + ["--display"], dict(user, DISPLAY=":99"), ("WAYLAND_DISPLAY",))
+    flat = out.replace("\\", "")
+    case("aarch64 --display: the GPU in a window, a virtio keyboard and tablet, booted to the desktop",
+         rc == 0 and "virtio-gpu-pci,id=gpu0" in flat and "-display none" not in out and
+         "virtio-keyboard-device" in out and "virtio-tablet-device" in out and
+         "-- start=desktop" in flat, out + err)
+    rc, out, err = run(base + ["--display", "--no-desktop"], dict(user, DISPLAY=":99"), ("WAYLAND_DISPLAY",))
+    case("aarch64 --display --no-desktop: the window without the desktop",
+         rc == 0 and "virtio-gpu-pci" in out and "start=desktop" not in out, out + err)
+    rc, out, err = run(base + ["--display"], user, nodisplay)
+    case("aarch64 --display with no display: refused with the reason (status 2)",
+         rc == 2 and not out and "--display" in err and "DISPLAY" in err, out + err)
+
     # --gdb[=PORT]: QEMU's stub on localhost with the CPUs stopped, on either architecture,
     # after QEMU arguments the user gave; a port that is not a number is refused
     for arch, extra in (("x86_64", ["--image", fake_img]), ("aarch64", ["--no-build"])):
@@ -129,6 +155,15 @@ def main():
         chatter = [l for l in (out + err).splitlines() if l.startswith("ninja:") or l.startswith("[")]
         case("x86_64: the build's ninja lines stay out of the transcript",
              rc == 0 and not chatter, "\n".join(chatter[:5]) or err)
+        # the image's command line: the desktop with a window (--display), not without
+        for opt, want in (("--display", True), ("--headless", False)):
+            img = os.path.join(tmp, f"img{opt}.img")
+            rc, out, err = run(["image/x86_64/run.sh", "--build-dir", BUILD, "--no-build", opt,
+                                "--image-only", img], user, nodisplay)
+            inputs = open(img + ".inputs").read() if os.path.exists(img + ".inputs") else ""
+            case(f"x86_64 {opt}: the image {'boots' if want else 'does not boot'} to the desktop "
+                 "(init argument start=desktop)",
+                 rc == 0 and ("-- start=desktop" in inputs) == want, inputs + out + err)
     else:
         results.append(("x86_64 build chatter # SKIP no x86_64 kernel in the build", True, ""))
 

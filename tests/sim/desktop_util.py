@@ -13,18 +13,19 @@ from xwindow import Proc, Tap, find_window, under_xvfb, xdo
 
 
 class Desk:
-    def __init__(self, sim):
+    def __init__(self, sim, timeout=20):
         self.sim = sim
+        self.timeout = timeout  # the longest a command may take to answer (QEMU's TCG: more)
 
     def say(self, line):
         self.sim.p.stdin.write((line + "\n").encode())
         self.sim.p.stdin.flush()
 
-    def command(self, line, end_pattern, timeout=20):
+    def command(self, line, end_pattern, timeout=None):
         """Run a shell command; the text it printed (up to end_pattern), or None."""
         mark = len(self.sim.text())
         self.say(line)
-        end = time.monotonic() + timeout
+        end = time.monotonic() + (timeout or self.timeout)
         while time.monotonic() < end:
             out = self.sim.text()[mark:]
             if re.search(end_pattern, out, re.M):

@@ -14,9 +14,9 @@ import time
 class Proc:
     """A child whose output is collected by a thread, so it can be waited on by line."""
 
-    def __init__(self, cmd, env=None, stdin=subprocess.DEVNULL):
+    def __init__(self, cmd, env=None, stdin=subprocess.DEVNULL, stderr=subprocess.STDOUT):
         self.p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, env=env)
+                                  stderr=stderr, env=env)
         self.out = ""
         self.lock = threading.Lock()
         self.t = threading.Thread(target=self._read, daemon=True)
@@ -61,6 +61,8 @@ class Tap:
         self.n += 1
         if not ok:
             self.failed += 1
+        # a detail of several lines goes on as TAP comments ("# "), not as stray lines
+        detail = str(detail).replace("\n", "\n# ")
         print(f"{'ok' if ok else 'not ok'} {self.n} - {what}" + ("" if ok else f": {detail}"))
         sys.stdout.flush()
 
