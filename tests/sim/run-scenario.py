@@ -109,6 +109,16 @@ def parse(path):
     return boots
 
 
+# QEMU's own messages share the console's stream (stderr with stdout) and may land in the
+# middle of a console line: the audio's rate control when the host falls behind. Taken
+# out whole, the line they cut is whole again.
+QEMU_NOISE = re.compile(r"(?:audio: )?Resetting rate control \(\d+ samples\)\r?\n")
+
+
+def without_noise(text):
+    return QEMU_NOISE.sub("", text)
+
+
 def run_typed(cmd, inp, timeout, stamps=None):
     """Run cmd typing inp line by line, pausing at @wait-for lines; (output, status).
     stamps, when given, gets (bytes of output so far, host time) at each read."""
@@ -135,7 +145,7 @@ def run_typed(cmd, inp, timeout, stamps=None):
             if line.startswith(WAIT_FOR):
                 rx = re.compile(line[len(WAIT_FOR):])
                 with cond:
-                    cond.wait_for(lambda: rx.search(out[mark:].decode("utf-8", "replace")
+                    cond.wait_for(lambda: rx.search(without_noise(out[mark:].decode("utf-8", "replace"))
                                                     .replace("\r", "")) is not None,
                                   min(WAIT_FOR_S, max(0, end - time.monotonic())))
                 continue
@@ -150,7 +160,7 @@ def run_typed(cmd, inp, timeout, stamps=None):
         p.wait()
         rc = None if p.returncode is None or time.monotonic() >= end else p.returncode
     t.join(5)
-    return out.decode("utf-8", "replace"), rc
+    return without_noise(out.decode("utf-8", "replace")), rc
 
 
 def run_host(argv, disk, n):
@@ -210,9 +220,9 @@ def run_boot(cmd, inp, exp, want_status, timeout, n, transcript, det=None):
         try:
             p = subprocess.run(cmd, input=("\n".join(inp) + "\n").encode(), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=timeout)
-            out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
+            out, rc = without_noise(p.stdout.decode("utf-8", "replace")), p.returncode
         except subprocess.TimeoutExpired as e:
-            out, rc = (e.stdout or b"").decode("utf-8", "replace"), None
+            out, rc = without_noise((e.stdout or b"").decode("utf-8", "replace")), None
     took = time.monotonic() - t0
     sys.stderr.write(out)
     if transcript is not None:
