@@ -35,6 +35,12 @@ struct mixbuf {
 };
 
 static struct mixbuf g_mb;
+static float g_master_gain = 1.0f;
+
+static float master_target(struct audiosvc *a)
+{
+    return au_load(&a->muted) ? 0.0f : mix_gain(au_load(&a->master));
+}
 
 uint32_t mixer_latency_us(const struct endpoint *ep)
 {
@@ -43,10 +49,11 @@ uint32_t mixer_latency_us(const struct endpoint *ep)
     return (uint32_t)(((uint64_t)ep->queue_frames + ep->period_frames) * 1000000u / ep->rate);
 }
 
-int mixer_init(struct audiosvc *a)
+int mixer_init(struct audiosvc *a, sos_handle_t dev)
 {
     struct endpoint *ep = &a->ep;
-    ep->dev = sos_startup_handle("audio0");
+    ep->dev = dev;
+    g_master_gain = master_target(a);
     if (!ep->dev)
         return 0; /* no device: the service runs, with no endpoint */
     struct sos_info_device info;
@@ -188,13 +195,6 @@ static bool mix_all(struct audiosvc *a)
     return active;
 }
 
-static float g_master_gain = 1.0f;
-
-static float master_target(struct audiosvc *a)
-{
-    return au_load(&a->muted) ? 0.0f : mix_gain(au_load(&a->master));
-}
-
 /* Master gain, device format, device write. */
 static void output(struct audiosvc *a)
 {
@@ -217,18 +217,23 @@ static void output(struct audiosvc *a)
     __atomic_add_fetch(&a->periods, 1, __ATOMIC_RELAXED);
 }
 
+bool mixer_pass(struct audiosvc *a)
+{
+    sos_object_signal(a->wake, SOS_SIG_SIGNALED, 0); /* before looking: no lost wake */
+    if (mix_all(a) && a->ep.present) {
+        output(a);
+        return true;
+    }
+    g_master_gain = master_target(a); /* silent now: the next sound starts at it */
+    return false;
+}
+
 static void mixer_main(void *arg)
 {
     struct audiosvc *a = arg;
-    for (;;) {
-        sos_object_signal(a->wake, SOS_SIG_SIGNALED, 0); /* before looking: no lost wake */
-        if (mix_all(a) && a->ep.present) {
-            output(a);
-            continue;
-        }
-        g_master_gain = master_target(a); /* silent now: the next sound starts at it */
-        sos_object_wait_one(a->wake, SOS_SIG_SIGNALED, SOS_TIME_INFINITE, NULL);
-    }
+    for (;;)
+        if (!mixer_pass(a))
+            sos_object_wait_one(a->wake, SOS_SIG_SIGNALED, SOS_TIME_INFINITE, NULL);
 }
 
 int mixer_start(struct audiosvc *a)
