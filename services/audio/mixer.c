@@ -36,6 +36,7 @@ struct mixbuf {
 
 static struct mixbuf g_mb;
 static float g_master_gain = 1.0f;
+static bool g_sounding; /* the last period written ended with a stream playing on */
 
 static float master_target(struct audiosvc *a)
 {
@@ -54,6 +55,7 @@ int mixer_init(struct audiosvc *a, sos_handle_t dev)
     struct endpoint *ep = &a->ep;
     ep->dev = dev;
     g_master_gain = master_target(a);
+    g_sounding = false;
     if (!ep->dev)
         return 0; /* no device: the service runs, with no endpoint */
     struct sos_info_device info;
@@ -176,10 +178,12 @@ static void teardown(struct stream *s)
     au_store(&s->state, STREAM_FREE);
 }
 
-/* One pass over the table: mix what plays; true when anything did. */
-static bool mix_all(struct audiosvc *a)
+/* One pass over the table: mix what plays; true when anything did. *goes_on: a
+ * stream still plays after this period (one whose drain ended does not). */
+static bool mix_all(struct audiosvc *a, bool *goes_on)
 {
     bool active = false;
+    *goes_on = false;
     memset(g_mb.acc, 0, (size_t)g_mb.frames * a->ep.channels * sizeof(float));
     for (uint32_t i = 0; i < AUDIO_MAX_STREAMS; i++) {
         struct stream *s = &a->streams[i];
@@ -190,16 +194,25 @@ static bool mix_all(struct audiosvc *a)
             active = true;
             if (mix_stream(s, &a->ep, st))
                 drain_done(s);
+            else
+                *goes_on = true;
         }
     }
     return active;
 }
 
-/* Master gain, device format, device write. */
-static void output(struct audiosvc *a)
+/* Master gain, device format, device write. The gain ramps from the last period's
+ * only when that period ended with sound going on into this one: a sound that
+ * starts after silence starts at the master volume of now. (Taking the new gain only
+ * in a silent pass was a race: a volume set and the next sound's start could both
+ * come while the mixer was still writing the last period of the sound before, and the
+ * new sound then ramped in from the old volume.) */
+static void output(struct audiosvc *a, bool continued)
 {
     const struct endpoint *ep = &a->ep;
     float target = master_target(a);
+    if (!continued)
+        g_master_gain = target;
     mix_scale(g_mb.acc, ep->channels, g_mb.frames, g_master_gain, target);
     g_master_gain = target;
     size_t n = (size_t)g_mb.frames * ep->channels;
@@ -220,11 +233,13 @@ static void output(struct audiosvc *a)
 bool mixer_pass(struct audiosvc *a)
 {
     sos_object_signal(a->wake, SOS_SIG_SIGNALED, 0); /* before looking: no lost wake */
-    if (mix_all(a) && a->ep.present) {
-        output(a);
+    bool goes_on;
+    if (mix_all(a, &goes_on) && a->ep.present) {
+        output(a, g_sounding);
+        g_sounding = goes_on;
         return true;
     }
-    g_master_gain = master_target(a); /* silent now: the next sound starts at it */
+    g_sounding = false;
     return false;
 }
 
