@@ -30,8 +30,7 @@ static struct svc *svc_of(struct sl_request *r)
 
 static void log_up(void);
 
-/* s's process has terminated, though its exit may not be handled yet. */
-static bool instance_gone(const struct svc *s)
+bool rm_instance_gone(const struct svc *s)
 {
     sos_signals_t seen = 0;
     return s->proc && sos_object_wait_one(s->proc, SOS_SIG_TERMINATED, 0, &seen) == 0;
@@ -43,7 +42,7 @@ static void answer_waiter(struct svc *s, struct lookup_wait *w)
 {
     sos_handle_t h;
     int err = rm_connect(s, w->client, w->rights, &h);
-    if (err == SOS_ERR_PEER_CLOSED && instance_gone(s)) {
+    if (err == SOS_ERR_PEER_CLOSED && rm_instance_gone(s)) {
         w->next = s->waiters;
         s->waiters = w;
         return;
@@ -202,7 +201,7 @@ int rm_dir_lookup(struct sl_request *r)
         int err = rm_connect(t, c->name, rights, &h);
         if (!err)
             sl_msg_put_handle(r->reply, h);
-        if (err != SOS_ERR_PEER_CLOSED || !(gone = instance_gone(t)))
+        if (err != SOS_ERR_PEER_CLOSED || !(gone = rm_instance_gone(t)))
             return err;
     }
     if (t->phase == SVC_DEGRADED || t->phase == SVC_EXITED || g_rm.shutting_down)
