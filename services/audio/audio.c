@@ -369,7 +369,7 @@ int main(void)
 {
     g_au.master = 100;
     int err = (int)sos_event_create(0, &g_au.wake);
-    if (!err && (err = mixer_init(&g_au)))
+    if (!err && (err = mixer_init(&g_au, sos_startup_handle("audio0"))))
         printf("audio: the device cannot be used: %s\n", sos_strerror(err));
     if (!err)
         err = sl_service_init(&g_au.srv, g_ops, sizeof(g_ops) / sizeof(g_ops[0]), &g_au);

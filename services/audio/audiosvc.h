@@ -67,10 +67,13 @@ struct audiosvc {
 
 extern struct audiosvc g_au;
 
-/* Open the device named by the startup handle "audio0" (absent: no endpoint). */
-int mixer_init(struct audiosvc *a);
+/* Take the audio device `dev` (the startup handle "audio0"; 0: none, no endpoint). */
+int mixer_init(struct audiosvc *a, sos_handle_t dev);
 /* Start the mixer thread. */
 int mixer_start(struct audiosvc *a);
+/* One pass of the mixer thread: mix and write one period; false when nothing plays
+ * (the thread then sleeps on `wake`). Exposed for the host test (mixer_test.c). */
+bool mixer_pass(struct audiosvc *a);
 /* The device's output latency: its queue plus one mixer period. */
 uint32_t mixer_latency_us(const struct endpoint *ep);
 

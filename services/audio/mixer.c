@@ -35,6 +35,13 @@ struct mixbuf {
 };
 
 static struct mixbuf g_mb;
+static float g_master_gain = 1.0f;
+static bool g_sounding; /* the last period written ended with a stream playing on */
+
+static float master_target(struct audiosvc *a)
+{
+    return au_load(&a->muted) ? 0.0f : mix_gain(au_load(&a->master));
+}
 
 uint32_t mixer_latency_us(const struct endpoint *ep)
 {
@@ -43,10 +50,12 @@ uint32_t mixer_latency_us(const struct endpoint *ep)
     return (uint32_t)(((uint64_t)ep->queue_frames + ep->period_frames) * 1000000u / ep->rate);
 }
 
-int mixer_init(struct audiosvc *a)
+int mixer_init(struct audiosvc *a, sos_handle_t dev)
 {
     struct endpoint *ep = &a->ep;
-    ep->dev = sos_startup_handle("audio0");
+    ep->dev = dev;
+    g_master_gain = master_target(a);
+    g_sounding = false;
     if (!ep->dev)
         return 0; /* no device: the service runs, with no endpoint */
     struct sos_info_device info;
@@ -169,10 +178,12 @@ static void teardown(struct stream *s)
     au_store(&s->state, STREAM_FREE);
 }
 
-/* One pass over the table: mix what plays; true when anything did. */
-static bool mix_all(struct audiosvc *a)
+/* One pass over the table: mix what plays; true when anything did. *goes_on: a
+ * stream still plays after this period (one whose drain ended does not). */
+static bool mix_all(struct audiosvc *a, bool *goes_on)
 {
     bool active = false;
+    *goes_on = false;
     memset(g_mb.acc, 0, (size_t)g_mb.frames * a->ep.channels * sizeof(float));
     for (uint32_t i = 0; i < AUDIO_MAX_STREAMS; i++) {
         struct stream *s = &a->streams[i];
@@ -183,23 +194,25 @@ static bool mix_all(struct audiosvc *a)
             active = true;
             if (mix_stream(s, &a->ep, st))
                 drain_done(s);
+            else
+                *goes_on = true;
         }
     }
     return active;
 }
 
-static float g_master_gain = 1.0f;
-
-static float master_target(struct audiosvc *a)
-{
-    return au_load(&a->muted) ? 0.0f : mix_gain(au_load(&a->master));
-}
-
-/* Master gain, device format, device write. */
-static void output(struct audiosvc *a)
+/* Master gain, device format, device write. The gain ramps from the last period's
+ * only when that period ended with sound going on into this one: a sound that
+ * starts after silence starts at the master volume of now. (Taking the new gain only
+ * in a silent pass was a race: a volume set and the next sound's start could both
+ * come while the mixer was still writing the last period of the sound before, and the
+ * new sound then ramped in from the old volume.) */
+static void output(struct audiosvc *a, bool continued)
 {
     const struct endpoint *ep = &a->ep;
     float target = master_target(a);
+    if (!continued)
+        g_master_gain = target;
     mix_scale(g_mb.acc, ep->channels, g_mb.frames, g_master_gain, target);
     g_master_gain = target;
     size_t n = (size_t)g_mb.frames * ep->channels;
@@ -217,18 +230,25 @@ static void output(struct audiosvc *a)
     __atomic_add_fetch(&a->periods, 1, __ATOMIC_RELAXED);
 }
 
+bool mixer_pass(struct audiosvc *a)
+{
+    sos_object_signal(a->wake, SOS_SIG_SIGNALED, 0); /* before looking: no lost wake */
+    bool goes_on;
+    if (mix_all(a, &goes_on) && a->ep.present) {
+        output(a, g_sounding);
+        g_sounding = goes_on;
+        return true;
+    }
+    g_sounding = false;
+    return false;
+}
+
 static void mixer_main(void *arg)
 {
     struct audiosvc *a = arg;
-    for (;;) {
-        sos_object_signal(a->wake, SOS_SIG_SIGNALED, 0); /* before looking: no lost wake */
-        if (mix_all(a) && a->ep.present) {
-            output(a);
-            continue;
-        }
-        g_master_gain = master_target(a); /* silent now: the next sound starts at it */
-        sos_object_wait_one(a->wake, SOS_SIG_SIGNALED, SOS_TIME_INFINITE, NULL);
-    }
+    for (;;)
+        if (!mixer_pass(a))
+            sos_object_wait_one(a->wake, SOS_SIG_SIGNALED, SOS_TIME_INFINITE, NULL);
 }
 
 int mixer_start(struct audiosvc *a)

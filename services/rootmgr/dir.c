@@ -10,6 +10,13 @@
  * has failed; a dormant (on-demand) service is started by its first lookup, except an
  * optional one left off by safe mode, which only an operator's start brings up.
  *
+ * A ready service may already be dead: its process gone, its exit still queued behind
+ * the request in hand (the lookup came first, or it died while the waiters of its ready
+ * were answered, on another vCPU). Connecting to it then fails with PEER_CLOSED; that
+ * lookup waits for the next instance like one made during a restart, rather than
+ * failing: a client that keeps a connection alive by looking it up again when it
+ * closes (sl_conn_to_keep) would otherwise lose it for good.
+ *
  * Layer: services (root manager).
  */
 #include "rootmgr.h"
@@ -46,6 +53,29 @@ static int lookup_handle(struct svc *t, const struct lookup_wait *w, sos_handle_
     return w->dir[0] ? rm_storage_dir(w->dir, w->dir_rights, h) : rm_connect(t, w->client, w->rights, h);
 }
 
+bool rm_instance_gone(const struct svc *s)
+{
+    sos_signals_t seen = 0;
+    return s->proc && sos_object_wait_one(s->proc, SOS_SIG_TERMINATED, 0, &seen) == 0;
+}
+
+/* A waiting lookup of s answered now (a connection or an error) or, when s is already
+ * gone, kept among its waiters for the next instance. */
+static void answer_waiter(struct svc *s, struct lookup_wait *w)
+{
+    sos_handle_t h;
+    int err = lookup_handle(s, w, &h);
+    if (err == SOS_ERR_PEER_CLOSED && rm_instance_gone(s)) {
+        w->next = s->waiters;
+        s->waiters = w;
+        return;
+    }
+    /* on a failed write the handle did not move: the connection is nobody's */
+    if (sl_reply_deferred(&w->reply, err, NULL, 0, err ? NULL : &h, err ? 0 : 1) && !err)
+        sos_handle_close(h);
+    free(w);
+}
+
 void rm_ready(struct svc *s)
 {
     s->phase = SVC_READY;
@@ -62,12 +92,7 @@ void rm_ready(struct svc *s)
     s->waiters = NULL;
     while (w) {
         struct lookup_wait *next = w->next;
-        sos_handle_t h;
-        int err = lookup_handle(s, w, &h);
-        /* on a failed write the handle did not move: the connection is nobody's */
-        if (sl_reply_deferred(&w->reply, err, NULL, 0, err ? NULL : &h, err ? 0 : 1) && !err)
-            sos_handle_close(h);
-        free(w);
+        answer_waiter(s, w);
         w = next;
     }
     rm_start_eligible();
@@ -195,18 +220,20 @@ int rm_dir_lookup(struct sl_request *r)
     if (!t)
         return SOS_ERR_NOT_FOUND;
     snprintf(want.client, sizeof(want.client), "%s", c->name);
+    bool gone = false;
     if (t->phase == SVC_READY) {
         sos_handle_t h;
         int err = lookup_handle(t, &want, &h);
         if (!err)
             sl_msg_put_handle(r->reply, h);
-        return err;
+        if (err != SOS_ERR_PEER_CLOSED || !(gone = rm_instance_gone(t)))
+            return err;
     }
     if (t->phase == SVC_DEGRADED || t->phase == SVC_EXITED || g_rm.shutting_down)
         return SOS_ERR_PEER_CLOSED;
-    if (rm_left_off(t))
+    if (!gone && rm_left_off(t))
         return SOS_ERR_BAD_STATE; /* off in safe mode until an operator starts it */
-    if (c->kind == CLIENT_SVC && rm_starts_without((const struct svc *)c, t))
+    if (!gone && c->kind == CLIENT_SVC && rm_starts_without((const struct svc *)c, t))
         return SOS_ERR_BAD_STATE; /* emergency mode: it cannot start; do not wait for it */
     struct lookup_wait *w = malloc(sizeof(*w));
     if (!w)

@@ -106,10 +106,12 @@ static bool any_dep(const struct svc *s, bool (*pred)(const struct svc *d, void 
     return gate && !rm_starts_without(s, gate) && pred(gate, arg);
 }
 
+/* Not ready, or ready in our table but already dead (its exit not handled yet: a
+ * launch now would fail to connect its grants, and stay down for good). */
 static bool not_ready(const struct svc *d, void *arg)
 {
     (void)arg;
-    return !d || d->phase != SVC_READY;
+    return !d || d->phase != SVC_READY || rm_instance_gone(d);
 }
 
 static bool deps_ready(const struct svc *s) { return !any_dep(s, not_ready, NULL); }

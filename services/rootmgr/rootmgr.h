@@ -167,6 +167,9 @@ int rm_dir_ready(struct sl_request *r);
 int rm_dir_lookup(struct sl_request *r);
 int rm_dir_log(struct sl_request *r);
 void rm_ready(struct svc *s);
+/* dir.c: s's process has terminated, though its exit may not be handled yet (s may
+ * still be SVC_READY: a connection to it fails with PEER_CLOSED). */
+bool rm_instance_gone(const struct svc *s);
 void rm_fail_waiters(struct svc *s, int status);
 int rm_mgr_op(struct sl_request *r);
 /* packaged.c: MGR_PKG_SERVICE and MGR_PKG_WITHDRAW */

@@ -13,9 +13,12 @@ into a temporary file), and the capture is measured:
     endpoint: 660 Hz within 1 Hz and 24000 frames within 0.1 %.
 
 usage: audio-tone.py [--delay MS] -- SIM_COMMAND...   (TAP on stdout)
---delay sets SDL_DISKAUDIODELAY (default: SDL's real-time pacing). With --delay 0 the
-device takes frames as fast as the mixer makes them, so a background tone is over
-before the next command is typed: the two-tone part needs the clock and is left out.
+--delay sets SDL_DISKAUDIODELAY, the milliseconds SDL waits between two device periods
+of 512 frames (default: SDL's real-time pacing, 10). With --delay 0 the device takes
+frames as fast as the mixer makes them, so a background tone is over before the next
+command is typed: the two-tone part needs the clock and is left out. A longer delay
+(40: a clock four times slower) keeps the mixer busy writing a sound's end when the
+next command comes.
 """
 import os
 import re
