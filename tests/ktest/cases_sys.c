@@ -38,7 +38,8 @@ static void sys_root_resource_required(void)
     KT_EQ(sos_system_power(e, SOS_POWER_OFF, 0), SOS_ERR_WRONG_TYPE);
     KT_EQ(sos_system_power(0, SOS_POWER_REBOOT, 0), SOS_ERR_BAD_HANDLE);
     struct sos_info_kstats k;
-    KT_EQ(sos_object_get_info(e, SOS_INFO_KERNEL_STATS, &k, sizeof(k)), SOS_ERR_WRONG_TYPE);
+    /* no handle but the root resource's carries INSPECT */
+    KT_EQ(sos_object_get_info(e, SOS_INFO_KERNEL_STATS, &k, sizeof(k)), SOS_ERR_ACCESS_DENIED);
 }
 
 static void sys_root_read_only(void)

@@ -31,7 +31,7 @@ enum kt_kind {
 };
 
 #define KT_ROOT_READ (1u << 0) /* the child gets a read-only root resource */
-#define KT_ROOT_RIGHTS (SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_TRANSFER)
+#define KT_ROOT_RIGHTS (SOS_RIGHT_READ | SOS_RIGHT_WAIT | SOS_RIGHT_INSPECT | SOS_RIGHT_TRANSFER)
 #define KT_X86_ONLY (1u << 1)  /* skipped on other CPUs (the behaviour is the CPU's) */
 
 struct kt_case {
