@@ -97,3 +97,11 @@ void focus_forget(struct focus *f, uint32_t id)
         f->held = 0;
     }
 }
+
+bool focus_undelivered(struct focus *f, uint32_t id, int err)
+{
+    (void)err;
+    if (id)
+        focus_forget(f, id);
+    return id != 0;
+}

@@ -89,14 +89,13 @@ static int wm_call(uint32_t ordinal, const uint32_t *v, uint32_t n, const void *
 static void deliver(uint32_t id, const struct sos_input_event *e)
 {
     uint32_t v[1] = {id};
-    if (id && !wm_call(GFX_WM_DELIVER, v, 1, e, sizeof(*e), NULL)) {
+    int err = id ? wm_call(GFX_WM_DELIVER, v, 1, e, sizeof(*e), NULL) : SOS_ERR_NOT_FOUND;
+    if (!err) {
         g.delivered++;
         return;
     }
     g.dropped++;
-    if (id)
-        focus_forget(&g.focus, id);
-    if (id && id == g.shortcuts)
+    if (focus_undelivered(&g.focus, id, err) && id == g.shortcuts)
         g.shortcuts = 0; /* the window manager's surface went away */
 }
 
