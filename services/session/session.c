@@ -23,6 +23,7 @@
 #include <sl/thread.h>
 
 #include "focus.h"
+#include "handoff.h"
 
 #define BATCH 32u
 #define MAX_INPUT 4u
@@ -49,7 +50,7 @@ static int64_t read_once(uint32_t k, uint64_t flags)
                                .len = sizeof(ev)};
     int64_t n = sos_device_io(g.dev[k], &io);
     if (n > 0 && (sos_vmo_read(g.vmo[k], ev, 0, (size_t)n) ||
-                  sos_channel_write(g.pipe_in, ev, (uint32_t)n, NULL, 0) == SOS_ERR_PEER_CLOSED))
+                  handoff(g.pipe_in, ev, (uint32_t)n)))
         return SOS_ERR_PEER_CLOSED;
     return n;
 }
