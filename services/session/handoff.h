@@ -9,8 +9,9 @@
 
 #include <sl/sl.h>
 
-/* Write len bytes of events into pipe: 0 when they are in, SOS_ERR_PEER_CLOSED when
- * the loop has gone. */
+/* Write len bytes of events into pipe, waiting for room while it is full: 0 when they
+ * are in, SOS_ERR_PEER_CLOSED when the loop has gone (also while waiting), or the
+ * kernel's reason for refusing the write. */
 int64_t handoff(sos_handle_t pipe, const void *ev, uint32_t len);
 
 #endif

@@ -42,7 +42,9 @@ static struct {
     uint64_t events, delivered, dropped;
 } g;
 
-/* One read of device k into the loop's channel: > 0 passed on, 0 nothing, < 0 error. */
+/* One read of device k into the loop's channel: > 0 passed on, 0 nothing, < 0 error.
+ * A full channel is waited on (handoff.c); the loop's own first reads (start_input)
+ * write at most MAX_INPUT batches into an empty one, so they never wait. */
 static int64_t read_once(uint32_t k, uint64_t flags)
 {
     struct sos_input_event ev[BATCH];
@@ -50,7 +52,7 @@ static int64_t read_once(uint32_t k, uint64_t flags)
                                .len = sizeof(ev)};
     int64_t n = sos_device_io(g.dev[k], &io);
     if (n > 0 && (sos_vmo_read(g.vmo[k], ev, 0, (size_t)n) ||
-                  handoff(g.pipe_in, ev, (uint32_t)n)))
+                  handoff(g.pipe_in, ev, (uint32_t)n) == SOS_ERR_PEER_CLOSED))
         return SOS_ERR_PEER_CLOSED;
     return n;
 }
