@@ -5,6 +5,7 @@
  */
 #include "focus.h"
 
+#include <sos/errors.h>
 #include <sos/object.h>
 
 static struct route press(struct focus *f, uint32_t code, uint32_t hit)
@@ -96,4 +97,14 @@ void focus_forget(struct focus *f, uint32_t id)
         f->grab = 0;
         f->held = 0;
     }
+}
+
+/* Only an error saying the surface is gone forgets it: a full queue (its application
+   busy) or a slow compositor lose that one event, and the keys after it still go there. */
+bool focus_undelivered(struct focus *f, uint32_t id, int err)
+{
+    if (!id || (err != SOS_ERR_NOT_FOUND && err != SOS_ERR_PEER_CLOSED))
+        return false;
+    focus_forget(f, id);
+    return true;
 }

@@ -47,5 +47,9 @@ struct route focus_route(struct focus *f, uint32_t type, uint32_t code, int32_t 
 struct route focus_give(struct focus *f, uint32_t id);
 /* A surface went away: forget it. */
 void focus_forget(struct focus *f, uint32_t id);
+/* An event for `id` was not delivered, the compositor's error `err`: true when `id`
+ * is forgotten as gone (no such surface, its channel closed); a full queue or a
+ * timeout lose that event only, the focus and the keys held stay. */
+bool focus_undelivered(struct focus *f, uint32_t id, int err);
 
 #endif

@@ -3,7 +3,7 @@
  * focused surface (and none before a click), a click on the lower of two surfaces
  * focuses and raises it and tells the other it lost the focus, a click over nothing
  * or a transparent part (hit 0) changes nothing, the release goes to the pressed
- * surface, and a vanished surface is forgotten.
+ * surface, and a vanished surface is forgotten (a busy one that missed an event is not).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include <sos/errors.h>
 #include <sos/object.h>
 
 #include "focus.h"
@@ -38,6 +39,13 @@ static void test_keys_need_focus(void **state)
     assert_int_equal(r.to, B);
 }
 
+/* A click (press and release) on surface id. */
+static void click(struct focus *f, uint32_t id)
+{
+    focus_route(f, SOS_INPUT_BUTTON, 1, 1, id);
+    focus_route(f, SOS_INPUT_BUTTON, 1, 0, id);
+}
+
 /* A key held while the focus moves: its release (and repeats) go where its press went
    (the keyboard and the pointer are read by two threads, so a release can come after
    a click that the person made later). */
@@ -45,8 +53,7 @@ static void test_key_release_follows_press(void **state)
 {
     (void)state;
     struct focus f = {0};
-    focus_route(&f, SOS_INPUT_BUTTON, 1, 1, B);
-    focus_route(&f, SOS_INPUT_BUTTON, 1, 0, B);
+    click(&f, B);
     assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 27, 1, B).to, B);
     struct route r = focus_route(&f, SOS_INPUT_BUTTON, 1, 1, A); /* the focus moves to A */
     assert_int_equal(r.focus_in, A);
@@ -109,6 +116,30 @@ static void test_forget(void **state)
     assert_int_equal(focus_route(&f, SOS_INPUT_MOTION, 0, 0, B).to, B);
 }
 
+/* A delivery the compositor refused because the surface's queue was full (its
+ * application busy while keys come fast) loses that event only: the surface keeps
+ * the focus and the key it holds, so the keys after it still reach it. A surface
+ * gone (no such surface, its channel closed) is forgotten. */
+static void test_undelivered(void **state)
+{
+    (void)state;
+    struct focus f = {0};
+    click(&f, A);
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 42, 1, A).to, A);
+    assert_false(focus_undelivered(&f, A, SOS_ERR_QUEUE_FULL));
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 42, 2, B).to, A); /* its repeat */
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 42, 0, B).to, A);
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 42, 1, B).to, A);
+    assert_false(focus_undelivered(&f, A, SOS_ERR_TIMED_OUT)); /* the compositor slow */
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 43, 1, B).to, A);
+    assert_true(focus_undelivered(&f, A, SOS_ERR_PEER_CLOSED));
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 44, 1, B).to, 0);
+    focus_route(&f, SOS_INPUT_BUTTON, 1, 1, B);
+    assert_true(focus_undelivered(&f, B, SOS_ERR_NOT_FOUND));
+    assert_int_equal(focus_route(&f, SOS_INPUT_KEY, 45, 1, B).to, 0);
+    assert_false(focus_undelivered(&f, 0, SOS_ERR_NOT_FOUND)); /* nowhere to go: nothing to forget */
+}
+
 /* The window manager gives the focus (a click on a frame): keys follow, the old one
  * hears it lost it, the drag on the frame keeps its grab; giving it again changes
  * nothing but the raise. */
@@ -134,7 +165,7 @@ int main(void)
         cmocka_unit_test(test_keys_need_focus), cmocka_unit_test(test_key_release_follows_press),
         cmocka_unit_test(test_click_lower_focuses_it),
         cmocka_unit_test(test_click_on_nothing), cmocka_unit_test(test_grab_and_pointer),
-        cmocka_unit_test(test_forget), cmocka_unit_test(test_give),
+        cmocka_unit_test(test_forget), cmocka_unit_test(test_give), cmocka_unit_test(test_undelivered),
     };
     return cmocka_run_group_tests_name("session-focus", tests, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 #include <sl/thread.h>
 
 #include "focus.h"
+#include "handoff.h"
 
 #define BATCH 32u
 #define MAX_INPUT 4u
@@ -41,7 +42,9 @@ static struct {
     uint64_t events, delivered, dropped;
 } g;
 
-/* One read of device k into the loop's channel: > 0 passed on, 0 nothing, < 0 error. */
+/* One read of device k into the loop's channel: > 0 passed on, 0 nothing, < 0 error.
+ * A full channel is waited on (handoff.c); the loop's own first reads (start_input)
+ * write at most MAX_INPUT batches into an empty one, so they never wait. */
 static int64_t read_once(uint32_t k, uint64_t flags)
 {
     struct sos_input_event ev[BATCH];
@@ -49,7 +52,7 @@ static int64_t read_once(uint32_t k, uint64_t flags)
                                .len = sizeof(ev)};
     int64_t n = sos_device_io(g.dev[k], &io);
     if (n > 0 && (sos_vmo_read(g.vmo[k], ev, 0, (size_t)n) ||
-                  sos_channel_write(g.pipe_in, ev, (uint32_t)n, NULL, 0) == SOS_ERR_PEER_CLOSED))
+                  handoff(g.pipe_in, ev, (uint32_t)n) == SOS_ERR_PEER_CLOSED))
         return SOS_ERR_PEER_CLOSED;
     return n;
 }
@@ -89,14 +92,13 @@ static int wm_call(uint32_t ordinal, const uint32_t *v, uint32_t n, const void *
 static void deliver(uint32_t id, const struct sos_input_event *e)
 {
     uint32_t v[1] = {id};
-    if (id && !wm_call(GFX_WM_DELIVER, v, 1, e, sizeof(*e), NULL)) {
+    int err = id ? wm_call(GFX_WM_DELIVER, v, 1, e, sizeof(*e), NULL) : SOS_ERR_NOT_FOUND;
+    if (!err) {
         g.delivered++;
         return;
     }
     g.dropped++;
-    if (id)
-        focus_forget(&g.focus, id);
-    if (id && id == g.shortcuts)
+    if (focus_undelivered(&g.focus, id, err) && id == g.shortcuts)
         g.shortcuts = 0; /* the window manager's surface went away */
 }
 

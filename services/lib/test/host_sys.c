@@ -28,8 +28,11 @@ int64_t sos_channel_write(sos_handle_t h, const void *bytes, uint32_t n, const s
     (void)nh;
     if (h == 0)
         return SOS_ERR_BAD_HANDLE;
-    if (g_fake.write_fail_ch && h == g_fake.write_fail_ch)
+    if (g_fake.write_fail_ch && h == g_fake.write_fail_ch) {
+        if (g_fake.write_fail_times && !--g_fake.write_fail_times)
+            g_fake.write_fail_ch = 0; /* the last refusal */
         return g_fake.write_fail_err;
+    }
     if (g_fake.nwrites < FAKE_MAX_WRITES) {
         struct fake_write *w = &g_fake.writes[g_fake.nwrites++];
         w->ch = h;

@@ -28,6 +28,7 @@ struct fake_sys {
     uint32_t nwrites;
     sos_handle_t write_fail_ch; /* writes to it fail with write_fail_err */
     int write_fail_err;
+    uint32_t write_fail_times;  /* ... that many times, then they go in (0: always) */
     sos_handle_t peer_closed_ch; /* wait_one on it sees PEER_CLOSED */
     uint32_t closes;
     struct sos_fault_record faults[8];
