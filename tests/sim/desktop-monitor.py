@@ -108,6 +108,10 @@ def run(tap, a, env):
               line.search(before) and line.search(before).group(0) == (line.search(after) or [None])[0],
               "Restart without manage on the root manager: refused with a clear message; log not restarted",
               f"{(dump or '')[-400:]}\nbefore {line.search(before)}\nafter {line.search(after)}")
+    if a.shot:  # a picture: some history in the graphs first (the shell's commands are load)
+        for i in range(24):
+            d.command("ps" if i % 3 else "services", r"serviceos> $")
+            time.sleep(0.5 + (i % 4) * 0.25)
     img = shot(env, w)  # with log selected and the refusal
     if img and a.shot:
         write_png(img, a.shot)

@@ -89,12 +89,17 @@ static void show_services(void)
     uint32_t most = g.nsvc > ROWS ? g.nsvc - (ROWS - 1) : 0; /* the list may have shrunk */
     if (g.top > most)
         g.top = most;
+    int width = 14; /* the name column: the longest name, within what the column holds */
+    for (uint32_t k = 0; k < g.nsvc; k++)
+        if ((int)strlen(g.svc[k].name) > width)
+            width = (int)strlen(g.svc[k].name);
+    width = width > 22 ? 22 : width;
     for (uint32_t i = 0; i < ROWS; i++) {
         int k = svc_at_row(i);
         line[0] = 0;
         if (k >= 0)
-            snprintf(line, sizeof(line), "%s %-14s %s", strcmp(g.svc[k].name, g.selected) ? " " : ">",
-                     g.svc[k].name, svc_phase_name(g.svc[k].phase));
+            snprintf(line, sizeof(line), "%s %-*.*s %s", strcmp(g.svc[k].name, g.selected) ? " " : ">", width,
+                     width, g.svc[k].name, svc_phase_name(g.svc[k].phase));
         else if (i == ROWS - 1 && g.nsvc > ROWS)
             snprintf(line, sizeof(line), "  (%u more below, %u above: the wheel scrolls)",
                      (unsigned)(g.nsvc - g.top - (ROWS - 1)), (unsigned)g.top);
