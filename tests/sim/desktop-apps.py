@@ -90,14 +90,18 @@ def open_row(env, d, w, dump, name, shown):
     return d.wait_dump(rf'"Editing /home/{shown}"$')
 
 
-def ctrl_s(env, w):
-    """Ctrl+S. Ctrl held on its own: the simulator reads the modifiers when it handles
+def ctrl_key(env, w, key):
+    """Ctrl+key. Ctrl held on its own: the simulator reads the modifiers when it handles
     the key, by which time a quick ctrl+s of xdotool has released Ctrl again."""
     xdo(env, "keydown", "--window", w, "ctrl")
     time.sleep(0.3)
-    keys(env, w, "s")
+    keys(env, w, key)
     time.sleep(0.3)
     xdo(env, "keyup", "--window", w, "ctrl")
+
+
+def ctrl_s(env, w):
+    ctrl_key(env, w, "s")
 
 
 def save_shot(d, a, name):
@@ -325,6 +329,15 @@ def storage_restart(tap, env, sim, d, w):
     dump = d.wait_dump(r'"saved /home/notes.txt: 44 bytes"$')
     out = d.command("cat /home/notes.txt", r"^line 2!$")
     tap.check(dump and out, "storage restarted: files saves /home/notes.txt (cat reads it back)",
+              f"{out}\n{d.dump()[-500:]}")
+    # the desktop's clipboard pasted into the editor: text the shell put there
+    d.command("desktop copy ' pasted'", r"serviceos> $")
+    ctrl_key(env, w, "v")
+    dump = d.wait_dump(r'text .* "line 2! pasted"$')
+    ctrl_key(env, w, "s")
+    saved = d.wait_dump(r'"saved /home/notes.txt: 51 bytes"$')
+    out = d.command("cat /home/notes.txt", r"^line 2! pasted$")
+    tap.check(dump and saved and out, "Ctrl+V pastes the desktop's clipboard (desktop copy) at the cursor; saved",
               f"{out}\n{d.dump()[-500:]}")
     keys(env, w, "Escape")
     d.wait_dump(r'"Folder /home: \d+ entries"$')

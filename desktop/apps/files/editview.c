@@ -6,8 +6,10 @@
  * service's atomic replace (fs_save: name.tmp written, renamed over the file, synced).
  *
  * Keys: characters, Enter, Tab, Backspace, Delete, the arrows, Home/End,
- * PageUp/PageDown, Ctrl+S saves, Escape closes (twice to drop unsaved changes). The
- * mouse: Save, Close, and a click in the text puts the cursor there.
+ * PageUp/PageDown, Ctrl+S saves, Ctrl+V pastes the desktop's clipboard (tk/clip.h: what
+ * a terminal or the shell's `desktop copy` put there) at the cursor, Escape closes
+ * (twice to drop unsaved changes). The mouse: Save, Close, and a click in the text puts
+ * the cursor there.
  *
  * Layer: desktop/apps/files.
  */
@@ -15,10 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <proto/desktop.h>
+#include <tk/clip.h>
+
 #include "files.h"
 
 #define VIS 27 /* lines shown */
 #define HID_S 22u
+#define HID_V 25u
 #define HID_TAB 43u
 
 static struct {
@@ -204,10 +210,84 @@ static bool move_key(uint32_t code)
     return true;
 }
 
+/* ---- Ctrl+V: the clipboard's answer comes on the desktop channel later (on_paste) */
+
+static struct {
+    uint32_t txid;
+    sos_handle_t ch; /* the channel asked on, 0: no paste under way */
+} paste;
+
+/* Inserts the clipboard's text at the cursor: its lines, tabs and UTF-8 (the desktop
+ * keeps only UTF-8), no other control bytes; until the editor's limit. */
+static void paste_insert(const char *text, size_t len)
+{
+    size_t put = 0, left = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 && c != '\n' && c != '\t')
+            continue;
+        if (c == 0x7f)
+            continue;
+        if (!ed_insert(&g.ed, (char)c)) {
+            left = len - i;
+            break;
+        }
+        put++;
+    }
+    if (left)
+        say("pasted %zu bytes; the file is at the editor's limit (%u bytes): %zu left out", put, TEXT_MAX, left);
+    else
+        say("pasted %zu bytes", put);
+    g.discard_armed = false;
+    refresh();
+}
+
+static void on_paste(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)pkt;
+    static char text[DESKTOP_CLIP_MAX + 1];
+    size_t len = 0;
+    if ((sos_handle_t)(uintptr_t)arg != paste.ch)
+        return; /* a channel since replaced (the desktop restarted) */
+    int err = tk_clip_answer(&g.app.desktop, paste.txid, text, sizeof(text), &len);
+    if (err == SOS_ERR_SHOULD_WAIT) {
+        sl_server_watch(s, paste.ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE, on_paste, arg);
+        return;
+    }
+    paste.ch = 0;
+    if (g.view != VIEW_EDIT)
+        return; /* the editor closed meanwhile */
+    if (err) {
+        say("nothing to paste: %s", sos_strerror(err));
+        edit_build();
+    } else {
+        paste_insert(text, len);
+    }
+    show();
+}
+
+static void paste_ask(void)
+{
+    int err = tk_clip_ask(&g.app.desktop, &paste.txid);
+    if (!err && paste.ch != g.app.desktop.ch) /* a second Ctrl+V before the answer: the newest wins */
+        err = sl_server_watch(&g.app.srv, g.app.desktop.ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED,
+                              SOS_WAIT_ASYNC_ONCE, on_paste, (void *)(uintptr_t)g.app.desktop.ch);
+    if (err) {
+        say("cannot paste: no desktop clipboard: %s", sos_strerror(err));
+        edit_build();
+        return;
+    }
+    paste.ch = g.app.desktop.ch;
+}
+
 void edit_key(const struct sos_input_event *e, char ch)
 {
     if (e->code == HID_S && (e->mods & SOS_INPUT_MOD_CTRL)) {
         save();
+        return;
+    }
+    if (e->code == HID_V && (e->mods & SOS_INPUT_MOD_CTRL)) {
+        paste_ask();
         return;
     }
     if (e->code == HID_ESCAPE) {
