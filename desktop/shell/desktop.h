@@ -10,6 +10,7 @@
 
 #include <client/graphics.h>
 #include <proto/desktop.h>
+#include <tk/icons.h>
 #include <tk/theme.h>
 #include <tk/window.h>
 

@@ -93,8 +93,10 @@ static void build_launcher(void)
     tk_add(s, 0, TK_TEXT, "Applications");
     int list = tk_add(s, 0, TK_LIST, NULL);
     s->n[list].gap = 4;
-    for (uint32_t i = 0; i < g_d.napps && i < APP_MAX; i++)
+    for (uint32_t i = 0; i < g_d.napps && i < APP_MAX; i++) {
         g_d.app_button[i] = tk_add(s, list, TK_BUTTON, g_d.apps[i].name);
+        tk_set_icon(s, g_d.app_button[i], tk_icon_for_app(g_d.apps[i].name), false);
+    }
     tk_layout(s);
 }
 
@@ -241,6 +243,7 @@ void panel_update(void)
             char label[40];
             snprintf(label, sizeof(label), g_d.win[i].minimised ? "(%s)" : "%s", g_d.win[i].owner);
             g_d.task[i] = tk_add(s, 0, TK_BUTTON, label);
+            tk_set_icon(s, g_d.task[i], tk_icon_for_app(g_d.win[i].owner), false);
         }
     }
     int gap = tk_add(s, 0, TK_BOX, NULL);

@@ -1,7 +1,8 @@
 /*
  * desktop/shell/windows.c - the windows: every visible surface of another client is a
- * window, and gets a frame, a surface of our own just below it (title, minimise,
- * maximise, close; a border), drawn with the toolkit's scene.
+ * window, and gets a frame, a surface of our own just below it (the application's
+ * icon and title; minimise, maximise or restore, close, drawn as the toolkit's icons;
+ * a border), drawn with the toolkit's scene.
  *
  * The compositor tells nobody when surfaces come and go, so the list is polled
  * (GFX_SURFACES, every tick and before each request that reports windows). The
@@ -110,9 +111,13 @@ static int open_frame(struct win *w)
     w->title = tk_add(s, bar, TK_TEXT, w->owner);
     s->n[w->title].grow = true;
     s->n[w->title].pad = 4;
-    w->bmin = tk_add(s, bar, TK_BUTTON, "_");
+    w->bmin = tk_add(s, bar, TK_BUTTON, "_"); /* the texts name the controls in the dump */
     w->bmax = tk_add(s, bar, TK_BUTTON, "[]");
     w->bclose = tk_add(s, bar, TK_BUTTON, "x");
+    tk_set_icon(s, w->title, tk_icon_for_app(w->owner), false);
+    tk_set_icon(s, w->bmin, TK_ICON_MINIMISE, true);
+    tk_set_icon(s, w->bmax, w->maximised ? TK_ICON_RESTORE : TK_ICON_MAXIMISE, true);
+    tk_set_icon(s, w->bclose, TK_ICON_CLOSE, true);
     tk_layout(s);
     watch_surface(&w->frame, frame_event, (void *)(uintptr_t)(w - g_d.win) /* slot */);
     return tk_window_show(&w->frame);
@@ -158,6 +163,8 @@ static void toggle_max(struct win *w)
         w->y = w->restore_y;
     }
     w->maximised = !w->maximised;
+    tk_set_icon(&w->frame.sc, w->bmax, w->maximised ? TK_ICON_RESTORE : TK_ICON_MAXIMISE, true);
+    tk_window_show(&w->frame);
     place(w, (w->z - Z_WINDOWS) / 2);
     if (w->maximised)
         ask_size(w, g_d.sw - 2 * BORDER, g_d.sh - PANEL_H - TITLE_H - BORDER);

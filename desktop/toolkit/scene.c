@@ -63,7 +63,9 @@ static int32_t natural(struct tk_scene *s, int i, int axis)
     case TK_TEXT:
     case TK_BUTTON:
     case TK_FIELD:
-        return 2 * n->pad + (axis ? s->m.line_height : s->m.width(s->m.ctx, n->text));
+        if (axis || (n->icon && n->icon_only))
+            return 2 * n->pad + s->m.line_height;
+        return 2 * n->pad + s->m.width(s->m.ctx, n->text) + (n->icon ? s->m.line_height + TK_ICON_GAP(s->m.line_height) : 0);
     case TK_IMAGE:
         return axis ? n->img_h : n->img_w;
     case TK_GRAPH:
@@ -153,6 +155,16 @@ void tk_set_text(struct tk_scene *s, int i, const char *text)
     s->n[i].text[TK_TEXT_MAX - 1] = 0;
     tk_damage(s, &s->n[i].r);
     tk_layout(s); /* a new width may move its neighbours */
+}
+
+void tk_set_icon(struct tk_scene *s, int i, int icon, bool icon_only)
+{
+    if (i < 0 || i >= s->count || icon < 0 || icon > 255 ||
+        (s->n[i].icon == icon && s->n[i].icon_only == icon_only))
+        return;
+    s->n[i].icon = (uint8_t)icon;
+    s->n[i].icon_only = icon_only;
+    tk_damage(s, &s->n[i].r);
 }
 
 void tk_set_theme(struct tk_scene *s, const struct tk_theme *theme)

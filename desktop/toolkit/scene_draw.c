@@ -1,11 +1,15 @@
 /*
  * desktop/toolkit/scene_draw.c - drawing the retained scene (tk/scene.h) with the
  * canvas and a font: only the nodes that meet a damaged rectangle are drawn, clipped
- * to it, in tree order (parents under children), with the scene's theme.
+ * to it, in tree order (parents under children), with the scene's theme. A node's
+ * icon is drawn line-high before its text, or alone centred in the node; its shape in
+ * the text's colour, its details in the accent (on a button: the button's text colour
+ * mixed with the button's).
  *
  * Layer: desktop/toolkit.
  */
 #include <tk/draw.h>
+#include <tk/icons.h>
 
 static bool meets(const struct tk_rect *a, const struct tk_rect *b)
 {
@@ -45,6 +49,32 @@ static void graph(struct tk_canvas *c, const struct tk_rect *clip, const struct 
     }
 }
 
+static uint32_t mix(uint32_t a, uint32_t b, uint32_t wa) /* wa of 256 from a */
+{
+    uint32_t out = 0xff000000u;
+    for (int sh = 0; sh < 24; sh += 8)
+        out |= ((((a >> sh) & 0xff) * wa + ((b >> sh) & 0xff) * (256 - wa)) >> 8) << sh;
+    return out;
+}
+
+/* The node's text (x relative to the view) in fg, after its icon if it has one. */
+static void label(struct tk_scene *s, const struct tk_node *n, struct tk_canvas *view, struct tk_font *f,
+                  int32_t cx, int32_t cy, uint32_t fg, uint32_t detail)
+{
+    int32_t x = n->r.x + n->pad - cx, lh = s->m.line_height;
+    if (n->icon && n->icon_only) {
+        int32_t size = (n->r.w < n->r.h ? n->r.w : n->r.h) * 3 / 4;
+        tk_icon_draw(view, n->icon, n->r.x + (n->r.w - size) / 2 - cx, n->r.y + (n->r.h - size) / 2 - cy,
+                     size, fg, detail);
+        return;
+    }
+    if (n->icon) {
+        tk_icon_draw(view, n->icon, x, n->r.y + (n->r.h - lh) / 2 - cy, lh, fg, detail);
+        x += lh + TK_ICON_GAP(lh);
+    }
+    tk_text(view, f, x, n->r.y + n->pad + f->ascent - cy, n->text, fg);
+}
+
 static void node(struct tk_scene *s, int i, struct tk_canvas *c, struct tk_font *f,
                  const struct tk_rect *clip)
 {
@@ -61,11 +91,11 @@ static void node(struct tk_scene *s, int i, struct tk_canvas *c, struct tk_font 
         fill_clipped(c, clip, n->r, i == 0 ? t->background : t->surface);
         break;
     case TK_TEXT:
-        tk_text(&view, f, n->r.x + n->pad - cx, base - cy, n->text, t->text);
+        label(s, n, &view, f, cx, cy, t->text, t->accent);
         break;
     case TK_BUTTON:
         fill_clipped(c, clip, n->r, t->accent);
-        tk_text(&view, f, n->r.x + n->pad - cx, base - cy, n->text, t->accent_text);
+        label(s, n, &view, f, cx, cy, t->accent_text, mix(t->accent_text, t->accent, 150));
         break;
     case TK_FIELD:
         fill_clipped(c, clip, n->r, t->field);

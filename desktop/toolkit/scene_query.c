@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <tk/icons.h>
 #include <tk/scene.h>
 
 static bool inside(const struct tk_rect *r, int32_t x, int32_t y)
@@ -50,8 +51,9 @@ size_t tk_dump(const struct tk_scene *s, int32_t dx, int32_t dy, char *out, size
     size_t len = 0;
     for (int i = 0; i < s->count && len < cap; i++) {
         const struct tk_node *n = &s->n[i];
-        int k = snprintf(out + len, cap - len, "%*s%s %d,%d %dx%d%s%s%s\n", 2 * depth(s, i), "",
+        int k = snprintf(out + len, cap - len, "%*s%s %d,%d %dx%d%s%s%s%s%s\n", 2 * depth(s, i), "",
                          kind_name(n->kind), n->r.x + dx, n->r.y + dy, n->r.w, n->r.h,
+                         n->icon ? " icon=" : "", n->icon ? tk_icon_name(n->icon) : "",
                          n->text[0] ? " \"" : "", n->text, n->text[0] ? "\"" : "");
         if (k < 0)
             break;

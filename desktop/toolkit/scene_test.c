@@ -4,7 +4,8 @@
  * changes (and none from a change that changes nothing), focus navigation with
  * wrap-around, keys into a text field and onto a button, scroll views clamped, themes,
  * refusals (a full scene, a child of a leaf), and graphs (samples clamped, only the
- * newest kept, where each point lies, damage, the dump's kind).
+ * newest kept, where each point lies, damage, the dump's kind), and icons (the sizes
+ * they add, the dump's icon name, damage).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include <tk/icons.h>
 #include <tk/scene.h>
 
 static int32_t width8(void *ctx, const char *t)
@@ -197,6 +199,37 @@ static void test_hit_and_dump(void **state)
     assert_true(n < sizeof(tiny));
 }
 
+/* An icon widens a labelled node by a line and a gap; an icon alone makes it a
+ * line wide; the dump names the icon before the text; setting it damages the node. */
+static void test_icons(void **state)
+{
+    (void)state;
+    tk_scene_init(&g_s, 300, 40, &g_m, &tk_theme_light);
+    int row = tk_add(&g_s, 0, TK_BOX, NULL);
+    g_s.n[row].dir = TK_ROW;
+    int a = tk_add(&g_s, row, TK_BUTTON, "files");
+    int b = tk_add(&g_s, row, TK_BUTTON, "x");
+    tk_set_icon(&g_s, a, TK_ICON_FILES, false);
+    tk_set_icon(&g_s, b, TK_ICON_CLOSE, true);
+    tk_layout(&g_s);
+    rect_is(a, 0, 0, 12 + 40 + 16 + TK_ICON_GAP(16), 28);
+    rect_is(b, g_s.n[a].r.w, 0, 12 + 16, 28);
+    char out[512];
+    tk_dump(&g_s, 0, 0, out, sizeof(out));
+    assert_non_null(strstr(out, "    button 0,0 73x28 icon=files \"files\"\n"));
+    assert_non_null(strstr(out, " 28x28 icon=close \"x\"\n"));
+    struct tk_rect d[4];
+    tk_take_damage(&g_s, d, 4);
+    tk_set_icon(&g_s, b, TK_ICON_CLOSE, true); /* no change: no damage */
+    assert_int_equal(tk_take_damage(&g_s, d, 4), 0);
+    tk_set_icon(&g_s, b, TK_ICON_RESTORE, true);
+    assert_int_equal(tk_take_damage(&g_s, d, 4), 1);
+    assert_int_equal(d[0].x, g_s.n[b].r.x);
+    tk_set_icon(&g_s, 99, TK_ICON_CLOSE, true); /* no such node: nothing */
+    tk_set_icon(&g_s, b, 300, true);            /* not an icon number: nothing */
+    assert_int_equal(g_s.n[b].icon, TK_ICON_RESTORE);
+}
+
 static void test_graph(void **state)
 {
     (void)state;
@@ -264,7 +297,7 @@ int main(void)
         cmocka_unit_test(test_column), cmocka_unit_test(test_row_grow_and_fixed),
         cmocka_unit_test(test_damage), cmocka_unit_test(test_focus_and_keys),
         cmocka_unit_test(test_scroll), cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_hit_and_dump), cmocka_unit_test(test_graph),
+        cmocka_unit_test(test_hit_and_dump), cmocka_unit_test(test_graph), cmocka_unit_test(test_icons),
         cmocka_unit_test(test_dump_move),
     };
     return cmocka_run_group_tests_name("toolkit-scene", tests, NULL, NULL);

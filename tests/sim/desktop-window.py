@@ -24,7 +24,9 @@ minimise hides it and its task button brings it back; maximise moves it to the t
 left and back; workspace 2 hides it, workspace 1 shows it; Alt+1/2 and Alt+F1; the desktop shell, killed, is
 restarted and frames the surviving terminal again; a notification appears; the close
 button stops the terminal and its window goes.
---shot saves the window (with the terminal showing the output) as a PNG. Without Xvfb,
+The launcher's entries carry their apps' icons and the close control is drawn as an X.
+--shot saves the window (with the terminal showing the output) as a PNG, and the
+launcher open as launcher.png in the same folder. Without Xvfb,
 xdotool or xwd: TAP SKIP.
 """
 import datetime
@@ -46,6 +48,43 @@ def scenes(dump):
     """Each window's part of a dump: {surface id: its lines}."""
     parts = re.split(r"^(?=window \d+ )", dump or "", flags=re.M)
     return {int(p.split()[1]): p for p in parts if p.startswith("window ")}
+
+
+def launcher_icons(tap, dump):
+    """Every entry of the open launcher has an icon: the terminal's own, the others
+    theirs or the generic one."""
+    part = (dump or "").split("\nlauncher\n")[-1].split("\nlauncher hidden")[0]
+    entries = re.findall(r'^\s+button -?\d+,-?\d+ \d+x\d+(?: icon=(\S+))? "([^"]*)"$', part, re.M)
+    known = {"terminal": "terminal", "files": "files", "settings": "settings", "monitor": "monitor",
+             "software": "software", "system-console": "console"}
+    wrong = [(icon, name) for icon, name in entries if icon != known.get(name, "app")]
+    tap.check(entries and ("terminal", "terminal") in entries and not wrong,
+              "each launcher entry shows its app's icon (the generic one for others)",
+              f"{entries} wrong {wrong}")
+
+
+def close_icon(tap, env, w, dump):
+    """The frame's close control is drawn as the close icon: an X across the middle of
+    its box (its diagonals in the button's text colour, the straight lines from the
+    centre in the button's colour, a sixth of the box from it), not the small text
+    glyph "x" (off-centre, its arms shorter)."""
+    m = re.search(r'^\s+button (-?\d+),(-?\d+) (\d+)x(\d+) icon=close "x"$', dump or "", re.M)
+    img = shot(env, w) if m else None
+    if not img:
+        tap.check(False, "the close control has the close icon", (dump or "")[-800:])
+        return
+    x, y, bw, bh = map(int, m.groups())
+    cx, cy, k = x + bw // 2, y + bh // 2, min(bw, bh) // 6  # the X's arms reach 1/4 of the box
+    diag = [min((img.rgb(cx + dx * k + e, cy + dy * k) for e in (-1, 0, 1)),
+                key=lambda p: max((p >> 16) & 255, (p >> 8) & 255, p & 255))
+            for dx in (-1, 1) for dy in (-1, 1)] + [img.rgb(cx, cy)]
+    straight = [img.rgb(cx + dx, cy + dy) for dx, dy in ((k, 0), (-k, 0), (0, k), (0, -k))]
+    dark = all(max((p >> 16) & 255, (p >> 8) & 255, p & 255) < 0x50 for p in diag)
+    fill = all(abs(((p >> 16) & 255) - 0x72) + abs(((p >> 8) & 255) - 0x9f) + abs((p & 255) - 0xcf) < 40
+               for p in straight)
+    tap.check(dark and fill, "the close control is drawn as an X icon across its box",
+              f"box {x},{y} {bw}x{bh}: diagonals {[hex(p) for p in diag]}, "
+              f"straight {[hex(p) for p in straight]}")
 
 
 def free_point(win, others):
@@ -371,6 +410,10 @@ def run(tap, a, env):
     term_button = centre(dump, "button", "terminal")
     tap.check(term_button is not None, "a click on Apps opens the launcher listing the terminal",
               (dump or "")[-600:])
+    launcher_icons(tap, dump)
+    img = shot(env, w) if a.shot and term_button else None
+    if img:  # the launcher open, with its icons, beside the other picture
+        write_png(img, os.path.join(os.path.dirname(a.shot), "launcher.png"))
     if term_button:
         click(env, w, term_button)
     started = sim.wait_for(r"^terminal: ready: surface \d+", 30)
@@ -382,6 +425,7 @@ def run(tap, a, env):
     tap.check(dump is not None and re.search(r'^\s+button .* "x"$', dump, re.M) and
               re.search(r'^\s+button .* "_"$', dump, re.M) and re.search(r'^\s+text .* "terminal"$', dump, re.M),
               "the window has a frame: title, minimise, close", (dump or "")[-800:])
+    close_icon(tap, env, w, dump)
     tap.check(dump is not None and re.search(r'^launcher hidden$', dump, re.M),
               "the launcher closes after a launch", (dump or "")[-300:])
     mark = len(sim.text())

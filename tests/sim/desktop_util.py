@@ -49,8 +49,8 @@ class Desk:
 
 
 def centre(dump, kind, text):
-    """The centre of the first node of that kind and text in a dump."""
-    m = re.search(rf'^\s*{kind} (-?\d+),(-?\d+) (\d+)x(\d+) "{re.escape(text)}"$', dump or "", re.M)
+    """The centre of the first node of that kind and text (with or without an icon) in a dump."""
+    m = re.search(rf'^\s*{kind} (-?\d+),(-?\d+) (\d+)x(\d+)(?: icon=\S+)? "{re.escape(text)}"$', dump or "", re.M)
     if not m:
         return None
     x, y, w, h = map(int, m.groups())

@@ -32,6 +32,7 @@
 #define TK_TEXT_MAX 128
 #define TK_DAMAGE_MAX 32
 #define TK_GRAPH_MAX 64 /* samples a graph keeps (the newest) */
+#define TK_ICON_GAP(line_height) ((line_height) / 3) /* between an icon and its text */
 
 /* A graph is a polyline of samples over time (percent of its height, newest at the
  * right edge), drawn in the accent colour on the field colour; its text is a label
@@ -68,6 +69,8 @@ struct tk_node {
     uint32_t activations;        /* a button's presses */
     uint8_t samples[TK_GRAPH_MAX]; /* a graph's, oldest first, 0..100 */
     uint8_t nsamples;
+    uint8_t icon;                /* enum tk_icon (tk/icons.h) before the text; 0 none */
+    bool icon_only;              /* the icon drawn in place of the text (kept for the dump) */
     struct tk_rect r;            /* laid out, in the scene's pixels */
 };
 
@@ -92,6 +95,10 @@ int tk_add(struct tk_scene *s, int parent, enum tk_kind kind, const char *text);
 void tk_layout(struct tk_scene *s);
 void tk_set_text(struct tk_scene *s, int node, const char *text);
 void tk_set_theme(struct tk_scene *s, const struct tk_theme *theme);
+/* A text's or button's icon (enum tk_icon), drawn line-high before its text, or alone
+ * and centred (icon_only, the text then only a label for the dump). Lay out again
+ * after the first icon (it changes the natural width); damages the node. */
+void tk_set_icon(struct tk_scene *s, int node, int icon, bool icon_only);
 /* A graph's samples (percent, clamped to 0..100), oldest first; only the newest
  * TK_GRAPH_MAX are kept. Damages the graph. */
 void tk_graph_set(struct tk_scene *s, int node, const int32_t *pct, uint32_t n);
@@ -111,7 +118,7 @@ uint32_t tk_take_damage(struct tk_scene *s, struct tk_rect *out, uint32_t max);
  * where the view shows them); -1 for none. */
 int tk_hit(const struct tk_scene *s, int32_t x, int32_t y);
 /* Every node, one line each in tree order, indented by depth:
- * `kind x,y wxh "text"`, positions moved by (dx, dy) (the window's place on the
+ * `kind x,y wxh[ icon=NAME][ "text"]`, positions moved by (dx, dy) (the window's place on the
  * screen). Writes at most cap bytes (NUL-terminated when cap > 0); the length. */
 size_t tk_dump(const struct tk_scene *s, int32_t dx, int32_t dy, char *out, size_t cap);
 /* A dump made elsewhere (an application's, at its surface's origin) moved by (dx, dy):
