@@ -316,6 +316,38 @@ static int do_scene(struct sl_request *r)
     return 0;
 }
 
+/* The clipboard outlives a restart of the desktop shell in its state page (resource=state,
+ * docs/manifests.md): [u32 length][bytes], read back and checked as a set is. */
+static sos_handle_t g_clip_state;
+
+static void clip_keep(void)
+{
+    if (g_clip_state && (sos_vmo_write(g_clip_state, &g_clip.len, 0, sizeof(g_clip.len)) < 0 ||
+                         sos_vmo_write(g_clip_state, g_clip.text, sizeof(g_clip.len), g_clip.len) < 0))
+        printf("desktop: the clipboard is not kept for a restart: its state page refused the write\n");
+}
+
+static void clip_restore(void)
+{
+    static char saved[DESKTOP_CLIP_MAX];
+    uint64_t size = 0;
+    uint32_t len = 0;
+    g_clip_state = sos_startup_handle("state");
+    if (!g_clip_state || sos_vmo_get_size(g_clip_state, &size) < 0 ||
+        size < sizeof(len) + DESKTOP_CLIP_MAX) {
+        g_clip_state = 0; /* none, or too small: the clipboard starts empty at every start */
+        return;
+    }
+    if (sos_vmo_read(g_clip_state, &len, 0, sizeof(len)) < 0 || len == 0)
+        return;
+    int err = len > DESKTOP_CLIP_MAX ? SOS_ERR_OUT_OF_RANGE
+              : sos_vmo_read(g_clip_state, saved, sizeof(len), len) < 0 ? SOS_ERR_IO
+                                                                       : clip_set(&g_clip, saved, len);
+    if (err)
+        printf("desktop: the clipboard kept before the restart is damaged (%u bytes: %s): it starts empty\n",
+               (unsigned)len, sos_strerror(err));
+}
+
 /* DESKTOP_CLIP_SET (str text): write, like every app that copies. */
 static int do_clip_set(struct sl_request *r)
 {
@@ -327,7 +359,10 @@ static int do_clip_set(struct sl_request *r)
     const char *text = sl_parse_str(&p, &len);
     if (!text || sl_parse_end(&p)) /* no string, an embedded NUL, bytes after it */
         return SOS_ERR_INVALID_ARGS;
-    return clip_set(&g_clip, text, len);
+    int err = clip_set(&g_clip, text, len);
+    if (!err)
+        clip_keep();
+    return err;
 }
 
 static int do_clip_get(struct sl_request *r)
@@ -386,6 +421,7 @@ int main(void)
     sl_conn_to_init(&g_d.rm, "rootmgr", 0);
     sl_conn_to_init(&g_d.status, "status", 0);
     g_d.kernel = sos_startup_handle("stats"); /* none: the panel shows the time since boot */
+    clip_restore();
     sos_handle_t timer;
     if ((err = sl_service_init(&g_d.srv, g_ops, sizeof(g_ops) / sizeof(g_ops[0]), &g_d)) ||
         (err = screen_size()) ||

@@ -530,12 +530,16 @@ def run(tap, a, env):
     follows_theme(tap, sim, d, env, w)
     two_terminals(tap, sim, d, env, w)
     console_window(tap, sim, d, env, w)
+    kept = d.command("desktop copy kept over a restart", r"^copied 19 bytes$")
     d.say("kill desktop")
     again = sim.wait_for(r"desktop: ready: screen[\s\S]*desktop: ready: screen", 30)
     dump = d.wait_dump(r"^window \d+ terminal [\s\S]*^  scene\n[\s\S]*\"serviceos>") if again else None
     tap.check(dump is not None and centre(dump, "button", "x"),
               "the desktop shell killed: the root manager restarts it, the terminal's window "
               "survives and is framed again, its text still there", sim.text()[-600:])
+    out = d.command("desktop paste", r"^kept over a restart$") if again else None
+    tap.check(kept is not None and out is not None,
+              "the clipboard outlives the desktop shell's restart (its state page)", (kept, out))
     d.say("desktop notify build finished")
     dump = d.wait_dump(r'^notification "build finished" shown$')
     tap.check(dump is not None, "desktop notify shows a notification", sim.text()[-300:])
