@@ -82,7 +82,7 @@ static struct {
     struct tk_theme_follow theme;
     sos_handle_t pasting; /* the desktop channel watched for a DESKTOP_CLIP_GET's answer */
     uint32_t paste_txid;
-    uintptr_t paste_to; /* the window that asked */
+    uint32_t paste_to; /* the surface of the window that asked (a slot may be reused meanwhile) */
 } g;
 
 static bool light(void) { return g.theme.theme != &tk_theme_dark; }
@@ -247,7 +247,10 @@ static void on_clip(struct sl_server *s, const struct sos_port_packet *pkt, void
         return;
     }
     g.pasting = 0;
-    struct tw *t = g.paste_to < WINDOWS ? g.w[g.paste_to] : NULL;
+    struct tw *t = NULL;
+    for (int i = 0; i < WINDOWS; i++)
+        if (g.w[i] && g.w[i]->win.s.id == g.paste_to)
+            t = g.w[i];
     if (err)
         printf("terminal: nothing to paste: %s\n", sos_strerror(err));
     size_t n = err || !t ? 0 : paste_filter(text, len, b);
@@ -267,9 +270,7 @@ static void paste(struct tw *t)
         return;
     }
     g.pasting = g.desktop.ch;
-    for (uintptr_t i = 0; i < WINDOWS; i++)
-        if (g.w[i] == t)
-            g.paste_to = i;
+    g.paste_to = t->win.s.id;
 }
 
 static void on_key(struct tw *t, const struct sos_input_event *e)
