@@ -66,6 +66,35 @@ static int clip_parse(const uint8_t *b, uint32_t n, char *out, size_t cap, size_
     return 0;
 }
 
+static void on_paste_answer(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+{
+    (void)pkt;
+    static char text[DESKTOP_CLIP_MAX + 1];
+    struct tk_paste *p = arg;
+    size_t len = 0;
+    if (!p->ch)
+        return; /* answered already (an older watch) */
+    int err = p->ch == p->desktop->ch ? tk_clip_answer(p->desktop, p->txid, text, sizeof(text), &len)
+                                      : SOS_ERR_PEER_CLOSED; /* the answer cannot come on a new channel */
+    if (err == SOS_ERR_SHOULD_WAIT) {
+        sl_server_watch(s, p->ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE, on_paste_answer, p);
+        return;
+    }
+    p->ch = 0;
+    p->done(err, err ? "" : text, err ? 0 : len);
+}
+
+int tk_clip_paste(struct tk_paste *p)
+{
+    int err = tk_clip_ask(p->desktop, &p->txid);
+    if (!err && p->ch != p->desktop->ch) /* no watch on this channel yet */
+        err = sl_server_watch(p->srv, p->desktop->ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE,
+                              on_paste_answer, p);
+    if (!err)
+        p->ch = p->desktop->ch;
+    return err;
+}
+
 int tk_clip_answer(struct sl_conn_to *desktop, uint32_t txid, char *out, size_t cap, size_t *len)
 {
     uint8_t *buf = malloc(CLIP_MSG);

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <proto/desktop.h>
 #include <tk/clip.h>
 
 #include "files.h"
@@ -212,10 +211,7 @@ static bool move_key(uint32_t code)
 
 /* ---- Ctrl+V: the clipboard's answer comes on the desktop channel later (on_paste) */
 
-static struct {
-    uint32_t txid;
-    sos_handle_t ch; /* the channel asked on, 0: no paste under way */
-} paste;
+static struct tk_paste paste;
 
 /* Inserts the clipboard's text at the cursor: its lines, tabs and UTF-8 (the desktop
  * keeps only UTF-8), no other control bytes; until the editor's limit. */
@@ -242,19 +238,8 @@ static void paste_insert(const char *text, size_t len)
     refresh();
 }
 
-static void on_paste(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+static void on_paste(int err, const char *text, size_t len)
 {
-    (void)pkt;
-    static char text[DESKTOP_CLIP_MAX + 1];
-    size_t len = 0;
-    if ((sos_handle_t)(uintptr_t)arg != paste.ch)
-        return; /* a channel since replaced (the desktop restarted) */
-    int err = tk_clip_answer(&g.app.desktop, paste.txid, text, sizeof(text), &len);
-    if (err == SOS_ERR_SHOULD_WAIT) {
-        sl_server_watch(s, paste.ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE, on_paste, arg);
-        return;
-    }
-    paste.ch = 0;
     if (g.view != VIEW_EDIT)
         return; /* the editor closed meanwhile */
     if (err) {
@@ -268,16 +253,12 @@ static void on_paste(struct sl_server *s, const struct sos_port_packet *pkt, voi
 
 static void paste_ask(void)
 {
-    int err = tk_clip_ask(&g.app.desktop, &paste.txid);
-    if (!err && paste.ch != g.app.desktop.ch) /* a second Ctrl+V before the answer: the newest wins */
-        err = sl_server_watch(&g.app.srv, g.app.desktop.ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED,
-                              SOS_WAIT_ASYNC_ONCE, on_paste, (void *)(uintptr_t)g.app.desktop.ch);
+    paste.desktop = &g.app.desktop, paste.srv = &g.app.srv, paste.done = on_paste;
+    int err = tk_clip_paste(&paste);
     if (err) {
         say("cannot paste: no desktop clipboard: %s", sos_strerror(err));
         edit_build();
-        return;
     }
-    paste.ch = g.app.desktop.ch;
 }
 
 void edit_key(const struct sos_input_event *e, char ch)

@@ -80,8 +80,7 @@ static struct {
     int32_t cw, ch;
     struct tw *w[WINDOWS];
     struct tk_theme_follow theme;
-    sos_handle_t pasting; /* the desktop channel watched for a DESKTOP_CLIP_GET's answer */
-    uint32_t paste_txid;
+    struct tk_paste paste; /* a paste under way: the desktop's answer to come */
     uint32_t paste_to; /* the surface of the window that asked (a slot may be reused meanwhile) */
 } g;
 
@@ -234,19 +233,9 @@ static void copy(struct tw *t)
 }
 
 /* The desktop's answer to paste(): the clipboard as typed input, filtered. */
-static void on_clip(struct sl_server *s, const struct sos_port_packet *pkt, void *arg)
+static void on_clip(int err, const char *text, size_t len)
 {
-    (void)pkt;
-    static char text[DESKTOP_CLIP_MAX + 1], b[PASTE_MAX];
-    size_t len = 0;
-    if ((sos_handle_t)(uintptr_t)arg != g.pasting)
-        return; /* a channel since replaced (the desktop restarted) */
-    int err = tk_clip_answer(&g.desktop, g.paste_txid, text, sizeof(text), &len);
-    if (err == SOS_ERR_SHOULD_WAIT) {
-        sl_server_watch(s, g.pasting, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE, on_clip, arg);
-        return;
-    }
-    g.pasting = 0;
+    static char b[PASTE_MAX];
     struct tw *t = NULL;
     for (int i = 0; i < WINDOWS; i++)
         if (g.w[i] && g.w[i]->win.s.id == g.paste_to)
@@ -261,15 +250,12 @@ static void on_clip(struct sl_server *s, const struct sos_port_packet *pkt, void
 /* Ctrl+Shift+V, the middle button: ask the desktop for its clipboard (on_clip). */
 static void paste(struct tw *t)
 {
-    int err = tk_clip_ask(&g.desktop, &g.paste_txid);
-    if (!err && g.pasting != g.desktop.ch) /* a second paste before the answer: the newest ask wins */
-        err = sl_server_watch(&g.srv, g.desktop.ch, SOS_SIG_READABLE | SOS_SIG_PEER_CLOSED, SOS_WAIT_ASYNC_ONCE,
-                              on_clip, (void *)(uintptr_t)g.desktop.ch);
+    g.paste.desktop = &g.desktop, g.paste.srv = &g.srv, g.paste.done = on_clip;
+    int err = tk_clip_paste(&g.paste);
     if (err) {
         printf("terminal: cannot paste: no desktop clipboard: %s\n", sos_strerror(err));
         return;
     }
-    g.pasting = g.desktop.ch;
     g.paste_to = t->win.s.id;
 }
 

@@ -30,4 +30,19 @@ int tk_clip_ask(struct sl_conn_to *desktop, uint32_t *txid);
  * else 0 or the error (the desktop's refusal, a closed channel, a bad reply). */
 int tk_clip_answer(struct sl_conn_to *desktop, uint32_t txid, char *out, size_t cap, size_t *len);
 
+/* A paste as an application does it, in its service loop: tk_clip_paste asks, and
+ * watches the desktop channel on srv until the answer; then done runs once with the
+ * text (NUL-terminated, at most DESKTOP_CLIP_MAX bytes) or the error. A second paste
+ * before the answer: the newest ask wins. A desktop channel replaced meanwhile (the
+ * desktop restarted): done gets SOS_ERR_PEER_CLOSED. */
+struct tk_paste {
+    struct sl_conn_to *desktop;
+    struct sl_server *srv;
+    void (*done)(int err, const char *text, size_t len);
+    uint32_t txid;   /* the toolkit's from here on */
+    sos_handle_t ch; /* the channel watched for the answer, 0: no paste under way */
+};
+/* 0 once asked, or why not (done is then not called). */
+int tk_clip_paste(struct tk_paste *p);
+
 #endif
