@@ -322,8 +322,16 @@ static sos_handle_t g_clip_state;
 
 static void clip_keep(void)
 {
-    if (g_clip_state && (sos_vmo_write(g_clip_state, &g_clip.len, 0, sizeof(g_clip.len)) < 0 ||
-                         sos_vmo_write(g_clip_state, g_clip.text, sizeof(g_clip.len), g_clip.len) < 0))
+    static struct {
+        uint32_t len;
+        char text[DESKTOP_CLIP_MAX];
+    } kept;
+    if (!g_clip_state)
+        return;
+    kept.len = g_clip.len;
+    memcpy(kept.text, g_clip.text, g_clip.len);
+    /* one write: a kill lands before it or after it, never between the length and the text */
+    if (sos_vmo_write(g_clip_state, &kept, 0, sizeof(kept.len) + kept.len) < 0)
         printf("desktop: the clipboard is not kept for a restart: its state page refused the write\n");
 }
 
